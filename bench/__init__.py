@@ -1,0 +1,1 @@
+"""Benchmarks behind `inv bench`: each module's run() returns {metric name: value}."""

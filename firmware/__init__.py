@@ -1,0 +1,1 @@
+"""synk station firmware: MicroPython code that also runs under CPython."""

@@ -1,0 +1,1 @@
+"""synk host tools: the back office (authority, database, bundles, station API) and the CLI."""

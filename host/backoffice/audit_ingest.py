@@ -1,0 +1,384 @@
+"""Upload batches from stations (SPEC.md 9.1): verify, deduplicate, store, acknowledge.
+
+For each record of a batch, in one transaction:
+
+* a **lock event** needs a known lock (else anomaly ``unknown_lock``) and a
+  MAC that verifies with the lock's secret (else ``forged_mac``); both are
+  rejected, never stored as events. A verified event already stored under
+  the same ``(lock_id, lock_seq)`` is a duplicate (with another MAC:
+  ``sequence_reuse``, rejected). A new one is stored; an event of a key that
+  was blocked or lost at the event's time adds ``blocked_key``, one of a key
+  the site does not know adds ``unknown_key``.
+* a **station event** is stored once per ``(station_id, outbox index)``.
+
+Then per lock: lock_seq numbers that jump past the highest one received open
+a ``sequence_gap`` anomaly for the missing range; an event that arrives late
+(keys sync at different stations at different times, so reordering is normal)
+may fill a gap, which is then marked resolved. Every anomaly has a
+fingerprint, so the same bad record uploaded twice is recorded once.
+
+The acknowledgement covers every record of the batch, the rejected ones
+included: they were recorded as anomalies, and a station that kept re-sending
+them would never empty its outbox. It is built only after the caller commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sqlalchemy import and_, func, insert, or_, select
+from sqlalchemy.orm import Session
+
+from host.backoffice.errors import Invalid
+from host.backoffice.models import Anomaly, AuditEvent, Key, KeyStateChange, Lock, SyncEvent
+from protocol import constants
+from protocol.errors import ProtocolError
+from protocol.records import audit_mac, decode_record, encode_record
+
+MAX_UPLOAD = 64 * 1024
+U32_MAX = 0xFFFFFFFF
+BLOCKING = ("blocked", "lost")
+
+
+@dataclass(frozen=True)
+class Ack:
+    acked_through: int
+    stored: int
+    duplicates: int
+    rejected: int
+
+    def as_json(self) -> dict[str, int]:
+        return asdict(self)
+
+
+@dataclass
+class _Batch:
+    """Rows and counts collected while checking one upload."""
+
+    station_id: int
+    now: int
+    stored: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+
+    def __post_init__(self) -> None:
+        self.events: list[dict[str, Any]] = []
+        self.anomalies: dict[str, dict[str, Any]] = {}
+
+    def anomaly(
+        self,
+        kind: str,
+        fingerprint: str,
+        *,
+        lock_id: int | None = None,
+        key_id: int | None = None,
+        seq_from: int | None = None,
+        seq_to: int | None = None,
+        outbox_index: int | None = None,
+        event_time: int | None = None,
+        raw: bytes | None = None,
+    ) -> None:
+        self.anomalies.setdefault(
+            fingerprint,
+            {
+                "kind": kind,
+                "fingerprint": fingerprint,
+                "station_id": self.station_id,
+                "lock_id": lock_id,
+                "key_id": key_id,
+                "seq_from": seq_from,
+                "seq_to": seq_to if seq_to is not None else seq_from,
+                "outbox_index": outbox_index,
+                "event_time": event_time,
+                "raw": raw,
+                "detected_at": self.now,
+                "resolved_at": None,
+            },
+        )
+
+
+def decode(body: bytes, station_id: int) -> dict[str, Any]:
+    """The batch's fields, or Invalid (HTTP 400) saying what is wrong with it."""
+    if len(body) > MAX_UPLOAD:
+        raise Invalid("upload.too_large", size=len(body), max=MAX_UPLOAD)
+    try:
+        batch = decode_record("upload_batch", body)
+    except ProtocolError as err:
+        raise Invalid("upload.malformed", field=err.field, reason=err.message) from None
+    if batch["station_id"] != station_id:
+        raise Invalid("upload.other_station", batch=batch["station_id"], station=station_id)
+    if not batch["records"]:
+        raise Invalid("upload.empty")
+    if batch["first_index"] + len(batch["records"]) - 1 > U32_MAX:
+        raise Invalid("upload.index_range")
+    return batch
+
+
+def ingest(session: Session, station_id: int, body: bytes, now: int) -> Ack:
+    """Check and store one upload batch in ``session`` (the caller commits)."""
+    batch = decode(body, station_id)
+    first = batch["first_index"]
+    work = _Batch(station_id, now)
+    lock_events: list[tuple[int, dict[str, Any]]] = []
+    station_events: list[tuple[int, dict[str, Any]]] = []
+    for offset, record in enumerate(batch["records"]):
+        target = lock_events if record["kind"] == constants.OutboxKind.LOCK_EVENT else station_events
+        target.append((first + offset, record))
+    _station_events(session, work, station_events)
+    _lock_events(session, work, lock_events)
+    if work.events:
+        session.execute(insert(AuditEvent), work.events)
+    _sequence_gaps(session, work)
+    _store_anomalies(session, work)
+    last = first + len(batch["records"]) - 1
+    return Ack(last, work.stored, work.duplicates, work.rejected)
+
+
+def _station_events(
+    session: Session, work: _Batch, records: list[tuple[int, dict[str, Any]]]
+) -> None:
+    if not records:
+        return
+    indexes = [index for index, _ in records]
+    seen = set(
+        session.scalars(
+            select(SyncEvent.outbox_index).where(
+                SyncEvent.station_id == work.station_id,
+                SyncEvent.outbox_index.between(min(indexes), max(indexes)),
+            )
+        )
+    )
+    rows = []
+    for index, record in records:
+        if index in seen:
+            work.duplicates += 1
+            continue
+        seen.add(index)
+        rows.append(
+            {
+                "station_id": work.station_id,
+                "outbox_index": index,
+                "key_id": record["key_id"],
+                "time": record["time"],
+                "reason": record["reason"],
+                "detail": record["detail"],
+                "uploaded_at": work.now,
+            }
+        )
+    if rows:
+        session.execute(insert(SyncEvent), rows)
+        work.stored += len(rows)
+
+
+def _stored_macs(
+    session: Session, events: Iterable[dict[str, Any]]
+) -> dict[tuple[int, int], bytes]:
+    """(lock_id, lock_seq) -> mac of the stored events in the seq ranges of ``events``."""
+    ranges: dict[int, tuple[int, int]] = {}
+    for event in events:
+        low, high = ranges.get(event["lock_id"], (event["lock_seq"], event["lock_seq"]))
+        ranges[event["lock_id"]] = (min(low, event["lock_seq"]), max(high, event["lock_seq"]))
+    if not ranges:
+        return {}
+    found = session.execute(
+        select(AuditEvent.lock_id, AuditEvent.lock_seq, AuditEvent.mac).where(
+            or_(
+                *(
+                    and_(AuditEvent.lock_id == lock, AuditEvent.lock_seq.between(low, high))
+                    for lock, (low, high) in ranges.items()
+                )
+            )
+        )
+    ).tuples()
+    return {(lock, seq): mac for lock, seq, mac in found}
+
+
+def _blocked_since(session: Session, key_ids: set[int]) -> dict[int, int]:
+    """For keys now blocked or lost: since when (the first blocking change of this streak)."""
+    blocked = set(session.scalars(select(Key.id).where(Key.id.in_(key_ids), Key.state.in_(BLOCKING))))
+    since: dict[int, int] = {}
+    if not blocked:
+        return since
+    changes = session.scalars(
+        select(KeyStateChange)
+        .where(KeyStateChange.key_id.in_(blocked))
+        .order_by(KeyStateChange.key_id, KeyStateChange.id)
+    )
+    for change in changes:
+        if change.to_state in BLOCKING:
+            since.setdefault(change.key_id, change.changed_at)
+        else:
+            since.pop(change.key_id, None)
+    return since
+
+
+def _raw(event: dict[str, Any]) -> bytes:
+    return encode_record("audit_event", event)
+
+
+def _lock_events(session: Session, work: _Batch, records: list[tuple[int, dict[str, Any]]]) -> None:
+    if not records:
+        return
+    lock_ids = {record["event"]["lock_id"] for _, record in records}
+    secrets = dict(session.execute(select(Lock.id, Lock.secret).where(Lock.id.in_(lock_ids))).tuples())
+    verified: list[tuple[int, dict[str, Any], int]] = []
+    for index, record in records:
+        event = record["event"]
+        secret = secrets.get(event["lock_id"])
+        if secret is None:
+            raw = _raw(event)
+            work.rejected += 1
+            work.anomaly(
+                "unknown_lock",
+                "unknown_lock:" + hashlib.sha256(raw).hexdigest(),
+                lock_id=event["lock_id"],
+                key_id=event["key_id"],
+                seq_from=event["lock_seq"],
+                outbox_index=index,
+                event_time=event["time"],
+                raw=raw,
+            )
+        elif not hmac.compare_digest(audit_mac(secret, event), event["mac"]):
+            raw = _raw(event)
+            work.rejected += 1
+            work.anomaly(
+                "forged_mac",
+                "forged_mac:" + hashlib.sha256(raw).hexdigest(),
+                lock_id=event["lock_id"],
+                key_id=event["key_id"],
+                seq_from=event["lock_seq"],
+                outbox_index=index,
+                event_time=event["time"],
+                raw=raw,
+            )
+        else:
+            verified.append((index, event, record["received_at"]))
+
+    stored = _stored_macs(session, (event for _, event, _ in verified))
+    known_keys = set(
+        session.scalars(select(Key.id).where(Key.id.in_({e["key_id"] for _, e, _ in verified})))
+    )
+    blocked = _blocked_since(session, known_keys)
+    for index, event, received_at in verified:
+        where = (event["lock_id"], event["lock_seq"])
+        previous = stored.get(where)
+        if previous is not None:
+            if hmac.compare_digest(previous, event["mac"]):
+                work.duplicates += 1
+            else:
+                raw = _raw(event)
+                work.rejected += 1
+                work.anomaly(
+                    "sequence_reuse",
+                    "sequence_reuse:" + hashlib.sha256(raw).hexdigest(),
+                    lock_id=event["lock_id"],
+                    key_id=event["key_id"],
+                    seq_from=event["lock_seq"],
+                    outbox_index=index,
+                    event_time=event["time"],
+                    raw=raw,
+                )
+            continue
+        stored[where] = event["mac"]
+        work.stored += 1
+        work.events.append(
+            {
+                "lock_id": event["lock_id"],
+                "lock_seq": event["lock_seq"],
+                "key_id": event["key_id"],
+                "outcome": event["outcome"],
+                "time": event["time"],
+                "mac": event["mac"],
+                "received_at": received_at,
+                "station_id": work.station_id,
+                "outbox_index": index,
+                "uploaded_at": work.now,
+            }
+        )
+        key_id = event["key_id"]
+        kind = None
+        if key_id not in known_keys:
+            kind = "unknown_key"
+        elif key_id in blocked and event["time"] >= blocked[key_id]:
+            kind = "blocked_key"
+        if kind is not None:
+            work.anomaly(
+                kind,
+                f"{kind}:{event['lock_id']}:{event['lock_seq']}",
+                lock_id=event["lock_id"],
+                key_id=key_id,
+                seq_from=event["lock_seq"],
+                outbox_index=index,
+                event_time=event["time"],
+            )
+
+
+def _sequence_gaps(session: Session, work: _Batch) -> None:
+    by_lock: dict[int, list[int]] = {}
+    for event in work.events:
+        by_lock.setdefault(event["lock_id"], []).append(event["lock_seq"])
+    if not by_lock:
+        return
+    locks = session.scalars(select(Lock).where(Lock.id.in_(by_lock)))
+    for lock in locks:
+        seqs = sorted(by_lock[lock.id])
+        expected = lock.last_seq + 1
+        late = [s for s in seqs if s < expected]
+        for seq in seqs:
+            if seq < expected:
+                continue
+            if seq > expected:
+                work.anomaly(
+                    "sequence_gap",
+                    f"sequence_gap:{lock.id}:{expected}:{seq - 1}",
+                    lock_id=lock.id,
+                    seq_from=expected,
+                    seq_to=seq - 1,
+                )
+            expected = seq + 1
+        lock.last_seq = max(lock.last_seq, seqs[-1])
+        if late:
+            _fill_gaps(session, work, lock.id, late)
+
+
+def _fill_gaps(session: Session, work: _Batch, lock_id: int, late: list[int]) -> None:
+    """Resolve the open gaps of a lock that late events have now completely filled."""
+    session.flush()
+    gaps = session.scalars(
+        select(Anomaly).where(
+            Anomaly.kind == "sequence_gap",
+            Anomaly.lock_id == lock_id,
+            Anomaly.resolved_at.is_(None),
+            Anomaly.seq_from <= max(late),
+            Anomaly.seq_to >= min(late),
+        )
+    )
+    for gap in gaps:
+        assert gap.seq_from is not None and gap.seq_to is not None
+        have = session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(
+                AuditEvent.lock_id == lock_id,
+                AuditEvent.lock_seq.between(gap.seq_from, gap.seq_to),
+            )
+        )
+        if have == gap.seq_to - gap.seq_from + 1:
+            gap.resolved_at = work.now
+
+
+def _store_anomalies(session: Session, work: _Batch) -> None:
+    if not work.anomalies:
+        return
+    known = set(
+        session.scalars(
+            select(Anomaly.fingerprint).where(Anomaly.fingerprint.in_(list(work.anomalies)))
+        )
+    )
+    rows = [row for fp, row in work.anomalies.items() if fp not in known]
+    if rows:
+        session.execute(insert(Anomaly), rows)

@@ -1,0 +1,57 @@
+"""Personal 6-digit codes and their PBKDF2 verifiers (SPEC.md section 8.4).
+
+The back office never stores a code: only a random 16-byte salt and
+PBKDF2-HMAC-SHA-256(code as 6 ASCII digits, salt, iterations, 16 bytes). The
+iteration count is site-wide (``site_settings.code_iterations``) because the
+bundle header carries one count for all keys; changing it means new codes
+for everybody.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from host.backoffice.errors import Invalid
+
+SALT_BYTES = 16
+VERIFIER_BYTES = 16
+DEFAULT_ITERATIONS = 1000
+
+
+def is_trivial(code: str) -> bool:
+    """Codes anyone would guess first: one repeated digit, or a straight run up or down."""
+    digits = [int(c) for c in code]
+    steps = {(b - a) % 10 for a, b in zip(digits, digits[1:], strict=False)}
+    return steps in ({0}, {1}, {9})
+
+
+def check_format(code: str) -> None:
+    if len(code) != 6 or not code.isascii() or not code.isdigit():
+        raise Invalid("code.format")
+    if is_trivial(code):
+        raise Invalid("code.trivial")
+
+
+def generate_code() -> str:
+    """A random code that is not trivial."""
+    while True:
+        code = f"{secrets.randbelow(1_000_000):06d}"
+        if not is_trivial(code):
+            return code
+
+
+def derive(code: str, salt: bytes, iterations: int) -> bytes:
+    return hashlib.pbkdf2_hmac("sha256", code.encode("ascii"), salt, iterations, VERIFIER_BYTES)
+
+
+def make_verifier(code: str, iterations: int) -> tuple[bytes, bytes]:
+    """(salt, verifier) for a well-formed code."""
+    check_format(code)
+    salt = secrets.token_bytes(SALT_BYTES)
+    return salt, derive(code, salt, iterations)
+
+
+def matches(code: str, salt: bytes, verifier: bytes, iterations: int) -> bool:
+    return hmac.compare_digest(derive(code, salt, iterations), verifier)

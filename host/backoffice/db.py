@@ -1,0 +1,68 @@
+"""Database engine, sessions and migrations.
+
+The URL comes from ``--db``, else ``SYNK_DATABASE_URL``, else the SQLite file
+``synk.db`` in the site directory. Migrations (Alembic, shipped as package
+data) are applied programmatically whenever a site is opened, so a new
+release upgrades the schema on first start.
+
+SQLite runs in WAL mode with ``synchronous=FULL``: the station API
+acknowledges an upload only after its commit, and that commit must survive a
+power cut.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+DB_ENV = "SYNK_DATABASE_URL"
+DB_FILE = "synk.db"
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def database_url(site_dir: Path, url: str | None = None) -> str:
+    """The URL to use: the explicit one, the environment's, or the site's SQLite file."""
+    return url or os.environ.get(DB_ENV) or f"sqlite:///{site_dir / DB_FILE}"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine; for SQLite with foreign keys on, WAL, and a 30 s busy timeout."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions whose objects stay readable after commit (the service returns plain rows)."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def alembic_config(engine: Engine) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["engine"] = engine
+    return config
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest migration."""
+    with engine.begin() as connection:
+        config = alembic_config(engine)
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")

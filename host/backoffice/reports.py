@@ -1,0 +1,217 @@
+"""Read-only queries behind the activity log, the anomaly list and the sync events.
+
+The service layer checks the caller and passes ``unit`` (the only unit a unit
+manager may see, else None); these functions apply it. A lock event belongs to
+a unit when the key's staff member is in the unit or the lock was mounted for
+one of the unit's customers at the time of the event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from host.backoffice.models import (
+    Anomaly,
+    AuditEvent,
+    ChangeLog,
+    Customer,
+    Key,
+    LockInstallation,
+    Staff,
+    Station,
+    SyncEvent,
+    User,
+)
+from host.backoffice.timeutil import format_time, iso_utc
+from protocol.constants import Outcome, StationReason
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ActivityQuery:
+    staff_id: int | None = None
+    key_id: int | None = None
+    lock_id: int | None = None
+    customer_id: int | None = None
+    since: int | None = None
+    until: int | None = None
+    limit: int | None = None
+
+
+@dataclass(frozen=True)
+class AnomalyQuery:
+    kind: str | None = None
+    lock_id: int | None = None
+    key_id: int | None = None
+    since: int | None = None
+    until: int | None = None
+    open_only: bool = False
+    limit: int | None = None
+
+
+@dataclass(frozen=True)
+class SyncQuery:
+    station_id: int | None = None
+    key_id: int | None = None
+    since: int | None = None
+    until: int | None = None
+    limit: int | None = None
+
+
+def _name(enum: type[Outcome] | type[StationReason], value: int) -> str:
+    try:
+        return enum(value).name
+    except ValueError:
+        return str(value)
+
+
+def activity(session: Session, query: ActivityQuery, unit: int | None) -> list[Row]:
+    """Lock events, oldest first, with the staff member and the customer of the lock then."""
+    mount = aliased(LockInstallation)
+    customer = aliased(Customer)
+    stmt: Select[Any] = (
+        select(AuditEvent, Staff.id, Staff.name, mount.customer_id)
+        .outerjoin(Key, Key.id == AuditEvent.key_id)
+        .outerjoin(Staff, Staff.id == Key.staff_id)
+        .outerjoin(
+            mount,
+            and_(
+                mount.lock_id == AuditEvent.lock_id,
+                mount.installed_at <= AuditEvent.time,
+                or_(mount.removed_at.is_(None), mount.removed_at > AuditEvent.time),
+            ),
+        )
+        .outerjoin(customer, customer.id == mount.customer_id)
+        .order_by(AuditEvent.time, AuditEvent.id)
+    )
+    if unit is not None:
+        stmt = stmt.where(or_(Staff.unit_id == unit, customer.unit_id == unit))
+    if query.staff_id is not None:
+        stmt = stmt.where(Staff.id == query.staff_id)
+    if query.key_id is not None:
+        stmt = stmt.where(AuditEvent.key_id == query.key_id)
+    if query.lock_id is not None:
+        stmt = stmt.where(AuditEvent.lock_id == query.lock_id)
+    if query.customer_id is not None:
+        stmt = stmt.where(mount.customer_id == query.customer_id)
+    if query.since is not None:
+        stmt = stmt.where(AuditEvent.time >= query.since)
+    if query.until is not None:
+        stmt = stmt.where(AuditEvent.time < query.until)
+    if query.limit is not None:
+        stmt = stmt.limit(query.limit)
+    return [
+        {
+            "time": format_time(event.time),
+            "time_utc": iso_utc(event.time),
+            "lock_id": event.lock_id,
+            "lock_seq": event.lock_seq,
+            "outcome": _name(Outcome, event.outcome),
+            "key_id": event.key_id,
+            "staff_id": staff_id,
+            "staff": staff_name,
+            "customer_id": customer_id,
+            "station_id": event.station_id,
+        }
+        for event, staff_id, staff_name, customer_id in session.execute(stmt).tuples()
+    ]
+
+
+def anomalies(session: Session, query: AnomalyQuery, unit: int | None) -> list[Row]:
+    stmt: Select[Any] = select(Anomaly).order_by(Anomaly.id)
+    if unit is not None:
+        own_stations = select(Station.id).where(Station.unit_id == unit)
+        own_keys = select(Key.id).join(Staff, Staff.id == Key.staff_id).where(Staff.unit_id == unit)
+        own_locks = (
+            select(LockInstallation.lock_id)
+            .join(Customer, Customer.id == LockInstallation.customer_id)
+            .where(Customer.unit_id == unit)
+        )
+        stmt = stmt.where(
+            or_(
+                Anomaly.station_id.in_(own_stations),
+                Anomaly.key_id.in_(own_keys),
+                Anomaly.lock_id.in_(own_locks),
+            )
+        )
+    if query.kind is not None:
+        stmt = stmt.where(Anomaly.kind == query.kind)
+    if query.lock_id is not None:
+        stmt = stmt.where(Anomaly.lock_id == query.lock_id)
+    if query.key_id is not None:
+        stmt = stmt.where(Anomaly.key_id == query.key_id)
+    if query.since is not None:
+        stmt = stmt.where(Anomaly.detected_at >= query.since)
+    if query.until is not None:
+        stmt = stmt.where(Anomaly.detected_at < query.until)
+    if query.open_only:
+        stmt = stmt.where(Anomaly.resolved_at.is_(None))
+    if query.limit is not None:
+        stmt = stmt.limit(query.limit)
+    return [
+        {
+            "id": a.id,
+            "kind": a.kind,
+            "detected": format_time(a.detected_at),
+            "station_id": a.station_id,
+            "lock_id": a.lock_id,
+            "key_id": a.key_id,
+            "seq_from": a.seq_from,
+            "seq_to": a.seq_to,
+            "event_time": format_time(a.event_time),
+            "resolved": format_time(a.resolved_at),
+        }
+        for a in session.scalars(stmt)
+    ]
+
+
+def sync_events(session: Session, query: SyncQuery, unit: int | None) -> list[Row]:
+    stmt: Select[Any] = select(SyncEvent).order_by(SyncEvent.time, SyncEvent.id)
+    if unit is not None:
+        stmt = stmt.where(SyncEvent.station_id.in_(select(Station.id).where(Station.unit_id == unit)))
+    if query.station_id is not None:
+        stmt = stmt.where(SyncEvent.station_id == query.station_id)
+    if query.key_id is not None:
+        stmt = stmt.where(SyncEvent.key_id == query.key_id)
+    if query.since is not None:
+        stmt = stmt.where(SyncEvent.time >= query.since)
+    if query.until is not None:
+        stmt = stmt.where(SyncEvent.time < query.until)
+    if query.limit is not None:
+        stmt = stmt.limit(query.limit)
+    return [
+        {
+            "time": format_time(e.time),
+            "station_id": e.station_id,
+            "outbox_index": e.outbox_index,
+            "key_id": e.key_id,
+            "reason": _name(StationReason, e.reason),
+            "detail": e.detail,
+        }
+        for e in session.scalars(stmt)
+    ]
+
+
+def changes(session: Session, limit: int) -> list[Row]:
+    stmt = (
+        select(ChangeLog, User.username)
+        .outerjoin(User, User.id == ChangeLog.user_id)
+        .order_by(ChangeLog.id.desc())
+        .limit(limit)
+    )
+    return [
+        {
+            "at": format_time(c.at),
+            "user": username,
+            "action": c.action,
+            "object": c.object_type,
+            "id": c.object_id,
+            "detail": c.detail,
+        }
+        for c, username in session.execute(stmt).tuples()
+    ]

@@ -1,0 +1,82 @@
+"""Routine jobs for synk (invoke): `inv --list` shows them.
+
+`inv test` is what CI runs (through the README's command): lint, type checks
+and the whole test suite, including the firmware's tests under the MicroPython
+unix port. `inv bench` measures the performance targets of the issues and
+writes bench/results.json.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import sysconfig
+from pathlib import Path
+
+from invoke import Context, task
+
+ROOT = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+PY = sys.executable
+RESULTS = ROOT / "bench" / "results.json"
+
+# mypy for CPython parts: strict, configured in pyproject.toml.
+TYPED_PACKAGES = [p for p in ("protocol", "host", "emulator") if (ROOT / p).is_dir()]
+# Firmware and board code are type-checked against the MicroPython stubs
+# (micropython-stdlib-stubs provides a typeshed-style stdlib).
+MICROPYTHON_TYPESHED = Path(sysconfig.get_paths()["purelib"])
+
+
+def _tool(name: str) -> str:
+    found = BIN / name
+    return str(found) if found.exists() else name
+
+
+@task
+def lint(c: Context) -> None:
+    """ruff over everything; mypy strict for CPython code, MicroPython stubs for firmware/hw."""
+    with c.cd(str(ROOT)):
+        c.run(f"{_tool('ruff')} check .", echo=True)
+        c.run(f"{_tool('mypy')} {' '.join(TYPED_PACKAGES)} tasks.py", echo=True)
+        firmware_dirs = " ".join(d for d in ("firmware", "hw") if (ROOT / d).is_dir())
+        c.run(
+            f"{_tool('mypy')} --config-file /dev/null --python-version 3.11"
+            f" --custom-typeshed-dir {MICROPYTHON_TYPESHED} --no-site-packages"
+            " --disallow-untyped-defs --disallow-incomplete-defs --warn-unused-ignores"
+            " --no-implicit-optional --check-untyped-defs --follow-imports silent"
+            f" {firmware_dirs}",
+            echo=True,
+        )
+
+
+@task(help={"quick": "skip lint and type checks", "k": "only tests matching this expression"})
+def test(c: Context, quick: bool = False, k: str = "") -> None:
+    """The whole suite: lint, types, pytest (CPython + MicroPython), on both cores."""
+    if not quick:
+        lint(c)
+    select = f" -k {k!r}" if k else ""
+    with c.cd(str(ROOT)):
+        c.run(f"{PY} -m pytest -n 2{select}", echo=True, pty=False)
+
+
+@task
+def demo(c: Context) -> None:
+    """Show the wire protocol working: decode every golden vector of protocol/vectors."""
+    with c.cd(str(ROOT)):
+        c.run(f"{PY} -m protocol.show_vectors", echo=False, pty=False)
+
+
+@task
+def bench(c: Context) -> None:
+    """Measure every benchmark metric of the issues; print a table, write bench/results.json."""
+    sys.path.insert(0, str(ROOT))
+    from bench.run import run_all
+
+    results = run_all()
+    width = max(len(name) for name in results)
+    print(f"{'metric'.ljust(width)}  value")
+    for name, value in results.items():
+        print(f"{name.ljust(width)}  {value:,.3f}" if isinstance(value, float) else
+              f"{name.ljust(width)}  {value:,}")
+    RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    print(f"written to {RESULTS.relative_to(ROOT)}")

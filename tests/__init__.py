@@ -1,0 +1,1 @@
+"""synk's test suite: pytest + Hypothesis; portable firmware tests also run on MicroPython."""

@@ -1,0 +1,90 @@
+"""firmware.code_check: the 6-digit code, 5 wrong tries, 15 minutes refused, counted on flash."""
+
+from firmware.clock import ManualClock
+from firmware.code_check import LOCKED, LOCKED_NOW, OK, WRONG, CodeCheck, is_well_formed
+from firmware.hmac_sha256 import pbkdf2_sha256
+from firmware.log import Log
+from firmware.storage import DirStorage
+from tests.firmware.power_cut import RamFiles
+
+SALT = bytes(range(16))
+ITERATIONS = 10  # the station uses the bundle's figure; few here keeps the test quick
+KEY = 4711
+VERIFIER = pbkdf2_sha256(b"246810", SALT, ITERATIONS, 16)
+
+
+def _station(files=None, now=1800000000):
+    files = files or RamFiles()
+    clock = ManualClock(now)
+    storage = DirStorage("/flash", files=files)
+    return CodeCheck(storage, clock, Log(clock)), clock, files
+
+
+def _try(check, code):
+    return check.check(KEY, code, SALT, VERIFIER, ITERATIONS)
+
+
+def test_right_code_is_accepted():
+    check, _, _ = _station()
+    assert _try(check, "246810") == (OK, 0)
+
+
+def test_wrong_codes_count_down_then_lock_for_15_minutes():
+    check, clock, _ = _station()
+    for left in (4, 3, 2, 1):
+        assert _try(check, "000000") == (WRONG, left)
+    result, until = _try(check, "111111")
+    assert result == LOCKED_NOW
+    assert until == clock.now() + 15 * 60
+    # While locked, even the right code is refused and not counted.
+    assert _try(check, "246810") == (LOCKED, until)
+    clock.advance(15 * 60 - 1)
+    assert _try(check, "246810") == (LOCKED, until)
+    clock.advance(1)
+    assert _try(check, "246810") == (OK, 0)
+
+
+def test_a_right_code_resets_the_count():
+    check, _, _ = _station()
+    for _ in range(4):
+        _try(check, "000000")
+    assert _try(check, "246810") == (OK, 0)
+    assert _try(check, "000000") == (WRONG, 4)
+
+
+def test_counts_survive_a_reboot():
+    check, clock, files = _station()
+    for _ in range(3):
+        _try(check, "000000")
+    rebooted, _, _ = _station(files, clock.now())
+    assert _try(rebooted, "000000") == (WRONG, 1)
+    assert _try(rebooted, "000000")[0] == LOCKED_NOW
+    again, _, _ = _station(files, clock.now() + 60)
+    assert _try(again, "246810")[0] == LOCKED
+
+
+def test_lockout_is_per_key():
+    check, _, _ = _station()
+    for _ in range(5):
+        _try(check, "000000")
+    other = check.check(KEY + 1, "246810", SALT, VERIFIER, ITERATIONS)
+    assert other == (OK, 0)
+
+
+def test_malformed_codes_are_wrong_codes():
+    check, _, _ = _station()
+    assert not is_well_formed("24681")
+    assert not is_well_formed("2468100")
+    assert not is_well_formed("24681a")
+    assert _try(check, "24681") == (WRONG, 4)
+
+
+def test_damaged_counter_file_starts_from_zero_and_says_so():
+    check, clock, files = _station()
+    _try(check, "000000")
+    path = "/flash/codes.bin"
+    files.files[path][5] ^= 0xFF
+    log = Log(clock)
+    rebooted = CodeCheck(DirStorage("/flash", files=files), clock, log)
+    assert rebooted.failures(KEY) == 0
+    assert "damaged" in log.tail(1, 1000)[2]
