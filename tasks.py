@@ -76,7 +76,10 @@ def bench(c: Context) -> None:
     width = max(len(name) for name in results)
     print(f"{'metric'.ljust(width)}  value")
     for name, value in results.items():
-        print(f"{name.ljust(width)}  {value:,.3f}" if isinstance(value, float) else
-              f"{name.ljust(width)}  {value:,}")
+        print(
+            f"{name.ljust(width)}  {value:,.3f}"
+            if isinstance(value, float)
+            else f"{name.ljust(width)}  {value:,}"
+        )
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     print(f"written to {RESULTS.relative_to(ROOT)}")

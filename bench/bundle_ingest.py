@@ -11,10 +11,10 @@ import sys
 
 sys.path.insert(0, ".")
 
-from firmware.bundle_cache import CACHE_FILE, BundleCache  # noqa: E402
-from firmware.clock import ManualClock  # noqa: E402
-from firmware.log import Log  # noqa: E402
-from firmware.storage import DirStorage  # noqa: E402
+from firmware.bundle_cache import CACHE_FILE, BundleCache
+from firmware.clock import ManualClock
+from firmware.log import Log
+from firmware.storage import DirStorage
 
 try:
     from time import ticks_diff, ticks_us

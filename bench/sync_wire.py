@@ -60,10 +60,23 @@ def _read_object(obj: ObjType, size: int) -> int:
 
 def typical_sync_bytes(locks: int = 40, events: int = 200, blocked: int = 50) -> int:
     key_info = {
-        "key_id": 1, "firmware": 0x0100, "max_payload": MAX_PAYLOAD, "active_slot": 0,
-        "slot_a": 1, "slot_b": 1, "battery": 90, "set_serial": 1, "valid_from": 1,
-        "valid_until": 2, "lock_count": locks, "audit_count": events, "audit_capacity": 1000,
-        "last_error": 0, "flags": 0, "blocklist_version": 1, "audit_next_seq": events + 1,
+        "key_id": 1,
+        "firmware": 0x0100,
+        "max_payload": MAX_PAYLOAD,
+        "active_slot": 0,
+        "slot_a": 1,
+        "slot_b": 1,
+        "battery": 90,
+        "set_serial": 1,
+        "valid_from": 1,
+        "valid_until": 2,
+        "lock_count": locks,
+        "audit_count": events,
+        "audit_capacity": 1000,
+        "last_error": 0,
+        "flags": 0,
+        "blocklist_version": 1,
+        "audit_next_seq": events + 1,
     }
     total = _exchange(
         MsgType.HELLO, {"time": 1, "role": 1, "max_payload": MAX_PAYLOAD, "peer_id": 7}, key_info

@@ -159,7 +159,7 @@ class BundleCache:
     # -- boot ----------------------------------------------------------------
 
     def load(self) -> str | None:
-        """Load the stored bundle; a damaged one is discarded. Returns None or why it was dropped."""
+        """Load the stored bundle, discarding a damaged one; returns None or why it was dropped."""
         stored = self._storage.read(CACHE_FILE)
         if stored is None:
             self._log.info("no cached bundle")
@@ -196,7 +196,7 @@ class BundleCache:
         try:
             header = codec.bundle_header(data)
         except codec.CodecError:
-            raise BundleRejected(REJECT_MALFORMED)
+            raise BundleRejected(REJECT_MALFORMED) from None
         if header["station_id"] != self._station_id or header["unit_id"] != self._unit_id:
             raise BundleRejected(REJECT_OTHER_STATION)
         public_key = self._authorities.get(bytes(header["authority_key_id"]))
@@ -207,7 +207,9 @@ class BundleCache:
             start = section["offset"]
             if _sha256(view[start : start + section["length"]]) != section["sha256"]:
                 raise BundleRejected(REJECT_BAD_HASH)
-        if not ed25519.verify(public_key, bytes(view[:_SIGNED]), bytes(view[_SIGNED:_SIGNATURE_END])):
+        if not ed25519.verify(
+            public_key, bytes(view[:_SIGNED]), bytes(view[_SIGNED:_SIGNATURE_END])
+        ):
             raise BundleRejected(REJECT_BAD_SIGNATURE)
         if self._header is not None and header["serial"] <= self._header["serial"]:
             raise BundleRejected(REJECT_NOT_NEWER)
@@ -226,7 +228,7 @@ class BundleCache:
         try:
             self._storage.write(CACHE_FILE, stored)
         except OSError:
-            raise BundleRejected(REJECT_NO_ROOM)
+            raise BundleRejected(REJECT_NO_ROOM) from None
         self._adopt(memoryview(data), header)
         self._log.info("bundle serial %d installed" % header["serial"])
 
@@ -285,7 +287,10 @@ class BundleCache:
             entry = codec.bundle_set_entry(data, header, index, day)
             if entry["valid_until"] == 0:
                 continue
-            if entry["valid_from"] <= now < entry["valid_until"] and entry["valid_from"] > best_from:
+            if (
+                entry["valid_from"] <= now < entry["valid_until"]
+                and entry["valid_from"] > best_from
+            ):
                 best_day = day
                 best_from = entry["valid_from"]
         if best_day < 0:

@@ -3,8 +3,10 @@
 Wrong codes are counted per key on flash, so pulling the power does not reset
 them. After ``max_failures`` (5) wrong codes in a row the key is refused at this
 station for ``lockout_s`` (15 minutes) without the code even being checked; a
-right code resets the count. The verifier is PBKDF2-HMAC-SHA-256 (SPEC.md 8.4):
-a stolen station still has to guess codes offline, one slow hash per guess.
+right code resets the count. Each wrong code and each lockout is reported
+(``report``) so the station can put it in its outbox. The verifier is
+PBKDF2-HMAC-SHA-256 (SPEC.md 8.4): a stolen station still has to guess codes
+offline, one slow hash per guess.
 
 The counter file is small and rewritten atomically: ``SKCC``, u16 count, then
 per key ``u32 key_id, u8 failures, 3 reserved, u32 locked_until``, and a CRC-32.
@@ -14,12 +16,15 @@ import struct
 
 from firmware.framing import crc32
 from firmware.hmac_sha256 import pbkdf2_sha256
+from firmware.protocol_constants import REASON_LOCKED_OUT, REASON_WRONG_CODE
 
 try:
     from typing import TYPE_CHECKING
 except ImportError:
     TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Callable
+
     from firmware.clock import Clock
     from firmware.log import Log
     from firmware.storage import DirStorage
@@ -57,8 +62,10 @@ class CodeCheck:
         log: "Log",
         max_failures: int = 5,
         lockout_s: int = 15 * 60,
+        report: "Callable[[int, int, int], object] | None" = None,
     ) -> None:
         self._storage = storage
+        self._report = report  # (key_id, station reason, detail): into the outbox
         self._clock = clock
         self._log = log
         self.max_failures = max_failures
@@ -128,8 +135,14 @@ class CodeCheck:
             until = self._clock.now() + self.lockout_s
             self._counters[key_id] = [failures, until]
             self._save()
-            self._log.warn("key %d locked out until %d after %d wrong codes" % (key_id, until, failures))
+            self._log.warn(
+                "key %d locked out until %d after %d wrong codes" % (key_id, until, failures)
+            )
+            if self._report is not None:
+                self._report(key_id, REASON_LOCKED_OUT, until)
             return LOCKED_NOW, until
         self._counters[key_id] = [failures, 0]
         self._save()
+        if self._report is not None:
+            self._report(key_id, REASON_WRONG_CODE, failures)
         return WRONG, self.max_failures - failures

@@ -19,6 +19,7 @@ import struct
 from hashlib import sha256
 
 _FORMAT = 1
+_MAX_PAYLOAD = 512
 _U = {"B": 255, "H": 0xFFFF, "I": 0xFFFFFFFF}
 _STRUCT_ERROR = getattr(struct, "error", ValueError)
 # Anything a malformed input can make the standard library raise.
@@ -74,9 +75,8 @@ def _get(fields, name):
 
 
 def _int(value, code, field):
-    if isinstance(value, bool):  # MicroPython: bool is not an int subclass
-        value = int(value)
-    if not isinstance(value, int):
+    # bool is refused like the reference does (and is no int subclass on MicroPython)
+    if isinstance(value, bool) or not isinstance(value, int):
         raise CodecError(field, "not an integer")
     if code == "b":
         if value < -128 or value > 127:
@@ -198,6 +198,10 @@ def _compile(pairs):
     return (fmt, struct.calcsize(fmt), tuple(names), pairs)
 
 
+def _names(lay):
+    return tuple(pair[0] for pair in lay[2])
+
+
 def _short_field(lay, available):
     """The first field of a layout that does not fit in ``available`` bytes."""
     offset = 0
@@ -239,8 +243,15 @@ def _decode_exact(lay, data):
 
 
 def _check_format(value):
-    if value != _FORMAT:
-        raise CodecError("format", "unknown format %d" % value)
+    if isinstance(value, bool) or value != _FORMAT:
+        raise CodecError("format", "unknown format %r" % (value,))
+
+
+def _known(fields, allowed):
+    """Refuse a key an encoder would otherwise silently ignore (a misspelt field)."""
+    for name in fields:
+        if name not in allowed:
+            raise CodecError(str(name), "unknown field")
 
 
 def _check_magic(data, magic):
@@ -270,7 +281,23 @@ _MAX_LOCKS = 1024
 _MAX_BLOCKED = 4096
 
 
+_PERMSET_KEYS = (
+    "format",
+    "flags",
+    "key_id",
+    "key_public",
+    "serial",
+    "valid_from",
+    "valid_until",
+    "unit_id",
+    "authority_key_id",
+    "lock_ids",
+    "signature",
+)
+
+
 def _permset_encode(f):
+    _known(f, _PERMSET_KEYS)
     _check_format(_get(f, "format"))
     ids = _get(f, "lock_ids")
     body = _encode_ids(ids, "lock_ids", _MAX_LOCKS)
@@ -323,7 +350,19 @@ _BLOCKLIST_HEAD = _compile(
 )
 
 
+_BLOCKLIST_KEYS = (
+    "format",
+    "flags",
+    "version",
+    "issued_at",
+    "authority_key_id",
+    "key_ids",
+    "signature",
+)
+
+
 def _blocklist_encode(f):
+    _known(f, _BLOCKLIST_KEYS)
     _check_format(_get(f, "format"))
     ids = _get(f, "key_ids")
     body = _encode_ids(ids, "key_ids", _MAX_BLOCKED)
@@ -383,6 +422,7 @@ _AUDIT_BATCH_HEAD = _compile(
 def _event_encode(f):
     if not isinstance(f, dict):
         raise CodecError("", "not a dict")
+    _known(f, _names(_AUDIT_EVENT))
     _check_format(_get(f, "format"))
     return _pack(_AUDIT_EVENT, f)
 
@@ -406,6 +446,7 @@ def _list(value, field):
 
 
 def _audit_batch_encode(f):
+    _known(f, ("format", "flags", "key_id", "first_seq", "events"))
     _check_format(_get(f, "format"))
     events = _list(_get(f, "events"), "events")
     parts = [b"SKAB", _pack(_AUDIT_BATCH_HEAD, _with(f, count=_count(events, "events")))]
@@ -461,6 +502,7 @@ _TOKEN = _compile(
 
 
 def _token_encode(f):
+    _known(f, _names(_TOKEN))
     _check_format(_get(f, "format"))
     return b"SKST" + _pack(_TOKEN, f)
 
@@ -495,6 +537,7 @@ def _outbox_encode(f):
         raise CodecError("", "not a dict")
     kind = _int(_get(f, "kind"), "B", "kind")
     if kind == 1:
+        _known(f, ("kind", "event", "received_at"))
         event = _get(f, "event")
         try:
             event = _event_encode(event)
@@ -503,6 +546,7 @@ def _outbox_encode(f):
         received_at = _int(_get(f, "received_at"), "I", "received_at")
         return b"\x01\x28" + event + struct.pack("<I", received_at)
     if kind == 2:
+        _known(f, ("kind", "key_id", "time", "reason", "detail"))
         return b"\x02\x10" + _pack(_STATION_EVENT, f)
     raise CodecError("kind", "unknown outbox record kind %d" % kind)
 
@@ -572,6 +616,7 @@ def _decode_outbox_list(data, offset, count, field):
 
 
 def _upload_encode(f):
+    _known(f, ("format", "flags", "station_id", "first_index", "records"))
     _check_format(_get(f, "format"))
     records = _list(_get(f, "records"), "records")
     head = _pack(_UPLOAD_HEAD, _with(f, count=_count(records, "records")))
@@ -654,6 +699,7 @@ def _encode_name(value, field):
 def _key_entry_encode(f):
     if not isinstance(f, dict):
         raise CodecError("", "not a dict")
+    _known(f, _names(_KEY_ENTRY))
     name = _encode_name(_get(f, "display_name"), "display_name")
     return _pack(_KEY_ENTRY, _with(f, display_name=name))
 
@@ -664,7 +710,29 @@ def _key_entry_decode(data, offset):
     return out
 
 
+_BUNDLE_KEYS = (
+    "format",
+    "flags",
+    "unit_id",
+    "station_id",
+    "serial",
+    "issued_at",
+    "offline_until",
+    "day0_start",
+    "days",
+    "code_iterations",
+    "authority_key_id",
+    "signature",
+    "lock_lists",
+    "keys",
+    "sets",
+    "blocklist",
+    "sections",  # what the decoder adds; the encoder computes it afresh
+)
+
+
 def _bundle_encode(f):
+    _known(f, _BUNDLE_KEYS)
     _check_format(_get(f, "format"))
     days = _int(_get(f, "days"), "H", "days")
     # LOCK_LISTS
@@ -703,6 +771,7 @@ def _bundle_encode(f):
             try:
                 if not isinstance(entry, dict):
                     raise CodecError("", "not a dict")
+                _known(entry, _names(_SET_ENTRY))
                 parts.append(_pack(_SET_ENTRY, entry))
             except CodecError as exc:
                 raise _prefixed("sets[%d][%d]" % (k, d), exc) from None
@@ -742,7 +811,7 @@ def bundle_header(data):
     return _guard(_bundle_header, (data,), "bundle")
 
 
-def _bundle_header(data):
+def _bundle_header(data, hashes=False):
     _check_magic(data, b"SKSB")
     out = _unpack(_BUNDLE_HEAD, data, 4)
     _check_format(out["format"])
@@ -771,6 +840,12 @@ def _bundle_header(data):
     if expected != len(data):
         raise CodecError("length", "bytes after the last section")
     out["sections"] = sections
+    if hashes:  # before the contents, as SPEC.md 8.4 lists the arrival checks
+        view = memoryview(data)
+        for i, section in enumerate(sections):
+            start = section["offset"]
+            if sha256(view[start : start + section["length"]]).digest() != section["sha256"]:
+                raise CodecError("sections[%d].sha256" % i, "section hash mismatch")
     _check_section_lengths(data, out)
     return out
 
@@ -834,12 +909,8 @@ def bundle_check(data):
 
 
 def _bundle_check(data):
-    header = _bundle_header(data)
+    header = _bundle_header(data, True)
     view = memoryview(data)
-    for i, section in enumerate(header["sections"]):
-        start = section["offset"]
-        if sha256(view[start : start + section["length"]]).digest() != section["sha256"]:
-            raise CodecError("sections[%d].sha256" % i, "section hash mismatch")
     start = header["sections"][0]["offset"]
     offset = start + 4
     for i in range(struct.unpack_from("<H", data, start)[0]):
@@ -1090,9 +1161,14 @@ def encode_message(msg_type, seq, payload, response=False, status=0):
 
 
 def _encode_message(msg_type, seq, payload, response, status):
+    if not isinstance(response, bool):
+        raise CodecError("header.flags", "response must be a bool")
+    status = _int(status, "B", "header.status")
+    if status and not response:
+        raise CodecError("header.status", "a request carries status 0")
     payload = _bytes(payload, None, "payload")
-    if len(payload) > 0xFFFF:
-        raise CodecError("header.length", "payload too long")
+    if len(payload) > _MAX_PAYLOAD:
+        raise CodecError("payload", "longer than %d bytes" % _MAX_PAYLOAD)
     flags = (1 if response else 0) | (2 if status else 0)
     return (
         struct.pack(
@@ -1120,6 +1196,8 @@ def _decode_message(body):
     version, msg_type, seq, flags, status, length = struct.unpack_from("<BBHBBH", body, 0)
     if length != len(body) - 8:
         raise CodecError("header.length", "says %d, %d follow" % (length, len(body) - 8))
+    if length > _MAX_PAYLOAD:
+        raise CodecError("header.length", "over %d bytes" % _MAX_PAYLOAD)
     return {
         "version": version,
         "type": msg_type,
@@ -1254,6 +1332,7 @@ class _Fixed:
         self.lay = lay
 
     def encode(self, fields):
+        _known(fields, _names(self.lay))
         return _pack(self.lay, fields)
 
     def decode(self, data):
@@ -1261,22 +1340,29 @@ class _Fixed:
 
 
 class _WithData:
-    """A fixed head followed by ``data`` of at least ``minimum`` bytes (OBJ_WRITE, OBJ_READ)."""
+    """A fixed head, then ``data`` of ``minimum`` to ``maximum`` bytes (OBJ_WRITE, OBJ_READ)."""
 
-    def __init__(self, lay, minimum):
+    def __init__(self, lay, minimum, maximum):
         self.lay = lay
         self.minimum = minimum
+        self.maximum = maximum
+        keys = list(_names(lay))
+        keys.append("data")
+        self.keys = tuple(keys)
+
+    def _check(self, n):
+        if n < self.minimum or n > self.maximum:
+            raise CodecError("data", "%d bytes, not %d to %d" % (n, self.minimum, self.maximum))
 
     def encode(self, fields):
+        _known(fields, self.keys)
         data = _bytes(_get(fields, "data"), None, "data")
-        if len(data) < self.minimum:
-            raise CodecError("data", "empty")
+        self._check(len(data))
         return _pack(self.lay, fields) + data
 
     def decode(self, data):
         out = _unpack(self.lay, data)
-        if len(data) - self.lay[1] < self.minimum:
-            raise CodecError("data", "empty")
+        self._check(len(data) - self.lay[1])
         out["data"] = bytes(memoryview(data)[self.lay[1] :])
         return out
 
@@ -1285,6 +1371,7 @@ class _CommitResponse:
     """OBJ_COMMIT's answer: ``u8 active_slot`` for a permission set, else empty."""
 
     def encode(self, fields):
+        _known(fields, ("active_slot",))
         if "active_slot" in fields:
             return bytes((_int(fields["active_slot"], "B", "active_slot"),))
         return b""
@@ -1299,6 +1386,7 @@ class _CommitResponse:
 
 class _AuditAppend:
     def encode(self, fields):
+        _known(fields, ("event",))
         event = _get(fields, "event")
         try:
             return _event_encode(event)
@@ -1314,7 +1402,11 @@ class _AuditAppend:
 
 class _LogTail:
     def encode(self, fields):
-        return _pack(_LOG_TAIL_HEAD, fields) + _encode_text(_get(fields, "text"), "text")
+        _known(fields, ("first_seq", "next_seq", "text"))
+        text = _encode_text(_get(fields, "text"), "text")
+        if len(text) > _MAX_PAYLOAD - 8:
+            raise CodecError("text", "longer than %d bytes" % (_MAX_PAYLOAD - 8))
+        return _pack(_LOG_TAIL_HEAD, fields) + text
 
     def decode(self, data):
         out = _unpack(_LOG_TAIL_HEAD, data)
@@ -1324,6 +1416,7 @@ class _LogTail:
 
 class _AuditRead:
     def encode(self, fields):
+        _known(fields, ("total", "first_index", "records"))
         records = _list(_get(fields, "records"), "records")
         head = _pack(_AUDIT_READ_HEAD, _with(fields, count=_count(records, "records")))
         return head + _encode_outbox_list(records, "records")
@@ -1336,12 +1429,17 @@ class _AuditRead:
 
 class _Selftest:
     def encode(self, fields):
+        _known(fields, ("checks",))
         checks = _list(_get(fields, "checks"), "checks")
         parts = [bytes((_count(checks, "checks", 255),))]
         for i, check in enumerate(checks):
             field = "checks[%d]" % i
             if not isinstance(check, dict):
                 raise CodecError(field, "not a dict")
+            try:
+                _known(check, ("check", "status"))
+            except CodecError as exc:
+                raise _prefixed(field, exc) from None
             parts.append(
                 bytes(
                     (
@@ -1377,7 +1475,7 @@ _PAYLOADS = {
         _Fixed(_compile((("obj", "B"), (None, -3), ("size", "I"), ("sha256", 32)))),
         _Fixed(_compile((("have", "I"),))),
     ),
-    0x11: (_WithData(_OBJ_WRITE_HEAD, 1), _Fixed(_compile((("have", "I"),)))),
+    0x11: (_WithData(_OBJ_WRITE_HEAD, 1, _MAX_PAYLOAD - 8), _Fixed(_compile((("have", "I"),)))),
     0x12: (_Fixed(_compile((("obj", "B"), (None, -3), ("sha256", 32)))), _CommitResponse()),
     0x13: (
         _Fixed(_compile((("obj", "B"), (None, -3)))),
@@ -1385,7 +1483,7 @@ _PAYLOADS = {
     ),
     0x14: (
         _Fixed(_compile((("obj", "B"), (None, -1), ("max_len", "H"), ("offset", "I")))),
-        _WithData(_OBJ_READ_HEAD, 0),
+        _WithData(_OBJ_READ_HEAD, 0, _MAX_PAYLOAD - 4),
     ),
     0x20: (_Fixed(_compile((("through_seq", "I"),))), _Fixed(_compile((("remaining", "H"),)))),
     0x21: (_AuditAppend(), _Fixed(_compile((("count", "H"),)))),
@@ -1407,6 +1505,10 @@ _PAYLOADS = {
 
 
 def _payload(msg_type, response):
+    if not isinstance(response, bool):
+        raise CodecError("response", "must be a bool")
+    if isinstance(msg_type, bool):
+        raise CodecError("type", "not a message type")
     try:
         pair = _PAYLOADS[msg_type]
     except (KeyError, TypeError):
@@ -1417,12 +1519,18 @@ def _payload(msg_type, response):
 def _payload_encode(msg_type, response, fields):
     if not isinstance(fields, dict):
         raise CodecError("", "fields must be a dict")
-    return _payload(msg_type, response).encode(fields)
+    data = _payload(msg_type, response).encode(fields)
+    if len(data) > _MAX_PAYLOAD:
+        raise CodecError("length", "payload over %d bytes" % _MAX_PAYLOAD)
+    return data
 
 
 def _payload_decode(msg_type, response, data):
+    layout = _payload(msg_type, response)
     _bytes(data, None, "data")
-    return _payload(msg_type, response).decode(data)
+    if len(data) > _MAX_PAYLOAD:
+        raise CodecError("length", "payload over %d bytes" % _MAX_PAYLOAD)
+    return layout.decode(data)
 
 
 def encode_payload(msg_type, response, fields):

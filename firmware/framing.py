@@ -109,15 +109,16 @@ def encode_frame(body):
 class FrameDecoder:
     """Bytes in, intact bodies out (SPEC.md section 2, "Receiving and resynchronising").
 
-    ``crc_errors`` counts frames dropped for bad COBS, a decoded length under 12
-    or a CRC mismatch; ``overlong`` counts collections that passed 528 bytes
-    (each is skipped up to the next 0x00 and counted once).
+    ``frames`` counts bodies delivered; ``crc_errors`` frames dropped for bad
+    COBS, a decoded length under 12 or a CRC mismatch; ``overlong`` collections
+    that passed 528 bytes (each is skipped up to the next 0x00, counted once).
     """
 
     def __init__(self):
         self._buf = bytearray(MAX_ENCODED_FRAME)
         self._len = 0
         self._skipping = False
+        self.frames = 0
         self.crc_errors = 0
         self.overlong = 0
 
@@ -152,6 +153,7 @@ class FrameDecoder:
                 body = self._frame(memoryview(self._buf)[: self._len])
                 self._len = 0
                 if body is not None:
+                    self.frames += 1
                     bodies.append(body)
             i = zero + 1
         return bodies

@@ -46,21 +46,25 @@ _CATALOGUE = {
         "Nyckeln togs ut för tidigt. Sätt i den igen",
         "Key removed too early. Insert it again",
     ),
-    "comm_error": ("Kontakt med nyckeln bröts. Försök igen", "Lost contact with the key. Try again"),
+    "comm_error": (
+        "Kontakt med nyckeln bröts. Försök igen",
+        "Lost contact with the key. Try again",
+    ),
     "outbox_full": (
         "Minnet är fullt, händelser ligger kvar i nyckeln. Ring %s",
         "Memory full, events stay on the key. Call %s",
     ),
-    "key_battery_low": ("Nyckelns batteri är svagt. Byt nyckel", "Key battery low. Replace the key"),
+    "key_battery_low": (
+        "Nyckelns batteri är svagt. Byt nyckel",
+        "Key battery low. Replace the key",
+    ),
     "offline_margin": ("Offline, %d dygn kvar", "Offline, %d days left"),
 }
 
 
 def text(name: str, *args: object) -> tuple[str, str]:
     sv, en = _CATALOGUE[name]
-    if args:
-        return sv % args, en % args
-    return sv, en
+    return sv % args, en % args
 
 
 def names() -> list[str]:

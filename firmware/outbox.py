@@ -80,9 +80,11 @@ def split_records(body: bytes) -> list[bytes]:
 
 
 class _Entry:
-    __slots__ = ("segment", "first", "count", "size", "records")
+    __slots__ = ("count", "first", "records", "segment", "size")
 
-    def __init__(self, segment: str, first: int, count: int, size: int, records: list[bytes]) -> None:
+    def __init__(
+        self, segment: str, first: int, count: int, size: int, records: list[bytes]
+    ) -> None:
         self.segment = segment
         self.first = first
         self.count = count
@@ -235,7 +237,9 @@ class Outbox:
 
     # -- reading and confirming ------------------------------------------------
 
-    def pending(self, max_records: int = 500, max_bytes: int = 60 * 1024) -> tuple[int, list[bytes]]:
+    def pending(
+        self, max_records: int = 500, max_bytes: int = 60 * 1024
+    ) -> tuple[int, list[bytes]]:
         """(first index, records) of the oldest unconfirmed records, consecutive."""
         out: list[bytes] = []
         used = 0

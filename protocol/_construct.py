@@ -195,7 +195,7 @@ class Exactly(ConstBase):
     def _build(self, obj: Any, stream: Any, context: Any, path: str) -> Any:
         if obj is None and not self.visible:
             obj = self.value
-        if type(obj) is not type(self.value) or obj != self.value:
+        if isinstance(obj, bool) or not isinstance(obj, type(self.value)) or obj != self.value:
             raise FieldError(f"must be {self.value!r}, got {obj!r}", path)
         return super()._build(obj, stream, context, path)
 
@@ -269,7 +269,11 @@ class Items(SubconstructBase):
         return built
 
     def _sizeof(self, context: Any, path: str) -> int:
-        return self._count(context, path) * self.subcon._sizeof(context, path)
+        try:
+            count = self._count(context, path)
+        except (KeyError, AttributeError):
+            raise c.SizeofError("the count depends on the data", path=path) from None
+        return count * self.subcon._sizeof(context, path)
 
     def _checked(self, items: list[Any], path: str) -> list[Any]:
         return items

@@ -199,6 +199,18 @@ def decode_bundle(data: Any) -> dict[str, Any]:
             "blocklist": blocklist, "sections": sections}
 
 
+def _at(value: Any, path: tuple[Any, ...], field: str, what: str) -> Any:
+    """`value[path[0]][path[1]]...`, refusing negative indexes and missing entries."""
+    for step in path:
+        if isinstance(step, int) and (isinstance(step, bool) or step < 0):
+            raise ProtocolError(field, f"{what}: bad index {step!r}")
+        try:
+            value = value[step]
+        except (KeyError, IndexError, TypeError):
+            raise ProtocolError(field, f"{what}: not found") from None
+    return value
+
+
 def rebuild_permission_set(bundle: dict[str, Any], key_index: int, day: int) -> bytes:
     """The permission set (8.1) the authority signed for key `key_index` on `day`,
     rebuilt byte for byte from a bundle dict (as `decode_bundle` returns).
@@ -206,29 +218,19 @@ def rebuild_permission_set(bundle: dict[str, Any], key_index: int, day: int) -> 
     Raises ProtocolError for an index out of range, a dangling `lock_list`, or
     an entry with `valid_until` = 0 ("no set that day").
     """
-    try:
-        key = bundle["keys"][key_index]
-    except (KeyError, IndexError, TypeError):
-        raise ProtocolError(f"bundle.keys[{key_index}]", "no such key") from None
+    key_field = f"bundle.keys[{key_index}]"
+    key = _at(bundle, ("keys", key_index), key_field, "no such key")
     where = f"bundle.sets[{key_index}][{day}]"
-    try:
-        entry = bundle["sets"][key_index][day]
-    except (KeyError, IndexError, TypeError):
-        raise ProtocolError(where, "no such day") from None
-    if entry.get("valid_until") == 0:
+    entry = _at(bundle, ("sets", key_index, day), where, "no such day")
+    if _at(entry, ("valid_until",), f"{where}.valid_until", "missing") == 0:
         raise ProtocolError(f"{where}.valid_until", "0: no set that day")
-    try:
-        lock_ids = bundle["lock_lists"][entry["lock_list"]]
-    except (KeyError, IndexError, TypeError):
-        raise ProtocolError(f"{where}.lock_list", "no such lock list") from None
-    try:
-        fields = {
-            "format": k.RECORD_FORMAT, "flags": 0, "key_id": key["key_id"],
-            "key_public": key["key_public"], "serial": entry["serial"],
-            "valid_from": entry["valid_from"], "valid_until": entry["valid_until"],
-            "unit_id": bundle["unit_id"], "authority_key_id": bundle["authority_key_id"],
-            "lock_ids": lock_ids, "signature": entry["signature"],
-        }
-    except (KeyError, TypeError) as err:
-        raise ProtocolError("bundle", f"missing {err}") from None
+    lock_list = _at(entry, ("lock_list",), f"{where}.lock_list", "missing")
+    lock_ids = _at(bundle, ("lock_lists", lock_list), f"{where}.lock_list", "no such lock list")
+    fields = {"format": k.RECORD_FORMAT, "flags": 0, "lock_ids": lock_ids}
+    for name in ("key_id", "key_public"):
+        fields[name] = _at(key, (name,), f"{key_field}.{name}", "missing")
+    for name in ("serial", "valid_from", "valid_until", "signature"):
+        fields[name] = _at(entry, (name,), f"{where}.{name}", "missing")
+    for name in ("unit_id", "authority_key_id"):
+        fields[name] = _at(bundle, (name,), f"bundle.{name}", "missing")
     return build(PERMISSION_SET, fields, "permission_set")

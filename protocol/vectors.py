@@ -69,8 +69,8 @@ class Vector:
     def label(self) -> str:
         if self.kind is not None:
             return self.kind
-        known = self.msg_type in {int(member) for member in MsgType}
-        name = MsgType(self.msg_type).name if known else f"type {self.msg_type}"
+        known = {int(member): member.name for member in MsgType}
+        name = known.get(self.msg_type or 0, f"type {self.msg_type}")
         return f"{name} {'response' if self.response else 'request'}"
 
 

@@ -27,8 +27,15 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from protocol import constants as k
 from protocol.constants import MsgType, ObjType, Outcome, Role, StationReason, Status
-from protocol.framing import crc32, encode_frame
-from protocol.messages import challenge_message, encode_error, encode_message, encode_payload
+from protocol.errors import ProtocolError
+from protocol.framing import crc32, decode_frame, encode_frame
+from protocol.messages import (
+    challenge_message,
+    decode_payload,
+    encode_error,
+    encode_message,
+    encode_payload,
+)
 from protocol.records import (
     audit_mac,
     authority_key_id,
@@ -73,7 +80,8 @@ def sign(seed: bytes, message: bytes) -> bytes:
 AUTHORITY_KEY_ID = authority_key_id(public_key(AUTHORITY_SEED))
 
 
-def _signed(kind: str, fields: dict[str, Any], signed_length: Callable[[bytes], int]) -> dict[str, Any]:
+def _signed(kind: str, fields: dict[str, Any],
+            signed_length: Callable[[bytes], int]) -> dict[str, Any]:
     """`fields` with a real authority signature over the bytes it covers."""
     unsigned = encode_record(kind, {**fields, "signature": bytes(k.SIGNATURE_SIZE)})
     return {**fields, "signature": sign(AUTHORITY_SEED, unsigned[:signed_length(unsigned)])}
@@ -219,7 +227,7 @@ def record(name: str, kind: str, fields: dict[str, Any]) -> dict[str, Any]:
 def payload(name: str, msg_type: MsgType, response: bool, fields: dict[str, Any]) -> dict[str, Any]:
     data = encode_payload(msg_type, response, fields)
     return {"name": name, "msg_type": int(msg_type), "response": response, "hex": data.hex(),
-            "fields": to_json(fields)}
+            "fields": to_json(decode_payload(msg_type, response, data))}
 
 
 def exchange(name: str, msg_type: MsgType, request: dict[str, Any],
@@ -324,8 +332,7 @@ def _key_protocol() -> list[dict[str, Any]]:
         *exchange("HELLO from lock 2001 over NFC, key 1003 without a set", MsgType.HELLO,
                   {"time": NOW, "role": int(Role.LOCK), "max_payload": k.NFC_MAX_PAYLOAD,
                    "peer_id": 2001}, KEY_INFO_EMPTY),
-        *exchange("CHALLENGE from station 42 to key 1001 (signature verifies with key 1001's "
-                  "public key over 'synk-auth-v1' || nonce || role 1 || 42 || 1001)",
+        *exchange("CHALLENGE from station 42 to key 1001, signed by key 1001",
                   MsgType.CHALLENGE, {"nonce": NONCE}, {"signature": challenge_signature}),
         *exchange("SET_BAUD to 921600", MsgType.SET_BAUD, {"baud": 921600}, {}),
         *exchange("AUDIT_ACK through key sequence 17", MsgType.AUDIT_ACK,
@@ -438,6 +445,19 @@ def _patch_section(data: bytes, index: int, body: bytes) -> bytes:
     return bytes(head) + data[k.BUNDLE_HEADER_SIZE:offset] + body + data[offset + len(body):]
 
 
+def _flip_data_bit(frame: bytes) -> bytes:
+    """`frame` with one bit flipped in a data byte (not a COBS code byte): a CRC error."""
+    for index in range(1, len(frame) - 1):
+        flipped = bytearray(frame)
+        flipped[index] ^= 0x01
+        try:
+            decode_frame(bytes(flipped))
+        except ProtocolError as err:
+            if err.field == "frame.crc":
+                return bytes(flipped)
+    raise AssertionError("no data byte to flip")
+
+
 def _malformed() -> list[dict[str, Any]]:
     ps = encode_record("permission_set", SET_3)
     bl = encode_record("blocklist", BLOCKLIST_2)
@@ -454,8 +474,7 @@ def _malformed() -> list[dict[str, Any]]:
                                                   "peer_id": STATION_ID})
     message_bytes = encode_message(MsgType.HELLO, 1, hello)
     frame = encode_frame(message_bytes)
-    bad_crc = bytearray(frame)
-    bad_crc[3] ^= 0x01
+    bad_crc = _flip_data_bit(frame)
     swapped_ids = bytearray(bundle_bytes)
     swapped_ids[44], swapped_ids[88] = 2, 1
     return [
@@ -527,7 +546,7 @@ def _keys() -> dict[str, Any]:
         "key_seeds": {str(key_id): seed.hex() for key_id, seed in KEY_SEEDS.items()},
         "key_publics": {str(key_id): public_key(seed).hex()
                         for key_id, seed in KEY_SEEDS.items()},
-        "key_codes": KEY_CODES,
+        "key_codes": {str(key_id): code for key_id, code in KEY_CODES.items()},
         "lock_secrets": {str(lock_id): secret.hex() for lock_id, secret in LOCK_SECRETS.items()},
     }
 
@@ -607,7 +626,7 @@ def dumps(value: Any, indent: int = 0) -> str:
     """JSON with one item per line, but lists of numbers on one line."""
     pad, inner = "  " * indent, "  " * (indent + 1)
     if isinstance(value, dict) and value:
-        items = [f"{inner}{json.dumps(key)}: {dumps(item, indent + 1)}"
+        items = [f"{inner}{json.dumps(str(key))}: {dumps(item, indent + 1)}"
                  for key, item in value.items()]
         return "{\n" + ",\n".join(items) + f"\n{pad}}}"
     if isinstance(value, list) and any(isinstance(item, dict | list) for item in value):

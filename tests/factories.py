@@ -116,8 +116,13 @@ def bundle(
             valid_from = day0 + day * DAY
             if day in spec.days_without_set:
                 per_day.append(
-                    {"serial": 0, "valid_from": 0, "valid_until": 0, "lock_list": 0,
-                     "signature": bytes(64)}
+                    {
+                        "serial": 0,
+                        "valid_from": 0,
+                        "valid_until": 0,
+                        "lock_list": 0,
+                        "signature": bytes(64),
+                    }
                 )
                 continue
             permission_set = signed(
@@ -170,7 +175,11 @@ def unit_keys(count: int, locks: int = 3) -> list[KeySpec]:
     """`count` staff keys of one unit sharing one list of `locks` locks."""
     lock_ids = list(range(1000, 1000 + locks))
     return [
-        KeySpec(key_id=10_000 + i, code=f"{(i * 7919) % 1_000_000:06d}", name=f"Personal {i}",
-                lock_ids=lock_ids)
+        KeySpec(
+            key_id=10_000 + i,
+            code=f"{(i * 7919) % 1_000_000:06d}",
+            name=f"Personal {i}",
+            lock_ids=lock_ids,
+        )
         for i in range(count)
     ]

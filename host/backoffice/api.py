@@ -7,8 +7,6 @@ unknown credential: 401. A valid credential used for another station's path:
 "svenska / English"}``. The OpenAPI document is at ``/openapi.json``.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Path, Request
@@ -150,6 +148,13 @@ def create_app(site: Site, clock: Clock = system_clock) -> FastAPI:
 
     StationActor = Annotated[Actor, Depends(station)]
 
+    def own_station(station_id: StationId, actor: StationActor) -> Actor:
+        # A dependency, so that another station's credential gets 403 before any body check.
+        office.check_station(actor, station_id)
+        return actor
+
+    OwnStation = Annotated[Actor, Depends(own_station)]
+
     @app.get("/api/v1/time", response_model=TimeBody, responses=ERROR_RESPONSES)
     def get_time(actor: StationActor) -> TimeBody:
         """The back office's clock, for a station to compare with its own."""
@@ -166,7 +171,7 @@ def create_app(site: Site, clock: Clock = system_clock) -> FastAPI:
     )
     def get_bundle(
         station_id: StationId,
-        actor: StationActor,
+        actor: OwnStation,
         if_none_match: Annotated[str | None, Header(description='"<serial>"')] = None,
     ) -> Response:
         """The station's current bundle; 304 when ``If-None-Match`` names its serial."""
@@ -189,7 +194,7 @@ def create_app(site: Site, clock: Clock = system_clock) -> FastAPI:
             }
         },
     )
-    async def post_audit(station_id: StationId, actor: StationActor, request: Request) -> AckBody:
+    async def post_audit(station_id: StationId, actor: OwnStation, request: Request) -> AckBody:
         """Store an upload batch; the acknowledgement is sent only after the commit."""
         body = bytearray()
         async for chunk in request.stream():
@@ -204,15 +209,11 @@ def create_app(site: Site, clock: Clock = system_clock) -> FastAPI:
         response_model=TimeBody,
         responses=ERROR_RESPONSES,
     )
-    def post_heartbeat(
-        station_id: StationId, actor: StationActor, status: StationStatus
-    ) -> TimeBody:
+    def post_heartbeat(station_id: StationId, actor: OwnStation, status: StationStatus) -> TimeBody:
         """Record the station's status and that it was seen; answers the time."""
         reported = status.model_dump(exclude_none=True)
         if reported.get("station_id", station_id) != station_id:
-            raise Invalid(
-                "upload.other_station", batch=reported["station_id"], station=station_id
-            )
+            raise Invalid("upload.other_station", batch=reported["station_id"], station=station_id)
         return TimeBody(time=office.heartbeat(actor, station_id, reported))
 
     return app

@@ -126,7 +126,9 @@ def ingest(session: Session, station_id: int, body: bytes, now: int) -> Ack:
     lock_events: list[tuple[int, dict[str, Any]]] = []
     station_events: list[tuple[int, dict[str, Any]]] = []
     for offset, record in enumerate(batch["records"]):
-        target = lock_events if record["kind"] == constants.OutboxKind.LOCK_EVENT else station_events
+        target = (
+            lock_events if record["kind"] == constants.OutboxKind.LOCK_EVENT else station_events
+        )
         target.append((first + offset, record))
     _station_events(session, work, station_events)
     _lock_events(session, work, lock_events)
@@ -193,13 +195,15 @@ def _stored_macs(
                 )
             )
         )
-    ).tuples()
+    )
     return {(lock, seq): mac for lock, seq, mac in found}
 
 
 def _blocked_since(session: Session, key_ids: set[int]) -> dict[int, int]:
     """For keys now blocked or lost: since when (the first blocking change of this streak)."""
-    blocked = set(session.scalars(select(Key.id).where(Key.id.in_(key_ids), Key.state.in_(BLOCKING))))
+    blocked = set(
+        session.scalars(select(Key.id).where(Key.id.in_(key_ids), Key.state.in_(BLOCKING)))
+    )
     since: dict[int, int] = {}
     if not blocked:
         return since
@@ -224,7 +228,8 @@ def _lock_events(session: Session, work: _Batch, records: list[tuple[int, dict[s
     if not records:
         return
     lock_ids = {record["event"]["lock_id"] for _, record in records}
-    secrets = dict(session.execute(select(Lock.id, Lock.secret).where(Lock.id.in_(lock_ids))).tuples())
+    found = session.execute(select(Lock.id, Lock.secret).where(Lock.id.in_(lock_ids)))
+    secrets = {lock_id: secret for lock_id, secret in found}
     verified: list[tuple[int, dict[str, Any], int]] = []
     for index, record in records:
         event = record["event"]

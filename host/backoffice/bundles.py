@@ -149,7 +149,7 @@ def collect(
         .join(Staff, Staff.id == Key.staff_id)
         .where(Staff.unit_id == unit_id, Staff.active.is_(True), Key.state == "active")
         .order_by(Key.id)
-    ).tuples()
+    )
     key_rows = list(rows)
     unit_locks = unit_lock_ids(session, unit_id)
     windows = [day_window(day0 + timedelta(days=d)) for d in range(DAYS)]
@@ -283,7 +283,9 @@ def current(session: Session, station: Station, key: SigningKey, now: int) -> St
     """The station's bundle for today: the stored one if its content is unchanged, else new."""
     blocklist_data = blocklist.current(session, key, now).data
     content = collect(session, station, local_day(now), key, blocklist_data)
-    return store(session, station.id, content, now, lambda serial: encode(content, serial, now, key))
+    return store(
+        session, station.id, content, now, lambda serial: encode(content, serial, now, key)
+    )
 
 
 def store(
@@ -317,10 +319,6 @@ def store(
 _worker_key: SigningKey | None = None
 
 
-def _constant(data: bytes) -> Callable[[int], bytes]:
-    return lambda _serial: data
-
-
 def _encode_job(
     authority_dir: str, key_id: bytes, content: Content, serial: int, issued_at: int
 ) -> bytes:
@@ -331,39 +329,49 @@ def _encode_job(
     return encode(content, serial, issued_at, _worker_key)
 
 
-def refresh_many(
-    session: Session,
-    stations: Iterable[Station],
-    key: SigningKey,
-    authority_dir: Path,
-    now: int,
-    workers: int,
-) -> dict[int, int]:
-    """Bring every given station's stored bundle up to date, encoding in ``workers`` processes.
+@dataclass(frozen=True)
+class Job:
+    """A station whose bundle must be rebuilt, with the serial it will get."""
 
-    The database is read and written only here, in the calling process; the
-    workers only sign and encode. Returns station id -> serial.
-    """
+    station_id: int
+    content: Content
+    serial: int
+
+
+def plan(session: Session, stations: Iterable[Station], key: SigningKey, now: int) -> list[Job]:
+    """The stations whose stored bundle differs from their current content."""
     blocklist_data = blocklist.current(session, key, now).data
     day0 = local_day(now)
-    todo: list[tuple[int, Content, int]] = []
-    serials: dict[int, int] = {}
+    jobs = []
     for station in stations:
         content = collect(session, station, day0, key, blocklist_data)
         stored = session.get(StationBundle, station.id)
-        if stored is not None and stored.content_hash == content.digest():
-            serials[station.id] = stored.serial
-        else:
-            todo.append((station.id, content, (stored.serial if stored else 0) + 1))
-    if workers > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(workers) as pool:
-            futures = [
-                pool.submit(_encode_job, str(authority_dir), key.key_id, content, serial, now)
-                for _, content, serial in todo
-            ]
-            encoded = [f.result() for f in futures]
-    else:
-        encoded = [encode(content, serial, now, key) for _, content, serial in todo]
-    for (station_id, content, _), data in zip(todo, encoded, strict=True):
-        serials[station_id] = store(session, station_id, content, now, _constant(data)).serial
-    return serials
+        if stored is None or stored.content_hash != content.digest():
+            jobs.append(Job(station.id, content, (stored.serial if stored else 0) + 1))
+    return jobs
+
+
+def encode_many(
+    jobs: list[Job], key: SigningKey, authority_dir: Path, now: int, workers: int
+) -> list[bytes]:
+    """Encode and sign many bundles, in ``workers`` processes (they only sign and encode)."""
+    if workers <= 1 or len(jobs) <= 1:
+        return [encode(job.content, job.serial, now, key) for job in jobs]
+    with ProcessPoolExecutor(min(workers, len(jobs))) as pool:
+        futures = [
+            pool.submit(_encode_job, str(authority_dir), key.key_id, job.content, job.serial, now)
+            for job in jobs
+        ]
+        return [future.result() for future in futures]
+
+
+def store_many(
+    session: Session, jobs: list[Job], encoded: list[bytes], key: SigningKey, now: int
+) -> None:
+    """Store encoded bundles; one whose serial moved meanwhile is re-encoded here."""
+    for job, data in zip(jobs, encoded, strict=True):
+
+        def make(serial: int, job: Job = job, data: bytes = data) -> bytes:
+            return data if serial == job.serial else encode(job.content, serial, now, key)
+
+        store(session, job.station_id, job.content, now, make)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import secrets
 
 from host.backoffice.errors import Invalid
@@ -23,7 +24,7 @@ DEFAULT_ITERATIONS = 1000
 def is_trivial(code: str) -> bool:
     """Codes anyone would guess first: one repeated digit, or a straight run up or down."""
     digits = [int(c) for c in code]
-    steps = {(b - a) % 10 for a, b in zip(digits, digits[1:], strict=False)}
+    steps = {(b - a) % 10 for a, b in itertools.pairwise(digits)}
     return steps in ({0}, {1}, {9})
 
 

@@ -382,6 +382,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 
 
 def text(key: str, **values: object) -> str:
-    """"svenska / English" for ``key`` with ``values`` filled in."""
+    """ "svenska / English" for ``key`` with ``values`` filled in."""
     swedish, english = CATALOGUE[key]
     return f"{swedish.format(**values)} / {english.format(**values)}"

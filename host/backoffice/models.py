@@ -9,7 +9,7 @@ rowid and numbers itself).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -38,7 +38,7 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {int: U32, bytes: LargeBinary, str: String}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {int: U32, bytes: LargeBinary, str: String}
 
 
 class SiteSettings(Base):

@@ -74,7 +74,7 @@ def activity(session: Session, query: ActivityQuery, unit: int | None) -> list[R
     """Lock events, oldest first, with the staff member and the customer of the lock then."""
     mount = aliased(LockInstallation)
     customer = aliased(Customer)
-    stmt: Select[Any] = (
+    stmt = (
         select(AuditEvent, Staff.id, Staff.name, mount.customer_id)
         .outerjoin(Key, Key.id == AuditEvent.key_id)
         .outerjoin(Staff, Staff.id == Key.staff_id)
@@ -118,7 +118,7 @@ def activity(session: Session, query: ActivityQuery, unit: int | None) -> list[R
             "customer_id": customer_id,
             "station_id": event.station_id,
         }
-        for event, staff_id, staff_name, customer_id in session.execute(stmt).tuples()
+        for event, staff_id, staff_name, customer_id in session.execute(stmt)
     ]
 
 
@@ -173,7 +173,9 @@ def anomalies(session: Session, query: AnomalyQuery, unit: int | None) -> list[R
 def sync_events(session: Session, query: SyncQuery, unit: int | None) -> list[Row]:
     stmt: Select[Any] = select(SyncEvent).order_by(SyncEvent.time, SyncEvent.id)
     if unit is not None:
-        stmt = stmt.where(SyncEvent.station_id.in_(select(Station.id).where(Station.unit_id == unit)))
+        stmt = stmt.where(
+            SyncEvent.station_id.in_(select(Station.id).where(Station.unit_id == unit))
+        )
     if query.station_id is not None:
         stmt = stmt.where(SyncEvent.station_id == query.station_id)
     if query.key_id is not None:
@@ -213,5 +215,5 @@ def changes(session: Session, limit: int) -> list[Row]:
             "id": c.object_id,
             "detail": c.detail,
         }
-        for c, username in session.execute(stmt).tuples()
+        for c, username in session.execute(stmt)
     ]

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import argparse
 
-import uvicorn
-
 from host.backoffice import messages
-from host.backoffice.api import create_app
 from host.backoffice.site import Site, site_dir
 
 
 def serve(site: Site, host: str = "127.0.0.1", port: int = 8080) -> None:
+    from host.backoffice.api import create_app  # FastAPI is slow to import; only here
+
     app = create_app(site)
     print(messages.text("cli.serving", host=host, port=port, site=site.directory), flush=True)
+    import uvicorn
+
     uvicorn.run(app, host=host, port=port, server_header=False, log_level="info")
 
 

@@ -34,7 +34,6 @@ from host.backoffice import (
 )
 from host.backoffice.errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated
 from host.backoffice.models import (
-    Anomaly,
     AuthorityKey,
     Base,
     ChangeLog,
@@ -48,6 +47,7 @@ from host.backoffice.models import (
     ServiceTokenIssue,
     Staff,
     Station,
+    StationBundle,
     Unit,
     User,
 )
@@ -398,7 +398,7 @@ class BackOffice:
             require(actor, Action.STATIONS_READ, station.unit_id)
             row = self._station_row(station)
             row["last_status"] = station.last_status
-            stored = session.get(bundles.StationBundle, station_id)
+            stored = session.get(StationBundle, station_id)
             row["bundle_serial"] = stored.serial if stored else 0
             row["bundle_issued_at"] = iso_utc(stored.issued_at) if stored else None
             return row
@@ -513,7 +513,10 @@ class BackOffice:
             if session.scalars(select(Key).where(Key.public_key == public_key)).first():
                 raise Conflict("exists.public_key")
             key = Key(
-                id=key_id, staff_id=staff_id, public_key=public_key, state="active",
+                id=key_id,
+                staff_id=staff_id,
+                public_key=public_key,
+                state="active",
                 created_at=self.now(),
             )
             session.add(key)
@@ -587,7 +590,7 @@ class BackOffice:
         if staff_id is not None:
             query = query.where(Key.staff_id == staff_id)
         with self.site.sessions() as session:
-            return [self._key_row(k, s) for k, s in session.execute(query).tuples()]
+            return [self._key_row(k, s) for k, s in session.execute(query)]
 
     def show_key(self, actor: Actor, key_id: int) -> Row:
         with self.site.sessions() as session:
@@ -600,7 +603,7 @@ class BackOffice:
                 .outerjoin(User, User.id == KeyStateChange.changed_by)
                 .where(KeyStateChange.key_id == key_id)
                 .order_by(KeyStateChange.id)
-            ).tuples()
+            )
             row["history"] = [
                 {
                     "at": iso_utc(change.changed_at),
@@ -989,6 +992,32 @@ class BackOffice:
         require(actor, Action.BUNDLES_EXPORT)
         return self._bundle(station_id)
 
+    def refresh_bundles(
+        self, actor: Actor, workers: int = 1, station_ids: Sequence[int] | None = None
+    ) -> dict[int, int]:
+        """Bring stored bundles up to date ahead of the stations' requests (e.g. after midnight).
+
+        Contents are read in one transaction, signed in ``workers`` processes
+        with no transaction open, and stored in a second, short one, so
+        uploads are not held up meanwhile. Returns station id -> serial.
+        """
+        require(actor, Action.BUNDLES_EXPORT)
+        now = self.now()
+        with self.site.sessions.begin() as session:
+            key = self.signing_key(session)
+            query = select(Station).order_by(Station.id)
+            if station_ids is not None:
+                query = query.where(Station.id.in_(station_ids))
+            stations = list(session.scalars(query))
+            jobs = bundles.plan(session, stations, key, now)
+        encoded = bundles.encode_many(jobs, key, self.site.authority_dir, now, workers)
+        with self.site.sessions.begin() as session:
+            bundles.store_many(session, jobs, encoded, key, now)
+            stored = session.scalars(
+                select(StationBundle).where(StationBundle.station_id.in_([s.id for s in stations]))
+            )
+            return {b.station_id: b.serial for b in stored}
+
     def issue_service_token(
         self,
         actor: Actor,
@@ -1061,13 +1090,14 @@ class BackOffice:
             return Actor(None, Role.STATION, station.unit_id, station.id, f"station {station.id}")
 
     @staticmethod
-    def _require_station(actor: Actor, station_id: int) -> None:
+    def check_station(actor: Actor, station_id: int) -> None:
+        """Forbidden unless the actor is the station with this id."""
         require(actor, Action.STATION_SYNC, actor.unit_id)
         if actor.station_id != station_id:
             raise Forbidden("forbidden.other_station", station=station_id)
 
     def station_bundle(self, actor: Actor, station_id: int) -> StoredBundle:
-        self._require_station(actor, station_id)
+        self.check_station(actor, station_id)
         return self._bundle(station_id)
 
     def _bundle(self, station_id: int) -> StoredBundle:
@@ -1075,7 +1105,9 @@ class BackOffice:
             try:
                 with self.site.sessions.begin() as session:
                     station = self._get(session, Station, station_id, "station")
-                    stored = bundles.current(session, station, self.signing_key(session), self.now())
+                    stored = bundles.current(
+                        session, station, self.signing_key(session), self.now()
+                    )
                     return StoredBundle(stored.serial, stored.issued_at, stored.data)
             except IntegrityError:
                 # Another request stored the same station's bundle first: read theirs.
@@ -1084,7 +1116,7 @@ class BackOffice:
         raise AssertionError("unreachable")
 
     def bundle_delivered(self, actor: Actor, station_id: int, serial: int) -> None:
-        self._require_station(actor, station_id)
+        self.check_station(actor, station_id)
         with self.site.sessions.begin() as session:
             station = self._get(session, Station, station_id, "station")
             station.bundle_serial_delivered = serial
@@ -1092,7 +1124,7 @@ class BackOffice:
 
     def ingest_upload(self, actor: Actor, station_id: int, body: bytes) -> audit_ingest.Ack:
         """Store an upload batch (SPEC.md 9.1); the ack is returned only after the commit."""
-        self._require_station(actor, station_id)
+        self.check_station(actor, station_id)
         for attempt in range(3):
             try:
                 with self.site.sessions.begin() as session:
@@ -1104,7 +1136,7 @@ class BackOffice:
         raise AssertionError("unreachable")
 
     def heartbeat(self, actor: Actor, station_id: int, status: dict[str, Any]) -> int:
-        self._require_station(actor, station_id)
+        self.check_station(actor, station_id)
         with self.site.sessions.begin() as session:
             station = self._get(session, Station, station_id, "station")
             station.last_seen = self.now()
@@ -1114,8 +1146,3 @@ class BackOffice:
     def station_time(self, actor: Actor) -> int:
         require(actor, Action.STATION_SYNC, actor.unit_id)
         return self.now()
-
-    def anomaly_count(self, actor: Actor) -> int:
-        require(actor, Action.ANOMALIES_READ, actor.unit_id if actor.scoped else None)
-        with self.site.sessions() as session:
-            return session.scalar(select(func.count()).select_from(Anomaly)) or 0

@@ -45,5 +45,7 @@ def sign(
         "authority_key_id": key.key_id,
         "signature": bytes(constants.SIGNATURE_SIZE),
     }
-    fields["signature"] = key.sign(signed_part("service_token", encode_record("service_token", fields)))
+    fields["signature"] = key.sign(
+        signed_part("service_token", encode_record("service_token", fields))
+    )
     return encode_record("service_token", fields)

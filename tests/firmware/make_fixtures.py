@@ -19,20 +19,23 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 ANNA = f.KeySpec(10, code="246810", name="Anna", lock_ids=[100, 101, 102])
 BERTIL = f.KeySpec(11, code="135790", name="Bertil", lock_ids=[100, 200])
-CILLA = f.KeySpec(12, code="111222", name="Cilla", lock_ids=[100, 101, 102],
-                  days_without_set=(3,))
+CILLA = f.KeySpec(12, code="111222", name="Cilla", lock_ids=[100, 101, 102], days_without_set=(3,))
 NEW_LOCK = 103
 
 
 def fixture_bundles() -> dict[str, bytes]:
-    anna_with_new_lock = f.KeySpec(10, code="246810", name="Anna",
-                                   lock_ids=[100, 101, 102, NEW_LOCK])
+    anna_with_new_lock = f.KeySpec(
+        10, code="246810", name="Anna", lock_ids=[100, 101, 102, NEW_LOCK]
+    )
     impostor = f.Signer("not the authority")
     return {
         "bundle_serial1.bin": f.bundle([ANNA, BERTIL, CILLA], serial=1),
         # Bertil's key reported lost; a lock installed for Anna's customers.
         "bundle_serial2.bin": f.bundle(
-            [anna_with_new_lock, CILLA], serial=2, blocked=[BERTIL.key_id], blocklist_version=2,
+            [anna_with_new_lock, CILLA],
+            serial=2,
+            blocked=[BERTIL.key_id],
+            blocklist_version=2,
             issued_at=f.EPOCH + 3_600,
         ),
         "bundle_unknown_authority.bin": f.bundle([ANNA], serial=3, signer=impostor),
@@ -49,8 +52,8 @@ def facts() -> str:
         f"WINDOW = {f.WINDOW}",
         f"DAY0 = {f.EPOCH - f.EPOCH % f.DAY}",
         f"OFFLINE_UNTIL = {f.EPOCH + 8 * f.DAY}",
-        f"STATION_ID = 7",
-        f"UNIT_ID = 3",
+        "STATION_ID = 7",
+        "UNIT_ID = 3",
         f"AUTHORITY_PUBLIC = bytes.fromhex({f.AUTHORITY.public.hex()!r})",
         f"CODE_ITERATIONS = {f.CODE_ITERATIONS}",
         "# key id: (code, lock ids, public key)",
@@ -61,7 +64,7 @@ def facts() -> str:
             f"    {spec.key_id}: ({spec.code!r}, {sorted(spec.lock_ids)!r}, "
             f"bytes.fromhex({spec.signer.public.hex()!r})),"
         )
-    lines += ["}", f"NEW_LOCK = {NEW_LOCK}", f"NO_SET_DAY_OF_12 = 3", ""]
+    lines += ["}", f"NEW_LOCK = {NEW_LOCK}", "NO_SET_DAY_OF_12 = 3", ""]
     return "\n".join(lines)
 
 

@@ -4,6 +4,7 @@ from firmware.clock import ManualClock
 from firmware.code_check import LOCKED, LOCKED_NOW, OK, WRONG, CodeCheck, is_well_formed
 from firmware.hmac_sha256 import pbkdf2_sha256
 from firmware.log import Log
+from firmware.protocol_constants import REASON_LOCKED_OUT, REASON_WRONG_CODE
 from firmware.storage import DirStorage
 from tests.firmware.power_cut import RamFiles
 
@@ -42,6 +43,26 @@ def test_wrong_codes_count_down_then_lock_for_15_minutes():
     assert _try(check, "246810") == (LOCKED, until)
     clock.advance(1)
     assert _try(check, "246810") == (OK, 0)
+
+
+def test_wrong_codes_and_the_lockout_are_reported_as_station_events():
+    reports = []
+    clock = ManualClock(1800000000)
+    check = CodeCheck(
+        DirStorage("/flash", files=RamFiles()),
+        clock,
+        Log(clock),
+        report=lambda key_id, reason, detail: reports.append((key_id, reason, detail)),
+    )
+    for _ in range(5):
+        _try(check, "000000")
+    assert reports == [
+        (KEY, REASON_WRONG_CODE, 1),
+        (KEY, REASON_WRONG_CODE, 2),
+        (KEY, REASON_WRONG_CODE, 3),
+        (KEY, REASON_WRONG_CODE, 4),
+        (KEY, REASON_LOCKED_OUT, clock.now() + 15 * 60),
+    ]
 
 
 def test_a_right_code_resets_the_count():

@@ -50,9 +50,9 @@ def test_rfc4231_case5_truncated_to_128_bits():
 
 
 def test_rfc4231_case6_key_longer_than_block():
-    assert hmac_sha256(b"\xaa" * 131, b"Test Using Larger Than Block-Size Key - Hash Key First") == _h(
-        "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
-    )
+    assert hmac_sha256(
+        b"\xaa" * 131, b"Test Using Larger Than Block-Size Key - Hash Key First"
+    ) == _h("60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
 
 
 def test_rfc4231_case7_long_key_and_data():

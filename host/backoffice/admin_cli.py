@@ -1,0 +1,658 @@
+"""``synk admin …``: the administrators' command line, a thin shell over the service layer.
+
+Every command takes ``--site DIR`` (default ``$SYNK_SITE`` or ``./site``),
+``--db URL``, ``--as USER`` (default: the administrator made at init) and
+``--json``; they may stand before or after the area and verb. Output is a
+table for people and JSON for scripts; secrets (codes, credentials, lock
+secrets, passwords) are printed once, when they are made.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from host.backoffice import messages
+from host.backoffice.reports import ActivityQuery, AnomalyQuery, SyncQuery
+from host.backoffice.roles import USER_ROLES, Actor
+from host.backoffice.service import KEY_STATES, LOCK_TYPES, PROVIDER_KINDS, BackOffice
+from host.backoffice.site import Site, init_site, site_dir
+from host.backoffice.timeutil import parse_time
+
+t = messages.text
+Row = dict[str, Any]
+if TYPE_CHECKING:
+    SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
+
+
+@dataclass
+class Context:
+    office: BackOffice
+    actor: Actor
+    json: bool
+    out: TextIO
+
+
+Handler = Callable[[Context, argparse.Namespace], int]
+
+
+# -- output -------------------------------------------------------------------------------------
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja/yes" if value else "nej/no"
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def table(rows: Sequence[Row], out: TextIO) -> None:
+    if not rows:
+        print(t("cli.none"), file=out)
+        return
+    columns = list(rows[0])
+    cells = [[_cell(row.get(c)) for c in columns] for row in rows]
+    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
+    print("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip(), file=out)
+    print("  ".join("-" * w for w in widths), file=out)
+    for r in cells:
+        print("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip(), file=out)
+
+
+def emit(ctx: Context, data: Row | Sequence[Row]) -> None:
+    """JSON, or a table for a list, or ``name: value`` lines (nested lists as tables)."""
+    if ctx.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2), file=ctx.out)
+        return
+    if not isinstance(data, dict):
+        table(data, ctx.out)
+        return
+    nested = {k: v for k, v in data.items() if isinstance(v, list) and v and isinstance(v[0], dict)}
+    width = max(len(k) for k in data)
+    for name, value in data.items():
+        if name not in nested:
+            print(f"{name.ljust(width)}  {_cell(value)}", file=ctx.out)
+    for name, rows in nested.items():
+        print(f"\n{name}:", file=ctx.out)
+        table(rows, ctx.out)
+
+
+def secret(ctx: Context, key: str, **values: Any) -> None:
+    """A secret shown once; on stderr when the JSON output goes to a script."""
+    print(t(key, **values), file=sys.stderr if ctx.json else ctx.out)
+
+
+def write_csv(path: Path, rows: Sequence[Row]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        if not rows:
+            return
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: _cell(v) for k, v in row.items()})
+
+
+def report(ctx: Context, args: argparse.Namespace, rows: list[Row]) -> int:
+    if args.csv:
+        write_csv(Path(args.csv), rows)
+        print(t("cli.rows", count=len(rows)), file=sys.stderr if ctx.json else ctx.out)
+        return 0
+    emit(ctx, rows)
+    return 0
+
+
+def _time(value: str | None) -> int | None:
+    return parse_time(value) if value else None
+
+
+# -- parser plumbing ----------------------------------------------------------------------------
+
+
+def _common() -> argparse.ArgumentParser:
+    # SUPPRESS: an option given before the area is not overwritten by the leaf's default.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--site", metavar="DIR", default=argparse.SUPPRESS, help=t("help.site"))
+    common.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=t("help.db"))
+    common.add_argument(
+        "--as", dest="as_user", metavar="USER", default=argparse.SUPPRESS, help=t("help.as")
+    )
+    common.add_argument(
+        "--json", action="store_true", default=argparse.SUPPRESS, help=t("help.json")
+    )
+    return common
+
+
+COMMON = _common()
+
+
+def _run(handler: Handler) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        site = Site.open(site_dir(getattr(args, "site", None)), getattr(args, "db", None))
+        try:
+            office = BackOffice(site)
+            actor = office.actor_for(getattr(args, "as_user", None))
+            return handler(Context(office, actor, getattr(args, "json", False), sys.stdout), args)
+        finally:
+            site.close()
+
+    return run
+
+
+def _leaf(verbs: SubParsers, name: str, help_key: str, handler: Handler) -> argparse.ArgumentParser:
+    parser = verbs.add_parser(name, parents=[COMMON], help=t(help_key))
+    parser.set_defaults(func=_run(handler))
+    return parser
+
+
+def _area(areas: SubParsers, name: str, help_key: str) -> SubParsers:
+    parser = areas.add_parser(name, parents=[COMMON], help=t(help_key))
+    return parser.add_subparsers(dest="verb", required=True, metavar="VERB")
+
+
+# -- init and settings --------------------------------------------------------------------------
+
+
+def _init(args: argparse.Namespace) -> int:
+    directory = site_dir(getattr(args, "site", None))
+    site, password = init_site(
+        directory,
+        url=getattr(args, "db", None),
+        name=args.name,
+        admin_username=args.admin_user,
+        admin_password=args.password,
+        code_iterations=args.code_iterations,
+    )
+    try:
+        office = BackOffice(site)
+        actor = office.actor_for(None)
+        keys = office.list_authority_keys(actor)
+        if getattr(args, "json", False):
+            print(json.dumps({"site": str(directory), "admin": args.admin_user, "authority": keys}))
+            print(t("cli.user_password", user=args.admin_user, password=password), file=sys.stderr)
+        else:
+            print(t("cli.site_created", site=directory, user=args.admin_user, password=password))
+            for key in keys:
+                print(t("cli.authority_key", key_id=key["key_id"], public_key=key["public_key"]))
+    finally:
+        site.close()
+    return 0
+
+
+def _register_init(areas: SubParsers) -> None:
+    parser = areas.add_parser("init", parents=[COMMON], help=t("help.init"))
+    parser.add_argument("--name", default="synk", help=t("help.name"))
+    parser.add_argument("--admin-user", default="admin", help=t("help.admin_user"))
+    parser.add_argument("--password", help=t("help.password"))
+    parser.add_argument("--code-iterations", type=int, default=1000, help=t("help.iterations"))
+    parser.set_defaults(func=_init)
+    _leaf(
+        areas, "settings", "help.settings", lambda c, a: _emit0(c, c.office.site_settings(c.actor))
+    )
+
+
+def _emit0(ctx: Context, data: Row | Sequence[Row]) -> int:
+    emit(ctx, data)
+    return 0
+
+
+# -- authority and users ------------------------------------------------------------------------
+
+
+def _register_authority(areas: SubParsers) -> None:
+    verbs = _area(areas, "authority", "help.authority")
+    _leaf(verbs, "list", "help.list", lambda c, a: _emit0(c, c.office.list_authority_keys(c.actor)))
+    _leaf(
+        verbs,
+        "rotate",
+        "help.authority_rotate",
+        lambda c, a: _emit0(c, c.office.rotate_authority(c.actor)),
+    )
+    retire = _leaf(
+        verbs,
+        "retire",
+        "help.authority_retire",
+        lambda c, a: _emit0(c, c.office.retire_authority_key(c.actor, a.key_id)),
+    )
+    retire.add_argument("key_id", help=t("help.id"))
+
+
+def _user_add(ctx: Context, args: argparse.Namespace) -> int:
+    row, password = ctx.office.add_user(
+        ctx.actor, args.username, args.role, args.unit, args.password
+    )
+    emit(ctx, row)
+    if not args.password:
+        secret(ctx, "cli.user_password", user=row["username"], password=password)
+    return 0
+
+
+def _register_users(areas: SubParsers) -> None:
+    verbs = _area(areas, "user", "help.user")
+    add = _leaf(verbs, "add", "help.add", _user_add)
+    add.add_argument("username", help=t("help.name"))
+    add.add_argument(
+        "--role", required=True, choices=[r.value for r in USER_ROLES], help=t("help.role")
+    )
+    add.add_argument("--unit", type=int, help=t("help.unit"))
+    add.add_argument("--password", help=t("help.password"))
+    _leaf(verbs, "list", "help.list", lambda c, a: _emit0(c, c.office.list_users(c.actor)))
+
+
+# -- organisation ---------------------------------------------------------------------------------
+
+
+def _register_org(areas: SubParsers) -> None:
+    verbs = _area(areas, "provider", "help.provider_area")
+    add = _leaf(
+        verbs,
+        "add",
+        "help.add",
+        lambda c, a: _emit0(c, c.office.add_provider(c.actor, a.name, a.kind)),
+    )
+    add.add_argument("name", help=t("help.name"))
+    add.add_argument("--kind", required=True, choices=PROVIDER_KINDS, help=t("help.kind"))
+    _leaf(verbs, "list", "help.list", lambda c, a: _emit0(c, c.office.list_providers(c.actor)))
+    show = _leaf(
+        verbs, "show", "help.show", lambda c, a: _emit0(c, c.office.show_provider(c.actor, a.id))
+    )
+    show.add_argument("id", type=int, help=t("help.id"))
+
+    verbs = _area(areas, "unit", "help.unit_area")
+    add = _leaf(
+        verbs,
+        "add",
+        "help.add",
+        lambda c, a: _emit0(c, c.office.add_unit(c.actor, a.provider, a.name)),
+    )
+    add.add_argument("name", help=t("help.name"))
+    add.add_argument("--provider", type=int, required=True, help=t("help.provider"))
+    _leaf(verbs, "list", "help.list", lambda c, a: _emit0(c, c.office.list_units(c.actor)))
+    show = _leaf(
+        verbs, "show", "help.show", lambda c, a: _emit0(c, c.office.show_unit(c.actor, a.id))
+    )
+    show.add_argument("id", type=int, help=t("help.id"))
+
+
+def _station_add(ctx: Context, args: argparse.Namespace) -> int:
+    name = args.name or f"station {args.id or ''}".strip()
+    row, credential = ctx.office.add_station(ctx.actor, args.unit, name, args.id)
+    emit(ctx, {**row, "credential": credential} if ctx.json else row)
+    if not ctx.json:
+        secret(ctx, "cli.station_credential", credential=credential)
+    return 0
+
+
+def _station_credential(ctx: Context, args: argparse.Namespace) -> int:
+    credential = ctx.office.new_station_credential(ctx.actor, args.id)
+    if ctx.json:
+        emit(ctx, {"id": args.id, "credential": credential})
+    else:
+        secret(ctx, "cli.station_credential", credential=credential)
+    return 0
+
+
+def _register_stations(areas: SubParsers) -> None:
+    verbs = _area(areas, "station", "help.station_area")
+    add = _leaf(verbs, "add", "help.add", _station_add)
+    add.add_argument("--unit", type=int, required=True, help=t("help.unit"))
+    add.add_argument("--name", default="", help=t("help.name"))
+    add.add_argument("--id", type=int, help=t("help.id"))
+    listing = _leaf(
+        verbs, "list", "help.list", lambda c, a: _emit0(c, c.office.list_stations(c.actor, a.unit))
+    )
+    listing.add_argument("--unit", type=int, help=t("help.unit"))
+    show = _leaf(
+        verbs, "show", "help.show", lambda c, a: _emit0(c, c.office.show_station(c.actor, a.id))
+    )
+    show.add_argument("id", type=int, help=t("help.id"))
+    cred = _leaf(verbs, "new-credential", "help.station_credential", _station_credential)
+    cred.add_argument("id", type=int, help=t("help.id"))
+
+
+# -- staff and keys -----------------------------------------------------------------------------
+
+
+def _staff_add(ctx: Context, args: argparse.Namespace) -> int:
+    row, code = ctx.office.add_staff(ctx.actor, args.unit, args.name, args.code)
+    emit(ctx, row)
+    if args.code is None:
+        secret(ctx, "cli.staff_code", name=row["name"], code=code)
+    return 0
+
+
+def _staff_code(ctx: Context, args: argparse.Namespace) -> int:
+    code = ctx.office.set_staff_code(ctx.actor, args.id, args.code)
+    if args.code is None:
+        secret(ctx, "cli.staff_code", name=args.id, code=code)
+    return 0
+
+
+def _register_staff(areas: SubParsers) -> None:
+    verbs = _area(areas, "staff", "help.staff_area")
+    add = _leaf(verbs, "add", "help.add", _staff_add)
+    add.add_argument("name", help=t("help.name"))
+    add.add_argument("--unit", type=int, required=True, help=t("help.unit"))
+    add.add_argument("--code", help=t("help.code"))
+    listing = _leaf(
+        verbs, "list", "help.list", lambda c, a: _emit0(c, c.office.list_staff(c.actor, a.unit))
+    )
+    listing.add_argument("--unit", type=int, help=t("help.unit"))
+    show = _leaf(
+        verbs, "show", "help.show", lambda c, a: _emit0(c, c.office.show_staff(c.actor, a.id))
+    )
+    show.add_argument("id", type=int, help=t("help.id"))
+    code = _leaf(verbs, "new-code", "help.staff_code", _staff_code)
+    code.add_argument("id", type=int, help=t("help.id"))
+    code.add_argument("--code", help=t("help.code"))
+    deactivate = _leaf(
+        verbs,
+        "deactivate",
+        "help.staff_deactivate",
+        lambda c, a: _emit0(c, c.office.deactivate_staff(c.actor, a.id, a.reason)),
+    )
+    deactivate.add_argument("id", type=int, help=t("help.id"))
+    deactivate.add_argument("--reason", default="", help=t("help.reason"))
+
+
+def _hex(value: str) -> bytes:
+    try:
+        return bytes.fromhex(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(value) from None
+
+
+def _key_state(state: str) -> Handler:
+    return lambda c, a: _emit0(c, c.office.set_key_state(c.actor, a.id, state, a.reason))
+
+
+def _register_keys(areas: SubParsers) -> None:
+    verbs = _area(areas, "key", "help.key_area")
+    add = _leaf(
+        verbs,
+        "add",
+        "help.add",
+        lambda c, a: _emit0(c, c.office.add_key(c.actor, a.staff, a.public_key, a.id)),
+    )
+    add.add_argument("--staff", type=int, required=True, help=t("help.staff"))
+    add.add_argument("--public-key", type=_hex, required=True, help=t("help.public_key"))
+    add.add_argument("--id", type=int, help=t("help.id"))
+    listing = _leaf(
+        verbs,
+        "list",
+        "help.list",
+        lambda c, a: _emit0(c, c.office.list_keys(c.actor, a.unit, a.state, a.staff)),
+    )
+    listing.add_argument("--unit", type=int, help=t("help.unit"))
+    listing.add_argument("--state", choices=KEY_STATES, help=t("help.state"))
+    listing.add_argument("--staff", type=int, help=t("help.staff"))
+    show = _leaf(
+        verbs, "show", "help.show", lambda c, a: _emit0(c, c.office.show_key(c.actor, a.id))
+    )
+    show.add_argument("id", type=int, help=t("help.id"))
+    for verb, state, help_key in (
+        ("lost", "lost", "help.key_lost"),
+        ("block", "blocked", "help.key_block"),
+        ("unblock", "active", "help.key_unblock"),
+        ("retire", "retired", "help.key_retire"),
+    ):
+        change = _leaf(verbs, verb, help_key, _key_state(state))
+        change.add_argument("id", type=int, help=t("help.id"))
+        change.add_argument("--reason", default="", help=t("help.reason"))
+
+
+# -- customers and locks ------------------------------------------------------------------------
+
+
+def _lock_add(ctx: Context, args: argparse.Namespace) -> int:
+    row, lock_secret = ctx.office.add_lock(ctx.actor, args.type, args.name, args.id, args.secret)
+    emit(ctx, {**row, "secret": lock_secret.hex()} if ctx.json else row)
+    if not ctx.json and args.secret is None:
+        secret(ctx, "cli.lock_secret", secret=lock_secret.hex())
+    return 0
+
+
+def _register_locks(areas: SubParsers) -> None:
+    verbs = _area(areas, "customer", "help.customer_area")
+    add = _leaf(
+        verbs,
+        "add",
+        "help.add",
+        lambda c, a: _emit0(c, c.office.add_customer(c.actor, a.reference, a.unit)),
+    )
+    add.add_argument("reference", help=t("help.reference"))
+    add.add_argument("--unit", type=int, required=True, help=t("help.unit"))
+    listing = _leaf(
+        verbs, "list", "help.list", lambda c, a: _emit0(c, c.office.list_customers(c.actor, a.unit))
+    )
+    listing.add_argument("--unit", type=int, help=t("help.unit"))
+    show = _leaf(
+        verbs, "show", "help.show", lambda c, a: _emit0(c, c.office.show_customer(c.actor, a.id))
+    )
+    show.add_argument("id", type=int, help=t("help.id"))
+
+    verbs = _area(areas, "lock", "help.lock_area")
+    add = _leaf(verbs, "add", "help.add", _lock_add)
+    add.add_argument("--type", required=True, choices=LOCK_TYPES, help=t("help.lock_type"))
+    add.add_argument("--name", default="", help=t("help.name"))
+    add.add_argument("--id", type=int, help=t("help.id"))
+    add.add_argument("--secret", type=_hex, help=t("help.secret"))
+    listing = _leaf(
+        verbs,
+        "list",
+        "help.list",
+        lambda c, a: _emit0(c, c.office.list_locks(c.actor, a.unit, a.installed)),
+    )
+    listing.add_argument("--unit", type=int, help=t("help.unit"))
+    listing.add_argument("--installed", action=argparse.BooleanOptionalAction, default=None)
+    show = _leaf(
+        verbs, "show", "help.show", lambda c, a: _emit0(c, c.office.show_lock(c.actor, a.id))
+    )
+    show.add_argument("id", type=int, help=t("help.id"))
+    install = _leaf(
+        verbs,
+        "install",
+        "help.lock_install",
+        lambda c, a: _emit0(c, c.office.install_lock(c.actor, a.id, a.address, a.customer)),
+    )
+    install.add_argument("id", type=int, help=t("help.id"))
+    install.add_argument("--address", required=True, help=t("help.address"))
+    install.add_argument("--customer", type=int, help=t("help.customer"))
+    remove = _leaf(
+        verbs,
+        "remove",
+        "help.lock_remove",
+        lambda c, a: _emit0(c, c.office.remove_lock(c.actor, a.id)),
+    )
+    remove.add_argument("id", type=int, help=t("help.id"))
+
+
+# -- grants -------------------------------------------------------------------------------------
+
+
+def _register_grants(areas: SubParsers) -> None:
+    verbs = _area(areas, "grant", "help.grant_area")
+    unit = _leaf(
+        verbs,
+        "unit",
+        "help.grant_unit",
+        lambda c, a: _emit0(c, c.office.grant_unit(c.actor, a.unit, a.lock)),
+    )
+    unit.add_argument("--unit", type=int, required=True, help=t("help.unit"))
+    unit.add_argument("--lock", type=int, nargs="+", required=True, help=t("help.lock"))
+    personal = _leaf(
+        verbs,
+        "personal",
+        "help.grant_personal",
+        lambda c, a: _emit0(
+            c, c.office.grant_personal(c.actor, a.staff, a.lock, parse_time(a.until))
+        ),
+    )
+    personal.add_argument("--staff", type=int, required=True, help=t("help.staff"))
+    personal.add_argument("--lock", type=int, required=True, help=t("help.lock"))
+    personal.add_argument("--until", required=True, help=t("help.grant_until"))
+    listing = _leaf(
+        verbs,
+        "list",
+        "help.list",
+        lambda c, a: _emit0(c, c.office.list_grants(c.actor, a.unit, a.staff, a.lock, a.all)),
+    )
+    listing.add_argument("--unit", type=int, help=t("help.unit"))
+    listing.add_argument("--staff", type=int, help=t("help.staff"))
+    listing.add_argument("--lock", type=int, help=t("help.lock"))
+    listing.add_argument("--all", action="store_true", help=t("help.grant_all"))
+    revoke = _leaf(
+        verbs,
+        "revoke",
+        "help.grant_revoke",
+        lambda c, a: _emit0(c, c.office.revoke_grant(c.actor, a.id)),
+    )
+    revoke.add_argument("id", type=int, help=t("help.id"))
+
+
+# -- reports ------------------------------------------------------------------------------------
+
+
+def _activity(ctx: Context, args: argparse.Namespace) -> int:
+    query = ActivityQuery(
+        staff_id=args.staff,
+        key_id=args.key,
+        lock_id=args.lock,
+        customer_id=args.customer,
+        since=_time(args.since),
+        until=_time(args.until),
+        limit=args.limit,
+    )
+    return report(ctx, args, ctx.office.search_activity(ctx.actor, query))
+
+
+def _anomalies(ctx: Context, args: argparse.Namespace) -> int:
+    query = AnomalyQuery(
+        kind=args.kind,
+        lock_id=args.lock,
+        key_id=args.key,
+        since=_time(args.since),
+        until=_time(args.until),
+        open_only=args.open,
+        limit=args.limit,
+    )
+    return report(ctx, args, ctx.office.list_anomalies(ctx.actor, query))
+
+
+def _syncs(ctx: Context, args: argparse.Namespace) -> int:
+    query = SyncQuery(
+        station_id=args.station,
+        key_id=args.key,
+        since=_time(args.since),
+        until=_time(args.until),
+        limit=args.limit,
+    )
+    return report(ctx, args, ctx.office.list_sync_events(ctx.actor, query))
+
+
+def _time_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--since", help=t("help.since"))
+    parser.add_argument("--until", help=t("help.until"))
+    parser.add_argument("--limit", type=int, help=t("help.limit"))
+    parser.add_argument("--csv", metavar="FILE", help=t("help.csv"))
+
+
+def _register_reports(areas: SubParsers) -> None:
+    activity = _leaf(areas, "activity", "help.activity", _activity)
+    activity.add_argument("--staff", type=int, help=t("help.staff"))
+    activity.add_argument("--key", type=int, help=t("help.key"))
+    activity.add_argument("--lock", type=int, help=t("help.lock"))
+    activity.add_argument("--customer", type=int, help=t("help.customer"))
+    _time_options(activity)
+
+    verbs = _area(areas, "anomaly", "help.anomaly")
+    anomalies = _leaf(verbs, "list", "help.list", _anomalies)
+    anomalies.add_argument("--kind", help=t("help.kind"))
+    anomalies.add_argument("--lock", type=int, help=t("help.lock"))
+    anomalies.add_argument("--key", type=int, help=t("help.key"))
+    anomalies.add_argument("--open", action="store_true", help=t("help.open"))
+    _time_options(anomalies)
+
+    syncs = _leaf(areas, "syncs", "help.syncs", _syncs)
+    syncs.add_argument("--station", type=int, help=t("help.station"))
+    syncs.add_argument("--key", type=int, help=t("help.key"))
+    _time_options(syncs)
+
+    changes = _leaf(
+        areas,
+        "changes",
+        "help.changes",
+        lambda c, a: _emit0(c, c.office.list_changes(c.actor, a.limit)),
+    )
+    changes.add_argument("--limit", type=int, default=100, help=t("help.limit"))
+
+
+# -- signed objects -----------------------------------------------------------------------------
+
+
+def _bundle(ctx: Context, args: argparse.Namespace) -> int:
+    if args.all:
+        serials = ctx.office.refresh_bundles(ctx.actor, args.workers)
+        emit(ctx, [{"station_id": s, "serial": n} for s, n in sorted(serials.items())])
+        return 0
+    if args.station is None or args.out is None:
+        raise argparse.ArgumentTypeError("--station and --out, or --all")
+    bundle = ctx.office.export_bundle(ctx.actor, args.station)
+    Path(args.out).write_bytes(bundle.data)
+    print(t("cli.written", path=args.out, size=len(bundle.data)), file=sys.stderr)
+    emit(ctx, {"station_id": args.station, "serial": bundle.serial, "size": len(bundle.data)})
+    return 0
+
+
+def _service_token(ctx: Context, args: argparse.Namespace) -> int:
+    token = ctx.office.issue_service_token(
+        ctx.actor, args.station, args.technician, args.allow.split(","), args.hours
+    )
+    Path(args.out).write_bytes(token)
+    print(t("cli.written", path=args.out, size=len(token)), file=sys.stderr)
+    return 0
+
+
+def _register_signed(areas: SubParsers) -> None:
+    _leaf(
+        areas,
+        "blocklist",
+        "help.blocklist",
+        lambda c, a: _emit0(c, c.office.current_blocklist(c.actor)),
+    )
+    bundle = _leaf(areas, "bundle", "help.bundle", _bundle)
+    bundle.add_argument("--station", type=int, help=t("help.station"))
+    bundle.add_argument("--out", metavar="FILE", help=t("help.out"))
+    bundle.add_argument("--all", action="store_true", help=t("help.bundle_all"))
+    bundle.add_argument("--workers", type=int, default=1, help=t("help.workers"))
+    token = _leaf(areas, "service-token", "help.token", _service_token)
+    token.add_argument("--station", type=int, required=True, help=t("help.token_station"))
+    token.add_argument("--technician", required=True, help=t("help.technician"))
+    token.add_argument("--allow", required=True, help=t("help.allow"))
+    token.add_argument("--hours", type=float, default=8.0, help=t("help.hours"))
+    token.add_argument("--out", required=True, metavar="FILE", help=t("help.out"))
+
+
+def register(commands: SubParsers) -> None:
+    """Add ``admin`` and its areas to the ``synk`` command."""
+    admin = commands.add_parser("admin", parents=[COMMON], help=t("help.admin"))
+    areas = admin.add_subparsers(dest="area", required=True, metavar="AREA")
+    _register_init(areas)
+    _register_authority(areas)
+    _register_users(areas)
+    _register_org(areas)
+    _register_stations(areas)
+    _register_staff(areas)
+    _register_keys(areas)
+    _register_locks(areas)
+    _register_grants(areas)
+    _register_reports(areas)
+    _register_signed(areas)

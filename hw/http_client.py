@@ -1,0 +1,344 @@
+"""A small HTTP/1.1 client over ``socket`` (and ``ssl`` for https): the station's uplink.
+
+Runs unchanged on MicroPython and CPython::
+
+    status, headers, body = request("POST", "https://bo.example/api/v1/upload",
+                                    {"Content-Type": "application/octet-stream"}, data, 10)
+
+One request per connection (``Connection: close``). The response body may come
+with Content-Length, chunked (RFC 9112 §7.1), or until the server closes.
+Header names come back in lower case; repeated ones are joined with ", ".
+
+Errors: the network's own failures are OSError (refused: errno ECONNREFUSED;
+no answer in ``timeout`` seconds: errno ETIMEDOUT, on both ports); a URL we
+cannot use or a response that is not HTTP, is cut short or is too big is
+HttpError. A status of 4xx or 5xx is not an error here: the caller reads it.
+
+TLS: pass ``ssl_context`` with the back office's CA loaded and verification
+required (on a board: ``ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)`` plus
+``load_verify_locations(cadata=...)``); without one, CPython's default
+context is used, and on MicroPython a plain client context. Bundles are signed
+(ARCHITECTURE, trust model), so TLS guards privacy, not authenticity.
+"""
+
+import errno
+import socket
+
+try:
+    from typing import TYPE_CHECKING
+except ImportError:
+    TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+MAX_LINE = 8192  # status line or one header line
+MAX_HEADERS = 100
+MAX_BODY = 2 * 1024 * 1024  # bundles are at most 1 MiB (protocol/SPEC.md §1)
+USER_AGENT = "synk-station"
+
+
+class HttpError(Exception):
+    """The URL cannot be used, or the answer is not a usable HTTP/1.x response."""
+
+
+def parse_url(url: str) -> "tuple[str, str, int, str]":
+    """(scheme, host, port, path with query) of an http:// or https:// URL."""
+    at = url.find("://")
+    if at < 0:
+        raise HttpError("not an absolute URL: %r" % url)
+    scheme = url[:at].lower()
+    if scheme not in ("http", "https"):
+        raise HttpError("unsupported scheme %r" % scheme)
+    rest = url[at + 3 :]
+    cut = len(rest)
+    for mark in "/?#":
+        found = rest.find(mark)
+        if 0 <= found < cut:
+            cut = found
+    authority = rest[:cut]
+    path = rest[cut:].split("#")[0]
+    if not path.startswith("/"):
+        path = "/" + path
+    if "@" in authority:
+        raise HttpError("user info in URLs is not supported")
+    port = 443 if scheme == "https" else 80
+    if authority.startswith("["):  # IPv6 literal
+        end = authority.find("]")
+        if end < 0:
+            raise HttpError("bad IPv6 address in %r" % url)
+        host = authority[1:end]
+        tail = authority[end + 1 :]
+        if tail.startswith(":"):
+            port = _port(tail[1:], url)
+    else:
+        host, sep, port_text = _partition(authority, ":")
+        if sep:
+            port = _port(port_text, url)
+    if not host:
+        raise HttpError("no host in %r" % url)
+    return scheme, host, port, path
+
+
+def _partition(text: str, sep: str) -> "tuple[str, str, str]":
+    at = text.find(sep)
+    if at < 0:
+        return text, "", ""
+    return text[:at], sep, text[at + len(sep) :]
+
+
+def _port(text: str, url: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise HttpError("bad port in %r" % url) from None
+    if not 0 < port < 65536:
+        raise HttpError("bad port in %r" % url)
+    return port
+
+
+def build_request(
+    method: str,
+    host: str,
+    port: int,
+    path: str,
+    headers: "dict[str, str] | None" = None,
+    body: bytes = b"",
+    default_port: int = 80,
+) -> bytes:
+    """The request head and body as bytes. Host, Content-Length and Connection are ours."""
+    host_field = "[%s]" % host if ":" in host else host
+    if port != default_port:
+        host_field = "%s:%d" % (host_field, port)
+    fields = [("Host", host_field), ("User-Agent", USER_AGENT)]
+    if body or method in ("POST", "PUT", "PATCH"):
+        fields.append(("Content-Length", str(len(body))))
+    fields.append(("Connection", "close"))
+    own = ("host", "content-length", "connection", "transfer-encoding")
+    if headers:
+        for name, value in headers.items():
+            lower = name.lower()
+            if lower in own:
+                if lower == "host":
+                    fields[0] = ("Host", value)
+                continue
+            if lower == "user-agent":
+                fields[1] = ("User-Agent", value)
+                continue
+            if "\r" in name + value or "\n" in name + value:
+                raise HttpError("line break in header %r" % name)
+            fields.append((name, value))
+    head = "%s %s HTTP/1.1\r\n" % (method, path)
+    head += "".join("%s: %s\r\n" % field for field in fields) + "\r\n"
+    return head.encode() + bytes(body)
+
+
+class _Stream:
+    """Buffered reading from a socket (CPython, MicroPython) or an SSL socket without recv."""
+
+    def __init__(self, sock: "Any") -> None:
+        self._sock = sock
+        self._recv = getattr(sock, "recv", None)
+        self._buf = b""
+        self._eof = False
+
+    def _fill(self) -> bool:
+        if self._eof:
+            return False
+        # MicroPython's SSLSocket has stream methods only: one byte never waits for more
+        chunk = self._recv(4096) if self._recv is not None else self._sock.read(1)
+        if not chunk:
+            self._eof = True
+            return False
+        self._buf += chunk
+        return True
+
+    def readline(self) -> bytes:
+        """One line with its end (b"\\n" or b"\\r\\n"); b"" at end of stream."""
+        while True:
+            at = self._buf.find(b"\n")
+            if at >= 0:
+                line = self._buf[: at + 1]
+                self._buf = self._buf[at + 1 :]
+                return line
+            if len(self._buf) > MAX_LINE:
+                raise HttpError("line longer than %d bytes" % MAX_LINE)
+            if self._recv is None and not self._eof:
+                line = self._sock.readline()  # the SSL stream's own line reader
+                if not line:
+                    self._eof = True
+                    continue
+                self._buf += line
+                continue
+            if not self._fill():
+                line = self._buf
+                self._buf = b""
+                return line
+
+    def read_exact(self, count: int) -> bytes:
+        if self._recv is None and len(self._buf) < count and not self._eof:
+            more = self._sock.read(count - len(self._buf))  # reads until count or EOF
+            if len(more or b"") < count - len(self._buf):
+                self._eof = True
+            self._buf += more or b""
+        while len(self._buf) < count:
+            if not self._fill():
+                raise HttpError("response cut short: %d of %d bytes" % (len(self._buf), count))
+        data = self._buf[:count]
+        self._buf = self._buf[count:]
+        return data
+
+    def read_to_eof(self, limit: int) -> bytes:
+        if self._recv is None and not self._eof:
+            self._buf += self._sock.read() or b""
+            self._eof = True
+        while self._fill():
+            if len(self._buf) > limit:
+                break
+        if len(self._buf) > limit:
+            raise HttpError("response body over %d bytes" % limit)
+        data = self._buf
+        self._buf = b""
+        return data
+
+
+def _text(line: bytes) -> str:
+    # ISO-8859-1 by hand: MicroPython decodes only UTF-8, and header bytes need not be.
+    return "".join(chr(b) for b in line)
+
+
+def _read_head(stream: _Stream) -> "tuple[int, dict[str, str]]":
+    line = stream.readline()
+    if not line:
+        raise HttpError("connection closed before a response")
+    parts = _text(line).strip().split(None, 2)
+    if len(parts) < 2 or not parts[0].startswith("HTTP/1."):
+        raise HttpError("not an HTTP/1.x status line: %r" % (line[:80],))
+    try:
+        status = int(parts[1])
+    except ValueError:
+        raise HttpError("bad status code in %r" % (line[:80],)) from None
+    headers: "dict[str, str]" = {}
+    for _ in range(MAX_HEADERS + 1):
+        line = stream.readline()
+        if not line:
+            raise HttpError("connection closed inside the response head")
+        text = _text(line).strip()
+        if not text:
+            return status, headers
+        name, sep, value = _partition(text, ":")
+        if not sep:
+            raise HttpError("bad header line %r" % (text[:80],))
+        name = name.strip().lower()
+        value = value.strip()
+        headers[name] = headers[name] + ", " + value if name in headers else value
+    raise HttpError("more than %d header lines" % MAX_HEADERS)
+
+
+def _read_chunked(stream: _Stream, limit: int) -> bytes:
+    parts = []
+    total = 0
+    while True:
+        line = _text(stream.readline()).strip()
+        if not line:
+            raise HttpError("chunked body cut short")
+        try:
+            size = int(line.split(";")[0].strip(), 16)
+        except ValueError:
+            raise HttpError("bad chunk size %r" % (line[:40],)) from None
+        if size == 0:
+            while _text(stream.readline()).strip():  # trailer fields, ignored
+                pass
+            return b"".join(parts)
+        total += size
+        if total > limit:
+            raise HttpError("response body over %d bytes" % limit)
+        parts.append(stream.read_exact(size))
+        if _text(stream.readline()).strip():
+            raise HttpError("chunk not followed by CRLF")
+
+
+def read_response(
+    sock: "Any", method: str = "GET", max_body: int = MAX_BODY
+) -> "tuple[int, dict[str, str], bytes]":
+    """Read one response from ``sock``: (status, headers with lower-case names, body)."""
+    stream = _Stream(sock)
+    status, headers = _read_head(stream)
+    while 100 <= status < 200 and status != 101:  # interim responses (100 Continue)
+        status, headers = _read_head(stream)
+    if method == "HEAD" or status in (204, 304) or 100 <= status < 200:
+        return status, headers, b""
+    if "chunked" in headers.get("transfer-encoding", "").lower():
+        return status, headers, _read_chunked(stream, max_body)
+    length_text = headers.get("content-length")
+    if length_text is not None:
+        try:
+            length = int(length_text.split(",")[0].strip())
+        except ValueError:
+            raise HttpError("bad Content-Length %r" % length_text) from None
+        if length < 0 or length > max_body:
+            raise HttpError("response body of %d bytes, limit %d" % (length, max_body))
+        return status, headers, stream.read_exact(length)
+    return status, headers, stream.read_to_eof(max_body)
+
+
+def _is_timeout(exc: Exception) -> bool:
+    # CPython raises TimeoutError (errno None); MicroPython OSError(ETIMEDOUT)
+    return type(exc).__name__ in ("TimeoutError", "timeout") or (
+        bool(exc.args) and exc.args[0] == errno.ETIMEDOUT
+    )
+
+
+def _write_all(sock: "Any", data: bytes) -> None:
+    write = getattr(sock, "write", None)
+    if write is None:  # CPython's plain socket
+        sock.sendall(data)
+        return
+    view = memoryview(data)
+    while len(view):
+        sent = write(view)
+        if sent is None:  # a non-blocking socket with a full buffer: try again
+            continue
+        view = view[sent:]
+
+
+def _default_context() -> "Any":
+    import ssl
+
+    if hasattr(ssl, "create_default_context"):  # CPython
+        return ssl.create_default_context()
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # MicroPython
+
+
+def request(
+    method: str,
+    url: str,
+    headers: "dict[str, str] | None" = None,
+    body: bytes = b"",
+    timeout: float = 10,
+    ssl_context: "Any" = None,
+    max_body: int = MAX_BODY,
+) -> "tuple[int, dict[str, str], bytes]":
+    """Send one request and return (status, headers with lower-case names, body)."""
+    method = method.upper()
+    scheme, host, port, path = parse_url(url)
+    tls = scheme == "https"
+    message = build_request(method, host, port, path, headers, body, 443 if tls else 80)
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)[0]
+    except OSError as exc:
+        raise OSError(errno.EHOSTUNREACH, "cannot resolve %s: %s" % (host, exc)) from exc
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.settimeout(timeout)
+        sock.connect(address)
+        if tls:
+            context = ssl_context if ssl_context is not None else _default_context()
+            sock = context.wrap_socket(sock, server_hostname=host)
+        _write_all(sock, message)
+        return read_response(sock, method, max_body)
+    except OSError as exc:
+        if _is_timeout(exc):
+            raise OSError(errno.ETIMEDOUT, "HTTP %s %s timed out" % (method, url)) from exc
+        raise
+    finally:
+        sock.close()

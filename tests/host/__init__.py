@@ -1,0 +1,1 @@
+"""Tests of host/: the back office (service layer, bundles, audit ingestion, station API, CLI)."""

@@ -1,0 +1,1 @@
+"""Tests of host/backoffice, one module per module under test."""

@@ -1,0 +1,275 @@
+"""Stand-ins for machine.Pin, UART, I2C, PWM, network.WLAN, a clock, and an NFC key card.
+
+Portable (CPython and the MicroPython unix port), in the manner of
+micropython-lib's lora tests (DummySPI, DummyPin): they record what the driver
+did and answer what a test told them to.
+"""
+
+
+def raises(exc_type, fn, *args, **kwargs):
+    """Call ``fn`` and return the ``exc_type`` it raises; fail if it raises nothing."""
+    try:
+        fn(*args, **kwargs)
+    except exc_type as exc:
+        return exc
+    raise AssertionError("%s was not raised" % exc_type.__name__)
+
+
+def hexbytes(text):
+    """b"..." from "00 00 FF ..." (how the manuals print frames)."""
+    return bytes(int(part, 16) for part in text.split())
+
+
+class FakeClock:
+    """Millisecond ticks that move only when someone sleeps (or a test says so)."""
+
+    def __init__(self, now=0):
+        self.now = now
+
+    def ticks_ms(self):
+        return self.now
+
+    def sleep_ms(self, ms):
+        self.now += ms
+
+    def advance(self, ms):
+        self.now += ms
+
+
+class DummyPin:
+    """machine.Pin: ``value()`` reads, ``value(v)`` drives; every level driven is kept."""
+
+    IN = 0
+    OUT = 1
+    PULL_UP = 1
+
+    def __init__(self, level=0):
+        self.level = level
+        self.history = []
+
+    def value(self, level=None):
+        if level is None:
+            return self.level
+        self.level = 1 if level else 0
+        self.history.append(self.level)
+        return None
+
+    def init(self, *args, **kwargs):
+        pass
+
+
+class DummyUART:
+    """machine.UART: ``feed`` puts bytes on the wire towards us; ``sent`` is what we wrote.
+
+    ``reply(data)`` queues an answer: each ``write`` releases the next one, as a
+    device answers what it was sent.
+    """
+
+    def __init__(self):
+        self.incoming = bytearray()
+        self.sent = bytearray()
+        self.replies = []
+        self.inits = []
+        self.flushes = 0
+
+    def feed(self, data):
+        self.incoming.extend(data)
+
+    def reply(self, data):
+        self.replies.append(bytes(data))
+
+    def any(self):
+        return len(self.incoming)
+
+    def read(self, count=-1):
+        if not self.incoming:
+            return None  # as machine.UART does when nothing arrived
+        if count < 0:
+            count = len(self.incoming)
+        data = bytes(self.incoming[:count])
+        self.incoming = self.incoming[count:]
+        return data
+
+    def write(self, data):
+        self.sent.extend(data)
+        if self.replies:
+            self.feed(self.replies.pop(0))
+        return len(data)
+
+    def flush(self):
+        self.flushes += 1
+
+    def init(self, **kwargs):
+        self.inits.append(kwargs)
+
+
+class DummyI2C:
+    """machine.I2C with register-file devices (``add_device``) and a log of raw writes."""
+
+    def __init__(self, writes_anywhere=False):
+        self.devices = {}
+        self.writes = []  # (address, bytes) of writeto / writevto, in order
+        self.writes_anywhere = writes_anywhere  # writes to any address succeed (a display)
+
+    def add_device(self, address, size=256):
+        self.devices[address] = bytearray(size)
+        return self.devices[address]
+
+    def _device(self, address):
+        if address not in self.devices and not self.writes_anywhere:
+            raise OSError(19)  # ENODEV: no acknowledge
+        return self.devices.get(address)
+
+    def scan(self):
+        return sorted(self.devices)
+
+    def writeto(self, address, data, stop=True):
+        self._device(address)
+        self.writes.append((address, bytes(data)))
+        return len(data)
+
+    def writevto(self, address, vector, stop=True):
+        self._device(address)
+        data = b"".join(bytes(part) for part in vector)
+        self.writes.append((address, data))
+        return len(data)
+
+    def readfrom_mem(self, address, register, count):
+        memory = self._device(address)
+        return bytes(memory[register : register + count])
+
+    def writeto_mem(self, address, register, data):
+        memory = self._device(address)
+        memory[register : register + len(data)] = data
+
+
+class DummyPWM:
+    """machine.PWM: keeps the frequency and duty, and every change."""
+
+    def __init__(self):
+        self.frequency = 0
+        self.duty = 0
+        self.history = []
+
+    def freq(self, hz=None):
+        if hz is None:
+            return self.frequency
+        self.frequency = hz
+        self.history.append(("freq", hz))
+        return None
+
+    def duty_u16(self, duty=None):
+        if duty is None:
+            return self.duty
+        self.duty = duty
+        self.history.append(("duty", duty))
+        return None
+
+
+class DummyWLAN:
+    """network.WLAN(STA_IF) that gets connected after ``polls_needed`` isconnected() calls."""
+
+    def __init__(self, polls_needed=3, reachable=True):
+        self.polls_needed = polls_needed
+        self.reachable = reachable
+        self.is_active = False
+        self.joined = None
+        self.polls = 0
+        self.disconnects = 0
+
+    def active(self, on=None):
+        if on is None:
+            return self.is_active
+        self.is_active = bool(on)
+        return None
+
+    def connect(self, ssid, password):
+        self.joined = (ssid, password)
+        self.polls = 0
+
+    def isconnected(self):
+        if self.joined is None or not self.reachable:
+            return False
+        self.polls += 1
+        return self.polls > self.polls_needed
+
+    def disconnect(self):
+        self.disconnects += 1
+        self.joined = None
+
+    def ifconfig(self):
+        return ("192.168.4.20", "255.255.255.0", "192.168.4.1", "192.168.4.1")
+
+
+class DummyKeyMatrix:
+    """A 3×4 keypad's wiring: rows are driven by the driver, columns read low on a pressed key.
+
+    ``press("5")`` closes the contact of key 5 until ``release("5")``.
+    """
+
+    LAYOUT = "123456789*0#"
+
+    def __init__(self):
+        self.rows = [DummyPin(1) for _ in range(4)]
+        self.cols = [_ColumnPin(self, c) for c in range(3)]
+        self.pressed = set()
+
+    def press(self, key):
+        self.pressed.add(key)
+
+    def release(self, key=None):
+        if key is None:
+            self.pressed = set()
+        else:
+            self.pressed.discard(key)
+
+    def column_level(self, column):
+        for key in self.pressed:
+            at = self.LAYOUT.index(key)
+            if at % 3 == column and self.rows[at // 3].level == 0:
+                return 0  # the key joins this column to a row driven low
+        return 1  # pulled up
+
+
+class _ColumnPin(DummyPin):
+    def __init__(self, matrix, column):
+        super().__init__(1)
+        self._matrix = matrix
+        self._column = column
+
+    def value(self, level=None):
+        if level is not None:
+            raise AssertionError("a column is an input; the driver must not drive it")
+        return self._matrix.column_level(self._column)
+
+
+SELECT_SYNK = hexbytes("00 A4 04 00 07 F0 53 59 4E 4B 30 31 00")  # protocol/SPEC.md §1.2
+
+
+class FakeKey:
+    """An NFC synk key: answers SELECT of AID F0 'SYNK01' with 90 00 (SPEC §1.2) and each
+    message APDU (80 53 00 00 Lc msg 00) with ``answer(msg)`` + 90 00.
+
+    ``leave_after`` > 0: the key leaves the field after that many APDUs were answered.
+    """
+
+    def __init__(self, uid=b"\x04\x52\x6a\x32\xd1\x5e\x80", answer=None, sw=b"\x90\x00"):
+        self.uid = uid
+        self.present = True
+        self.apdus = []
+        self.answer = answer or (lambda message: b"re:" + message)
+        self.sw = sw
+        self.select_sw = b"\x90\x00"
+        self.leave_after = 0
+
+    def apdu(self, data):
+        self.apdus.append(bytes(data))
+        if self.leave_after and len(self.apdus) >= self.leave_after:
+            self.present = False
+        if data == SELECT_SYNK:
+            return self.select_sw
+        if data[:2] == b"\x00\xa4":
+            return b"\x6a\x82"  # file or application not found (ISO/IEC 7816-4)
+        if data[:4] == b"\x80\x53\x00\x00" and len(data) == data[4] + 6:
+            return self.answer(bytes(data[5:-1])) + self.sw
+        return b"\x6d\x00"  # instruction not supported (ISO/IEC 7816-4)
