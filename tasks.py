@@ -13,7 +13,8 @@ import sys
 import sysconfig
 from pathlib import Path
 
-from invoke import Context, task
+from invoke.context import Context
+from invoke.tasks import task
 
 ROOT = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
@@ -22,9 +23,29 @@ RESULTS = ROOT / "bench" / "results.json"
 
 # mypy for CPython parts: strict, configured in pyproject.toml.
 TYPED_PACKAGES = [p for p in ("protocol", "host", "emulator") if (ROOT / p).is_dir()]
-# Firmware and board code are type-checked against the MicroPython stubs
-# (micropython-stdlib-stubs provides a typeshed-style stdlib).
-MICROPYTHON_TYPESHED = Path(sysconfig.get_paths()["purelib"])
+# Firmware and board code are type-checked against the MicroPython stubs:
+# micropython-stdlib-stubs is a typeshed-style stdlib, micropython-unix-stubs
+# adds the port's modules (hashlib, time, machine, ...) at site-packages' top.
+SITE_PACKAGES = Path(sysconfig.get_paths()["purelib"])
+PORT_STUBS = ROOT / ".mypy_micropython"
+
+
+def _port_stubs() -> Path:
+    """Copy the unix port's .pyi files into one folder for MYPYPATH.
+
+    They are installed loose into site-packages, which mypy refuses as a search
+    path, so they are gathered apart from everything else installed there.
+    """
+    from importlib.metadata import files
+
+    wanted = [*(files("micropython-unix-stubs") or []), *(files("micropython-stdlib-stubs") or [])]
+    for entry in wanted:
+        if entry.suffix != ".pyi" or entry.parts[0] == "stdlib":
+            continue
+        target = PORT_STUBS / str(entry)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(Path(str(entry.locate())).read_bytes())
+    return PORT_STUBS
 
 
 def _tool(name: str) -> str:
@@ -40,11 +61,8 @@ def lint(c: Context) -> None:
         c.run(f"{_tool('mypy')} {' '.join(TYPED_PACKAGES)} tasks.py", echo=True)
         firmware_dirs = " ".join(d for d in ("firmware", "hw") if (ROOT / d).is_dir())
         c.run(
-            f"{_tool('mypy')} --config-file /dev/null --python-version 3.11"
-            f" --custom-typeshed-dir {MICROPYTHON_TYPESHED} --no-site-packages"
-            " --disallow-untyped-defs --disallow-incomplete-defs --warn-unused-ignores"
-            " --no-implicit-optional --check-untyped-defs --follow-imports silent"
-            f" {firmware_dirs}",
+            f"MYPYPATH={_port_stubs()} {_tool('mypy')} --config-file mypy-micropython.ini"
+            f" --custom-typeshed-dir {SITE_PACKAGES} {firmware_dirs}",
             echo=True,
         )
 

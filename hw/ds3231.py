@@ -119,7 +119,10 @@ def decode_registers(regs: "bytes | bytearray") -> int:
     month = from_bcd(regs[5] & 0x1F)
     year = FIRST_YEAR + from_bcd(regs[6]) + (100 if regs[5] & _MONTH_CENTURY else 0)
     if not (
-        second < 60 and minute < 60 and hour < 24 and 1 <= month <= 12
+        second < 60
+        and minute < 60
+        and hour < 24
+        and 1 <= month <= 12
         and 1 <= day <= _days_in_month(year, month)
     ):
         raise ValueError("the DS3231 registers hold no valid time: %r" % (bytes(regs),))

@@ -142,4 +142,3 @@ def glyph(char: str) -> bytes:
 def has_glyph(char: str) -> bool:
     code = ord(char)
     return FIRST <= code < 0x7F or EXTRA.find(char) >= 0
-

@@ -110,9 +110,7 @@ class Data(AdapterBase):
 
     def _check(self, data: bytes, path: str) -> bytes:
         if not self.min_len <= len(data) <= self.max_len:
-            raise FieldError(
-                f"{len(data)} bytes, expected {self.min_len}..{self.max_len}", path
-            )
+            raise FieldError(f"{len(data)} bytes, expected {self.min_len}..{self.max_len}", path)
         return data
 
     def _decode(self, obj: Any, context: Any, path: str) -> bytes:
@@ -187,8 +185,9 @@ class Exactly(ConstBase):
     given, with exactly its value and type.
     """
 
-    def __init__(self, value: Any, subcon: c.Construct[Any, Any] | None = None, *,
-                 visible: bool = False) -> None:
+    def __init__(
+        self, value: Any, subcon: c.Construct[Any, Any] | None = None, *, visible: bool = False
+    ) -> None:
         super().__init__(value, subcon)
         self.visible = visible
 
@@ -235,8 +234,9 @@ class CountOf(SubconstructBase):
 class Items(SubconstructBase):
     """`count` elements of `subcon` as a plain list; error paths carry the index."""
 
-    def __init__(self, count: Count, subcon: c.Construct[Any, Any],
-                 max_count: int | None = None) -> None:
+    def __init__(
+        self, count: Count, subcon: c.Construct[Any, Any], max_count: int | None = None
+    ) -> None:
         super().__init__(subcon)
         self.count = count
         self.max_count = max_count
@@ -372,7 +372,13 @@ class EmptyOr(ConstructBase):
 # Python errors that construct lets through or that our own code may raise
 # on hostile input; all of them mean "malformed".
 _PYTHON_ERRORS = (
-    ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError, struct.error,
+    ValueError,
+    TypeError,
+    KeyError,
+    IndexError,
+    AttributeError,
+    OverflowError,
+    struct.error,
 )
 
 
@@ -398,7 +404,7 @@ def translate(err: c.ConstructError, where: str) -> ProtocolError:
             message = message.split("\n", 1)[1]
         short_read = "stream read less than specified amount, "
         if message.startswith(short_read):
-            message = "truncated: " + message[len(short_read):]
+            message = "truncated: " + message[len(short_read) :]
     return ProtocolError(field_path(where, err.path), message)
 
 
@@ -427,4 +433,3 @@ def build(con: c.Construct[Any, Any], obj: Any, where: str) -> bytes:
         raise translate(err, where) from None
     except _PYTHON_ERRORS as err:
         raise ProtocolError(where, f"{_type_name(err)}: {err}") from None
-

@@ -107,9 +107,22 @@ SETS = Record(
 )
 
 FIELDS = (
-    "format", "flags", "unit_id", "station_id", "serial", "issued_at", "offline_until",
-    "day0_start", "days", "code_iterations", "authority_key_id", "signature",
-    "lock_lists", "keys", "sets", "blocklist",
+    "format",
+    "flags",
+    "unit_id",
+    "station_id",
+    "serial",
+    "issued_at",
+    "offline_until",
+    "day0_start",
+    "days",
+    "code_iterations",
+    "authority_key_id",
+    "signature",
+    "lock_lists",
+    "keys",
+    "sets",
+    "blocklist",
 )
 _HEAD_FIELDS = FIELDS[:12]
 
@@ -148,8 +161,14 @@ def encode_bundle(fields: Any) -> bytes:
     _check_keys_ascending(keys)
     table, offset = [], k.BUNDLE_HEADER_SIZE
     for section_id, body in zip(k.SectionId, bodies, strict=True):
-        table.append({"id": int(section_id), "offset": offset, "length": len(body),
-                      "sha256": hashlib.sha256(body).digest()})
+        table.append(
+            {
+                "id": int(section_id),
+                "offset": offset,
+                "length": len(body),
+                "sha256": hashlib.sha256(body).digest(),
+            }
+        )
         offset += len(body)
     head = {name: fields[name] for name in _HEAD_FIELDS}
     return build(HEAD, {**head, "sections": table}, "bundle") + b"".join(bodies)
@@ -166,7 +185,7 @@ def _section_bodies(data: bytes, table: list[dict[str, Any]]) -> list[bytes]:
         end = entry["offset"] + entry["length"]
         if end > len(data):
             raise ProtocolError(f"{where}.length", f"ends at {end}, past the {len(data)} bytes")
-        body = data[entry["offset"]:end]
+        body = data[entry["offset"] : end]
         if hashlib.sha256(body).digest() != entry["sha256"]:
             raise ProtocolError(f"{where}.sha256", "does not match the section")
         bodies.append(body)
@@ -180,7 +199,7 @@ def decode_bundle(data: Any) -> dict[str, Any]:
     if not isinstance(data, bytes | bytearray | memoryview):
         raise ProtocolError("bundle", f"expected bytes, got {type(data).__name__}")
     raw = bytes(data)
-    head = parse_exact(HEAD, raw[:k.BUNDLE_HEADER_SIZE], "bundle")
+    head = parse_exact(HEAD, raw[: k.BUNDLE_HEADER_SIZE], "bundle")
     lock_bytes, key_bytes, set_bytes, blocklist = _section_bodies(raw, head["sections"])
     lock_lists = parse_exact(LOCK_LISTS, lock_bytes, "bundle")["lock_lists"]
     keys = parse_exact(KEYS, key_bytes, "bundle")["keys"]
@@ -195,8 +214,14 @@ def decode_bundle(data: Any) -> dict[str, Any]:
         raise ProtocolError("bundle.sets", f"{len(sets)} keys' sets for {len(keys)} keys")
     _check_blocklist(blocklist)
     sections = head.pop("sections")
-    return {**head, "lock_lists": lock_lists, "keys": keys, "sets": sets,
-            "blocklist": blocklist, "sections": sections}
+    return {
+        **head,
+        "lock_lists": lock_lists,
+        "keys": keys,
+        "sets": sets,
+        "blocklist": blocklist,
+        "sections": sections,
+    }
 
 
 def _at(value: Any, path: tuple[Any, ...], field: str, what: str) -> Any:

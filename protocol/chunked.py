@@ -56,8 +56,12 @@ class ChunkReceiver:
         if isinstance(size, bool) or not isinstance(size, int) or size < 0:
             raise TransferError(Status.MALFORMED, 4, f"bad size {size!r}", "transfer.size")
         if size > self.capacity:
-            raise TransferError(Status.TOO_LARGE, self.capacity,
-                                f"{size} bytes, capacity {self.capacity}", "transfer.size")
+            raise TransferError(
+                Status.TOO_LARGE,
+                self.capacity,
+                f"{size} bytes, capacity {self.capacity}",
+                "transfer.size",
+            )
         if self._size != size or self._sha256 != digest:
             self._size, self._sha256 = size, digest
             self._buffer.clear()
@@ -68,18 +72,24 @@ class ChunkReceiver:
         if self._size is None:
             raise TransferError(Status.BAD_STATE, 0, "no transfer in progress")
         if not isinstance(data, bytes | bytearray) or not data:
-            raise TransferError(Status.MALFORMED, 8, "a chunk has at least 1 byte",
-                                "transfer.data")
+            raise TransferError(Status.MALFORMED, 8, "a chunk has at least 1 byte", "transfer.data")
         if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
             raise TransferError(Status.MALFORMED, 4, f"bad offset {offset!r}", "transfer.offset")
         if offset > self.have:
-            raise TransferError(Status.OUT_OF_ORDER, self.have,
-                                f"offset {offset} beyond the {self.have} bytes held",
-                                "transfer.offset")
+            raise TransferError(
+                Status.OUT_OF_ORDER,
+                self.have,
+                f"offset {offset} beyond the {self.have} bytes held",
+                "transfer.offset",
+            )
         end = offset + len(data)
         if end > self._size:
-            raise TransferError(Status.TOO_LARGE, self._size,
-                                f"data up to {end}, past the size {self._size}", "transfer.data")
+            raise TransferError(
+                Status.TOO_LARGE,
+                self._size,
+                f"data up to {end}, past the size {self._size}",
+                "transfer.data",
+            )
         self._buffer[offset:end] = data
         return self.have
 
@@ -92,16 +102,18 @@ class ChunkReceiver:
         if self._size is None:
             raise TransferError(Status.BAD_STATE, 0, "no transfer in progress")
         if self.have < self._size:
-            raise TransferError(Status.BAD_STATE, self.have,
-                                f"{self.have} of {self._size} bytes held")
+            raise TransferError(
+                Status.BAD_STATE, self.have, f"{self.have} of {self._size} bytes held"
+            )
         actual = hashlib.sha256(self._buffer).digest()
         matches = actual == self._sha256 == digest
         data = bytes(self._buffer)
         self._size, self._sha256 = None, b""
         self._buffer.clear()
         if not matches:
-            raise TransferError(Status.HASH_MISMATCH, 0, "SHA-256 differs; transfer discarded",
-                                "transfer.sha256")
+            raise TransferError(
+                Status.HASH_MISMATCH, 0, "SHA-256 differs; transfer discarded", "transfer.sha256"
+            )
         return data
 
 
@@ -110,12 +122,18 @@ def split_chunks(data: bytes, chunk_size: int) -> list[tuple[int, bytes]]:
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
         raise ProtocolError("chunk_size", f"must be at least 1, got {chunk_size!r}")
     raw = bytes(data)
-    return [(offset, raw[offset:offset + chunk_size]) for offset in range(0, len(raw), chunk_size)]
+    return [
+        (offset, raw[offset : offset + chunk_size]) for offset in range(0, len(raw), chunk_size)
+    ]
 
 
 def read_chunk(data: bytes, offset: int, max_len: int) -> bytes:
     """OBJ_READ's answer: up to `max_len` bytes from `offset`; OUT_OF_ORDER past the end."""
     if offset > len(data):
-        raise TransferError(Status.OUT_OF_ORDER, len(data),
-                            f"offset {offset} past the size {len(data)}", "transfer.offset")
-    return bytes(data[offset:offset + max_len])
+        raise TransferError(
+            Status.OUT_OF_ORDER,
+            len(data),
+            f"offset {offset} past the size {len(data)}",
+            "transfer.offset",
+        )
+    return bytes(data[offset : offset + max_len])

@@ -60,7 +60,7 @@ def decode_block(block: bytes) -> bytes:
     decoded = cobs_decode(block)
     if len(decoded) < k.MIN_DECODED_FRAME:
         raise ProtocolError("frame", f"{len(decoded)} bytes decoded, under {k.MIN_DECODED_FRAME}")
-    body, crc = decoded[:-k.CRC_SIZE], int.from_bytes(decoded[-k.CRC_SIZE:], "little")
+    body, crc = decoded[: -k.CRC_SIZE], int.from_bytes(decoded[-k.CRC_SIZE :], "little")
     if crc32(body) != crc:
         raise ProtocolError("frame.crc", f"{crc:#010x} != {crc32(body):#010x}")
     return body

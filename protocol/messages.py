@@ -154,9 +154,7 @@ PAYLOADS: dict[tuple[MsgType, bool], c.Construct[Any, Any]] = {
     (MsgType.OBJ_COMMIT, True): EmptyOr(Record("active_slot" / U8)),
     (MsgType.OBJ_STAT, False): _obj(),
     (MsgType.OBJ_STAT, True): Record("size" / U32, "sha256" / FixedBytes(k.SHA256_SIZE)),
-    (MsgType.OBJ_READ, False): Record(
-        "obj" / U8, c.Padding(1), "max_len" / U16, "offset" / U32
-    ),
+    (MsgType.OBJ_READ, False): Record("obj" / U8, c.Padding(1), "max_len" / U16, "offset" / U32),
     (MsgType.OBJ_READ, True): Record("offset" / U32, "data" / Data(0, k.MAX_PAYLOAD - 4)),
     (MsgType.AUDIT_ACK, False): Record("through_seq" / U32),
     (MsgType.AUDIT_ACK, True): Record("remaining" / U16),
@@ -172,15 +170,11 @@ PAYLOADS: dict[tuple[MsgType, bool], c.Construct[Any, Any]] = {
     (MsgType.SVC_OUTBOX_INFO, True): OUTBOX_INFO,
     (MsgType.SVC_KEY_INFO, False): EMPTY,
     (MsgType.SVC_KEY_INFO, True): KEY_INFO,
-    (MsgType.SVC_LOG_TAIL, False): Record(
-        "from_seq" / U32, "max_bytes" / U16, c.Padding(2)
-    ),
+    (MsgType.SVC_LOG_TAIL, False): Record("from_seq" / U32, "max_bytes" / U16, c.Padding(2)),
     (MsgType.SVC_LOG_TAIL, True): Record(
         "first_seq" / U32, "next_seq" / U32, "text" / Text(k.MAX_PAYLOAD - 8)
     ),
-    (MsgType.SVC_AUDIT_READ, False): Record(
-        "from_index" / U32, "max_records" / U16, c.Padding(2)
-    ),
+    (MsgType.SVC_AUDIT_READ, False): Record("from_index" / U32, "max_records" / U16, c.Padding(2)),
     (MsgType.SVC_AUDIT_READ, True): Record(
         "total" / U32,
         "first_index" / U32,
@@ -217,8 +211,9 @@ def _payload_bytes(payload: object, field: str) -> bytes:
     return data
 
 
-def encode_message(msg_type: int, seq: int, payload: bytes, response: bool = False,
-                   status: int = 0) -> bytes:
+def encode_message(
+    msg_type: int, seq: int, payload: bytes, response: bool = False, status: int = 0
+) -> bytes:
     """Header (version 1, flags from `response` and `status`) followed by `payload`."""
     msg_type = _int(msg_type, 0, 0xFF, "header.type")
     seq = _int(seq, 0, 0xFFFF, "header.seq")
@@ -229,8 +224,14 @@ def encode_message(msg_type: int, seq: int, payload: bytes, response: bool = Fal
         raise ProtocolError("header.status", "a request carries status 0")
     data = _payload_bytes(payload, "payload")
     flags = (k.FLAG_RESPONSE if response else 0) | (k.FLAG_ERROR if status else 0)
-    header = {"version": k.PROTOCOL_VERSION, "type": msg_type, "seq": seq, "flags": flags,
-              "status": status, "length": len(data)}
+    header = {
+        "version": k.PROTOCOL_VERSION,
+        "type": msg_type,
+        "seq": seq,
+        "flags": flags,
+        "status": status,
+        "length": len(data),
+    }
     return build(HEADER, header, "header") + data
 
 
@@ -245,8 +246,8 @@ def decode_message(body: Any) -> dict[str, Any]:
     raw = bytes(body)
     if len(raw) < k.HEADER_SIZE:
         raise ProtocolError("header", f"{len(raw)} bytes, a header has {k.HEADER_SIZE}")
-    header = parse_exact(HEADER, raw[:k.HEADER_SIZE], "header")
-    payload = raw[k.HEADER_SIZE:]
+    header = parse_exact(HEADER, raw[: k.HEADER_SIZE], "header")
+    payload = raw[k.HEADER_SIZE :]
     if header["length"] != len(payload):
         raise ProtocolError(
             "header.length", f"says {header['length']}, {len(payload)} bytes follow"
@@ -260,8 +261,10 @@ def decode_message(body: Any) -> dict[str, Any]:
 def _layout(msg_type: object, response: object) -> tuple[c.Construct[Any, Any], str]:
     if not isinstance(response, bool):
         raise ProtocolError("response", f"expected a bool, got {response!r}")
-    if isinstance(msg_type, bool) or not isinstance(msg_type, int) or (
-        msg_type not in MsgType.__members__.values()
+    if (
+        isinstance(msg_type, bool)
+        or not isinstance(msg_type, int)
+        or (msg_type not in MsgType.__members__.values())
     ):
         raise ProtocolError("msg_type", f"no payload layout for message type {msg_type!r}")
     name = MsgType(msg_type).name.lower()
@@ -302,6 +305,5 @@ def challenge_message(nonce: bytes, role: int, peer_id: int, key_id: int) -> byt
     """What a key signs to answer CHALLENGE (5.2)."""
     if not isinstance(nonce, bytes | bytearray) or len(nonce) != k.NONCE_SIZE:
         raise ProtocolError("challenge.request.nonce", f"expected {k.NONCE_SIZE} bytes")
-    tail = build(_SIGNED_TAIL, {"role": role, "peer_id": peer_id, "key_id": key_id},
-                 "challenge")
+    tail = build(_SIGNED_TAIL, {"role": role, "peer_id": peer_id, "key_id": key_id}, "challenge")
     return k.AUTH_CONTEXT + bytes(nonce) + tail

@@ -110,10 +110,12 @@ STATION_EVENT_RECORD = Record(
     "detail" / U32,
 )
 
-OUTBOX_RECORD = ByKind({
-    k.OutboxKind.LOCK_EVENT: LOCK_EVENT_RECORD,
-    k.OutboxKind.STATION_EVENT: STATION_EVENT_RECORD,
-})
+OUTBOX_RECORD = ByKind(
+    {
+        k.OutboxKind.LOCK_EVENT: LOCK_EVENT_RECORD,
+        k.OutboxKind.STATION_EVENT: STATION_EVENT_RECORD,
+    }
+)
 
 UPLOAD_BATCH = Record(
     "_magic" / Magic(k.MAGIC_UPLOAD_BATCH),

@@ -49,8 +49,14 @@ __all__ = [
 ]
 
 RECORD_KINDS = (
-    "permission_set", "blocklist", "audit_event", "audit_batch", "service_token",
-    "bundle", "upload_batch", "outbox_record",
+    "permission_set",
+    "blocklist",
+    "audit_event",
+    "audit_batch",
+    "service_token",
+    "bundle",
+    "upload_batch",
+    "outbox_record",
 )
 SIGNED_KINDS = ("permission_set", "blocklist", "service_token", "bundle")
 
@@ -81,15 +87,15 @@ def signed_part(kind: str, data: Any) -> bytes:
     decode_record(_check_kind(kind, SIGNED_KINDS), data)
     raw = bytes(data)
     if kind == "bundle":
-        return raw[:k.BUNDLE_SIGNED_SIZE]
-    return raw[:-k.SIGNATURE_SIZE]
+        return raw[: k.BUNDLE_SIGNED_SIZE]
+    return raw[: -k.SIGNATURE_SIZE]
 
 
 def authority_key_id(public_key: Any) -> bytes:
     """The first 8 bytes of SHA-256 of a 32-byte Ed25519 public key."""
     if not isinstance(public_key, bytes | bytearray) or len(public_key) != k.PUBLIC_KEY_SIZE:
         raise ProtocolError("public_key", f"expected {k.PUBLIC_KEY_SIZE} bytes")
-    return hashlib.sha256(public_key).digest()[:k.AUTHORITY_KEY_ID_SIZE]
+    return hashlib.sha256(public_key).digest()[: k.AUTHORITY_KEY_ID_SIZE]
 
 
 def audit_mac(lock_secret: Any, event: Any) -> bytes:
@@ -103,13 +109,13 @@ def audit_mac(lock_secret: Any, event: Any) -> bytes:
     if isinstance(event, dict):
         if "mac" not in event:
             event = {**event, "mac": bytes(k.MAC_SIZE)}
-        covered = encode_record("audit_event", event)[:k.AUDIT_MAC_INPUT_SIZE]
+        covered = encode_record("audit_event", event)[: k.AUDIT_MAC_INPUT_SIZE]
     elif isinstance(event, bytes | bytearray):
         if len(event) == k.AUDIT_EVENT_SIZE:
             decode_record("audit_event", event)
         elif len(event) != k.AUDIT_MAC_INPUT_SIZE:
             raise ProtocolError("audit_event", f"expected 20 or 36 bytes, got {len(event)}")
-        covered = bytes(event[:k.AUDIT_MAC_INPUT_SIZE])
+        covered = bytes(event[: k.AUDIT_MAC_INPUT_SIZE])
     else:
         raise ProtocolError("audit_event", f"expected a dict or bytes, got {type(event).__name__}")
-    return hmac.new(bytes(lock_secret), covered, hashlib.sha256).digest()[:k.MAC_SIZE]
+    return hmac.new(bytes(lock_secret), covered, hashlib.sha256).digest()[: k.MAC_SIZE]

@@ -23,14 +23,32 @@ WIDTH = 96
 MAX_ITEMS = 4  # list entries shown before "(+N more)"
 
 
-TIME_FIELDS = frozenset({
-    "bundle_issued", "clock", "day0_start", "issued_at", "last_ack_time", "last_upload",
-    "not_after", "not_before", "offline_until", "oldest_time", "received_at", "time",
-    "valid_from", "valid_until",
-})
+TIME_FIELDS = frozenset(
+    {
+        "bundle_issued",
+        "clock",
+        "day0_start",
+        "issued_at",
+        "last_ack_time",
+        "last_upload",
+        "not_after",
+        "not_before",
+        "offline_until",
+        "oldest_time",
+        "received_at",
+        "time",
+        "valid_from",
+        "valid_until",
+    }
+)
 ENUM_FIELDS: dict[str, type[IntEnum]] = {
-    "check": k.SelfTestCheck, "kind": k.OutboxKind, "last_error": k.Status,
-    "obj": k.ObjType, "outcome": k.Outcome, "reason": k.StationReason, "role": k.Role,
+    "check": k.SelfTestCheck,
+    "kind": k.OutboxKind,
+    "last_error": k.Status,
+    "obj": k.ObjType,
+    "outcome": k.Outcome,
+    "reason": k.StationReason,
+    "role": k.Role,
     "status": k.Status,
 }
 
@@ -124,8 +142,11 @@ def _decoded(vector: Vector) -> Any:
     if vector.kind == "message":
         decoded = dict(decoded)
         known = decoded["type"] in {int(member) for member in k.MsgType}
-        decoded["type"] = (f"{decoded['type']:#04x} {k.MsgType(decoded['type']).name}" if known
-                           else f"{decoded['type']:#04x}")
+        decoded["type"] = (
+            f"{decoded['type']:#04x} {k.MsgType(decoded['type']).name}"
+            if known
+            else f"{decoded['type']:#04x}"
+        )
         if decoded["status"]:
             decoded["status"] = f"{decoded['status']} {k.Status(decoded['status']).name}"
     return decoded
@@ -134,8 +155,10 @@ def _decoded(vector: Vector) -> Any:
 def show(vector: Vector, problems: list[str]) -> list[str]:
     mark = "ok  " if not problems else "FAIL"
     pad = "  " * 4
-    lines = [f"  {mark} {vector.name}",
-             f"{pad}{vector.label}, {len(vector.data)} bytes: {_bytes(vector.data, count=False)}"]
+    lines = [
+        f"  {mark} {vector.name}",
+        f"{pad}{vector.label}, {len(vector.data)} bytes: {_bytes(vector.data, count=False)}",
+    ]
     if vector.rejects_field is not None:
         try:
             decode_vector(vector)
@@ -156,8 +179,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="only the summary")
     args = parser.parse_args(argv)
     vectors = [v for v in load_vectors() if args.family in (None, v.family)]
-    out = [f"synk wire protocol v{k.PROTOCOL_VERSION}: the golden vectors of "
-           f"protocol/{VECTOR_DIR.name}/, decoded with the reference codec"]
+    out = [
+        f"synk wire protocol v{k.PROTOCOL_VERSION}: the golden vectors of "
+        f"protocol/{VECTOR_DIR.name}/, decoded with the reference codec"
+    ]
     failed = refused = 0
     family = None
     for vector in vectors:
@@ -173,8 +198,10 @@ def main(argv: list[str] | None = None) -> int:
         out.extend(show(vector, problems))
     families = len({v.family for v in vectors})
     out.append("")
-    out.append(f"{len(vectors) - refused} vectors decoded and re-encoded, {refused} malformed "
-               f"inputs refused, from {families} files")
+    out.append(
+        f"{len(vectors) - refused} vectors decoded and re-encoded, {refused} malformed "
+        f"inputs refused, from {families} files"
+    )
     if failed:
         out.append(f"{len(vectors)} vectors decoded, {failed} MISMATCH")
     else:

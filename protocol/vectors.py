@@ -34,10 +34,24 @@ from protocol.records import RECORD_KINDS, decode_record, encode_record
 
 VECTOR_DIR = Path(__file__).resolve().parent / "vectors"
 
-BYTES_FIELDS = frozenset({
-    "authority_key_id", "blocklist", "body", "code_salt", "code_verifier", "data",
-    "header_sha256", "key_public", "mac", "nonce", "payload", "sha256", "signature", "token",
-})
+BYTES_FIELDS = frozenset(
+    {
+        "authority_key_id",
+        "blocklist",
+        "body",
+        "code_salt",
+        "code_verifier",
+        "data",
+        "header_sha256",
+        "key_public",
+        "mac",
+        "nonce",
+        "payload",
+        "sha256",
+        "signature",
+        "token",
+    }
+)
 
 CONVENTION = (
     'Each vector has "name"; "kind" (a record kind, or message, error_detail, crc32, cobs, '
@@ -122,8 +136,13 @@ def load_vectors(directory: Path = VECTOR_DIR) -> list[Vector]:
 
 
 def _message_encoder(fields: dict[str, Any]) -> bytes:
-    return encode_message(fields["type"], fields["seq"], fields["payload"],
-                          response=bool(fields["flags"] & 1), status=fields["status"])
+    return encode_message(
+        fields["type"],
+        fields["seq"],
+        fields["payload"],
+        response=bool(fields["flags"] & 1),
+        status=fields["status"],
+    )
 
 
 _DECODERS: dict[str, Callable[[bytes], Any]] = {

@@ -1,1 +1,4 @@
-"""Tests of firmware/. Files ending in _cpython.py are CPython-only; the rest also run on MicroPython."""
+"""Tests of firmware/.
+
+Files ending in _cpython.py are CPython-only; the rest also run on MicroPython.
+"""

@@ -36,7 +36,7 @@ def test_message_apdu_is_specs():
 
 def test_find_key_selects_the_synk_application():
     key = FakeKey()
-    chip, reader = _reader(key)
+    _chip, reader = _reader(key)
     assert reader.find_key()
     assert key.apdus == [SELECT_SYNK]
     assert reader.target.uid == key.uid
@@ -44,7 +44,7 @@ def test_find_key_selects_the_synk_application():
 
 def test_exchange_wraps_and_unwraps():
     key = FakeKey()
-    chip, reader = _reader(key)
+    _chip, reader = _reader(key)
     assert reader.find_key()
     assert reader.exchange(HELLO) == b"re:" + HELLO  # FakeKey answers "re:" + message
     assert key.apdus[1] == b"\x80\x53\x00\x00" + bytes([len(HELLO)]) + HELLO + b"\x00"
@@ -52,7 +52,7 @@ def test_exchange_wraps_and_unwraps():
 
 def test_largest_message_fits_one_frame():
     key = FakeKey(answer=lambda message: message)  # echo: 240 + 90 00 back
-    chip, reader = _reader(key)
+    _chip, reader = _reader(key)
     assert reader.find_key()
     message = bytes(range(240))
     assert reader.exchange(message) == message
@@ -61,7 +61,7 @@ def test_largest_message_fits_one_frame():
 def test_no_key_in_the_field():
     key = FakeKey()
     key.present = False
-    chip, reader = _reader(key)
+    _chip, reader = _reader(key)
     assert not reader.find_key()
     assert reader.target is None
     raises(NfcError, reader.exchange, HELLO)
@@ -78,14 +78,14 @@ def test_other_application_is_not_a_key():
 def test_iso14443_3_card_is_not_a_key():
     key = FakeKey(uid=b"\xde\xad\xbe\xef")
     key.sel_res = 0x08  # a MIFARE Classic 1K's SAK: no ISO/IEC 14443-4
-    chip, reader = _reader(key)
+    _chip, reader = _reader(key)
     assert not reader.find_key()
     assert key.apdus == []
 
 
 def test_bad_status_word_is_a_transport_failure():
     key = FakeKey(sw=b"\x6f\x00")
-    chip, reader = _reader(key)
+    _chip, reader = _reader(key)
     assert reader.find_key()
     error = raises(NfcError, reader.exchange, HELLO)
     assert error.sw == b"\x6f\x00"
@@ -93,7 +93,7 @@ def test_bad_status_word_is_a_transport_failure():
 
 def test_key_pulled_mid_exchange():
     key = FakeKey()
-    chip, reader = _reader(key)
+    _chip, reader = _reader(key)
     assert reader.find_key()
     assert reader.exchange(HELLO) == b"re:" + HELLO
     key.present = False  # out of the field between two APDUs
@@ -107,7 +107,7 @@ def test_key_pulled_mid_exchange():
 def test_key_leaving_during_select():
     key = FakeKey()
     key.leave_after = 1  # answers the SELECT, then it is gone
-    chip, reader = _reader(key)
+    _chip, reader = _reader(key)
     assert reader.find_key()
     error = raises(NfcError, reader.exchange, HELLO)
     assert error.code == 0x01

@@ -251,7 +251,7 @@ def test_emulated_chip_sleeps_until_woken():
 
 def test_list_target_with_a_key_in_the_field():
     key = FakeKey()
-    chip, pn532 = _station(key)
+    _chip, pn532 = _station(key)
     pn532.begin()
     target = pn532.list_passive_target(100)
     assert target.tg == 1
@@ -289,7 +289,7 @@ def test_list_target_without_a_card_with_few_retries():
 
 def test_data_exchange_carries_apdus():
     key = FakeKey()
-    chip, pn532 = _station(key)
+    _chip, pn532 = _station(key)
     pn532.begin()
     pn532.list_passive_target()
     assert pn532.data_exchange(SELECT_SYNK) == b"\x90\x00"
@@ -298,7 +298,7 @@ def test_data_exchange_carries_apdus():
 
 def test_data_exchange_after_the_card_left():
     key = FakeKey()
-    chip, pn532 = _station(key)
+    _chip, pn532 = _station(key)
     pn532.begin()
     pn532.list_passive_target()
     key.present = False
@@ -364,7 +364,7 @@ def test_response_corrupt_every_time_gives_up():
 
 
 def test_unknown_command_gets_the_error_frame():
-    chip, pn532 = _station()
+    _chip, pn532 = _station()
     pn532.begin()
     error = raises(PN532Error, pn532.call, 0x58)  # RFRegulationTest: not emulated
     assert "syntax" in str(error)

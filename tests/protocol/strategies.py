@@ -59,54 +59,117 @@ display_names = st.text(
     st.characters(codec="utf-8", exclude_characters="\x00"), max_size=k.DISPLAY_NAME_SIZE
 ).filter(lambda name: len(name.encode("utf-8")) <= k.DISPLAY_NAME_SIZE)
 
-permission_sets = _fields({
-    "format": st.just(1), "flags": u8, "key_id": u32, "key_public": blob(32), "serial": u32,
-    "valid_from": u32, "valid_until": u32, "unit_id": u32, "authority_key_id": blob(8),
-    "lock_ids": ascending_ids(64), "signature": blob(64),
-})
+permission_sets = _fields(
+    {
+        "format": st.just(1),
+        "flags": u8,
+        "key_id": u32,
+        "key_public": blob(32),
+        "serial": u32,
+        "valid_from": u32,
+        "valid_until": u32,
+        "unit_id": u32,
+        "authority_key_id": blob(8),
+        "lock_ids": ascending_ids(64),
+        "signature": blob(64),
+    }
+)
 
-blocklists = _fields({
-    "format": st.just(1), "flags": u8, "version": u32, "issued_at": u32,
-    "authority_key_id": blob(8), "key_ids": ascending_ids(64), "signature": blob(64),
-})
+blocklists = _fields(
+    {
+        "format": st.just(1),
+        "flags": u8,
+        "version": u32,
+        "issued_at": u32,
+        "authority_key_id": blob(8),
+        "key_ids": ascending_ids(64),
+        "signature": blob(64),
+    }
+)
 
-audit_events = _fields({
-    "format": st.just(1), "outcome": u8, "lock_id": u32, "key_id": u32, "time": u32,
-    "lock_seq": u32, "mac": blob(16),
-})
+audit_events = _fields(
+    {
+        "format": st.just(1),
+        "outcome": u8,
+        "lock_id": u32,
+        "key_id": u32,
+        "time": u32,
+        "lock_seq": u32,
+        "mac": blob(16),
+    }
+)
 
-audit_batches = _fields({
-    "format": st.just(1), "flags": u8, "key_id": u32, "first_seq": u32,
-    "events": st.lists(audit_events, max_size=8),
-})
+audit_batches = _fields(
+    {
+        "format": st.just(1),
+        "flags": u8,
+        "key_id": u32,
+        "first_seq": u32,
+        "events": st.lists(audit_events, max_size=8),
+    }
+)
 
-service_tokens = _fields({
-    "format": st.just(1), "station_id": u32, "technician_id": u32, "permissions": u32,
-    "not_before": u32, "not_after": u32, "authority_key_id": blob(8), "signature": blob(64),
-})
+service_tokens = _fields(
+    {
+        "format": st.just(1),
+        "station_id": u32,
+        "technician_id": u32,
+        "permissions": u32,
+        "not_before": u32,
+        "not_after": u32,
+        "authority_key_id": blob(8),
+        "signature": blob(64),
+    }
+)
 
-lock_event_records = _fields({
-    "kind": st.just(1), "event": audit_events, "received_at": u32,
-})
-station_event_records = _fields({
-    "kind": st.just(2), "key_id": u32, "time": u32, "reason": u8, "detail": u32,
-})
+lock_event_records = _fields(
+    {
+        "kind": st.just(1),
+        "event": audit_events,
+        "received_at": u32,
+    }
+)
+station_event_records = _fields(
+    {
+        "kind": st.just(2),
+        "key_id": u32,
+        "time": u32,
+        "reason": u8,
+        "detail": u32,
+    }
+)
 outbox_records = st.one_of(lock_event_records, station_event_records)
 
-upload_batches = _fields({
-    "format": st.just(1), "flags": u8, "station_id": u32, "first_index": u32,
-    "records": st.lists(outbox_records, max_size=8),
-})
+upload_batches = _fields(
+    {
+        "format": st.just(1),
+        "flags": u8,
+        "station_id": u32,
+        "first_index": u32,
+        "records": st.lists(outbox_records, max_size=8),
+    }
+)
 
-bundle_keys = _fields({
-    "key_id": u32, "flags": u8, "key_public": blob(32), "code_salt": blob(16),
-    "code_verifier": blob(16), "display_name": display_names,
-})
+bundle_keys = _fields(
+    {
+        "key_id": u32,
+        "flags": u8,
+        "key_public": blob(32),
+        "code_salt": blob(16),
+        "code_verifier": blob(16),
+        "display_name": display_names,
+    }
+)
 
-set_entries = _fields({
-    "serial": u32, "valid_from": u32, "valid_until": u32, "lock_list": u16,
-    "signature": blob(64),
-})
+set_entries = _fields(
+    {
+        "serial": u32,
+        "valid_from": u32,
+        "valid_until": u32,
+        "lock_list": u16,
+        "signature": blob(64),
+    }
+)
 
 
 @st.composite
@@ -117,18 +180,40 @@ def bundles(draw: st.DrawFn) -> Fields:
     lock_lists = draw(st.lists(ascending_ids(6), max_size=3))
     entry = set_entries
     if lock_lists:  # mostly valid references, so rebuilding works
-        entry = set_entries.flatmap(lambda e: st.integers(0, len(lock_lists) - 1).map(
-            lambda index: {**e, "lock_list": index}))
+        entry = set_entries.flatmap(
+            lambda e: st.integers(0, len(lock_lists) - 1).map(
+                lambda index: {**e, "lock_list": index}
+            )
+        )
     sets = [draw(st.lists(entry, min_size=days, max_size=days)) for _ in keys]
-    blocklist = encode_record("blocklist", draw(blocklists.filter(
-        lambda fields: len(fields["key_ids"]) <= 6)))
-    head = draw(_fields({
-        "format": st.just(1), "flags": u8, "unit_id": u32, "station_id": u32, "serial": u32,
-        "issued_at": u32, "offline_until": u32, "day0_start": u32, "code_iterations": u16,
-        "authority_key_id": blob(8), "signature": blob(64),
-    }))
-    return {**head, "days": days, "lock_lists": lock_lists, "keys": keys, "sets": sets,
-            "blocklist": blocklist}
+    blocklist = encode_record(
+        "blocklist", draw(blocklists.filter(lambda fields: len(fields["key_ids"]) <= 6))
+    )
+    head = draw(
+        _fields(
+            {
+                "format": st.just(1),
+                "flags": u8,
+                "unit_id": u32,
+                "station_id": u32,
+                "serial": u32,
+                "issued_at": u32,
+                "offline_until": u32,
+                "day0_start": u32,
+                "code_iterations": u16,
+                "authority_key_id": blob(8),
+                "signature": blob(64),
+            }
+        )
+    )
+    return {
+        **head,
+        "days": days,
+        "lock_lists": lock_lists,
+        "keys": keys,
+        "sets": sets,
+        "blocklist": blocklist,
+    }
 
 
 RECORD_STRATEGIES: dict[str, st.SearchStrategy[Fields]] = {
@@ -156,9 +241,22 @@ def records() -> st.SearchStrategy[tuple[str, Fields]]:
 
 EMPTY: st.SearchStrategy[Fields] = st.just({})
 key_infos = _dict(
-    key_id=u32, firmware=u16, max_payload=u16, active_slot=u8, slot_a=u8, slot_b=u8,
-    battery=u8, set_serial=u32, valid_from=u32, valid_until=u32, lock_count=u16,
-    audit_count=u16, audit_capacity=u16, last_error=u8, flags=u8, blocklist_version=u32,
+    key_id=u32,
+    firmware=u16,
+    max_payload=u16,
+    active_slot=u8,
+    slot_a=u8,
+    slot_b=u8,
+    battery=u8,
+    set_serial=u32,
+    valid_from=u32,
+    valid_until=u32,
+    lock_count=u16,
+    audit_count=u16,
+    audit_capacity=u16,
+    last_error=u8,
+    flags=u8,
+    blocklist_version=u32,
     audit_next_seq=u32,
 )
 tokens = blob(k.SERVICE_TOKEN_SIZE)
@@ -188,25 +286,53 @@ PAYLOAD_STRATEGIES: dict[tuple[MsgType, bool], st.SearchStrategy[Fields]] = {
     (MsgType.AUDIT_APPEND, True): _dict(count=u16),
     (MsgType.DIAG, False): EMPTY,
     (MsgType.DIAG, True): _dict(
-        uptime_s=u32, write_cycles=u32, battery_mv=u16, temperature_c=i8, last_error=u8,
+        uptime_s=u32,
+        write_cycles=u32,
+        battery_mv=u16,
+        temperature_c=i8,
+        last_error=u8,
         crc_errors=u16,
     ),
     (MsgType.SVC_STATUS, False): EMPTY,
     (MsgType.SVC_STATUS, True): _dict(
-        station_id=u32, unit_id=u32, firmware=u16, online=u8, last_error=u8, clock=u32,
-        bundle_serial=u32, bundle_issued=u32, offline_until=u32, outbox_records=u32,
-        outbox_bytes=u32, flash_free=u32, last_upload=u32, uptime_s=u32, crc_errors=u16,
-        key_present=u8, flags=u8,
+        station_id=u32,
+        unit_id=u32,
+        firmware=u16,
+        online=u8,
+        last_error=u8,
+        clock=u32,
+        bundle_serial=u32,
+        bundle_issued=u32,
+        offline_until=u32,
+        outbox_records=u32,
+        outbox_bytes=u32,
+        flash_free=u32,
+        last_upload=u32,
+        uptime_s=u32,
+        crc_errors=u16,
+        key_present=u8,
+        flags=u8,
     ),
     (MsgType.SVC_CACHE_INFO, False): EMPTY,
     (MsgType.SVC_CACHE_INFO, True): _dict(
-        bundle_serial=u32, bundle_size=u32, header_sha256=blob(32), keys=u16, lock_lists=u16,
-        days=u16, blocklist_version=u32, day0_start=u32,
+        bundle_serial=u32,
+        bundle_size=u32,
+        header_sha256=blob(32),
+        keys=u16,
+        lock_lists=u16,
+        days=u16,
+        blocklist_version=u32,
+        day0_start=u32,
     ),
     (MsgType.SVC_OUTBOX_INFO, False): EMPTY,
     (MsgType.SVC_OUTBOX_INFO, True): _dict(
-        records=u32, bytes=u32, capacity_bytes=u32, oldest_time=u32, next_index=u32,
-        last_ack_time=u32, full=u8,
+        records=u32,
+        bytes=u32,
+        capacity_bytes=u32,
+        oldest_time=u32,
+        next_index=u32,
+        last_ack_time=u32,
+        full=u8,
     ),
     (MsgType.SVC_KEY_INFO, False): EMPTY,
     (MsgType.SVC_KEY_INFO, True): key_infos,
@@ -219,9 +345,7 @@ PAYLOAD_STRATEGIES: dict[tuple[MsgType, bool], st.SearchStrategy[Fields]] = {
         total=u32, first_index=u32, records=st.lists(outbox_records, max_size=10)
     ),
     (MsgType.SVC_SELFTEST, False): EMPTY,
-    (MsgType.SVC_SELFTEST, True): _dict(
-        checks=st.lists(_dict(check=u8, status=u8), max_size=20)
-    ),
+    (MsgType.SVC_SELFTEST, True): _dict(checks=st.lists(_dict(check=u8, status=u8), max_size=20)),
     (MsgType.SVC_SET_CLOCK, False): _dict(token=tokens, time=u32),
     (MsgType.SVC_SET_CLOCK, True): EMPTY,
     (MsgType.SVC_CLEAR_OUTBOX, False): _dict(token=tokens, through_index=u32),
@@ -245,7 +369,7 @@ def payloads() -> st.SearchStrategy[tuple[int, bool, Fields]]:
 
 
 def error_details() -> st.SearchStrategy[Fields]:
-    ascii_text = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E),
-                         max_size=k.MAX_ERROR_TEXT)
-    return _dict(detail=u32, text=st.one_of(utf8_text(k.MAX_ERROR_TEXT, max_chars=24),
-                                            ascii_text))
+    ascii_text = st.text(
+        st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=k.MAX_ERROR_TEXT
+    )
+    return _dict(detail=u32, text=st.one_of(utf8_text(k.MAX_ERROR_TEXT, max_chars=24), ascii_text))

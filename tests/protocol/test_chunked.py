@@ -23,12 +23,18 @@ def sha(data: bytes) -> bytes:
 
 def refused(status: Status, detail: int | None = None) -> AbstractContextManager[Any]:
     """Context manager checking a TransferError's status (and detail)."""
-    return pytest.raises(TransferError, check=lambda err: err.status == status and (
-        detail is None or err.detail == detail))
+    return pytest.raises(
+        TransferError,
+        check=lambda err: err.status == status and (detail is None or err.detail == detail),
+    )
 
 
-OBJECTS = [b"\x42", bytes(range(37)), hashlib.sha512(b"x").digest() * 4 + b"tail" * 10,
-           b"\x00" * 292]
+OBJECTS = [
+    b"\x42",
+    bytes(range(37)),
+    hashlib.sha512(b"x").digest() * 4 + b"tail" * 10,
+    b"\x00" * 292,
+]
 
 
 @pytest.mark.parametrize("data", OBJECTS, ids=lambda d: f"{len(d)}-bytes")
@@ -58,8 +64,12 @@ def test_split_chunks() -> None:
 def transfers(draw: st.DrawFn) -> tuple[bytes, int, list[str]]:
     data = draw(st.binary(min_size=1, max_size=1500))
     chunk_size = draw(st.integers(1, k.MAX_CHUNK))
-    events = draw(st.lists(st.sampled_from(["ok", "ok", "ok", "lost", "repeat", "ahead",
-                                            "behind", "rebegin"]), max_size=60))
+    events = draw(
+        st.lists(
+            st.sampled_from(["ok", "ok", "ok", "lost", "repeat", "ahead", "behind", "rebegin"]),
+            max_size=60,
+        )
+    )
     return data, chunk_size, events
 
 
@@ -75,7 +85,7 @@ def test_unreliable_link(transfer: tuple[bytes, int, list[str]]) -> None:
     script = iter(events)
     while receiver.have < len(data):
         event = next(script, "ok")
-        chunk = data[next_offset:next_offset + chunk_size]
+        chunk = data[next_offset : next_offset + chunk_size]
         if event == "lost":  # the writer times out and repeats the same request
             continue
         if event == "rebegin":  # the writer gave up and starts again with OBJ_BEGIN
@@ -83,12 +93,12 @@ def test_unreliable_link(transfer: tuple[bytes, int, list[str]]) -> None:
             continue
         if event == "ahead" and next_offset + chunk_size < len(data):
             with refused(Status.OUT_OF_ORDER, receiver.have):
-                receiver.write(next_offset + chunk_size, data[next_offset + chunk_size:][:1])
+                receiver.write(next_offset + chunk_size, data[next_offset + chunk_size :][:1])
             continue
         if event == "behind" and next_offset > 0:  # a late duplicate of an earlier chunk
             before = receiver.have
             back = max(0, next_offset - chunk_size)
-            assert receiver.write(back, data[back:back + chunk_size]) == before
+            assert receiver.write(back, data[back : back + chunk_size]) == before
             continue
         have = receiver.write(next_offset, chunk)
         if event == "repeat":  # the answer was lost; the same chunk arrives again

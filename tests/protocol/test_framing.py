@@ -109,8 +109,9 @@ def test_overlong_garbage_is_bounded() -> None:
 
 
 def test_byte_by_byte_feeding() -> None:
-    bodies = [bytes([1, i % 256]) + bytes(6) + bytes(j % 256 for j in range(i))
-              for i in range(0, 512, 37)]
+    bodies = [
+        bytes([1, i % 256]) + bytes(6) + bytes(j % 256 for j in range(i)) for i in range(0, 512, 37)
+    ]
     stream = b"".join(encode_frame(body) for body in bodies)
     decoder = FrameDecoder()
     got = [body for byte in stream for body in decoder.feed(bytes([byte]))]
@@ -118,6 +119,7 @@ def test_byte_by_byte_feeding() -> None:
 
 
 # ------------------------------------------------------ damaged streams
+
 
 @dataclass
 class Sent:
@@ -133,19 +135,26 @@ def damaged_streams(draw: st.DrawFn) -> tuple[bytes, list[Sent]]:
     and long runs of garbage. Returns the stream and the frames sent intact."""
     stream = bytearray()
     intact: list[Sent] = []
-    bodies = draw(st.lists(st.binary(min_size=k.HEADER_SIZE, max_size=k.MAX_BODY),
-                           min_size=1, max_size=8))
+    bodies = draw(
+        st.lists(st.binary(min_size=k.HEADER_SIZE, max_size=k.MAX_BODY), min_size=1, max_size=8)
+    )
     for body in bodies:
         frame = encode_frame(body)
-        damage = draw(st.sampled_from(
-            ["none", "none", "noise", "noise+flush", "flip", "truncate", "duplicate", "garbage"]))
+        damage = draw(
+            st.sampled_from(
+                ["none", "none", "noise", "noise+flush", "flip", "truncate", "duplicate", "garbage"]
+            )
+        )
         if damage in ("noise", "noise+flush"):
             stream += draw(st.binary(min_size=1, max_size=40))
             if damage == "noise+flush":
                 stream += b"\x00"
         elif damage == "garbage":
-            stream += draw(st.binary(min_size=600, max_size=1200).map(
-                lambda noise: noise.replace(b"\x00", b"\x5a")))
+            stream += draw(
+                st.binary(min_size=600, max_size=1200).map(
+                    lambda noise: noise.replace(b"\x00", b"\x5a")
+                )
+            )
         if damage == "flip":
             at = draw(st.integers(0, len(frame) - 2))
             flipped = bytearray(frame)
@@ -153,7 +162,7 @@ def damaged_streams(draw: st.DrawFn) -> tuple[bytes, list[Sent]]:
             stream += flipped
             continue
         if damage == "truncate":
-            stream += frame[:draw(st.integers(0, len(frame) - 2))]
+            stream += frame[: draw(st.integers(0, len(frame) - 2))]
             continue
         for _ in range(2 if damage == "duplicate" else 1):
             intact.append(Sent(len(stream), len(stream) + len(frame) - 1, body))
@@ -186,7 +195,7 @@ def test_damaged_streams_resynchronise(sent: tuple[bytes, list[Sent]], cuts: lis
     decoder = FrameDecoder()
     got, position = [], 0
     for size in [*cuts, len(stream)]:  # feed in arbitrary pieces
-        got += decoder.feed(stream[position:position + size])
+        got += decoder.feed(stream[position : position + size])
         position += size
         assert decoder.pending <= k.MAX_ENCODED_FRAME
     delivered, crc_errors, overlong = _expected(stream, intact)

@@ -42,14 +42,18 @@ def _record(kind: str) -> tuple[Decoder, Encoder]:
 
 
 def _payload(msg_type: int, response: bool) -> tuple[Decoder, Encoder]:
-    return ((lambda data: decode_payload(msg_type, response, data)),
-            (lambda fields: encode_payload(msg_type, response, fields)))
+    return (
+        (lambda data: decode_payload(msg_type, response, data)),
+        (lambda fields: encode_payload(msg_type, response, fields)),
+    )
 
 
 CODECS: dict[str, tuple[Decoder, Encoder, st.SearchStrategy[Any]]] = {
     **{kind: (*_record(kind), record_fields(kind)) for kind in RECORD_KINDS},
-    **{f"{k.MsgType(t).name}-{'resp' if r else 'req'}": (*_payload(t, r), payload_fields(t, r))
-       for t, r in PAYLOAD_KEYS},
+    **{
+        f"{k.MsgType(t).name}-{'resp' if r else 'req'}": (*_payload(t, r), payload_fields(t, r))
+        for t, r in PAYLOAD_KEYS
+    },
 }
 OTHER_DECODERS: dict[str, Decoder] = {
     "message": decode_message,
@@ -82,14 +86,14 @@ def damaged(draw: st.DrawFn, valid: bytes) -> bytes:
     """`valid` truncated, extended, with a bit flipped, or with a byte replaced."""
     how = draw(st.sampled_from(["truncate", "extend", "flip", "replace", "insert"]))
     if how == "truncate" or not valid:
-        return valid[:draw(st.integers(0, max(len(valid) - 1, 0)))]
+        return valid[: draw(st.integers(0, max(len(valid) - 1, 0)))]
     if how == "extend":
         return valid + draw(st.binary(min_size=1, max_size=8))
     at = draw(st.integers(0, len(valid) - 1))
     if how == "flip":
-        return valid[:at] + bytes([valid[at] ^ (1 << draw(st.integers(0, 7)))]) + valid[at + 1:]
+        return valid[:at] + bytes([valid[at] ^ (1 << draw(st.integers(0, 7)))]) + valid[at + 1 :]
     if how == "replace":
-        return valid[:at] + bytes([draw(st.integers(0, 255))]) + valid[at + 1:]
+        return valid[:at] + bytes([draw(st.integers(0, 255))]) + valid[at + 1 :]
     return valid[:at] + draw(st.binary(min_size=1, max_size=4)) + valid[at:]
 
 
@@ -125,9 +129,12 @@ def spoiled(draw: st.DrawFn, fields: dict[str, Any]) -> dict[str, Any]:
     fields = _deep_copy(fields)
     target: Any = fields
     while True:
-        nested = [key for key, value in target.items()
-                  if isinstance(value, dict) or (isinstance(value, list) and value
-                                                 and isinstance(value[0], dict | list))]
+        nested = [
+            key
+            for key, value in target.items()
+            if isinstance(value, dict)
+            or (isinstance(value, list) and value and isinstance(value[0], dict | list))
+        ]
         if not nested or draw(st.booleans()):
             break
         value = target[draw(st.sampled_from(nested))]
@@ -170,7 +177,11 @@ def test_encoders_raise_only_protocol_error(name: str, data: st.DataObject) -> N
     decoder(encoded)
 
 
-@pytest.mark.parametrize("junk", JUNK, ids=repr)
+@pytest.mark.parametrize(
+    "junk",
+    JUNK,
+    ids=lambda value: type(value).__name__ + ("" if type(value) is object else repr(value)),
+)
 def test_api_entry_points_with_junk(junk: Any) -> None:
     calls: list[Callable[[], Any]] = [
         lambda: encode_record(junk, {}),
@@ -214,14 +225,22 @@ def test_specific_refusals() -> None:
     cases: list[tuple[Callable[[], Any], str]] = [
         (lambda: encode_message(1, 0, b"", response=False, status=3), "header.status"),
         (lambda: encode_message(1, 0, bytes(513)), "payload"),
-        (lambda: decode_message(bytes([1, 1, 0, 0, 0, 0, 0x01, 0x02]) + bytes(513)),
-         "header.length"),
-        (lambda: encode_payload(k.MsgType.OBJ_WRITE, False,
-                                {"obj": 1, "offset": 0, "data": bytes(505)}),
-         "obj_write.request.data"),
-        (lambda: encode_payload(k.MsgType.SVC_SELFTEST, True,
-                                {"checks": [{"check": 1, "status": 0}] * 256}),
-         "svc_selftest.response.count"),
+        (
+            lambda: decode_message(bytes([1, 1, 0, 0, 0, 0, 0x01, 0x02]) + bytes(513)),
+            "header.length",
+        ),
+        (
+            lambda: encode_payload(
+                k.MsgType.OBJ_WRITE, False, {"obj": 1, "offset": 0, "data": bytes(505)}
+            ),
+            "obj_write.request.data",
+        ),
+        (
+            lambda: encode_payload(
+                k.MsgType.SVC_SELFTEST, True, {"checks": [{"check": 1, "status": 0}] * 256}
+            ),
+            "svc_selftest.response.count",
+        ),
         (lambda: decode_payload(k.MsgType.OBJ_COMMIT, True, b"\x01\x00"), "obj_commit.response"),
         (lambda: encode_record("permission_set", {}), "permission_set.format"),
         (lambda: encode_error(1, "\x00" * 65), "error.text"),

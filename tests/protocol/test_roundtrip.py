@@ -85,14 +85,20 @@ def test_bundle_rebuilds_each_permission_set(fields: dict[str, Any]) -> None:
                 with pytest.raises(ProtocolError, match="no such lock list"):
                     rebuild_permission_set(bundle, key_index, day)
                 continue
-            rebuilt = decode_record("permission_set",
-                                    rebuild_permission_set(bundle, key_index, day))
+            rebuilt = decode_record(
+                "permission_set", rebuild_permission_set(bundle, key_index, day)
+            )
             key = bundle["keys"][key_index]
             assert rebuilt == {
-                "format": 1, "flags": 0, "key_id": key["key_id"],
-                "key_public": key["key_public"], "serial": entry["serial"],
-                "valid_from": entry["valid_from"], "valid_until": entry["valid_until"],
-                "unit_id": bundle["unit_id"], "authority_key_id": bundle["authority_key_id"],
+                "format": 1,
+                "flags": 0,
+                "key_id": key["key_id"],
+                "key_public": key["key_public"],
+                "serial": entry["serial"],
+                "valid_from": entry["valid_from"],
+                "valid_until": entry["valid_until"],
+                "unit_id": bundle["unit_id"],
+                "authority_key_id": bundle["authority_key_id"],
                 "lock_ids": bundle["lock_lists"][entry["lock_list"]],
                 "signature": entry["signature"],
             }
@@ -105,14 +111,16 @@ def test_signed_part_excludes_only_the_signature(kind: str, data: st.DataObject)
     encoded = encode_record(kind, data.draw(record_fields(kind)))
     signed = signed_part(kind, encoded)
     if kind == "bundle":
-        assert signed == encoded[:k.BUNDLE_SIGNED_SIZE]
+        assert signed == encoded[: k.BUNDLE_SIGNED_SIZE]
     else:
         assert signed + decode_record(kind, encoded)["signature"] == encoded
 
 
-@pytest.mark.parametrize(("msg_type", "response"), PAYLOAD_KEYS,
-                         ids=[f"{k.MsgType(t).name}-{'resp' if r else 'req'}"
-                              for t, r in PAYLOAD_KEYS])
+@pytest.mark.parametrize(
+    ("msg_type", "response"),
+    PAYLOAD_KEYS,
+    ids=[f"{k.MsgType(t).name}-{'resp' if r else 'req'}" for t, r in PAYLOAD_KEYS],
+)
 @settings(max_examples=25, deadline=None)
 @given(data=st.data())
 def test_payload_roundtrip(msg_type: int, response: bool, data: st.DataObject) -> None:
@@ -120,8 +128,9 @@ def test_payload_roundtrip(msg_type: int, response: bool, data: st.DataObject) -
     encoded = encode_payload(msg_type, response, fields)
     assert len(encoded) <= k.MAX_PAYLOAD
     assert decode_payload(msg_type, response, encoded) == fields
-    assert encode_payload(msg_type, response, decode_payload(msg_type, response, encoded)) \
-        == encoded
+    assert (
+        encode_payload(msg_type, response, decode_payload(msg_type, response, encoded)) == encoded
+    )
 
 
 FIXED_PAYLOAD_SIZES = {
@@ -181,16 +190,27 @@ def test_error_detail_roundtrip(fields: dict[str, Any]) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(msg_type=st.integers(0, 255), seq=st.integers(0, 0xFFFF),
-       payload=st.binary(max_size=k.MAX_PAYLOAD), response=st.booleans(),
-       status=st.integers(0, 255))
-def test_message_roundtrip(msg_type: int, seq: int, payload: bytes, response: bool,
-                           status: int) -> None:
+@given(
+    msg_type=st.integers(0, 255),
+    seq=st.integers(0, 0xFFFF),
+    payload=st.binary(max_size=k.MAX_PAYLOAD),
+    response=st.booleans(),
+    status=st.integers(0, 255),
+)
+def test_message_roundtrip(
+    msg_type: int, seq: int, payload: bytes, response: bool, status: int
+) -> None:
     status = status if response else 0
     body = encode_message(msg_type, seq, payload, response=response, status=status)
     flags = (k.FLAG_RESPONSE if response else 0) | (k.FLAG_ERROR if status else 0)
-    assert decode_message(body) == {"version": 1, "type": msg_type, "seq": seq, "flags": flags,
-                                    "status": status, "payload": payload}
+    assert decode_message(body) == {
+        "version": 1,
+        "type": msg_type,
+        "seq": seq,
+        "flags": flags,
+        "status": status,
+        "payload": payload,
+    }
     frame = encode_frame(body)
     assert 0 not in frame[:-1] and frame[-1] == 0
     assert len(frame) - 1 <= k.MAX_ENCODED_FRAME

@@ -20,8 +20,9 @@ SPEC = (Path(__file__).resolve().parents[2] / "protocol" / "SPEC.md").read_text(
 
 def section(number: str) -> str:
     """The text of SPEC.md's section `number` ("12", "8.4"), up to the next heading."""
-    match = re.search(rf"^#+ {re.escape(number)}\.? .*?$(.*?)(?=^#+ )", SPEC + "\n# end",
-                      re.MULTILINE | re.DOTALL)
+    match = re.search(
+        rf"^#+ {re.escape(number)}\.? .*?$(.*?)(?=^#+ )", SPEC + "\n# end", re.MULTILINE | re.DOTALL
+    )
     assert match, f"no section {number} in SPEC.md"
     return match.group(1)
 
@@ -34,47 +35,99 @@ def number(text: str) -> int:
 
 
 def budget_table() -> dict[str, str]:
-    rows = [line.strip().strip("|").split("|") for line in section("12").splitlines()
-            if line.startswith("|")]
+    rows = [
+        line.strip().strip("|").split("|")
+        for line in section("12").splitlines()
+        if line.startswith("|")
+    ]
     return {item.strip(): size.strip() for item, size in rows[2:]}  # after header, rule
 
 
 def permission_set(locks: int) -> bytes:
-    return encode_record("permission_set", {
-        "format": 1, "flags": 0, "key_id": 1, "key_public": bytes(32), "serial": 1,
-        "valid_from": 0, "valid_until": 1, "unit_id": 1, "authority_key_id": bytes(8),
-        "lock_ids": list(range(1, locks + 1)), "signature": bytes(64)})
+    return encode_record(
+        "permission_set",
+        {
+            "format": 1,
+            "flags": 0,
+            "key_id": 1,
+            "key_public": bytes(32),
+            "serial": 1,
+            "valid_from": 0,
+            "valid_until": 1,
+            "unit_id": 1,
+            "authority_key_id": bytes(8),
+            "lock_ids": list(range(1, locks + 1)),
+            "signature": bytes(64),
+        },
+    )
 
 
 def blocklist(keys: int) -> bytes:
-    return encode_record("blocklist", {
-        "format": 1, "flags": 0, "version": 1, "issued_at": 0, "authority_key_id": bytes(8),
-        "key_ids": list(range(1, keys + 1)), "signature": bytes(64)})
+    return encode_record(
+        "blocklist",
+        {
+            "format": 1,
+            "flags": 0,
+            "version": 1,
+            "issued_at": 0,
+            "authority_key_id": bytes(8),
+            "key_ids": list(range(1, keys + 1)),
+            "signature": bytes(64),
+        },
+    )
 
 
-EVENT = {"format": 1, "outcome": 0, "lock_id": 1, "key_id": 1, "time": 0, "lock_seq": 1,
-         "mac": bytes(16)}
+EVENT = {
+    "format": 1,
+    "outcome": 0,
+    "lock_id": 1,
+    "key_id": 1,
+    "time": 0,
+    "lock_seq": 1,
+    "mac": bytes(16),
+}
 
 
 def audit_batch(events: int) -> bytes:
-    return encode_record("audit_batch", {"format": 1, "flags": 0, "key_id": 1, "first_seq": 1,
-                                         "events": [EVENT] * events})
+    return encode_record(
+        "audit_batch",
+        {"format": 1, "flags": 0, "key_id": 1, "first_seq": 1, "events": [EVENT] * events},
+    )
 
 
 def bundle(keys: int, days: int, locks: int, blocked: int) -> bytes:
-    entry = {"serial": 1, "valid_from": 0, "valid_until": 1, "lock_list": 0,
-             "signature": bytes(64)}
-    return encode_record("bundle", {
-        "format": 1, "flags": 0, "unit_id": 1, "station_id": 1, "serial": 1, "issued_at": 0,
-        "offline_until": 0, "day0_start": 0, "days": days, "code_iterations": 1000,
-        "authority_key_id": bytes(8), "signature": bytes(64),
-        "lock_lists": [list(range(1, locks + 1))],
-        "keys": [{"key_id": key_id, "flags": 0, "key_public": bytes(32),
-                  "code_salt": bytes(16), "code_verifier": bytes(16), "display_name": "x"}
-                 for key_id in range(1, keys + 1)],
-        "sets": [[entry] * days for _ in range(keys)],
-        "blocklist": blocklist(blocked),
-    })
+    entry = {"serial": 1, "valid_from": 0, "valid_until": 1, "lock_list": 0, "signature": bytes(64)}
+    return encode_record(
+        "bundle",
+        {
+            "format": 1,
+            "flags": 0,
+            "unit_id": 1,
+            "station_id": 1,
+            "serial": 1,
+            "issued_at": 0,
+            "offline_until": 0,
+            "day0_start": 0,
+            "days": days,
+            "code_iterations": 1000,
+            "authority_key_id": bytes(8),
+            "signature": bytes(64),
+            "lock_lists": [list(range(1, locks + 1))],
+            "keys": [
+                {
+                    "key_id": key_id,
+                    "flags": 0,
+                    "key_public": bytes(32),
+                    "code_salt": bytes(16),
+                    "code_verifier": bytes(16),
+                    "display_name": "x",
+                }
+                for key_id in range(1, keys + 1)
+            ],
+            "sets": [[entry] * days for _ in range(keys)],
+            "blocklist": blocklist(blocked),
+        },
+    )
 
 
 def frame_overhead(payload: bytes) -> int:
@@ -106,8 +159,9 @@ BUDGET: dict[str, Callable[[], int]] = {
     "audit batch, 200 events": lambda: len(audit_batch(200)),
     "framing overhead, payload ≤ 241 bytes": overhead_up_to_241,
     "framing overhead, 512-byte payload": overhead_512,
-    "bundle, 100 keys × 8 days, 60 locks (one list), empty blocklist":
-        lambda: len(bundle(100, 8, 60, 0)),
+    "bundle, 100 keys × 8 days, 60 locks (one list), empty blocklist": lambda: len(
+        bundle(100, 8, 60, 0)
+    ),
 }
 
 
@@ -129,10 +183,13 @@ def test_bundle_grows_by_4_per_blocked_key_to_the_8_4_total() -> None:
     assert total and len(full) == number(total.group(1)) <= 128 * 1024
 
 
-@pytest.mark.parametrize(("spec", "encoded"), [
-    (r"Budget: 40 locks → (\d+) bytes", lambda: permission_set(40)),
-    (r"Budget: 50 keys → (\d+) bytes", lambda: blocklist(50)),
-])
+@pytest.mark.parametrize(
+    ("spec", "encoded"),
+    [
+        (r"Budget: 40 locks → (\d+) bytes", lambda: permission_set(40)),
+        (r"Budget: 50 keys → (\d+) bytes", lambda: blocklist(50)),
+    ],
+)
 def test_budgets_stated_in_section_8(spec: str, encoded: Callable[[], bytes]) -> None:
     match = re.search(spec, SPEC)
     assert match and len(encoded()) == int(match.group(1))

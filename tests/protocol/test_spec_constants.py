@@ -30,8 +30,9 @@ LINES = SPEC.splitlines()
 
 
 def section(number: str) -> str:
-    match = re.search(rf"^#+ {re.escape(number)}\.? .*?$(.*?)(?=^#+ )", SPEC + "\n# end",
-                      re.MULTILINE | re.DOTALL)
+    match = re.search(
+        rf"^#+ {re.escape(number)}\.? .*?$(.*?)(?=^#+ )", SPEC + "\n# end", re.MULTILINE | re.DOTALL
+    )
     assert match, f"no section {number} in SPEC.md"
     return match.group(1)
 
@@ -41,7 +42,7 @@ def table_rows(text: str, header_starts: str) -> list[list[str]]:
     lines = text.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith(header_starts))
     rows = []
-    for line in lines[start + 2:]:
+    for line in lines[start + 2 :]:
         if not line.startswith("|"):
             break
         rows.append([cell.strip() for cell in line.strip().strip("|").split("|")])
@@ -90,33 +91,58 @@ def test_section_ids_of_section_8_4() -> None:
 
 
 def _described(text: str) -> dict[str, int]:
-    """"1 bad signature, 2 expired" -> {"BAD_SIGNATURE": 1, "EXPIRED": 2}."""
-    return {name.strip().replace(" ", "_").upper(): int(value)
-            for value, name in re.findall(r"(\d+) ([a-z][a-z ]*[a-z])", text)}
+    """ "1 bad signature, 2 expired" -> {"BAD_SIGNATURE": 1, "EXPIRED": 2}."""
+    return {
+        name.strip().replace(" ", "_").upper(): int(value)
+        for value, name in re.findall(r"(\d+) ([a-z][a-z ]*[a-z])", text)
+    }
 
 
 def test_token_refusals_and_permissions() -> None:
     refusals = re.search(r"`TOKEN_INVALID` with detail: (.*?)\.", section("7"), re.DOTALL)
-    assert refusals and _described(refusals.group(1).replace("\n", " ")) == members(
-        k.TokenRefusal)
+    assert refusals and _described(refusals.group(1).replace("\n", " ")) == members(k.TokenRefusal)
     bits = re.search(r"\| permissions \| (.*?) \|", section("8.5"))
     assert bits
-    described = {name.strip().replace(" ", "_").upper(): 1 << int(bit)
-                 for bit, name in re.findall(r"bit (\d+) ([a-z ]+)", bits.group(1))}
+    described = {
+        name.strip().replace(" ", "_").upper(): 1 << int(bit)
+        for bit, name in re.findall(r"bit (\d+) ([a-z ]+)", bits.group(1))
+    }
     assert described == {p.name: int(p) for p in k.TokenPermission}
 
 
 def test_every_capitalised_name_in_the_spec_is_known() -> None:
-    known = {m.name for enum in (k.MsgType, k.Status, k.Outcome, k.StationReason, k.SectionId)
-             for m in enum}
-    known |= {"KEY_INFO", "STATION_STATUS", "CACHE_INFO", "OUTBOX_INFO", "RESPONSE", "ERROR",
-              "CRC32", "SKPS", "SKBL", "SKAB", "SKSB", "SKST", "SKUP"}
+    known = {
+        m.name
+        for enum in (k.MsgType, k.Status, k.Outcome, k.StationReason, k.SectionId)
+        for m in enum
+    }
+    known |= {
+        "KEY_INFO",
+        "STATION_STATUS",
+        "CACHE_INFO",
+        "OUTBOX_INFO",
+        "RESPONSE",
+        "ERROR",
+        "CRC32",
+        "SKPS",
+        "SKBL",
+        "SKAB",
+        "SKSB",
+        "SKST",
+        "SKUP",
+    }
     assert set(re.findall(r"`([A-Z][A-Z0-9_]+)`", SPEC)) <= known
 
 
 def test_magics_and_constants() -> None:
-    for magic in (k.MAGIC_PERMISSION_SET, k.MAGIC_BLOCKLIST, k.MAGIC_AUDIT_BATCH,
-                  k.MAGIC_BUNDLE, k.MAGIC_SERVICE_TOKEN, k.MAGIC_UPLOAD_BATCH):
+    for magic in (
+        k.MAGIC_PERMISSION_SET,
+        k.MAGIC_BLOCKLIST,
+        k.MAGIC_AUDIT_BATCH,
+        k.MAGIC_BUNDLE,
+        k.MAGIC_SERVICE_TOKEN,
+        k.MAGIC_UPLOAD_BATCH,
+    ):
         assert f"`{magic.decode()}`" in SPEC
     assert f"version {k.PROTOCOL_VERSION}" in LINES[0]
     assert f"payload {k.MAX_PAYLOAD} bytes" in section("1")
@@ -162,7 +188,7 @@ def field_tables() -> list[list[list[str]]]:
 
 
 def _size(text: str) -> int | None:
-    """"4" -> 4, "44 × 4" -> 176, "4n" or "…" -> None."""
+    """ "4" -> 4, "44 × 4" -> 176, "4n" or "…" -> None."""
     if re.fullmatch(r"\d+", text):
         return int(text)
     product = re.fullmatch(r"(\d+) × (\d+)", text)
@@ -186,8 +212,7 @@ def test_there_are_as_many_field_tables_as_layouts() -> None:
     assert len(field_tables()) == len(FIELD_TABLES)
 
 
-@pytest.mark.parametrize(("index", "what"), [(i, what) for i, (what, _) in
-                                            enumerate(FIELD_TABLES)])
+@pytest.mark.parametrize(("index", "what"), [(i, what) for i, (what, _) in enumerate(FIELD_TABLES)])
 def test_field_table_matches_layout(index: int, what: str) -> None:
     rows = field_tables()[index]
     if what == "bundle head":
@@ -231,8 +256,9 @@ def _names(con: Any) -> set[str]:
 
 
 def _payload_tables() -> list[list[str]]:
-    return (table_rows(section("6"), "| message | request payload")
-            + table_rows(section("7"), "| type | request payload"))
+    return table_rows(section("6"), "| message | request payload") + table_rows(
+        section("7"), "| type | request payload"
+    )
 
 
 @pytest.mark.parametrize("row", _payload_tables(), ids=lambda row: row[0].split("`")[1])

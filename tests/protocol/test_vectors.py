@@ -44,9 +44,19 @@ VECTORS = load_vectors()
 GOOD = [v for v in VECTORS if v.rejects_field is None]
 BAD = [v for v in VECTORS if v.rejects_field is not None]
 FAMILIES = {
-    "framing", "header", "key_protocol", "objects", "service_console",
-    "records_permission_set", "records_blocklist", "records_audit", "records_bundle",
-    "records_token", "records_upload", "errors", "malformed",
+    "framing",
+    "header",
+    "key_protocol",
+    "objects",
+    "service_console",
+    "records_permission_set",
+    "records_blocklist",
+    "records_audit",
+    "records_bundle",
+    "records_token",
+    "records_upload",
+    "errors",
+    "malformed",
 }
 
 
@@ -105,17 +115,21 @@ def test_generator_reproduces_the_committed_file(family: str) -> None:
 
 def test_json_bytes_convention() -> None:
     fields = {"key_public": "00ff", "text": "00ff", "events": [{"mac": "01"}]}
-    assert from_json(fields) == {"key_public": b"\x00\xff", "text": "00ff",
-                                 "events": [{"mac": b"\x01"}]}
+    assert from_json(fields) == {
+        "key_public": b"\x00\xff",
+        "text": "00ff",
+        "events": [{"mac": b"\x01"}],
+    }
     assert to_json(from_json(fields)) == fields
 
 
 # ------------------------------------------------------------- real crypto
 
+
 def _keys(family: str) -> dict[str, Any]:
-    keys: dict[str, Any] = json.loads(
-        (VECTOR_DIR / f"{family}.json").read_text(encoding="utf-8")
-    )["keys"]
+    keys: dict[str, Any] = json.loads((VECTOR_DIR / f"{family}.json").read_text(encoding="utf-8"))[
+        "keys"
+    ]
     return keys
 
 
@@ -142,11 +156,14 @@ def test_record_signatures_verify(vector: Vector) -> None:
     authority.verify(fields["signature"], signed_part(vector.kind or "", vector.data))
     assert fields["authority_key_id"].hex() == _keys(vector.family)["authority_key_id"]
     if vector.kind == "permission_set":
-        assert fields["key_public"] == _public(_keys(vector.family)["key_seeds"][
-            str(fields["key_id"])])
+        assert fields["key_public"] == _public(
+            _keys(vector.family)["key_seeds"][str(fields["key_id"])]
+        )
     if vector.kind == "bundle":
-        authority.verify(decode_record("blocklist", fields["blocklist"])["signature"],
-                         signed_part("blocklist", fields["blocklist"]))
+        authority.verify(
+            decode_record("blocklist", fields["blocklist"])["signature"],
+            signed_part("blocklist", fields["blocklist"]),
+        )
         for key_index, row in enumerate(fields["sets"]):
             for day, entry in enumerate(row):
                 if entry["valid_until"]:
@@ -178,16 +195,18 @@ def test_audit_macs_verify() -> None:
 
 def test_challenge_signature_verifies() -> None:
     vectors = {v.name: v for v in GOOD if v.msg_type == MsgType.CHALLENGE}
-    request = decode_vector(vectors["CHALLENGE from station 42 to key 1001, signed by key 1001: "
-                                    "request"])
-    response = decode_vector(vectors["CHALLENGE from station 42 to key 1001, signed by key "
-                                     "1001: response"])
-    public = Ed25519PublicKey.from_public_bytes(
-        _public(_keys("key_protocol")["key_seeds"]["1001"]))
+    request = decode_vector(
+        vectors["CHALLENGE from station 42 to key 1001, signed by key 1001: request"]
+    )
+    response = decode_vector(
+        vectors["CHALLENGE from station 42 to key 1001, signed by key 1001: response"]
+    )
+    public = Ed25519PublicKey.from_public_bytes(_public(_keys("key_protocol")["key_seeds"]["1001"]))
     public.verify(response["signature"], challenge_message(request["nonce"], 1, 42, 1001))
 
 
 # -------------------------------------------------------- show_vectors
+
 
 def test_show_vectors_decodes_all(capsys: pytest.CaptureFixture[str]) -> None:
     assert show_vectors.main([]) == 0
@@ -196,10 +215,16 @@ def test_show_vectors_decodes_all(capsys: pytest.CaptureFixture[str]) -> None:
     assert "records_bundle.json" in out and "Märta Holmqvist" in out
 
 
-def test_show_vectors_reports_a_mismatch(monkeypatch: pytest.MonkeyPatch,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
-    altered = Vector(family="framing", name="wrong crc", hex="313233343536373839",
-                     kind="crc32", fields={"crc32": 1})
+def test_show_vectors_reports_a_mismatch(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    altered = Vector(
+        family="framing",
+        name="wrong crc",
+        hex="313233343536373839",
+        kind="crc32",
+        fields={"crc32": 1},
+    )
     monkeypatch.setattr(show_vectors, "load_vectors", lambda: [altered])
     assert show_vectors.main([]) == 1
     assert capsys.readouterr().out.rstrip().endswith("1 vectors decoded, 1 MISMATCH")

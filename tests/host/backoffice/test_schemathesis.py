@@ -38,7 +38,9 @@ def test_no_server_errors(
     headers = {"Authorization": f"Bearer {world.credential_a}"}
 
     @given(case=operation.as_strategy(generation_mode=mode), own=st.booleans())
-    @settings(max_examples=30, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=30, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
     def check(case: schemathesis.Case, own: bool) -> None:
         case.call_and_validate(base_url=live_server, headers=headers, checks=[not_a_server_error])
         if own and case.path_parameters and "station_id" in case.path_parameters:

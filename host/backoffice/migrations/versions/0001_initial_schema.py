@@ -384,7 +384,8 @@ def upgrade() -> None:
             "revoked_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
         ),
         sa.CheckConstraint(
-            "(unit_id IS NOT NULL AND staff_id IS NULL) OR (unit_id IS NULL AND staff_id IS NOT NULL AND ends_at IS NOT NULL)",
+            "(unit_id IS NOT NULL AND staff_id IS NULL) OR"
+            " (unit_id IS NULL AND staff_id IS NOT NULL AND ends_at IS NOT NULL)",
             name=op.f("ck_grants_one_holder"),
         ),
         sa.ForeignKeyConstraint(
