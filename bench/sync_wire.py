@@ -39,7 +39,7 @@ def _write_object(obj: ObjType, size: int) -> int:
             {"obj": obj, "offset": offset, "data": data},
             {"have": offset + len(data)},
         )
-    commit_response = {"active_slot": 1} if obj == ObjType.PERMSET else {}
+    commit_response = {"active_slot": 1} if obj == ObjType.PERMISSION_SET else {}
     total += _exchange(MsgType.OBJ_COMMIT, {"obj": obj, "sha256": digest}, commit_response)
     return total
 
@@ -82,8 +82,8 @@ def typical_sync_bytes(locks: int = 40, events: int = 200, blocked: int = 50) ->
         MsgType.HELLO, {"time": 1, "role": 1, "max_payload": MAX_PAYLOAD, "peer_id": 7}, key_info
     )
     total += _exchange(MsgType.CHALLENGE, {"nonce": bytes(32)}, {"signature": bytes(64)})
-    total += _write_object(ObjType.PERMSET, PERMISSION_SET_HEAD + 4 * locks)
+    total += _write_object(ObjType.PERMISSION_SET, PERMISSION_SET_HEAD + 4 * locks)
     total += _write_object(ObjType.BLOCKLIST, BLOCKLIST_HEAD + 4 * blocked)
-    total += _read_object(ObjType.AUDIT, AUDIT_BATCH_HEAD + AUDIT_EVENT * events)
+    total += _read_object(ObjType.AUDIT_BATCH, AUDIT_BATCH_HEAD + AUDIT_EVENT * events)
     total += _exchange(MsgType.AUDIT_ACK, {"through_seq": events}, {"remaining": 0})
     return total

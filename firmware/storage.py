@@ -56,9 +56,14 @@ class OsFiles:
     def write(self, path: str, data: bytes, append: bool = False) -> None:
         with open(path, "ab" if append else "wb") as f:
             f.write(data)
-        sync = getattr(os, "sync", None)  # MicroPython flushes every filesystem with it
-        if sync is not None:
-            sync()
+            fsync = getattr(os, "fsync", None)  # CPython: this file only
+            if fsync is not None:
+                f.flush()
+                fsync(f.fileno())
+        if not hasattr(os, "fsync"):
+            sync = getattr(os, "sync", None)  # MicroPython flushes its filesystems with it
+            if sync is not None:
+                sync()
 
     def rename(self, src: str, dst: str) -> None:
         os.rename(src, dst)

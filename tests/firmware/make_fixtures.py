@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from host.station_config import signed_files, station_config
 from tests import factories as f
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -43,6 +44,19 @@ def fixture_bundles() -> dict[str, bytes]:
     }
 
 
+def fixture_config() -> dict[str, bytes]:
+    """A station's signed configuration, as `synk flash` writes it."""
+    config = station_config(
+        station_id=7,
+        unit_id=3,
+        backoffice_url="http://127.0.0.1:8700",
+        credential="station-7-credential",
+        authority_keys=[f.AUTHORITY.public],
+        support_contact="Bemanningen 010-123 45 67",
+    )
+    return signed_files(config, f.AUTHORITY.sign, f.AUTHORITY.public)
+
+
 def facts() -> str:
     lines = [
         '"""Facts about the fixture bundles (written by tests/firmware/make_fixtures.py)."""',
@@ -70,10 +84,10 @@ def facts() -> str:
 
 def main() -> None:
     FIXTURES.mkdir(exist_ok=True)
-    for name, data in fixture_bundles().items():
+    for name, data in {**fixture_bundles(), **fixture_config()}.items():
         (FIXTURES / name).write_bytes(data)
     (FIXTURES / "__init__.py").write_text(facts())
-    print(f"wrote {len(fixture_bundles())} bundles and facts to {FIXTURES}")
+    print(f"wrote {len(fixture_bundles())} bundles, a station config and facts to {FIXTURES}")
 
 
 if __name__ == "__main__":

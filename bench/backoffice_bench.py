@@ -1,0 +1,271 @@
+"""Back-office figures: bundle builds (one unit, a whole municipality) and audit ingest.
+
+* ``bundle_build_s_100_keys``: one station's bundle for a unit of 100 active
+  keys and 60 locks (800 signed day sets), built and stored through the
+  service layer as the station API does on a changed bundle.
+* ``bundles_build_s_10000_keys``: every station's bundle of a municipality of
+  100 units x 100 keys (100 stations, 80,000 signed day sets), built with
+  ``BackOffice.refresh_bundles`` on 2 worker processes (target <= 10 s on 2
+  cores). The rows are inserted in bulk (the personal codes' PBKDF2 runs once):
+  only the build is timed.
+* ``audit_ingest_events_per_s``: lock events stored through
+  ``BackOffice.ingest_upload`` into a SQLite file (WAL, synchronous=FULL),
+  every MAC checked, in upload batches of 200 events from 20 locks (target
+  >= 5,000).
+
+Times are the best of a few rounds, each after a change that makes every
+bundle differ (a new issue day), so nothing is served from the stored bundle.
+"""
+
+from __future__ import annotations
+
+import secrets
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert
+
+from host.backoffice import codes
+from host.backoffice.models import (
+    Customer,
+    Grant,
+    Key,
+    Lock,
+    LockInstallation,
+    Provider,
+    Staff,
+    Station,
+    Unit,
+)
+from host.backoffice.roles import Actor
+from host.backoffice.service import BackOffice, credential_hash
+from host.backoffice.site import Site, init_site
+from host.backoffice.timeutil import parse_time
+from protocol.records import audit_mac, encode_record
+
+START = parse_time("2026-03-10T08:00")
+DAY = 24 * 3600
+WORKERS = 2
+
+
+class Clock:
+    def __init__(self, now: int) -> None:
+        self.now = now
+
+    def __call__(self) -> int:
+        return self.now
+
+
+def populate(site: Site, units: int, keys_per_unit: int, locks_per_unit: int) -> list[int]:
+    """Bulk-insert a municipality; returns the station ids (one station per unit)."""
+    salt, verifier = codes.make_verifier("482913", codes.DEFAULT_ITERATIONS)
+    providers = [{"id": 1, "name": "Kommunen", "kind": "municipal", "created_at": START}]
+    unit_rows, station_rows, staff_rows, key_rows = [], [], [], []
+    customer_rows, lock_rows, mount_rows, grant_rows = [], [], [], []
+    for u in range(1, units + 1):
+        unit_rows.append({"id": u, "provider_id": 1, "name": f"Enhet {u}", "created_at": START})
+        station_rows.append(
+            {
+                "id": u,
+                "unit_id": u,
+                "name": f"Station {u}",
+                "credential_hash": credential_hash(f"credential-{u}"),
+                "created_at": START,
+                "bundle_serial_delivered": 0,
+            }
+        )
+        for s in range(keys_per_unit):
+            staff_id = (u - 1) * keys_per_unit + s + 1
+            staff_rows.append(
+                {
+                    "id": staff_id,
+                    "unit_id": u,
+                    "name": f"Person{staff_id} Efternamn",
+                    "code_salt": salt,
+                    "code_verifier": verifier,
+                    "active": True,
+                    "created_at": START,
+                }
+            )
+            key_rows.append(
+                {
+                    "id": staff_id,
+                    "staff_id": staff_id,
+                    "public_key": secrets.token_bytes(32),
+                    "state": "active",
+                    "created_at": START,
+                }
+            )
+        for n in range(locks_per_unit):
+            lock_id = (u - 1) * locks_per_unit + n + 1
+            customer_rows.append(
+                {
+                    "id": lock_id,
+                    "reference": f"K-{lock_id:06d}",
+                    "provider_id": 1,
+                    "unit_id": u,
+                    "created_at": START,
+                }
+            )
+            lock_rows.append(
+                {
+                    "id": lock_id,
+                    "type": "customer_door",
+                    "name": "",
+                    "secret": secrets.token_bytes(32),
+                    "created_at": START,
+                    "last_seq": 0,
+                }
+            )
+            mount_rows.append(
+                {
+                    "lock_id": lock_id,
+                    "address": f"Gatan {lock_id}",
+                    "customer_id": lock_id,
+                    "installed_at": START,
+                }
+            )
+    common = units * locks_per_unit + 1  # one building entrance every unit may open
+    lock_rows.append(
+        {
+            "id": common,
+            "type": "building_entrance",
+            "name": "Port",
+            "secret": secrets.token_bytes(32),
+            "created_at": START,
+            "last_seq": 0,
+        }
+    )
+    mount_rows.append({"lock_id": common, "address": "Torget 1", "installed_at": START})
+    grant_rows = [{"lock_id": common, "unit_id": u, "created_at": START} for u in unit_rows_ids(units)]
+    with site.sessions.begin() as session:
+        for model, rows in (
+            (Provider, providers),
+            (Unit, unit_rows),
+            (Station, station_rows),
+            (Staff, staff_rows),
+            (Key, key_rows),
+            (Customer, customer_rows),
+            (Lock, lock_rows),
+            (LockInstallation, mount_rows),
+            (Grant, grant_rows),
+        ):
+            session.execute(insert(model), rows)
+    return [row["id"] for row in station_rows]
+
+
+def unit_rows_ids(units: int) -> range:
+    return range(1, units + 1)
+
+
+def _best(rounds: int, clock: Clock, step: Any) -> float:
+    best = float("inf")
+    for _ in range(rounds):
+        clock.now += DAY  # a new issue day: every bundle's content changes
+        start = time.perf_counter()
+        step()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def bundle_build(directory: Path, rounds: int = 3) -> float:
+    clock = Clock(START)
+    site, _ = init_site(directory, admin_password="bench", clock=clock)
+    try:
+        office = BackOffice(site, clock)
+        admin = office.actor_for(None)
+        (station,) = populate(site, 1, 100, 60)
+        return _best(rounds, clock, lambda: office.export_bundle(admin, station))
+    finally:
+        site.close()
+
+
+def municipality_build(directory: Path, rounds: int = 2) -> float:
+    clock = Clock(START)
+    site, _ = init_site(directory, admin_password="bench", clock=clock)
+    try:
+        office = BackOffice(site, clock)
+        admin = office.actor_for(None)
+        stations = populate(site, 100, 100, 60)
+
+        def build() -> None:
+            serials = office.refresh_bundles(admin, workers=WORKERS)
+            assert len(serials) == len(stations)
+
+        return _best(rounds, clock, build)
+    finally:
+        site.close()
+
+
+def _uploads(
+    station_id: int, secrets_by_lock: dict[int, bytes], batches: int, per_batch: int
+) -> list[bytes]:
+    locks = sorted(secrets_by_lock)
+    seq = dict.fromkeys(locks, 0)
+    bodies, index = [], 1
+    for _ in range(batches):
+        records = []
+        for i in range(per_batch):
+            lock = locks[i % len(locks)]
+            seq[lock] += 1
+            event: dict[str, Any] = {
+                "format": 1,
+                "outcome": 0,
+                "lock_id": lock,
+                "key_id": 1 + i % 100,
+                "time": START + index,
+                "lock_seq": seq[lock],
+            }
+            event["mac"] = audit_mac(secrets_by_lock[lock], event)
+            records.append({"kind": 1, "event": event, "received_at": START + index})
+            index += 1
+        first = index - per_batch
+        bodies.append(
+            encode_record(
+                "upload_batch",
+                {
+                    "format": 1,
+                    "flags": 0,
+                    "station_id": station_id,
+                    "first_index": first,
+                    "records": records,
+                },
+            )
+        )
+    return bodies
+
+
+def audit_ingest(directory: Path, batches: int = 50, per_batch: int = 200) -> float:
+    clock = Clock(START)
+    site, _ = init_site(directory, admin_password="bench", clock=clock)
+    try:
+        office = BackOffice(site, clock)
+        (station_id,) = populate(site, 1, 100, 20)
+        with site.sessions() as session:
+            lock_secrets = {lock.id: lock.secret for lock in session.query(Lock)}
+        lock_secrets = {k: v for k, v in lock_secrets.items() if k <= 20}
+        bodies = _uploads(station_id, lock_secrets, batches, per_batch)
+        station: Actor = office.authenticate_station("credential-1")
+        start = time.perf_counter()
+        for body in bodies:
+            ack = office.ingest_upload(station, station_id, body)
+            assert ack.stored == per_batch, ack
+        return batches * per_batch / (time.perf_counter() - start)
+    finally:
+        site.close()
+
+
+def run() -> dict[str, float]:
+    with tempfile.TemporaryDirectory(prefix="synk-bench-") as tmp:
+        root = Path(tmp)
+        return {
+            "bundle_build_s_100_keys": bundle_build(root / "one"),
+            "bundles_build_s_10000_keys": municipality_build(root / "all"),
+            "audit_ingest_events_per_s": audit_ingest(root / "ingest"),
+        }
+
+
+if __name__ == "__main__":
+    print(run())
