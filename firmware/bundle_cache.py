@@ -127,7 +127,7 @@ class BundleCache:
 
     def info(self) -> dict:
         """What SVC_CACHE_INFO reports (SPEC.md section 7)."""
-        if not self._header:
+        if not self._header or self._data is None:  # both are set, or neither
             return {
                 "bundle_serial": 0,
                 "bundle_size": 0,
@@ -151,6 +151,7 @@ class BundleCache:
         }
 
     def _section(self, section_id: int) -> dict:
+        assert self._header is not None  # only info() asks, with a bundle loaded
         for section in self._header["sections"]:
             if section["id"] == section_id:
                 return section
@@ -169,8 +170,9 @@ class BundleCache:
             self._storage.remove(CACHE_FILE)
             self._log.error("cached bundle discarded: " + why)
             return why
-        self._adopt(memoryview(stored)[_CACHE_HEAD:], codec.bundle_header(stored[_CACHE_HEAD:]))
-        self._log.info("cached bundle serial %d loaded" % self._header["serial"])
+        header = codec.bundle_header(stored[_CACHE_HEAD:])
+        self._adopt(memoryview(stored)[_CACHE_HEAD:], header)
+        self._log.info("cached bundle serial %d loaded" % header["serial"])
         return None
 
     def _check_stored(self, stored: bytes) -> str | None:
@@ -250,11 +252,13 @@ class BundleCache:
 
     def blocklist(self) -> bytes:
         """The signed blocklist, verbatim, for writing onto keys."""
+        if self._data is None or self._header is None:
+            raise codec.CodecError("blocklist", "no bundle loaded")
         return bytes(codec.bundle_blocklist(self._data, self._header))
 
     def key(self, key_id: int) -> dict | None:
         """The bundle's entry for a key (public key, code salt and verifier, name) or None."""
-        if self._header is None:
+        if self._header is None or self._data is None:
             return None
         index = codec.bundle_find_key(self._data, self._header, key_id)
         if index < 0:
@@ -266,7 +270,7 @@ class BundleCache:
 
     def check_usable(self, key_id: int, now: int) -> None:
         """Raise Refusal unless this station may serve this key now (before asking for the code)."""
-        if self._header is None:
+        if self._header is None or self._data is None:
             raise Refusal(REASON_CACHE_EXPIRED, "no_bundle", 0)
         if now >= self._header["offline_until"]:
             raise Refusal(REASON_CACHE_EXPIRED, "cache_expired", self._header["offline_until"])
@@ -280,6 +284,7 @@ class BundleCache:
         self.check_usable(key_id, now)
         data = self._data
         header = self._header
+        assert data is not None and header is not None  # check_usable refuses otherwise
         index = codec.bundle_find_key(data, header, key_id)
         best_day = -1
         best_from = -1
@@ -296,4 +301,6 @@ class BundleCache:
         if best_day < 0:
             raise Refusal(REASON_NO_SET_NOW, "no_set_now")
         entry = codec.bundle_set_entry(data, header, index, best_day)
-        return bytes(codec.bundle_rebuild_permission_set(data, header, index, best_day)), entry
+        signed = codec.bundle_rebuild_permission_set(data, header, index, best_day)
+        assert signed is not None  # None only for valid_until 0, and now < valid_until
+        return bytes(signed), entry

@@ -18,6 +18,31 @@ set together from the bundle's pieces.
 import struct
 from hashlib import sha256
 
+try:
+    from typing import TYPE_CHECKING
+except ImportError:
+    TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable, Optional, Protocol, Sequence, TypeVar, Union
+
+    _T = TypeVar("_T")
+    _Buf = Union[bytes, bytearray, memoryview]
+    _Fields = dict[str, Any]
+    _Encoder = Callable[[_Fields], bytes]
+    _Decoder = Callable[[_Buf], _Fields]
+    # A field's code: "B" "H" "I" "b" an integer, n > 0 bytes[n], -n reserved bytes.
+    _Code = Union[int, str]
+    # (struct format, size, named fields, the pairs it was compiled from)
+    _Layout = tuple[
+        str, int, tuple[tuple[str, _Code], ...], tuple[tuple[Optional[str], _Code], ...]
+    ]
+
+    class _Payload(Protocol):
+        def encode(self, fields: _Fields) -> bytes: ...
+
+        def decode(self, data: _Buf) -> _Fields: ...
+
+
 _FORMAT = 1
 _MAX_PAYLOAD = 512
 _U = {"B": 255, "H": 0xFFFF, "I": 0xFFFFFFFF}
@@ -38,13 +63,13 @@ _ERRORS = (
 class CodecError(ValueError):
     """A malformed record, payload or field; ``field`` is the dotted path of the culprit."""
 
-    def __init__(self, field, reason="malformed"):
+    def __init__(self, field: str, reason: str = "malformed") -> None:
         super().__init__("%s: %s" % (field, reason))
         self.field = field
         self.reason = reason
 
 
-def _prefixed(prefix, exc):
+def _prefixed(prefix: str, exc: CodecError) -> CodecError:
     """``exc`` moved under ``prefix`` (a field of a nested structure)."""
     field = exc.field
     if field and not field.startswith("["):
@@ -52,7 +77,7 @@ def _prefixed(prefix, exc):
     return CodecError(prefix + field, exc.reason)
 
 
-def _guard(func, args, where):
+def _guard(func: "Callable[..., _T]", args: "tuple[Any, ...]", where: str) -> "_T":
     """Run an encoder or decoder; any stray standard-library exception becomes a CodecError."""
     try:
         return func(*args)
@@ -67,14 +92,14 @@ def _guard(func, args, where):
 # --- field checks -------------------------------------------------------------
 
 
-def _get(fields, name):
+def _get(fields: "_Fields", name: str) -> "Any":
     try:
         return fields[name]
     except (KeyError, TypeError, IndexError):
         raise CodecError(name, "missing") from None
 
 
-def _int(value, code, field):
+def _int(value: object, code: str, field: str) -> int:
     # bool is refused like the reference does (and is no int subclass on MicroPython)
     if isinstance(value, bool) or not isinstance(value, int):
         raise CodecError(field, "not an integer")
@@ -86,7 +111,7 @@ def _int(value, code, field):
     return value
 
 
-def _bytes(value, size, field):
+def _bytes(value: object, size: "Optional[int]", field: str) -> bytes:
     if not isinstance(value, (bytes, bytearray, memoryview)):
         raise CodecError(field, "not bytes")
     if size is not None and len(value) != size:
@@ -94,7 +119,7 @@ def _bytes(value, size, field):
     return bytes(value)
 
 
-def _check_utf8(raw, field):
+def _check_utf8(raw: bytes, field: str) -> None:
     """RFC 3629 UTF-8, as strict as CPython's decoder (MicroPython's lets overlongs through)."""
     i = 0
     n = len(raw)
@@ -131,7 +156,7 @@ def _check_utf8(raw, field):
         i += 1 + need
 
 
-def _decode_text(raw, field):
+def _decode_text(raw: "_Buf", field: str) -> str:
     raw = bytes(raw)
     _check_utf8(raw, field)
     try:
@@ -140,7 +165,7 @@ def _decode_text(raw, field):
         raise CodecError(field, "invalid UTF-8") from None
 
 
-def _encode_text(value, field):
+def _encode_text(value: object, field: str) -> bytes:
     if not isinstance(value, str):
         raise CodecError(field, "not text")
     try:
@@ -151,7 +176,7 @@ def _encode_text(value, field):
     return raw
 
 
-def _ascending(ids, field):
+def _ascending(ids: "Sequence[int]", field: str) -> None:
     prev = -1
     for i, value in enumerate(ids):
         if value <= prev:
@@ -159,7 +184,7 @@ def _ascending(ids, field):
         prev = value
 
 
-def _encode_ids(ids, field, limit):
+def _encode_ids(ids: object, field: str, limit: int) -> bytes:
     if not isinstance(ids, (list, tuple)):
         raise CodecError(field, "not a list")
     if len(ids) > limit:
@@ -170,7 +195,7 @@ def _encode_ids(ids, field, limit):
     return struct.pack("<%dI" % len(ids), *ids)
 
 
-def _decode_ids(data, offset, count, field):
+def _decode_ids(data: "_Buf", offset: int, count: int, field: str) -> "list[int]":
     ids = list(struct.unpack_from("<%dI" % count, data, offset))
     _ascending(ids, field)
     return ids
@@ -182,27 +207,24 @@ def _decode_ids(data, offset, count, field):
 # positive int n is bytes[n], a negative int -n is n reserved bytes (name None).
 
 
-def _compile(pairs):
+def _compile(pairs: "tuple[tuple[Optional[str], _Code], ...]") -> "_Layout":
     fmt = "<"
-    names = []
+    names: "list[tuple[str, _Code]]" = []
     for name, code in pairs:
-        if isinstance(code, int):
-            if code > 0:
-                fmt += "%ds" % code
-                names.append((name, code))
-            else:
-                fmt += "%dx" % -code
-        else:
-            fmt += code
-            names.append((name, code))
+        if isinstance(code, int) and code <= 0:
+            fmt += "%dx" % -code
+            continue
+        assert name is not None  # only reserved bytes have no name
+        fmt += "%ds" % code if isinstance(code, int) else code
+        names.append((name, code))
     return (fmt, struct.calcsize(fmt), tuple(names), pairs)
 
 
-def _names(lay):
+def _names(lay: "_Layout") -> "tuple[str, ...]":
     return tuple(pair[0] for pair in lay[2])
 
 
-def _short_field(lay, available):
+def _short_field(lay: "_Layout", available: int) -> str:
     """The first field of a layout that does not fit in ``available`` bytes."""
     offset = 0
     for name, code in lay[3]:
@@ -213,7 +235,7 @@ def _short_field(lay, available):
     return "length"
 
 
-def _unpack(lay, data, offset=0):
+def _unpack(lay: "_Layout", data: "_Buf", offset: int = 0) -> "_Fields":
     fmt, size, names, _ = lay
     if len(data) - offset < size:
         raise CodecError(_short_field(lay, len(data) - offset), "truncated")
@@ -224,8 +246,8 @@ def _unpack(lay, data, offset=0):
     return out
 
 
-def _pack(lay, fields):
-    values = []
+def _pack(lay: "_Layout", fields: "_Fields") -> bytes:
+    values: "list[Union[bytes, int]]" = []
     for name, code in lay[2]:
         value = _get(fields, name)
         if isinstance(code, int):
@@ -235,26 +257,26 @@ def _pack(lay, fields):
     return struct.pack(lay[0], *values)
 
 
-def _decode_exact(lay, data):
+def _decode_exact(lay: "_Layout", data: "_Buf") -> "_Fields":
     out = _unpack(lay, data)
     if len(data) != lay[1]:
         raise CodecError("length", "must be %d bytes" % lay[1])
     return out
 
 
-def _check_format(value):
+def _check_format(value: object) -> None:
     if isinstance(value, bool) or value != _FORMAT:
         raise CodecError("format", "unknown format %r" % (value,))
 
 
-def _known(fields, allowed):
+def _known(fields: "_Fields", allowed: "tuple[str, ...]") -> None:
     """Refuse a key an encoder would otherwise silently ignore (a misspelt field)."""
     for name in fields:
         if name not in allowed:
             raise CodecError(str(name), "unknown field")
 
 
-def _check_magic(data, magic):
+def _check_magic(data: "_Buf", magic: bytes) -> None:
     if len(data) < 4:
         raise CodecError("magic", "truncated")
     if bytes(data[0:4]) != magic:
@@ -296,7 +318,7 @@ _PERMSET_KEYS = (
 )
 
 
-def _permset_encode(f):
+def _permset_encode(f: "_Fields") -> bytes:
     _known(f, _PERMSET_KEYS)
     _check_format(_get(f, "format"))
     ids = _get(f, "lock_ids")
@@ -307,7 +329,7 @@ def _permset_encode(f):
     )
 
 
-def _with(fields, **extra):
+def _with(fields: "_Fields", **extra: "Any") -> "_Fields":
     """A shallow copy of ``fields`` with ``extra`` added (encoders fill in implicit counts)."""
     out = {}
     for name in fields:
@@ -317,7 +339,7 @@ def _with(fields, **extra):
     return out
 
 
-def _permset_decode(data):
+def _permset_decode(data: "_Buf") -> "_Fields":
     _check_magic(data, b"SKPS")
     out = _unpack(_PERMSET_HEAD, data, 4)
     _check_format(out["format"])
@@ -361,7 +383,7 @@ _BLOCKLIST_KEYS = (
 )
 
 
-def _blocklist_encode(f):
+def _blocklist_encode(f: "_Fields") -> bytes:
     _known(f, _BLOCKLIST_KEYS)
     _check_format(_get(f, "format"))
     ids = _get(f, "key_ids")
@@ -374,7 +396,7 @@ def _blocklist_encode(f):
     )
 
 
-def _blocklist_decode(data, check_ids=True):
+def _blocklist_decode(data: "_Buf", check_ids: bool = True) -> "_Fields":
     _check_magic(data, b"SKBL")
     out = _unpack(_BLOCKLIST_HEAD, data, 4)
     _check_format(out["format"])
@@ -419,7 +441,7 @@ _AUDIT_BATCH_HEAD = _compile(
 )
 
 
-def _event_encode(f):
+def _event_encode(f: object) -> bytes:
     if not isinstance(f, dict):
         raise CodecError("", "not a dict")
     _known(f, _names(_AUDIT_EVENT))
@@ -427,25 +449,25 @@ def _event_encode(f):
     return _pack(_AUDIT_EVENT, f)
 
 
-def _event_decode_at(data, offset):
+def _event_decode_at(data: "_Buf", offset: int) -> "_Fields":
     out = _unpack(_AUDIT_EVENT, data, offset)
     _check_format(out["format"])
     return out
 
 
-def _event_decode(data):
+def _event_decode(data: "_Buf") -> "_Fields":
     out = _decode_exact(_AUDIT_EVENT, data)
     _check_format(out["format"])
     return out
 
 
-def _list(value, field):
+def _list(value: object, field: str) -> "Sequence[Any]":
     if not isinstance(value, (list, tuple)):
         raise CodecError(field, "not a list")
     return value
 
 
-def _audit_batch_encode(f):
+def _audit_batch_encode(f: "_Fields") -> bytes:
     _known(f, ("format", "flags", "key_id", "first_seq", "events"))
     _check_format(_get(f, "format"))
     events = _list(_get(f, "events"), "events")
@@ -458,13 +480,13 @@ def _audit_batch_encode(f):
     return b"".join(parts)
 
 
-def _count(items, field, limit=0xFFFF):
+def _count(items: "Sequence[Any]", field: str, limit: int = 0xFFFF) -> int:
     if len(items) > limit:
         raise CodecError(field, "more than %d entries" % limit)
     return len(items)
 
 
-def _audit_batch_decode(data):
+def _audit_batch_decode(data: "_Buf") -> "_Fields":
     _check_magic(data, b"SKAB")
     out = _unpack(_AUDIT_BATCH_HEAD, data, 4)
     _check_format(out["format"])
@@ -501,13 +523,13 @@ _TOKEN = _compile(
 )
 
 
-def _token_encode(f):
+def _token_encode(f: "_Fields") -> bytes:
     _known(f, _names(_TOKEN))
     _check_format(_get(f, "format"))
     return b"SKST" + _pack(_TOKEN, f)
 
 
-def _token_decode(data):
+def _token_decode(data: "_Buf") -> "_Fields":
     _check_magic(data, b"SKST")
     out = _unpack(_TOKEN, data, 4)
     _check_format(out["format"])
@@ -532,7 +554,7 @@ _UPLOAD_HEAD = _compile(
 )
 
 
-def _outbox_encode(f):
+def _outbox_encode(f: object) -> bytes:
     if not isinstance(f, dict):
         raise CodecError("", "not a dict")
     kind = _int(_get(f, "kind"), "B", "kind")
@@ -551,7 +573,7 @@ def _outbox_encode(f):
     raise CodecError("kind", "unknown outbox record kind %d" % kind)
 
 
-def _outbox_decode_at(data, offset):
+def _outbox_decode_at(data: "_Buf", offset: int) -> "tuple[_Fields, int]":
     """(record dict, offset after it)."""
     if len(data) - offset < 1:
         raise CodecError("kind", "truncated")
@@ -585,14 +607,14 @@ def _outbox_decode_at(data, offset):
     raise CodecError("kind", "unknown outbox record kind %d" % kind)
 
 
-def _outbox_decode(data):
+def _outbox_decode(data: "_Buf") -> "_Fields":
     out, end = _outbox_decode_at(data, 0)
     if end != len(data):
         raise CodecError("length", "trailing bytes")
     return out
 
 
-def _encode_outbox_list(records, field):
+def _encode_outbox_list(records: "Sequence[Any]", field: str) -> bytes:
     parts = []
     for i, record in enumerate(records):
         try:
@@ -602,7 +624,7 @@ def _encode_outbox_list(records, field):
     return b"".join(parts)
 
 
-def _decode_outbox_list(data, offset, count, field):
+def _decode_outbox_list(data: "_Buf", offset: int, count: int, field: str) -> "list[_Fields]":
     records = []
     for i in range(count):
         try:
@@ -615,7 +637,7 @@ def _decode_outbox_list(data, offset, count, field):
     return records
 
 
-def _upload_encode(f):
+def _upload_encode(f: "_Fields") -> bytes:
     _known(f, ("format", "flags", "station_id", "first_index", "records"))
     _check_format(_get(f, "format"))
     records = _list(_get(f, "records"), "records")
@@ -623,7 +645,7 @@ def _upload_encode(f):
     return b"SKUP" + head + _encode_outbox_list(records, "records")
 
 
-def _upload_decode(data):
+def _upload_decode(data: "_Buf") -> "_Fields":
     _check_magic(data, b"SKUP")
     out = _unpack(_UPLOAD_HEAD, data, 4)
     _check_format(out["format"])
@@ -677,7 +699,7 @@ _SET_SIZE = 80
 _SECTION_NAMES = ("lock_lists", "keys", "sets", "blocklist")
 
 
-def _decode_name(raw, field):
+def _decode_name(raw: "_Buf", field: str) -> str:
     raw = bytes(raw)
     end = raw.find(b"\x00")
     if end < 0:
@@ -687,7 +709,7 @@ def _decode_name(raw, field):
     return _decode_text(raw[:end], field)
 
 
-def _encode_name(value, field):
+def _encode_name(value: object, field: str) -> bytes:
     raw = _encode_text(value, field)
     if len(raw) > 16:
         raise CodecError(field, "longer than 16 bytes")
@@ -696,7 +718,7 @@ def _encode_name(value, field):
     return raw + bytes(16 - len(raw))
 
 
-def _key_entry_encode(f):
+def _key_entry_encode(f: object) -> bytes:
     if not isinstance(f, dict):
         raise CodecError("", "not a dict")
     _known(f, _names(_KEY_ENTRY))
@@ -704,7 +726,7 @@ def _key_entry_encode(f):
     return _pack(_KEY_ENTRY, _with(f, display_name=name))
 
 
-def _key_entry_decode(data, offset):
+def _key_entry_decode(data: "_Buf", offset: int) -> "_Fields":
     out = _unpack(_KEY_ENTRY, data, offset)
     out["display_name"] = _decode_name(out["display_name"], "display_name")
     return out
@@ -731,7 +753,7 @@ _BUNDLE_KEYS = (
 )
 
 
-def _bundle_encode(f):
+def _bundle_encode(f: "_Fields") -> bytes:
     _known(f, _BUNDLE_KEYS)
     _check_format(_get(f, "format"))
     days = _int(_get(f, "days"), "H", "days")
@@ -799,7 +821,7 @@ def _bundle_encode(f):
     return b"".join(parts)
 
 
-def bundle_header(data):
+def bundle_header(data: "_Buf") -> "_Fields":
     """Header fields and ``sections`` of a bundle, after checking its structure and lengths.
 
     Checks magic, format, the four section ids in order, offsets contiguous from
@@ -811,7 +833,7 @@ def bundle_header(data):
     return _guard(_bundle_header, (data,), "bundle")
 
 
-def _bundle_header(data, hashes=False):
+def _bundle_header(data: "_Buf", hashes: bool = False) -> "_Fields":
     _check_magic(data, b"SKSB")
     out = _unpack(_BUNDLE_HEAD, data, 4)
     _check_format(out["format"])
@@ -850,12 +872,12 @@ def _bundle_header(data, hashes=False):
     return out
 
 
-def _section_span(header, index):
+def _section_span(header: "_Fields", index: int) -> "tuple[int, int]":
     section = header["sections"][index]
     return section["offset"], section["length"]
 
 
-def _check_section_lengths(data, header):
+def _check_section_lengths(data: "_Buf", header: "_Fields") -> None:
     # LOCK_LISTS: walk the lists
     start, length = _section_span(header, 0)
     end = start + length
@@ -898,7 +920,7 @@ def _check_section_lengths(data, header):
         raise _prefixed("blocklist", exc) from None
 
 
-def bundle_check(data):
+def bundle_check(data: "_Buf") -> "_Fields":
     """``bundle_header`` plus everything else ``decode_record("bundle")`` checks, in place.
 
     Section hashes, key ids ascending, display names, every lock list ascending
@@ -908,7 +930,7 @@ def bundle_check(data):
     return _guard(_bundle_check, (data,), "bundle")
 
 
-def _bundle_check(data):
+def _bundle_check(data: "_Buf") -> "_Fields":
     header = _bundle_header(data, True)
     view = memoryview(data)
     start = header["sections"][0]["offset"]
@@ -934,7 +956,7 @@ def _bundle_check(data):
     return header
 
 
-def _bundle_decode(data):
+def _bundle_decode(data: "_Buf") -> "_Fields":
     header = _bundle_check(data)
     view = memoryview(data)
     start = header["sections"][0]["offset"]
@@ -959,26 +981,26 @@ def _bundle_decode(data):
 # --- lazy bundle accessors ------------------------------------------------------------
 
 
-def bundle_key_count(data, header):
+def bundle_key_count(data: "_Buf", header: "_Fields") -> int:
     """Number of keys in the bundle's ``KEYS`` section."""
     return _guard(_bundle_key_count, (data, header), "keys")
 
 
-def _bundle_key_count(data, header):
+def _bundle_key_count(data: "_Buf", header: "_Fields") -> int:
     return struct.unpack_from("<H", data, header["sections"][1]["offset"])[0]
 
 
-def _index(value, count, field):
+def _index(value: object, count: int, field: str) -> None:
     if not isinstance(value, int) or value < 0 or value >= count:
         raise CodecError(field, "index out of range")
 
 
-def bundle_key_at(data, header, index):
+def bundle_key_at(data: "_Buf", header: "_Fields", index: int) -> "_Fields":
     """``KEYS[index]``: {key_id, flags, key_public, code_salt, code_verifier, display_name}."""
     return _guard(_bundle_key_at, (data, header, index), "keys")
 
 
-def _bundle_key_at(data, header, index):
+def _bundle_key_at(data: "_Buf", header: "_Fields", index: int) -> "_Fields":
     _index(index, _bundle_key_count(data, header), "keys[]")
     try:
         return _key_entry_decode(data, header["sections"][1]["offset"] + 4 + _KEY_SIZE * index)
@@ -986,12 +1008,12 @@ def _bundle_key_at(data, header, index):
         raise _prefixed("keys[%d]" % index, exc) from None
 
 
-def bundle_find_key(data, header, key_id):
+def bundle_find_key(data: "_Buf", header: "_Fields", key_id: int) -> int:
     """Index of ``key_id`` in ``KEYS`` (binary search over the sorted entries), or -1."""
     return _guard(_bundle_find_key, (data, header, key_id), "keys")
 
 
-def _bundle_find_key(data, header, key_id):
+def _bundle_find_key(data: "_Buf", header: "_Fields", key_id: int) -> int:
     base = header["sections"][1]["offset"]
     lo = 0
     hi = struct.unpack_from("<H", data, base)[0] - 1
@@ -1009,23 +1031,23 @@ def _bundle_find_key(data, header, key_id):
     return -1
 
 
-def bundle_set_entry(data, header, key_index, day):
+def bundle_set_entry(data: "_Buf", header: "_Fields", key_index: int, day: int) -> "_Fields":
     """``SETS[key_index][day]``: {serial, valid_from, valid_until, lock_list, signature}."""
     return _guard(_bundle_set_entry, (data, header, key_index, day), "sets")
 
 
-def _set_offset(data, header, key_index, day):
+def _set_offset(data: "_Buf", header: "_Fields", key_index: int, day: int) -> int:
     _index(key_index, _bundle_key_count(data, header), "sets[]")
     days = header["days"]
     _index(day, days, "sets[%d][]" % key_index)
     return header["sections"][2]["offset"] + 4 + _SET_SIZE * (key_index * days + day)
 
 
-def _bundle_set_entry(data, header, key_index, day):
+def _bundle_set_entry(data: "_Buf", header: "_Fields", key_index: int, day: int) -> "_Fields":
     return _unpack(_SET_ENTRY, data, _set_offset(data, header, key_index, day))
 
 
-def _lock_list_span(data, header, list_index):
+def _lock_list_span(data: "_Buf", header: "_Fields", list_index: int) -> "tuple[int, int]":
     """(offset of the u32 ids, n) of ``LOCK_LISTS[list_index]``."""
     start = header["sections"][0]["offset"]
     _index(list_index, struct.unpack_from("<H", data, start)[0], "lock_lists[]")
@@ -1035,27 +1057,29 @@ def _lock_list_span(data, header, list_index):
     return offset + 4, struct.unpack_from("<H", data, offset)[0]
 
 
-def bundle_lock_list(data, header, list_index):
+def bundle_lock_list(data: "_Buf", header: "_Fields", list_index: int) -> "list[int]":
     """``LOCK_LISTS[list_index]`` as a list of lock ids (checked strictly ascending)."""
     return _guard(_bundle_lock_list, (data, header, list_index), "lock_lists")
 
 
-def _bundle_lock_list(data, header, list_index):
+def _bundle_lock_list(data: "_Buf", header: "_Fields", list_index: int) -> "list[int]":
     offset, n = _lock_list_span(data, header, list_index)
     return _decode_ids(data, offset, n, "lock_lists[%d]" % list_index)
 
 
-def bundle_blocklist(data, header):
+def bundle_blocklist(data: "_Buf", header: "_Fields") -> bytes:
     """The ``BLOCKLIST`` section: the signed blocklist record (8.2), verbatim, as bytes."""
     return _guard(_bundle_blocklist, (data, header), "blocklist")
 
 
-def _bundle_blocklist(data, header):
+def _bundle_blocklist(data: "_Buf", header: "_Fields") -> bytes:
     start, length = _section_span(header, 3)
     return bytes(memoryview(data)[start : start + length])
 
 
-def bundle_rebuild_permission_set(data, header, key_index, day):
+def bundle_rebuild_permission_set(
+    data: "_Buf", header: "_Fields", key_index: int, day: int
+) -> "Optional[bytes]":
     """The permission set (8.1) for key ``key_index`` on ``day``, byte for byte as signed.
 
     Built from ``KEYS[key_index]``, ``SETS[key_index][day]``, its lock list and the
@@ -1065,7 +1089,7 @@ def bundle_rebuild_permission_set(data, header, key_index, day):
     return _guard(_bundle_rebuild, (data, header, key_index, day), "sets")
 
 
-def _bundle_rebuild(data, header, key_index, day):
+def _bundle_rebuild(data: "_Buf", header: "_Fields", key_index: int, day: int) -> "Optional[bytes]":
     entry = _set_offset(data, header, key_index, day)
     serial, valid_from, valid_until, lock_list = struct.unpack_from("<IIIH", data, entry)
     if valid_until == 0:
@@ -1089,7 +1113,7 @@ def _bundle_rebuild(data, header, key_index, day):
 
 # --- record API -------------------------------------------------------------------------
 
-_RECORDS = {
+_RECORDS: "dict[str, tuple[_Encoder, _Decoder]]" = {
     "permission_set": (_permset_encode, _permset_decode),
     "blocklist": (_blocklist_encode, _blocklist_decode),
     "audit_event": (_event_encode, _event_decode),
@@ -1100,7 +1124,7 @@ _RECORDS = {
     "outbox_record": (_outbox_encode, _outbox_decode),
 }
 # Bytes the signature covers: [0, end) where end is computed from the data.
-_SIGNED_END = {
+_SIGNED_END: "dict[str, Callable[[_Buf], int]]" = {
     "permission_set": lambda data: 68 + 4 * struct.unpack_from("<H", data, 6)[0],
     "blocklist": lambda data: 24 + 4 * struct.unpack_from("<H", data, 6)[0],
     "service_token": lambda data: 36,
@@ -1108,41 +1132,41 @@ _SIGNED_END = {
 }
 
 
-def _record(kind):
+def _record(kind: str) -> "tuple[_Encoder, _Decoder]":
     try:
         return _RECORDS[kind]
     except (KeyError, TypeError):
         raise CodecError("kind", "unknown record kind %r" % (kind,)) from None
 
 
-def _record_encode(kind, fields):
+def _record_encode(kind: str, fields: "_Fields") -> bytes:
     if not isinstance(fields, dict):
         raise CodecError("", "fields must be a dict")
     return _record(kind)[0](fields)
 
 
-def encode_record(kind, fields):
+def encode_record(kind: str, fields: "_Fields") -> bytes:
     """Encode a record (``kind`` as in CODEC_API.md) from its dict."""
     return _guard(_record_encode, (kind, fields), kind if isinstance(kind, str) else "kind")
 
 
-def decode_record(kind, data):
+def decode_record(kind: str, data: "_Buf") -> "_Fields":
     """Decode and check a record; raises CodecError on anything malformed."""
     return _guard(_record_decode, (kind, data), kind if isinstance(kind, str) else "kind")
 
 
-def _record_decode(kind, data):
+def _record_decode(kind: str, data: "_Buf") -> "_Fields":
     decoder = _record(kind)[1]
     _bytes(data, None, "data")
     return decoder(data)
 
 
-def signed_part(kind, data):
+def signed_part(kind: str, data: "_Buf") -> bytes:
     """The bytes a record's signature covers (the record is checked first)."""
     return _guard(_signed_part, (kind, data), kind if isinstance(kind, str) else "kind")
 
 
-def _signed_part(kind, data):
+def _signed_part(kind: str, data: "_Buf") -> bytes:
     if kind not in _SIGNED_END:
         raise CodecError("kind", "%r is not signed" % (kind,))
     if kind == "bundle":
@@ -1155,12 +1179,14 @@ def _signed_part(kind, data):
 # --- messages (3) -------------------------------------------------------------------------
 
 
-def encode_message(msg_type, seq, payload, response=False, status=0):
+def encode_message(
+    msg_type: int, seq: int, payload: "_Buf", response: bool = False, status: int = 0
+) -> bytes:
     """Header (version 1, flags from ``response`` and ``status``, length) + payload."""
     return _guard(_encode_message, (msg_type, seq, payload, response, status), "header")
 
 
-def _encode_message(msg_type, seq, payload, response, status):
+def _encode_message(msg_type: int, seq: int, payload: "_Buf", response: bool, status: int) -> bytes:
     if not isinstance(response, bool):
         raise CodecError("header.flags", "response must be a bool")
     status = _int(status, "B", "header.status")
@@ -1184,12 +1210,12 @@ def _encode_message(msg_type, seq, payload, response, status):
     )
 
 
-def decode_message(body):
+def decode_message(body: "_Buf") -> "_Fields":
     """{version, type, seq, flags, status, payload}; unknown versions and types are the caller's."""
     return _guard(_decode_message, (body,), "header")
 
 
-def _decode_message(body):
+def _decode_message(body: "_Buf") -> "_Fields":
     _bytes(body, None, "body")
     if len(body) < 8:
         raise CodecError("header", "shorter than 8 bytes")
@@ -1208,24 +1234,24 @@ def _decode_message(body):
     }
 
 
-def encode_error(detail, text=""):
+def encode_error(detail: int, text: str = "") -> bytes:
     """Error detail payload: u32 detail, then 0-64 bytes of UTF-8 text."""
     return _guard(_encode_error, (detail, text), "text")
 
 
-def _encode_error(detail, text):
+def _encode_error(detail: int, text: str) -> bytes:
     raw = _encode_text(text, "text")
     if len(raw) > 64:
         raise CodecError("text", "longer than 64 bytes")
     return struct.pack("<I", _int(detail, "I", "detail")) + raw
 
 
-def decode_error(data):
+def decode_error(data: "_Buf") -> "_Fields":
     """{detail, text} of an error response's payload."""
     return _guard(_decode_error, (data,), "detail")
 
 
-def _decode_error(data):
+def _decode_error(data: "_Buf") -> "_Fields":
     _bytes(data, None, "data")
     if len(data) < 4:
         raise CodecError("detail", "truncated")
@@ -1328,21 +1354,21 @@ _AUDIT_READ_HEAD = _compile((("total", "I"), ("first_index", "I"), ("count", "H"
 class _Fixed:
     """A payload of one fixed layout."""
 
-    def __init__(self, lay):
+    def __init__(self, lay: "_Layout") -> None:
         self.lay = lay
 
-    def encode(self, fields):
+    def encode(self, fields: "_Fields") -> bytes:
         _known(fields, _names(self.lay))
         return _pack(self.lay, fields)
 
-    def decode(self, data):
+    def decode(self, data: "_Buf") -> "_Fields":
         return _decode_exact(self.lay, data)
 
 
 class _WithData:
     """A fixed head, then ``data`` of ``minimum`` to ``maximum`` bytes (OBJ_WRITE, OBJ_READ)."""
 
-    def __init__(self, lay, minimum, maximum):
+    def __init__(self, lay: "_Layout", minimum: int, maximum: int) -> None:
         self.lay = lay
         self.minimum = minimum
         self.maximum = maximum
@@ -1350,17 +1376,17 @@ class _WithData:
         keys.append("data")
         self.keys = tuple(keys)
 
-    def _check(self, n):
+    def _check(self, n: int) -> None:
         if n < self.minimum or n > self.maximum:
             raise CodecError("data", "%d bytes, not %d to %d" % (n, self.minimum, self.maximum))
 
-    def encode(self, fields):
+    def encode(self, fields: "_Fields") -> bytes:
         _known(fields, self.keys)
         data = _bytes(_get(fields, "data"), None, "data")
         self._check(len(data))
         return _pack(self.lay, fields) + data
 
-    def decode(self, data):
+    def decode(self, data: "_Buf") -> "_Fields":
         out = _unpack(self.lay, data)
         self._check(len(data) - self.lay[1])
         out["data"] = bytes(memoryview(data)[self.lay[1] :])
@@ -1370,13 +1396,13 @@ class _WithData:
 class _CommitResponse:
     """OBJ_COMMIT's answer: ``u8 active_slot`` for a permission set, else empty."""
 
-    def encode(self, fields):
+    def encode(self, fields: "_Fields") -> bytes:
         _known(fields, ("active_slot",))
         if "active_slot" in fields:
             return bytes((_int(fields["active_slot"], "B", "active_slot"),))
         return b""
 
-    def decode(self, data):
+    def decode(self, data: "_Buf") -> "_Fields":
         if len(data) == 0:
             return {}
         if len(data) == 1:
@@ -1385,7 +1411,7 @@ class _CommitResponse:
 
 
 class _AuditAppend:
-    def encode(self, fields):
+    def encode(self, fields: "_Fields") -> bytes:
         _known(fields, ("event",))
         event = _get(fields, "event")
         try:
@@ -1393,7 +1419,7 @@ class _AuditAppend:
         except CodecError as exc:
             raise _prefixed("event", exc) from None
 
-    def decode(self, data):
+    def decode(self, data: "_Buf") -> "_Fields":
         try:
             return {"event": _event_decode(data)}
         except CodecError as exc:
@@ -1401,34 +1427,34 @@ class _AuditAppend:
 
 
 class _LogTail:
-    def encode(self, fields):
+    def encode(self, fields: "_Fields") -> bytes:
         _known(fields, ("first_seq", "next_seq", "text"))
         text = _encode_text(_get(fields, "text"), "text")
         if len(text) > _MAX_PAYLOAD - 8:
             raise CodecError("text", "longer than %d bytes" % (_MAX_PAYLOAD - 8))
         return _pack(_LOG_TAIL_HEAD, fields) + text
 
-    def decode(self, data):
+    def decode(self, data: "_Buf") -> "_Fields":
         out = _unpack(_LOG_TAIL_HEAD, data)
         out["text"] = _decode_text(memoryview(data)[8:], "text")
         return out
 
 
 class _AuditRead:
-    def encode(self, fields):
+    def encode(self, fields: "_Fields") -> bytes:
         _known(fields, ("total", "first_index", "records"))
         records = _list(_get(fields, "records"), "records")
         head = _pack(_AUDIT_READ_HEAD, _with(fields, count=_count(records, "records")))
         return head + _encode_outbox_list(records, "records")
 
-    def decode(self, data):
+    def decode(self, data: "_Buf") -> "_Fields":
         out = _unpack(_AUDIT_READ_HEAD, data)
         out["records"] = _decode_outbox_list(data, 12, out.pop("count"), "records")
         return out
 
 
 class _Selftest:
-    def encode(self, fields):
+    def encode(self, fields: "_Fields") -> bytes:
         _known(fields, ("checks",))
         checks = _list(_get(fields, "checks"), "checks")
         parts = [bytes((_count(checks, "checks", 255),))]
@@ -1450,7 +1476,7 @@ class _Selftest:
             )
         return b"".join(parts)
 
-    def decode(self, data):
+    def decode(self, data: "_Buf") -> "_Fields":
         if len(data) < 1:
             raise CodecError("count", "truncated")
         count = data[0]
@@ -1467,7 +1493,7 @@ class _Selftest:
 _EMPTY_P = _Fixed(_EMPTY)
 _KEY_INFO_P = _Fixed(_KEY_INFO)
 # type -> (request, response)
-_PAYLOADS = {
+_PAYLOADS: "dict[int, tuple[_Payload, _Payload]]" = {
     0x01: (_Fixed(_HELLO), _KEY_INFO_P),
     0x02: (_Fixed(_compile((("nonce", 32),))), _Fixed(_compile((("signature", 64),)))),
     0x03: (_Fixed(_compile((("baud", "I"),))), _EMPTY_P),
@@ -1504,7 +1530,7 @@ _PAYLOADS = {
 }
 
 
-def _payload(msg_type, response):
+def _payload(msg_type: int, response: bool) -> "_Payload":
     if not isinstance(response, bool):
         raise CodecError("response", "must be a bool")
     if isinstance(msg_type, bool):
@@ -1516,7 +1542,7 @@ def _payload(msg_type, response):
     return pair[1] if response else pair[0]
 
 
-def _payload_encode(msg_type, response, fields):
+def _payload_encode(msg_type: int, response: bool, fields: "_Fields") -> bytes:
     if not isinstance(fields, dict):
         raise CodecError("", "fields must be a dict")
     data = _payload(msg_type, response).encode(fields)
@@ -1525,7 +1551,7 @@ def _payload_encode(msg_type, response, fields):
     return data
 
 
-def _payload_decode(msg_type, response, data):
+def _payload_decode(msg_type: int, response: bool, data: "_Buf") -> "_Fields":
     layout = _payload(msg_type, response)
     _bytes(data, None, "data")
     if len(data) > _MAX_PAYLOAD:
@@ -1533,11 +1559,11 @@ def _payload_decode(msg_type, response, data):
     return layout.decode(data)
 
 
-def encode_payload(msg_type, response, fields):
+def encode_payload(msg_type: int, response: bool, fields: "_Fields") -> bytes:
     """The payload of a request (``response`` false) or an OK response, from its dict."""
     return _guard(_payload_encode, (msg_type, response, fields), "payload")
 
 
-def decode_payload(msg_type, response, data):
+def decode_payload(msg_type: int, response: bool, data: "_Buf") -> "_Fields":
     """Decode and check a request's or an OK response's payload."""
     return _guard(_payload_decode, (msg_type, response, data), "payload")

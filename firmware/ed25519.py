@@ -48,6 +48,13 @@ because building them is slow on some MicroPython builds.
 
 from firmware.sha512 import sha512
 
+try:
+    from typing import TYPE_CHECKING
+except ImportError:
+    TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Optional
+
 _P = 2**255 - 19
 _L = 2**252 + 27742317777372353535851937790883648493
 _D = 37095705934669439343138083508754565189542113879843219016388785533085940283555
@@ -68,10 +75,10 @@ _W_FIXED = 7  # wNAF width for B and [2^128]B: tables of 32 odd multiples, built
 _NAF_LEN = 131  # a wNAF of an integer below 2^129 has at most 130 digits
 
 _b_tables = None
-_key_cache = [None, None]  # [public key, its wNAF table] of the last verification
+_key_cache: "list[Any]" = [None, None]  # [public key, its wNAF table] of the last verification
 
 
-def _as_bytes(x):
+def _as_bytes(x: object) -> "Optional[bytes]":
     """x as bytes if it is bytes, bytearray or memoryview, else None."""
     if isinstance(x, bytes):
         return x
@@ -109,7 +116,7 @@ def _pow22523(z: int) -> int:
     return _sq(z_250, 2) * z % P
 
 
-def _decode_point(s: bytes):
+def _decode_point(s: bytes) -> "Optional[list[int]]":
     """Strictly decode a 32-byte point encoding to [x, y], or return None.
 
     Refuses non-canonical encodings, points off the curve and small-order points.
@@ -137,7 +144,7 @@ def _decode_point(s: bytes):
     return [x, y]
 
 
-def public_key_is_small_order(public_key) -> bool:
+def public_key_is_small_order(public_key: object) -> bool:
     """True if public_key is 32 bytes whose y (taken mod p) is that of a small-order point.
 
     This also catches non-canonical encodings of small-order points.
@@ -212,7 +219,7 @@ def _affine_niels(points: list) -> list:
         prefix.append(acc)
         acc = acc * q[2] % P
     inv = pow(acc, P - 2, P)
-    out = [None] * len(points)
+    out: "list[Any]" = [None] * len(points)
     for i in range(len(points) - 1, -1, -1):
         q = points[i]
         zi = inv * prefix[i] % P
@@ -296,7 +303,7 @@ def _schedule(sched: list, k: int, w: int, table: list) -> int:
         pos += w
 
 
-def _half_gcd(k: int):
+def _half_gcd(k: int) -> "tuple[int, int]":
     """Return c0, c1 with c0 = c1 * k (mod L), |c0| < 2^126 and 0 < |c1| < 2^127."""
     r0 = _L
     r1 = k
@@ -356,7 +363,7 @@ def _is_identity_times_8(sched: list, top: int) -> bool:
     return p[0] % P == 0 and (p[1] - p[2]) % P == 0
 
 
-def verify(public_key, message, signature) -> bool:
+def verify(public_key: object, message: object, signature: object) -> bool:
     """Verify an Ed25519 signature (RFC 8032, policy in the module docstring).
 
     Returns True only for a valid signature; returns False, never raises, for
@@ -400,7 +407,7 @@ def verify(public_key, message, signature) -> bool:
     c0, c1 = _half_gcd(k)
     b = -c1 * s % _L
     fixed = _fixed_tables()
-    sched = [None] * _NAF_LEN
+    sched: "list[Any]" = [None] * _NAF_LEN
     top = max(
         _schedule(sched, c1, _W_VAR, _var_table(r)),
         _schedule(sched, c0, _W_VAR, a_table),

@@ -9,6 +9,16 @@ buffer is allocated once (528 bytes), so a chatty line does not churn the heap.
 import struct
 
 try:
+    from typing import TYPE_CHECKING
+except ImportError:
+    TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Callable, Optional, Union
+
+    _Buf = Union[bytes, bytearray, memoryview]
+
+_native_crc32: "Optional[Callable[[_Buf, int], int]]"
+try:
     from binascii import crc32 as _native_crc32
 except ImportError:  # a port built without binascii.crc32
     _native_crc32 = None
@@ -18,10 +28,10 @@ MIN_DECODED = 12  # header + CRC
 MIN_BODY = 8
 MAX_BODY = 520
 
-_table = None
+_table: "Optional[list[int]]" = None
 
 
-def _make_table():
+def _make_table() -> "list[int]":
     table = []
     for n in range(256):
         c = n
@@ -31,7 +41,7 @@ def _make_table():
     return table
 
 
-def crc32_table(data, crc=0):
+def crc32_table(data: "_Buf", crc: int = 0) -> int:
     """CRC-32/ISO-HDLC from a 256-entry table; ``crc32`` uses it when binascii has none."""
     global _table
     if _table is None:
@@ -43,7 +53,7 @@ def crc32_table(data, crc=0):
     return crc ^ 0xFFFFFFFF
 
 
-def crc32(data, crc=0):
+def crc32(data: "_Buf", crc: int = 0) -> int:
     """CRC-32/ISO-HDLC (zlib CRC) of ``data``, continuing from ``crc``; check value 0xCBF43926."""
     if _native_crc32 is not None:
         return _native_crc32(data, crc) & 0xFFFFFFFF
@@ -54,7 +64,7 @@ class CobsError(ValueError):
     """A block that is not valid COBS."""
 
 
-def cobs_encode(data):
+def cobs_encode(data: "_Buf") -> bytes:
     """Consistent Overhead Byte Stuffing (Cheshire and Baker, 1999): the result holds no 0x00."""
     data = bytes(data)
     n = len(data)
@@ -76,7 +86,7 @@ def cobs_encode(data):
     return bytes(out)
 
 
-def cobs_decode(data):
+def cobs_decode(data: "_Buf") -> bytes:
     """Inverse of ``cobs_encode``; raises CobsError on a 0x00 or a block running past the end."""
     data = bytes(data)
     n = len(data)
@@ -98,7 +108,7 @@ def cobs_decode(data):
     return bytes(out)
 
 
-def encode_frame(body):
+def encode_frame(body: "_Buf") -> bytes:
     """One frame for the wire: COBS(body + CRC32 LE) + 0x00. ``body`` is a whole message."""
     if len(body) < MIN_BODY or len(body) > MAX_BODY:
         raise ValueError("frame body must be %d to %d bytes" % (MIN_BODY, MAX_BODY))
@@ -114,7 +124,7 @@ class FrameDecoder:
     that passed 528 bytes (each is skipped up to the next 0x00, counted once).
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._buf = bytearray(MAX_ENCODED_FRAME)
         self._len = 0
         self._skipping = False
@@ -122,12 +132,12 @@ class FrameDecoder:
         self.crc_errors = 0
         self.overlong = 0
 
-    def reset(self):
+    def reset(self) -> None:
         """Forget a partial frame (after a baud-rate change, say); counters stay."""
         self._len = 0
         self._skipping = False
 
-    def feed(self, data):
+    def feed(self, data: "_Buf") -> "list[bytes]":
         """Take received bytes; return the list of bodies completed by them (often empty)."""
         data = bytes(data)
         bodies = []
@@ -158,7 +168,7 @@ class FrameDecoder:
             i = zero + 1
         return bodies
 
-    def _frame(self, block):
+    def _frame(self, block: memoryview) -> "Optional[bytes]":
         try:
             decoded = cobs_decode(block)
         except CobsError:

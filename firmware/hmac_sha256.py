@@ -10,18 +10,27 @@ and XORs the digests as one big integer, keeping the inner loop to a few calls.
 
 from hashlib import sha256
 
+try:
+    from typing import TYPE_CHECKING
+except ImportError:
+    TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Union
+
+    _Buf = Union[bytes, bytearray, memoryview]
+
 _BLOCK = 64
 
 
-def _pads(key):
-    key = bytes(key)
-    if len(key) > _BLOCK:
-        key = sha256(key).digest()
-    key = key + bytes(_BLOCK - len(key))
-    return bytes(b ^ 0x36 for b in key), bytes(b ^ 0x5C for b in key)
+def _pads(key: "_Buf") -> "tuple[bytes, bytes]":
+    raw = bytes(key)
+    if len(raw) > _BLOCK:
+        raw = sha256(raw).digest()
+    raw = raw + bytes(_BLOCK - len(raw))
+    return bytes(b ^ 0x36 for b in raw), bytes(b ^ 0x5C for b in raw)
 
 
-def hmac_sha256(key, msg):
+def hmac_sha256(key: "_Buf", msg: "_Buf") -> bytes:
     """HMAC-SHA-256(key, msg), 32 bytes."""
     ipad, opad = _pads(key)
     inner = sha256(ipad)
@@ -31,7 +40,7 @@ def hmac_sha256(key, msg):
     return outer.digest()
 
 
-def compare_digest(a, b):
+def compare_digest(a: "_Buf", b: "_Buf") -> bool:
     """True when ``a`` and ``b`` are equal, in time independent of where they differ."""
     if len(a) != len(b):
         return False
@@ -41,7 +50,7 @@ def compare_digest(a, b):
     return diff == 0
 
 
-def pbkdf2_sha256(password, salt, iterations, dklen):
+def pbkdf2_sha256(password: "_Buf", salt: "_Buf", iterations: int, dklen: int) -> bytes:
     """PBKDF2 (RFC 8018, section 5.2) with HMAC-SHA-256 as the PRF."""
     if iterations < 1 or dklen < 1:
         raise ValueError("iterations and dklen must be at least 1")

@@ -59,6 +59,15 @@ _CATALOGUE = {
         "Key battery low. Replace the key",
     ),
     "offline_margin": ("Offline, %d dygn kvar", "Offline, %d days left"),
+    "code_entry": ("Ange din kod: %s", "Enter your code: %s"),
+    "code_timeout": (
+        "Ingen kod angavs. Ta ut nyckeln och försök igen",
+        "No code entered. Remove the key and try again",
+    ),
+    "key_fault": (
+        "Nyckeln svarar fel. Kontakta %s",
+        "The key answers wrongly. Contact %s",
+    ),
 }
 
 

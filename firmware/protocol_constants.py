@@ -6,11 +6,18 @@ reference ``protocol.constants``. Section numbers below are SPEC.md's.
 """
 
 try:
+    from typing import TYPE_CHECKING
+except ImportError:
+    TYPE_CHECKING = False
+if TYPE_CHECKING:
     from micropython import const
-except ImportError:  # CPython
+else:
+    try:
+        from micropython import const
+    except ImportError:  # CPython
 
-    def const(value):
-        return value
+        def const(value):
+            return value
 
 
 # --- 3. Header, sizes, limits ------------------------------------------------

@@ -15,6 +15,15 @@ reuses the ``a ^ b`` of the previous round; everything is a local variable.
 import binascii
 import struct
 
+try:
+    from typing import TYPE_CHECKING
+except ImportError:
+    TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Union
+
+    _Buf = Union[bytes, bytearray, memoryview]
+
 _M = 0xFFFFFFFFFFFFFFFF
 _DUP = 0x10000000000000001  # x * _DUP == x | x << 64 for a 64-bit x
 
@@ -51,7 +60,7 @@ _IV = (
 # fmt: on
 
 
-def _compress(state: list, block) -> None:
+def _compress(state: "list[int]", block: "_Buf") -> None:
     """Run the SHA-512 compression function over one 128-byte block, in place."""
     M = _M
     DUP = _DUP
@@ -106,14 +115,14 @@ class sha512:
     digest_size = 64
     block_size = 128
 
-    def __init__(self, data=b""):
+    def __init__(self, data: "_Buf" = b"") -> None:
         self._state = list(_IV)
         self._buf = b""
         self._len = 0
         if data:
             self.update(data)
 
-    def update(self, data) -> None:
+    def update(self, data: "_Buf") -> None:
         # Only a partial block is ever copied into the buffer; whole blocks are
         # hashed straight from the caller's data (a large message is not copied).
         data = memoryview(data)
@@ -154,6 +163,6 @@ class sha512:
         return binascii.hexlify(self.digest()).decode()
 
 
-def sha512_digest(data) -> bytes:
+def sha512_digest(data: "_Buf") -> bytes:
     """Return the 64-byte SHA-512 digest of ``data``."""
     return sha512(data).digest()

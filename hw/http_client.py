@@ -235,7 +235,7 @@ def _read_head(stream: _Stream) -> "tuple[int, dict[str, str]]":
 
 
 def _read_chunked(stream: _Stream, limit: int) -> bytes:
-    parts = []
+    parts: "list[bytes]" = []
     total = 0
     while True:
         line = _text(stream.readline()).strip()

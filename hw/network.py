@@ -34,7 +34,7 @@ class Wifi:
 
     def _interface(self) -> "Any":
         if self._wlan is None:
-            import network  # MicroPython only
+            import network  # type: ignore[import-not-found]  # board ports only, no stub
 
             self._wlan = network.WLAN(network.STA_IF)
         return self._wlan

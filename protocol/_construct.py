@@ -231,6 +231,58 @@ class CountOf(SubconstructBase):
         return self.subcon._sizeof(context, path)
 
 
+class LengthOf(SubconstructBase):
+    """A length written from the size of the bytes field `name` (which must be bytes)."""
+
+    def __init__(self, subcon: c.Construct[int, int], name: str) -> None:
+        super().__init__(subcon)
+        self.bytes_name = name
+        self.flagbuildnone = True
+
+    def _parse(self, stream: Any, context: Any, path: str) -> int:
+        return int(self.subcon._parsereport(stream, context, path))
+
+    def _build(self, obj: Any, stream: Any, context: Any, path: str) -> Any:
+        data = context.get(self.bytes_name)
+        if not isinstance(data, bytes | bytearray):
+            where = path.rsplit(" -> ", 1)[0] + " -> " + self.bytes_name
+            raise FieldError(f"expected bytes, got {_type_name(data)}", where)
+        self.subcon._build(len(data), stream, context, path)
+        return len(data)
+
+    def _sizeof(self, context: Any, path: str) -> int:
+        return self.subcon._sizeof(context, path)
+
+
+class SizedData(ConstructBase):
+    """Exactly `length(context)` bytes (another field says how many), at most `max_len`."""
+
+    def __init__(self, length: Callable[[Any], int], max_len: int) -> None:
+        super().__init__()
+        self.length = length
+        self.max_len = max_len
+
+    def _size(self, context: Any, path: str) -> int:
+        size = int(self.length(context))
+        if size > self.max_len:
+            raise FieldError(f"{size} bytes, at most {self.max_len}", path)
+        return size
+
+    def _parse(self, stream: Any, context: Any, path: str) -> bytes:
+        return bytes(c.stream_read(stream, self._size(context, path), path))
+
+    def _build(self, obj: Any, stream: Any, context: Any, path: str) -> Any:
+        data = _as_bytes(obj, path)
+        size = self._size(context, path)
+        if len(data) != size:
+            raise FieldError(f"expected {size} bytes, got {len(data)}", path)
+        c.stream_write(stream, data, size, path)
+        return data
+
+    def _sizeof(self, context: Any, path: str) -> int:
+        raise c.SizeofError("the length depends on the data", path=path)
+
+
 class Items(SubconstructBase):
     """`count` elements of `subcon` as a plain list; error paths carry the index."""
 

@@ -129,6 +129,9 @@ def split_chunks(data: bytes, chunk_size: int) -> list[tuple[int, bytes]]:
 
 def read_chunk(data: bytes, offset: int, max_len: int) -> bytes:
     """OBJ_READ's answer: up to `max_len` bytes from `offset`; OUT_OF_ORDER past the end."""
+    for value, name, hi in ((offset, "offset", 0xFFFF_FFFF), (max_len, "max_len", 0xFFFF)):
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= hi:
+            raise TransferError(Status.MALFORMED, 0, f"bad {name} {value!r}", f"transfer.{name}")
     if offset > len(data):
         raise TransferError(
             Status.OUT_OF_ORDER,

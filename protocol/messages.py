@@ -1,8 +1,8 @@
 """Messages: the 8-byte header (SPEC.md 3), every payload of sections 5–7, and
 the error detail.
 
-A message is header + payload. `encode_message`/`decode_message` handle the
-header and keep the payload as bytes; `encode_payload`/`decode_payload`
+A message is header + payload (`MESSAGE`). `encode_message`/`decode_message`
+handle the header and keep the payload as bytes; `encode_payload`/`decode_payload`
 translate a payload to and from its dict, chosen by message type and
 direction. Field paths in errors read like ``"obj_write.request.data"``.
 """
@@ -24,7 +24,10 @@ from protocol._construct import (
     EmptyOr,
     FixedBytes,
     Items,
+    LengthOf,
+    Magic,
     Record,
+    SizedData,
     Text,
     build,
     parse_exact,
@@ -33,13 +36,22 @@ from protocol.constants import MsgType
 from protocol.errors import ProtocolError
 from protocol.record_layouts import AUDIT_EVENT, OUTBOX_RECORD
 
-HEADER = Record(
+_HEADER_FIELDS = (
     "version" / U8,
     "type" / U8,
     "seq" / U16,
     "flags" / U8,
     "status" / U8,
-    "length" / U16,
+)
+
+# The 8-byte header alone, `length` included (SPEC.md section 3's table).
+HEADER = Record(*_HEADER_FIELDS, "length" / U16)
+
+# A whole message: the header, then exactly `length` bytes of payload.
+MESSAGE = Record(
+    *_HEADER_FIELDS,
+    "_length" / LengthOf(U16, "payload"),
+    "payload" / SizedData(lambda ctx: ctx._length, k.MAX_PAYLOAD),
 )
 
 ERROR_DETAIL = Record(
@@ -131,6 +143,9 @@ OUTBOX_INFO = Record(
 )
 
 
+SELFTEST_ENTRY = Record("check" / U8, "status" / U8)
+
+
 def _obj(*rest: c.Construct[Any, Any]) -> Record:
     """An object-transfer request: `u8 obj`, 3 reserved bytes, then `rest`."""
     return Record("obj" / U8, c.Padding(3), *rest)
@@ -185,7 +200,7 @@ PAYLOADS: dict[tuple[MsgType, bool], c.Construct[Any, Any]] = {
     (MsgType.SVC_SELFTEST, False): EMPTY,
     (MsgType.SVC_SELFTEST, True): Record(
         "_count" / CountOf(U8, "checks"),
-        "checks" / Items(lambda ctx: ctx._count, Record("check" / U8, "status" / U8)),
+        "checks" / Items(lambda ctx: ctx._count, SELFTEST_ENTRY),
     ),
     (MsgType.SVC_SET_CLOCK, False): Record(_TOKEN, "time" / U32),
     (MsgType.SVC_SET_CLOCK, True): EMPTY,
@@ -224,15 +239,15 @@ def encode_message(
         raise ProtocolError("header.status", "a request carries status 0")
     data = _payload_bytes(payload, "payload")
     flags = (k.FLAG_RESPONSE if response else 0) | (k.FLAG_ERROR if status else 0)
-    header = {
+    message = {
         "version": k.PROTOCOL_VERSION,
         "type": msg_type,
         "seq": seq,
         "flags": flags,
         "status": status,
-        "length": len(data),
+        "payload": data,
     }
-    return build(HEADER, header, "header") + data
+    return build(MESSAGE, message, "header")
 
 
 def decode_message(body: Any) -> dict[str, Any]:
@@ -246,16 +261,14 @@ def decode_message(body: Any) -> dict[str, Any]:
     raw = bytes(body)
     if len(raw) < k.HEADER_SIZE:
         raise ProtocolError("header", f"{len(raw)} bytes, a header has {k.HEADER_SIZE}")
-    header = parse_exact(HEADER, raw[: k.HEADER_SIZE], "header")
-    payload = raw[k.HEADER_SIZE :]
-    if header["length"] != len(payload):
-        raise ProtocolError(
-            "header.length", f"says {header['length']}, {len(payload)} bytes follow"
-        )
-    if len(payload) > k.MAX_PAYLOAD:
-        raise ProtocolError("header.length", f"{len(payload)}, at most {k.MAX_PAYLOAD}")
-    del header["length"]
-    return {**header, "payload": payload}
+    length = parse_exact(HEADER, raw[: k.HEADER_SIZE], "header")["length"]
+    follow = len(raw) - k.HEADER_SIZE
+    if length != follow:
+        raise ProtocolError("header.length", f"says {length}, {follow} bytes follow")
+    if length > k.MAX_PAYLOAD:
+        raise ProtocolError("header.length", f"{length}, at most {k.MAX_PAYLOAD}")
+    fields: dict[str, Any] = parse_exact(MESSAGE, raw, "header")
+    return fields
 
 
 def _layout(msg_type: object, response: object) -> tuple[c.Construct[Any, Any], str]:
@@ -298,12 +311,17 @@ def decode_error(data: Any) -> dict[str, Any]:
     return fields
 
 
-_SIGNED_TAIL = Record("role" / U8, "peer_id" / U32, "key_id" / U32)
+# What a key signs to answer CHALLENGE (5.2).
+CHALLENGE_SIGNED = Record(
+    "_context" / Magic(k.AUTH_CONTEXT),
+    "nonce" / FixedBytes(k.NONCE_SIZE),
+    "role" / U8,
+    "peer_id" / U32,
+    "key_id" / U32,
+)
 
 
 def challenge_message(nonce: bytes, role: int, peer_id: int, key_id: int) -> bytes:
     """What a key signs to answer CHALLENGE (5.2)."""
-    if not isinstance(nonce, bytes | bytearray) or len(nonce) != k.NONCE_SIZE:
-        raise ProtocolError("challenge.request.nonce", f"expected {k.NONCE_SIZE} bytes")
-    tail = build(_SIGNED_TAIL, {"role": role, "peer_id": peer_id, "key_id": key_id}, "challenge")
-    return k.AUTH_CONTEXT + bytes(nonce) + tail
+    fields = {"nonce": nonce, "role": role, "peer_id": peer_id, "key_id": key_id}
+    return build(CHALLENGE_SIGNED, fields, "challenge")

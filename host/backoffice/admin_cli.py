@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from host.backoffice.reports import ActivityQuery, AnomalyQuery, SyncQuery
 from host.backoffice.roles import USER_ROLES, Actor
 from host.backoffice.service import KEY_STATES, LOCK_TYPES, PROVIDER_KINDS, BackOffice
 from host.backoffice.site import Site, init_site, site_dir
+from host.backoffice.station_config import CHOICES, CONFIG_FILE, SIGNATURE_FILE
 from host.backoffice.timeutil import parse_time
 
 t = messages.text
@@ -37,6 +39,7 @@ class Context:
     actor: Actor
     json: bool
     out: TextIO
+    csv: str | None = None
 
 
 Handler = Callable[[Context, argparse.Namespace], int]
@@ -69,7 +72,11 @@ def table(rows: Sequence[Row], out: TextIO) -> None:
 
 
 def emit(ctx: Context, data: Row | Sequence[Row]) -> None:
-    """JSON, or a table for a list, or ``name: value`` lines (nested lists as tables)."""
+    """CSV (a list, with ``--csv``), JSON, a table for a list, or ``name: value`` lines."""
+    if ctx.csv is not None and not isinstance(data, dict):
+        write_csv(Path(ctx.csv), data)
+        print(t("cli.rows", count=len(data)), file=sys.stderr if ctx.json else ctx.out)
+        return
     if ctx.json:
         print(json.dumps(data, ensure_ascii=False, indent=2), file=ctx.out)
         return
@@ -92,20 +99,23 @@ def secret(ctx: Context, key: str, **values: Any) -> None:
 
 
 def write_csv(path: Path, rows: Sequence[Row]) -> None:
+    """UTF-8 CSV with a header row (empty file for no rows); lists and dicts as JSON."""
     with path.open("w", newline="", encoding="utf-8") as handle:
         if not rows:
             return
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: _cell(v) for k, v in row.items()})
+            writer.writerow({k: _csv_cell(v) for k, v in row.items()})
+
+
+def _csv_cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _cell(value)
 
 
 def report(ctx: Context, args: argparse.Namespace, rows: list[Row]) -> int:
-    if args.csv:
-        write_csv(Path(args.csv), rows)
-        print(t("cli.rows", count=len(rows)), file=sys.stderr if ctx.json else ctx.out)
-        return 0
     emit(ctx, rows)
     return 0
 
@@ -140,7 +150,10 @@ def _run(handler: Handler) -> Callable[[argparse.Namespace], int]:
         try:
             office = BackOffice(site)
             actor = office.actor_for(getattr(args, "as_user", None))
-            return handler(Context(office, actor, getattr(args, "json", False), sys.stdout), args)
+            ctx = Context(
+                office, actor, getattr(args, "json", False), sys.stdout, getattr(args, "csv", None)
+            )
+            return handler(ctx, args)
         finally:
             site.close()
 
@@ -150,6 +163,8 @@ def _run(handler: Handler) -> Callable[[argparse.Namespace], int]:
 def _leaf(verbs: SubParsers, name: str, help_key: str, handler: Handler) -> argparse.ArgumentParser:
     parser = verbs.add_parser(name, parents=[COMMON], help=t(help_key))
     parser.set_defaults(func=_run(handler))
+    if name == "list":
+        parser.add_argument("--csv", metavar="FILE", help=t("help.csv"))
     return parser
 
 
@@ -216,6 +231,19 @@ def _register_authority(areas: SubParsers) -> None:
         "help.authority_rotate",
         lambda c, a: _emit0(c, c.office.rotate_authority(c.actor)),
     )
+    _leaf(
+        verbs,
+        "add",
+        "help.authority_add",
+        lambda c, a: _emit0(c, c.office.add_authority_key(c.actor)),
+    )
+    use = _leaf(
+        verbs,
+        "use",
+        "help.authority_use",
+        lambda c, a: _emit0(c, c.office.use_authority_key(c.actor, a.key_id)),
+    )
+    use.add_argument("key_id", help=t("help.id"))
     retire = _leaf(
         verbs,
         "retire",
@@ -300,6 +328,35 @@ def _station_credential(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def _station_config(ctx: Context, args: argparse.Namespace) -> int:
+    options = {
+        name: value
+        for name, value in (
+            ("wifi_ssid", args.wifi_ssid),
+            ("wifi_password", args.wifi_password),
+            ("nfc", args.nfc),
+            ("board", args.board),
+        )
+        if value is not None
+    }
+    data, signature, _credential = ctx.office.station_config(
+        ctx.actor, args.id, args.url, args.contact, args.credential, options
+    )
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, content in ((CONFIG_FILE, data), (SIGNATURE_FILE, signature)):
+        path = out / name
+        # The configuration holds the station's credential: owner only.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        print(t("cli.written", path=path, size=len(content)), file=sys.stderr)
+    if args.credential is None:
+        print(t("cli.credential_replaced", id=args.id), file=sys.stderr)
+    emit(ctx, {"station_id": args.id, "out": str(out), "new_credential": args.credential is None})
+    return 0
+
+
 def _register_stations(areas: SubParsers) -> None:
     verbs = _area(areas, "station", "help.station_area")
     add = _leaf(verbs, "add", "help.add", _station_add)
@@ -316,6 +373,16 @@ def _register_stations(areas: SubParsers) -> None:
     show.add_argument("id", type=int, help=t("help.id"))
     cred = _leaf(verbs, "new-credential", "help.station_credential", _station_credential)
     cred.add_argument("id", type=int, help=t("help.id"))
+    config = _leaf(verbs, "config", "help.station_config", _station_config)
+    config.add_argument("id", type=int, help=t("help.id"))
+    config.add_argument("--url", required=True, help=t("help.backoffice_url"))
+    config.add_argument("--contact", required=True, help=t("help.contact"))
+    config.add_argument("--out", required=True, metavar="DIR", help=t("help.config_out"))
+    config.add_argument("--credential", help=t("help.credential"))
+    config.add_argument("--wifi-ssid", help=t("help.wifi_ssid"))
+    config.add_argument("--wifi-password", help=t("help.wifi_password"))
+    config.add_argument("--nfc", choices=CHOICES["nfc"], help=t("help.nfc"))
+    config.add_argument("--board", choices=CHOICES["board"], help=t("help.board"))
 
 
 # -- staff and keys -----------------------------------------------------------------------------
@@ -558,11 +625,12 @@ def _syncs(ctx: Context, args: argparse.Namespace) -> int:
     return report(ctx, args, ctx.office.list_sync_events(ctx.actor, query))
 
 
-def _time_options(parser: argparse.ArgumentParser) -> None:
+def _time_options(parser: argparse.ArgumentParser, csv_option: bool = True) -> None:
     parser.add_argument("--since", help=t("help.since"))
     parser.add_argument("--until", help=t("help.until"))
     parser.add_argument("--limit", type=int, help=t("help.limit"))
-    parser.add_argument("--csv", metavar="FILE", help=t("help.csv"))
+    if csv_option:  # a ``list`` verb has it already
+        parser.add_argument("--csv", metavar="FILE", help=t("help.csv"))
 
 
 def _register_reports(areas: SubParsers) -> None:
@@ -579,7 +647,7 @@ def _register_reports(areas: SubParsers) -> None:
     anomalies.add_argument("--lock", type=int, help=t("help.lock"))
     anomalies.add_argument("--key", type=int, help=t("help.key"))
     anomalies.add_argument("--open", action="store_true", help=t("help.open"))
-    _time_options(anomalies)
+    _time_options(anomalies, csv_option=False)
 
     syncs = _leaf(areas, "syncs", "help.syncs", _syncs)
     syncs.add_argument("--station", type=int, help=t("help.station"))
@@ -643,7 +711,14 @@ def _register_signed(areas: SubParsers) -> None:
 
 def register(commands: SubParsers) -> None:
     """Add ``admin`` and its areas to the ``synk`` command."""
-    admin = commands.add_parser("admin", parents=[COMMON], help=t("help.admin"))
+    admin = commands.add_parser(
+        "admin",
+        parents=[COMMON],
+        help=t("help.admin"),
+        description=t("help.admin"),
+        epilog=t("help.admin_epilog"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     areas = admin.add_subparsers(dest="area", required=True, metavar="AREA")
     _register_init(areas)
     _register_authority(areas)

@@ -7,14 +7,18 @@ For a station of unit U, built for the local day of ``now`` (day 0):
   their first name (cut to 16 UTF-8 bytes) as display name;
 * **locks of a key on day d**: the locks U may open (locks mounted for U's
   customers, and locks granted to U), plus the locks of the staff member's
-  personal grants that have not ended when day d's window starts. Only
+  personal grants that last at least to the end of day d's window. Only
   mounted locks count: a lock installed appears in the next bundle, a removed
   one disappears;
 * **windows**: day d is valid from 00:00 Europe/Stockholm of day d to 12:00 of
-  day d + 1 (``timeutil.day_window``). When a personal grant in the set ends
-  inside the window, ``valid_until`` is that end (the set never outlives a
-  grant). A key with no lock at all on day d gets no set that day
-  (``valid_until`` = 0);
+  day d + 1 (``timeutil.day_window``), for every key alike. A station holds
+  one set per key and day, so a temporary grant is window-granular: it is in
+  the sets of the days whose whole window it covers and in no other. Cutting
+  the set at the grant's end instead would leave the key with no valid set
+  from that end until the next window starts (up to 36 hours without the
+  unit's own doors); leaving the lock in would open it after the grant
+  ended. ``covered_until`` tells the manager the effective end. A key with
+  no lock at all on day d gets no set that day (``valid_until`` = 0);
 * lock lists are deduplicated (a whole unit usually shares one);
 * the signed blocklist (``blocklist.current``);
 * ``offline_until`` = ``issued_at`` + 8 days.
@@ -32,18 +36,18 @@ deterministic, so the same content, serial and issue time give the same bytes.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from host.backoffice import authority, blocklist
+from host.backoffice import authority, blocklist, wire
 from host.backoffice.authority import SigningKey
+from host.backoffice.errors import Invalid
 from host.backoffice.models import (
     Customer,
     Grant,
@@ -56,10 +60,10 @@ from host.backoffice.models import (
 from host.backoffice.site import settings
 from host.backoffice.timeutil import day_start, day_window, local_day
 from protocol import constants
-from protocol.records import encode_record, rebuild_permission_set
 
 DAYS = constants.BUNDLE_DAYS
 OFFLINE_S = DAYS * 24 * 3600
+MAX_BUNDLE = 1024 * 1024  # SPEC.md section 1: a bundle is at most 1 MiB
 _NO_SIGNATURE = bytes(constants.SIGNATURE_SIZE)
 
 
@@ -81,6 +85,9 @@ class DayEntry:
     lock_list: int
 
 
+_NO_DAY = DayEntry(0, 0, 0)
+
+
 @dataclass(frozen=True)
 class Content:
     """A bundle's content without serial, issue time and signatures."""
@@ -96,11 +103,8 @@ class Content:
     blocklist: bytes
 
     def digest(self) -> str:
-        def plain(value: object) -> object:
-            return value.hex() if isinstance(value, bytes) else str(value)
-
-        text = json.dumps(asdict(self), default=plain, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(text.encode()).hexdigest()
+        # The repr of frozen dataclasses of ints, bytes, str and tuples is exact and stable.
+        return hashlib.sha256(repr(self).encode()).hexdigest()
 
 
 # -- which locks --------------------------------------------------------------------------------
@@ -121,12 +125,15 @@ def mounted_lock_ids(session: Session) -> set[int]:
     return set(session.scalars(query))
 
 
-def unit_lock_ids(session: Session, unit_id: int) -> set[int]:
-    """The mounted locks a unit's staff may open: its customers' locks and its unit grants."""
+def unit_lock_ids(session: Session, unit_id: int, mounted: set[int] | None = None) -> set[int]:
+    """The mounted locks a unit's staff may open: its customers' locks and its unit grants.
+
+    ``mounted`` (``mounted_lock_ids``) may be passed when many units are read at once.
+    """
+    if mounted is None:
+        mounted = mounted_lock_ids(session)
     granted = select(Grant.lock_id).where(Grant.unit_id == unit_id, Grant.revoked_at.is_(None))
-    return customer_lock_ids(session, unit_id) | (
-        set(session.scalars(granted)) & mounted_lock_ids(session)
-    )
+    return customer_lock_ids(session, unit_id) | (set(session.scalars(granted)) & mounted)
 
 
 def display_name(name: str) -> str:
@@ -136,62 +143,88 @@ def display_name(name: str) -> str:
     return encoded.decode("utf-8", errors="ignore")
 
 
+def covered_until(ends_at: int, now: int) -> int | None:
+    """Until when a personal grant ending at ``ends_at`` is really in keys' sets.
+
+    The end of the last day window (from today on) that ends at or before
+    ``ends_at``; None when not even today's window is covered.
+    """
+    day = local_day(now)
+    last = None
+    while True:
+        end = day_window(day)[1]
+        if end > ends_at:
+            return last
+        last = end
+        day += timedelta(days=1)
+
+
 # -- content ------------------------------------------------------------------------------------
 
 
 def collect(
-    session: Session, station: Station, day0: date, key: SigningKey, blocklist_data: bytes
+    session: Session,
+    station: Station,
+    day0: date,
+    key: SigningKey,
+    blocklist_data: bytes,
+    mounted: set[int] | None = None,
 ) -> Content:
-    """Everything the station's bundle says, read from the database."""
+    """Everything the station's bundle says, read from the database.
+
+    ``mounted`` (``mounted_lock_ids``) may be passed when many stations are read at once.
+    """
+    if mounted is None:
+        mounted = mounted_lock_ids(session)
     unit_id = station.unit_id
-    rows = session.execute(
-        select(Key, Staff)
+    key_rows = session.execute(
+        select(
+            Key.id,
+            Key.public_key,
+            Staff.id,
+            Staff.name,
+            Staff.code_salt,
+            Staff.code_verifier,
+        )
         .join(Staff, Staff.id == Key.staff_id)
         .where(Staff.unit_id == unit_id, Staff.active.is_(True), Key.state == "active")
         .order_by(Key.id)
-    )
-    key_rows = list(rows)
-    unit_locks = unit_lock_ids(session, unit_id)
+    ).all()
+    unit_locks = unit_lock_ids(session, unit_id, mounted)
     windows = [day_window(day0 + timedelta(days=d)) for d in range(DAYS)]
 
     personal: dict[int, list[tuple[int, int]]] = {}
-    staff_ids = {staff.id for _, staff in key_rows}
+    staff_ids = {row[2] for row in key_rows}
     if staff_ids:
-        mounted = mounted_lock_ids(session)
-        grants = session.scalars(
-            select(Grant).where(
+        grants = session.execute(
+            select(Grant.staff_id, Grant.lock_id, Grant.ends_at).where(
                 Grant.staff_id.in_(staff_ids),
                 Grant.revoked_at.is_(None),
-                Grant.ends_at > windows[0][0],
+                Grant.ends_at >= windows[0][1],
             )
         )
-        for grant in grants:
-            if grant.lock_id in mounted and grant.staff_id is not None and grant.ends_at:
-                personal.setdefault(grant.staff_id, []).append((grant.lock_id, grant.ends_at))
+        for staff_id, lock_id, ends_at in grants:
+            if lock_id in mounted and staff_id is not None and ends_at is not None:
+                personal.setdefault(staff_id, []).append((lock_id, ends_at))
 
+    unit_list = tuple(sorted(unit_locks))
     list_index: dict[tuple[int, ...], int] = {}
     keys: list[KeyEntry] = []
     sets: list[tuple[DayEntry, ...]] = []
-    for key_row, staff in key_rows:
-        keys.append(
-            KeyEntry(
-                key_row.id,
-                key_row.public_key,
-                staff.code_salt,
-                staff.code_verifier,
-                display_name(staff.name),
-            )
-        )
+    for key_id, public_key, staff_id, name, salt, verifier in key_rows:
+        keys.append(KeyEntry(key_id, public_key, salt, verifier, display_name(name)))
+        grants_of_staff = personal.get(staff_id, [])
         days = []
         for start, end in windows:
-            # Grants that have not ended when the window starts; the set ends with the first.
-            current = [(lock, ends) for lock, ends in personal.get(staff.id, []) if ends > start]
-            locks = tuple(sorted(unit_locks | {lock for lock, _ in current}))
+            # A personal grant counts on a day only if it lasts the whole window.
+            extra = {lock for lock, ends in grants_of_staff if ends >= end}
+            locks = tuple(sorted(unit_locks | extra)) if extra else unit_list
+            if len(locks) > constants.MAX_LOCK_IDS:
+                raise Invalid("bundle.too_many_locks", key_id=key_id, count=len(locks))
             if not locks:
-                days.append(DayEntry(0, 0, 0))
+                days.append(_NO_DAY)
                 continue
-            until = min([end, *(ends for _, ends in current)])
-            days.append(DayEntry(start, until, list_index.setdefault(locks, len(list_index))))
+            days.append(DayEntry(start, end, list_index.setdefault(locks, len(list_index))))
         sets.append(tuple(days))
 
     return Content(
@@ -210,70 +243,63 @@ def collect(
 # -- encoding and signing -----------------------------------------------------------------------
 
 
-def _fields(content: Content, serial: int, issued_at: int) -> dict[str, object]:
-    return {
-        "format": constants.RECORD_FORMAT,
-        "flags": 0,
-        "unit_id": content.unit_id,
-        "station_id": content.station_id,
-        "serial": serial,
-        "issued_at": issued_at,
-        "offline_until": issued_at + OFFLINE_S,
-        "day0_start": content.day0_start,
-        "days": DAYS,
-        "code_iterations": content.code_iterations,
-        "authority_key_id": content.authority_key_id,
-        "signature": _NO_SIGNATURE,
-        "lock_lists": [list(ids) for ids in content.lock_lists],
-        "keys": [
-            {
-                "key_id": k.key_id,
-                "flags": 0,
-                "key_public": k.key_public,
-                "code_salt": k.code_salt,
-                "code_verifier": k.code_verifier,
-                "display_name": k.display_name,
-            }
-            for k in content.keys
-        ],
-        "sets": [
-            [
-                {
-                    "serial": serial if day.valid_until else 0,
-                    "valid_from": day.valid_from,
-                    "valid_until": day.valid_until,
-                    "lock_list": day.lock_list,
-                    "signature": _NO_SIGNATURE,
-                }
-                for day in days
-            ]
-            for days in content.sets
-        ],
-        "blocklist": content.blocklist,
-    }
-
-
 def encode(content: Content, serial: int, issued_at: int, key: SigningKey) -> bytes:
     """Sign every day's permission set and the bundle, and encode it.
 
-    Each permission set is rebuilt exactly as the station will rebuild it
-    (``protocol.records.rebuild_permission_set``), so the authority signs the
-    very bytes a lock will check. The signed part of a permission set is all
-    but its trailing signature (SPEC.md 8.1); it is cut here rather than with
-    ``signed_part``, which re-parses the record and would double the cost of
-    the 80,000 sets of a municipality (a test holds the two equal).
+    Each permission set signed is byte for byte the one the station rebuilds
+    from the bundle (``protocol.records.rebuild_permission_set``) and a lock
+    checks; ``wire`` writes it and the bundle with ``struct`` because the
+    ``construct`` reference is far too slow for the 80,000 sets of a
+    municipality (``test_wire.py`` holds the two equal).
     """
-    fields = _fields(content, serial, issued_at)
-    sets = fields["sets"]
-    assert isinstance(sets, list)
-    for key_index, days in enumerate(sets):
-        for day, entry in enumerate(days):
-            if entry["valid_until"]:
-                unsigned = rebuild_permission_set(fields, key_index, day)
-                entry["signature"] = key.sign(unsigned[: -constants.SIGNATURE_SIZE])
-    unsigned_bundle = encode_record("bundle", fields)
-    fields["signature"] = key.sign(unsigned_bundle[: constants.BUNDLE_SIGNED_SIZE])
-    return encode_record("bundle", fields)
+    packed = [wire.pack_ids(ids) for ids in content.lock_lists]
+    counts = [len(ids) for ids in content.lock_lists]
+    no_set = wire.BundleSet(0, 0, 0, 0, _NO_SIGNATURE)
+    sets: list[list[wire.BundleSet]] = []
+    for entry, days in zip(content.keys, content.sets, strict=True):
+        key_sets = []
+        for day in days:
+            if not day.valid_until:
+                key_sets.append(no_set)
+                continue
+            signed = wire.permission_set_signed(
+                key_id=entry.key_id,
+                key_public=entry.key_public,
+                serial=serial,
+                valid_from=day.valid_from,
+                valid_until=day.valid_until,
+                unit_id=content.unit_id,
+                authority_key_id=content.authority_key_id,
+                lock_count=counts[day.lock_list],
+                packed_locks=packed[day.lock_list],
+            )
+            key_sets.append(
+                wire.BundleSet(
+                    serial, day.valid_from, day.valid_until, day.lock_list, key.sign(signed)
+                )
+            )
+        sets.append(key_sets)
+    keys = [
+        wire.BundleKey(k.key_id, k.key_public, k.code_salt, k.code_verifier, k.display_name)
+        for k in content.keys
+    ]
+    sections = wire.bundle_sections(content.lock_lists, keys, sets, DAYS, content.blocklist)
+    unsigned = wire.bundle_unsigned(
+        unit_id=content.unit_id,
+        station_id=content.station_id,
+        serial=serial,
+        issued_at=issued_at,
+        offline_until=issued_at + OFFLINE_S,
+        day0_start=content.day0_start,
+        days=DAYS,
+        code_iterations=content.code_iterations,
+        authority_key_id=content.authority_key_id,
+        sections=sections,
+    )
+    if len(unsigned) > MAX_BUNDLE:
+        raise Invalid("bundle.too_large", station=content.station_id, size=len(unsigned))
+    signature = key.sign(unsigned[: constants.BUNDLE_SIGNED_SIZE])
+    return wire.with_bundle_signature(unsigned, signature)
 
 
 # -- the stored bundle of a station -------------------------------------------------------------
@@ -342,9 +368,10 @@ def plan(session: Session, stations: Iterable[Station], key: SigningKey, now: in
     """The stations whose stored bundle differs from their current content."""
     blocklist_data = blocklist.current(session, key, now).data
     day0 = local_day(now)
+    mounted = mounted_lock_ids(session)
     jobs = []
     for station in stations:
-        content = collect(session, station, day0, key, blocklist_data)
+        content = collect(session, station, day0, key, blocklist_data, mounted)
         stored = session.get(StationBundle, station.id)
         if stored is None or stored.content_hash != content.digest():
             jobs.append(Job(station.id, content, (stored.serial if stored else 0) + 1))

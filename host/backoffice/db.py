@@ -1,7 +1,8 @@
 """Database engine, sessions and migrations.
 
 The URL comes from ``--db``, else ``SYNK_DATABASE_URL``, else the SQLite file
-``synk.db`` in the site directory. Migrations (Alembic, shipped as package
+``synk.db`` in the site directory, created by ``synk admin init`` (the site's
+first start) with mode 0600. Migrations (Alembic, shipped as package
 data) are applied programmatically whenever a site is opened, so a new
 release upgrades the schema on first start.
 
@@ -18,7 +19,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 DB_ENV = "SYNK_DATABASE_URL"
@@ -29,6 +30,22 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 def database_url(site_dir: Path, url: str | None = None) -> str:
     """The URL to use: the explicit one, the environment's, or the site's SQLite file."""
     return url or os.environ.get(DB_ENV) or f"sqlite:///{site_dir / DB_FILE}"
+
+
+def create_private_sqlite_file(url: str) -> None:
+    """Create a new SQLite database file readable by its owner only (mode 0600).
+
+    It holds the locks' MAC secrets: whoever reads it can forge lock events.
+    SQLite gives its -wal and -shm files the database file's mode.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return
+    path = Path(parsed.database)
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -135,6 +135,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Behörigheten måste sluta i framtiden",
         "The grant must end in the future",
     ),
+    "grant.too_short": (
+        "Nycklarna får behörigheter per dygn (till kl. 12 dagen efter): en tillfällig"
+        " behörighet måste vara minst till {earliest}",
+        "Keys get day sets (until 12:00 the next day): a temporary grant must last at"
+        " least until {earliest}",
+    ),
     "grant.revoked": (
         "Behörigheten {id} är redan återkallad",
         "Grant {id} is already revoked",
@@ -159,6 +165,31 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "blocklist.too_long": (
         "Spärrlistan skulle få {count} nycklar, högst {max} ryms: avveckla hittade nycklar",
         "The blocklist would hold {count} keys, at most {max} fit: retire keys",
+    ),
+    "bundle.too_many_locks": (
+        "Nyckeln {key_id} skulle få öppna {count} lås, högst 1024 ryms i en behörighet",
+        "Key {key_id} would open {count} locks, at most 1024 fit in a permission set",
+    ),
+    "bundle.too_large": (
+        "Paketet till station {station} blir {size} byte, högst 1 MiB: dela enheten",
+        "The bundle for station {station} would be {size} bytes, at most 1 MiB: split the unit",
+    ),
+    "config.url": (
+        "Backofficens adress {url} ska börja med http:// eller https:// och inte sluta med /",
+        "The back office URL {url} must start with http:// or https:// and not end in /",
+    ),
+    "config.contact": (
+        "Ange vem personalen ringer (--contact)",
+        "Give whom staff call (--contact)",
+    ),
+    "config.choice": (
+        "{name} kan inte vara {value} (välj {choices})",
+        "{name} cannot be {value} (choose {choices})",
+    ),
+    "config.unknown": ("Okänd inställning {name}", "Unknown setting {name}"),
+    "config.credential": (
+        "Inloggningsuppgiften är inte synkstation {id}s",
+        "The credential is not that of station {id}",
     ),
     # -- site and authority ---------------------------------------------------------------------
     "site.not_initialized": (
@@ -185,6 +216,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "authority.wrong_key": (
         "{path} innehåller en annan nyckel än filnamnet säger",
         "{path} holds another key than its name says",
+    ),
+    "authority.use_state": (
+        "Utfärdarnyckeln {id} är {state}: bara en accepterad nyckel kan börja signera",
+        "Authority key {id} is {state}: only an accepted key can start signing",
     ),
     "authority.retire_state": (
         "Utfärdarnyckeln {id} är {state}: bara en accepterad (ersatt) nyckel kan avvecklas",
@@ -240,6 +275,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Password for {user} (shown only now): {password}",
     ),
     "cli.written": ("Skrev {path} ({size} byte)", "Wrote {path} ({size} bytes)"),
+    "cli.credential_replaced": (
+        "Station {id} har fått en ny inloggningsuppgift (i station.json); den gamla gäller inte"
+        " längre",
+        "Station {id} has a new credential (in station.json); the old one no longer works",
+    ),
     "cli.rows": ("{count} rader", "{count} rows"),
     "cli.none": ("Inga träffar", "Nothing found"),
     "cli.error": ("Fel: {text}", "Error: {text}"),
@@ -377,6 +417,46 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "help.token_station": ("Station (0 = alla)", "Station (0 = any)"),
     "help.host": ("Adress att lyssna på", "Address to listen on"),
     "help.port": ("Port", "Port"),
+    "help.authority_add": (
+        "Rotation steg 1: skapa en ny nyckel som enheterna ska lita på (signerar inte än)",
+        "Rotation step 1: make a new key for devices to trust (it does not sign yet)",
+    ),
+    "help.authority_use": (
+        "Rotation steg 2: låt en accepterad nyckel signera (den gamla förblir accepterad)",
+        "Rotation step 2: let an accepted key sign (the old one stays accepted)",
+    ),
+    "help.station_config": (
+        "Skriv stationens signerade konfiguration (station.json, station.sig)",
+        "Write the station's signed configuration (station.json, station.sig)",
+    ),
+    "help.backoffice_url": (
+        "Backofficens adress för stationen, t.ex. https://synk.kommun.se",
+        "The back office URL for the station, e.g. https://synk.kommun.se",
+    ),
+    "help.contact": (
+        "Vem personalen ringer, visas på stationen",
+        "Whom staff call, shown on the station",
+    ),
+    "help.config_out": ("Katalog att skriva filerna i", "Directory to write the files to"),
+    "help.credential": (
+        "Stationens nuvarande inloggningsuppgift (annars utfärdas en ny)",
+        "The station's current credential (else a new one is issued)",
+    ),
+    "help.wifi_ssid": ("Wifi-nätets namn", "Wi-Fi network name"),
+    "help.wifi_password": ("Wifi-lösenord", "Wi-Fi password"),
+    "help.nfc": ("NFC-läsarens anslutning", "How the NFC reader is connected"),
+    "help.board": ("Kort", "Board"),
+    "help.admin_epilog": (
+        "Kom igång:\n"
+        "  synk admin init --site DIR\n"
+        "  synk admin provider add 'Kommunen' --kind municipal\n"
+        "  synk admin unit add 'Hemtjänst Nord' --provider 1\n"
+        "  synk admin station add --unit 1 --name 'Nord 1'\n"
+        "  synk admin bundle --station 1 --out bundle.bin\n"
+        "Databas: SQLite-filen DIR/synk.db, eller --db URL / $SYNK_DATABASE_URL.",
+        "Getting started: the same commands. Database: the SQLite file DIR/synk.db,"
+        " or --db URL / $SYNK_DATABASE_URL (e.g. postgresql+psycopg://user@host/synk).",
+    ),
     "help.settings": ("Visa installationens inställningar", "Show the site's settings"),
 }
 

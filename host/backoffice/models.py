@@ -55,8 +55,9 @@ class SiteSettings(Base):
 class AuthorityKey(Base):
     """A public authority key; its private half is a file in the site's ``authority/``.
 
-    state: ``signing`` (exactly one: signs everything new), ``accepted`` (an
-    older key devices still trust during a rotation) or ``retired``.
+    state: ``signing`` (exactly one: signs everything new), ``accepted``
+    (devices trust it but it does not sign: a new key being rolled out before
+    it signs, or an old one still trusted after it) or ``retired``.
     """
 
     __tablename__ = "authority_keys"

@@ -124,6 +124,17 @@ def may(actor: Actor, action: Action) -> bool:
     return action in PERMISSIONS.get(actor.role, frozenset())
 
 
+def require_role(actor: Actor, *actions: Action) -> None:
+    """Raise Forbidden unless the actor's role allows one of ``actions`` on some object.
+
+    The first check of a method that must look an object up before it knows
+    its unit: a caller whose role may not do this at all learns nothing about
+    which ids exist or which values are wrong.
+    """
+    if not any(may(actor, action) for action in actions):
+        raise Forbidden("forbidden.role", role=actor.role.value, action=actions[0].value)
+
+
 def require(actor: Actor, action: Action, unit_id: int | None = None) -> None:
     """Raise Forbidden unless the actor may do ``action`` (on an object of ``unit_id``).
 

@@ -31,6 +31,7 @@ from host.backoffice import (
     passwords,
     reports,
     service_tokens,
+    station_config,
 )
 from host.backoffice.errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated
 from host.backoffice.models import (
@@ -51,9 +52,9 @@ from host.backoffice.models import (
     Unit,
     User,
 )
-from host.backoffice.roles import USER_ROLES, Action, Actor, Role, require
+from host.backoffice.roles import USER_ROLES, Action, Actor, Role, require, require_role
 from host.backoffice.site import Clock, Site, settings, system_clock
-from host.backoffice.timeutil import iso_utc
+from host.backoffice.timeutil import day_window, format_time, iso_utc, local_day
 
 Row = dict[str, Any]
 M = TypeVar("M", bound=Base)
@@ -222,7 +223,7 @@ class BackOffice:
 
     def list_authority_keys(self, actor: Actor) -> list[Row]:
         """Every authority public key; stations and locks trust those not retired."""
-        require(actor, Action.ORG_READ)
+        require_role(actor, Action.ORG_READ)
         with self.site.sessions() as session:
             rows = session.scalars(select(AuthorityKey).order_by(AuthorityKey.id))
             return [
@@ -236,25 +237,69 @@ class BackOffice:
                 for k in rows
             ]
 
-    def rotate_authority(self, actor: Actor) -> Row:
-        """Make a new signing key; the old one stays accepted until retired."""
+    def authority_public_keys(self, actor: Actor) -> list[bytes]:
+        """The public keys stations and locks must trust now: all but the retired ones.
+
+        The list for a station's configuration (``authority_keys``) and for a
+        lock's installation; the signing key first.
+        """
+        require_role(actor, Action.ORG_READ, Action.STATION_SYNC)
+        with self.site.sessions() as session:
+            rows = session.scalars(
+                select(AuthorityKey)
+                .where(AuthorityKey.state != "retired")
+                .order_by(AuthorityKey.state != "signing", AuthorityKey.id)
+            )
+            return [row.public_key for row in rows]
+
+    def add_authority_key(self, actor: Actor) -> Row:
+        """Rotation, step 1: a new key that devices are told to trust but that signs nothing yet.
+
+        Give its public key to every station (configuration) and lock, then
+        ``use_authority_key`` it, then ``retire_authority_key`` the old one.
+        """
         require(actor, Action.SITE_MANAGE)
         with self.site.sessions.begin() as session:
-            self.signing_key(session)  # refuse to rotate away from an unusable key silently
+            self.signing_key(session)  # refuse while the current key is unusable
             key = authority.generate(self.site.authority_dir)
-            for old in session.scalars(select(AuthorityKey).where(AuthorityKey.state == "signing")):
-                old.state = "accepted"
             session.add(
                 AuthorityKey(
                     key_id=key.key_id.hex(),
                     public_key=key.public_key,
-                    state="signing",
+                    state="accepted",
                     created_at=self.now(),
                 )
             )
-            self._log(session, actor, "rotate", "authority", None, key.key_id.hex())
-        self._signing = key
-        return {"key_id": key.key_id.hex(), "public_key": key.public_key.hex(), "state": "signing"}
+            self._log(session, actor, "add", "authority", None, key.key_id.hex())
+        return {"key_id": key.key_id.hex(), "public_key": key.public_key.hex(), "state": "accepted"}
+
+    def use_authority_key(self, actor: Actor, key_id: str) -> Row:
+        """Rotation, step 2: this accepted key signs from now on; the old one stays accepted.
+
+        Every bundle and the blocklist are re-signed with it at their next build.
+        """
+        require(actor, Action.SITE_MANAGE)
+        with self.site.sessions.begin() as session:
+            row = session.scalars(
+                select(AuthorityKey).where(AuthorityKey.key_id == key_id.lower())
+            ).first()
+            if row is None:
+                raise NotFound("not_found.authority_key", id=key_id)
+            if row.state != "accepted":
+                raise Conflict("authority.use_state", id=key_id, state=row.state)
+            authority.load(self.site.authority_dir, bytes.fromhex(row.key_id))  # usable?
+            for old in session.scalars(select(AuthorityKey).where(AuthorityKey.state == "signing")):
+                old.state = "accepted"
+            row.state = "signing"
+            self._log(session, actor, "use", "authority", None, row.key_id)
+        self._signing = None
+        return {"key_id": row.key_id, "public_key": row.public_key.hex(), "state": "signing"}
+
+    def rotate_authority(self, actor: Actor) -> Row:
+        """Steps 1 and 2 at once: only for sites whose devices already trust the new key
+        or that accept that stations reject bundles until they are given it."""
+        added = self.add_authority_key(actor)
+        return self.use_authority_key(actor, added["key_id"])
 
     def retire_authority_key(self, actor: Actor, key_id: str) -> Row:
         require(actor, Action.SITE_MANAGE)
@@ -288,13 +333,13 @@ class BackOffice:
             return self._provider_row(provider)
 
     def list_providers(self, actor: Actor) -> list[Row]:
-        require(actor, Action.ORG_READ)
+        require_role(actor, Action.ORG_READ)
         with self.site.sessions() as session:
             rows = session.scalars(select(Provider).order_by(Provider.id))
             return [self._provider_row(p) for p in rows]
 
     def show_provider(self, actor: Actor, provider_id: int) -> Row:
-        require(actor, Action.ORG_READ)
+        require_role(actor, Action.ORG_READ)
         with self.site.sessions() as session:
             provider = self._get(session, Provider, provider_id, "provider")
             row = self._provider_row(provider)
@@ -321,12 +366,13 @@ class BackOffice:
             return self._unit_row(unit)
 
     def list_units(self, actor: Actor) -> list[Row]:
-        require(actor, Action.ORG_READ)
+        require_role(actor, Action.ORG_READ)
         with self.site.sessions() as session:
             return [self._unit_row(u) for u in session.scalars(select(Unit).order_by(Unit.id))]
 
     def show_unit(self, actor: Actor, unit_id: int) -> Row:
-        require(actor, Action.ORG_READ)
+        """A unit with its numbers and locks; a unit manager sees only their own."""
+        require(actor, Action.ORG_READ, unit_id if actor.scoped else None)
         with self.site.sessions() as session:
             row = self._unit_row(self._get(session, Unit, unit_id, "unit"))
             row["stations"] = session.scalar(
@@ -381,6 +427,45 @@ class BackOffice:
             self._log(session, actor, "new_credential", "station", station_id)
         return credential
 
+    def station_config(
+        self,
+        actor: Actor,
+        station_id: int,
+        backoffice_url: str,
+        support_contact: str,
+        credential: str | None = None,
+        options: dict[str, str] | None = None,
+    ) -> tuple[bytes, bytes, str]:
+        """The station's signed configuration (``station_config``): station.json, station.sig.
+
+        The back office keeps only a hash of the credential, so without
+        ``credential`` (the one ``add_station`` returned) a new one is issued
+        and the old one stops working. Returns the two files and the credential.
+        """
+        require(actor, Action.STATIONS_MANAGE)
+        with self.site.sessions() as session:
+            station = self._get(session, Station, station_id, "station")
+            unit_id = station.unit_id
+            if credential is not None and not hmac.compare_digest(
+                station.credential_hash, credential_hash(credential)
+            ):
+                raise Invalid("config.credential", id=station_id)
+        config = station_config.build(
+            station_id=station_id,
+            unit_id=unit_id,
+            backoffice_url=backoffice_url,
+            credential=credential or "",
+            authority_keys=self.authority_public_keys(actor),
+            support_contact=support_contact,
+            options=options,
+        )
+        if credential is None:
+            config["credential"] = self.new_station_credential(actor, station_id)
+        with self.site.sessions.begin() as session:
+            data, signature = station_config.sign(self.signing_key(session), config)
+            self._log(session, actor, "config", "station", station_id, backoffice_url)
+        return data, signature, config["credential"]
+
     def list_stations(self, actor: Actor, unit_id: int | None = None) -> list[Row]:
         require(actor, Action.STATIONS_READ, actor.unit_id if actor.scoped else None)
         query = select(Station).order_by(Station.id)
@@ -393,6 +478,7 @@ class BackOffice:
             return [self._station_row(s) for s in session.scalars(query)]
 
     def show_station(self, actor: Actor, station_id: int) -> Row:
+        require_role(actor, Action.STATIONS_READ)
         with self.site.sessions() as session:
             station = self._get(session, Station, station_id, "station")
             require(actor, Action.STATIONS_READ, station.unit_id)
@@ -438,6 +524,7 @@ class BackOffice:
             return self._staff_row(staff), code
 
     def set_staff_code(self, actor: Actor, staff_id: int, code: str | None = None) -> str:
+        require_role(actor, Action.STAFF_MANAGE)
         code = code if code is not None else codes.generate_code()
         with self.site.sessions.begin() as session:
             staff = self._get(session, Staff, staff_id, "staff")
@@ -450,6 +537,7 @@ class BackOffice:
 
     def deactivate_staff(self, actor: Actor, staff_id: int, reason: str) -> Row:
         """Staff leaving: excluded from bundles; their active keys are blocked at once."""
+        require_role(actor, Action.STAFF_MANAGE)
         with self.site.sessions.begin() as session:
             staff = self._get(session, Staff, staff_id, "staff")
             require(actor, Action.STAFF_MANAGE, staff.unit_id)
@@ -474,6 +562,7 @@ class BackOffice:
             return [self._staff_row(s) for s in session.scalars(query)]
 
     def show_staff(self, actor: Actor, staff_id: int) -> Row:
+        require_role(actor, Action.STAFF_READ)
         with self.site.sessions() as session:
             staff = self._get(session, Staff, staff_id, "staff")
             require(actor, Action.STAFF_READ, staff.unit_id)
@@ -497,6 +586,7 @@ class BackOffice:
     def add_key(
         self, actor: Actor, staff_id: int, public_key: bytes, key_id: int | None = None
     ) -> Row:
+        require_role(actor, Action.KEYS_MANAGE)
         if len(public_key) != 32:
             raise Invalid("key.public_key")
         if key_id is not None:
@@ -540,6 +630,7 @@ class BackOffice:
         Lost and blocked keys leave every bundle and join the signed blocklist
         the next time a bundle is built.
         """
+        require_role(actor, Action.KEYS_BLOCK, Action.KEYS_MANAGE)
         if state not in KEY_STATES:
             raise Invalid("key.state", state=state)
         with self.site.sessions.begin() as session:
@@ -593,6 +684,7 @@ class BackOffice:
             return [self._key_row(k, s) for k, s in session.execute(query)]
 
     def show_key(self, actor: Actor, key_id: int) -> Row:
+        require_role(actor, Action.KEYS_READ)
         with self.site.sessions() as session:
             key = self._get(session, Key, key_id, "key")
             staff = self._get(session, Staff, key.staff_id, "staff")
@@ -658,6 +750,7 @@ class BackOffice:
             return [self._customer_row(c) for c in session.scalars(query)]
 
     def show_customer(self, actor: Actor, customer_id: int) -> Row:
+        require_role(actor, Action.CUSTOMERS_READ)
         with self.site.sessions() as session:
             customer = self._get(session, Customer, customer_id, "customer")
             require(actor, Action.CUSTOMERS_READ, customer.unit_id)
@@ -794,6 +887,7 @@ class BackOffice:
         return rows
 
     def show_lock(self, actor: Actor, lock_id: int) -> Row:
+        require_role(actor, Action.LOCKS_READ)
         with self.site.sessions() as session:
             lock = self._get(session, Lock, lock_id, "lock")
             if actor.scoped:
@@ -868,9 +962,18 @@ class BackOffice:
             return made
 
     def grant_personal(self, actor: Actor, staff_id: int, lock_id: int, ends_at: int) -> Row:
-        """A temporary grant for one person; a unit manager may lend only own customers' locks."""
+        """A temporary grant for one person; a unit manager may lend only own customers' locks.
+
+        Keys carry day sets (SPEC.md 8.4), so the grant is in the sets of the
+        days whose whole window it covers (``bundles.covered_until``); one too
+        short to cover even today's window is refused, saying the earliest end.
+        """
+        require_role(actor, Action.GRANTS_PERSONAL)
         if ends_at <= self.now():
             raise Invalid("grant.ends_in_past")
+        if bundles.covered_until(ends_at, self.now()) is None:
+            earliest = day_window(local_day(self.now()))[1]
+            raise Invalid("grant.too_short", earliest=format_time(earliest))
         with self.site.sessions.begin() as session:
             staff = self._get(session, Staff, staff_id, "staff")
             self._get(session, Lock, lock_id, "lock")
@@ -890,6 +993,7 @@ class BackOffice:
             return self._grant_row(grant)
 
     def revoke_grant(self, actor: Actor, grant_id: int) -> Row:
+        require_role(actor, Action.GRANTS_UNIT, Action.GRANTS_PERSONAL)
         with self.site.sessions.begin() as session:
             grant = self._get(session, Grant, grant_id, "grant")
             if grant.unit_id is not None:
@@ -938,14 +1042,17 @@ class BackOffice:
                 )
             return [self._grant_row(g) for g in session.scalars(query)]
 
-    @staticmethod
-    def _grant_row(grant: Grant) -> Row:
+    def _grant_row(self, grant: Grant) -> Row:
+        covered = (
+            bundles.covered_until(grant.ends_at, self.now()) if grant.ends_at is not None else None
+        )
         return {
             "id": grant.id,
             "lock_id": grant.lock_id,
             "unit_id": grant.unit_id,
             "staff_id": grant.staff_id,
             "ends_at": iso_utc(grant.ends_at),
+            "in_sets_until": iso_utc(covered),
             "created_at": iso_utc(grant.created_at),
             "revoked_at": iso_utc(grant.revoked_at),
         }
@@ -1064,7 +1171,7 @@ class BackOffice:
             return token
 
     def site_settings(self, actor: Actor) -> Row:
-        require(actor, Action.ORG_READ)
+        require_role(actor, Action.ORG_READ)
         with self.site.sessions() as session:
             found = settings(session)
             return {

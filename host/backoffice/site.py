@@ -89,6 +89,7 @@ def init_site(
         raise Invalid("site.iterations", value=code_iterations)
     directory.mkdir(parents=True, exist_ok=True)
     url = db.database_url(directory, url)
+    db.create_private_sqlite_file(url)
     site = Site._connect(directory, url)
     now = clock()
     password = admin_password or passwords.generate_password()

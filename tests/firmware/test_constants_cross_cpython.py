@@ -66,7 +66,11 @@ def _reference_enums():
 
 
 def _firmware_constants():
-    return {name: value for name, value in vars(fw).items() if name.isupper()}
+    return {
+        name: value
+        for name, value in vars(fw).items()
+        if name.isupper() and name != "TYPE_CHECKING"
+    }
 
 
 def _reference_plain():

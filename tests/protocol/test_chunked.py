@@ -1,5 +1,6 @@
 """Chunked object transfer (SPEC.md section 6): reassembly at every chunk size,
-lost, repeated and out-of-order chunks, resumption, and refusals."""
+lost, repeated and out-of-order chunks, resumption, refusals, and a whole
+transfer over a damaging byte stream."""
 
 from __future__ import annotations
 
@@ -13,8 +14,17 @@ from hypothesis import strategies as st
 
 from protocol import constants as k
 from protocol.chunked import ChunkReceiver, read_chunk, split_chunks
-from protocol.constants import Status
+from protocol.constants import MsgType, Status
 from protocol.errors import ProtocolError, TransferError
+from protocol.framing import FrameDecoder, encode_frame
+from protocol.messages import (
+    decode_error,
+    decode_message,
+    decode_payload,
+    encode_error,
+    encode_message,
+    encode_payload,
+)
 
 
 def sha(data: bytes) -> bytes:
@@ -45,6 +55,53 @@ def test_every_chunk_size(data: bytes) -> None:
         for offset, chunk in split_chunks(data, chunk_size):
             assert receiver.write(offset, chunk) == offset + len(chunk)
         assert receiver.commit(sha(data)) == data
+        assert not receiver.in_progress
+
+
+# What happens to each successive OBJ_WRITE exchange, cycled through.
+FATES = ["ok", "request lost", "ok", "answer lost", "late duplicate", "ok", "gave up", "ok"]
+
+
+def lossy_transfer(data: bytes, chunk_size: int) -> bytes:
+    """A writer following SPEC.md section 6 over a link where requests and answers get
+    lost (the writer repeats the request), an old chunk arrives again, and the writer
+    gives up and resumes with OBJ_BEGIN; returns what the receiver commits."""
+    receiver = ChunkReceiver(capacity=len(data))
+    offset = receiver.begin(len(data), sha(data))
+    exchange = 0
+    while offset < len(data):
+        fate = FATES[exchange % len(FATES)]
+        exchange += 1
+        chunk = data[offset : offset + chunk_size]
+        if fate == "request lost":
+            continue  # nothing arrived: the writer times out and repeats it
+        have = receiver.write(offset, chunk)
+        if fate == "answer lost":  # the repeat arrives too and changes nothing
+            assert receiver.write(offset, chunk) == have
+        elif fate == "late duplicate" and offset > 0:
+            back = max(0, offset - chunk_size)
+            assert receiver.write(back, data[back : back + chunk_size]) == have
+        elif fate == "gave up":
+            have = receiver.begin(len(data), sha(data))  # resumes, keeps what it has
+        offset = have
+    return receiver.commit(sha(data))
+
+
+@pytest.mark.parametrize("data", [OBJECTS[1], OBJECTS[2]], ids=lambda d: f"{len(d)}-bytes")
+def test_every_chunk_size_with_lost_and_repeated_chunks(data: bytes) -> None:
+    for chunk_size in [*range(1, len(data) + 1), k.NFC_MAX_PAYLOAD - 8, k.MAX_CHUNK]:
+        assert lossy_transfer(data, chunk_size) == data, chunk_size
+
+
+def test_every_chunk_size_refuses_a_wrong_sha256() -> None:
+    data = OBJECTS[1]
+    for chunk_size in range(1, len(data) + 1):
+        receiver = ChunkReceiver(capacity=len(data))
+        receiver.begin(len(data), sha(data))
+        for offset, chunk in split_chunks(data, chunk_size):
+            receiver.write(offset, chunk)
+        with refused(Status.HASH_MISMATCH):
+            receiver.commit(sha(data + b"\x00"))
         assert not receiver.in_progress
 
 
@@ -206,3 +263,82 @@ def test_read_back_in_chunks(data: bytes, chunk_size: int) -> None:
         read += chunk
         offset += len(chunk)
     assert read == data
+
+
+class KeySide:
+    """The receiving end of a byte stream: frames in, one object's transfer, frames out."""
+
+    def __init__(self, capacity: int) -> None:
+        self.decoder = FrameDecoder()
+        self.receiver = ChunkReceiver(capacity)
+        self.last: tuple[bytes, bytes] | None = None  # (request body, response frame)
+        self.committed: list[bytes] = []
+
+    def receive(self, wire: bytes) -> bytes:
+        out = b""
+        for body in self.decoder.feed(wire):
+            if self.last and self.last[0] == body:  # a retry: answer again, do nothing
+                out += self.last[1]
+                continue
+            message = decode_message(body)
+            response = encode_frame(self.answer(message["type"], message["seq"], message))
+            self.last = (body, response)
+            out += response
+        return out
+
+    def answer(self, msg_type: int, seq: int, message: dict[str, Any]) -> bytes:
+        request = decode_payload(msg_type, False, message["payload"])
+        try:
+            if msg_type == MsgType.OBJ_BEGIN:
+                fields = {"have": self.receiver.begin(request["size"], request["sha256"])}
+            elif msg_type == MsgType.OBJ_WRITE:
+                fields = {"have": self.receiver.write(request["offset"], request["data"])}
+            else:
+                self.committed.append(self.receiver.commit(request["sha256"]))
+                fields = {}
+        except TransferError as err:
+            payload = encode_error(err.detail, err.message)
+            return encode_message(msg_type, seq, payload, response=True, status=err.status)
+        return encode_message(msg_type, seq, encode_payload(msg_type, True, fields), response=True)
+
+
+def test_transfer_over_a_damaging_byte_stream() -> None:
+    """OBJ_BEGIN/WRITE/COMMIT as frames over a line that corrupts every third frame in
+    either direction: the writer retries (same seq, 0x00 first) and the object arrives."""
+    data = OBJECTS[2]
+    key = KeySide(capacity=1024)
+    sent = 0
+
+    def line(frame: bytes) -> bytes:
+        nonlocal sent
+        sent += 1
+        if sent % 3 == 0:  # a bit flipped in transit
+            return frame[:5] + bytes([frame[5] ^ 0x04]) + frame[6:]
+        return frame
+
+    def exchange(msg_type: MsgType, seq: int, fields: dict[str, Any]) -> dict[str, Any]:
+        body = encode_message(msg_type, seq, encode_payload(msg_type, False, fields))
+        host = FrameDecoder()
+        for attempt in range(4):  # the first try and 3 retries (SPEC.md 1.3)
+            wire = (b"\x00" if attempt else b"") + encode_frame(body)
+            answers = host.feed(line(key.receive(line(wire))))
+            if answers:
+                answer = decode_message(answers[0])
+                assert (answer["type"], answer["seq"]) == (msg_type, seq)
+                if answer["status"]:
+                    return {"status": answer["status"], **decode_error(answer["payload"])}
+                return decode_payload(msg_type, True, answer["payload"])
+        raise AssertionError("no answer after 3 retries")
+
+    digest = sha(data)
+    have = exchange(MsgType.OBJ_BEGIN, 1, {"obj": 1, "size": len(data), "sha256": digest})["have"]
+    seq = 2
+    while have < len(data):
+        chunk = {"obj": 1, "offset": have, "data": data[have : have + 50]}
+        have = exchange(MsgType.OBJ_WRITE, seq, chunk)["have"]
+        seq += 1
+    assert exchange(MsgType.OBJ_COMMIT, seq, {"obj": 1, "sha256": digest}) == {}
+    assert key.committed == [data]
+    assert key.decoder.crc_errors > 0  # the line did damage requests
+    wrong = exchange(MsgType.OBJ_COMMIT, seq + 1, {"obj": 1, "sha256": digest})
+    assert wrong["status"] == Status.BAD_STATE  # nothing in progress any more

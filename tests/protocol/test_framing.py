@@ -16,6 +16,8 @@ from protocol.errors import ProtocolError
 from protocol.framing import (
     CRC_CHECK_INPUT,
     CRC_CHECK_VALUE,
+    FRAME,
+    FRAME_BLOCK,
     FrameDecoder,
     cobs_decode,
     cobs_encode,
@@ -62,6 +64,27 @@ def test_framing_vectors_hold_the_published_examples() -> None:
     crcs = {v["hex"]: v["fields"]["crc32"] for v in document["vectors"] if v["kind"] == "crc32"}
     assert crcs[CRC_CHECK_INPUT.hex()] == CRC_CHECK_VALUE
     assert "Cheshire and Baker" in document["about"] and "Wikipedia" in document["about"]
+
+
+def test_frame_construct() -> None:
+    """FRAME (construct) is COBS(body || CRC-32 LE) || 0x00, and refuses by field."""
+    body = bytes(range(1, 13))
+    wire = FRAME.build(body)
+    assert wire == cobs.encode(body + crc32(body).to_bytes(4, "little")) + b"\x00"
+    assert wire == encode_frame(body)
+    assert FRAME.parse(wire) == body
+    assert FRAME_BLOCK.parse(wire[:-1]) == body
+    flipped = wire[:3] + bytes([wire[3] ^ 0x10]) + wire[4:]
+    for frame, field in [
+        (flipped, "frame.crc"),
+        (bytes.fromhex("0511223300"), "frame.cobs"),
+        (bytes.fromhex("0311220100"), "frame"),  # decodes to 3 bytes: under 12
+        (wire[:-1], "frame"),  # no delimiter
+        (wire + wire, "frame"),  # two frames
+    ]:
+        with pytest.raises(ProtocolError) as caught:
+            decode_frame(frame)
+        assert caught.value.field == field, frame.hex()
 
 
 def test_frame_limits() -> None:
@@ -129,17 +152,20 @@ class Sent:
 
 
 @st.composite
-def damaged_streams(draw: st.DrawFn) -> tuple[bytes, list[Sent]]:
+def damaged_streams(draw: st.DrawFn, flush: bool = False) -> tuple[bytes, list[Sent]]:
     """A stream of frames, some damaged: noise between frames (sometimes ended by
     a flushing 0x00), bit flips, truncations (losing the delimiter), duplicates,
-    and long runs of garbage. Returns the stream and the frames sent intact."""
+    and long runs of garbage. Returns the stream and the frames sent intact.
+    With `flush`, the sender begins every frame with 0x00 (SPEC.md section 2)."""
     stream = bytearray()
     intact: list[Sent] = []
     bodies = draw(
         st.lists(st.binary(min_size=k.HEADER_SIZE, max_size=k.MAX_BODY), min_size=1, max_size=8)
     )
     for body in bodies:
-        frame = encode_frame(body)
+        frame = b"\x00" + encode_frame(body) if flush else encode_frame(body)
+        if flush:
+            stream += draw(st.sampled_from([b"", b"", b"\x00"]))  # idle line or more flushes
         damage = draw(
             st.sampled_from(
                 ["none", "none", "noise", "noise+flush", "flip", "truncate", "duplicate", "garbage"]
@@ -165,7 +191,8 @@ def damaged_streams(draw: st.DrawFn) -> tuple[bytes, list[Sent]]:
             stream += frame[: draw(st.integers(0, len(frame) - 2))]
             continue
         for _ in range(2 if damage == "duplicate" else 1):
-            intact.append(Sent(len(stream), len(stream) + len(frame) - 1, body))
+            skip = 1 if flush else 0  # the Sent block starts after the flushing 0x00
+            intact.append(Sent(len(stream) + skip, len(stream) + len(frame) - 1, body))
             stream += frame
     return bytes(stream), intact
 
@@ -202,6 +229,23 @@ def test_damaged_streams_resynchronise(sent: tuple[bytes, list[Sent]], cuts: lis
     assert got == delivered
     assert (decoder.crc_errors, decoder.overlong) == (crc_errors, overlong)
     assert decoder.frames == len(delivered)
+
+
+@settings(max_examples=100, deadline=None)
+@given(sent=damaged_streams(flush=True), cuts=st.lists(st.integers(1, 700), max_size=20))
+def test_with_flushing_senders_every_intact_frame_is_delivered(
+    sent: tuple[bytes, list[Sent]], cuts: list[int]
+) -> None:
+    """Whatever the damage before it, every frame that arrives whole after a 0x00 is
+    delivered, in order, duplicates included, and nothing else is."""
+    stream, intact = sent
+    decoder = FrameDecoder()
+    got, position = [], 0
+    for size in [*cuts, len(stream)]:
+        got += decoder.feed(stream[position : position + size])
+        position += size
+    assert got == [s.body for s in intact]
+    assert decoder.frames == len(intact)
 
 
 @settings(max_examples=50, deadline=None)

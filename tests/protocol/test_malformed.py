@@ -12,9 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from protocol import constants as k
+from protocol.chunked import read_chunk, split_chunks
 from protocol.errors import ProtocolError
 from protocol.framing import FrameDecoder, cobs_decode, decode_frame
 from protocol.messages import (
+    challenge_message,
     decode_error,
     decode_message,
     decode_payload,
@@ -212,6 +214,11 @@ def test_api_entry_points_with_junk(junk: Any) -> None:
         lambda: audit_mac(bytes(32), junk),
         lambda: rebuild_permission_set(junk, 0, 0),
         lambda: rebuild_permission_set({"keys": [junk], "sets": [[junk]]}, 0, 0),
+        lambda: challenge_message(junk, 1, 2, 3),
+        lambda: challenge_message(bytes(32), junk, 2, 3),
+        lambda: read_chunk(b"abc", junk, 1),
+        lambda: read_chunk(b"abc", 0, junk),
+        lambda: split_chunks(b"abc", junk),
     ]
     for call in calls:
         try:

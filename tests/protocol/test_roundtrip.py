@@ -13,6 +13,8 @@ from protocol import constants as k
 from protocol.errors import ProtocolError
 from protocol.framing import FrameDecoder, decode_frame, encode_frame
 from protocol.messages import (
+    CHALLENGE_SIGNED,
+    challenge_message,
     decode_error,
     decode_message,
     decode_payload,
@@ -216,3 +218,45 @@ def test_message_roundtrip(
     assert len(frame) - 1 <= k.MAX_ENCODED_FRAME
     assert decode_frame(frame) == body
     assert FrameDecoder().feed(frame) == [body]
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    nonce=st.binary(min_size=32, max_size=32),
+    role=st.integers(0, 0xFF),
+    peer_id=st.integers(0, 0xFFFF_FFFF),
+    key_id=st.integers(0, 0xFFFF_FFFF),
+)
+def test_challenge_message_roundtrip(nonce: bytes, role: int, peer_id: int, key_id: int) -> None:
+    signed = challenge_message(nonce, role, peer_id, key_id)
+    assert len(signed) == len(k.AUTH_CONTEXT) + 32 + 1 + 4 + 4
+    assert signed.startswith(b"synk-auth-v1" + nonce)
+    fields = {"nonce": nonce, "role": role, "peer_id": peer_id, "key_id": key_id}
+    assert dict(CHALLENGE_SIGNED.parse(signed)) == fields
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    version=st.integers(0, 255),
+    msg_type=st.integers(0, 255),
+    flags=st.integers(0, 255),
+    status=st.integers(0, 255),
+    payload=st.binary(max_size=40),
+)
+def test_unknown_versions_types_and_flags_are_returned_for_an_answer(
+    version: int, msg_type: int, flags: int, status: int, payload: bytes
+) -> None:
+    """decode_message refuses only what it cannot read (SPEC.md section 3): the
+    caller answers an unknown version or type with UNSUPPORTED_VERSION or
+    UNKNOWN_TYPE, so both must come through."""
+    body = bytes([version, msg_type, 0x34, 0x12, flags, status]) + len(payload).to_bytes(
+        2, "little"
+    )
+    assert decode_message(body + payload) == {
+        "version": version,
+        "type": msg_type,
+        "seq": 0x1234,
+        "flags": flags,
+        "status": status,
+        "payload": payload,
+    }

@@ -3,6 +3,7 @@ against real encodings, so that the document and the code cannot drift."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 
 from protocol import constants as k
 from protocol.constants import MsgType
-from protocol.framing import encode_frame
+from protocol.framing import FrameDecoder, crc32, encode_frame
 from protocol.messages import encode_message
 from protocol.records import encode_record
 
@@ -146,10 +147,24 @@ def overhead_up_to_241() -> int:
     return overheads.pop()
 
 
-def overhead_512() -> int:
-    overheads = [frame_overhead(sample) for sample in SAMPLES]
-    assert max(overheads) == frame_overhead(WORST)
-    return frame_overhead(WORST)
+def zero_free_body(size: int) -> bytes:
+    """A body of `size` bytes that, with its CRC, holds no 0x00: COBS's worst case."""
+    for fill in range(0xFF, 0, -1):
+        body = bytes([fill]) * size
+        if 0 not in crc32(body).to_bytes(4, "little"):
+            return body
+    raise AssertionError("no zero-free body")
+
+
+def overhead_any_payload() -> int:
+    """The most a frame adds to any payload of up to 512 bytes, header included."""
+    worst = 0
+    for size in range(k.MAX_PAYLOAD + 1):
+        worst = max(worst, *(frame_overhead(sample[:size]) for sample in SAMPLES))
+        body = zero_free_body(k.HEADER_SIZE + size)  # not a valid message, but a valid frame
+        worst = max(worst, len(encode_frame(body)) - size)
+    assert frame_overhead(WORST) == worst  # a full payload reaches it
+    return worst
 
 
 BUDGET: dict[str, Callable[[], int]] = {
@@ -158,7 +173,7 @@ BUDGET: dict[str, Callable[[], int]] = {
     "audit event": lambda: len(encode_record("audit_event", EVENT)),
     "audit batch, 200 events": lambda: len(audit_batch(200)),
     "framing overhead, payload ≤ 241 bytes": overhead_up_to_241,
-    "framing overhead, 512-byte payload": overhead_512,
+    "framing overhead, any payload (up to 512 bytes)": overhead_any_payload,
     "bundle, 100 keys × 8 days, 60 locks (one list), empty blocklist": lambda: len(
         bundle(100, 8, 60, 0)
     ),
@@ -196,17 +211,25 @@ def test_budgets_stated_in_section_8(spec: str, encoded: Callable[[], bytes]) ->
 
 
 def test_overhead_formula_of_section_2() -> None:
-    """COBS adds at most 1 + floor(L/254) bytes, L = body + CRC, for every body size."""
-    assert "COBS at most `1 + floor(L/254)`" in section("2")
+    """COBS adds at most max(1, ceil(L/254)) bytes, L = body + CRC, for every body size,
+    and exactly that when nothing in body and CRC is zero."""
+    assert "at most `max(1, ceil(L/254))`" in " ".join(section("2").split())
     for size in range(k.MAX_PAYLOAD + 1):
+        body_and_crc = k.HEADER_SIZE + size + k.CRC_SIZE
+        bound = max(1, math.ceil(body_and_crc / 254))
         for sample in SAMPLES:
-            body_and_crc = k.HEADER_SIZE + size + k.CRC_SIZE
             cobs = frame_overhead(sample[:size]) - k.HEADER_SIZE - k.CRC_SIZE - 1
-            assert 1 <= cobs <= 1 + body_and_crc // 254
+            assert 1 <= cobs <= bound
+        worst = len(encode_frame(zero_free_body(k.HEADER_SIZE + size))) - 1 - body_and_crc
+        assert worst == bound
 
 
 def test_frame_limits_of_section_2() -> None:
-    text = section("2")
+    text = " ".join(section("2").split())
     assert f"at most **{k.MAX_BODY} bytes** (8 + {k.MAX_PAYLOAD})" in text
-    assert f"therefore at most {k.MAX_ENCODED_FRAME} bytes" in text
-    assert len(encode_frame(encode_message(1, 0x0101, WORST))) - 1 <= k.MAX_ENCODED_FRAME
+    largest = len(encode_frame(zero_free_body(k.MAX_BODY))) - 1
+    assert f"therefore at most {largest} bytes" in text
+    assert f"receivers allow up to **{k.MAX_ENCODED_FRAME} bytes**" in text
+    assert largest < k.MAX_ENCODED_FRAME
+    decoder = FrameDecoder()
+    assert decoder.feed(encode_frame(zero_free_body(k.MAX_BODY))) == [zero_free_body(k.MAX_BODY)]

@@ -13,15 +13,38 @@ import construct as c
 import pytest
 
 from protocol import constants as k
-from protocol._construct import ByKind, EmptyOr, Items, Record
-from protocol.bundle import HEAD, KEY_ENTRY, SET_ENTRY
-from protocol.messages import DIAG, HEADER, KEY_INFO, PAYLOADS, STATION_STATUS
+from protocol._construct import VALUE, ByKind, EmptyOr, Items, Record
+from protocol.bundle import (
+    HEAD,
+    KEY_ENTRY,
+    KEYS,
+    LOCK_LIST,
+    LOCK_LISTS,
+    SECTION_ENTRY,
+    SET_ENTRY,
+    SETS,
+)
+from protocol.messages import (
+    CACHE_INFO,
+    CHALLENGE_SIGNED,
+    DIAG,
+    ERROR_DETAIL,
+    HEADER,
+    KEY_INFO,
+    OUTBOX_INFO,
+    PAYLOADS,
+    SELFTEST_ENTRY,
+    STATION_STATUS,
+)
 from protocol.record_layouts import (
     AUDIT_BATCH,
     AUDIT_EVENT,
     BLOCKLIST,
+    LAYOUTS,
+    LOCK_EVENT_RECORD,
     PERMISSION_SET,
     SERVICE_TOKEN,
+    STATION_EVENT_RECORD,
     UPLOAD_BATCH,
 )
 
@@ -159,30 +182,91 @@ def test_magics_and_constants() -> None:
 
 # --------------------------------------------- field tables vs. layouts
 
-# The tables with "| offset | size | type | field", in the order SPEC.md has them.
-FIELD_TABLES: list[tuple[str, c.Construct[Any, Any]]] = [
+TABLE_HEADER = "| offset | size | type | field | meaning |"
+T = k.MsgType
+
+
+def _payload(msg_type: k.MsgType, response: bool) -> c.Construct[Any, Any]:
+    return PAYLOADS[msg_type, response]
+
+
+_commit_response = PAYLOADS[T.OBJ_COMMIT, True]
+assert isinstance(_commit_response, EmptyOr)
+
+# Every "| offset | size | type | field | meaning |" table of SPEC.md, in the
+# order SPEC.md has them, with the layout(s) it describes; a list of
+# (name, size) where the layout is not a Record (the frame's content).
+FIELD_TABLES: list[tuple[str, Any]] = [
+    ("frame content", [("body", None), ("crc", k.CRC_SIZE)]),
     ("header", HEADER),
-    ("HELLO request", PAYLOADS[k.MsgType.HELLO, False]),
-    ("KEY_INFO", KEY_INFO),
-    ("DIAG response", DIAG),
-    ("STATION_STATUS", STATION_STATUS),
+    ("error detail", ERROR_DETAIL),
+    ("HELLO request", _payload(T.HELLO, False)),
+    ("KEY_INFO", [_payload(T.HELLO, True), _payload(T.SVC_KEY_INFO, True), KEY_INFO]),
+    ("CHALLENGE request", _payload(T.CHALLENGE, False)),
+    ("CHALLENGE response", _payload(T.CHALLENGE, True)),
+    ("what CHALLENGE signs", CHALLENGE_SIGNED),
+    ("AUDIT_ACK request", _payload(T.AUDIT_ACK, False)),
+    ("AUDIT_ACK response", _payload(T.AUDIT_ACK, True)),
+    ("AUDIT_APPEND request", _payload(T.AUDIT_APPEND, False)),
+    ("AUDIT_APPEND response", _payload(T.AUDIT_APPEND, True)),
+    ("DIAG response", [_payload(T.DIAG, True), DIAG]),
+    ("SET_BAUD request", _payload(T.SET_BAUD, False)),
+    ("OBJ_BEGIN request", _payload(T.OBJ_BEGIN, False)),
+    ("OBJ_WRITE request", _payload(T.OBJ_WRITE, False)),
+    (
+        "OBJ_BEGIN and OBJ_WRITE response",
+        [_payload(T.OBJ_BEGIN, True), _payload(T.OBJ_WRITE, True)],
+    ),
+    ("OBJ_COMMIT request", _payload(T.OBJ_COMMIT, False)),
+    ("OBJ_COMMIT response", _commit_response.record),
+    ("OBJ_STAT request", _payload(T.OBJ_STAT, False)),
+    ("OBJ_STAT response", _payload(T.OBJ_STAT, True)),
+    ("OBJ_READ request", _payload(T.OBJ_READ, False)),
+    ("OBJ_READ response", _payload(T.OBJ_READ, True)),
+    ("STATION_STATUS", [_payload(T.SVC_STATUS, True), STATION_STATUS]),
+    ("CACHE_INFO", [_payload(T.SVC_CACHE_INFO, True), CACHE_INFO]),
+    ("OUTBOX_INFO", [_payload(T.SVC_OUTBOX_INFO, True), OUTBOX_INFO]),
+    ("SVC_LOG_TAIL request", _payload(T.SVC_LOG_TAIL, False)),
+    ("SVC_LOG_TAIL response", _payload(T.SVC_LOG_TAIL, True)),
+    ("SVC_AUDIT_READ request", _payload(T.SVC_AUDIT_READ, False)),
+    ("SVC_AUDIT_READ response", _payload(T.SVC_AUDIT_READ, True)),
+    ("SVC_SELFTEST response", _payload(T.SVC_SELFTEST, True)),
+    ("selftest entry", SELFTEST_ENTRY),
+    ("SVC_SET_CLOCK request", _payload(T.SVC_SET_CLOCK, False)),
+    ("SVC_CLEAR_OUTBOX request", _payload(T.SVC_CLEAR_OUTBOX, False)),
+    ("SVC_CLEAR_OUTBOX response", _payload(T.SVC_CLEAR_OUTBOX, True)),
+    ("SVC_FACTORY_RESET request", _payload(T.SVC_FACTORY_RESET, False)),
     ("permission set", PERMISSION_SET),
     ("blocklist", BLOCKLIST),
     ("audit event", AUDIT_EVENT),
     ("audit batch", AUDIT_BATCH),
     ("bundle head", HEAD),
-    ("bundle KEYS entry", KEY_ENTRY),
-    ("bundle SETS entry", SET_ENTRY),
+    ("bundle section table entry", SECTION_ENTRY),
+    ("bundle LOCK_LISTS section", LOCK_LISTS),
+    ("bundle lock list", LOCK_LIST),
+    ("bundle KEYS section", KEYS),
+    ("bundle key entry", KEY_ENTRY),
+    ("bundle SETS section", SETS),
+    ("bundle set entry", SET_ENTRY),
     ("service token", SERVICE_TOKEN),
     ("upload batch", UPLOAD_BATCH),
+    ("outbox record, lock event", LOCK_EVENT_RECORD),
+    ("outbox record, station event", STATION_EVENT_RECORD),
 ]
-ALIASES = {"section table": "sections"}  # the bundle head's table is `sections` in dicts
+# Layout names that SPEC.md writes differently (hidden counts, a focused value).
+ALIASES = {
+    "lock_list_count": "count",
+    "key_count": "count",
+    "set_keys": "keys",
+    VALUE: "lock_ids",
+}
 
 
 def field_tables() -> list[list[list[str]]]:
     tables = []
     for i, line in enumerate(LINES):
-        if line.startswith("| offset | size | type | field"):
+        if line.startswith("| offset |"):
+            assert line == TABLE_HEADER, f"SPEC.md line {i + 1}: a layout table has {TABLE_HEADER}"
             tables.append(table_rows("\n".join(LINES[i:]), "| offset"))
     return tables
 
@@ -195,16 +279,18 @@ def _size(text: str) -> int | None:
     return int(product.group(1)) * int(product.group(2)) if product else None
 
 
-def layout_fields(layout: c.Construct[Any, Any]) -> list[tuple[str, int | None]]:
+def layout_fields(layout: Any) -> list[tuple[str, int | None]]:
     """(name, size) of each field of a Record; reserved padding is "reserved"."""
+    if isinstance(layout, list) and isinstance(layout[0], tuple):
+        return list(layout)
     fields = []
-    for sub in layout.subcons:  # type: ignore[attr-defined]
-        name = (sub.name or "reserved").lstrip("_")
+    for sub in layout.subcons:
+        name = (sub.name or "reserved").lstrip("_") if sub.name != VALUE else VALUE
         try:
             size: int | None = sub.sizeof()
         except c.SizeofError:
             size = None
-        fields.append((name, size))
+        fields.append((ALIASES.get(name, name), size))
     return fields
 
 
@@ -212,17 +298,39 @@ def test_there_are_as_many_field_tables_as_layouts() -> None:
     assert len(field_tables()) == len(FIELD_TABLES)
 
 
+def _layouts(described: Any) -> list[Any]:
+    if isinstance(described, list):
+        return [item for item in described if not isinstance(item, tuple)]
+    return [described]
+
+
+def test_every_layout_has_a_table() -> None:
+    """Every payload, record and bundle part (and what CHALLENGE signs) is in a table."""
+    covered = {id(layout) for _, described in FIELD_TABLES for layout in _layouts(described)}
+    for (msg_type, response), payload in PAYLOADS.items():
+        layout: Any = payload.record if isinstance(payload, EmptyOr) else payload
+        if layout.subcons:  # an empty payload has no table
+            assert id(layout) in covered, f"{msg_type.name} {response}: no table"
+    for kind, layout in LAYOUTS.items():
+        cases = layout.cases.values() if isinstance(layout, ByKind) else [layout]
+        assert all(id(case) in covered for case in cases), f"{kind}: no table"
+    for layout in (HEAD, SECTION_ENTRY, LOCK_LISTS, LOCK_LIST, KEYS, KEY_ENTRY, SETS, SET_ENTRY):
+        assert id(layout) in covered
+    for layout in (CHALLENGE_SIGNED, ERROR_DETAIL, SELFTEST_ENTRY, HEADER):
+        assert id(layout) in covered
+
+
 @pytest.mark.parametrize(("index", "what"), [(i, what) for i, (what, _) in enumerate(FIELD_TABLES)])
 def test_field_table_matches_layout(index: int, what: str) -> None:
     rows = field_tables()[index]
     if what == "bundle head":
         rows = rows[:-1]  # the last row is the sections' data, after the head
-    layout = FIELD_TABLES[index][1]
-    expected = layout_fields(layout)
+    assert all(len(row) == 5 for row in rows), f"{what}: offset, size, type, field, meaning"
     documented = []
     offset = 0
     for row in rows:
-        name = row[3].split(" ")[0].rstrip(":,") if row[3] not in ALIASES else ALIASES[row[3]]
+        name = row[3]
+        assert re.fullmatch(r"[a-z0-9_]+", name), f"{what}: field {name!r}"
         documented.append(name)
         size = _size(row[1])
         if row[0].isdigit():
@@ -233,10 +341,12 @@ def test_field_table_matches_layout(index: int, what: str) -> None:
             offset += size
         else:
             offset = -1  # offsets after a variable part are formulas
-    assert documented == [name for name, _ in expected]
-    for row, (name, size) in zip(rows, expected, strict=True):
-        if _size(row[1]) is not None:
-            assert size == _size(row[1]), f"{what}.{name}: size"
+    for layout in _layouts(FIELD_TABLES[index][1]) or [FIELD_TABLES[index][1]]:
+        expected = layout_fields(layout)
+        assert documented == [name for name, _ in expected], what
+        for row, (name, size) in zip(rows, expected, strict=True):
+            if _size(row[1]) is not None:
+                assert size == _size(row[1]), f"{what}.{name}: size"
 
 
 def _names(con: Any) -> set[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hmac
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -111,6 +112,16 @@ def test_generator_reproduces_the_committed_file(family: str) -> None:
     assert vectors_generate.render(family) == committed, (
         "run `python -m protocol.vectors_generate` and review the diff"
     )
+
+
+def test_generator_check_mode(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert vectors_generate.main(["--check"]) == 0
+    assert vectors_generate.main(["--check", "--dir", str(tmp_path)]) == 1  # files missing
+    assert vectors_generate.main(["--dir", str(tmp_path)]) == 0  # writes them
+    assert vectors_generate.main(["--check", "--dir", str(tmp_path)]) == 0
+    (tmp_path / "header.json").write_text("{}", encoding="utf-8")
+    assert vectors_generate.main(["--check", "--dir", str(tmp_path)]) == 1
+    assert "header.json" in capsys.readouterr().err
 
 
 def test_json_bytes_convention() -> None:

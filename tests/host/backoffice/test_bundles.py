@@ -10,6 +10,7 @@ import pytest
 
 from firmware import ed25519
 from host.backoffice import bundles
+from host.backoffice.errors import Invalid
 from host.backoffice.roles import Actor
 from host.backoffice.service import BackOffice
 from host.backoffice.timeutil import day_start, day_window, local_day, parse_time
@@ -214,22 +215,33 @@ def test_bundle_over_the_march_change_has_local_midnight_windows(
     assert ends[2] == parse_time("2026-03-30T10:00+00:00")
 
 
-def test_a_temporary_grant_ending_mid_window_cuts_the_set(
+def test_a_temporary_grant_is_in_the_sets_of_the_windows_it_covers_whole(
     office: BackOffice, admin: Actor, world: World, clock: Clock
 ) -> None:
     ends = parse_time("2026-03-12T18:00")  # day 2, evening
-    office.grant_personal(admin, world.staff_a1, 3, ends)
+    row = office.grant_personal(admin, world.staff_a1, 3, ends)
+    # Day 1's window ends 12:00 on the 12th, the last one the grant covers whole.
+    assert row["in_sets_until"] == "2026-03-12T11:00:00Z"
     _serial, bundle, _ = _bundle(office, admin, world.station_a)
     a1 = _key_index(bundle, world.key_a1)
     a2 = _key_index(bundle, world.key_a2)
-    assert [_locks(bundle, a1, d) for d in range(4)] == [[1, 2, 3, 4]] * 3 + [[1, 2, 4]]
+    assert [_locks(bundle, a1, d) for d in range(4)] == [[1, 2, 3, 4]] * 2 + [[1, 2, 4]] * 2
     assert _locks(bundle, a2, 0) == [1, 2, 4]
-    days = bundle["sets"][a1]
-    assert days[0]["valid_until"] == day_window(date(2026, 3, 10))[1]
-    assert days[1]["valid_until"] == parse_time("2026-03-12T12:00")  # the window ends first
-    assert days[2]["valid_until"] == ends  # 12:00 on the 13th would be later: the grant ends
-    assert days[3]["valid_until"] == day_window(date(2026, 3, 13))[1]
+    # Windows are never cut: the unit's own doors stay usable around the grant's end.
+    for key_index in (a1, a2):
+        for day, entry in enumerate(bundle["sets"][key_index]):
+            expected = day_window(date(2026, 3, 10) + timedelta(days=day))
+            assert (entry["valid_from"], entry["valid_until"]) == expected
     assert len(bundle["lock_lists"]) == 2  # shared lists, deduplicated
+
+
+def test_a_grant_too_short_for_todays_window_is_refused_with_the_earliest_end(
+    office: BackOffice, admin: Actor, world: World
+) -> None:
+    with pytest.raises(Invalid, match="2026-03-11 12:00") as refused:
+        office.grant_personal(admin, world.staff_a1, 3, parse_time("2026-03-11T11:59"))
+    assert refused.value.key == "grant.too_short"
+    office.grant_personal(admin, world.staff_a1, 3, parse_time("2026-03-11T12:00"))
 
 
 def test_a_key_whose_only_grant_ends_gets_no_set(
@@ -239,15 +251,14 @@ def test_a_key_whose_only_grant_ends_gets_no_set(
     station_c = office.add_station(admin, unit_c, "Natt 1")[0]["id"]
     staff_c = office.add_staff(admin, unit_c, "Dan", "918273")[0]["id"]
     office.add_key(admin, staff_c, bytes(range(32)), 301)
-    office.grant_personal(admin, staff_c, 1, parse_time("2026-03-11T06:00"))
+    office.grant_personal(admin, staff_c, 1, parse_time("2026-03-12T06:00"))
     _serial, bundle, _ = _bundle(office, admin, station_c)
     days = bundle["sets"][0]
-    assert days[0]["valid_until"] == parse_time("2026-03-11T06:00")
+    assert days[0]["valid_until"] == parse_time("2026-03-11T12:00")
     assert _locks(bundle, 0, 0) == [1]
-    assert days[1]["valid_until"] == parse_time("2026-03-11T06:00")  # not ended at 00:00
-    assert all(entry["valid_until"] == 0 for entry in days[2:])
+    assert all(entry["valid_until"] == 0 for entry in days[1:])
     with pytest.raises(Exception, match="no set"):
-        rebuild_permission_set(bundle, 0, 2)
+        rebuild_permission_set(bundle, 0, 1)
 
 
 def test_the_cut_signed_part_equals_protocol_signed_part(

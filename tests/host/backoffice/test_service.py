@@ -79,7 +79,7 @@ def _changes(office: BackOffice, world: World, clock: Clock) -> list[Callable[[A
         lambda a: office.install_lock(a, 5, "Väg 1", world.customer_a),
         lambda a: office.remove_lock(a, 1),
         lambda a: office.grant_unit(a, world.unit_b, [4]),
-        lambda a: office.grant_personal(a, world.staff_b1, 1, clock.now + DAY),
+        lambda a: office.grant_personal(a, world.staff_b1, 1, clock.now + 2 * DAY),
         lambda a: office.revoke_grant(a, 1),
         lambda a: office.add_user(a, "ny", "reviewer"),
         lambda a: office.rotate_authority(a),
@@ -118,7 +118,7 @@ def test_a_unit_manager_acts_only_on_their_own_unit(
     office.add_key(manager_a, row["id"], bytes(range(32)), 777)
     office.set_key_state(manager_a, world.key_a1, "lost", "tappad")
     office.add_customer(manager_a, "K-NORD-0002", world.unit_a)
-    office.grant_personal(manager_a, world.staff_b1, 1, clock.now + DAY)  # lends own lock
+    office.grant_personal(manager_a, world.staff_b1, 1, clock.now + 2 * DAY)  # lends own lock
     with pytest.raises(Forbidden):
         office.add_staff(manager_a, world.unit_b, "Fel Enhet")
     with pytest.raises(Forbidden):
@@ -128,7 +128,7 @@ def test_a_unit_manager_acts_only_on_their_own_unit(
     with pytest.raises(Forbidden):
         office.show_customer(manager_a, world.customer_b)
     with pytest.raises(Forbidden):
-        office.grant_personal(manager_a, world.staff_a1, 3, clock.now + DAY)  # unit B's lock
+        office.grant_personal(manager_a, world.staff_a1, 3, clock.now + 2 * DAY)  # unit B's lock
     with pytest.raises(Forbidden):
         office.grant_unit(manager_a, world.unit_a, [3])
     with pytest.raises(Forbidden):
@@ -214,7 +214,7 @@ def test_deactivating_staff_blocks_their_keys(
 def test_grants_are_listed_and_revoked_once(
     office: BackOffice, admin: Actor, world: World, clock: Clock
 ) -> None:
-    personal = office.grant_personal(admin, world.staff_a1, 3, clock.now + DAY)
+    personal = office.grant_personal(admin, world.staff_a1, 3, clock.now + 2 * DAY)
     assert {g["id"] for g in office.list_grants(admin)} == {1, personal["id"]}
     office.revoke_grant(admin, personal["id"])
     with pytest.raises(Conflict):

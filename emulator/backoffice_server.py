@@ -1,0 +1,47 @@
+"""The back office's HTTP server inside the emulator: uvicorn on loopback, in a thread.
+
+The emulator's stations talk to it over real HTTP, exactly as boards do, and
+its clock is the emulator's virtual clock, so fast-forwarding a day moves the
+back office's bundles and the stations' offline limits together.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import uvicorn
+
+from host.backoffice.api import create_app
+from host.backoffice.site import Clock, Site
+
+
+class BackOfficeServer:
+    def __init__(self, site: Site, clock: Clock, host: str = "127.0.0.1", port: int = 0) -> None:
+        config = uvicorn.Config(
+            create_app(site, clock), host=host, port=port, log_level="warning", lifespan="off"
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, name="backoffice", daemon=True)
+        self._host = host
+        self.port = port
+
+    @property
+    def url(self) -> str:
+        return f"http://{self._host}:{self.port}"
+
+    def start(self, timeout_s: float = 10.0) -> str:
+        """Start serving; returns the base URL once the socket is listening."""
+        self._thread.start()
+        deadline = time.monotonic() + timeout_s
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError("the back office did not start (see its log above)")
+            time.sleep(0.01)
+        self.port = self._server.servers[0].sockets[0].getsockname()[1]
+        return self.url
+
+    def stop(self, timeout_s: float = 10.0) -> None:
+        self._server.should_exit = True
+        if self._thread.is_alive():
+            self._thread.join(timeout=timeout_s)

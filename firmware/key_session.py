@@ -1,0 +1,563 @@
+"""One key at the station, from HELLO to "OK, valid until ...": the key session's state machine.
+
+The station's main loop makes a ``KeySession`` when the key port reports a key
+present (with ``key_link.stream_link(board.key_port)``) or the NFC reader finds
+one (``key_link.nfc_link(board.nfc)``), then calls ``step()`` until ``state`` is
+``DONE`` (``run()`` does exactly that). Each ``step()`` runs the handler of the
+current state once and returns the next state:
+
+    hello            HELLO; is the bundle usable, the key known and not blocked?
+    authenticate     CHALLENGE with a fresh nonce, verified with the key's public
+                     key from the bundle (never one the key offers); is there a
+                     set for now? is the key locked out here?
+    code             one look at the keypad (never waits): 6 digits, ``*`` clears,
+                     ``#`` confirms, a sixth digit checks at once; a wrong code
+                     asks again until the lockout; no key press for
+                     ``code_timeout_ms`` ends the session
+    speed            SET_BAUD to ``baud`` (only when one is given)
+    write_set        today's permission set into the key's inactive slot, commit
+    write_blocklist  the bundle's blocklist, unless the key has that version or newer
+    read_audit       the key's audit batch, in chunks, SHA-256 checked
+    store_audit      the events into the outbox, on flash
+    ack              AUDIT_ACK through the last key sequence number stored
+    finish           SYNC_OK, "OK, valid until ..."
+
+Every state but ``code`` does its exchanges with the key at once (each wait is
+bounded by the link's timeouts); ``code`` returns at once, so the main loop can
+do other work in between. Call ``step()`` every 5-10 ms while ``state`` is
+``code`` (the keypad wants scanning that often).
+
+Whatever goes wrong ends the session with the display saying why, the
+indicator red, a station event in the outbox where SPEC 9.2 has a reason for
+it, and ``result.outcome`` set to the name of the message shown
+(firmware.messages). A key pulled or silent at any step gives ``KEY_REMOVED``
+with the step's number (``STEPS``) as detail; the key keeps its old set unless
+the commit was answered; nothing is acknowledged to the key before it is on
+flash; a full outbox still writes set and blocklist but leaves the events on
+the key. The main loop waits for the key to leave before the next session.
+
+``WRONG_CODE`` and ``LOCKED_OUT`` are recorded here from what ``CodeCheck.check``
+answers, so the CodeCheck handed in must be built without its ``report``
+callback (else they would be recorded twice). ``LOCKED_OUT`` is recorded when a
+wrong code starts the lockout; a key that comes back while locked out is
+refused without a new event.
+"""
+
+import os
+import struct
+
+from firmware import codec, ed25519, messages, station_events
+from firmware.bundle_cache import Refusal
+from firmware.code_check import LOCKED_NOW, OK, WRONG
+from firmware.key_link import MALFORMED, KeyGone, LinkError
+from firmware.outbox import OutboxFull
+from firmware.protocol_constants import (
+    AUDIT_BATCH_HEADER_SIZE,
+    AUDIT_EVENT_SIZE,
+    AUTH_CONTEXT,
+    CODE_DIGITS,
+    MSG_AUDIT_ACK,
+    MSG_CHALLENGE,
+    NONCE_SIZE,
+    OBJ_AUDIT,
+    OBJ_BLOCKLIST,
+    OBJ_PERMSET,
+    REASON_KEY_AUTH_FAILED,
+    REASON_KEY_REMOVED,
+    REASON_LOCKED_OUT,
+    REASON_OUTBOX_FULL,
+    REASON_SYNC_OK,
+    REASON_WRONG_CODE,
+    ROLE_STATION,
+    ST_BATTERY_LOW,
+    ST_KEY_MISMATCH,
+    ST_OK,
+    ST_STALE,
+)
+from hw import _port
+
+try:
+    from typing import TYPE_CHECKING
+except ImportError:
+    TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable
+
+    from firmware.bundle_cache import BundleCache
+    from firmware.clock import Clock
+    from firmware.code_check import CodeCheck
+    from firmware.key_link import KeyLink
+    from firmware.log import Log
+    from firmware.outbox import Outbox
+
+HELLO = "hello"
+AUTHENTICATE = "authenticate"
+CODE = "code"
+SPEED = "speed"
+WRITE_SET = "write_set"
+WRITE_BLOCKLIST = "write_blocklist"
+READ_AUDIT = "read_audit"
+STORE_AUDIT = "store_audit"
+ACK = "ack"
+FINISH = "finish"
+DONE = "done"
+
+# The detail of KEY_REMOVED: where the session lost the key.
+STEPS = {
+    HELLO: 1,
+    AUTHENTICATE: 2,
+    CODE: 3,
+    SPEED: 4,
+    WRITE_SET: 5,
+    WRITE_BLOCKLIST: 6,
+    READ_AUDIT: 7,
+    STORE_AUDIT: 8,
+    ACK: 9,
+    FINISH: 10,
+}
+
+# outcomes that are not a refusal message
+SYNCED = "ok_until"
+
+CODE_TIMEOUT_MS = 30000
+MAX_AUDIT_EVENTS = 2048  # the largest audit batch the station reads at once (~72 KiB)
+
+# --- time on the display ----------------------------------------------------------
+
+
+def _civil(days: int) -> "tuple[int, int, int]":
+    """(year, month, day) of a day number counted from 1970-01-01 (H. Hinnant's algorithm)."""
+    z = days + 719468
+    era = z // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    day = doy - (153 * mp + 2) // 5 + 1
+    month = mp + 3 if mp < 10 else mp - 9
+    year = yoe + era * 400 + (1 if month <= 2 else 0)
+    return year, month, day
+
+
+def _days(year: int, month: int, day: int) -> int:
+    """Day number of a date, counted from 1970-01-01 (inverse of _civil)."""
+    year -= 1 if month <= 2 else 0
+    era = year // 400
+    yoe = year - era * 400
+    doy = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+def _last_sunday_0100_utc(year: int, month: int) -> int:
+    """01:00 UTC of the last Sunday of March or October: when EU summer time starts or ends."""
+    last = _days(year, month, 31)
+    return (last - (last + 4) % 7) * 86400 + 3600  # 1970-01-01 was a Thursday
+
+
+def stockholm_offset(t: int) -> int:
+    """Seconds Europe/Stockholm is ahead of UTC at time ``t`` (CET, CEST in summer)."""
+    year = _civil(t // 86400)[0]
+    if _last_sunday_0100_utc(year, 3) <= t < _last_sunday_0100_utc(year, 10):
+        return 7200
+    return 3600
+
+
+def local_time_text(t: int) -> str:
+    """``t`` as "YYYY-MM-DD HH:MM" in Stockholm time, for people at the station."""
+    local = t + stockholm_offset(t)
+    year, month, day = _civil(local // 86400)
+    minutes = local % 86400 // 60
+    return "%04d-%02d-%02d %02d:%02d" % (year, month, day, minutes // 60, minutes % 60)
+
+
+# --- the session -----------------------------------------------------------------
+
+
+class SessionResult:
+    """How the session ended (``outcome`` None while it runs), for the console and the tests.
+
+    ``outcome`` is the name of the message the display shows at the end;
+    ``reason``/``detail`` the station event recorded for it (0 if none).
+    """
+
+    def __init__(self) -> None:
+        self.outcome: "str | None" = None
+        self.key_id = 0
+        self.valid_until = 0  # of the set written in this session
+        self.set_serial = 0
+        self.set_written = False  # the key answered the commit: it uses the new set
+        self.reason = 0
+        self.detail = 0
+        self.step = 0  # STEPS number of the state that ended the session
+        self.events_read = 0
+        self.events_stored = 0  # new in the outbox (a repeat of an earlier read is not)
+        self.events_acked = 0
+
+    def __repr__(self) -> str:
+        return "SessionResult(%r, key %d, until %d, reason %d)" % (
+            self.outcome,
+            self.key_id,
+            self.valid_until,
+            self.reason,
+        )
+
+
+class KeySession:
+    """One session with the key behind ``link`` (a firmware.key_link.KeyLink).
+
+    ``cache``, ``codes``, ``outbox``, ``clock`` and ``log`` are the station's
+    (BundleCache, CodeCheck without ``report``, Outbox, a clock, Log);
+    ``keypad``, ``display`` and ``indicator`` the board's. ``support`` is whom
+    to call (the station's configuration). ``random_bytes(n)`` makes nonces;
+    ``ticks_ms``/``sleep_ms`` time the code entry; ``baud`` a faster contact
+    rate to propose before the writes (0: stay at 115200); ``format_time`` turns
+    a time into display text.
+    """
+
+    def __init__(
+        self,
+        link: "KeyLink",
+        cache: "BundleCache",
+        codes: "CodeCheck",
+        outbox: "Outbox",
+        clock: "Clock",
+        keypad: "Any",
+        display: "Any",
+        indicator: "Any",
+        log: "Log",
+        station_id: int,
+        support: str,
+        random_bytes: "Callable[[int], bytes] | None" = None,
+        ticks_ms: "Callable[[], int] | None" = None,
+        sleep_ms: "Callable[[int], None] | None" = None,
+        code_timeout_ms: int = CODE_TIMEOUT_MS,
+        baud: int = 0,
+        format_time: "Callable[[int], str] | None" = None,
+        max_audit_events: int = MAX_AUDIT_EVENTS,
+    ) -> None:
+        self.link = link
+        self.cache = cache
+        self.codes = codes
+        self.outbox = outbox
+        self.clock = clock
+        self.keypad = keypad
+        self.display = display
+        self.indicator = indicator
+        self.log = log
+        self.station_id = station_id
+        self.support = support
+        self.random_bytes = random_bytes or os.urandom
+        self.ticks_ms = ticks_ms or _port.ticks_ms
+        self.sleep_ms = sleep_ms or _port.sleep_ms
+        self.code_timeout_ms = code_timeout_ms
+        self.baud = baud
+        self.format_time = format_time or local_time_text
+        self.max_audit_events = max_audit_events
+        self.state = HELLO
+        self.result = SessionResult()
+        self.code = ""  # digits typed so far
+        self._code_since = 0
+        self._entry: "dict | None" = None  # the bundle's KEYS entry for this key
+        self._batch: "dict | None" = None  # the audit batch read from the key
+        self._handlers: "dict[str, Callable[[], str]]" = {
+            HELLO: self._hello,
+            AUTHENTICATE: self._authenticate,
+            CODE: self._code,
+            SPEED: self._speed,
+            WRITE_SET: self._write_set,
+            WRITE_BLOCKLIST: self._write_blocklist,
+            READ_AUDIT: self._read_audit,
+            STORE_AUDIT: self._store_audit,
+            ACK: self._ack,
+            FINISH: self._finish,
+        }
+
+    # -- driving ---------------------------------------------------------------
+
+    @property
+    def done(self) -> bool:
+        return self.state == DONE
+
+    @property
+    def key_info(self) -> "dict | None":
+        """The key's KEY_INFO from HELLO (SVC_KEY_INFO), None before it answered."""
+        return self.link.key_info
+
+    def step(self) -> str:
+        """Run the current state's handler once; returns the next state (DONE at the end)."""
+        state = self.state
+        if state == DONE:
+            return DONE
+        try:
+            following = self._handlers[state]()
+        except KeyGone as gone:
+            following = self._lost(state, gone)
+        except LinkError as error:
+            following = self._link_failed(state, error)
+        self.state = following
+        return following
+
+    def run(self, poll_ms: int = 10) -> SessionResult:
+        """Step until done (waiting ``poll_ms`` between keypad looks); returns ``result``."""
+        while self.state != DONE:
+            if self.step() == CODE:
+                self.sleep_ms(poll_ms)
+        return self.result
+
+    # -- the states ------------------------------------------------------------
+
+    def _hello(self) -> str:
+        self._show("reading_key")
+        self.indicator.busy()
+        info = self.link.hello(self.clock.now(), self.station_id)
+        key_id = info["key_id"]
+        self.result.key_id = key_id
+        self.log.info(
+            "key %d: firmware %04x, %d events waiting"
+            % (key_id, info["firmware"], info["audit_count"])
+        )
+        try:
+            self.cache.check_usable(key_id, self.clock.now())
+        except Refusal as refusal:
+            return self._refused(refusal, HELLO)
+        self._entry = self.cache.key(key_id)
+        return AUTHENTICATE
+
+    def _authenticate(self) -> str:
+        entry = self._entry
+        key_id = self.result.key_id
+        nonce = bytes(self.random_bytes(NONCE_SIZE))
+        if len(nonce) != NONCE_SIZE:
+            raise ValueError("random_bytes gave %d bytes, not %d" % (len(nonce), NONCE_SIZE))
+        status, answer = self.link.request(MSG_CHALLENGE, {"nonce": nonce})
+        signed = AUTH_CONTEXT + nonce + struct.pack("<BII", ROLE_STATION, self.station_id, key_id)
+        if (
+            entry is None
+            or status != ST_OK
+            or not ed25519.verify(entry["key_public"], signed, answer["signature"])
+        ):
+            self.log.warn("key %d failed the challenge (status %d)" % (key_id, status))
+            return self._end(
+                "key_auth_failed", AUTHENTICATE, REASON_KEY_AUTH_FAILED, status, self.support
+            )
+        try:
+            # Before the code is typed: is there anything to hand out now?
+            self.cache.permission_set_for(key_id, self.clock.now())
+        except Refusal as refusal:
+            return self._refused(refusal, AUTHENTICATE)
+        until = self.codes.locked_until(key_id)
+        if until:
+            return self._end("locked_out", AUTHENTICATE, 0, until, self.format_time(until))
+        name = entry["display_name"]
+        if name:
+            self._show("hello_name", name)
+        else:
+            self._show("enter_code")
+        self.code = ""
+        self._code_since = self.ticks_ms()
+        return CODE
+
+    def _code(self) -> str:
+        if not self.link.present():
+            raise KeyGone(True, "key removed during code entry")
+        pressed = self.keypad.read_key()
+        now = self.ticks_ms()
+        if pressed is None:
+            if _port.ticks_diff(now, self._code_since) >= self.code_timeout_ms:
+                return self._end("code_timeout", CODE)
+            return CODE
+        self._code_since = now
+        if pressed == "*":
+            self.code = ""
+            self._show("enter_code")
+            return CODE
+        if pressed == "#":
+            if not self.code:
+                return CODE  # nothing typed yet: a stray press is not a wrong code
+            return self._check_code()
+        if "0" <= pressed <= "9":
+            self.code += pressed
+            if len(self.code) >= CODE_DIGITS:
+                return self._check_code()
+            self._show("code_entry", "*" * len(self.code))
+        return CODE
+
+    def _check_code(self) -> str:
+        entry = self._entry
+        header = self.cache.header
+        if entry is None or header is None:
+            raise ValueError("code check without a bundle entry")
+        key_id = self.result.key_id
+        code = self.code
+        self.code = ""
+        verdict, value = self.codes.check(
+            key_id, code, entry["code_salt"], entry["code_verifier"], header["code_iterations"]
+        )
+        self._code_since = self.ticks_ms()
+        if verdict == OK:
+            self._show("syncing")
+            return SPEED if self.baud else WRITE_SET
+        if verdict == WRONG:
+            self._record(REASON_WRONG_CODE, self.codes.failures(key_id))
+            self._show("wrong_code", value)
+            self.indicator.error()
+            self.indicator.busy()
+            return CODE
+        if verdict == LOCKED_NOW:
+            return self._end("locked_out", CODE, REASON_LOCKED_OUT, value, self.format_time(value))
+        return self._end("locked_out", CODE, 0, value, self.format_time(value))
+
+    def _speed(self) -> str:
+        if self.link.set_baud(self.baud):
+            self.log.info("key port at %d baud" % self.baud)
+        return WRITE_SET
+
+    def _write_set(self) -> str:
+        key_id = self.result.key_id
+        try:
+            data, entry = self.cache.permission_set_for(key_id, self.clock.now())
+        except Refusal as refusal:  # the window closed or the cache expired while typing
+            return self._refused(refusal, WRITE_SET)
+        self._show("syncing")
+        answer = self.link.write_object(OBJ_PERMSET, data)
+        self.result.set_written = True
+        self.result.valid_until = entry["valid_until"]
+        self.result.set_serial = entry["serial"]
+        self.log.info(
+            "key %d: set serial %d until %d in slot %d"
+            % (key_id, entry["serial"], entry["valid_until"], answer.get("active_slot", 255))
+        )
+        return WRITE_BLOCKLIST
+
+    def _write_blocklist(self) -> str:
+        blocklist = self.cache.blocklist()
+        version = struct.unpack_from("<I", blocklist, 8)[0]
+        info = self.link.key_info or {}
+        if info.get("blocklist_version", 0) >= version:
+            return READ_AUDIT
+        try:
+            self.link.write_object(OBJ_BLOCKLIST, blocklist)
+        except LinkError as error:
+            if error.status != ST_STALE:
+                raise
+            # The key took a newer one from elsewhere in the meantime: it keeps that.
+        return READ_AUDIT
+
+    def _read_audit(self) -> str:
+        info = self.link.key_info or {}
+        if not info.get("audit_count", 0):
+            return FINISH
+        data = self.link.read_object(
+            OBJ_AUDIT, AUDIT_BATCH_HEADER_SIZE + AUDIT_EVENT_SIZE * self.max_audit_events
+        )
+        if data is None:
+            return FINISH
+        try:
+            batch = codec.decode_record("audit_batch", data)
+        except codec.CodecError as exc:
+            raise LinkError(MALFORMED, "audit batch: %s" % exc) from None
+        if batch["key_id"] != self.result.key_id:
+            raise LinkError(MALFORMED, "audit batch of key %d" % batch["key_id"])
+        self.result.events_read = len(batch["events"])
+        if not batch["events"]:
+            return FINISH
+        self._batch = batch
+        return STORE_AUDIT
+
+    def _store_audit(self) -> str:
+        batch = self._batch
+        if batch is None:
+            return FINISH
+        now = self.clock.now()
+        records = [station_events.lock_event(event, now) for event in batch["events"]]
+        try:
+            first = self.outbox.append(records)
+        except OutboxFull:
+            self._show("outbox_full", self.support)
+            self.indicator.error()
+            self._record(REASON_OUTBOX_FULL, len(records))
+            self._finish_result("outbox_full", STORE_AUDIT, REASON_OUTBOX_FULL, len(records))
+            return DONE
+        if first is not None:
+            self.result.events_stored = self.outbox.next_index - first
+        return ACK
+
+    def _ack(self) -> str:
+        batch = self._batch
+        if batch is None:
+            return FINISH
+        count = len(batch["events"])
+        answer = self.link.expect(MSG_AUDIT_ACK, {"through_seq": batch["first_seq"] + count - 1})
+        self.result.events_acked = count
+        self.log.info(
+            "key %d: %d events stored, %d acknowledged, %d left"
+            % (self.result.key_id, self.result.events_stored, count, answer["remaining"])
+        )
+        return FINISH
+
+    def _finish(self) -> str:
+        self._record(REASON_SYNC_OK, self.result.set_serial)
+        self._show(SYNCED, self.format_time(self.result.valid_until))
+        self.indicator.ok()
+        self._finish_result(SYNCED, FINISH, REASON_SYNC_OK, self.result.set_serial)
+        return DONE
+
+    # -- endings ---------------------------------------------------------------
+
+    def _refused(self, refusal: Refusal, state: str) -> str:
+        """A refusal of the bundle cache: its reason, its message, whom to call."""
+        return self._end(refusal.message, state, refusal.reason, refusal.detail, self.support)
+
+    def _end(
+        self, message: str, state: str, reason: int = 0, detail: int = 0, *args: object
+    ) -> str:
+        """Stop here: say ``message`` (with ``args``), record ``reason`` if any, red light."""
+        self._show(message, *args)
+        self.indicator.error()
+        if reason:
+            self._record(reason, detail)
+        self.log.warn("key %d: %s at %s" % (self.result.key_id, message, state))
+        self._finish_result(message, state, reason, detail)
+        return DONE
+
+    def _lost(self, state: str, gone: KeyGone) -> str:
+        step = STEPS.get(state, 0)
+        self.log.warn("key %d lost at %s: %s" % (self.result.key_id, state, gone))
+        message = "key_removed" if gone.removed else "comm_error"
+        return self._end(message, state, REASON_KEY_REMOVED, step)
+
+    def _link_failed(self, state: str, error: LinkError) -> str:
+        self.log.error("key %d at %s: %s" % (self.result.key_id, state, error))
+        if error.status == ST_KEY_MISMATCH:
+            # The bundle's set names another key than this one: bundle or key is wrong.
+            return self._end(
+                "key_auth_failed", state, REASON_KEY_AUTH_FAILED, error.status, self.support
+            )
+        if error.status == ST_BATTERY_LOW:
+            return self._end("key_battery_low", state)
+        return self._end("key_fault", state, 0, 0, self.support)
+
+    def _finish_result(self, outcome: str, state: str, reason: int, detail: int) -> None:
+        self.result.outcome = outcome
+        self.result.step = STEPS.get(state, 0)
+        self.result.reason = reason
+        self.result.detail = detail
+
+    # -- helpers ---------------------------------------------------------------
+
+    def _show(self, name: str, *args: object) -> None:
+        swedish, english = messages.text(name, *args)
+        self.display.show(swedish, english)
+
+    def _record(self, reason: int, detail: int) -> None:
+        """A station event into the outbox; a full outbox loses it, and says so in the log."""
+        record = station_events.station_event(
+            self.result.key_id, self.clock.now(), reason, detail & 0xFFFFFFFF
+        )
+        try:
+            self.outbox.append([record])
+        except OutboxFull:
+            self.log.error(
+                "outbox full: station event %d for key %d not stored" % (reason, self.result.key_id)
+            )

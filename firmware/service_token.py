@@ -1,0 +1,97 @@
+"""Service tokens (SPEC.md 8.5) as the station checks them before a state-changing console command.
+
+A token is the authority's signed permission for one technician to change one
+station (or any station, ``station_id`` 0) for a few hours. ``check`` answers
+0 when the token allows the command, else the ``TOKEN_INVALID`` detail of
+SPEC.md section 7. The checks run in this order, so a token is authenticated
+before anything it says is believed:
+
+1. layout: 100 bytes, magic ``SKST``, format 1 (else 7 malformed);
+2. ``authority_key_id`` names one of the station's authority keys (else 6);
+3. the Ed25519 signature over bytes [0, 36) (else 1 bad signature);
+4. ``station_id`` is 0 or this station's id (else 4 other station);
+5. every permission bit the command needs is set (else 5 permission missing);
+6. ``not_before <= when`` (else 3 not yet valid) and ``when <= not_after``
+   (else 2 expired): both bounds are inclusive.
+
+Authority keys are matched by key id exactly as firmware.bundle_cache does
+(first 8 bytes of SHA-256 of the public key), so a station with several keys
+(rotation) accepts tokens from each.
+"""
+
+from firmware import codec, ed25519
+from firmware.bundle_cache import authority_key_id
+from firmware.protocol_constants import (
+    SERVICE_TOKEN_SIGNED_SIZE,
+    SERVICE_TOKEN_SIZE,
+    TOKEN_BAD_SIGNATURE,
+    TOKEN_EXPIRED,
+    TOKEN_MALFORMED,
+    TOKEN_NOT_YET_VALID,
+    TOKEN_OTHER_STATION,
+    TOKEN_PERMISSION_MISSING,
+    TOKEN_UNKNOWN_AUTHORITY_KEY,
+)
+
+VALID = 0
+
+# English reasons for the error response's text and the station log.
+REASONS = {
+    TOKEN_BAD_SIGNATURE: "bad signature",
+    TOKEN_EXPIRED: "expired",
+    TOKEN_NOT_YET_VALID: "not yet valid",
+    TOKEN_OTHER_STATION: "for another station",
+    TOKEN_PERMISSION_MISSING: "permission missing",
+    TOKEN_UNKNOWN_AUTHORITY_KEY: "unknown authority key",
+    TOKEN_MALFORMED: "malformed",
+}
+
+
+def decode(token: "bytes | bytearray | memoryview") -> "dict | None":
+    """The token's fields (CODEC_API.md shape), or None when it is not a well-formed token."""
+    if not isinstance(token, (bytes, bytearray, memoryview)) or len(token) != SERVICE_TOKEN_SIZE:
+        return None
+    try:
+        return codec.decode_record("service_token", bytes(token))
+    except codec.CodecError:
+        return None
+
+
+def check(
+    token: "bytes | bytearray | memoryview",
+    authority_keys: "list[bytes]",
+    station_id: int,
+    when: int,
+    permission: int,
+) -> int:
+    """0 when ``token`` lets a technician use ``permission`` (PERM_* bits) on this station at
+    time ``when``, else the TOKEN_INVALID detail (1-7) saying why not."""
+    fields = decode(token)
+    if fields is None:
+        return TOKEN_MALFORMED
+    public_key = None
+    for candidate in authority_keys:
+        if authority_key_id(bytes(candidate)) == fields["authority_key_id"]:
+            public_key = bytes(candidate)
+            break
+    if public_key is None:
+        return TOKEN_UNKNOWN_AUTHORITY_KEY
+    raw = bytes(token)
+    if not ed25519.verify(
+        public_key, raw[:SERVICE_TOKEN_SIGNED_SIZE], raw[SERVICE_TOKEN_SIGNED_SIZE:]
+    ):
+        return TOKEN_BAD_SIGNATURE
+    if fields["station_id"] != 0 and fields["station_id"] != station_id:
+        return TOKEN_OTHER_STATION
+    if fields["permissions"] & permission != permission:
+        return TOKEN_PERMISSION_MISSING
+    if when < fields["not_before"]:
+        return TOKEN_NOT_YET_VALID
+    if when > fields["not_after"]:
+        return TOKEN_EXPIRED
+    return VALID
+
+
+def reason(detail: int) -> str:
+    """English words for a TOKEN_INVALID detail (``"token 5"`` for a code this version lacks)."""
+    return REASONS.get(detail, "token %d" % detail)

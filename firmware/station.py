@@ -1,0 +1,246 @@
+"""The sync station: one object that owns the station's state and runs its main loop.
+
+``Station(board, config, ...)`` is given everything it touches: the board's
+parts (hw.board.Board: key port, NFC reader, keypad, display, indicator,
+clock, storage, network), the checked configuration (firmware.station_config),
+and the collaborators that talk to the outside: the uplink to the back office
+and the service console on the USB port (both optional: a station without
+them still syncs keys from its cache). The same object runs on a board
+(firmware/main.py) and in the emulator.
+
+``boot()`` recovers storage, checks the cached bundle (a damaged one is
+discarded with its reason logged and reported), notes the boot in the outbox
+and shows the idle screen. ``tick()`` is one pass of the main loop and never
+waits long: the service console is served, a key session is started when a
+key arrives (contact port first, then NFC), stepped while it runs, and the
+uplink is given its turn. ``run_forever()`` repeats ``tick()``.
+
+The station implements the ``services`` the service console asks for
+(status, cache and outbox info, current key, log tail, audit read, self-test,
+and the token-guarded set clock, clear outbox and factory reset).
+"""
+
+from firmware import key_link, localtime, messages, station_config, station_events
+from firmware.bundle_cache import BundleCache
+from firmware.code_check import CodeCheck
+from firmware.key_session import DONE, KeySession
+from firmware.log import Log
+from firmware.outbox import Outbox, OutboxFull
+from firmware.protocol_constants import (
+    REASON_BOOT,
+    REASON_CACHE_DISCARDED,
+    REASON_SERVICE_COMMAND,
+)
+from hw import _port
+
+try:
+    from typing import TYPE_CHECKING
+except ImportError:
+    TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable
+
+FIRMWARE_VERSION = 0x0100  # 1.0: major × 256 + minor, as KEY_INFO and STATION_STATUS carry it
+NFC_POLL_MS = 500  # how often an idle station looks for a key in the NFC field
+CLOCK_SET_AFTER = 1704067200  # 2024-01-01: a clock before this has never been set
+
+# Self-test checks and their numbers (SPEC.md section 7).
+CHECK_STORAGE = 1
+CHECK_CLOCK = 2
+CHECK_BUNDLE = 3
+CHECK_KEY_PORT = 4
+CHECK_NFC = 5
+CHECK_DISPLAY = 6
+CHECK_KEYPAD = 7
+
+_FLAG_OUTBOX_FULL = 1
+_FLAG_CACHE_EXPIRED = 2
+_FLAG_CLOCK_NOT_SET = 4
+
+STATUS_OK = 0
+STATUS_INTERNAL = 14
+STATUS_NOT_FOUND = 9
+
+
+class Station:
+    def __init__(
+        self,
+        board: "Any",
+        config: "dict[str, Any]",
+        ticks_ms: "Callable[[], int] | None" = None,
+        sleep_ms: "Callable[[int], None] | None" = None,
+        random_bytes: "Callable[[int], bytes] | None" = None,
+        log_echo: "Callable[[str], object] | None" = None,
+        key_baud: int = 0,
+        outbox_capacity: int = 256 * 1024,
+    ) -> None:
+        self.board = board
+        self.config = config
+        self.station_id = config["station_id"]
+        self.unit_id = config["unit_id"]
+        self.support = config["support_contact"]
+        self.authority_keys = station_config.authority_keys(config)
+        self.clock = board.clock
+        self.storage = board.storage
+        self.ticks_ms = ticks_ms or _port.ticks_ms
+        self.sleep_ms = sleep_ms or _port.sleep_ms
+        self.random_bytes = random_bytes
+        self.key_baud = key_baud
+        self.log = Log(self.clock, echo=log_echo)
+        self.cache = BundleCache(
+            self.storage, self.station_id, self.unit_id, self.authority_keys, self.log
+        )
+        # The key session records WRONG_CODE and LOCKED_OUT itself: no report callback here.
+        self.codes = CodeCheck(self.storage, self.clock, self.log)
+        self.outbox = Outbox(self.storage, self.log, capacity_bytes=outbox_capacity)
+        self.uplink: "Any" = None
+        self.console: "Any" = None
+        self.session: "KeySession | None" = None
+        self.last_result: "Any" = None
+        self.last_error = 0
+        self._booted_ticks = self.ticks_ms()
+        self._waiting_for_removal = False
+        self._nfc_next = 0
+        self._last_was_nfc = False
+        self._idle_shown: "tuple[str, str] | None" = None
+
+    # -- start -------------------------------------------------------------------
+
+    def boot(self) -> None:
+        """Recover storage and cache, record the boot, show the idle screen."""
+        self.log.info("synk station %d (unit %d) starting" % (self.station_id, self.unit_id))
+        problem = self.cache.load()
+        if problem is not None:
+            self.log.error("cached bundle discarded: %s" % problem)
+            self.record(0, REASON_CACHE_DISCARDED, 0)
+        self.record(0, REASON_BOOT, FIRMWARE_VERSION)
+        if self.clock.now() < CLOCK_SET_AFTER:
+            self.log.warn("clock not set: waiting for the back office")
+        self.show_idle(force=True)
+
+    def record(self, key_id: int, reason: int, detail: int) -> bool:
+        """A station event into the outbox; False (and logged) when the outbox is full."""
+        try:
+            self.outbox.append(
+                [station_events.station_event(key_id, self.clock.now(), reason, detail)]
+            )
+        except OutboxFull:
+            self.log.error("outbox full: station event %d not stored" % reason)
+            return False
+        return True
+
+    # -- the main loop -------------------------------------------------------------
+
+    def tick(self) -> None:
+        if self.console is not None:
+            self.console.poll()
+        if self.session is not None:
+            self._step_session()
+        else:
+            self._look_for_key()
+        if self.uplink is not None and (self.session is None or not self._session_busy()):
+            self.uplink.poll()
+        if self.session is None and not self._waiting_for_removal:
+            self.show_idle()
+
+    def run_forever(self, poll_ms: int = 5) -> None:
+        while True:
+            self.tick()
+            self.sleep_ms(poll_ms)
+
+    def _session_busy(self) -> bool:
+        """True while the session exchanges with the key (not while it waits for the code)."""
+        session = self.session
+        return session is not None and session.state != "code"
+
+    def _look_for_key(self) -> None:
+        port = self.board.key_port
+        if self._waiting_for_removal:
+            if self._key_gone():
+                self._waiting_for_removal = False
+                self.show_idle(force=True)
+            return
+        if port is not None and port.present():
+            self._start(key_link.stream_link(port, self.ticks_ms, self.sleep_ms))
+            return
+        nfc = self.board.nfc
+        now = self.ticks_ms()
+        if nfc is not None and now - self._nfc_next >= 0:
+            self._nfc_next = now + NFC_POLL_MS
+            try:
+                found = nfc.find_key()
+            except Exception as exc:  # a reader fault must not stop the station
+                self.log.error("nfc: %s" % exc)
+                found = False
+            if found:
+                self._start(key_link.nfc_link(nfc))
+
+    def _key_gone(self) -> bool:
+        port = self.board.key_port
+        if port is not None and port.present():
+            return False
+        nfc = self.board.nfc
+        if nfc is not None and self.last_result is not None and self._last_was_nfc:
+            try:
+                return not nfc.find_key()
+            except Exception:
+                return True
+        return True
+
+    def _start(self, link: "Any") -> None:
+        self._last_was_nfc = not isinstance(link.transport, key_link.StreamTransport)
+        self._idle_shown = None
+        self.session = KeySession(
+            link,
+            self.cache,
+            self.codes,
+            self.outbox,
+            self.clock,
+            self.board.keypad,
+            self.board.display,
+            self.board.indicator,
+            self.log,
+            self.station_id,
+            self.support,
+            random_bytes=self.random_bytes,
+            ticks_ms=self.ticks_ms,
+            sleep_ms=self.sleep_ms,
+            baud=self.key_baud if not self._last_was_nfc else 0,
+            format_time=localtime.format_local,
+        )
+
+    def _step_session(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        if session.step() == DONE:
+            self.last_result = session.result
+            if session.result.reason and session.result.outcome != "ok_until":
+                self.last_error = session.result.reason
+            self.session = None
+            self._waiting_for_removal = True
+            if self._last_was_nfc and self.board.nfc is not None:
+                self.board.nfc.release()
+
+    # -- idle screen ---------------------------------------------------------------
+
+    def idle_message(self) -> "tuple[str, str]":
+        now = self.clock.now()
+        if not self.cache.loaded:
+            return messages.text("no_bundle", self.support)
+        margin = self.cache.margin_s(now)
+        if margin <= 0:
+            return messages.text("cache_expired", self.support)
+        sv, en = messages.text("ready")
+        if self.uplink is not None and not self.uplink.online:
+            days_sv, days_en = messages.text("offline_margin", margin // 86400)
+            return sv + "\n" + days_sv, en + "\n" + days_en
+        return sv, en
+
+    def show_idle(self, force: bool = False) -> None:
+        """The idle screen, redrawn only when its text changes (or when forced)."""
+        shown = self.idle_message()
+        if force or shown != self._idle_shown:
+            self._idle_shown = shown
+            self.board.display.show(shown[0], shown[1])
+            self.board.indicator.off()
