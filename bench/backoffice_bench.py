@@ -25,7 +25,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import insert, select
 
 from host.backoffice import codes
 from host.backoffice.models import (
@@ -43,7 +44,7 @@ from host.backoffice.roles import Actor
 from host.backoffice.service import BackOffice, credential_hash
 from host.backoffice.site import Site, init_site
 from host.backoffice.timeutil import parse_time
-from protocol.records import audit_mac, encode_record
+from protocol.records import audit_mac, decode_record, encode_record, signed_part
 
 START = parse_time("2026-03-10T08:00")
 DAY = 24 * 3600
@@ -63,7 +64,7 @@ def populate(site: Site, units: int, keys_per_unit: int, locks_per_unit: int) ->
     salt, verifier = codes.make_verifier("482913", codes.DEFAULT_ITERATIONS)
     providers = [{"id": 1, "name": "Kommunen", "kind": "municipal", "created_at": START}]
     unit_rows, station_rows, staff_rows, key_rows = [], [], [], []
-    customer_rows, lock_rows, mount_rows, grant_rows = [], [], [], []
+    customer_rows, lock_rows, mount_rows = [], [], []
     for u in range(1, units + 1):
         unit_rows.append({"id": u, "provider_id": 1, "name": f"Enhet {u}", "created_at": START})
         station_rows.append(
@@ -139,7 +140,9 @@ def populate(site: Site, units: int, keys_per_unit: int, locks_per_unit: int) ->
         }
     )
     mount_rows.append({"lock_id": common, "address": "Torget 1", "installed_at": START})
-    grant_rows = [{"lock_id": common, "unit_id": u, "created_at": START} for u in unit_rows_ids(units)]
+    grant_rows = [
+        {"lock_id": common, "unit_id": u, "created_at": START} for u in range(1, units + 1)
+    ]
     with site.sessions.begin() as session:
         for model, rows in (
             (Provider, providers),
@@ -153,11 +156,19 @@ def populate(site: Site, units: int, keys_per_unit: int, locks_per_unit: int) ->
             (Grant, grant_rows),
         ):
             session.execute(insert(model), rows)
-    return [row["id"] for row in station_rows]
+    return list(range(1, units + 1))
 
 
-def unit_rows_ids(units: int) -> range:
-    return range(1, units + 1)
+def _check(office: BackOffice, admin: Actor, station: int, keys: int) -> None:
+    """The timed bundles are real: signed by the authority, every key with 8 day sets."""
+    data = office.export_bundle(admin, station).data
+    bundle = decode_record("bundle", data)
+    public = office.authority_public_keys(admin)[0]
+    Ed25519PublicKey.from_public_bytes(public).verify(
+        bundle["signature"], signed_part("bundle", data)
+    )
+    assert len(bundle["keys"]) == keys
+    assert all(len(days) == 8 and days[7]["valid_until"] for days in bundle["sets"])
 
 
 def _best(rounds: int, clock: Clock, step: Any) -> float:
@@ -177,7 +188,9 @@ def bundle_build(directory: Path, rounds: int = 3) -> float:
         office = BackOffice(site, clock)
         admin = office.actor_for(None)
         (station,) = populate(site, 1, 100, 60)
-        return _best(rounds, clock, lambda: office.export_bundle(admin, station))
+        best = _best(rounds, clock, lambda: office.export_bundle(admin, station))
+        _check(office, admin, station, keys=100)
+        return best
     finally:
         site.close()
 
@@ -194,7 +207,9 @@ def municipality_build(directory: Path, rounds: int = 2) -> float:
             serials = office.refresh_bundles(admin, workers=WORKERS)
             assert len(serials) == len(stations)
 
-        return _best(rounds, clock, build)
+        best = _best(rounds, clock, build)
+        _check(office, admin, stations[-1], keys=100)
+        return best
     finally:
         site.close()
 
@@ -244,8 +259,8 @@ def audit_ingest(directory: Path, batches: int = 50, per_batch: int = 200) -> fl
         office = BackOffice(site, clock)
         (station_id,) = populate(site, 1, 100, 20)
         with site.sessions() as session:
-            lock_secrets = {lock.id: lock.secret for lock in session.query(Lock)}
-        lock_secrets = {k: v for k, v in lock_secrets.items() if k <= 20}
+            rows = session.execute(select(Lock.id, Lock.secret).where(Lock.id <= 20))
+            lock_secrets = {lock_id: secret for lock_id, secret in rows}
         bodies = _uploads(station_id, lock_secrets, batches, per_batch)
         station: Actor = office.authenticate_station("credential-1")
         start = time.perf_counter()

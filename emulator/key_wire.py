@@ -43,8 +43,12 @@ Faults:
 - `flip_bit_in_next_answer()`: one bit of the next answer frame flips (never
   in its delimiter, never turning a byte into 0x00): the station sees a
   CRC error and drops that answer.
-- `key.noisy` (0.0-1.0): the chance that a frame, either way, is preceded by
-  1-8 random non-zero bytes (costing that frame).
+- `key.noisy` (0.0-1.0): the chance that each of the station's writes and
+  each of the key's answers is preceded by 1-8 random non-zero bytes (which
+  cost that frame unless it begins with an extra 0x00).
+
+All public methods hold one lock, so a trainer's thread may pull or insert a
+key while the station's thread polls.
 
 Counters: `bytes_to_key`, `bytes_to_station`, `frames_to_key` (intact frames
 the key's receiver delivered), `frames_to_station` (answers the key put on
@@ -55,11 +59,12 @@ from __future__ import annotations
 
 import math
 import random
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Concatenate, Literal, ParamSpec, TypeVar
 
 from emulator.virtual_key import VirtualKey
 from protocol import constants as k
@@ -76,6 +81,21 @@ Direction = Literal["to_key", "to_station"]
 def byte_ms(baud: int) -> float:
     """How long one byte takes on the line at `baud`, in milliseconds."""
     return BITS_PER_BYTE * 1000.0 / baud
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _locked(
+    method: Callable[Concatenate[KeyWire, _P], _R],
+) -> Callable[Concatenate[KeyWire, _P], _R]:
+    def run(self: KeyWire, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    run.__name__, run.__doc__ = method.__name__, method.__doc__
+    return run
 
 
 def _monotonic_ms() -> int:
@@ -107,10 +127,6 @@ class _Segment:
         index = math.ceil((t - self.start) / self.per_byte - 1e-9) - 1
         return max(0, min(len(self.data), index))
 
-    @property
-    def end(self) -> float:
-        return self.arrival(len(self.data) - 1)
-
 
 class KeyWire:
     """Station side of the contact key port; see the module docstring for the model."""
@@ -122,6 +138,7 @@ class KeyWire:
         seed: int = 0,
         sleep_ms: Callable[[int], None] | None = None,
     ) -> None:
+        self._lock = threading.RLock()
         self._ticks_ms = ticks_ms or _monotonic_ms
         if sleep_ms is None and ticks_ms is None:
             sleep_ms = _real_sleep_ms
@@ -150,6 +167,7 @@ class KeyWire:
         self._flip_next = False
 
     # --- the key in the port --------------------------------------------------------
+    @_locked
     def insert(self, key: VirtualKey) -> None:
         """Put `key` on the contacts (pulling any key already there)."""
         if self.key is not None:
@@ -163,41 +181,49 @@ class KeyWire:
         self._fallback_at = None
         self._key_tx_free = now
 
+    @_locked
     def pull(self) -> None:
         """Take the key out now: in-flight bytes are lost; the key keeps what it executed."""
         self._advance()
         self._disconnect()
 
+    @_locked
     def pull_after_bytes(self, n: int) -> None:
         """Pull the key as the n-th byte the station writes from now arrives at it."""
         if n < 1:
             raise ValueError("n must be at least 1")
         self._pull_after = n
 
+    @_locked
     def drop_next_frames(self, n: int, direction: Direction = "to_key") -> None:
         """Lose the next `n` frames going `direction` (see the module docstring)."""
         if direction not in self._drop:
             raise ValueError(f"direction must be 'to_key' or 'to_station', not {direction!r}")
         self._drop[direction] += n
 
+    @_locked
     def add_noise(self, data: bytes) -> None:
         """Garbage the station reads just before the key's next answer."""
         self._noise += data
 
+    @_locked
     def flip_bit_in_next_answer(self) -> None:
         self._flip_next = True
 
     # --- hw.key_port.KeyPort's interface -----------------------------------------------
+    @_locked
     def present(self) -> bool:
         """True while a key sits on the contacts."""
         self._advance()
         return self.key is not None
 
+    @_locked
     def any(self) -> int:
         """Bytes readable now."""
         self._advance()
         return len(self._rx)
 
+    @_locked
     def read(self, max_bytes: int) -> bytes:
         """What has arrived, at most `max_bytes`; b"" at once if nothing has."""
         self._advance()
@@ -207,6 +233,7 @@ class KeyWire:
         del self._rx[:max_bytes]
         return data
 
+    @_locked
     def write(self, buf: bytes) -> int:
         """Put `buf` on the line towards the key; returns len(buf)."""
         self._advance()
@@ -236,16 +263,20 @@ class KeyWire:
         self._to_key.append(_Segment(start, per_byte, line, self.baud))
         return len(data)
 
+    @_locked
     def flush(self) -> None:
         """Wait until everything written has left (with a sleep to wait with), drop unread input."""
         self._advance()
         if self._sleep_ms is not None:
-            remaining = self._tx_free - self._ticks_ms()
-            if remaining > 0:
-                self._sleep_ms(math.ceil(remaining))
+            for _ in range(100):  # a sleep may end a little early; a fake one may not move time
+                remaining = self._tx_free - self._ticks_ms()
+                if remaining <= 0:
+                    break
+                self._sleep_ms(max(1, math.ceil(remaining)))
             self._advance()
         self._rx.clear()
 
+    @_locked
     def set_baud(self, rate: int) -> None:
         """Switch the station's side to `rate` (SPEC 1.1's rates); unread input is dropped."""
         if rate not in k.BAUD_RATES:

@@ -12,6 +12,7 @@ translated and the master never sees a hang-up while no tool is connected.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import termios
@@ -59,7 +60,5 @@ class PtyPort:
 
     def close(self) -> None:
         for fd in (self._master, self._slave):
-            try:
+            with contextlib.suppress(OSError):  # closed already
                 os.close(fd)
-            except OSError:
-                pass

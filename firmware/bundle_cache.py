@@ -175,6 +175,13 @@ class BundleCache:
         self._log.info("cached bundle serial %d loaded" % header["serial"])
         return None
 
+    def check_stored(self) -> str | None:
+        """Re-check the cache file on flash (self-test): None when whole, else what is wrong."""
+        stored = self._storage.read(CACHE_FILE)
+        if stored is None:
+            return "no cached bundle" if self.loaded else None
+        return self._check_stored(stored)
+
     def _check_stored(self, stored: bytes) -> str | None:
         if len(stored) < _CACHE_HEAD or stored[:4] != _CACHE_MAGIC:
             return "not a bundle cache file"

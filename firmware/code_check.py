@@ -99,6 +99,11 @@ class CodeCheck:
         body = b"".join(parts)
         self._storage.write(COUNTER_FILE, body + struct.pack("<I", crc32(body)))
 
+    def reset(self) -> None:
+        """Forget every count and lockout (factory reset)."""
+        self._counters = {}
+        self._storage.remove(COUNTER_FILE)
+
     def locked_until(self, key_id: int) -> int:
         """0, or the time until which the key is refused here."""
         entry = self._counters.get(key_id)

@@ -76,6 +76,7 @@ if TYPE_CHECKING:
     from typing import Any, Callable
 
 _ERROR_PAYLOAD = 68  # u32 detail + up to 64 bytes of text (SPEC 3)
+_PN532_TIMEOUT = 0x01  # PN532 error code: the target has not answered
 _MIN_KEY_PAYLOAD = 16  # a key that cannot take this much cannot take an OBJ_WRITE worth sending
 # OK answer sizes (SPEC 5, 6) for the reply part of the wait; OBJ_READ is computed per request.
 _REPLY_SIZE = {
@@ -153,6 +154,10 @@ class StreamTransport:
     def present(self) -> bool:
         return bool(self.port.present())
 
+    def lost(self) -> bool:
+        """After a request went unanswered: was it because the key left?"""
+        return not self.present()
+
     def transfer_ms(self, request_len: int, reply_len: int) -> int:
         """Time on the wire for a request body and a reply body, 10 bits a byte (8N1)."""
         bits = 10 * (frame_size(request_len) + frame_size(reply_len))
@@ -189,12 +194,15 @@ class StreamTransport:
             data = self.port.read(MAX_BODY + 16)
             if data:
                 self._bodies = self.decoder.feed(data)
-                continue
-            if not self.present():
+                if self._bodies:
+                    continue
+            elif not self.present():
                 raise KeyGone(True, "key removed")
+            # checked while bytes flow too: a babbling line must not hold us here
             if _port.ticks_diff(self.ticks_ms(), start) >= timeout_ms:
                 return None
-            self.sleep_ms(self.poll_ms)
+            if not data:
+                self.sleep_ms(self.poll_ms)
 
     def set_baud(self, rate: int) -> None:
         self.port.set_baud(rate)
@@ -213,9 +221,14 @@ class NfcTransport:
         self.reader = reader
         self.failures = 0
         self._pending: "bytes | None" = None
+        self._last_code: "int | None" = None
 
     def present(self) -> bool:
         return self.reader.target is not None
+
+    def lost(self) -> bool:
+        # UM0701 7.1 error 0x01: the target has not answered, i.e. it left the field.
+        return not self.present() or self._last_code == _PN532_TIMEOUT
 
     def transfer_ms(self, request_len: int, reply_len: int) -> int:
         return 0
@@ -229,10 +242,13 @@ class NfcTransport:
             return None
         self._pending = None
         try:
-            return bytes(self.reader.exchange(message))
-        except NfcError:
+            answer = bytes(self.reader.exchange(message))
+        except NfcError as exc:
             self.failures += 1
+            self._last_code = exc.code
             return None
+        self._last_code = None
+        return answer
 
     def set_baud(self, rate: int) -> None:
         raise ValueError("NFC has no baud rate")
@@ -340,7 +356,7 @@ class KeyLink:
                     self._probation_rate = 0
                     return message
         raise KeyGone(
-            not transport.present(),
+            transport.lost(),
             "no answer to type 0x%02x after %d tries" % (msg_type, tries),
         )
 

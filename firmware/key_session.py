@@ -46,7 +46,7 @@ refused without a new event.
 import os
 import struct
 
-from firmware import codec, ed25519, messages, station_events
+from firmware import codec, ed25519, localtime, messages, station_events
 from firmware.bundle_cache import Refusal
 from firmware.code_check import LOCKED_NOW, OK, WRONG
 from firmware.key_link import MALFORMED, KeyGone, LinkError
@@ -116,60 +116,10 @@ STEPS = {
     FINISH: 10,
 }
 
-# outcomes that are not a refusal message
-SYNCED = "ok_until"
+SYNCED = "ok_until"  # the outcome of a sync that went through
 
 CODE_TIMEOUT_MS = 30000
 MAX_AUDIT_EVENTS = 2048  # the largest audit batch the station reads at once (~72 KiB)
-
-# --- time on the display ----------------------------------------------------------
-
-
-def _civil(days: int) -> "tuple[int, int, int]":
-    """(year, month, day) of a day number counted from 1970-01-01 (H. Hinnant's algorithm)."""
-    z = days + 719468
-    era = z // 146097
-    doe = z - era * 146097
-    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-    mp = (5 * doy + 2) // 153
-    day = doy - (153 * mp + 2) // 5 + 1
-    month = mp + 3 if mp < 10 else mp - 9
-    year = yoe + era * 400 + (1 if month <= 2 else 0)
-    return year, month, day
-
-
-def _days(year: int, month: int, day: int) -> int:
-    """Day number of a date, counted from 1970-01-01 (inverse of _civil)."""
-    year -= 1 if month <= 2 else 0
-    era = year // 400
-    yoe = year - era * 400
-    doy = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
-    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-    return era * 146097 + doe - 719468
-
-
-def _last_sunday_0100_utc(year: int, month: int) -> int:
-    """01:00 UTC of the last Sunday of March or October: when EU summer time starts or ends."""
-    last = _days(year, month, 31)
-    return (last - (last + 4) % 7) * 86400 + 3600  # 1970-01-01 was a Thursday
-
-
-def stockholm_offset(t: int) -> int:
-    """Seconds Europe/Stockholm is ahead of UTC at time ``t`` (CET, CEST in summer)."""
-    year = _civil(t // 86400)[0]
-    if _last_sunday_0100_utc(year, 3) <= t < _last_sunday_0100_utc(year, 10):
-        return 7200
-    return 3600
-
-
-def local_time_text(t: int) -> str:
-    """``t`` as "YYYY-MM-DD HH:MM" in Stockholm time, for people at the station."""
-    local = t + stockholm_offset(t)
-    year, month, day = _civil(local // 86400)
-    minutes = local % 86400 // 60
-    return "%04d-%02d-%02d %02d:%02d" % (year, month, day, minutes // 60, minutes % 60)
-
 
 # --- the session -----------------------------------------------------------------
 
@@ -212,7 +162,7 @@ class KeySession:
     to call (the station's configuration). ``random_bytes(n)`` makes nonces;
     ``ticks_ms``/``sleep_ms`` time the code entry; ``baud`` a faster contact
     rate to propose before the writes (0: stay at 115200); ``format_time`` turns
-    a time into display text.
+    a time into display text (default: Stockholm time, firmware.localtime).
     """
 
     def __init__(
@@ -252,11 +202,11 @@ class KeySession:
         self.sleep_ms = sleep_ms or _port.sleep_ms
         self.code_timeout_ms = code_timeout_ms
         self.baud = baud
-        self.format_time = format_time or local_time_text
+        self.format_time = format_time or localtime.format_local
         self.max_audit_events = max_audit_events
         self.state = HELLO
         self.result = SessionResult()
-        self.code = ""  # digits typed so far
+        self._typed = ""  # digits typed so far (private: it is the code)
         self._code_since = 0
         self._entry: "dict | None" = None  # the bundle's KEYS entry for this key
         self._batch: "dict | None" = None  # the audit batch read from the key
@@ -295,6 +245,9 @@ class KeySession:
             following = self._lost(state, gone)
         except LinkError as error:
             following = self._link_failed(state, error)
+        except Exception as exc:  # the station's own fault (flash, say): end cleanly, tell why
+            self.log.error("key session at %s: %r" % (state, exc))
+            following = self._end("station_fault", state, 0, 0, self.support)
         self.state = following
         return following
 
@@ -354,7 +307,7 @@ class KeySession:
             self._show("hello_name", name)
         else:
             self._show("enter_code")
-        self.code = ""
+        self._typed = ""
         self._code_since = self.ticks_ms()
         return CODE
 
@@ -369,18 +322,18 @@ class KeySession:
             return CODE
         self._code_since = now
         if pressed == "*":
-            self.code = ""
+            self._typed = ""
             self._show("enter_code")
             return CODE
         if pressed == "#":
-            if not self.code:
+            if not self._typed:
                 return CODE  # nothing typed yet: a stray press is not a wrong code
             return self._check_code()
         if "0" <= pressed <= "9":
-            self.code += pressed
-            if len(self.code) >= CODE_DIGITS:
+            self._typed += pressed
+            if len(self._typed) >= CODE_DIGITS:
                 return self._check_code()
-            self._show("code_entry", "*" * len(self.code))
+            self._show("code_entry", "*" * len(self._typed))
         return CODE
 
     def _check_code(self) -> str:
@@ -389,8 +342,8 @@ class KeySession:
         if entry is None or header is None:
             raise ValueError("code check without a bundle entry")
         key_id = self.result.key_id
-        code = self.code
-        self.code = ""
+        code = self._typed
+        self._typed = ""
         verdict, value = self.codes.check(
             key_id, code, entry["code_salt"], entry["code_verifier"], header["code_iterations"]
         )

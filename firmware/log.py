@@ -52,17 +52,33 @@ class Log:
         return self._next_seq
 
     def tail(self, from_seq: int, max_bytes: int) -> tuple[int, int, str]:
-        """Lines with seq >= from_seq that fit in max_bytes: (first_seq, next_seq, text)."""
+        """Lines with seq >= from_seq that fit in max_bytes: (first_seq, next_seq, text).
+
+        Each line ends with a newline. A line that alone is longer than
+        max_bytes is cut to fit rather than held back, so a reader that
+        follows the log always moves on.
+        """
         first_held = self._next_seq - len(self._lines)
         start = max(from_seq, first_held)
         out: list[str] = []
         used = 0
         seq = start
         for line in self._lines[start - first_held :]:
-            cost = len(line.encode()) + (1 if out else 0)
+            cost = len(line.encode()) + 1
             if used + cost > max_bytes:
-                break
-            out.append(line)
+                if out or max_bytes < 2:
+                    break
+                line = _cut(line, max_bytes - 1)
+                cost = len(line.encode()) + 1
+            out.append(line + "\n")
             used += cost
             seq += 1
-        return start, seq, "\n".join(out)
+        return start, seq, "".join(out)
+
+
+def _cut(line: str, max_bytes: int) -> str:
+    """`line` shortened (by whole characters) to at most max_bytes of UTF-8."""
+    line = line[:max_bytes]
+    while len(line.encode()) > max_bytes:
+        line = line[:-1]
+    return line

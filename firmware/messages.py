@@ -68,6 +68,10 @@ _CATALOGUE = {
         "Nyckeln svarar fel. Kontakta %s",
         "The key answers wrongly. Contact %s",
     ),
+    "station_fault": (
+        "Fel i stationen. Försök igen eller ring %s",
+        "Station fault. Try again or call %s",
+    ),
 }
 
 

@@ -81,9 +81,11 @@ interface (``Services`` below, for mypy):
 ``clear_outbox(through_index)`` -> int      drop records up to through_index as if the
                                             back office had confirmed them (the
                                             technician exported them); returns how many
-``factory_reset()``                         forget bundle, outbox and state; returns
-                                            (a restart, if any, after ``poll`` returns)
-``record(key_id, reason, detail)`` -> bool   store a station event (SPEC.md 9.2) at the
+``factory_reset()``                         forget bundle, outbox and state, but not the
+                                            outbox index (the back office drops repeated
+                                            (station, index) pairs); returns (a restart,
+                                            if any, after ``poll`` returns)
+``record(key_id, reason, detail)`` -> bool  store a station event (SPEC.md 9.2) at the
                                             station clock; False when it could not
 ==========================================  ===========================================
 

@@ -29,7 +29,6 @@ from firmware.outbox import Outbox, OutboxFull
 from firmware.protocol_constants import (
     REASON_BOOT,
     REASON_CACHE_DISCARDED,
-    REASON_SERVICE_COMMAND,
 )
 from hw import _port
 
@@ -102,6 +101,8 @@ class Station:
         self._waiting_for_removal = False
         self._nfc_next = 0
         self._last_was_nfc = False
+        self._last_key_info: "dict[str, Any] | None" = None
+        self._crc_total = 0  # CRC errors of finished sessions
         self._idle_shown: "tuple[str, str] | None" = None
 
     # -- start -------------------------------------------------------------------
@@ -215,6 +216,8 @@ class Station:
             return
         if session.step() == DONE:
             self.last_result = session.result
+            self._last_key_info = session.key_info
+            self._crc_total += session.link.crc_errors
             if session.result.reason and session.result.outcome != "ok_until":
                 self.last_error = session.result.reason
             self.session = None
@@ -244,3 +247,129 @@ class Station:
             self._idle_shown = shown
             self.board.display.show(shown[0], shown[1])
             self.board.indicator.off()
+
+    # -- services for the service console (firmware.service_console.Services) -------
+
+    def now(self) -> int:
+        return self.clock.now()
+
+    def _clock_set(self) -> bool:
+        return self.clock.now() >= CLOCK_SET_AFTER
+
+    def status(self) -> "dict[str, Any]":
+        now = self.clock.now()
+        header = self.cache.header or {}
+        flags = 0
+        if self.outbox.full:
+            flags |= _FLAG_OUTBOX_FULL
+        if self.cache.loaded and self.cache.margin_s(now) <= 0:
+            flags |= _FLAG_CACHE_EXPIRED
+        if not self._clock_set():
+            flags |= _FLAG_CLOCK_NOT_SET
+        uplink = self.uplink
+        port = self.board.key_port
+        try:
+            flash_free = max(0, min(self.storage.free(), 0xFFFFFFFF))
+        except OSError:
+            flash_free = 0
+        return {
+            "station_id": self.station_id,
+            "unit_id": self.unit_id,
+            "firmware": FIRMWARE_VERSION,
+            "online": 1 if uplink is not None and uplink.online else 0,
+            "last_error": self.last_error & 0xFF,
+            "clock": now,
+            "bundle_serial": header.get("serial", 0),
+            "bundle_issued": header.get("issued_at", 0),
+            "offline_until": header.get("offline_until", 0),
+            "outbox_records": self.outbox.records(),
+            "outbox_bytes": self.outbox.pending_bytes(),
+            "flash_free": flash_free,
+            "last_upload": self.outbox.last_ack_time,
+            "uptime_s": max(0, self.ticks_ms() - self._booted_ticks) // 1000,
+            "crc_errors": min(self._crc_errors(), 0xFFFF),
+            "key_present": 1 if port is not None and port.present() else 0,
+            "flags": flags,
+        }
+
+    def _crc_errors(self) -> int:
+        session = self.session
+        if session is not None:
+            return self._crc_total + session.link.crc_errors
+        return self._crc_total
+
+    def cache_info(self) -> "dict[str, Any]":
+        return self.cache.info()
+
+    def outbox_info(self) -> "dict[str, Any]":
+        return self.outbox.info()
+
+    def key_info(self) -> "dict[str, Any] | None":
+        if self.session is not None:
+            return self.session.key_info
+        if self._waiting_for_removal:
+            return self._last_key_info
+        return None
+
+    def audit_read(self, from_index: int, max_records: int) -> "tuple[int, int, list[bytes]]":
+        return self.outbox.read(from_index, max_records)
+
+    def selftest(self) -> "list[tuple[int, int]]":
+        faults = " ".join(self.board.faults)
+        results = [
+            (CHECK_STORAGE, self._check_storage()),
+            (CHECK_CLOCK, STATUS_OK if self._clock_set() else STATUS_INTERNAL),
+            (CHECK_BUNDLE, self._check_bundle()),
+        ]
+        parts = (
+            (CHECK_KEY_PORT, "key_port", "key port"),
+            (CHECK_NFC, "nfc", "nfc"),
+            (CHECK_DISPLAY, "display", "display"),
+            (CHECK_KEYPAD, "keypad", "keypad"),
+        )
+        for check, part, fault_name in parts:
+            if getattr(self.board, part) is None:
+                results.append((check, STATUS_NOT_FOUND))
+            elif fault_name + ":" in faults:
+                results.append((check, STATUS_INTERNAL))
+            else:
+                results.append((check, STATUS_OK))
+        return results
+
+    def _check_storage(self) -> int:
+        probe = b"synk selftest %d" % self.clock.now()
+        try:
+            self.storage.write("selftest.tmp", probe)
+            read = self.storage.read("selftest.tmp")
+            self.storage.remove("selftest.tmp")
+        except OSError as exc:
+            self.log.error("selftest storage: %s" % exc)
+            return STATUS_INTERNAL
+        return STATUS_OK if read == probe else STATUS_INTERNAL
+
+    def _check_bundle(self) -> int:
+        if not self.cache.loaded:
+            return STATUS_NOT_FOUND
+        problem = self.cache.check_stored()
+        if problem is not None:
+            self.log.error("selftest bundle: %s" % problem)
+            return STATUS_INTERNAL
+        return STATUS_OK
+
+    def set_clock(self, t: int) -> None:
+        before = self.clock.now()
+        self.clock.set(t)
+        self.log.info("clock set from %d to %d by a technician" % (before, t))
+
+    def clear_outbox(self, through_index: int) -> int:
+        return self.outbox.confirm(through_index, self.clock.now())
+
+    def factory_reset(self) -> None:
+        """Back to as provisioned: no bundle, no code counters. The configuration stays, and so
+        do audit records not yet uploaded (an event is never dropped)."""
+        self.cache.discard()
+        self.codes.reset()
+        self.last_error = 0
+        self.last_result = None
+        self.log.warn("factory reset: bundle and code counters removed")
+        self.show_idle(force=True)

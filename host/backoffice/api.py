@@ -13,7 +13,7 @@ from fastapi import Depends, FastAPI, Header, Path, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -76,6 +76,8 @@ class StationStatus(BaseModel):
     key_present: int | None = U32Field
     flags: int | None = U32Field
 
+
+STATUS_SCHEMA = StationStatus.model_json_schema()
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "Malformed request"},
@@ -208,12 +210,30 @@ def create_app(site: Site, clock: Clock = system_clock) -> FastAPI:
         "/api/v1/stations/{station_id}/heartbeat",
         response_model=TimeBody,
         responses=ERROR_RESPONSES,
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "description": "The station's status (STATION_STATUS fields, SPEC.md section 7)",
+                "content": {"application/json": {"schema": STATUS_SCHEMA}},
+            }
+        },
     )
-    def post_heartbeat(station_id: StationId, actor: OwnStation, status: StationStatus) -> TimeBody:
-        """Record the station's status and that it was seen; answers the time."""
+    async def post_heartbeat(
+        station_id: StationId, actor: OwnStation, request: Request
+    ) -> TimeBody:
+        """Record the station's status and that it was seen; answers the time.
+
+        The body is read here, after the credential and the station were
+        checked, so that a request without them gets 401/403 whatever it carries.
+        """
+        body = await request.body()
+        try:
+            status = StationStatus.model_validate_json(body)
+        except ValidationError as err:
+            raise RequestValidationError(err.errors(include_url=False)) from None
         reported = status.model_dump(exclude_none=True)
         if reported.get("station_id", station_id) != station_id:
             raise Invalid("upload.other_station", batch=reported["station_id"], station=station_id)
-        return TimeBody(time=office.heartbeat(actor, station_id, reported))
+        return TimeBody(time=await run_in_threadpool(office.heartbeat, actor, station_id, reported))
 
     return app

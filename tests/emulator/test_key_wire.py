@@ -7,6 +7,7 @@ every expectation about pacing is exact arithmetic: a byte takes 10/baud s.
 from __future__ import annotations
 
 import math
+import time
 from typing import Any
 
 import pytest
@@ -82,19 +83,19 @@ def test_answer_arrives_at_the_baud_rate(baud: int) -> None:
     wire, clock, _ = rig(key)
     wire.baud = wire.key_baud = baud  # both ends at this rate from the start
     request = encode_frame(hello_body())
-    response = encode_frame(Requester(make_key().handle).body(MsgType.HELLO, HELLO))
+    response = encode_frame(make_key().handle(hello_body()))  # what this key will say
     start = clock.now
     wire.write(request)
-    total = len(request) + 48 + 13  # KEY_INFO frame: 8 + 40 + CRC 4 + COBS 1 + delimiter
+    total = len(request) + 54  # KEY_INFO frame: 8 + 40, CRC 4, COBS 1, delimiter 1
     got = b""
     arrivals = []
-    while len(got) < total:
+    while len(got) < len(response) and clock.now < start + 100:
         clock.sleep_ms(1)
         chunk = wire.read(1000)
         got += chunk
         arrivals.extend([clock.now] * len(chunk))
-    per_byte = 10_000 / baud / 1000  # 10 bits a byte, in ms
-    assert len(response) == total - len(request)
+    per_byte = 10 * 1000 / baud  # 10 bits a byte, in ms
+    assert got == response
     first = start + (len(request) + 1) * per_byte
     last = start + total * per_byte
     assert arrivals[0] == math.ceil(first - 1e-9)
@@ -137,7 +138,7 @@ def test_writes_queue_behind_each_other() -> None:
 def test_slow_key_answers_later() -> None:
     key = make_key()
     key.slow_ms = 120
-    wire, clock, station = rig(key)
+    _wire, clock, station = rig(key)
     assert station.exchange(hello_body()) is not None
     assert clock.now - 1000 >= 120 + 80 * byte_ms(115200)
 
@@ -207,7 +208,7 @@ def test_both_fall_back_after_two_failures() -> None:
 
 def test_pull_mid_write_keeps_the_old_set() -> None:
     key = make_key()
-    wire, clock, station = rig(key)
+    wire, _clock, station = rig(key)
     requester = Requester(station.send)
     requester.hello()
     old, new = permission_set(serial=1), permission_set(serial=2, locks=300)
@@ -229,9 +230,9 @@ def test_pull_mid_write_keeps_the_old_set() -> None:
 def test_pull_cuts_an_answer_in_flight() -> None:
     wire, clock, _ = rig()
     wire.write(encode_frame(hello_body()))
-    clock.advance(8)  # the request is in; the 61-byte answer is half out
+    clock.advance(5)  # the 26-byte request is in (2.3 ms); the 54-byte answer half out
     partial = wire.read(100)
-    assert 0 < len(partial) < 61
+    assert 0 < len(partial) < 54
     wire.pull()
     clock.advance(100)
     assert wire.read(100) == b"" and not wire.present()
@@ -241,7 +242,7 @@ def test_pull_cuts_an_answer_in_flight() -> None:
 
 def test_key_leaving_by_itself() -> None:
     key = make_key()
-    wire, clock, station = rig(key)
+    wire, _clock, station = rig(key)
     key.pull_after_requests(2)
     requester = Requester(station.send)
     requester.hello()
@@ -315,7 +316,7 @@ def test_noisy_key_costs_frames_that_do_not_start_with_a_delimiter() -> None:
 def test_noisy_key_with_retries_still_syncs() -> None:
     key = make_key()
     key.noisy = 0.2
-    wire, _clock, station = rig(key, seed=3)
+    _wire, _clock, station = rig(key, seed=3)
     requester = Requester(station.send)
     requester.hello()
     assert requester.write(ObjType.PERMISSION_SET, permission_set(locks=100)) == (
@@ -338,7 +339,7 @@ def test_flush_drops_what_came_in() -> None:
     wire, clock, _ = rig()
     wire.write(encode_frame(hello_body()))
     clock.advance(50)
-    assert wire.any() == 61
+    assert wire.any() == 54
     wire.flush()
     assert wire.read(100) == b""
 
@@ -364,3 +365,20 @@ def test_status_of_requests_over_the_wire() -> None:
     _wire, _clock, station = rig()
     requester = Requester(station.send)
     assert requester.call(MsgType.DIAG)[0] == Status.BAD_STATE
+
+
+def test_real_time_by_default() -> None:
+    wire = KeyWire()
+    wire.insert(make_key())
+    wire.write(encode_frame(hello_body()))
+    decoder = FrameDecoder()
+    answers: list[bytes] = []
+    for _ in range(2000):  # up to about 2 s of wall time; it takes about 7 ms
+        answers = decoder.feed(wire.read(100))
+        if answers:
+            break
+        time.sleep(0.001)
+    assert answers and parse_response(answers[0])[0] == 0
+    wire.write(bytes(1152))  # 100 ms of line
+    wire.flush()  # sleeps until it has gone
+    assert wire.bytes_to_key == 26 + 1152

@@ -327,7 +327,7 @@ def test_nfc_key_gone_after_retries():
     link.hello(NOW, 7)
     reader.inserted = False
     gone = _raises(KeyGone, link.request, MSG_DIAG)
-    assert link.resent == 3 and not gone.removed  # NFC cannot tell a pulled key from silence
+    assert link.resent == 3 and gone.removed  # the PN532 said: the target has not answered
 
 
 # --- baud rate --------------------------------------------------------------------
@@ -371,3 +371,17 @@ def test_key_double_keeps_old_set_until_commit():
     assert key.active == 0xFF
     assert link.request(MSG_HELLO, {"time": 0, "role": 1, "max_payload": 512, "peer_id": 7})[0] == 0
     assert link.request(MSG_OBJ_STAT, {"obj": OBJ_PERMSET})[0] == ST_NOT_FOUND
+
+
+def test_a_babbling_line_does_not_hold_the_link_past_its_timeouts():
+    class Babbler(KeyPortDouble):
+        def read(self, max_bytes):
+            self.clock.sleep_ms(1)  # bytes keep coming, one millisecond's worth a read
+            return b"\x55" * 11
+
+    ticks = Ticks()
+    port = Babbler(KeyDouble(10), ticks)
+    link = KeyLink(StreamTransport(port, ticks.ticks_ms, ticks.sleep_ms))
+    gone = _raises(KeyGone, link.hello, NOW, 7)
+    assert not gone.removed and link.resent == 3
+    assert link.crc_errors == 0 and port.key.greeted == (1, 7)  # answers drowned in the noise

@@ -19,8 +19,8 @@ from firmware.key_session import (
     STEPS,
     STORE_AUDIT,
     KeySession,
-    local_time_text,
 )
+from firmware.localtime import format_local
 from firmware.log import Log
 from firmware.outbox import Outbox
 from firmware.protocol_constants import (
@@ -171,7 +171,7 @@ def test_full_sync_writes_set_and_blocklist_stores_and_acks_the_audit():
     assert station.lock_events() == [(100, i) for i in range(1, 13)]
     assert station.station_events() == [(REASON_SYNC_OK, ANNA, 1)]  # detail: set serial
     assert result.valid_until == fx.DAY0 + fx.WINDOW and result.events_acked == 12
-    until = local_time_text(fx.DAY0 + fx.WINDOW)
+    until = format_local(fx.DAY0 + fx.WINDOW)
     assert until == "2026-11-19 13:00"  # 12:00 UTC is 13:00 in Stockholm in November (CET)
     assert station.display.english == "OK, valid until " + until
     assert station.display.swedish == "OK, giltig till " + until
@@ -486,14 +486,15 @@ def test_result_and_key_info_for_the_console():
     assert session.step() == DONE  # stepping a finished session does nothing
 
 
-def test_local_time_text_follows_swedish_summer_time():
-    # EU rule: summer time from 01:00 UTC on the last Sunday of March to 01:00 UTC on the
-    # last Sunday of October; 2026: 29 March and 25 October.
-    march = 1774746000  # 2026-03-29T01:00:00Z
-    october = 1792890000  # 2026-10-25T01:00:00Z
-    assert local_time_text(march - 1) == "2026-03-29 01:59"
-    assert local_time_text(march) == "2026-03-29 03:00"
-    assert local_time_text(october - 1) == "2026-10-25 02:59"
-    assert local_time_text(october) == "2026-10-25 02:00"
-    assert local_time_text(0) == "1970-01-01 01:00"
-    assert local_time_text(951868800) == "2000-03-01 01:00"  # after a 400-year leap day
+def test_a_station_fault_ends_the_session_cleanly():
+    class BrokenCodes(CodeCheck):
+        def check(self, key_id, code, salt, verifier, iterations):
+            raise OSError(5)  # the counter file cannot be written
+
+    station = Station()
+    station.codes = BrokenCodes(station.storage, station.clock, station.log)
+    key = _anna(3)
+    result = station.sync(key)
+    assert result.outcome == "station_fault" and result.step == STEPS[CODE]
+    assert SUPPORT in station.display.english and station.indicator.state == "error"
+    assert key.active_set() is None and len(key.events) == 3

@@ -255,3 +255,54 @@ def test_service_tokens(
         office.issue_service_token(admin, world.station_a, "tekniker", ["fly"], 1)
     with pytest.raises(Invalid):
         office.issue_service_token(admin, world.station_a, "tekniker", ["set-clock"], 48)
+
+
+def test_a_caller_whose_role_may_not_act_learns_nothing_about_ids_or_values(
+    office: BackOffice, reviewer: Actor, technician: Actor, clock: Clock
+) -> None:
+    for attempt in (
+        lambda: office.set_key_state(reviewer, 999, "nonsense", ""),
+        lambda: office.add_key(reviewer, 999, b"short"),
+        lambda: office.grant_personal(reviewer, 999, 999, clock.now - 1),
+        lambda: office.revoke_grant(reviewer, 999),
+        lambda: office.set_staff_code(reviewer, 999, "1"),
+        lambda: office.deactivate_staff(reviewer, 999, ""),
+        lambda: office.show_staff(technician, 999),
+        lambda: office.show_customer(technician, 999),
+    ):
+        with pytest.raises(Forbidden):
+            attempt()
+
+
+def test_a_unit_manager_sees_the_organisation_but_only_their_own_units_details(
+    office: BackOffice, world: World, manager_a: Actor
+) -> None:
+    assert [u["id"] for u in office.list_units(manager_a)] == [world.unit_a, world.unit_b]
+    assert office.list_providers(manager_a)[0]["id"] == world.provider
+    assert office.show_unit(manager_a, world.unit_a)["locks"] == [1, 2, 4]
+    with pytest.raises(Forbidden):
+        office.show_unit(manager_a, world.unit_b)
+
+
+def test_authority_keys_for_devices_are_those_not_retired_signing_first(
+    office: BackOffice, admin: Actor, world: World
+) -> None:
+    (old,) = office.authority_public_keys(admin)
+    assert office.export_bundle(admin, world.station_a).serial == 1
+    added = office.add_authority_key(admin)
+    new = bytes.fromhex(added["public_key"])
+    assert office.authority_public_keys(admin) == [old, new]
+    # Adding a key changes nothing stations see: the old key still signs.
+    assert office.export_bundle(admin, world.station_a).serial == 1
+    office.use_authority_key(admin, added["key_id"])
+    assert office.authority_public_keys(admin) == [new, old]
+    assert office.export_bundle(admin, world.station_a).serial == 2
+    office.retire_authority_key(admin, _key_id(office, admin, old))
+    assert office.authority_public_keys(admin) == [new]
+    station = office.authenticate_station(world.credential_a)
+    assert office.authority_public_keys(station) == [new]
+
+
+def _key_id(office: BackOffice, admin: Actor, public: bytes) -> str:
+    (found,) = [k for k in office.list_authority_keys(admin) if k["public_key"] == public.hex()]
+    return str(found["key_id"])

@@ -1,0 +1,126 @@
+"""A sync station's hardware in the emulator: every part of hw/'s interface, virtual.
+
+``VirtualStationBoard`` builds a ``hw.board.Board`` the firmware cannot tell from
+a real one at the level the drivers speak:
+
+- key port: ``emulator.key_wire.KeyWire``, frames paced at the baud rate;
+- NFC: the real ``hw.pn532.PN532_UART`` and ``hw.nfc_reader.NfcKeyReader``
+  driving ``emulator.pn532_chip.EmulatedPN532`` byte by byte, a
+  ``emulator.key_card.KeyCard`` in its field when a key is held to it;
+- keypad, display, LEDs and buzzer: the real drivers on
+  ``emulator.virtual_panel`` pins and screen;
+- clock: the station's RTC, a ``DriftingClock`` on the world clock (setting it
+  moves this station only);
+- storage: ``firmware.storage.DirStorage`` in a folder, through ``FlakyFiles``
+  so a scenario can cut the power at any byte;
+- network: ``emulator.network_switch.NetworkSwitch``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from emulator.flash_dir import FlakyFiles
+from emulator.key_card import KeyCard
+from emulator.key_wire import KeyWire
+from emulator.network_switch import NetworkSwitch
+from emulator.pn532_chip import EmulatedPN532
+from emulator.virtual_clock import DriftingClock, VirtualClock
+from emulator.virtual_key import VirtualKey
+from emulator.virtual_panel import KeypadMatrix, ScreenRecorder, VirtualBuzzer, VirtualPin
+from firmware.storage import DirStorage
+from hw.board import Board
+from hw.display import TextDisplay
+from hw.indicator import Indicator
+from hw.keypad import MatrixKeypad
+from hw.nfc_reader import NfcKeyReader
+from hw.pn532 import PN532_UART
+
+
+class VirtualStationBoard:
+    def __init__(
+        self,
+        name: str,
+        world: VirtualClock,
+        storage_dir: Path,
+        nfc: bool = True,
+        baud: int = 115200,
+        flash_bytes: int | None = None,
+    ) -> None:
+        self.name = name
+        self.world = world
+        self.storage_dir = storage_dir
+        self.flash_bytes = flash_bytes
+        self.rtc = DriftingClock(world)
+        self.wire = KeyWire(ticks_ms=world.ticks_ms, baud=baud, sleep_ms=world.sleep_ms)
+        self.chip = EmulatedPN532() if nfc else None
+        self.matrix = KeypadMatrix(world.ticks_ms)
+        self.screen = ScreenRecorder()
+        self.green = VirtualPin()
+        self.red = VirtualPin()
+        self.buzzer = VirtualBuzzer()
+        self.network = NetworkSwitch()
+        self.files = FlakyFiles()
+        self._card: KeyCard | None = None
+        self.board = self._build()
+
+    def _build(self) -> Board:
+        ticks, sleep = self.world.ticks_ms, self.world.sleep_ms
+        reader = None
+        faults: list[str] = []
+        if self.chip is not None:
+            pn532 = PN532_UART(self.chip, ticks_ms=ticks, sleep_ms=sleep)
+            reader = NfcKeyReader(pn532, search_ms=50)
+            reader.begin()
+        self.storage_dir.mkdir(parents=True, exist_ok=True)
+        return Board(
+            key_port=self.wire,
+            nfc=reader,
+            keypad=MatrixKeypad(self.matrix.rows, self.matrix.cols, ticks=ticks),
+            display=TextDisplay(self.screen),
+            indicator=Indicator(self.green, self.red, self.buzzer, sleep=sleep),
+            clock=self.rtc,
+            storage=self.storage(),
+            network=self.network,
+            name=self.name,
+            faults=faults,
+        )
+
+    def storage(self) -> DirStorage:
+        """The flash as the station finds it now (after a power cut: what survived)."""
+        return DirStorage(str(self.storage_dir), self.flash_bytes, files=self.files)
+
+    # -- what a person does at the station -------------------------------------------
+
+    def insert_key(self, key: VirtualKey) -> None:
+        """Put a key in the contact port."""
+        self.wire.insert(key)
+
+    def pull_key(self) -> None:
+        self.wire.pull()
+
+    def hold_key_to_reader(self, key: VirtualKey, uid: bytes) -> None:
+        if self.chip is None:
+            raise RuntimeError(f"{self.name} has no NFC reader")
+        self._card = KeyCard(key, uid)
+        self.chip.card = self._card
+
+    def take_key_from_reader(self) -> None:
+        if self._card is not None:
+            self._card.pull()
+        if self.chip is not None:
+            self.chip.card = None
+        self._card = None
+
+    def press(self, keys: str) -> None:
+        self.matrix.press(keys)
+
+    @property
+    def screen_text(self) -> str:
+        return "\n".join(self.board.display.lines)
+
+    @property
+    def led(self) -> str:
+        """'grön', 'röd', 'gul' (both) or 'av': what the LEDs show."""
+        green, red = self.green.level, self.red.level
+        return {(1, 0): "grön", (0, 1): "röd", (1, 1): "gul"}.get((green, red), "av")
