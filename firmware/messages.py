@@ -59,6 +59,23 @@ _CATALOGUE = {
         "Key battery low. Replace the key",
     ),
     "offline_margin": ("Offline, %d dygn kvar", "Offline, %d days left"),
+    # Uplink state (firmware.uplink last_error), for the display and the service console.
+    "uplink_no_network": ("Inget nätverk", "No network"),
+    "uplink_unreachable": ("Kontoret svarar inte", "Back office not answering"),
+    "uplink_credential_refused": (
+        "Kontoret nekar stationen: fel inloggning",
+        "Back office refuses the station's credential",
+    ),
+    "uplink_server_error": ("Fel hos kontoret", "Back office error"),
+    "uplink_bad_answer": (
+        "Obegripligt svar från kontoret",
+        "Unreadable answer from the back office",
+    ),
+    "uplink_refused": ("Kontoret avvisade en begäran", "Back office refused a request"),
+    "bundle_rejected": (
+        "Nya behörigheter avvisades, de gamla gäller",
+        "New permissions rejected, the old ones stay",
+    ),
     "code_entry": ("Ange din kod: %s", "Enter your code: %s"),
     "code_timeout": (
         "Ingen kod angavs. Ta ut nyckeln och försök igen",

@@ -1,10 +1,21 @@
 """The station HTTP API (SPEC.md section 9), a FastAPI app with a published OpenAPI document.
 
+Paths:
+
+* ``GET /api/v1/stations/{id}/bundle``: the bundle (8.4), ``ETag: "<serial>"``;
+  304 when ``If-None-Match`` names the current serial;
+* ``POST /api/v1/stations/{id}/audit``: an upload batch (9.1); the JSON
+  acknowledgement comes only after the commit;
+* ``POST /api/v1/stations/{id}/heartbeat``: JSON status; answers ``{"time": …}``;
+* ``GET /api/v1/time``: ``{"time": …}``, the back office's clock.
+
 Every request is authenticated as a station with ``Authorization: Bearer
-<credential>``; the back office keeps only the credential's SHA-256. No or an
-unknown credential: 401. A valid credential used for another station's path:
-403. Errors always have the JSON body ``{"error": <kind>, "message":
-"svenska / English"}``. The OpenAPI document is at ``/openapi.json``.
+<credential>``; the back office keeps only the credential's SHA-256. The
+credential and the path's station are checked before any body is read: no or
+an unknown credential gets 401, a valid credential used for another station's
+path 403, whatever the request carries. Errors always have the JSON body
+``{"error": <kind>, "message": "svenska / English"}``. The OpenAPI document
+is at ``/openapi.json``.
 """
 
 from typing import Annotated, Any

@@ -3,7 +3,7 @@
 | role | may |
 |---|---|
 | admin | everything (but act as a station) |
-| unit_manager | own unit only: staff, their keys, customers, personal grants on own customers' locks, read the unit's activity log and anomalies |
+| unit_manager | own unit only: staff, their keys, customers, personal grants on own customers' locks, read the unit's activity log and anomalies; sees the list of providers and units |
 | reviewer | read everything, change nothing |
 | technician | stations, keys, locks (add, install, remove), service tokens for themselves; no activity log, staff or customers |
 | station | (the HTTP API only) its own bundle, upload, heartbeat |

@@ -444,27 +444,30 @@ class BackOffice:
         """
         require(actor, Action.STATIONS_MANAGE)
         with self.site.sessions() as session:
+            key = self.signing_key(session)  # before a credential is replaced: it must sign
             station = self._get(session, Station, station_id, "station")
             unit_id = station.unit_id
             if credential is not None and not hmac.compare_digest(
                 station.credential_hash, credential_hash(credential)
             ):
                 raise Invalid("config.credential", id=station_id)
-        config = station_config.build(
+        station_config.check(backoffice_url, support_contact, options or {})
+        keys = self.authority_public_keys(actor)
+        if credential is None:
+            credential = self.new_station_credential(actor, station_id)
+        data, signature = station_config.signed(
+            key,
             station_id=station_id,
             unit_id=unit_id,
             backoffice_url=backoffice_url,
-            credential=credential or "",
-            authority_keys=self.authority_public_keys(actor),
+            credential=credential,
+            authority_keys=keys,
             support_contact=support_contact,
             options=options,
         )
-        if credential is None:
-            config["credential"] = self.new_station_credential(actor, station_id)
         with self.site.sessions.begin() as session:
-            data, signature = station_config.sign(self.signing_key(session), config)
             self._log(session, actor, "config", "station", station_id, backoffice_url)
-        return data, signature, config["credential"]
+        return data, signature, credential
 
     def list_stations(self, actor: Actor, unit_id: int | None = None) -> list[Row]:
         require(actor, Action.STATIONS_READ, actor.unit_id if actor.scoped else None)

@@ -1,33 +1,42 @@
-"""A station's signed configuration: ``station.json`` and ``station.sig``.
+"""A station's signed configuration, made by the back office: checks, then signs.
 
-The format is the station's (``firmware/station_config.py`` documents every
-field): a UTF-8 JSON object with the station's id and unit, the back office's
-URL, the station's bearer credential, the authority public keys it trusts
-(several during a rotation) and whom staff call; and 72 bytes of signature:
-the authority key id (8) and the Ed25519 signature (64) of
-``b"synk-config-v1" + station.json``. Only the back office holds the authority
-key, so only it writes these files; flashing them onto a board is the
-technician tools' job.
+The format (``station.json`` and ``station.sig``) is the station's, documented
+in ``firmware/station_config.py`` and written by ``host/station_config.py``;
+this module checks what an administrator typed before anything is signed and
+signs with the authority key, which only the back office holds. Flashing the
+two files onto a board is the technician tools' job.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
-from typing import Any
 
+from host import station_config as files
 from host.backoffice.authority import SigningKey
 from host.backoffice.errors import Invalid
 
-CONFIG_FILE = "station.json"
-SIGNATURE_FILE = "station.sig"
-SIGNATURE_CONTEXT = b"synk-config-v1"
-FORMAT = 1
+CONFIG_FILE = files.CONFIG_FILE
+SIGNATURE_FILE = files.SIGNATURE_FILE
 CHOICES = {"nfc": ("uart", "i2c", "none"), "board": ("esp32s3", "pico2w", "emulator")}
 TEXTS = ("wifi_ssid", "wifi_password")
 
 
-def build(
+def check(backoffice_url: str, support_contact: str, options: Mapping[str, str]) -> None:
+    """Invalid unless the station would accept these values."""
+    url = backoffice_url
+    if url != url.strip() or not url.startswith(("http://", "https://")) or url.endswith("/"):
+        raise Invalid("config.url", url=url)
+    if not support_contact.strip():
+        raise Invalid("config.contact")
+    for name, value in options.items():
+        if name in CHOICES and value not in CHOICES[name]:
+            raise Invalid("config.choice", name=name, value=value, choices=", ".join(CHOICES[name]))
+        if name not in CHOICES and name not in TEXTS:
+            raise Invalid("config.unknown", name=name)
+
+
+def signed(
+    key: SigningKey,
     *,
     station_id: int,
     unit_id: int,
@@ -36,33 +45,21 @@ def build(
     authority_keys: Sequence[bytes],
     support_contact: str,
     options: Mapping[str, str] | None = None,
-) -> dict[str, Any]:
-    """The configuration's fields, checked; ``options`` are the optional ones."""
-    url = backoffice_url.strip()
-    if not url.startswith(("http://", "https://")) or url.endswith("/"):
-        raise Invalid("config.url", url=url)
-    contact = support_contact.strip()
-    if not contact:
-        raise Invalid("config.contact")
-    config: dict[str, Any] = {
-        "format": FORMAT,
-        "station_id": station_id,
-        "unit_id": unit_id,
-        "backoffice_url": url,
-        "credential": credential,
-        "authority_keys": [key.hex() for key in authority_keys],
-        "support_contact": contact,
-    }
-    for name, value in (options or {}).items():
-        if name in CHOICES and value not in CHOICES[name]:
-            raise Invalid("config.choice", name=name, value=value, choices=", ".join(CHOICES[name]))
-        if name not in CHOICES and name not in TEXTS:
-            raise Invalid("config.unknown", name=name)
-        config[name] = value
-    return config
-
-
-def sign(key: SigningKey, config: Mapping[str, Any]) -> tuple[bytes, bytes]:
-    """(station.json, station.sig) for ``config``, signed with the authority key."""
-    data = json.dumps(config, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
-    return data, key.key_id + key.sign(SIGNATURE_CONTEXT + data)
+) -> tuple[bytes, bytes]:
+    """(station.json, station.sig), after checking the URL, contact and options."""
+    options = dict(options or {})
+    check(backoffice_url, support_contact, options)
+    config = files.station_config(
+        station_id=station_id,
+        unit_id=unit_id,
+        backoffice_url=backoffice_url,
+        credential=credential,
+        authority_keys=authority_keys,
+        support_contact=support_contact.strip(),
+        board=options.get("board", "esp32s3"),
+        nfc=options.get("nfc", "uart"),
+        wifi_ssid=options.get("wifi_ssid"),
+        wifi_password=options.get("wifi_password"),
+    )
+    made = files.signed_files(config, key.sign, key.public_key)
+    return made[CONFIG_FILE], made[SIGNATURE_FILE]

@@ -280,3 +280,21 @@ def test_refreshing_many_stations_in_processes_matches_the_api_path(
     authority = _authority_public(office, admin)
     bundle = decode_record("bundle", stored.data)
     assert verifies(authority, signed_part("bundle", stored.data), bundle["signature"])
+
+
+def test_more_locks_than_a_permission_set_holds_is_a_clear_error(
+    office: BackOffice, admin: Actor, world: World, clock: Clock
+) -> None:
+    from sqlalchemy import insert
+
+    from host.backoffice.models import Lock, LockInstallation
+
+    ids = range(1000, 1000 + 1022)  # with locks 1, 2 and 4: 1025
+    lock = {"type": "customer_door", "name": "", "secret": bytes(32), "created_at": clock.now}
+    mount = {"address": "x", "customer_id": world.customer_a, "installed_at": clock.now}
+    with office.site.sessions.begin() as session:
+        session.execute(insert(Lock), [{**lock, "id": i} for i in ids])
+        session.execute(insert(LockInstallation), [{**mount, "lock_id": i} for i in ids])
+    with pytest.raises(Invalid, match="1025") as refused:
+        office.export_bundle(admin, world.station_a)
+    assert refused.value.key == "bundle.too_many_locks"
