@@ -935,7 +935,7 @@ class _Builder:
         _write_private(self.facts_path, json.dumps(self.saved, indent=2))
 
     def run(self) -> None:
-        self.step.at = self.start
+        self.step.at = self.start + 8 * HOUR  # the site opens one morning
         url = self.saved["db_url"]
         try:
             site = Site.open(self.site_dir, url)

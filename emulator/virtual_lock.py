@@ -8,7 +8,8 @@ protocol messages (section 5), encoded with the construct reference
 2. a key holding a newer blocklist hands it over (``OBJ_STAT``/``OBJ_READ``
    type 2); one signed by a known authority key is adopted and recorded as
    ``BLOCKLIST_UPDATED``, anything else is ignored;
-3. the active permission set (type 1): none is ``NO_SET``; a set that cannot
+3. the active permission set (type 1): none (the key answers ``OBJ_STAT``
+   with an error such as ``NOT_FOUND``) is ``NO_SET``; a set that cannot
    be read intact, is malformed, names an unknown authority key or does not
    verify is ``BAD_SET``;
 4. a set for another key id than the one ``KEY_INFO`` reports: ``AUTH_FAILED``;

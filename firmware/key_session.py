@@ -32,9 +32,11 @@ indicator red, a station event in the outbox where SPEC 9.2 has a reason for
 it, and ``result.outcome`` set to the name of the message shown
 (firmware.messages). A key pulled or silent at any step gives ``KEY_REMOVED``
 with the step's number (``STEPS``) as detail; the key keeps its old set unless
-the commit was answered; nothing is acknowledged to the key before it is on
+it executed the commit; nothing is acknowledged to the key before it is on
 flash; a full outbox still writes set and blocklist but leaves the events on
-the key. The main loop waits for the key to leave before the next session.
+the key. An unexpected error of the station's own (flash, say) ends the
+session the same way with ``station_fault``. The main loop waits for the key to
+leave before the next session.
 
 ``WRONG_CODE`` and ``LOCKED_OUT`` are recorded here from what ``CodeCheck.check``
 answers, so the CodeCheck handed in must be built without its ``report``

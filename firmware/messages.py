@@ -59,6 +59,11 @@ _CATALOGUE = {
         "Key battery low. Replace the key",
     ),
     "offline_margin": ("Offline, %d dygn kvar", "Offline, %d days left"),
+    "not_provisioned": (
+        "Stationen är inte installerad. Ring teknikern",
+        "Station not provisioned. Call the technician",
+    ),
+    "maintenance": ("Underhållsläge", "Maintenance mode"),
     # Uplink state (firmware.uplink last_error), for the display and the service console.
     "uplink_no_network": ("Inget nätverk", "No network"),
     "uplink_unreachable": ("Kontoret svarar inte", "Back office not answering"),

@@ -292,6 +292,12 @@ class Station:
             "flags": flags,
         }
 
+    def heartbeat_extras(self) -> "dict[str, int]":
+        """The status fields only the station knows, for the uplink's heartbeat."""
+        status = self.status()
+        names = ("firmware", "flash_free", "uptime_s", "crc_errors", "key_present", "last_error")
+        return {name: status[name] for name in names}
+
     def _crc_errors(self) -> int:
         session = self.session
         if session is not None:
@@ -339,9 +345,9 @@ class Station:
     def _check_storage(self) -> int:
         probe = b"synk selftest %d" % self.clock.now()
         try:
-            self.storage.write("selftest.tmp", probe)
-            read = self.storage.read("selftest.tmp")
-            self.storage.remove("selftest.tmp")
+            self.storage.write("selftest.bin", probe)
+            read = self.storage.read("selftest.bin")
+            self.storage.remove("selftest.bin")
         except OSError as exc:
             self.log.error("selftest storage: %s" % exc)
             return STATUS_INTERNAL

@@ -1,0 +1,11 @@
+"""main.py of a station board: MicroPython runs it after boot.py; it starts the station.
+
+On the board this file sits at the file system's root, beside the compiled
+firmware/ and hw/ packages (`synk flash build` lays it out). Everything it
+does is in firmware.startup.run_board; see there for maintenance mode.
+"""
+
+from firmware import startup
+
+if __name__ == "__main__":
+    startup.run_board()

@@ -1,0 +1,122 @@
+"""Putting a station together: the same wiring on a board (``run_board``) and in the emulator.
+
+``build_station(board, config, ...)`` makes the ``Station`` with its uplink to
+the back office (when the board has a network) and its service console (when
+given a stream). ``run_board()`` is what firmware/main.py calls on a
+MicroPython board: read the signed configuration from flash, build the real
+board from its pin map, honour maintenance mode, connect Wi-Fi, boot, loop.
+
+Maintenance mode: hold ``#`` on the keypad while the station powers up. The
+station then shows "Underhållsläge" and does not start, leaving the USB port
+to MicroPython's REPL so `synk flash deploy` (mpremote) can reach it. While
+the station runs, the USB port carries the service console's frames and
+Ctrl-C is off (frames may hold the byte 0x03).
+"""
+
+from firmware import messages, station_config
+from firmware.service_console import ServiceConsole
+from firmware.station import Station
+from firmware.uplink import Uplink
+
+try:
+    from typing import TYPE_CHECKING
+except ImportError:
+    TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable
+
+STORAGE_ROOT = "/flash/synk"
+MAINTENANCE_KEY = "#"
+
+
+def build_station(
+    board: "Any",
+    config: "dict[str, Any]",
+    http: "Callable[..., Any] | None" = None,
+    console_stream: "Any" = None,
+    ticks_ms: "Callable[[], int] | None" = None,
+    sleep_ms: "Callable[[int], None] | None" = None,
+    random_bytes: "Callable[[int], bytes] | None" = None,
+    random: "Callable[[], float] | None" = None,
+    log_echo: "Callable[[str], object] | None" = None,
+    key_baud: int = 0,
+) -> Station:
+    station = Station(
+        board,
+        config,
+        ticks_ms=ticks_ms,
+        sleep_ms=sleep_ms,
+        random_bytes=random_bytes,
+        log_echo=log_echo,
+        key_baud=key_baud,
+    )
+    if board.network is not None:
+        station.uplink = Uplink(
+            config,
+            station.cache,
+            station.outbox,
+            board.clock,
+            station.log,
+            board.network,
+            http=http,
+            ticks_ms=ticks_ms,
+            random=random,
+            extra_status=station.heartbeat_extras,
+        )
+    if console_stream is not None:
+        station.console = ServiceConsole(console_stream, station)
+    return station
+
+
+def _pins(board_name: str) -> "dict[str, Any]":
+    if board_name == "pico2w":
+        from hw import pins_pico2w
+
+        return pins_pico2w.PINS
+    from hw import pins_esp32s3
+
+    return pins_esp32s3.PINS
+
+
+def maintenance_requested(keypad: "Any", looks: int = 5) -> bool:
+    """True when the maintenance key is held down at power-up (seen on every look)."""
+    from hw._port import sleep_ms
+
+    for _ in range(looks):
+        if keypad.scan() != MAINTENANCE_KEY:
+            return False
+        sleep_ms(20)
+    return True
+
+
+def run_board() -> None:
+    """Start the station on a MicroPython board (firmware/main.py)."""
+    from firmware.storage import DirStorage
+    from hw.board_setup import make_board
+    from hw.usb_serial import UsbSerial
+
+    storage = DirStorage(STORAGE_ROOT)
+    try:
+        config = station_config.load(storage)
+    except station_config.ConfigError as exc:
+        board = make_board(_pins("esp32s3"), {"nfc": "none"})
+        sv, en = messages.text("not_provisioned")
+        board.display.show(sv, en + " (" + str(exc) + ")")
+        board.indicator.error()
+        print("synk: station not started:", exc)
+        return
+    board = make_board(_pins(config.get("board", "esp32s3")), config)
+    if maintenance_requested(board.keypad):
+        sv, en = messages.text("maintenance")
+        board.display.show(sv, en)
+        print("synk: maintenance mode, REPL free")
+        return
+    if board.network is not None:
+        board.network.connect(15000)
+    console = UsbSerial()
+    station = build_station(board, config, console_stream=console)
+    station.boot()
+    try:
+        station.run_forever()
+    finally:
+        console.release()
