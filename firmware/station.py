@@ -295,7 +295,15 @@ class Station:
     def heartbeat_extras(self) -> "dict[str, int]":
         """The status fields only the station knows, for the uplink's heartbeat."""
         status = self.status()
-        names = ("firmware", "flash_free", "uptime_s", "crc_errors", "key_present", "last_error")
+        names = (
+            "firmware",
+            "flash_free",
+            "uptime_s",
+            "crc_errors",
+            "key_present",
+            "last_error",
+            "flags",
+        )
         return {name: status[name] for name in names}
 
     def _crc_errors(self) -> int:

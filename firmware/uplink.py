@@ -93,6 +93,7 @@ BUNDLE_REJECTED = "bundle_rejected"
 _LINK = "link"
 _U32 = 0xFFFFFFFF
 MIN_SERVER_TIME = 1577836800  # 2020-01-01: an earlier "time" is not the back office's clock
+CLOCK_SET_AFTER = 1704067200  # as firmware.station: a clock before 2024 was never set
 _MAX_ETAG = 16
 
 
@@ -265,9 +266,9 @@ class Uplink:
         flags = 0
         if self._outbox.full:
             flags |= STATION_FLAG_OUTBOX_FULL
-        if now >= self._cache.offline_until():
+        if self._cache.loaded and now >= self._cache.offline_until():
             flags |= STATION_FLAG_CACHE_EXPIRED
-        if getattr(self._clock, "is_set", True) is False:
+        if now < CLOCK_SET_AFTER or getattr(self._clock, "is_set", True) is False:
             flags |= STATION_FLAG_CLOCK_NOT_SET
         fields = {
             "station_id": self._station_id,
@@ -297,10 +298,12 @@ class Uplink:
 
     def wait_ms(self) -> int:
         """Milliseconds until something may be due (0: poll now), for a main loop that sleeps."""
+        if self._network is None:
+            return self._max_ahead_ms  # nothing will ever be due
         now = self._ticks()
         left = self._left(now, self._link_next)
-        if left > 0 or self._network is None:
-            return left if self._network is not None else self._max_ahead_ms
+        if left > 0:
+            return left
         waits = [self._left(now, self._heartbeat.due), self._left(now, self._bundle.due)]
         if self._outbox_waiting():
             waits.append(self._left(now, self._upload.due))

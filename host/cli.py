@@ -29,6 +29,7 @@ from host.backoffice.errors import (
 COMMAND_MODULES = (
     "host.backoffice.admin_cli",
     "host.backoffice.server",
+    "host.diag.cli",
 )
 
 EXIT_STATUS: dict[type[ServiceError], int] = {

@@ -113,7 +113,9 @@ def read_export(path: Path) -> tuple[set[int], dict[int, bytes]]:
         raise DiagError("clear.export_unreadable", EXIT_USAGE, path=path, reason=err) from None
     try:
         rows = _rows(content)
-        stations = {int(row["station_id"]) for row in rows if row.get("station_id") not in ("", None)}
+        stations = {
+            int(row["station_id"]) for row in rows if row.get("station_id") not in ("", None)
+        }
         records = {int(row["index"]): bytes.fromhex(str(row["raw"])) for row in rows}
     except (KeyError, TypeError, ValueError) as err:
         reason = f"{type(err).__name__}: {err}"

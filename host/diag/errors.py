@@ -33,7 +33,7 @@ class DiagError(Exception):
 
     exit_status = EXIT_DEVICE
 
-    def __init__(self, key: str, exit_status: int | None = None, **values: object) -> None:
+    def __init__(self, key: str, exit_status: int | None = None, /, **values: object) -> None:
         self.key = key
         self.values = values
         if exit_status is not None:
@@ -67,7 +67,13 @@ class DeviceRefused(DiagError):
     """The device answered a request with a status other than OK."""
 
     def __init__(
-        self, key: str, status: int, detail: int, exit_status: int | None = None, **values: object
+        self,
+        key: str,
+        status: int,
+        detail: int,
+        exit_status: int | None = None,
+        /,
+        **values: object,
     ) -> None:
         super().__init__(key, exit_status, **values)
         self.status = status

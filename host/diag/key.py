@@ -37,9 +37,7 @@ def read_object(link: Link, obj: ObjType, key_max_payload: int) -> bytes | None:
     chunk = max(1, min(key_max_payload, k.MAX_PAYLOAD) - 4)
     data = bytearray()
     while len(data) < size:
-        answer = call(
-            link, MsgType.OBJ_READ, {"obj": obj, "max_len": chunk, "offset": len(data)}
-        )
+        answer = call(link, MsgType.OBJ_READ, {"obj": obj, "max_len": chunk, "offset": len(data)})
         piece = bytes(answer["data"])
         if answer["offset"] != len(data) or not piece:
             raise DiagError("device.object_short", have=len(data), size=size)

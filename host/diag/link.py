@@ -48,14 +48,12 @@ _LARGEST_ANSWER = k.MAX_ENCODED_FRAME + 2  # a leading 0x00, the block, the deli
 
 
 class Port(Protocol):
-    """What the link needs of a pyserial port (``serial.SerialBase``)."""
+    """What the link needs of a pyserial port (``serial.SerialBase``); ``in_waiting`` is used
+    when the port has it."""
 
     def read(self, size: int = 1, /) -> bytes: ...
 
     def write(self, data: bytes, /) -> int | None: ...
-
-    @property
-    def in_waiting(self) -> int: ...
 
 
 @dataclass
@@ -182,7 +180,7 @@ class Link:
 
     def _read(self) -> bytes:
         try:
-            waiting = self.port.in_waiting
+            waiting = int(getattr(self.port, "in_waiting", 0))
             data = self.port.read(max(1, waiting))
         except (serial.SerialException, OSError) as err:
             raise PortError("port.lost", EXIT_NO_ANSWER, port=self.name, reason=err) from None

@@ -11,6 +11,8 @@ same word; ``status_words`` and friends explain them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from protocol.constants import SelfTestCheck, Status, TokenRefusal
 
 CATALOGUE: dict[str, tuple[str, str]] = {
@@ -126,8 +128,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The device on {port} answers but is neither a sync station nor a key ({status})",
     ),
     "device.needs_station": (
-        "Kommandot gäller en synkstation; på {port} finns {found}",
-        "This command is for a sync station; {port} has {found}",
+        "Kommandot gäller en synkstation; på {port} finns en {found}",
+        "This command is for a sync station; {port} has a {found}",
     ),
     "device.no_key_reader": (
         "Ingen nyckel i läsaren: sätt i nyckeln och försök igen",
@@ -203,9 +205,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "signed with an authority key the station does not know",
     ),
     "token.refused_reason.7": ("felaktigt format", "malformed"),
+    "token.refused_reason.other": ("ogiltig (orsak {detail})", "invalid (reason {detail})"),
     "token.refused": (
-        "Stationen vägrade {command}: servicebehörigheten {reason} (TOKEN_INVALID, detalj {detail})."
-        " Hämta en ny med `synk diag token --station {station}`",
+        "Stationen vägrade {command}: servicebehörigheten {reason}"
+        " (TOKEN_INVALID, detalj {detail}). Hämta en ny med `synk diag token --station {station}`",
         "The station refused {command}: the service token is {reason} (TOKEN_INVALID, detail"
         " {detail}). Get a new one with `synk diag token --station {station}`",
     ),
@@ -347,6 +350,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "word.yes": ("ja", "yes"),
     "word.no": ("nej", "no"),
     "word.none": ("inget", "none"),
+    "word.empty": ("", ""),
     "word.never": ("aldrig", "never"),
     "word.no_bundle": ("ingen bundle", "no bundle"),
     "word.days": ("{days} dygn", "{days} days"),
@@ -542,15 +546,40 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 }
 
 
+@dataclass(frozen=True)
+class Words:
+    """A catalogue entry used as a value inside another: each half takes its own language."""
+
+    key: str
+    values: dict[str, object] = field(default_factory=dict)
+
+
+def words(key: str, **values: object) -> Words:
+    return Words(key, values)
+
+
+def _fill(template: str, half: int, values: dict[str, object]) -> str:
+    filled = {
+        name: _fill(CATALOGUE[v.key][half], half, v.values) if isinstance(v, Words) else v
+        for name, v in values.items()
+    }
+    return template.format(**filled)
+
+
 def text(key: str, **values: object) -> str:
-    """ "svenska / English" for ``key`` with ``values`` filled in."""
-    swedish, english = CATALOGUE[key]
-    return f"{swedish.format(**values)} / {english.format(**values)}"
+    """ "svenska / English" for ``key`` with ``values`` filled in; one half when both are alike."""
+    sv, en = (_fill(template, half, values) for half, template in enumerate(CATALOGUE[key]))
+    return sv if sv == en else f"{sv} / {en}"
 
 
 def swedish(key: str, **values: object) -> str:
-    """The Swedish half alone, for narrow table cells."""
-    return CATALOGUE[key][0].format(**values)
+    """The Swedish half alone."""
+    return _fill(CATALOGUE[key][0], 0, values)
+
+
+def english(key: str, **values: object) -> str:
+    """The English half alone."""
+    return _fill(CATALOGUE[key][1], 1, values)
 
 
 def status_name(code: int) -> str:
@@ -561,16 +590,14 @@ def status_name(code: int) -> str:
         return f"STATUS_{code}"
 
 
-def status_advice(code: int) -> str:
+def status_advice(code: int) -> Words:
     key = f"status.{code}"
-    return text(key) if key in CATALOGUE else ""
+    return words(key) if key in CATALOGUE else words("word.empty")
 
 
-def token_reason(detail: int) -> str:
+def token_reason(detail: int) -> Words:
     key = f"token.refused_reason.{detail}"
-    if key in CATALOGUE:
-        return text(key)
-    return f"{detail}"
+    return words(key) if key in CATALOGUE else words("token.refused_reason.other", detail=detail)
 
 
 def token_reason_name(detail: int) -> str:

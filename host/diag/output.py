@@ -75,7 +75,9 @@ def fields_text(rows: Sequence[tuple[str, str]]) -> list[str]:
     """``label  value`` lines, labels (catalogue keys) aligned."""
     labels = [text(key) for key, _ in rows]
     width = max((len(label) for label in labels), default=0)
-    return [f"{label.ljust(width)}  {value}" for label, (_, value) in zip(labels, rows, strict=True)]
+    return [
+        f"{label.ljust(width)}  {value}" for label, (_, value) in zip(labels, rows, strict=True)
+    ]
 
 
 def table_text(columns: Sequence[tuple[str, str]], rows: Sequence[dict[str, Any]]) -> list[str]:
@@ -84,7 +86,9 @@ def table_text(columns: Sequence[tuple[str, str]], rows: Sequence[dict[str, Any]
     Headings are Swedish/English; cells are the rows' values as text.
     """
     headings = [text(key) for _, key in columns]
-    cells = [["" if row.get(name) is None else str(row.get(name)) for name, _ in columns] for row in rows]
+    cells = [
+        ["" if row.get(name) is None else str(row.get(name)) for name, _ in columns] for row in rows
+    ]
     widths = [
         max(len(heading), *(len(line[i]) for line in cells)) if cells else len(heading)
         for i, heading in enumerate(headings)

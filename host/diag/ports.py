@@ -17,6 +17,7 @@ port, nothing listening at a network URL.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import sys
@@ -132,10 +133,8 @@ def open_port(port: str, baud: int = DEFAULT_BAUD) -> serial.SerialBase:
     except (OSError, ValueError) as err:
         wrapped = serial.SerialException(getattr(err, "errno", None), str(err))
         raise port_error(port, wrapped) from None
-    try:
-        handle.reset_input_buffer()
-    except (serial.SerialException, OSError):
-        pass  # a URL handler without a buffer to reset
+    with contextlib.suppress(serial.SerialException, OSError):
+        handle.reset_input_buffer()  # a URL handler may have no buffer to reset
     return handle
 
 

@@ -1,14 +1,17 @@
 """One conversation with the device on a port: open it, frame a link, find out what is there.
 
-``Session(options)`` is a context manager: it opens the port (``ports.open_port``,
-or a ready pyserial object for tests), wraps it in a ``Link`` whose retries
-are reported on ``notes`` (stderr), probes the device once when a command
-first needs it, and closes the port at the end. ``station()`` is for the
+``Session(options)`` is a context manager. The port is opened
+(``ports.open_port``) only when a command first talks to the device, so a
+command that refuses first (no token, no export) never touches the port;
+it is wrapped in a ``Link`` whose retries are reported on ``notes``
+(stderr), the device is probed once, and the port is closed at the end, with
+the link's counters on ``notes`` when something went wrong on the line. ``station()`` is for the
 station-only commands and says plainly when something else is on the port.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from collections.abc import Callable
@@ -22,12 +25,12 @@ from host.diag import ports
 from host.diag.device import KIND_KEYS, Device, Expect, probe
 from host.diag.errors import EXIT_USAGE, DiagError
 from host.diag.link import RETRIES, Link
-from host.diag.messages import text
+from host.diag.messages import text, words
 
 
 @dataclass
 class Options:
-    port: str
+    port: str | None
     baud: int = ports.DEFAULT_BAUD
     timeout: float | None = None
     retries: int = RETRIES
@@ -53,15 +56,6 @@ class Session:
         self._device: Device | None = None
 
     def __enter__(self) -> Session:
-        self._port = self._opener(self.options.port, self.options.baud)
-        self._link = Link(
-            self._port,
-            self.options.port,
-            timeout=self.options.timeout,
-            retries=self.options.retries,
-            baud=self.options.baud,
-            on_retry=self._retrying,
-        )
         return self
 
     def __exit__(
@@ -73,19 +67,32 @@ class Session:
         if self._link is not None and (self.options.verbose or self._link.counters.troubled):
             print(text("link.summary", **self._link.counters.as_dict()), file=self.notes)
         if self._port is not None:
-            try:
-                self._port.close()
-            except (serial.SerialException, OSError):
-                pass  # the port is gone already; nothing is lost by not closing it
+            with contextlib.suppress(serial.SerialException, OSError):
+                self._port.close()  # a port that is gone already needs no closing
         self._port = None
 
     def _retrying(self, attempt: int, retries: int) -> None:
         print(text("link.retry", attempt=attempt, retries=retries), file=self.notes)
 
     @property
+    def opened(self) -> bool:
+        return self._link is not None
+
+    @property
     def link(self) -> Link:
+        """The link to the device, opening the port the first time."""
         if self._link is None:
-            raise RuntimeError("the session is not open")
+            if not self.options.port:
+                raise DiagError("port.none_given", EXIT_USAGE)
+            self._port = self._opener(self.options.port, self.options.baud)
+            self._link = Link(
+                self._port,
+                self.options.port,
+                timeout=self.options.timeout,
+                retries=self.options.retries,
+                baud=self.options.baud,
+                on_retry=self._retrying,
+            )
         return self._link
 
     def now(self) -> int:
@@ -104,7 +111,7 @@ class Session:
             raise DiagError(
                 "device.needs_station",
                 EXIT_USAGE,
-                port=self.options.port,
-                found=text(KIND_KEYS[device.kind]),
+                port=self.link.name,
+                found=words(KIND_KEYS[device.kind]),
             )
         return device

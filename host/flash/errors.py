@@ -11,7 +11,7 @@ NOT_FOUND = 3
 
 
 class FlashError(Exception):
-    """A refused or failed step. ``key`` names the catalogue entry, ``text`` is "svenska / English"."""
+    """A refused or failed step: ``key`` names the catalogue entry, ``text`` is its message."""
 
     def __init__(self, key: str, status: int = FAILED, **values: object) -> None:
         self.key = key

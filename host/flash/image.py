@@ -156,7 +156,9 @@ def select_sources(target: Board, root: Path = REPO_ROOT) -> Selection:
             elif top == "hw" and name.startswith("pins_") and local.stem != target.pins_module:
                 selection.excluded.append(Excluded(source, "other_board"))
             else:
-                selection.sources.append(Source(local, source, _board_path(source, ".mpy"), KIND_MPY))
+                selection.sources.append(
+                    Source(local, source, _board_path(source, ".mpy"), KIND_MPY)
+                )
     if not (root / "hw" / f"{target.pins_module}.py").is_file():
         raise FlashError("image.no_pins", NOT_FOUND, board=target.name, file=target.pins_module)
     present = {s.path for s in selection.sources}
@@ -200,9 +202,7 @@ def build_image(
     for name in config_files.NAMES:
         files.append(_entry(f"{STORAGE_ROOT}/{name}", config[name], KIND_CONFIG, name))
     files.sort(key=lambda item: _order(item[0]))
-    image = Image(
-        target, files, selection.excluded, selection.missing, mpy_cross.version(), fields
-    )
+    image = Image(target, files, selection.excluded, selection.missing, mpy_cross.version(), fields)
     check_fits(image.board, image.footprint)
     return image
 
@@ -313,6 +313,10 @@ def load_image(directory: Path) -> ImageDir:
     for entry in entries:
         local = loaded.local(entry)
         data = local.read_bytes() if local.is_file() else None
-        if data is None or len(data) != entry.size or hashlib.sha256(data).hexdigest() != entry.sha256:
+        if (
+            data is None
+            or len(data) != entry.size
+            or hashlib.sha256(data).hexdigest() != entry.sha256
+        ):
             raise FlashError("image.corrupt", INVALID, path=entry.path, file=local)
     return loaded

@@ -69,7 +69,7 @@ class MpyCross:
             raise FlashError("mpy.missing", command=self.executable) from None
 
     def version(self) -> str:
-        """What ``mpy-cross --version`` says, e.g. "MicroPython v1.29.0 …; mpy-cross emitting mpy v6.3"."""
+        """What ``mpy-cross --version`` says: "MicroPython v1.29.0 …; … emitting mpy v6.3"."""
         result = self._run(["--version"])
         if result.returncode != 0:
             raise FlashError("mpy.missing", command=self.executable)

@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from firmware import station_config as station_loader
 from host.backoffice import station_config as backoffice_config
 from host.backoffice.errors import NotFound
 from host.backoffice.roles import Actor
@@ -113,15 +114,7 @@ def plan(office: BackOffice, actor: Actor, request: Request) -> Plan:
         name = request.name or f"synkstation {request.board}"
     keys = office.authority_public_keys(actor)
     # The back office's own checks of the fields, before anything is registered.
-    backoffice_config.build(
-        station_id=request.station_id or 0,
-        unit_id=unit_id,
-        backoffice_url=request.backoffice_url,
-        credential="",
-        authority_keys=keys,
-        support_contact=request.support_contact,
-        options=request.options(),
-    )
+    backoffice_config.check(request.backoffice_url, request.support_contact, request.options())
     office.check_authority()
     return Plan(
         station_id=request.station_id,
@@ -153,8 +146,6 @@ def provision(office: BackOffice, actor: Actor, request: Request) -> Provisioned
     files = {config_files.CONFIG_FILE: data, config_files.SIGNATURE_FILE: signature}
     fields = config_files.check(files)
     keys = office.authority_public_keys(actor)
-    if fields["station_id"] != station_id or config_files.station_loader.authority_keys(
-        fields
-    ) != list(keys):
+    if fields["station_id"] != station_id or station_loader.authority_keys(fields) != keys:
         raise FlashError("provision.mismatch", station=station_id)
     return Provisioned(station_id, steps.unit_id, steps.create, files, fields, keys)

@@ -26,6 +26,8 @@ from firmware.protocol_constants import (
     REASON_BUNDLE_REJECTED,
     REASON_SYNC_OK,
     STATION_FLAG_CACHE_EXPIRED,
+    STATION_FLAG_CLOCK_NOT_SET,
+    STATION_FLAG_OUTBOX_FULL,
 )
 from firmware.station_events import lock_event, station_event
 from firmware.storage import DirStorage
@@ -306,7 +308,7 @@ def test_first_poll_sends_a_heartbeat_then_pulls_and_installs_the_bundle():
     assert world.uplink.last_success == world.clock.now()
     first = world.server.heartbeats[0]
     assert (first["unit_id"], first["online"], first["bundle_serial"]) == (fx.UNIT_ID, 0, 0)
-    assert first["flags"] & STATION_FLAG_CACHE_EXPIRED
+    assert first["flags"] == 0  # no bundle yet is not an expired one; the clock is set
 
 
 def test_every_request_carries_the_station_credential():
@@ -688,5 +690,12 @@ def test_status_fields_are_the_heartbeat_body_with_the_boards_extras():
     assert fields["offline_until"] == fx.OFFLINE_UNTIL
     assert fields["outbox_records"] == world.outbox.records()
     assert (fields["firmware"], fields["uptime_s"], fields["key_present"]) == (0x0102, 42, 1)
-    assert fields["flags"] & STATION_FLAG_CACHE_EXPIRED == 0
+    assert fields["flags"] == 0
     assert fields["clock"] == world.clock.now()
+    world.outbox.full = True
+    world.clock.set(fx.OFFLINE_UNTIL)
+    assert world.uplink.status_fields()["flags"] == (
+        STATION_FLAG_OUTBOX_FULL | STATION_FLAG_CACHE_EXPIRED
+    )
+    world.clock.set(1000)
+    assert world.uplink.status_fields()["flags"] & STATION_FLAG_CLOCK_NOT_SET

