@@ -9,6 +9,8 @@ writes bench/results.json.
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sys
 import sysconfig
 from pathlib import Path
@@ -67,9 +69,31 @@ def lint(c: Context) -> None:
         )
 
 
+# Debian packages the tests need: Chromium for the browser tests of the web pages.
+DEBIAN_PACKAGES = {"chromium": "/usr/bin/chromium"}
+
+
+@task
+def system_deps(c: Context) -> None:
+    """Install the Debian packages the tests need (Chromium), when missing."""
+    missing = [name for name, path in DEBIAN_PACKAGES.items() if not Path(path).exists()]
+    if not missing:
+        return
+    sudo = "" if os.geteuid() == 0 else "sudo "
+    if not shutil.which("apt-get"):
+        raise SystemExit(f"missing {', '.join(missing)} and no apt-get to install them")
+    c.run(f"{sudo}apt-get update -qq", echo=True)
+    c.run(
+        f"{sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq"
+        f" --no-install-recommends {' '.join(missing)}",
+        echo=True,
+    )
+
+
 @task(help={"quick": "skip lint and type checks", "k": "only tests matching this expression"})
 def test(c: Context, quick: bool = False, k: str = "") -> None:
     """The whole suite: lint, types, pytest (CPython + MicroPython), on both cores."""
+    system_deps(c)
     if not quick:
         lint(c)
     select = f" -k {k!r}" if k else ""
@@ -78,10 +102,32 @@ def test(c: Context, quick: bool = False, k: str = "") -> None:
 
 
 @task
-def demo(c: Context) -> None:
+def vectors(c: Context) -> None:
     """Show the wire protocol working: decode every golden vector of protocol/vectors."""
     with c.cd(str(ROOT)):
         c.run(f"{PY} -m protocol.show_vectors", echo=False, pty=False)
+
+
+@task(
+    help={
+        "work": "folder for the site's database, stations' flash and locks (kept between runs)",
+        "speed": "how fast the emulated clock runs (1 = real time)",
+    }
+)
+def emulate(c: Context, work: str = "work/emulator", speed: float = 1.0) -> None:
+    """The whole site on this laptop: back office, stations, keys, locks, training console."""
+    os.chdir(ROOT)
+    os.execv(PY, [PY, "-m", "emulator.emulate", "--work", work, "--speed", str(speed)])
+
+
+@task(help={"name": "scenario name; without it, the list", "work": "work folder (default: temp)"})
+def scenario(c: Context, name: str = "", work: str = "") -> None:
+    """Run one of emulator/scenarios/ headless and print what happened."""
+    args = [name] if name else ["--list"]
+    if work:
+        args += ["--work", work]
+    with c.cd(str(ROOT)):
+        c.run(f"{PY} -m emulator.scenario_cli {' '.join(args)}", pty=False)
 
 
 @task

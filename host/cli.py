@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "host.backoffice.admin_cli",
     "host.backoffice.server",
     "host.diag.cli",
+    "host.flash.cli",
 )
 
 EXIT_STATUS: dict[type[ServiceError], int] = {

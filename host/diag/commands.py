@@ -637,6 +637,8 @@ def token(
 ) -> Report:
     names = tokens.permission_names(permissions)
     path = out or Path(f"synk-token-station-{station_id}.bin")
+    if path.exists() and not force:  # before the back office issues (and logs) a token
+        raise DiagError("token.exists", EXIT_USAGE, path=path)
     made = tokens.issue(
         station_id,
         names,

@@ -208,9 +208,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "token.refused_reason.other": ("ogiltig (orsak {detail})", "invalid (reason {detail})"),
     "token.refused": (
         "Stationen vägrade {command}: servicebehörigheten {reason}"
-        " (TOKEN_INVALID, detalj {detail}). Hämta en ny med `synk diag token --station {station}`",
+        " (TOKEN_INVALID, detalj {detail} {name})."
+        " Hämta en ny med `synk diag token --station {station}`",
         "The station refused {command}: the service token is {reason} (TOKEN_INVALID, detail"
-        " {detail}). Get a new one with `synk diag token --station {station}`",
+        " {detail} {name}). Get a new one with `synk diag token --station {station}`",
     ),
     "token.required": (
         "{command} ändrar stationen och kräver servicebehörighet: hämta en med"

@@ -18,7 +18,7 @@ from typing import Any
 from host.diag.device import call, refused, send
 from host.diag.errors import EXIT_REFUSED, DeviceRefused, DiagError
 from host.diag.link import Link
-from host.diag.messages import token_reason
+from host.diag.messages import token_reason, token_reason_name
 from protocol import constants as k
 from protocol.constants import MsgType, Status
 from protocol.errors import ProtocolError
@@ -149,6 +149,7 @@ def token_command(
             command=command,
             reason=token_reason(detail),
             detail=detail,
+            name=token_reason_name(detail),
             station=station_id,
         )
     if reply.status == Status.AUTH_REQUIRED:

@@ -30,6 +30,7 @@ from host.flash.boards import BOARDS
 from host.flash.deploy import deploy
 from host.flash.errors import FlashError
 from host.flash.image import build_image, load_image, write_image
+from host.flash.messages import block, pair
 from host.flash.messages import text as t
 from host.flash.mpremote import AUTO, Mpremote
 
@@ -83,14 +84,15 @@ def _provision(args: argparse.Namespace) -> int:
         steps = provision.plan(office, actor, request)
         if args.dry_run:
             print(t("provision.dry_run"), file=say)
-            station = steps.station_id if steps.station_id is not None else t("provision.new_id")
-            if steps.create:
-                print(
-                    t("provision.plan_new", station=station, name=steps.name, unit=steps.unit_id),
-                    file=say,
-                )
+            station, unit = steps.station_id, steps.unit_id
+            if not steps.create:
+                print(t("provision.plan_existing", station=station, unit=unit), file=say)
+            elif station is None:
+                print(t("provision.plan_new_id", name=steps.name, unit=unit), file=say)
             else:
-                print(t("provision.plan_existing", station=station, unit=steps.unit_id), file=say)
+                print(
+                    t("provision.plan_new", station=station, name=steps.name, unit=unit), file=say
+                )
             print(t("provision.plan_keys", keys=", ".join(steps.authority_key_ids)), file=say)
             for name in config_files.NAMES:
                 print(t("provision.plan_write", path=out / name), file=say)
@@ -134,8 +136,8 @@ def _build(args: argparse.Namespace) -> int:
         file=say,
     )
     for excluded in image.excluded:
-        reason = t(f"build.reason.{excluded.reason}")
-        print(t("build.excluded", source=excluded.source, reason=reason), file=say)
+        sv, en = pair(f"build.reason.{excluded.reason}")
+        print(t("build.excluded", source=excluded.source, reason_sv=sv, reason_en=en), file=say)
     if "firmware/boot.py" in image.missing:
         print(t("build.missing_boot"), file=say)
     if "firmware/main.py" in image.missing:
@@ -175,7 +177,7 @@ def register(commands: SubParsers) -> None:
         "flash",
         help=t("help.flash"),
         description=t("help.flash"),
-        epilog=t("help.flash_epilog"),
+        epilog=block("help.flash_epilog"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     verbs = flash.add_subparsers(dest="verb", required=True, metavar="VERB")

@@ -186,7 +186,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Avbild för {board} i {path}: {files} filer, {kib} KiB på filsystemet av {budget} KiB",
         "Image for {board} in {path}: {files} files, {kib} KiB on the file system of {budget} KiB",
     ),
-    "build.excluded": ("  utelämnad {source} ({reason})", "left out {source} ({reason})"),
+    "build.excluded": (
+        "  utelämnad {source} ({reason_sv})",
+        "left out {source} ({reason_en})",
+    ),
     "build.reason.other_board": ("annat korts stiftkarta", "another board's pin map"),
     "build.reason.cpython": ("bara för CPython", "CPython only"),
     "build.missing_main": (
@@ -216,7 +219,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Torrkörning: back office-kontoret ändras inte och inga filer skrivs",
         "Dry run: the back office is not changed and no files are written",
     ),
-    "provision.new_id": ("(nytt nummer)", "(new id)"),
+    "provision.plan_new_id": (
+        'Registrerar en ny synkstation "{name}" för enhet {unit}; back office-kontoret ger numret',
+        'Registering a new station "{name}" for unit {unit}; the back office gives its id',
+    ),
     "provision.done": (
         "Synkstation {station} (enhet {unit}) provisionerad: {path} (hemlig: innehåller"
         " stationens inloggningsuppgift)",
@@ -233,8 +239,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "  synk flash provision --board esp32s3 --unit 1 --url URL --contact TEXT --out DIR\n"
         "  synk flash build --board esp32s3 --config DIR --out AVBILD\n"
         "  synk flash deploy --image AVBILD [--port /dev/ttyACM0] [--dry-run]",
-        "Order: provision (registers the station, writes its signed configuration), build"
-        " (compiles the image), deploy (copies it onto the board).",
+        "Order: provision (registers the station and writes its signed configuration),\n"
+        "build (compiles the image), deploy (copies it onto the board).",
     ),
     "help.provision": (
         "Registrera stationen i back office-kontoret och skriv dess signerade konfiguration",
@@ -295,3 +301,14 @@ def text(key: str, **values: object) -> str:
     """ "svenska / English" for ``key`` with ``values`` filled in."""
     swedish, english = CATALOGUE[key]
     return f"{swedish.format(**values)} / {english.format(**values)}"
+
+
+def block(key: str) -> str:
+    """Swedish, a blank line, English: for help texts of several lines."""
+    swedish, english = CATALOGUE[key]
+    return f"{swedish}\n\n{english}"
+
+
+def pair(key: str) -> tuple[str, str]:
+    """(svenska, English) for ``key``, for a text set inside another one."""
+    return CATALOGUE[key]
