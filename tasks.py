@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import sys
 import sysconfig
@@ -147,3 +148,74 @@ def bench(c: Context) -> None:
         )
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     print(f"written to {RESULTS.relative_to(ROOT)}")
+
+
+@task(
+    help={
+        "board": "esp32s3 (default) or pico2w",
+        "unit": "unit of a new station (provisioning registers it in the back office)",
+        "station": "station id; an existing station gets a new credential",
+        "url": "the back office URL the station uses (https://...)",
+        "contact": "whom staff call, shown on the station",
+        "config": "folder with station.json + station.sig already made: skip provisioning",
+        "port": "the board's serial port (default: the first USB board)",
+        "site": "back office site folder (default $SYNK_SITE or ./site)",
+        "nfc": "uart (default), i2c or none",
+        "wifi_ssid": "Wi-Fi network",
+        "wifi_password": "Wi-Fi password",
+        "dry_run": "print every step; change neither the back office nor the board",
+    }
+)
+def flash(
+    c: Context,
+    board: str = "esp32s3",
+    unit: int = 0,
+    station: int = 0,
+    url: str = "",
+    contact: str = "",
+    config: str = "",
+    port: str = "auto",
+    site: str = "",
+    nfc: str = "uart",
+    wifi_ssid: str = "",
+    wifi_password: str = "",
+    dry_run: bool = False,
+) -> None:
+    """Provision a station in the back office, build its image, deploy it with mpremote."""
+    work = ROOT / "build" / "flash" / board
+    config_dir = Path(config).resolve() if config else work / "config"
+    synk = f"{shlex.quote(PY)} -m host.cli flash"
+    dry = " --dry-run" if dry_run else ""
+    if not config:
+        options = {
+            "--board": board,
+            "--url": url,
+            "--contact": contact,
+            "--out": str(config_dir),
+            "--nfc": nfc,
+            "--unit": str(unit) if unit else "",
+            "--station": str(station) if station else "",
+            "--site": site,
+            "--wifi-ssid": wifi_ssid,
+            "--wifi-password": wifi_password,
+        }
+        given = " ".join(f"{k} {shlex.quote(v)}" for k, v in options.items() if v)
+        c.run(f"{synk} provision {given}{dry}", pty=False)  # not echoed: may hold the Wi-Fi password
+    if dry_run and not (config_dir / "station.json").exists():
+        print(
+            "Torrkörning: bygg och installation behöver den signerade konfigurationen (--config)"
+            " / Dry run: build and deploy need the signed configuration (--config)"
+        )
+        return
+    image = work / "image"
+    c.run(
+        f"{synk} build --board {board} --config {shlex.quote(str(config_dir))}"
+        f" --out {shlex.quote(str(image))}",
+        echo=True,
+        pty=False,
+    )
+    c.run(
+        f"{synk} deploy --image {shlex.quote(str(image))} --port {shlex.quote(port)}{dry}",
+        echo=True,
+        pty=False,
+    )

@@ -25,7 +25,6 @@ except ImportError:
 if TYPE_CHECKING:
     from typing import Any, Callable
 
-STORAGE_ROOT = "/flash/synk"
 MAINTENANCE_KEY = "#"
 
 
@@ -92,7 +91,7 @@ def maintenance_requested(keypad: "Any", looks: int = 5) -> bool:
 def run_board() -> None:
     """Start the station on a MicroPython board (firmware/main.py)."""
     from firmware.storage import DirStorage
-    from hw.board_setup import make_board
+    from hw.board_setup import STORAGE_ROOT, make_board
     from hw.usb_serial import UsbSerial
 
     storage = DirStorage(STORAGE_ROOT)

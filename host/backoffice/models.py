@@ -327,3 +327,38 @@ class ChangeLog(Base):
     object_type: Mapped[str]
     object_id: Mapped[int | None]
     detail: Mapped[str]
+
+
+class Visit(Base):
+    """A home-care visit as registered in the time-and-effort system (imported from its CSV).
+
+    The natural key ``(customer_id, staff_id, start)`` makes a re-import of the
+    same export change nothing. ``registered_by`` is how the visit was
+    registered there: ``lock`` (digital lock), ``nfc`` (NFC tag) or ``manual``.
+    """
+
+    __tablename__ = "visits"
+    __table_args__ = (
+        UniqueConstraint("customer_id", "staff_id", "start"),
+        Index("ix_visits_customer_start", "customer_id", "start"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    start: Mapped[int] = mapped_column(index=True)
+    end: Mapped[int]
+    registered_by: Mapped[str]
+    imported_at: Mapped[int]
+    imported_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class WebSession(Base):
+    """A signed-in browser. Only the SHA-256 of the cookie's token is kept."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    csrf_token: Mapped[str]
+    created_at: Mapped[int]
+    last_seen: Mapped[int]

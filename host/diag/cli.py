@@ -64,10 +64,13 @@ def options(args: argparse.Namespace) -> Options:
     retries = getattr(args, "retries", 3)
     if retries < 0:
         raise argparse.ArgumentTypeError("--retries >= 0")
+    timeout = getattr(args, "timeout", None)
+    if timeout is not None and timeout <= 0:
+        raise argparse.ArgumentTypeError("--timeout > 0")
     return Options(
         port=getattr(args, "port", None) or os.environ.get(PORT_ENV),
         baud=getattr(args, "baud", 115200),
-        timeout=getattr(args, "timeout", None),
+        timeout=timeout,
         retries=retries,
         expect=getattr(args, "device", "auto"),
         verbose=getattr(args, "verbose", False),
@@ -85,9 +88,7 @@ def _target(args: argparse.Namespace) -> tuple[TextIO, bool]:
 
 
 def emit(report: Report, args: argparse.Namespace, link: dict[str, int] | None = None) -> None:
-    """The report as JSON, CSV (lists, with ``--csv``) or text; notes on stderr."""
-    for note in report.notes:
-        print(note, file=sys.stderr)
+    """The report as JSON, CSV (lists, with ``--csv``) or text."""
     out, close = _target(args)
     try:
         if getattr(args, "json", False):
@@ -120,6 +121,8 @@ def _with_session(handler: SessionHandler) -> Callable[[argparse.Namespace], int
                 return report.exit_status
         except DiagError as err:
             return _fail(err)
+        except KeyboardInterrupt:
+            return 130  # Ctrl-C, as a shell reports it
 
     return run
 
@@ -182,7 +185,7 @@ def _token(args: argparse.Namespace) -> Report:
         args.station,
         args.permissions,
         args.hours,
-        args.out,
+        args.token_out,
         force=args.force,
         technician=args.technician,
         site=args.site,
@@ -255,7 +258,9 @@ def register(commands_: SubParsers) -> None:
     token.add_argument("--station", type=int, required=True, help=text("help.token_station"))
     token.add_argument("--permissions", required=True, help=text("help.permissions"))
     token.add_argument("--hours", type=float, default=8.0, help=text("help.hours"))
-    token.add_argument("--out", type=Path, metavar="FILE", help=text("help.token_out"))
+    token.add_argument(
+        "--out", dest="token_out", type=Path, metavar="FILE", help=text("help.token_out")
+    )
     token.add_argument("--force", action="store_true", help=text("help.force"))
     token.add_argument("--technician", metavar="USER", help=text("help.technician"))
     token.add_argument("--site", metavar="DIR", help=text("help.site"))

@@ -22,7 +22,7 @@ from host.diag import key as key_reads
 from host.diag import ports as port_list
 from host.diag import station as console
 from host.diag import tokens
-from host.diag.device import KIND_KEYS, Device, call, send
+from host.diag.device import KIND_KEYS, Device, call, refused, send
 from host.diag.errors import EXIT_DEVICE, EXIT_REFUSED, EXIT_USAGE, DiagError
 from host.diag.messages import check_name, status_name, text, words
 from host.diag.output import (
@@ -311,14 +311,15 @@ def key(session: Session) -> Report:
         reply = send(link, MsgType.SVC_KEY_INFO)
         if reply.status == Status.NO_KEY:
             raise DiagError("device.no_key_station", EXIT_DEVICE)
-        info = call(link, MsgType.SVC_KEY_INFO) if not reply.ok else reply.fields()
+        if not reply.ok:
+            raise refused(reply, MsgType.SVC_KEY_INFO.name)
+        info = reply.fields()
     else:
         assert device.key_info is not None
         info = device.key_info
         diag = key_reads.diag(link)
-        if (
-            info["active_slot"] != Slot.NONE
-        ):  # asking for no set would leave NOT_FOUND as last_error
+        # Asking a key without a set for one would leave NOT_FOUND as its last_error.
+        if info["active_slot"] != Slot.NONE:
             pset = key_reads.active_set(link, int(info["max_payload"]))
     return _key_report(session, device, info, diag, pset)
 

@@ -98,8 +98,9 @@ def probe(link: Link, expect: Expect = "auto", clock: Callable[[], float] = time
         if reply.status != Status.UNKNOWN_TYPE:
             raise refused(reply, MsgType.HELLO.name)
         if expect == "reader":
-            raise DiagError("device.unknown", port=link.name, status=status_name(reply.status))
+            raise DiagError("device.not_reader", port=link.name, status=status_name(reply.status))
     reply = send(link, MsgType.SVC_STATUS)
     if reply.ok:
         return Device("station", link, reply.version, status=reply.fields())
-    raise DiagError("device.unknown", port=link.name, status=status_name(reply.status))
+    key = "device.not_station" if expect == "station" else "device.unknown"
+    raise DiagError(key, port=link.name, status=status_name(reply.status))

@@ -1,12 +1,14 @@
 """Every people-facing string of ``synk diag``, Swedish first, then English.
 
-``text(key, **values)`` gives "svenska / English" with the values filled in;
-errors, labels, table headings and help all come from here, so a translator
+``text(key, **values)`` gives "svenska / English" with the values filled in
+(said once when both halves read alike); a value made with ``words(key)`` is
+itself a catalogue entry, filled in each half in that half's language.
+Errors, labels, table headings and help all come from here, so a translator
 has one file to read. Keys are dotted: the part before the first dot says
 where the string is used. Names of protocol values (``TOKEN_INVALID``,
 ``OPENED``, ``WRONG_CODE``) stay as SPEC.md writes them, in tables and in
 ``--json``/``--csv`` output alike, so that a technician and a script see the
-same word; ``status_words`` and friends explain them.
+same word; the ``status.N`` and ``token.refused_reason.N`` entries explain them.
 """
 
 from __future__ import annotations
@@ -127,6 +129,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Enheten på {port} svarar men är varken en synkstation eller en nyckel ({status})",
         "The device on {port} answers but is neither a sync station nor a key ({status})",
     ),
+    "device.not_reader": (
+        "{port} svarar inte som en nyckelläsare ({status}); prova utan --device",
+        "{port} does not answer like a key reader ({status}); try without --device",
+    ),
+    "device.not_station": (
+        "{port} svarar inte som en synkstation ({status}); prova utan --device",
+        "{port} does not answer like a sync station ({status}); try without --device",
+    ),
     "device.needs_station": (
         "Kommandot gäller en synkstation; på {port} finns en {found}",
         "This command is for a sync station; {port} has a {found}",
@@ -230,10 +240,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "token.not_a_token": (
         "{path} är ingen servicebehörighet (SPEC 8.5): {reason}",
         "{path} is not a service token (SPEC 8.5): {reason}",
-    ),
-    "token.lacks": (
-        "Servicebehörigheten i {path} saknar {permission}; hämta en med den behörigheten",
-        "The service token in {path} lacks {permission}; get one with that permission",
     ),
     "token.written": (
         "Servicebehörighet skriven till {path}",
@@ -345,8 +351,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "label.token_technician": ("tekniker", "technician"),
     "label.token_permissions": ("behörigheter", "permissions"),
     "label.token_valid": ("giltig", "valid"),
-    "label.audit_total": ("poster", "records"),
-    "label.selftest": ("självtest", "self-test"),
     # -- words in values ----------------------------------------------------------------------
     "word.yes": ("ja", "yes"),
     "word.no": ("nej", "no"),
@@ -422,7 +426,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "col.lock_seq": ("låsets nr", "lock seq"),
     "col.key_seq": ("nyckelns nr", "key seq"),
     "col.outcome": ("utfall", "outcome"),
-    "col.received_at": ("mottagen", "received"),
     "col.seq": ("nr", "seq"),
     "col.level": ("nivå", "level"),
     "col.message": ("meddelande", "message"),
@@ -571,16 +574,6 @@ def text(key: str, **values: object) -> str:
     """ "svenska / English" for ``key`` with ``values`` filled in; one half when both are alike."""
     sv, en = (_fill(template, half, values) for half, template in enumerate(CATALOGUE[key]))
     return sv if sv == en else f"{sv} / {en}"
-
-
-def swedish(key: str, **values: object) -> str:
-    """The Swedish half alone."""
-    return _fill(CATALOGUE[key][0], 0, values)
-
-
-def english(key: str, **values: object) -> str:
-    """The English half alone."""
-    return _fill(CATALOGUE[key][1], 1, values)
 
 
 def status_name(code: int) -> str:

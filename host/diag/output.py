@@ -13,7 +13,7 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,7 +29,6 @@ class Report:
     lines: list[str]
     rows: list[dict[str, Any]] | None = None
     exit_status: int = 0
-    notes: list[str] = field(default_factory=list)  # for stderr, in every output mode
 
 
 def local_time(ts: int, zero_key: str | None = "word.never") -> str:

@@ -97,8 +97,9 @@ def describe(fields: dict[str, Any]) -> list[tuple[str, str]]:
     bits = int(fields["permissions"])
     granted = [name for name, bit in PERMISSIONS.items() if bits & bit]
     station = int(fields["station_id"])
+    anywhere = text("word.any_station")
     return [
-        ("label.token_station", str(station) if station else f"0 ({text('word.any_station')})"),
+        ("label.token_station", str(station) if station else f"0 ({anywhere})"),
         ("label.token_technician", str(fields["technician_id"])),
         ("label.token_permissions", ", ".join(granted)),
         (

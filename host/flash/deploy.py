@@ -148,7 +148,7 @@ class Deployer:
         if not self.dry_run:
             self.report.removed = self.device.clean(keep)
             for path in self.report.removed:
-                self._say("deploy.removed", path=path)
+                print(f"    {path}: {text('deploy.removed')}", file=self.out)
         self._say("deploy.step_reset")
         self._show(self.device.reset_command())
         if not self.dry_run:
@@ -158,21 +158,23 @@ class Deployer:
 
     def _file(self, counter: str, entry: Entry) -> None:
         local = str(self.image.local(entry))
+        head = f"{counter} {entry.path} ({entry.size} B)"
         if self.dry_run:
-            self._say("deploy.file_plan", n=counter, path=entry.path, size=entry.size)
+            print(f"{head}: {text('deploy.file_plan')}", file=self.out)
             self._show(self.device.copy_command(local, entry.path))
             self._show(self.device.sha256_command(entry.path))
-            self._say("deploy.expect", sha256=entry.sha256)
+            print(f"    {text('deploy.expect')}: {entry.sha256}", file=self.out)
             return
         for attempt in range(1, ATTEMPTS + 1):
             self.device.copy(local, entry.path)
             found = self.device.sha256(entry.path)
             if found == entry.sha256:
-                self._say("deploy.file_ok", n=counter, path=entry.path, size=entry.size)
+                print(f"{head}: {text('deploy.file_ok')}", file=self.out, flush=True)
                 self.report.copied.append(entry.path)
                 return
             if attempt < ATTEMPTS:
-                self._say("deploy.file_retry", n=counter, path=entry.path, found=found or "-")
+                retry = text("deploy.file_retry", found=found or "-")
+                print(f"{head}: {retry}", file=self.out, flush=True)
                 self.report.retried.append(entry.path)
         raise FlashError(
             "deploy.hash_mismatch", path=entry.path, expected=entry.sha256, found=found or "-"

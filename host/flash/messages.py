@@ -78,7 +78,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Wi-Fi password without a network: give --wifi-ssid",
     ),
     "provision.mismatch": (
-        "Back office-kontorets konfiguration för station {station} stämmer inte: inget skrevs",
+        "Konfigurationen från backoffice för station {station} stämmer inte: inget skrevs",
         "The back office's configuration for station {station} does not match: nothing written",
     ),
     "mpremote.missing": (
@@ -86,12 +86,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "mpremote is missing ({command}): install the dev extra (pip install -e '.[dev]')",
     ),
     "port.missing": (
-        "Porten {port} finns inte: är kortet anslutet? (mpremote devs listar portarna)",
-        "Port {port} does not exist: is the board plugged in? (mpremote devs lists the ports)",
+        "Porten {port} finns inte: är kortet anslutet? (synk diag ports listar portarna)",
+        "Port {port} does not exist: is the board plugged in? (synk diag ports lists the ports)",
     ),
     "port.busy": (
-        "Porten {port} går inte att öppna: ett annat program (terminal, synk diag) använder den",
-        "Port {port} cannot be opened: another program (a terminal, synk diag) is using it",
+        "Porten {port} går inte att öppna: ett annat program (terminal, synk diag) använder"
+        " den, eller den är ingen serieport",
+        "Port {port} cannot be opened: another program (a terminal, synk diag) is using it,"
+        " or it is not a serial port",
     ),
     "port.none": (
         "Inget kort hittades på USB: anslut kortet eller ange --port",
@@ -159,23 +161,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "deploy.step_dirs": ("Skapar kataloger: {dirs}", "Creating folders: {dirs}"),
     "deploy.file_plan": (
-        "{n} {path} ({size} B): kopieras, läses tillbaka och jämförs (SHA-256)",
-        "{n} {path} ({size} B): copied, read back and compared (SHA-256)",
+        "kopieras, läses tillbaka och jämförs",
+        "copied, read back and compared",
     ),
-    "deploy.expect": ("    väntad SHA-256 {sha256}", "expected SHA-256 {sha256}"),
-    "deploy.file_ok": (
-        "{n} {path} ({size} B): kopierad, SHA-256 stämmer",
-        "{n} {path} ({size} B): copied, SHA-256 matches",
-    ),
+    "deploy.expect": ("väntad SHA-256", "expected SHA-256"),
+    "deploy.file_ok": ("kopierad, SHA-256 stämmer", "copied, SHA-256 matches"),
     "deploy.file_retry": (
-        "{n} {path}: SHA-256 stämmer inte ({found}), kopierar igen",
-        "{n} {path}: SHA-256 does not match ({found}), copying again",
+        "SHA-256 stämmer inte ({found}), kopierar igen",
+        "SHA-256 does not match ({found}), copying again",
     ),
     "deploy.step_clean": (
         "Tar bort gamla filer som avbilden inte har i {dirs}",
         "Removing old files the image does not hold in {dirs}",
     ),
-    "deploy.removed": ("  borttagen {path}", "removed {path}"),
+    "deploy.removed": ("borttagen", "removed"),
     "deploy.step_reset": ("Startar om kortet", "Resetting the board"),
     "deploy.done": (
         "Klart: {files} filer på kortet ({retried} kopierades om), stationen startar",
@@ -211,16 +210,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         " working",
     ),
     "provision.plan_keys": (
-        "Konfigurationen signeras av back office-kontoret; betrodda utfärdarnycklar: {keys}",
+        "Konfigurationen signeras av backoffice; betrodda utfärdarnycklar: {keys}",
         "The back office signs the configuration; trusted authority keys: {keys}",
     ),
     "provision.plan_write": ("Skriver {path}", "Writing {path}"),
     "provision.dry_run": (
-        "Torrkörning: back office-kontoret ändras inte och inga filer skrivs",
+        "Torrkörning: backoffice ändras inte och inga filer skrivs",
         "Dry run: the back office is not changed and no files are written",
     ),
     "provision.plan_new_id": (
-        'Registrerar en ny synkstation "{name}" för enhet {unit}; back office-kontoret ger numret',
+        'Registrerar en ny synkstation "{name}" för enhet {unit}; backoffice ger numret',
         'Registering a new station "{name}" for unit {unit}; the back office gives its id',
     ),
     "provision.done": (
@@ -243,7 +242,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "build (compiles the image), deploy (copies it onto the board).",
     ),
     "help.provision": (
-        "Registrera stationen i back office-kontoret och skriv dess signerade konfiguration",
+        "Registrera stationen i backoffice och skriv dess signerade konfiguration",
         "Register the station in the back office and write its signed configuration",
     ),
     "help.build": (
@@ -261,7 +260,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The station's id (if it exists it gets a new credential)",
     ),
     "help.name": ("Namn på en ny station", "Name of a new station"),
-    "help.url": ("Back office-kontorets adress (https://…)", "The back office's URL (https://…)"),
+    "help.url": ("Adress till backoffice (https://…)", "The back office's URL (https://…)"),
     "help.contact": (
         "Vem personalen ringer, visas på stationen",
         "Whom staff call, shown on the station",
@@ -284,16 +283,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The board's port (/dev/ttyACM0, COM3, id:SERIAL); auto: the first USB board",
     ),
     "help.dry_run": (
-        "Visa varje steg utan att röra kortet eller back office-kontoret",
+        "Visa varje steg utan att röra kortet eller backoffice",
         "Show every step without touching the board or the back office",
     ),
     "help.json": ("Utdata som JSON", "Output as JSON"),
     "help.site": (
-        "Back office-installationens katalog (annars $SYNK_SITE eller ./site)",
+        "Katalog för backoffice-installationen (annars $SYNK_SITE eller ./site)",
         "The back office site's folder (else $SYNK_SITE or ./site)",
     ),
     "help.db": ("Databasens URL", "The database URL"),
-    "help.as": ("Back office-användare att agera som", "Back-office user to act as"),
+    "help.as": ("Backoffice-användare att agera som", "Back-office user to act as"),
 }
 
 

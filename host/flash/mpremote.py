@@ -23,6 +23,7 @@ Steps and what the board runs for them (small MicroPython scripts through
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -79,48 +80,53 @@ class DeviceInfo:
 
 PROBE_SCRIPT = (
     "import os,sys\n"
-    "s=os.statvfs('/')\n"
+    's=os.statvfs("/")\n'
     "i=sys.implementation\n"
-    "print('synk-probe',sys.platform,getattr(i,'_mpy',0),s[0]*s[2],s[0]*s[3],"
-    "getattr(i,'_machine','?'))\n"
+    'print("synk-probe",sys.platform,getattr(i,"_mpy",0),s[0]*s[2],s[0]*s[3],'
+    'getattr(i,"_machine","?"))\n'
 )
 
 MKDIR_SCRIPT = (
-    "d={dirs!r}\n"
+    "d={dirs}\n"
     "import os\n"
     "for p in d:\n"
     " try:os.mkdir(p)\n"
     " except OSError:os.stat(p)\n"
-    "print('synk-dirs',len(d))\n"
+    'print("synk-dirs",len(d))\n'
 )
 
 SHA256_SCRIPT = (
-    "p={path!r}\n"
+    "p={path}\n"
     "import hashlib,binascii\n"
     "h=hashlib.sha256()\n"
     "try:\n"
-    " with open(p,'rb') as f:\n"
+    ' with open(p,"rb") as f:\n'
     "  while 1:\n"
     "   b=f.read(1024)\n"
     "   if not b:break\n"
     "   h.update(b)\n"
-    " print('synk-sha256',binascii.hexlify(h.digest()).decode())\n"
+    ' print("synk-sha256",binascii.hexlify(h.digest()).decode())\n'
     "except OSError:\n"
-    " print('synk-sha256','-')\n"
+    ' print("synk-sha256","-")\n'
 )
 
 CLEAN_SCRIPT = (
-    "k={keep!r}\n"
+    "k={keep}\n"
     "import os\n"
     "for d in k:\n"
     " for n in os.listdir(d):\n"
     "  if n not in k[d]:\n"
-    "   p=d+'/'+n\n"
+    '   p=d+"/"+n\n'
     "   try:os.remove(p)\n"
-    "   except OSError:print('synk-kept',p)\n"
-    "   else:print('synk-removed',p)\n"
-    "print('synk-clean')\n"
+    '   except OSError:print("synk-kept",p)\n'
+    '   else:print("synk-removed",p)\n'
+    'print("synk-clean")\n'
 )
+
+
+def literal(value: object) -> str:
+    """``value`` (text, lists, dicts) as a literal both Pythons read, in double quotes."""
+    return json.dumps(value)
 
 
 def _answer(stdout: str, tag: str) -> list[str] | None:
@@ -162,16 +168,16 @@ class Mpremote:
         return self._line("exec", PROBE_SCRIPT, resume=False)
 
     def make_dirs_command(self, dirs: Sequence[str]) -> list[str]:
-        return self._line("exec", MKDIR_SCRIPT.format(dirs=tuple(dirs)))
+        return self._line("exec", MKDIR_SCRIPT.format(dirs=literal(list(dirs))))
 
     def copy_command(self, local: str, path: str) -> list[str]:
         return self._line("fs", "cp", "-f", local, ":" + path)
 
     def sha256_command(self, path: str) -> list[str]:
-        return self._line("exec", SHA256_SCRIPT.format(path=path))
+        return self._line("exec", SHA256_SCRIPT.format(path=literal(path)))
 
     def clean_command(self, keep: dict[str, tuple[str, ...]]) -> list[str]:
-        return self._line("exec", CLEAN_SCRIPT.format(keep=keep))
+        return self._line("exec", CLEAN_SCRIPT.format(keep=literal(keep)))
 
     def reset_command(self) -> list[str]:
         return self._line("reset")

@@ -1,0 +1,334 @@
+"""The follow-up's service layer: every report of the routine and the visit import.
+
+Each public method takes the calling ``Actor`` first and checks it with the
+same rules (``roles.require``) as ``service.BackOffice``, before reading
+anything: a unit manager sees only their own unit, a reviewer everything
+(read-only), a technician the devices. Which report needs which permission:
+
+================== =================================================
+report             permission
+================== =================================================
+keys and devices   ``keys.read`` (staff names only with ``staff.read``)
+lock installations ``locks.read``
+central sample     ``activity.read`` and ``customers.read``
+activity log       ``activity.read``
+station health     ``stations.read``
+anomalies          ``anomalies.read`` (openings without a visit also
+                   need ``activity.read`` and ``customers.read``)
+visit import       ``customers.manage`` (a unit manager: own customers)
+================== =================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from host.backoffice.errors import Invalid
+from host.backoffice.followup import activity, fleet, installations, sample, visits
+from host.backoffice.models import ChangeLog, Provider, Unit
+from host.backoffice.reports import AnomalyQuery
+from host.backoffice.roles import Action, Actor, may, require, require_role
+from host.backoffice.service import CUSTOMER_LOCK_TYPES, LOCK_TYPES, BackOffice
+
+U32_MAX = 0xFFFFFFFF
+MAX_PAGE = 500
+MAX_STALE_DAYS = 365
+OPENINGS_KIND = "opening_without_visit"
+STORED_ANOMALY_KINDS = (
+    "forged_mac",
+    "sequence_gap",
+    "sequence_reuse",
+    "unknown_lock",
+    "blocked_key",
+    "unknown_key",
+)
+ANOMALY_KINDS = (*STORED_ANOMALY_KINDS, OPENINGS_KIND)
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    id: int
+    name: str
+    provider_id: int
+    provider: str
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """The providers and units an actor may see (a unit manager: their own)."""
+
+    providers: dict[int, str]
+    units: dict[int, UnitInfo]
+
+    def unit_name(self, unit_id: int | None) -> str:
+        unit = self.units.get(unit_id) if unit_id is not None else None
+        return unit.name if unit else ""
+
+    def provider_name(self, provider_id: int | None) -> str:
+        return self.providers.get(provider_id, "") if provider_id is not None else ""
+
+
+@dataclass(frozen=True)
+class ProviderSample:
+    provider_id: int
+    candidates: int
+    customers: list[sample.CustomerMeasures]
+
+
+@dataclass(frozen=True)
+class CentralSample:
+    year: int
+    month: int
+    day: date
+    seed: int
+    count: int
+    providers: list[ProviderSample]
+
+
+@dataclass
+class AnomalyReport:
+    stored: list[dict[str, object]] = field(default_factory=list)
+    openings: list[activity.LogRow] = field(default_factory=list)
+    openings_checked: bool = False
+    more_openings: bool = False
+
+
+def lock_types(choice: str | None) -> tuple[str, ...]:
+    """The lock types of a filter: ``customer`` (default: doors and key boxes), ``all`` or one."""
+    if choice in (None, "", "customer"):
+        return CUSTOMER_LOCK_TYPES
+    if choice == "all":
+        return LOCK_TYPES
+    if choice in LOCK_TYPES:
+        return (choice,)
+    raise Invalid("lock.type", type=choice, types=", ".join(("customer", "all", *LOCK_TYPES)))
+
+
+class FollowUp:
+    """The follow-up reports of one site, over the back office's service and database."""
+
+    def __init__(self, office: BackOffice) -> None:
+        self.office = office
+        self.site = office.site
+
+    @staticmethod
+    def _scope(actor: Actor) -> int | None:
+        return actor.unit_id if actor.scoped else None
+
+    # -- who may see what ---------------------------------------------------------------------
+
+    @staticmethod
+    def pages(actor: Actor) -> list[str]:
+        """The follow-up pages the actor's role may open, in menu order."""
+        allowed = {
+            "keys": may(actor, Action.KEYS_READ),
+            "locks": may(actor, Action.LOCKS_READ),
+            "sample": may(actor, Action.ACTIVITY_READ) and may(actor, Action.CUSTOMERS_READ),
+            "activity": may(actor, Action.ACTIVITY_READ),
+            "stations": may(actor, Action.STATIONS_READ),
+            "anomalies": may(actor, Action.ANOMALIES_READ),
+            "visits": may(actor, Action.CUSTOMERS_MANAGE),
+        }
+        return [name for name, ok in allowed.items() if ok]
+
+    def organisation(self, actor: Actor) -> Organisation:
+        require_role(actor, Action.ORG_READ)
+        scope = self._scope(actor)
+        with self.site.sessions() as session:
+            query = (
+                select(Unit, Provider)
+                .join(Provider, Provider.id == Unit.provider_id)
+                .order_by(Provider.name, Unit.name)
+            )
+            if scope is not None:
+                query = query.where(Unit.id == scope)
+            units = {
+                u.id: UnitInfo(u.id, u.name, p.id, p.name) for u, p in session.execute(query)
+            }
+        providers = {u.provider_id: u.provider for u in units.values()}
+        return Organisation(providers, units)
+
+    def _units(self, actor: Actor, unit_id: int | None) -> list[int]:
+        """The units a report covers: the manager's own, the one asked for, or all."""
+        visible = list(self.organisation(actor).units)
+        if unit_id is None:
+            return visible
+        if unit_id not in visible:
+            require(actor, Action.ORG_READ, unit_id)  # a manager asking for another unit
+            return []
+        return [unit_id]
+
+    # -- 1 keys and devices -------------------------------------------------------------------
+
+    def keys_report(
+        self, actor: Actor, unit_id: int | None = None, stale_days: int = 7
+    ) -> list[fleet.KeyStatus]:
+        require(actor, Action.KEYS_READ, self._scope(actor))
+        if not 1 <= stale_days <= MAX_STALE_DAYS:
+            raise Invalid("followup.stale_days", max=MAX_STALE_DAYS)
+        units = self._units(actor, unit_id)
+        with self.site.sessions() as session:
+            report = fleet.key_report(session, units, stale_days, self.office.now())
+        if not may(actor, Action.STAFF_READ):
+            for row in report:
+                row.staff = None
+        return report
+
+    # -- 2 lock installations -----------------------------------------------------------------
+
+    def lock_installations(
+        self, actor: Actor, at: int, types: Sequence[str]
+    ) -> list[installations.InstalledRow]:
+        require(actor, Action.LOCKS_READ, self._scope(actor))
+        with self.site.sessions() as session:
+            return installations.installed(session, at, types, self._scope(actor))
+
+    def lock_mounts(
+        self, actor: Actor, months: Sequence[tuple[int, int]], types: Sequence[str]
+    ) -> tuple[list[installations.MonthCount], list[installations.HalfYear]]:
+        require(actor, Action.LOCKS_READ, self._scope(actor))
+        if not 1 <= len(months) <= 60:
+            raise Invalid("followup.months", max=60)
+        with self.site.sessions() as session:
+            counts = installations.mounts_by_month(session, months, types, self._scope(actor))
+        return counts, installations.half_years(counts)
+
+    # -- 3 central sample ---------------------------------------------------------------------
+
+    def _require_sample(self, actor: Actor) -> None:
+        require(actor, Action.ACTIVITY_READ, self._scope(actor))
+        require(actor, Action.CUSTOMERS_READ, self._scope(actor))
+
+    def central_sample(
+        self, actor: Actor, year: int, month: int, seed: int, count: int = 3
+    ) -> CentralSample:
+        """The sample date of the month, the customers drawn per provider, their measures."""
+        self._require_sample(actor)
+        if count not in sample.COUNTS:
+            raise Invalid("sample.count", counts=", ".join(map(str, sample.COUNTS)))
+        if not 0 <= seed <= U32_MAX:
+            raise Invalid("sample.seed", max=U32_MAX)
+        day = sample.sample_date(year, month)
+        with self.site.sessions() as session:
+            found = sample.candidates(session, day, self._scope(actor))
+            providers = []
+            for provider_id in sorted(found):
+                drawn = sample.draw(found[provider_id], seed, provider_id, day, count)
+                providers.append(
+                    ProviderSample(
+                        provider_id, len(found[provider_id]), sample.measures(session, drawn, day)
+                    )
+                )
+        return CentralSample(year, month, day, seed, count, providers)
+
+    def lock_share(
+        self, actor: Actor, year: int, month: int, count: int = 6
+    ) -> tuple[list[tuple[int, int]], dict[int, dict[tuple[int, int], tuple[int, int]]]]:
+        """The ``count`` months up to this one, and per provider and month (visits, by lock)."""
+        self._require_sample(actor)
+        months = sample.months_back(year, month, count)
+        with self.site.sessions() as session:
+            return months, sample.lock_share_by_month(session, months, self._scope(actor))
+
+    # -- 4 activity log -----------------------------------------------------------------------
+
+    def activity_log(
+        self, actor: Actor, query: activity.LogQuery, offset: int = 0, limit: int = 50
+    ) -> tuple[list[activity.LogRow], int]:
+        require(actor, Action.ACTIVITY_READ, self._scope(actor))
+        if query.kind not in activity.KINDS:
+            raise Invalid("followup.kind", kinds=", ".join(activity.KINDS))
+        if offset < 0 or not 1 <= limit <= 100_000:
+            raise Invalid("followup.page")
+        with self.site.sessions() as session:
+            return activity.search(session, query, self._scope(actor), offset, limit)
+
+    # -- 5 station health ---------------------------------------------------------------------
+
+    def station_health(self, actor: Actor, unit_id: int | None = None) -> list[fleet.StationHealth]:
+        require(actor, Action.STATIONS_READ, self._scope(actor))
+        units = self._units(actor, unit_id)
+        with self.site.sessions() as session:
+            return fleet.station_health(session, units, self.office.now())
+
+    # -- 6 anomalies --------------------------------------------------------------------------
+
+    def anomalies(
+        self,
+        actor: Actor,
+        kind: str | None,
+        since: int,
+        until: int,
+        open_only: bool = False,
+        limit: int = 1000,
+    ) -> AnomalyReport:
+        """Stored anomalies detected in [since, until), and unexplained openings in it."""
+        require(actor, Action.ANOMALIES_READ, self._scope(actor))
+        if kind is not None and kind not in ANOMALY_KINDS:
+            raise Invalid("followup.anomaly_kind", kinds=", ".join(ANOMALY_KINDS))
+        report = AnomalyReport()
+        if kind != OPENINGS_KIND:
+            query = AnomalyQuery(
+                kind=kind, since=since, until=until, open_only=open_only, limit=limit
+            )
+            report.stored = self.office.list_anomalies(actor, query)
+        if kind in (None, OPENINGS_KIND) and "sample" in self.pages(actor):
+            with self.site.sessions() as session:
+                report.openings, report.more_openings = activity.openings_without_visit(
+                    session, since, until, self._scope(actor), limit
+                )
+            report.openings_checked = True
+        return report
+
+    # -- visit registrations ------------------------------------------------------------------
+
+    def import_visits(
+        self, actor: Actor, rows: Iterable[Mapping[str, object]], first_row: int = 1
+    ) -> visits.ImportResult:
+        """Register visits (the columns of ``visits.COLUMNS``); rows numbered from ``first_row``.
+
+        For programs (the emulator's demo site): ``start`` and ``end`` may be
+        UTC seconds instead of text, ``staff_ref`` a staff id as an int.
+        """
+        require(actor, Action.CUSTOMERS_MANAGE, self._scope(actor))
+        return self._import(actor, [(first_row + i, r) for i, r in enumerate(rows)], "")
+
+    def import_visits_csv(self, actor: Actor, data: bytes, name: str = "") -> visits.ImportResult:
+        """Import a CSV export of the time-and-effort system (``visits`` module docstring)."""
+        require(actor, Action.CUSTOMERS_MANAGE, self._scope(actor))
+        return self._import(actor, list(visits.read_csv(data)), name)
+
+    def _import(
+        self, actor: Actor, rows: list[tuple[int, Mapping[str, object]]], name: str
+    ) -> visits.ImportResult:
+        for attempt in range(3):
+            try:
+                with self.site.sessions.begin() as session:
+                    result = visits.import_rows(
+                        session, rows, self._scope(actor), actor.user_id, self.office.now()
+                    )
+                    session.add(
+                        ChangeLog(
+                            at=self.office.now(),
+                            user_id=actor.user_id,
+                            action="import",
+                            object_type="visits",
+                            object_id=None,
+                            detail=(
+                                f"{name} rows {result.rows} added {result.added}"
+                                f" updated {result.updated} unchanged {result.unchanged}"
+                                f" refused {len(result.errors)}"
+                            ).strip(),
+                        )
+                    )
+                    return result
+            except IntegrityError:
+                # A concurrent import stored some of the same visits: run again, they match.
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")

@@ -1,0 +1,506 @@
+"""Each report as one table, shown on its page and exported as CSV from the same rows.
+
+A cell holds its CSV value (plain, locale-free: local times as
+``YYYY-MM-DD HH:MM:SS``, shares as percent with one decimal and a dot, lists
+joined by ``;``) and what the page shows (Swedish number format, labels in
+both languages). The CSV header is the columns' English ``name``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+from host.backoffice import messages
+from host.backoffice.followup import activity, fleet, installations
+from host.backoffice.followup.service import AnomalyReport, CentralSample, Organisation
+from host.web import text
+
+SHOWN = str | Markup
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # CSV header
+    label: str  # catalogue key of the page's header
+    numeric: bool = False
+
+
+@dataclass
+class Row:
+    cells: list[tuple[object, SHOWN]]
+    mark: str = ""  # a CSS class: "warn" makes a row stand out
+
+
+@dataclass
+class Table:
+    columns: list[Column]
+    rows: list[Row] = field(default_factory=list)
+    footer: Row | None = None
+
+    def csv_rows(self) -> list[list[str]]:
+        rows = [r.cells for r in self.rows] + ([self.footer.cells] if self.footer else [])
+        return [[c.name for c in self.columns]] + [
+            [text.csv_value(raw) for raw, _ in cells] for cells in rows
+        ]
+
+
+def _cell(raw: object, shown: SHOWN | None = None) -> tuple[object, SHOWN]:
+    if shown is None:
+        shown = "" if raw is None else str(raw)
+    return raw, shown
+
+
+def _time(ts: int | None) -> tuple[object, SHOWN]:
+    return text.time(ts) or None, text.minutes(ts)
+
+
+def _labels(prefix: str, codes: Sequence[str]) -> Markup:
+    return Markup("<br>").join(text.label(f"{prefix}.{code}") for code in codes)
+
+
+def _share(share: float | None) -> tuple[object, SHOWN]:
+    return (None if share is None else round(share * 100, 1)), text.percent(share)
+
+
+# -- 1 keys and devices -----------------------------------------------------------------------
+
+
+def keys_table(report: Sequence[fleet.KeyStatus], org: Organisation) -> Table:
+    table = Table(
+        [
+            Column("unit_id", "web.col.unit_id", True),
+            Column("unit", "web.col.unit"),
+            Column("key_id", "web.col.key", True),
+            Column("state", "web.col.state"),
+            Column("staff_id", "web.col.staff_id", True),
+            Column("staff", "web.col.staff"),
+            Column("staff_active", "web.col.staff_active"),
+            Column("last_sync", "web.col.last_sync"),
+            Column("last_use", "web.col.last_use"),
+            Column("out_of_use_since", "web.col.out_of_use_since"),
+            Column("problems", "web.col.problems"),
+        ]
+    )
+    for k in report:
+        state = _cell(k.state, text.label(f"web.key_state.{k.state or 'unregistered'}"))
+        active = (
+            _cell(None, "")
+            if k.staff_active is None
+            else _cell(k.staff_active, text.label("web.yes" if k.staff_active else "web.no"))
+        )
+        table.rows.append(
+            Row(
+                [
+                    _cell(k.unit_id),
+                    _cell(org.unit_name(k.unit_id)),
+                    _cell(k.key_id),
+                    state,
+                    _cell(k.staff_id),
+                    _cell(k.staff),
+                    active,
+                    _time(k.last_sync),
+                    _time(k.last_use),
+                    _time(k.out_of_use_since),
+                    _cell(k.problems, _labels("web.problem", k.problems)),
+                ],
+                "warn" if k.problems else "",
+            )
+        )
+    return table
+
+
+# -- 2 lock installations ---------------------------------------------------------------------
+
+
+def installed_table(
+    rows: Sequence[installations.InstalledRow], types: Sequence[str], org: Organisation
+) -> Table:
+    table = Table(
+        [
+            Column("provider_id", "web.col.provider_id", True),
+            Column("provider", "web.col.provider"),
+            Column("unit_id", "web.col.unit_id", True),
+            Column("unit", "web.col.unit"),
+            *(Column(t, f"web.lock_type.{t}", True) for t in types),
+            Column("total", "web.col.total", True),
+        ]
+    )
+    for row in rows:
+        common = row.unit_id is None
+        table.rows.append(
+            Row(
+                [
+                    _cell(row.provider_id),
+                    _cell(org.provider_name(row.provider_id)),
+                    _cell(row.unit_id),
+                    _cell(
+                        "common" if common else org.unit_name(row.unit_id),
+                        text.label("web.locks.common") if common else None,
+                    ),
+                    *(_cell(row.by_type.get(t, 0)) for t in types),
+                    _cell(row.total),
+                ]
+            )
+        )
+    table.footer = Row(
+        [
+            _cell("total", text.label("web.col.total")),
+            _cell(None),
+            _cell(None),
+            _cell(None),
+            *(_cell(sum(r.by_type.get(t, 0) for r in rows)) for t in types),
+            _cell(sum(r.total for r in rows)),
+        ]
+    )
+    return table
+
+
+def mounts_table(
+    counts: Sequence[installations.MonthCount], halves: Sequence[installations.HalfYear]
+) -> Table:
+    table = Table(
+        [
+            Column("period", "web.col.period"),
+            Column("months", "web.col.months", True),
+            Column("mounts", "web.col.mounts", True),
+            Column("removals", "web.col.removals", True),
+            Column("mounts_per_month", "web.col.mounts_per_month", True),
+            Column("removals_per_month", "web.col.removals_per_month", True),
+        ]
+    )
+    for c in counts:
+        table.rows.append(
+            Row(
+                [
+                    _cell(f"{c.year}-{c.month:02d}"),
+                    _cell(1),
+                    _cell(c.mounts),
+                    _cell(c.removals),
+                    _cell(float(c.mounts), text.decimal(c.mounts)),
+                    _cell(float(c.removals), text.decimal(c.removals)),
+                ]
+            )
+        )
+    for h in halves:
+        table.rows.append(
+            Row(
+                [
+                    _cell(f"{h.year}-H{h.half}", text.label(f"web.locks.half{h.half}", year=h.year)),
+                    _cell(h.months),
+                    _cell(h.mounts),
+                    _cell(h.removals),
+                    _cell(h.mounts_per_month, text.decimal(h.mounts_per_month)),
+                    _cell(h.removals_per_month, text.decimal(h.removals_per_month)),
+                ],
+                "sum",
+            )
+        )
+    return table
+
+
+# -- 3 central sample -------------------------------------------------------------------------
+
+
+def sample_table(result: CentralSample, org: Organisation) -> Table:
+    table = Table(
+        [
+            Column("month", "web.col.month"),
+            Column("sample_date", "web.col.sample_date"),
+            Column("seed", "web.col.seed", True),
+            Column("provider_id", "web.col.provider_id", True),
+            Column("provider", "web.col.provider"),
+            Column("customer_id", "web.col.customer_id", True),
+            Column("customer_ref", "web.col.customer"),
+            Column("unit", "web.col.unit"),
+            Column("visits", "web.col.visits", True),
+            Column("opened_by_lock", "web.col.opened_by_lock", True),
+            Column("share_lock_percent", "web.col.share_lock", True),
+            Column("registered_manually", "web.col.registered_manually", True),
+            Column("share_manual_percent", "web.col.share_manual", True),
+            Column("staff_without_lock", "web.col.staff_without_lock", True),
+        ]
+    )
+    for provider in result.providers:
+        for m in provider.customers:
+            table.rows.append(
+                Row(
+                    [
+                        _cell(f"{result.year}-{result.month:02d}"),
+                        _cell(result.day.isoformat()),
+                        _cell(result.seed),
+                        _cell(provider.provider_id),
+                        _cell(org.provider_name(provider.provider_id)),
+                        _cell(m.customer_id),
+                        _cell(m.reference),
+                        _cell(org.unit_name(m.unit_id)),
+                        _cell(m.visit_count),
+                        _cell(m.opened_by_lock),
+                        _share(m.share_lock),
+                        _cell(m.registered_manually),
+                        _share(m.share_manual),
+                        _cell(m.staff_without_lock),
+                    ],
+                    "warn" if m.staff_without_lock else "",
+                )
+            )
+    return table
+
+
+def sample_visits_table(result: CentralSample, org: Organisation) -> Table:
+    table = Table(
+        [
+            Column("sample_date", "web.col.sample_date"),
+            Column("seed", "web.col.seed", True),
+            Column("provider", "web.col.provider"),
+            Column("customer_ref", "web.col.customer"),
+            Column("start", "web.col.start"),
+            Column("end", "web.col.end"),
+            Column("staff_id", "web.col.staff_id", True),
+            Column("staff", "web.col.staff"),
+            Column("registered_by", "web.col.registered_by"),
+            Column("opened_by_lock", "web.col.lock_opened"),
+        ]
+    )
+    for provider in result.providers:
+        for m in provider.customers:
+            for v in m.visits:
+                table.rows.append(
+                    Row(
+                        [
+                            _cell(result.day.isoformat()),
+                            _cell(result.seed),
+                            _cell(org.provider_name(provider.provider_id)),
+                            _cell(m.reference),
+                            _time(v.start),
+                            _time(v.end),
+                            _cell(v.staff_id),
+                            _cell(v.staff),
+                            _cell(v.registered_by, text.label(f"web.method.{v.registered_by}")),
+                            _cell(v.by_lock, text.label("web.yes" if v.by_lock else "web.no")),
+                        ],
+                        "" if v.by_lock else "warn",
+                    )
+                )
+    return table
+
+
+def lock_share_series(
+    months: Sequence[tuple[int, int]],
+    shares: dict[int, dict[tuple[int, int], tuple[int, int]]],
+    org: Organisation,
+) -> tuple[list[str], list[tuple[str, list[float | None]]]]:
+    """Chart data: month labels, and per provider the percent opened with the lock."""
+    categories = [f"{y}-{m:02d}" for y, m in months]
+    series = []
+    for provider_id in sorted(shares, key=org.provider_name):
+        per_month = shares[provider_id]
+        values: list[float | None] = []
+        for month in months:
+            visits, opened = per_month.get(month, (0, 0))
+            values.append(100.0 * opened / visits if visits else None)
+        series.append((org.provider_name(provider_id) or str(provider_id), values))
+    return categories, series
+
+
+def lock_share_table(
+    months: Sequence[tuple[int, int]],
+    shares: dict[int, dict[tuple[int, int], tuple[int, int]]],
+    org: Organisation,
+) -> Table:
+    table = Table(
+        [
+            Column("provider", "web.col.provider"),
+            Column("month", "web.col.month"),
+            Column("visits", "web.col.visits", True),
+            Column("opened_by_lock", "web.col.opened_by_lock", True),
+            Column("share_lock_percent", "web.col.share_lock", True),
+        ]
+    )
+    for provider_id in sorted(shares, key=org.provider_name):
+        for y, m in months:
+            visits, opened = shares[provider_id].get((y, m), (0, 0))
+            table.rows.append(
+                Row(
+                    [
+                        _cell(org.provider_name(provider_id)),
+                        _cell(f"{y}-{m:02d}"),
+                        _cell(visits),
+                        _cell(opened),
+                        _share(opened / visits if visits else None),
+                    ]
+                )
+            )
+    return table
+
+
+# -- 4 activity log ---------------------------------------------------------------------------
+
+
+def activity_table(rows: Sequence[activity.LogRow]) -> Table:
+    table = Table(
+        [
+            Column("time", "web.col.time"),
+            Column("kind", "web.col.kind"),
+            Column("event", "web.col.event"),
+            Column("key_id", "web.col.key", True),
+            Column("staff_id", "web.col.staff_id", True),
+            Column("staff", "web.col.staff"),
+            Column("lock_id", "web.col.lock", True),
+            Column("lock", "web.col.lock_name"),
+            Column("lock_seq", "web.col.lock_seq", True),
+            Column("customer_id", "web.col.customer_id", True),
+            Column("customer_ref", "web.col.customer"),
+            Column("station_id", "web.col.station", True),
+            Column("detail", "web.col.detail", True),
+        ]
+    )
+    for r in rows:
+        prefix = "web.outcome" if r.kind == "lock" else "web.reason"
+        event_key = f"{prefix}.{r.event}"
+        event = text.label(event_key) if event_key in messages.CATALOGUE else r.event
+        refused = r.kind == "lock" and r.event != "OPENED" and r.event != "BLOCKLIST_UPDATED"
+        table.rows.append(
+            Row(
+                [
+                    _cell(text.time(r.time)),
+                    _cell(r.kind, text.label(f"web.event_kind.{r.kind}")),
+                    _cell(r.event, event),
+                    _cell(r.key_id),
+                    _cell(r.staff_id),
+                    _cell(r.staff),
+                    _cell(r.lock_id),
+                    _cell(r.lock),
+                    _cell(r.lock_seq),
+                    _cell(r.customer_id),
+                    _cell(r.customer),
+                    _cell(r.station_id),
+                    _cell(r.detail or None),
+                ],
+                "warn" if refused else "",
+            )
+        )
+    return table
+
+
+# -- 5 station health -------------------------------------------------------------------------
+
+
+def stations_table(rows: Sequence[fleet.StationHealth], org: Organisation) -> Table:
+    table = Table(
+        [
+            Column("station_id", "web.col.station", True),
+            Column("station", "web.col.station_name"),
+            Column("unit_id", "web.col.unit_id", True),
+            Column("unit", "web.col.unit"),
+            Column("last_contact", "web.col.last_contact"),
+            Column("bundle_serial", "web.col.bundle_serial", True),
+            Column("bundle_issued", "web.col.bundle_issued"),
+            Column("bundle_age_days", "web.col.bundle_age", True),
+            Column("offline_until", "web.col.offline_until"),
+            Column("margin_days", "web.col.margin", True),
+            Column("low_margin", "web.col.low_margin"),
+            Column("outbox_records", "web.col.outbox_records", True),
+            Column("outbox_bytes", "web.col.outbox_bytes", True),
+            Column("online", "web.col.online"),
+            Column("flags", "web.col.flags"),
+        ]
+    )
+    for s in rows:
+        age = s.bundle_age_s / fleet.DAY_S if s.bundle_age_s is not None else None
+        margin = s.margin_days
+        table.rows.append(
+            Row(
+                [
+                    _cell(s.station_id),
+                    _cell(s.name),
+                    _cell(s.unit_id),
+                    _cell(org.unit_name(s.unit_id)),
+                    _time(s.last_contact),
+                    _cell(s.bundle_serial),
+                    _time(s.bundle_issued),
+                    _cell(None if age is None else round(age, 1), text.decimal(age)),
+                    _time(s.offline_until),
+                    _cell(
+                        None if margin is None else round(margin, 1),
+                        text.decimal(margin) if margin is not None else text.label("web.none"),
+                    ),
+                    _cell(s.low_margin, text.label("web.yes" if s.low_margin else "web.no")),
+                    _cell(s.outbox_records),
+                    _cell(s.outbox_bytes),
+                    _cell(
+                        s.online,
+                        "" if s.online is None else text.label("web.yes" if s.online else "web.no"),
+                    ),
+                    _cell(s.flags, _labels("web.flag", s.flags)),
+                ],
+                "warn" if s.low_margin else "",
+            )
+        )
+    return table
+
+
+# -- 6 anomalies ------------------------------------------------------------------------------
+
+
+def anomalies_table(report: AnomalyReport) -> Table:
+    table = Table(
+        [
+            Column("kind", "web.col.kind"),
+            Column("event_time", "web.col.event_time"),
+            Column("detected", "web.col.detected"),
+            Column("station_id", "web.col.station", True),
+            Column("lock_id", "web.col.lock", True),
+            Column("key_id", "web.col.key", True),
+            Column("staff", "web.col.staff"),
+            Column("customer_ref", "web.col.customer"),
+            Column("seq_from", "web.col.seq_from", True),
+            Column("seq_to", "web.col.seq_to", True),
+            Column("resolved", "web.col.resolved"),
+        ]
+    )
+    for a in report.stored:
+        kind = str(a["kind"])
+        table.rows.append(
+            Row(
+                [
+                    _cell(kind, text.label(f"web.anomaly.{kind}")),
+                    _cell(a["event_time"] or None),
+                    _cell(a["detected"] or None),
+                    _cell(a["station_id"]),
+                    _cell(a["lock_id"]),
+                    _cell(a["key_id"]),
+                    _cell(None),
+                    _cell(None),
+                    _cell(a["seq_from"]),
+                    _cell(a["seq_to"]),
+                    _cell(a["resolved"] or None),
+                ],
+                "" if a["resolved"] else "warn",
+            )
+        )
+    for r in report.openings:
+        table.rows.append(
+            Row(
+                [
+                    _cell(
+                        "opening_without_visit", text.label("web.anomaly.opening_without_visit")
+                    ),
+                    _cell(text.time(r.time)),
+                    _cell(None),
+                    _cell(r.station_id),
+                    _cell(r.lock_id),
+                    _cell(r.key_id),
+                    _cell(r.staff),
+                    _cell(r.customer),
+                    _cell(r.lock_seq),
+                    _cell(None),
+                    _cell(None),
+                ],
+                "warn",
+            )
+        )
+    return table
+

@@ -1,0 +1,75 @@
+"""Words and numbers for the pages: catalogue text in both languages, times, shares, days.
+
+Every people-facing string comes from ``host.backoffice.messages``; a page
+shows the Swedish text first and the English after it, in a smaller
+``<span lang="en">``. CSV files get plain, locale-free values instead
+(``csv_value``).
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+from host.backoffice import messages
+from host.backoffice.timeutil import format_time
+
+
+def pair(key: str, **values: object) -> tuple[str, str]:
+    swedish, english = messages.CATALOGUE[key]
+    return swedish.format(**values), english.format(**values)
+
+
+def label(key: str, **values: object) -> Markup:
+    """Swedish, then English in a smaller span (HTML-escaped)."""
+    swedish, english = pair(key, **values)
+    if swedish == english:
+        return Markup('<span lang="sv">{}</span>').format(swedish)
+    return Markup('<span lang="sv">{}</span> <span lang="en" class="en">{}</span>').format(
+        swedish, english
+    )
+
+
+def plain(key: str, **values: object) -> str:
+    """"svenska / English" as plain text (titles, attributes, CSV notes)."""
+    return messages.text(key, **values)
+
+
+def time(ts: int | None) -> str:
+    return format_time(ts)
+
+
+def minutes(ts: int | None) -> str:
+    return format_time(ts)[:16]
+
+
+def _decimal(value: float, digits: int) -> str:
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
+def percent(share: float | None) -> str:
+    """A share 0..1 as Swedish percent, e.g. ``66,7 %``; empty for none."""
+    return "" if share is None else f"{_decimal(share * 100, 1)} %"
+
+
+def decimal(value: float | None, digits: int = 1) -> str:
+    return "" if value is None else _decimal(value, digits)
+
+
+def csv_value(value: object) -> str:
+    """A value as a CSV cell: empty for None, true/false, lists joined by ';'."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    if isinstance(value, list | tuple):
+        return ";".join(str(v) for v in value)
+    return str(value)
+
+
+def optional(value: object) -> Markup:
+    """A cell for HTML: the value escaped, or an en dash for nothing."""
+    if value is None or value == "":
+        return Markup("&ndash;")
+    return escape(value)

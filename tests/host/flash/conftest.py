@@ -1,0 +1,56 @@
+"""Fixtures: a signed station configuration, images built from this repository, a fake board."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from host.flash.image import Image, ImageDir, build_image, load_image, write_image
+from host.station_config import signed_files, station_config
+
+from .fake_board import FakeBoard
+
+AUTHORITY = Ed25519PrivateKey.generate()
+AUTHORITY_PUBLIC = AUTHORITY.public_key().public_bytes(
+    serialization.Encoding.Raw, serialization.PublicFormat.Raw
+)
+
+
+def signed_config(board: str = "esp32s3", station_id: int = 7) -> dict[str, bytes]:
+    """station.json + station.sig as the back office signs them (host/station_config.py)."""
+    config = station_config(
+        station_id=station_id,
+        unit_id=3,
+        backoffice_url="https://bo.example.se",
+        credential="hemlig-inloggning",
+        authority_keys=[AUTHORITY_PUBLIC],
+        support_contact="Bemanningen 010-123",
+        board=board,
+        wifi_ssid="Hemtjänst",
+        wifi_password="lösenord",
+    )
+    return signed_files(config, AUTHORITY.sign, AUTHORITY_PUBLIC)
+
+
+@pytest.fixture(scope="session")
+def esp32s3_image() -> Image:
+    return build_image("esp32s3", signed_config("esp32s3"))
+
+
+@pytest.fixture(scope="session")
+def pico2w_image() -> Image:
+    return build_image("pico2w", signed_config("pico2w"))
+
+
+@pytest.fixture
+def image_dir(esp32s3_image: Image, tmp_path: Path) -> ImageDir:
+    write_image(esp32s3_image, tmp_path / "image")
+    return load_image(tmp_path / "image")
+
+
+@pytest.fixture
+def board() -> FakeBoard:
+    return FakeBoard()
