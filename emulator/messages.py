@@ -2,8 +2,9 @@
 
 Swedish first, English second. ``text(key, **values)`` gives ``(swedish,
 english)`` with the values filled in (``str.format`` fields, the same in both
-languages); ``pair(key, **values)`` gives the two as "svenska/English" for a
-table cell. A missing value is a programming error and raises ``KeyError``.
+languages, or a ``Two`` holding each language's own); ``both`` gives a
+message as such a ``Two``; ``pair(key, **values)`` gives the two as
+"svenska/English" for a table cell. A missing value is a programming error and raises ``KeyError``.
 
 Keys are dotted; the part before the first dot says where the text is used:
 ``help`` (the console's commands), ``say`` (what happens), ``why`` (one
@@ -14,6 +15,8 @@ anomalies), ``emulate`` (the start-up banner).
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 CATALOGUE: dict[str, tuple[str, str]] = {
     # -- the console's commands: usage, then what it does ------------------------------------
@@ -88,6 +91,25 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the latest in the back office: activity, syncs, anomalies",
     ),
     "help.avsluta": ("avsluta (Ctrl-D gör samma sak)", "quit (Ctrl-D does the same)"),
+    # The arguments each command takes, as shown in the help.
+    "args.personal": ("[enhet]", "[unit]"),
+    "args.välj": ("<id eller namn>", "<id or name>"),
+    "args.skärm": ("[station]", "[station]"),
+    "args.sätt_i": ("[station]", "[station]"),
+    "args.kod": ("[siffror]", "[digits]"),
+    "args.ta_ut": ("[station]", "[station]"),
+    "args.synka": ("[station]", "[station]"),
+    "args.kunder": ("[enhet]", "[unit]"),
+    "args.öppna": ("<kund eller lås>", "<customer or lock>"),
+    "args.nät_av": ("[station]", "[station]"),
+    "args.nät_på": ("[station]", "[station]"),
+    "args.spola": ("<tid>", "<duration>"),
+    "args.montera": ("<kund|ny> [nyckelbox] [adress]", "<customer|ny> [nyckelbox] [address]"),
+    "args.läsare": ("[ut]", "[ut]"),
+    "args.aktivitet": ("[antal]", "[count]"),
+    "args.synkningar": ("[antal]", "[count]"),
+    "args.avvikelser": ("[antal]", "[count]"),
+    "args.hjälp": ("[kommando]", "[command]"),
     # -- what happens --------------------------------------------------------------------------
     "say.welcome": (
         "Välkommen till synks övningskonsol. Skriv hjälp för kommandona, personal för att börja.",
@@ -508,6 +530,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "ange adressen för den nya kunden, t.ex. montera ny Storgatan 5",
         "give the new customer's address, e.g. install ny Storgatan 5",
     ),
+    "error.bad_address": (
+        "adressen måste vara 1-200 skrivbara tecken",
+        "the address must be 1-200 printable characters",
+    ),
     "error.backoffice": ("kontoret sade nej: {text}", "the back office said no: {text}"),
     "error.unexpected": ("oväntat fel: {detail}", "unexpected error: {detail}"),
     "what.staff": ("medarbetare", "staff member"),
@@ -608,9 +634,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "anomaly.unknown_lock": ("okänt lås", "unknown lock"),
     "anomaly.unknown_key": ("okänd nyckel", "unknown key"),
     "anomaly.blocked_key": ("spärrad nyckel använd", "blocked key used"),
-    "unit.minutes": ("{n} minuter", "{n} minutes"),
-    "unit.hours": ("{n} timmar", "{n} hours"),
-    "unit.days": ("{n} dygn", "{n} days"),
+    "span.minutes": ("{n} minuter", "{n} minutes"),
+    "span.hours": ("{n} timmar", "{n} hours"),
+    "span.days": ("{n} dygn", "{n} days"),
     # -- python -m emulator.emulate ------------------------------------------------------------
     "emulate.description": (
         "Hela platsen på den här datorn: kontoret, stationerna med riktig firmware, nycklar, lås "
@@ -658,10 +684,29 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 }
 
 
+class Two(NamedTuple):
+    """A value said differently in each language (a name of a state, an amount of time)."""
+
+    sv: str
+    en: str
+
+
+def _side(values: dict[str, object], english: bool) -> dict[str, object]:
+    return {
+        name: ((value.en if english else value.sv) if isinstance(value, Two) else value)
+        for name, value in values.items()
+    }
+
+
 def text(key: str, **values: object) -> tuple[str, str]:
-    """(Swedish, English) of ``key`` with ``values`` filled in."""
+    """(Swedish, English) of ``key`` with ``values`` filled in; a ``Two`` gives each its own."""
     sv, en = CATALOGUE[key]
-    return sv.format(**values), en.format(**values)
+    return sv.format(**_side(values, False)), en.format(**_side(values, True))
+
+
+def both(key: str, **values: object) -> Two:
+    """``key`` as a ``Two``, to be a value in another message."""
+    return Two(*text(key, **values))
 
 
 def pair(key: str, **values: object) -> str:

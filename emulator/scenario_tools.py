@@ -2,7 +2,7 @@
 
 - time: ``local_time`` (hh:mm Stockholm time some days after a moment),
   ``go_to`` (fast-forward to a moment, then let the world run a second);
-- the site's facts: ``home_station``, ``staff_with_keys``, ``unit_locks``;
+- the site's facts: ``home_station``, ``unit_people``, ``unit_locks``;
 - the back office: ``add_staff_with_key`` (a new member of staff and a key
   for them, through the service layer, with a VirtualKey from a fixed seed),
   ``mount_lock`` (a technician mounting a registered lock: a VirtualLock),
@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from emulator.demo_site import DemoStaff
 from emulator.site import EmulatedSite, EmulatedStation
 from emulator.virtual_clock import DriftingClock
 from emulator.virtual_key import VirtualKey
@@ -75,12 +74,22 @@ def home_station(site: EmulatedSite) -> EmulatedStation:
     return site.stations[min(site.stations)]
 
 
-def staff_with_keys(site: EmulatedSite, unit_id: int) -> list[DemoStaff]:
+@dataclass(frozen=True)
+class Person:
+    """A member of staff as the scenarios need them: name, personal code, key."""
+
+    name: str
+    code: str
+    key: VirtualKey
+
+
+def unit_people(site: EmulatedSite, unit_id: int) -> list[Person]:
     """The unit's staff who have an active key, by staff id."""
-    return sorted(
-        (s for s in site.demo.staff.values() if s.unit_id == unit_id and s.key_id is not None),
+    staff = sorted(
+        (s for s in site.demo.staff.values() if s.unit_id == unit_id),
         key=lambda s: s.staff_id,
     )
+    return [Person(s.name, s.code, site.keys[s.key_id]) for s in staff if s.key_id is not None]
 
 
 def unit_locks(site: EmulatedSite, unit_id: int, kinds: tuple[str, ...]) -> list[int]:
@@ -114,22 +123,14 @@ def wrong_code(code: str) -> str:
 # -- the back office ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class NewStaff:
-    staff_id: int
-    name: str
-    code: str
-    key: VirtualKey
-
-
-def add_staff_with_key(site: EmulatedSite, unit_id: int, name: str, key_id: int) -> NewStaff:
+def add_staff_with_key(site: EmulatedSite, unit_id: int, name: str, key_id: int) -> Person:
     """A new member of staff with a personal code and a key, as a unit manager adds them."""
     code = scenario_code(key_id)
     key = VirtualKey(key_id, key_seed(key_id), monotonic=lambda: site.clock.ticks_ms() / 1000)
     row, _ = site.office.add_staff(site.admin, unit_id, name, code)
     site.office.add_key(site.admin, row["id"], key.key_public, key_id)
     site.keys[key_id] = key
-    return NewStaff(row["id"], name, code, key)
+    return Person(name, code, key)
 
 
 def mount_lock(
@@ -234,7 +235,9 @@ def _asking_code(emulated: EmulatedStation) -> bool:
     return session is not None and session.state == CODE
 
 
-def present_key(site: EmulatedSite, station_id: int, key: VirtualKey, timeout_s: float = 30) -> bool:
+def present_key(
+    site: EmulatedSite, station_id: int, key: VirtualKey, timeout_s: float = 30
+) -> bool:
     """Put the key in; run until the station asks for the code (True) or has ended (False)."""
     emulated = site.station(station_id)
     before = emulated.station.last_result

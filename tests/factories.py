@@ -17,7 +17,7 @@ from protocol.records import encode_record, signed_part
 
 DAY = 86_400
 WINDOW = 36 * 3_600
-EPOCH = 1_795_000_000  # 2026-11-18T09:46:40Z, a Wednesday: the factories' "now"
+EPOCH = 1_795_000_000  # 2026-11-18T11:06:40Z, a Wednesday: the factories' "now"
 CODE_ITERATIONS = 50  # few, so tests under MicroPython stay quick; stations use the bundle's figure
 
 

@@ -35,17 +35,14 @@ def play(run: ScenarioRun) -> None:
     emulated = tools.home_station(site)
     station_id, unit_id = emulated.station_id, emulated.unit_id
     start = site.clock.now()
-    people = [
-        (s.name, s.code, site.keys[s.key_id])
-        for s in tools.staff_with_keys(site, unit_id)
-        if s.key_id is not None
-    ]
+    people = tools.unit_people(site, unit_id)
 
     run.step("shift_start.hire", station=emulated.name, have=len(people), more=30 - len(people))
     serial = int(emulated.station.cache.serial)
     for i in range(STAFF_AT_SHIFT - len(people)):
-        new = tools.add_staff_with_key(site, unit_id, f"Vikarie {i + 1:02d}", FIRST_NEW_KEY + i)
-        people.append((new.name, new.code, new.key))
+        people.append(
+            tools.add_staff_with_key(site, unit_id, f"Vikarie {i + 1:02d}", FIRST_NEW_KEY + i)
+        )
     arrived = tools.wait_for_bundle(site, station_id, serial)
     keys_in_bundle = int(emulated.station.cache.info()["keys"])
     run.check(
@@ -60,13 +57,14 @@ def play(run: ScenarioRun) -> None:
     shift_began = site.clock.now()
     run.step("shift_start.queue", count=len(people))
     began_wall = time.perf_counter()
-    syncs = [tools.sync(site, station_id, key, code) for _name, code, key in people]
+    syncs = [tools.sync(site, station_id, p.key, p.code) for p in people]
     wall = time.perf_counter() - began_wall
     virtual = (syncs[-1].ended_ms - syncs[0].began_ms) / 1000
     run.metric("shift_start_30_keys_s", virtual)
     run.metric("shift_start_30_keys_wall_s", wall)
     failed = [
-        f"{name}: {s.outcome}" for (name, _c, _k), s in zip(people, syncs, strict=True)
+        f"{p.name}: {s.outcome}"
+        for p, s in zip(people, syncs, strict=True)
         if s.outcome != "ok_until"
     ]
     run.check("shift_start.check.all_ok", not failed, "; ".join(failed), count=len(people))
@@ -76,9 +74,9 @@ def play(run: ScenarioRun) -> None:
     }
     serial = int(emulated.station.cache.serial)
     wrong = [
-        f"{name}: {problem}"
-        for name, _code, key in people
-        if (problem := _set_problem(key.active_set(), window, serial, unit_lock_ids))
+        f"{p.name}: {problem}"
+        for p in people
+        if (problem := _set_problem(p.key.active_set(), window, serial, unit_lock_ids))
     ]
     until = localtime.format_local(window[1])
     run.check(
@@ -110,21 +108,23 @@ def play(run: ScenarioRun) -> None:
     run.step("shift_start.visits", count=len(people))
     visited = {}
     refused = []
-    for i, (name, _code, key) in enumerate(people):
+    for i, person in enumerate(people):
         door = doors[i % len(doors)]
-        opened = site.open_door(door, key)
-        visited[key.key_id] = door
+        opened = site.open_door(door, person.key)
+        visited[person.key.key_id] = door
         if not opened.opened or opened.delivered < 1:
-            refused.append(f"{name} at {door}: {opened.outcome}, delivered {opened.delivered}")
+            refused.append(
+                f"{person.name} at {door}: {opened.outcome}, delivered {opened.delivered}"
+            )
         site.fast_forward(20)
     run.check("shift_start.check.doors", not refused, "; ".join(refused), count=len(people))
 
     tools.go_to(site, tools.local_time(start, 0, 15, 30))
     run.step("shift_start.end_of_shift")
-    ends = [tools.sync(site, station_id, key, code) for _name, code, key in people]
+    ends = [tools.sync(site, station_id, p.key, p.code) for p in people]
     unread = [
-        f"{name}: {s.outcome}, {0 if s.result is None else s.result.events_stored} stored"
-        for (name, _c, _k), s in zip(people, ends, strict=True)
+        f"{p.name}: {s.outcome}, {0 if s.result is None else s.result.events_stored} stored"
+        for p, s in zip(people, ends, strict=True)
         if s.outcome != "ok_until" or s.result.events_stored < 1
     ]
     run.check("shift_start.check.trails_read", not unread, "; ".join(unread))
@@ -138,18 +138,18 @@ def play(run: ScenarioRun) -> None:
 
     run.step("shift_start.back_office")
     missing = []
-    for name, _code, key in people:
-        rows = tools.activity(site, key_id=key.key_id, since=shift_began)
+    for person in people:
+        rows = tools.activity(site, key_id=person.key.key_id, since=shift_began)
         seen = {(r["lock_id"], r["outcome"], r["station_id"]) for r in rows}
-        if (visited[key.key_id], "OPENED", station_id) not in seen:
-            missing.append(f"{name}: {sorted(seen)}")
+        if (visited[person.key.key_id], "OPENED", station_id) not in seen:
+            missing.append(f"{person.name}: {sorted(seen)}")
     run.check("shift_start.check.activity", not missing, "; ".join(missing), count=len(people))
     synced = [
         e["key_id"]
         for e in tools.sync_events(site, station_id=station_id, since=shift_began)
         if e["reason"] == "SYNC_OK"
     ]
-    keys = sorted(key.key_id for _n, _c, key in people)
+    keys = sorted(p.key.key_id for p in people)
     run.check(
         "shift_start.check.sync_events",
         sorted(synced) == sorted(keys * 2),

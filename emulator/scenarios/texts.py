@@ -55,8 +55,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Every key holds today's set: valid until {until}, the unit's {locks} locks",
     ),
     "shift_start.check.screen": (
-        "Stationen sa \"{swedish}\" till var och en",
-        "The station said \"{english}\" to each of them",
+        'Stationen sa "{swedish}" till var och en',
+        'The station said "{english}" to each of them',
     ),
     "shift_start.check.queue_time": (
         "Kön tog {seconds} s stationstid, {each:.1f} s per person",
@@ -97,6 +97,336 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "shift_start.check.sync_events": (
         "Kontoret har två lyckade synkar för var och en av de {count}",
         "The back office has two successful syncs for each of the {count}",
+    ),
+    # -- 2 lost key ----------------------------------------------------------------------------
+    "lost_key.title": ("Borttappad nyckel", "Lost key"),
+    "lost_key.summary": (
+        "En nyckel anmäls borttappad i kontoret. Stationen nekar den vid nästa synk, och ett lås "
+        "som fått den nya spärrlistan nekar den.",
+        "A key is reported lost in the back office. The station refuses it at the next sync, and "
+        "a lock that has seen the new blocklist refuses it.",
+    ),
+    "lost_key.morning": (
+        "{anna} och {bertil} synkar sina nycklar vid passets början.",
+        "{anna} and {bertil} sync their keys at the start of the shift.",
+    ),
+    "lost_key.check.synced": ("Båda synkarna lyckades", "Both syncs went through"),
+    "lost_key.report": (
+        "{anna} har tappat nyckel {key} och ringer chefen, som anmäler den borttappad i kontoret. "
+        "Nyckeln tas bort ur stationens paket och förs upp på den signerade spärrlistan.",
+        "{anna} has lost key {key} and calls the manager, who reports it lost in the back "
+        "office. The key leaves the station's bundle and joins the signed blocklist.",
+    ),
+    "lost_key.check.blocklist": (
+        "Kontorets spärrlista innehåller nyckel {key}",
+        "The back office's blocklist holds key {key}",
+    ),
+    "lost_key.check.station_knows": (
+        "Stationen har hämtat ett paket där nyckeln är spärrad",
+        "The station has fetched a bundle in which the key is blocked",
+    ),
+    "lost_key.finder_at_station": (
+        "Den som hittat nyckeln sätter i den i stationen. Stationen ser i sitt paket att "
+        "nyckeln är spärrad och nekar den innan någon kod efterfrågas.",
+        "Whoever found the key puts it in the station. The station sees in its bundle that the "
+        "key is blocked and refuses it before any code is asked for.",
+    ),
+    "lost_key.check.station_refuses": (
+        "Stationen nekade nyckeln utan att fråga efter kod",
+        "The station refused the key without asking for a code",
+    ),
+    "lost_key.check.station_says": (
+        'Stationen visade "{swedish}"',
+        'The station showed "{english}"',
+    ),
+    "lost_key.check.nothing_written": (
+        "Nyckeln fick ingen ny behörighet",
+        "The key got no new set",
+    ),
+    "lost_key.unaware_lock": (
+        "Låsen har inget nät: lås {lock} har ännu inte fått den nya spärrlistan från någon "
+        "nyckel, så den tappade nyckelns dagsbehörighet öppnar det fortfarande. Därför gäller "
+        "en behörighet längst till klockan 12 nästa dag.",
+        "Locks have no network: lock {lock} has not yet had the new blocklist from any key, so "
+        "the lost key's day set still opens it. That is why a set lasts until noon the next "
+        "day at most.",
+    ),
+    "lost_key.check.unaware_opens": (
+        "Låset som inte fått spärrlistan öppnade, som konstruerat",
+        "The lock without the new blocklist opened, as designed",
+    ),
+    "lost_key.colleague_syncs": (
+        "{bertil} synkar igen och får den nya spärrlistan på sin nyckel.",
+        "{bertil} syncs again and gets the new blocklist onto the key.",
+    ),
+    "lost_key.check.colleague_carries": (
+        "Kollegans nyckel bär spärrlista version {version}",
+        "The colleague's key carries blocklist version {version}",
+    ),
+    "lost_key.colleague_at_lock": (
+        "{bertil} går in genom porten (lås {lock}). Låset ser att nyckeln bär en nyare signerad "
+        "spärrlista och tar den.",
+        "{bertil} goes through the entrance (lock {lock}). The lock sees that the key carries a "
+        "newer signed blocklist and takes it.",
+    ),
+    "lost_key.check.lock_learns": (
+        "Porten öppnade och låset har nu spärrlista version {version}",
+        "The entrance opened and the lock now holds blocklist version {version}",
+    ),
+    "lost_key.finder_at_lock": (
+        "Den som hittat nyckeln försöker öppna porten (lås {lock}).",
+        "Whoever found the key tries the entrance (lock {lock}).",
+    ),
+    "lost_key.check.lock_refuses": (
+        "Låset nekade nyckeln (spärrad) och förblev låst",
+        "The lock refused the key (blocked) and stayed shut",
+    ),
+    "lost_key.afternoon": (
+        "{bertil} går in genom porten igen på eftermiddagen och synkar vid passets slut; "
+        "stationen laddar upp händelserna.",
+        "{bertil} goes through the entrance again in the afternoon and syncs at the end of the "
+        "shift; the station uploads the events.",
+    ),
+    "lost_key.check.uploaded": (
+        "Porten öppnade, synken lyckades och allt är uppladdat",
+        "The entrance opened, the sync went through and everything is uploaded",
+    ),
+    "lost_key.back_office": (
+        "I kontoret: stationens nekande, låsets nya spärrlista, och en lucka i låsets "
+        "numrering där nekandet hamnade på den tappade nyckeln.",
+        "In the back office: the station's refusal, the lock's new blocklist, and a gap in the "
+        "lock's numbering where the refusal went onto the lost key.",
+    ),
+    "lost_key.check.refusal_reported": (
+        "Kontoret har stationens händelse KEY_BLOCKED för nyckeln",
+        "The back office has the station's KEY_BLOCKED event for the key",
+    ),
+    "lost_key.check.blocklist_event": (
+        "Kontoret vet att lås {lock} fick spärrlistan via kollegans nyckel",
+        "The back office knows lock {lock} got the blocklist through the colleague's key",
+    ),
+    "lost_key.check.gap": (
+        "Kontoret visar en lucka i lås {lock}:s numrering vid nummer {seq}",
+        "The back office shows a gap in lock {lock}'s numbering at number {seq}",
+    ),
+    # -- 3 offline -----------------------------------------------------------------------------
+    "offline.title": ("Offline", "Offline"),
+    "offline.summary": (
+        "Stationen fungerar varje dag fram till gränsen, nekar dagen efter med sitt "
+        "meddelande, och återhämtar sig när nätet kommer tillbaka och laddar upp sin kö.",
+        "The station works each day up to its limit, refuses the day after with its message, "
+        "and recovers when the network comes back, uploading its queue.",
+    ),
+    "offline.monday": (
+        "{anna} synkar på måndagsmorgonen medan stationen har nät.",
+        "{anna} syncs on Monday morning while the station has its network.",
+    ),
+    "offline.check.monday": ("Synken lyckades", "The sync went through"),
+    "offline.network_down": (
+        "Stationens nät går ner. Paketet den har innehåller behörigheter för 8 dygn och får "
+        "användas offline till {until}; händelser köas i flash tills nätet är tillbaka.",
+        "The station's network goes down. Its bundle holds sets for 8 days and may be used "
+        "offline until {until}; events queue on flash until the network is back.",
+    ),
+    "offline.day": (
+        "Dag {day} utan nät: stationen visar hur många dygn som är kvar, och synken ger "
+        "dagens behörighet ur paketet.",
+        "Day {day} without network: the station shows how many days are left, and the sync "
+        "gives today's set from the bundle.",
+    ),
+    "offline.check.idle": (
+        'Stationen visar "Offline, {left} dygn kvar"',
+        'The station shows "Offline, {left} days left"',
+    ),
+    "offline.check.day_sync": (
+        "Synken gav dagens behörighet, giltig till {until}",
+        "The sync gave today's set, valid until {until}",
+    ),
+    "offline.limit": (
+        "Dag {day}: paketets gräns har passerats. Stationen lämnar inte ut behörigheter som "
+        "kontoret kan ha ändrat för länge sedan, och säger vem man ska ringa.",
+        "Day {day}: the bundle's limit has passed. The station does not hand out sets the back "
+        "office may have changed long ago, and says whom to call.",
+    ),
+    "offline.check.idle_expired": (
+        'Stationen visar "{swedish}"',
+        'The station shows "{english}"',
+    ),
+    "offline.check.refused": (
+        "Synken nekades med samma meddelande",
+        "The sync was refused with the same message",
+    ),
+    "offline.check.old_set_opens": (
+        "Gårdagens behörighet på nyckeln öppnar fortfarande, till {until}",
+        "Yesterday's set on the key still opens doors, until {until}",
+    ),
+    "offline.check.queued": (
+        "Stationen har {records} poster i kö och kontoret har inte fått någon",
+        "The station holds {records} queued records and the back office has none of them",
+    ),
+    "offline.network_back": (
+        "Nätet kommer tillbaka. Stationen hämtar ett nytt paket och laddar upp kön, äldst först.",
+        "The network comes back. The station fetches a new bundle and uploads its queue, "
+        "oldest first.",
+    ),
+    "offline.check.recovered": (
+        "Nytt paket, kön uppladdad, stationen redo",
+        "New bundle, queue uploaded, station ready",
+    ),
+    "offline.check.works_again": (
+        "Synken lyckas igen med dagens behörighet, giltig till {until}",
+        "The sync works again with today's set, valid until {until}",
+    ),
+    "offline.back_office": (
+        "I kontoret finns hela veckan utan nät: varje synk, nekandet och varje dörröppning.",
+        "The back office has the whole week without network: every sync, the refusal and every "
+        "door opening.",
+    ),
+    "offline.check.syncs_arrived": (
+        "Kontoret har synkarna från alla {days} dagar utan nät, nekandet och synken efteråt",
+        "The back office has the syncs of all {days} days offline, the refusal and the sync after",
+    ),
+    "offline.check.doors_arrived": (
+        "Kontoret har alla {count} dörröppningar",
+        "The back office has all {count} door openings",
+    ),
+    # -- 4 new lock while offline --------------------------------------------------------------
+    "new_lock_offline.title": ("Nytt lås medan stationen är offline", "New lock while offline"),
+    "new_lock_offline.summary": (
+        "Ett lås som monteras medan stationen saknar nät kan inte användas förrän stationen "
+        "har haft nät.",
+        "A lock mounted while the station has no network cannot be used until the station has "
+        "been online.",
+    ),
+    "new_lock_offline.morning": (
+        "{anna} synkar vid passets början.",
+        "{anna} syncs at the start of the shift.",
+    ),
+    "new_lock_offline.check.synced": ("Synken lyckades", "The sync went through"),
+    "new_lock_offline.network_down": (
+        "Stationens nät går ner; den fortsätter med paketet den har.",
+        "The station's network goes down; it carries on with the bundle it has.",
+    ),
+    "new_lock_offline.new_customer": (
+        "En ny kund, {customer}, börjar få hemtjänst. Kontoret registrerar kunden och lås {lock}, "
+        "och teknikern monterar låset på dörren.",
+        "A new customer, {customer}, starts home care. The back office registers the customer "
+        "and lock {lock}, and the technician mounts the lock on the door.",
+    ),
+    "new_lock_offline.check.office_lists": (
+        "Kontoret räknar lås {lock} till enhetens lås",
+        "The back office counts lock {lock} among the unit's locks",
+    ),
+    "new_lock_offline.sync_offline": (
+        "{anna} synkar vid stationen utan nät. Stationen har bara sitt gamla paket, där det "
+        "nya låset inte finns.",
+        "{anna} syncs at the station without network. The station only has its old bundle, "
+        "which does not know the new lock.",
+    ),
+    "new_lock_offline.check.old_bundle": (
+        "Synken lyckades med det gamla paketet, utan lås {lock}",
+        "The sync went through with the old bundle, without lock {lock}",
+    ),
+    "new_lock_offline.door_refuses": (
+        "Vid kundens dörr (lås {lock}) finns låset inte i nyckelns behörighet.",
+        "At the customer's door (lock {lock}) the lock is not in the key's set.",
+    ),
+    "new_lock_offline.check.not_in_set": (
+        "Låset nekade (inte i behörigheten) och förblev låst",
+        "The lock refused (not in the set) and stayed shut",
+    ),
+    "new_lock_offline.network_back": (
+        "Nätet kommer tillbaka. Stationen hämtar ett nytt paket där låset finns med.",
+        "The network comes back. The station fetches a new bundle that has the lock.",
+    ),
+    "new_lock_offline.check.new_bundle": (
+        "Stationen har ett nyare paket",
+        "The station holds a newer bundle",
+    ),
+    "new_lock_offline.sync_online": (
+        "{anna} synkar igen och får en behörighet med det nya låset.",
+        "{anna} syncs again and gets a set with the new lock.",
+    ),
+    "new_lock_offline.check.lock_in_set": (
+        "Nyckelns behörighet innehåller lås {lock}",
+        "The key's set holds lock {lock}",
+    ),
+    "new_lock_offline.door_opens": (
+        "Tillbaka vid kundens dörr (lås {lock}).",
+        "Back at the customer's door (lock {lock}).",
+    ),
+    "new_lock_offline.check.opened": ("Dörren öppnades", "The door opened"),
+    "new_lock_offline.evening": (
+        "{anna} synkar vid passets slut; händelserna laddas upp.",
+        "{anna} syncs at the end of the shift; the events are uploaded.",
+    ),
+    "new_lock_offline.check.back_office": (
+        "Kontoret visar för lås {lock}: spärrlistan från första nyckeln, nekandet, öppningen",
+        "The back office shows for lock {lock}: the blocklist from the first key, the refusal, "
+        "the opening",
+    ),
+    # -- 5 wrong code five times ---------------------------------------------------------------
+    "wrong_code.title": ("Fel kod fem gånger", "Wrong code five times"),
+    "wrong_code.summary": (
+        "Efter fem fel koder i rad nekas nyckeln vid stationen i 15 minuter.",
+        "After five wrong codes in a row the key is refused at the station for 15 minutes.",
+    ),
+    "wrong_code.typing": (
+        "{anna} sätter i nyckeln och slår fel kod {tries} gånger. Stationen räknar felen per "
+        "nyckel i flash, så att ett strömavbrott inte nollställer dem.",
+        "{anna} puts the key in and types a wrong code {tries} times. The station counts the "
+        "wrong codes per key on flash, so a power cut does not reset them.",
+    ),
+    "wrong_code.check.tries_left": (
+        "Efter varje fel kod sa stationen hur många försök som är kvar",
+        "After each wrong code the station said how many tries are left",
+    ),
+    "wrong_code.check.locked": (
+        "Femte felet spärrade nyckeln här i 15 minuter, till {until}",
+        "The fifth wrong code locked the key out here for 15 minutes, until {until}",
+    ),
+    "wrong_code.check.says_until": (
+        'Stationen visade "{swedish}"',
+        'The station showed "{english}"',
+    ),
+    "wrong_code.right_code_refused": (
+        "{anna} försöker igen två minuter senare, med rätt kod. Under spärren provas inga koder "
+        "alls, så den som gissar får inga fler försök.",
+        "{anna} tries again two minutes later, with the right code. While locked out no code "
+        "is tried at all, so whoever is guessing gets no more tries.",
+    ),
+    "wrong_code.check.refused_at_once": (
+        "Stationen nekade direkt utan att fråga efter kod, och skrev ingenting på nyckeln",
+        "The station refused at once without asking for a code, and wrote nothing to the key",
+    ),
+    "wrong_code.colleague": (
+        "{bertil} synkar under tiden: spärren gäller bara den ena nyckeln.",
+        "{bertil} syncs meanwhile: the lockout is for the one key only.",
+    ),
+    "wrong_code.check.colleague_ok": (
+        "Kollegans synk lyckades",
+        "The colleague's sync went through",
+    ),
+    "wrong_code.almost": (
+        "En minut innan spärren går ut försöker {anna} igen.",
+        "A minute before the lockout ends, {anna} tries again.",
+    ),
+    "wrong_code.check.still_refused": ("Fortfarande nekad", "Still refused"),
+    "wrong_code.after": (
+        "När de 15 minuterna har gått försöker {anna} igen med rätt kod.",
+        "Once the 15 minutes are up, {anna} tries again with the right code.",
+    ),
+    "wrong_code.check.works": (
+        "Synken lyckades och räkningen av fel koder började om från noll",
+        "The sync went through and the count of wrong codes started again from zero",
+    ),
+    "wrong_code.back_office": (
+        "Stationen laddar upp vad som hänt; kontoret ser försöken.",
+        "The station uploads what happened; the back office sees the attempts.",
+    ),
+    "wrong_code.check.recorded": (
+        "Kontoret har {wrong} fel koder, spärren och den lyckade synken, i den ordningen",
+        "The back office has {wrong} wrong codes, the lockout and the sync, in that order",
     ),
 }
 

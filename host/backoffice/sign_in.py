@@ -93,7 +93,9 @@ class SignIn:
         with self.site.sessions.begin() as session:
             session.execute(
                 delete(WebSession).where(
-                    or_(WebSession.last_seen < now - IDLE_S, WebSession.created_at < now - MAX_AGE_S)
+                    or_(
+                        WebSession.last_seen < now - IDLE_S, WebSession.created_at < now - MAX_AGE_S
+                    )
                 )
             )
             row = WebSession(

@@ -292,12 +292,8 @@ def _window(valid_from: int, valid_until: int, now: int) -> str:
         state = "word.expired"
     else:
         state = "word.valid_now"
-    return text(
-        "word.window",
-        start=local_time(valid_from, None),
-        end=local_time(valid_until, None),
-        state=words(state),
-    )
+    start, end = local_time(valid_from, None), local_time(valid_until, None)
+    return f"{start} – {end} ({text(state)})"
 
 
 def key(session: Session) -> Report:

@@ -379,7 +379,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "serienr {serial}, enhet {unit}, utfärdarnyckel {authority}",
         "serial {serial}, unit {unit}, authority key {authority}",
     ),
-    "word.window": ("{start} – {end} ({state})", "{start} – {end} ({state})"),
     "word.valid_now": ("giltig nu", "valid now"),
     "word.not_yet": ("gäller inte än", "not valid yet"),
     "word.expired": ("utgången", "expired"),

@@ -26,6 +26,7 @@ class Column:
     name: str  # CSV header
     label: str  # catalogue key of the page's header
     numeric: bool = False
+    page: bool = True  # False: in the CSV only (ids and details the page shows otherwise)
 
 
 @dataclass
@@ -39,6 +40,10 @@ class Table:
     columns: list[Column]
     rows: list[Row] = field(default_factory=list)
     footer: Row | None = None
+
+    def shown(self) -> list[int]:
+        """Indexes of the columns the page shows."""
+        return [i for i, c in enumerate(self.columns) if c.page]
 
     def csv_rows(self) -> list[list[str]]:
         rows = [r.cells for r in self.rows] + ([self.footer.cells] if self.footer else [])
@@ -71,7 +76,7 @@ def _share(share: float | None) -> tuple[object, SHOWN]:
 def keys_table(report: Sequence[fleet.KeyStatus], org: Organisation) -> Table:
     table = Table(
         [
-            Column("unit_id", "web.col.unit_id", True),
+            Column("unit_id", "web.col.unit_id", True, False),
             Column("unit", "web.col.unit"),
             Column("key_id", "web.col.key", True),
             Column("state", "web.col.state"),
@@ -120,9 +125,9 @@ def installed_table(
 ) -> Table:
     table = Table(
         [
-            Column("provider_id", "web.col.provider_id", True),
+            Column("provider_id", "web.col.provider_id", True, False),
             Column("provider", "web.col.provider"),
-            Column("unit_id", "web.col.unit_id", True),
+            Column("unit_id", "web.col.unit_id", True, False),
             Column("unit", "web.col.unit"),
             *(Column(t, f"web.lock_type.{t}", True) for t in types),
             Column("total", "web.col.total", True),
@@ -188,7 +193,9 @@ def mounts_table(
         table.rows.append(
             Row(
                 [
-                    _cell(f"{h.year}-H{h.half}", text.label(f"web.locks.half{h.half}", year=h.year)),
+                    _cell(
+                        f"{h.year}-H{h.half}", text.label(f"web.locks.half{h.half}", year=h.year)
+                    ),
                     _cell(h.months),
                     _cell(h.mounts),
                     _cell(h.removals),
@@ -207,12 +214,12 @@ def mounts_table(
 def sample_table(result: CentralSample, org: Organisation) -> Table:
     table = Table(
         [
-            Column("month", "web.col.month"),
-            Column("sample_date", "web.col.sample_date"),
-            Column("seed", "web.col.seed", True),
-            Column("provider_id", "web.col.provider_id", True),
+            Column("month", "web.col.month", page=False),
+            Column("sample_date", "web.col.sample_date", page=False),
+            Column("seed", "web.col.seed", True, False),
+            Column("provider_id", "web.col.provider_id", True, False),
             Column("provider", "web.col.provider"),
-            Column("customer_id", "web.col.customer_id", True),
+            Column("customer_id", "web.col.customer_id", True, False),
             Column("customer_ref", "web.col.customer"),
             Column("unit", "web.col.unit"),
             Column("visits", "web.col.visits", True),
@@ -252,8 +259,8 @@ def sample_table(result: CentralSample, org: Organisation) -> Table:
 def sample_visits_table(result: CentralSample, org: Organisation) -> Table:
     table = Table(
         [
-            Column("sample_date", "web.col.sample_date"),
-            Column("seed", "web.col.seed", True),
+            Column("sample_date", "web.col.sample_date", page=False),
+            Column("seed", "web.col.seed", True, False),
             Column("provider", "web.col.provider"),
             Column("customer_ref", "web.col.customer"),
             Column("start", "web.col.start"),
@@ -346,15 +353,15 @@ def activity_table(rows: Sequence[activity.LogRow]) -> Table:
             Column("kind", "web.col.kind"),
             Column("event", "web.col.event"),
             Column("key_id", "web.col.key", True),
-            Column("staff_id", "web.col.staff_id", True),
+            Column("staff_id", "web.col.staff_id", True, False),
             Column("staff", "web.col.staff"),
             Column("lock_id", "web.col.lock", True),
             Column("lock", "web.col.lock_name"),
             Column("lock_seq", "web.col.lock_seq", True),
-            Column("customer_id", "web.col.customer_id", True),
+            Column("customer_id", "web.col.customer_id", True, False),
             Column("customer_ref", "web.col.customer"),
             Column("station_id", "web.col.station", True),
-            Column("detail", "web.col.detail", True),
+            Column("detail", "web.col.detail", True, False),
         ]
     )
     for r in rows:
@@ -393,17 +400,17 @@ def stations_table(rows: Sequence[fleet.StationHealth], org: Organisation) -> Ta
         [
             Column("station_id", "web.col.station", True),
             Column("station", "web.col.station_name"),
-            Column("unit_id", "web.col.unit_id", True),
+            Column("unit_id", "web.col.unit_id", True, False),
             Column("unit", "web.col.unit"),
             Column("last_contact", "web.col.last_contact"),
             Column("bundle_serial", "web.col.bundle_serial", True),
-            Column("bundle_issued", "web.col.bundle_issued"),
+            Column("bundle_issued", "web.col.bundle_issued", page=False),
             Column("bundle_age_days", "web.col.bundle_age", True),
-            Column("offline_until", "web.col.offline_until"),
+            Column("offline_until", "web.col.offline_until", page=False),
             Column("margin_days", "web.col.margin", True),
             Column("low_margin", "web.col.low_margin"),
             Column("outbox_records", "web.col.outbox_records", True),
-            Column("outbox_bytes", "web.col.outbox_bytes", True),
+            Column("outbox_bytes", "web.col.outbox_bytes", True, False),
             Column("online", "web.col.online"),
             Column("flags", "web.col.flags"),
         ]
@@ -485,9 +492,7 @@ def anomalies_table(report: AnomalyReport) -> Table:
         table.rows.append(
             Row(
                 [
-                    _cell(
-                        "opening_without_visit", text.label("web.anomaly.opening_without_visit")
-                    ),
+                    _cell("opening_without_visit", text.label("web.anomaly.opening_without_visit")),
                     _cell(text.time(r.time)),
                     _cell(None),
                     _cell(r.station_id),
@@ -503,4 +508,3 @@ def anomalies_table(report: AnomalyReport) -> Table:
             )
         )
     return table
-

@@ -30,7 +30,7 @@ def label(key: str, **values: object) -> Markup:
 
 
 def plain(key: str, **values: object) -> str:
-    """"svenska / English" as plain text (titles, attributes, CSV notes)."""
+    """ "svenska / English" as plain text (titles, attributes, CSV notes)."""
     return messages.text(key, **values)
 
 

@@ -131,7 +131,9 @@ def _lock_part(query: LogQuery, unit: int | None) -> Select[Any]:
             )
         )
     if query.staff_id is not None:
-        part = part.where(AuditEvent.key_id.in_(select(Key.id).where(Key.staff_id == query.staff_id)))
+        part = part.where(
+            AuditEvent.key_id.in_(select(Key.id).where(Key.staff_id == query.staff_id))
+        )
     if query.key_id is not None:
         part = part.where(AuditEvent.key_id == query.key_id)
     if query.lock_id is not None:
@@ -164,7 +166,9 @@ def _station_part(query: LogQuery, unit: int | None) -> Select[Any]:
             or_(SyncEvent.station_id.in_(own_stations), SyncEvent.key_id.in_(own_keys))
         )
     if query.staff_id is not None:
-        part = part.where(SyncEvent.key_id.in_(select(Key.id).where(Key.staff_id == query.staff_id)))
+        part = part.where(
+            SyncEvent.key_id.in_(select(Key.id).where(Key.staff_id == query.staff_id))
+        )
     if query.key_id is not None:
         part = part.where(SyncEvent.key_id == query.key_id)
     if query.station_id is not None:

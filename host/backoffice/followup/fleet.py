@@ -84,9 +84,7 @@ def _max_by_key(session: Session, column: Any, key_column: Any, *where: Any) -> 
     return {key: value for key, value in session.execute(query)}
 
 
-def key_report(
-    session: Session, units: list[int], stale_days: int, now: int
-) -> list[KeyStatus]:
+def key_report(session: Session, units: list[int], stale_days: int, now: int) -> list[KeyStatus]:
     """Every key of these units (and unknown keys met there), by unit and key id."""
     rows = list(
         session.execute(
@@ -179,8 +177,13 @@ def _unregistered(session: Session, units: list[int]) -> list[KeyStatus]:
         where = (unit_of[station_id], key_id)
         seen[where] = max(seen.get(where, 0), last or 0)
     return [
-        KeyStatus(unit_id=unit, key_id=key_id, state=None, last_use=last or None,
-                  problems=["unregistered"])
+        KeyStatus(
+            unit_id=unit,
+            key_id=key_id,
+            state=None,
+            last_use=last or None,
+            problems=["unregistered"],
+        )
         for (unit, key_id), last in sorted(seen.items())
     ]
 

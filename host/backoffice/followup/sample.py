@@ -77,7 +77,9 @@ def months_back(year: int, month: int, count: int) -> list[tuple[int, int]]:
     return [((i // 12), i % 12 + 1) for i in range(index - count + 1, index + 1)]
 
 
-def draw(candidates: Sequence[int], seed: int, provider_id: int, day: date, count: int) -> list[int]:
+def draw(
+    candidates: Sequence[int], seed: int, provider_id: int, day: date, count: int
+) -> list[int]:
     """``count`` of ``candidates`` (all when fewer), the same for the same arguments."""
     rng = random.Random(f"synk-sample:{seed}:{provider_id}:{day.isoformat()}")
     ordered = sorted(set(candidates))

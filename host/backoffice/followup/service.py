@@ -147,9 +147,7 @@ class FollowUp:
             )
             if scope is not None:
                 query = query.where(Unit.id == scope)
-            units = {
-                u.id: UnitInfo(u.id, u.name, p.id, p.name) for u, p in session.execute(query)
-            }
+            units = {u.id: UnitInfo(u.id, u.name, p.id, p.name) for u, p in session.execute(query)}
         providers = {u.provider_id: u.provider for u in units.values()}
         return Organisation(providers, units)
 
@@ -200,7 +198,8 @@ class FollowUp:
 
     # -- 3 central sample ---------------------------------------------------------------------
 
-    def _require_sample(self, actor: Actor) -> None:
+    def require_sample(self, actor: Actor) -> None:
+        """Forbidden unless the actor may see the central sample (``pages`` says the same)."""
         require(actor, Action.ACTIVITY_READ, self._scope(actor))
         require(actor, Action.CUSTOMERS_READ, self._scope(actor))
 
@@ -208,7 +207,7 @@ class FollowUp:
         self, actor: Actor, year: int, month: int, seed: int, count: int = 3
     ) -> CentralSample:
         """The sample date of the month, the customers drawn per provider, their measures."""
-        self._require_sample(actor)
+        self.require_sample(actor)
         if count not in sample.COUNTS:
             raise Invalid("sample.count", counts=", ".join(map(str, sample.COUNTS)))
         if not 0 <= seed <= U32_MAX:
@@ -230,7 +229,7 @@ class FollowUp:
         self, actor: Actor, year: int, month: int, count: int = 6
     ) -> tuple[list[tuple[int, int]], dict[int, dict[tuple[int, int], tuple[int, int]]]]:
         """The ``count`` months up to this one, and per provider and month (visits, by lock)."""
-        self._require_sample(actor)
+        self.require_sample(actor)
         months = sample.months_back(year, month, count)
         with self.site.sessions() as session:
             return months, sample.lock_share_by_month(session, months, self._scope(actor))
@@ -287,6 +286,10 @@ class FollowUp:
 
     # -- visit registrations ------------------------------------------------------------------
 
+    def require_import(self, actor: Actor) -> None:
+        """Forbidden unless the actor may register visits (of some customers)."""
+        require(actor, Action.CUSTOMERS_MANAGE, self._scope(actor))
+
     def import_visits(
         self, actor: Actor, rows: Iterable[Mapping[str, object]], first_row: int = 1
     ) -> visits.ImportResult:
@@ -295,12 +298,12 @@ class FollowUp:
         For programs (the emulator's demo site): ``start`` and ``end`` may be
         UTC seconds instead of text, ``staff_ref`` a staff id as an int.
         """
-        require(actor, Action.CUSTOMERS_MANAGE, self._scope(actor))
+        self.require_import(actor)
         return self._import(actor, [(first_row + i, r) for i, r in enumerate(rows)], "")
 
     def import_visits_csv(self, actor: Actor, data: bytes, name: str = "") -> visits.ImportResult:
         """Import a CSV export of the time-and-effort system (``visits`` module docstring)."""
-        require(actor, Action.CUSTOMERS_MANAGE, self._scope(actor))
+        self.require_import(actor)
         return self._import(actor, list(visits.read_csv(data)), name)
 
     def _import(

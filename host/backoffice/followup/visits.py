@@ -48,7 +48,13 @@ from host.backoffice.timeutil import parse_time
 
 COLUMNS = ("customer_ref", "staff_ref", "start", "end", "registered_by")
 METHODS = ("lock", "nfc", "manual")
-METHOD_ALIASES = {"lock": "lock", "lås": "lock", "nfc": "nfc", "manual": "manual", "manuell": "manual"}
+METHOD_ALIASES = {
+    "lock": "lock",
+    "lås": "lock",
+    "nfc": "nfc",
+    "manual": "manual",
+    "manuell": "manual",
+}
 MAX_VISIT_S = 24 * 3600
 MAX_ROWS = 500_000
 U32_MAX = 0xFFFFFFFF
@@ -166,7 +172,9 @@ class _Lookup:
         refs = sorted({str(r.get("customer_ref") or "").strip() for _, r in rows} - {""})
         self.customers: dict[str, Customer] = {}
         for i in range(0, len(refs), _CHUNK):
-            found = session.scalars(select(Customer).where(Customer.reference.in_(refs[i : i + _CHUNK])))
+            found = session.scalars(
+                select(Customer).where(Customer.reference.in_(refs[i : i + _CHUNK]))
+            )
             self.customers.update({c.reference: c for c in found})
         providers = {c.provider_id for c in self.customers.values()}
         self.staff_by_id: dict[int, tuple[Staff, int]] = {}
@@ -178,9 +186,7 @@ class _Lookup:
         )
         for staff, provider_id in found_staff:
             self.staff_by_id[staff.id] = (staff, provider_id)
-            self.staff_by_name.setdefault((provider_id, staff.name.casefold()), []).append(
-                staff.id
-            )
+            self.staff_by_name.setdefault((provider_id, staff.name.casefold()), []).append(staff.id)
         wanted_ids = {
             int(str(r.get("staff_ref")).strip())
             for _, r in rows

@@ -1,0 +1,246 @@
+"""The web app: sign-in, CSRF, security headers, error pages, and the follow-up pages.
+
+``create_web_app(office)`` is mounted by ``host.backoffice.api.create_app``
+at ``/web``, in the same process as the station API. A browser signs in with
+a back-office user name and password (``host.backoffice.sign_in``) and gets
+the session cookie ``synk_session`` (HttpOnly, SameSite=Lax, Secure when
+served over HTTPS). Every POST carries the session's CSRF token in a form
+field and, when the browser sends one, an ``Origin`` of this site; the
+sign-in form, which comes before any session, uses a double-submit cookie.
+A page or export that needs a session answers a request without one with a
+redirect to the sign-in page; one the role may not see answers 403.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote, urlsplit
+
+from fastapi import FastAPI, Form, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from host.backoffice.errors import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    ServiceError,
+    Unauthenticated,
+)
+from host.backoffice.followup.service import FollowUp
+from host.backoffice.service import BackOffice
+from host.backoffice.sign_in import MAX_AGE_S, SignIn, WebIdentity
+from host.web import text
+
+HERE = Path(__file__).parent
+SESSION_COOKIE = "synk_session"
+LOGIN_COOKIE = "synk_login"
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self';"
+        " frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+_STATUS: dict[type[ServiceError], int] = {
+    Unauthenticated: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    Invalid: 400,
+}
+
+
+class SignInNeeded(Exception):
+    """The request has no valid session: the browser is sent to the sign-in page."""
+
+
+class Web:
+    """What the routes share: the services, the templates, the paths."""
+
+    def __init__(self, office: BackOffice) -> None:
+        self.office = office
+        self.followup = FollowUp(office)
+        self.sign_in = SignIn(office.site, office.clock)
+        self.templates = Environment(
+            loader=FileSystemLoader(HERE / "templates"),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.templates.globals.update(
+            t=text.label, plain=text.plain, optional=text.optional, percent=text.percent
+        )
+
+    @staticmethod
+    def base(request: Request) -> str:
+        return str(request.scope.get("root_path", "")).rstrip("/")
+
+    def render(
+        self,
+        request: Request,
+        template: str,
+        identity: WebIdentity | None,
+        status: int = 200,
+        **context: Any,
+    ) -> HTMLResponse:
+        page = self.templates.get_template(template).render(
+            base=self.base(request),
+            identity=identity,
+            pages=FollowUp.pages(identity.actor) if identity else [],
+            query=request.url.query,
+            **context,
+        )
+        return HTMLResponse(page, status_code=status)
+
+    def identity(self, request: Request) -> WebIdentity:
+        found = self.sign_in.identify(request.cookies.get(SESSION_COOKIE))
+        if found is None:
+            raise SignInNeeded
+        return found
+
+    def check_post(self, request: Request, expected: str, given: str) -> None:
+        """Refuse a POST from another site: wrong CSRF token, or a foreign ``Origin``."""
+        origin = request.headers.get("origin")
+        if origin is not None:
+            own = f"{request.url.scheme}://{request.url.netloc}"
+            if origin != own:
+                raise Forbidden("web.csrf")
+        if not expected or not hmac.compare_digest(expected.encode(), given.encode()):
+            raise Forbidden("web.csrf")
+
+
+def _safe_next(base: str, target: str | None) -> str:
+    """Where to go after signing in: a path of this app only, never another site."""
+    home = f"{base}/"
+    if not target:
+        return home
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith(home) or "\\" in target:
+        return home
+    return target
+
+
+def create_web_app(office: BackOffice) -> FastAPI:
+    from host.web import pages  # the routes need Web; imported here to keep one direction
+
+    web = Web(office)
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.web = web
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    @app.middleware("http")
+    async def headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        response.headers.update(SECURITY_HEADERS)
+        if not request.url.path.startswith(f"{web.base(request)}/static/"):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.exception_handler(SignInNeeded)
+    async def sign_in_needed(request: Request, _exc: SignInNeeded) -> Response:
+        wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        target = f"{web.base(request)}/login?next={quote(wanted, safe='')}"
+        return RedirectResponse(target, status_code=303)
+
+    def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+        try:
+            identity = web.sign_in.identify(request.cookies.get(SESSION_COOKIE))
+        except Exception:
+            identity = None
+        return web.render(request, "error.html", identity, status, status=status, message=message)
+
+    @app.exception_handler(ServiceError)
+    async def service_error(request: Request, exc: ServiceError) -> Response:
+        return error_page(request, _STATUS.get(type(exc), 400), exc.text)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        message = text.plain("http.not_found") if exc.status_code == 404 else str(exc.detail)
+        return error_page(request, exc.status_code, message)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        detail = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}"
+            for e in exc.errors()
+        )
+        return error_page(request, 400, text.plain("http.invalid_request", detail=detail))
+
+    @app.get("/login", response_class=HTMLResponse)
+    def login_form(request: Request, next: str | None = None) -> Response:
+        token = secrets.token_urlsafe(24)
+        response = web.render(
+            request, "login.html", None, login_csrf=token, next=_safe_next(web.base(request), next)
+        )
+        _set_cookie(request, response, LOGIN_COOKIE, token, 15 * 60, web.base(request))
+        return response
+
+    @app.post("/login", response_class=HTMLResponse)
+    def login(
+        request: Request,
+        username: Annotated[str, Form()] = "",
+        password: Annotated[str, Form()] = "",
+        csrf: Annotated[str, Form()] = "",
+        next: Annotated[str, Form()] = "",
+    ) -> Response:
+        base = web.base(request)
+        web.check_post(request, request.cookies.get(LOGIN_COOKIE, ""), csrf)
+        try:
+            token, _identity = web.sign_in.sign_in(username, password)
+        except (Unauthenticated, Forbidden) as err:
+            fresh = secrets.token_urlsafe(24)
+            response = web.render(
+                request,
+                "login.html",
+                None,
+                401 if isinstance(err, Unauthenticated) else 429,
+                login_csrf=fresh,
+                next=_safe_next(base, next),
+                error=err.text,
+                username=username,
+            )
+            _set_cookie(request, response, LOGIN_COOKIE, fresh, 15 * 60, base)
+            return response
+        response = RedirectResponse(_safe_next(base, next), status_code=303)
+        _set_cookie(request, response, SESSION_COOKIE, token, MAX_AGE_S, base)
+        response.delete_cookie(LOGIN_COOKIE, path=f"{base}/")
+        return response
+
+    @app.post("/logout")
+    def logout(request: Request, csrf: Annotated[str, Form()] = "") -> Response:
+        identity = web.identity(request)
+        web.check_post(request, identity.csrf, csrf)
+        web.sign_in.sign_out(request.cookies.get(SESSION_COOKIE))
+        response = RedirectResponse(f"{web.base(request)}/login", status_code=303)
+        response.delete_cookie(SESSION_COOKIE, path=f"{web.base(request)}/")
+        return response
+
+    app.include_router(pages.router)
+    return app
+
+
+def _set_cookie(
+    request: Request, response: Response, name: str, value: str, max_age: int, base: str
+) -> None:
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        path=f"{base}/",
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )

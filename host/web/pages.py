@@ -1,0 +1,524 @@
+"""The follow-up pages and their CSV exports (paths below the mount point ``/web``).
+
+=================== ================================== =====================================
+page                path and parameters                 CSV
+=================== ================================== =====================================
+keys and devices    ``/keys?unit=&days=7&problems=1``   ``/keys.csv``
+lock installations  ``/locks?type=customer&at=DATE``    ``/locks.csv`` (installed),
+                    ``&from=YYYY-MM&to=YYYY-MM``        ``/mounts.csv`` (per month)
+central sample      ``/sample?month=YYYY-MM&seed=N``    ``/sample.csv``, ``/sample-visits.csv``,
+                    ``&count=3``                        ``/lock-share.csv``
+activity log        ``/activity?kind=&staff=&key=``     ``/activity.csv``
+                    ``&customer=&lock=&since=&until=``
+                    ``&page=``
+station health      ``/stations?unit=``                 ``/stations.csv``
+anomalies           ``/anomalies?kind=&since=&until=``  ``/anomalies.csv``
+                    ``&open=1``
+visit import        ``/visits`` (GET form, POST file)
+=================== ================================== =====================================
+
+Every handler asks the follow-up service, which checks the role; the page
+and its CSV are built from the same table (``tables``). Times in parameters
+are ISO dates or date-times, Swedish local time.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from datetime import date, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from host.backoffice.errors import Invalid
+from host.backoffice.followup import activity, fleet, sample, visits
+from host.backoffice.followup.service import ANOMALY_KINDS, lock_types
+from host.backoffice.roles import Action, Actor, may
+from host.backoffice.service import LOCK_TYPES
+from host.backoffice.timeutil import day_start, local_day, parse_time
+from host.web import charts, tables, text
+from host.web.app import Web
+
+router = APIRouter()
+
+U32_MAX = 0xFFFFFFFF
+PAGE_SIZE = 50
+CSV_MAX_ROWS = 100_000
+MAX_UPLOAD = 20 * 1024 * 1024
+STAFF_LIST_MAX = 2000
+ANOMALY_DAYS = 30
+
+
+def _web(request: Request) -> Web:
+    web: Web = request.app.state.web
+    return web
+
+
+# -- parameters -------------------------------------------------------------------------------
+
+
+def _int(value: str | None, name: str, low: int = 0, high: int = U32_MAX) -> int | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise Invalid("web.param", name=name, value=value) from None
+    if not low <= number <= high:
+        raise Invalid("web.param", name=name, value=value)
+    return number
+
+
+def _time(value: str | None, name: str) -> int | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        return parse_time(value.strip())
+    except Invalid:
+        raise Invalid("web.param", name=name, value=value) from None
+
+
+def _date(value: str | None, name: str) -> date | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise Invalid("web.param", name=name, value=value) from None
+
+
+def _month(value: str | None) -> tuple[int, int] | None:
+    if value is None or not value.strip():
+        return None
+    return sample.parse_month(value)
+
+
+def _csv(name: str, table: tables.Table, today: date) -> Response:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows(table.csv_rows())
+    filename = f"synk-{name}-{today.isoformat()}.csv"
+    return Response(
+        "\ufeff" + buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _today(web: Web) -> date:
+    return local_day(web.office.now())
+
+
+# -- home -------------------------------------------------------------------------------------
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> Response:
+    web = _web(request)
+    identity = web.identity(request)
+    pages = web.followup.pages(identity.actor)
+    if pages:
+        return RedirectResponse(f"{web.base(request)}/{pages[0]}", status_code=303)
+    return web.render(request, "home.html", identity, page="home")
+
+
+# -- 1 keys and devices -----------------------------------------------------------------------
+
+
+def _keys_view(
+    web: Web, actor: Actor, unit: str | None, days: str | None, problems: str | None
+) -> dict[str, Any]:
+    unit_id = _int(unit, "unit", 1)
+    stale = _int(days, "days", 1, 365) or 7
+    only_problems = problems == "1"
+    org = web.followup.organisation(actor)
+    report = web.followup.keys_report(actor, unit_id, stale)
+    counts = {p: sum(p in k.problems for k in report) for p in fleet.PROBLEMS}
+    if only_problems:
+        report = [k for k in report if k.problems]
+    return {
+        "org": org,
+        "unit_id": unit_id,
+        "days": stale,
+        "only_problems": only_problems,
+        "counts": counts,
+        "keys": len(report),
+        "table": tables.keys_table(report, org),
+        "choose_unit": not actor.scoped,
+    }
+
+
+@router.get("/keys", response_class=HTMLResponse)
+def keys_page(
+    request: Request, unit: str | None = None, days: str | None = None, problems: str | None = None
+) -> Response:
+    web = _web(request)
+    identity = web.identity(request)
+    view = _keys_view(web, identity.actor, unit, days, problems)
+    return web.render(request, "keys.html", identity, page="keys", **view)
+
+
+@router.get("/keys.csv")
+def keys_csv(
+    request: Request, unit: str | None = None, days: str | None = None, problems: str | None = None
+) -> Response:
+    web = _web(request)
+    identity = web.identity(request)
+    view = _keys_view(web, identity.actor, unit, days, problems)
+    return _csv("keys", view["table"], _today(web))
+
+
+# -- 2 lock installations ---------------------------------------------------------------------
+
+
+def _locks_view(
+    web: Web,
+    actor: Actor,
+    kind: str | None,
+    at: str | None,
+    first: str | None,
+    last: str | None,
+) -> dict[str, Any]:
+    types = lock_types(kind)
+    today = _today(web)
+    at_day = _date(at, "at") or today
+    moment = min(day_start(at_day + timedelta(days=1)) - 1, web.office.now())
+    end = _month(last) or (today.year, today.month)
+    start = _month(first) or sample.months_back(*end, 12)[0]
+    months = sample.months_back(*end, (end[0] - start[0]) * 12 + end[1] - start[1] + 1)
+    if not months or months[0] != start:
+        raise Invalid("web.month_range")
+    org = web.followup.organisation(actor)
+    installed = web.followup.lock_installations(actor, moment, types)
+    counts, halves = web.followup.lock_mounts(actor, months, types)
+    categories = [f"{c.year}-{c.month:02d}" for c in counts]
+    chart = charts.bar_chart(
+        "mounts-chart",
+        text.plain("web.locks.chart_title"),
+        text.plain("web.locks.chart_desc"),
+        categories,
+        [
+            (text.plain("web.col.mounts"), [c.mounts for c in counts]),
+            (text.plain("web.col.removals"), [c.removals for c in counts]),
+        ],
+    )
+    return {
+        "org": org,
+        "kind": kind or "customer",
+        "kinds": ["customer", "all", *LOCK_TYPES],
+        "at": at_day.isoformat(),
+        "first": f"{start[0]}-{start[1]:02d}",
+        "last": f"{end[0]}-{end[1]:02d}",
+        "installed": tables.installed_table(installed, types, org),
+        "mounts": tables.mounts_table(counts, halves),
+        "chart": chart,
+    }
+
+
+@router.get("/locks", response_class=HTMLResponse)
+def locks_page(
+    request: Request,
+    type: str | None = None,
+    at: str | None = None,
+    first: Annotated[str | None, Query(alias="from")] = None,
+    to: str | None = None,
+) -> Response:
+    web = _web(request)
+    identity = web.identity(request)
+    view = _locks_view(web, identity.actor, type, at, first, to)
+    return web.render(request, "locks.html", identity, page="locks", **view)
+
+
+@router.get("/locks.csv")
+def locks_csv(request: Request, type: str | None = None, at: str | None = None) -> Response:
+    web = _web(request)
+    identity = web.identity(request)
+    params = request.query_params
+    view = _locks_view(web, identity.actor, type, at, params.get("from"), params.get("to"))
+    return _csv("locks", view["installed"], _today(web))
+
+
+@router.get("/mounts.csv")
+def mounts_csv(request: Request, type: str | None = None, at: str | None = None) -> Response:
+    web = _web(request)
+    identity = web.identity(request)
+    params = request.query_params
+    view = _locks_view(web, identity.actor, type, at, params.get("from"), params.get("to"))
+    return _csv("mounts", view["mounts"], _today(web))
+
+
+# -- 3 central sample -------------------------------------------------------------------------
+
+
+def _default_month(today: date) -> tuple[int, int]:
+    """The latest month whose sample date has come."""
+    if sample.sample_date(today.year, today.month) <= today:
+        return today.year, today.month
+    return sample.months_back(today.year, today.month, 2)[0]
+
+
+def _sample_view(
+    web: Web, actor: Actor, month: str | None, seed: int, count: str | None
+) -> dict[str, Any]:
+    year, number = _month(month) or _default_month(_today(web))
+    how_many = _int(count, "count", 2, 3) or 3
+    org = web.followup.organisation(actor)
+    result = web.followup.central_sample(actor, year, number, seed, how_many)
+    months, shares = web.followup.lock_share(actor, year, number)
+    categories, series = tables.lock_share_series(months, shares, org)
+    chart = charts.line_chart(
+        "share-chart",
+        text.plain("web.sample.chart_title"),
+        text.plain("web.sample.chart_desc"),
+        categories,
+        series,
+    )
+    return {
+        "org": org,
+        "result": result,
+        "month": f"{year}-{number:02d}",
+        "count": how_many,
+        "summary": tables.sample_table(result, org),
+        "visits": tables.sample_visits_table(result, org),
+        "share": tables.lock_share_table(months, shares, org),
+        "chart": chart,
+        "has_series": bool(series),
+    }
+
+
+@router.get("/sample", response_class=HTMLResponse)
+def sample_page(
+    request: Request, month: str | None = None, seed: str | None = None, count: str | None = None
+) -> Response:
+    web = _web(request)
+    identity = web.identity(request)
+    chosen = _int(seed, "seed")
+    if chosen is None:
+        # A new draw: pick a seed and show it in the address, so the draw can be repeated.
+        web.followup.require_sample(identity.actor)
+        params = dict(request.query_params)
+        params["seed"] = str(secrets.randbelow(1_000_000))
+        params.setdefault("month", "{}-{:02d}".format(*_default_month(_today(web))))
+        query = "&".join(f"{k}={v}" for k, v in params.items() if v)
+        return RedirectResponse(f"{web.base(request)}/sample?{query}", status_code=303)
+    view = _sample_view(web, identity.actor, month, chosen, count)
+    return web.render(request, "sample.html", identity, page="sample", **view)
+
+
+def _sample_csv(request: Request, name: str, which: str) -> Response:
+    web = _web(request)
+    identity = web.identity(request)
+    params = request.query_params
+    chosen = _int(params.get("seed"), "seed")
+    if chosen is None:
+        raise Invalid("web.param", name="seed", value="")
+    view = _sample_view(web, identity.actor, params.get("month"), chosen, params.get("count"))
+    return _csv(name, view[which], _today(web))
+
+
+@router.get("/sample.csv")
+def sample_csv(request: Request) -> Response:
+    return _sample_csv(request, "sample", "summary")
+
+
+@router.get("/sample-visits.csv")
+def sample_visits_csv(request: Request) -> Response:
+    return _sample_csv(request, "sample-visits", "visits")
+
+
+@router.get("/lock-share.csv")
+def lock_share_csv(request: Request) -> Response:
+    return _sample_csv(request, "lock-share", "share")
+
+
+# -- 4 activity log ---------------------------------------------------------------------------
+
+
+def _staff_id(web: Web, actor: Actor, value: str | None) -> int | None:
+    if value is None or not value.strip():
+        return None
+    if value.strip().isdigit():
+        return _int(value, "staff", 1)
+    wanted = value.strip().casefold()
+    found = [s["id"] for s in web.office.list_staff(actor) if s["name"].casefold() == wanted]
+    if len(found) != 1:
+        raise Invalid("web.staff_name", name=value.strip(), count=len(found))
+    return int(found[0])
+
+
+def _customer_id(web: Web, actor: Actor, value: str | None) -> int | None:
+    if value is None or not value.strip():
+        return None
+    wanted = value.strip()
+    for customer in web.office.list_customers(actor):
+        if customer["reference"] == wanted or str(customer["id"]) == wanted:
+            return int(customer["id"])
+    raise Invalid("web.customer_ref", ref=wanted)
+
+
+def _activity_query(web: Web, actor: Actor, params: Any) -> activity.LogQuery:
+    kind = params.get("kind") or "all"
+    if kind not in activity.KINDS:
+        raise Invalid("web.param", name="kind", value=kind)
+    return activity.LogQuery(
+        kind=kind,
+        staff_id=_staff_id(web, actor, params.get("staff")),
+        key_id=_int(params.get("key"), "key", 1),
+        customer_id=_customer_id(web, actor, params.get("customer")),
+        lock_id=_int(params.get("lock"), "lock", 1),
+        since=_time(params.get("since"), "since"),
+        until=_time(params.get("until"), "until"),
+    )
+
+
+@router.get("/activity", response_class=HTMLResponse)
+def activity_page(request: Request) -> Response:
+    web = _web(request)
+    identity = web.identity(request)
+    actor = identity.actor
+    params = request.query_params
+    query = _activity_query(web, actor, params)
+    page = _int(params.get("page"), "page", 1, 1_000_000) or 1
+    rows, total = web.followup.activity_log(actor, query, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+    staff = web.office.list_staff(actor) if may(actor, Action.STAFF_READ) else []
+    others = {k: v for k, v in params.items() if k != "page" and v}
+    link = "&".join(f"{k}={v}" for k, v in others.items())
+    return web.render(
+        request,
+        "activity.html",
+        identity,
+        page="activity",
+        params=params,
+        kinds=activity.KINDS,
+        table=tables.activity_table(rows),
+        total=total,
+        first=(page - 1) * PAGE_SIZE + 1 if rows else 0,
+        last=(page - 1) * PAGE_SIZE + len(rows),
+        page_number=page,
+        previous=page - 1 if page > 1 else None,
+        next_page=page + 1 if page * PAGE_SIZE < total else None,
+        link=link,
+        staff=staff[:STAFF_LIST_MAX],
+    )
+
+
+@router.get("/activity.csv")
+def activity_csv(request: Request) -> Response:
+    web = _web(request)
+    identity = web.identity(request)
+    query = _activity_query(web, identity.actor, request.query_params)
+    rows, _total = web.followup.activity_log(identity.actor, query, 0, CSV_MAX_ROWS)
+    return _csv("activity", tables.activity_table(rows), _today(web))
+
+
+# -- 5 station health -------------------------------------------------------------------------
+
+
+def _stations_view(web: Web, actor: Actor, unit: str | None) -> dict[str, Any]:
+    unit_id = _int(unit, "unit", 1)
+    org = web.followup.organisation(actor)
+    rows = web.followup.station_health(actor, unit_id)
+    return {
+        "org": org,
+        "unit_id": unit_id,
+        "choose_unit": not actor.scoped,
+        "low": sum(r.low_margin for r in rows),
+        "stations": len(rows),
+        "low_days": fleet.LOW_MARGIN_DAYS,
+        "table": tables.stations_table(rows, org),
+    }
+
+
+@router.get("/stations", response_class=HTMLResponse)
+def stations_page(request: Request, unit: str | None = None) -> Response:
+    web = _web(request)
+    identity = web.identity(request)
+    view = _stations_view(web, identity.actor, unit)
+    return web.render(request, "stations.html", identity, page="stations", **view)
+
+
+@router.get("/stations.csv")
+def stations_csv(request: Request, unit: str | None = None) -> Response:
+    web = _web(request)
+    identity = web.identity(request)
+    return _csv("stations", _stations_view(web, identity.actor, unit)["table"], _today(web))
+
+
+# -- 6 anomalies ------------------------------------------------------------------------------
+
+
+def _anomalies_view(web: Web, actor: Actor, params: Any) -> dict[str, Any]:
+    kind = params.get("kind") or None
+    if kind is not None and kind not in ANOMALY_KINDS:
+        raise Invalid("web.param", name="kind", value=kind)
+    today = _today(web)
+    since_day = _date(params.get("since"), "since") or today - timedelta(days=ANOMALY_DAYS)
+    until_day = _date(params.get("until"), "until") or today
+    since = day_start(since_day)
+    until = day_start(until_day + timedelta(days=1))
+    report = web.followup.anomalies(actor, kind, since, until, params.get("open") == "1")
+    return {
+        "kind": kind or "",
+        "kinds": ANOMALY_KINDS,
+        "since": since_day.isoformat(),
+        "until": until_day.isoformat(),
+        "open_only": params.get("open") == "1",
+        "report": report,
+        "table": tables.anomalies_table(report),
+    }
+
+
+@router.get("/anomalies", response_class=HTMLResponse)
+def anomalies_page(request: Request) -> Response:
+    web = _web(request)
+    identity = web.identity(request)
+    view = _anomalies_view(web, identity.actor, request.query_params)
+    return web.render(request, "anomalies.html", identity, page="anomalies", **view)
+
+
+@router.get("/anomalies.csv")
+def anomalies_csv(request: Request) -> Response:
+    web = _web(request)
+    identity = web.identity(request)
+    view = _anomalies_view(web, identity.actor, request.query_params)
+    return _csv("anomalies", view["table"], _today(web))
+
+
+# -- visit import -----------------------------------------------------------------------------
+
+
+@router.get("/visits", response_class=HTMLResponse)
+def visits_page(request: Request) -> Response:
+    web = _web(request)
+    identity = web.identity(request)
+    web.followup.require_import(identity.actor)
+    return web.render(
+        request, "visits.html", identity, page="visits", columns=visits.COLUMNS, result=None
+    )
+
+
+@router.post("/visits", response_class=HTMLResponse)
+def visits_upload(
+    request: Request,
+    file: Annotated[UploadFile, File()],
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    web = _web(request)
+    identity = web.identity(request)
+    web.check_post(request, identity.csrf, csrf)
+    data = file.file.read(MAX_UPLOAD + 1)
+    if len(data) > MAX_UPLOAD:
+        raise Invalid("web.upload_too_large", max=MAX_UPLOAD // (1024 * 1024))
+    result = web.followup.import_visits_csv(identity.actor, data, file.filename or "")
+    return web.render(
+        request,
+        "visits.html",
+        identity,
+        page="visits",
+        columns=visits.COLUMNS,
+        result=result,
+        filename=file.filename or "",
+    )
