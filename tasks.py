@@ -121,7 +121,10 @@ def emulate(c: Context, work: str = "work/emulator", speed: float = 1.0) -> None
     os.execv(PY, [PY, "-m", "emulator.emulate", "--work", work, "--speed", str(speed)])
 
 
-@task(help={"name": "scenario name; without it, the list", "work": "work folder (default: temp)"})
+@task(
+    positional=["name"],
+    help={"name": "scenario name; without it, the list", "work": "work folder (default: temp)"},
+)
 def scenario(c: Context, name: str = "", work: str = "") -> None:
     """Run one of emulator/scenarios/ headless and print what happened."""
     args = [name] if name else ["--list"]

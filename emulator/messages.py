@@ -76,16 +76,25 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "help.klocka": ("visa klockan", "show the clock"),
     "help.montera": (
-        "montera ett nytt lås hos en kund (ny: ny kund i enheten)",
-        "install a new lock for a customer (ny: a new customer in the unit)",
+        "montera ett nytt lås hos en kund, i stället för det gamla (ny: ny kund i enheten)",
+        "install a new lock for a customer, replacing the old one (ny: a new customer in the unit)",
     ),
     "help.läsare": (
         "sätt nyckeln i teknikerns USB-läsare (ut: ta ut den)",
         "put the key in the technician's USB reader (ut: take it out)",
     ),
-    "help.aktivitet": ("kontorets aktivitetslogg, senaste först", "back office activity log, latest first"),
-    "help.synkningar": ("stationernas händelser, senaste först", "the stations' events, latest first"),
-    "help.avvikelser": ("kontorets avvikelser, senaste först", "back office anomalies, latest first"),
+    "help.aktivitet": (
+        "kontorets aktivitetslogg, senaste först",
+        "back office activity log, latest first",
+    ),
+    "help.synkningar": (
+        "stationernas händelser, senaste först",
+        "the stations' events, latest first",
+    ),
+    "help.avvikelser": (
+        "kontorets avvikelser, senaste först",
+        "back office anomalies, latest first",
+    ),
     "help.kontoret": (
         "det senaste i kontoret: aktivitet, synkningar, avvikelser",
         "the latest in the back office: activity, syncs, anomalies",
@@ -156,14 +165,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The station did not finish within {seconds} s; the screen shows where it is.",
     ),
     "say.key_title": ("Nyckel {key} ({name}):", "Key {key} ({name}):"),
-    "say.key_state": ("I kontoret: {state}. Var: {place}.", "In the back office: {state}. Where: {place}."),
+    "say.key_state": (
+        "I kontoret: {state}. Var: {place}.",
+        "In the back office: {state}. Where: {place}.",
+    ),
     "say.key_set": (
         "Behörighet nr {serial} för {locks} lås, giltig {start} till {until} ({valid}).",
         "Set no. {serial} for {locks} locks, valid {start} to {until} ({valid}).",
     ),
     "say.key_no_set": ("Ingen behörighet på nyckeln.", "No permission set on the key."),
     "say.key_rest": (
-        "Spärrlista version {blocklist}; {events} händelser väntar på nyckeln; batteri {battery} %.",
+        "Spärrlista version {blocklist}; {events} händelser väntar på nyckeln; "
+        "batteri {battery} %.",
         "Blocklist version {blocklist}; {events} events wait on the key; battery {battery} %.",
     ),
     "say.customers_title": ("Kunder i {unit}:", "Customers of {unit}:"),
@@ -171,7 +184,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Lås som {name} får öppna ({count}):",
         "Locks {name} may open ({count}):",
     ),
-    "say.walk": ("{name} går till {customer}, {address}.", "{name} walks to {customer}, {address}."),
+    "say.walk": (
+        "{name} går till {customer}, {address}.",
+        "{name} walks to {customer}, {address}.",
+    ),
     "say.present": (
         "{name} håller nyckeln mot {lock}: {outcome}.",
         "{name} holds the key to {lock}: {outcome}.",
@@ -215,6 +231,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{manager} lägger upp den nya kunden {customer} i {unit}.",
         "{manager} adds the new customer {customer} to {unit}.",
     ),
+    "say.removed": (
+        "{technician} tar ner det gamla låset {lock} hos {customer}.",
+        "{technician} takes down the old lock {lock} at {customer}.",
+    ),
     "say.installed": (
         "{technician} registrerar lås {lock} ({kind}) och monterar det hos {customer}, {address}.",
         "{technician} registers lock {lock} ({kind}) and installs it for {customer}, {address}.",
@@ -225,7 +245,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "say.reader_out": ("USB-läsaren är tom.", "The USB reader is empty."),
     "say.activity_title": ("Aktivitetsloggen, senaste först:", "The activity log, latest first:"),
-    "say.syncs_title": ("Stationernas händelser, senaste först:", "The stations' events, latest first:"),
+    "say.syncs_title": (
+        "Stationernas händelser, senaste först:",
+        "The stations' events, latest first:",
+    ),
     "say.anomalies_title": ("Avvikelser, senaste först:", "Anomalies, latest first:"),
     "say.nothing": ("(inget ännu)", "(nothing yet)"),
     "say.place_pocket": ("i fickan", "in the pocket"),
@@ -245,7 +268,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "why.pick": (
         "Varje medarbetare har en egen digital nyckel och en sexsiffrig kod; stationen har bara "
-        "en saltad kontrollsumma av koden i sitt paket och kan därför kontrollera den utan nätverk.",
+        "en saltad kontrollsumma av koden i sitt paket och kan därför kontrollera den utan "
+        "nätverk.",
         "Every staff member has a personal digital key and a 6-digit code; the station holds "
         "only a salted verifier of the code in its bundle, so it checks the code without network.",
     ),
@@ -257,7 +281,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "why.ok_until": (
         "Stationen skrev dagens signerade behörighet och spärrlistan på nyckeln, sparade nyckelns "
-        "händelser i sitt eget minne och lät nyckeln glömma dem först därefter, så inget går förlorat.",
+        "händelser i sitt eget minne och lät nyckeln glömma dem först därefter, så inget går "
+        "förlorat.",
         "The station wrote today's signed set and the blocklist onto the key, stored the key's "
         "events on its own flash and only then let the key forget them, so nothing is lost.",
     ),
@@ -479,7 +504,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{arg} passar in på flera: {names}; ange ett id",
         "{arg} matches several: {names}; give an id",
     ),
-    "error.unknown_unit": ("ingen enhet {arg}; enheterna är {units}", "no unit {arg}; the units are {units}"),
+    "error.unknown_unit": (
+        "ingen enhet {arg}; enheterna är {units}",
+        "no unit {arg}; the units are {units}",
+    ),
     "error.unknown_station": (
         "ingen station {arg}; stationerna är {stations}",
         "no station {arg}; the stations are {stations}",
@@ -503,7 +531,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{arg} går inte att skriva; knappsatsen har siffrorna, * och # (högst {max} tryck)",
         "{arg} cannot be typed; the keypad has the digits, * and # (at most {max} presses)",
     ),
-    "error.missing": ("{what} saknas; skriv hjälp {command}", "{what} is missing; type help {command}"),
+    "error.missing": (
+        "{what} saknas; skriv hjälp {command}",
+        "{what} is missing; type help {command}",
+    ),
     "error.extra": ("för många ord: {arg}", "too many words: {arg}"),
     "error.no_key": ("{name} har ingen nyckel", "{name} has no key"),
     "error.key_in_station": (
@@ -656,7 +687,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "ingen övningskonsol: kör tills Ctrl-C",
         "no training console: run until Ctrl-C",
     ),
-    "emulate.bad_speed": ("farten måste vara ett tal över 0: {value}", "the speed must be a number above 0: {value}"),
+    "emulate.bad_speed": (
+        "farten måste vara ett tal över 0: {value}",
+        "the speed must be a number above 0: {value}",
+    ),
     "emulate.starting": (
         "Startar platsen i {work} (första gången byggs demoplatsen, det tar några sekunder) ...",
         "Starting the site in {work} (the first time the demo site is built: a few seconds) ...",
@@ -667,8 +701,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "emulate.url": ("Kontoret: {url}", "Back office: {url}"),
     "emulate.users": ("Inloggning i kontoret:", "Back-office sign-in:"),
     "emulate.user": (
-        "  {username:<15} {role:<28} lösenord {password}",
-        "  {username:<15} {role:<28} password {password}",
+        "  {username:<15} {role:<30} lösenord/password {password}",
+        "  {username:<15} {role:<30} lösenord/password {password}",
     ),
     "emulate.stations": ("Stationernas servicekonsoler:", "The stations' service consoles:"),
     "emulate.station": ("  {station_id} {name:<30} {path}", "  {station_id} {name:<30} {path}"),
@@ -680,7 +714,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "emulate.clock": ("Klockan: {time}, fart {speed}", "Clock: {time}, speed {speed}"),
     "emulate.waiting": ("Ctrl-C stoppar allt.", "Ctrl-C stops everything."),
     "emulate.stopping": ("Stoppar och sparar ...", "Stopping and saving ..."),
-    "emulate.stopped": ("Stoppat; platsen är sparad i {work}.", "Stopped; the site is saved in {work}."),
+    "emulate.stopped": (
+        "Stoppat; platsen är sparad i {work}.",
+        "Stopped; the site is saved in {work}.",
+    ),
 }
 
 
@@ -698,18 +735,18 @@ def _side(values: dict[str, object], english: bool) -> dict[str, object]:
     }
 
 
-def text(key: str, **values: object) -> tuple[str, str]:
+def text(key: str, /, **values: object) -> tuple[str, str]:
     """(Swedish, English) of ``key`` with ``values`` filled in; a ``Two`` gives each its own."""
     sv, en = CATALOGUE[key]
     return sv.format(**_side(values, False)), en.format(**_side(values, True))
 
 
-def both(key: str, **values: object) -> Two:
+def both(key: str, /, **values: object) -> Two:
     """``key`` as a ``Two``, to be a value in another message."""
     return Two(*text(key, **values))
 
 
-def pair(key: str, **values: object) -> str:
+def pair(key: str, /, **values: object) -> str:
     """``key`` as one short "svenska/English" cell (the same word twice is shown once)."""
     sv, en = text(key, **values)
     return sv if sv == en else f"{sv}/{en}"

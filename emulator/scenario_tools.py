@@ -3,9 +3,11 @@
 - time: ``local_time`` (hh:mm Stockholm time some days after a moment),
   ``go_to`` (fast-forward to a moment, then let the world run a second);
 - the site's facts: ``home_station``, ``unit_people``, ``unit_locks``;
+  ``scenario_code``/``wrong_code`` (a right and a wrong personal code);
 - the back office: ``add_staff_with_key`` (a new member of staff and a key
   for them, through the service layer, with a VirtualKey from a fixed seed),
   ``mount_lock`` (a technician mounting a registered lock: a VirtualLock),
+  ``drifting_lock`` (a lock whose clock is off and drifts),
   ``sync_events``/``activity``/``anomalies`` (the back office's reports);
 - the station: ``wait_for_bundle`` and ``wait_for_upload`` (the uplink's
   5-minute bundle check and its uploads, with time moving as it does),
@@ -44,7 +46,6 @@ from host.backoffice.timeutil import TZ, local_day
 
 BUNDLE_INTERVAL_S = 300  # firmware.uplink: the station asks for a new bundle every 5 minutes
 CUSTOMER_LOCKS = ("customer_door", "key_box")
-SHARED_LOCKS = ("building_entrance", "common_area")
 
 Row = dict[str, Any]
 
@@ -143,6 +144,16 @@ def mount_lock(
     with site.lock:
         site.locks[lock_id] = lock
     return lock
+
+
+def drifting_lock(
+    site: EmulatedSite, lock_id: int, offset_s: int, seconds_per_day: float
+) -> DriftingClock:
+    """Give a mounted lock a clock ``offset_s`` off now that gains ``seconds_per_day`` a day."""
+    clock = DriftingClock(site.clock, seconds_per_day=seconds_per_day, offset=offset_s)
+    with site.lock:
+        site.locks[lock_id].clock = clock
+    return clock
 
 
 def sync_events(
@@ -318,9 +329,4 @@ def reboot_station(site: EmulatedSite, station_id: int) -> EmulatedStation:
     (its FlakyFiles has no cut armed), and the station is built and booted
     from that flash the way EmulatedSite builds every station.
     """
-    with site.lock:
-        old = site.stations[station_id]
-        old.console.close()
-        # EmulatedSite has no public reboot; _make_station is its one way to start a station.
-        site.stations[station_id] = site._make_station(station_id)
-        return site.stations[station_id]
+    return site.reboot(station_id)

@@ -235,6 +235,13 @@ class EmulatedSite:
         self.reader.close()
         self.site.close()
 
+    def reboot(self, station_id: int) -> EmulatedStation:
+        """Power the station off and on: new hardware objects over the same flash folder."""
+        with self.lock:
+            self.stations[station_id].console.close()
+            self.stations[station_id] = self._make_station(station_id)
+            return self.stations[station_id]
+
     # -- what people do ---------------------------------------------------------------
 
     def station(self, station_id: int) -> EmulatedStation:

@@ -88,5 +88,3 @@ class UsbKeyReader:
 
     def close(self) -> None:
         self.port.close()
-
-

@@ -10,8 +10,9 @@ stopped afterwards; its files stay in ``work_dir`` for a look with the
 back office's tools.
 
 ``work_dir`` must be empty or hold only a demo site built by ``prepare``
-(the tests build one and copy it for each scenario): the stations and locks
-of a site that has run before are not where a scenario expects them.
+(or copied with ``clone``: the tests build one and copy it for each
+scenario): the stations and locks of a site that has run before are not
+where a scenario expects them.
 
 The demo site gets ``HISTORY_DAYS`` days of history: the scenarios do not
 need more, and a short history builds quickly.
@@ -20,13 +21,16 @@ need more, and a short history builds quickly.
 from __future__ import annotations
 
 import importlib
+import json
+import os
+import shutil
 import time
 import traceback
 from datetime import datetime
 from pathlib import Path
 from types import ModuleType
 
-from emulator.demo_site import build_demo_site
+from emulator.demo_site import FACTS_FILE, SITE_SUBDIR, build_demo_site
 from emulator.scenarios.report import ScenarioReport, ScenarioRun
 from emulator.scenarios.texts import text
 from emulator.site import EmulatedSite
@@ -38,6 +42,7 @@ __all__ = [
     "SCENARIOS",
     "START",
     "ScenarioReport",
+    "clone",
     "module",
     "prepare",
     "run",
@@ -71,6 +76,24 @@ def module(name: str) -> ModuleType:
 def prepare(work_dir: Path, history_days: int = HISTORY_DAYS) -> None:
     """Build the demo site that ``run`` starts from in ``work_dir`` (nothing else)."""
     build_demo_site(Path(work_dir), clock=VirtualClock(START), history_days=history_days)
+
+
+def clone(prepared: Path, work_dir: Path) -> None:
+    """Copy a folder ``prepare`` built to ``work_dir`` (which must not exist yet).
+
+    The demo site's facts name its SQLite file by absolute path, so the
+    copy's facts are pointed at the copy's own database.
+    """
+    prepared, work_dir = Path(prepared), Path(work_dir)
+    facts = json.loads((prepared / FACTS_FILE).read_text(encoding="utf-8"))
+    database = prepared / SITE_SUBDIR / "synk.db"
+    if facts.get("db_url") != f"sqlite:///{database}":
+        raise ValueError(f"{prepared} does not hold a demo site in {database}")
+    shutil.copytree(prepared, work_dir)
+    facts["db_url"] = f"sqlite:///{work_dir / SITE_SUBDIR / 'synk.db'}"
+    path = work_dir / FACTS_FILE
+    path.write_text(json.dumps(facts, indent=2), encoding="utf-8")
+    os.chmod(path, 0o600)  # the facts hold the stations' credentials
 
 
 def run(name: str, work_dir: Path, history_days: int = HISTORY_DAYS) -> ScenarioReport:

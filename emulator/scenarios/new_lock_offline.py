@@ -95,10 +95,11 @@ def play(run: ScenarioRun) -> None:
     run.step("new_lock_offline.sync_online", anna=anna.name)
     online = tools.sync(site, station_id, anna.key, anna.code)
     held = anna.key.active_set()
+    listed_now = held is not None and NEW_LOCK in held["lock_ids"]
     run.check(
         "new_lock_offline.check.lock_in_set",
-        online.outcome == "ok_until" and held is not None and NEW_LOCK in held["lock_ids"],
-        f"outcome {online.outcome}, lock in set: {held is not None and NEW_LOCK in held['lock_ids']}",
+        online.outcome == "ok_until" and listed_now,
+        f"outcome {online.outcome}, lock in set: {listed_now}",
         lock=NEW_LOCK,
     )
     site.fast_forward(15 * 60)

@@ -104,16 +104,16 @@ class ScenarioRun:
         self.site = site
         self.report = report
 
-    def step(self, name: str, **values: object) -> None:
+    def step(self, name: str, /, **values: object) -> None:
         swedish, english = text(name, **values)
         self.report.steps.append(Step(self.site.clock.now(), swedish, english))
 
-    def check(self, name: str, passed: bool, detail: str = "", **values: object) -> bool:
+    def check(self, name: str, passed: bool, detail: str = "", /, **values: object) -> bool:
         if not self.report.steps:
             raise RuntimeError("a check belongs to a step: call step() first")
         swedish, english = text(name, **values)
         self.report.steps[-1].checks.append(Check(swedish, english, bool(passed), detail))
         return bool(passed)
 
-    def metric(self, name: str, value: float) -> None:
+    def metric(self, name: str, value: float, /) -> None:
         self.report.metrics[name] = float(value)

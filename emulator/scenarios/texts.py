@@ -428,10 +428,280 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Kontoret har {wrong} fel koder, spärren och den lyckade synken, i den ordningen",
         "The back office has {wrong} wrong codes, the lockout and the sync, in that order",
     ),
+    # -- 6 key pulled mid-write ----------------------------------------------------------------
+    "key_pulled.title": ("Nyckeln dras ut mitt i skrivningen", "Key pulled mid-write"),
+    "key_pulled.summary": (
+        "Nyckeln behåller sin gamla behörighet när den dras ut för tidigt, och nästa synk lyckas.",
+        "The key keeps its old set when it is pulled out too early, and the next sync goes "
+        "through.",
+    ),
+    "key_pulled.monday": (
+        "{anna} synkar på måndagen och öppnar en kunds dörr.",
+        "{anna} syncs on Monday and opens a customer's door.",
+    ),
+    "key_pulled.check.monday": (
+        "Synken lyckades och dörren öppnades",
+        "The sync went through and the door opened",
+    ),
+    "key_pulled.tuesday_bundle": (
+        "Natten till tisdag: stationen hämtar paketet för den nya dagen.",
+        "Overnight to Tuesday: the station fetches the bundle for the new day.",
+    ),
+    "key_pulled.check.tuesday_bundle": (
+        "Stationen har tisdagens paket",
+        "The station holds Tuesday's bundle",
+    ),
+    "key_pulled.mid_frame": (
+        "{anna} drar ut nyckeln mitt i överföringen av den nya behörigheten. Nyckeln skriver "
+        "en ny behörighet i sin andra plats och byter först när den är hel och kontrollerad.",
+        "{anna} pulls the key out in the middle of the new set's transfer. The key writes a new "
+        "set into its other slot and switches only once it is whole and checked.",
+    ),
+    "key_pulled.check.removed": (
+        'Stationen visade "{swedish}"; ingen behörighet skrevs',
+        'The station showed "{english}"; no set was written',
+    ),
+    "key_pulled.check.kept_old": (
+        "Nyckeln har kvar måndagens behörighet och sina händelser; den andra platsen är "
+        "påbörjad men tom",
+        "The key still holds Monday's set and its events; the other slot is begun but empty",
+    ),
+    "key_pulled.check.old_set_opens": (
+        "Måndagens behörighet öppnar fortfarande dörren (den gäller till 12:00)",
+        "Monday's set still opens the door (it lasts until 12:00)",
+    ),
+    "key_pulled.before_commit": (
+        "Nästa försök: {anna} drar ut nyckeln just när hela behörigheten skrivits men innan "
+        "nyckeln fått bekräfta den.",
+        "Next try: {anna} pulls the key out just after the whole set was written, before the "
+        "key was told to commit it.",
+    ),
+    "key_pulled.check.uncommitted": (
+        "Den nya behörigheten ligger hel men obekräftad i andra platsen; nyckeln använder "
+        "fortfarande måndagens",
+        "The new set lies whole but uncommitted in the other slot; the key still uses Monday's",
+    ),
+    "key_pulled.third_try": (
+        "{anna} låter nyckeln sitta kvar tills stationen säger OK.",
+        "{anna} leaves the key in until the station says OK.",
+    ),
+    "key_pulled.check.synced": (
+        "Synken lyckades: tisdagens behörighet, händelserna lästa och kvitterade",
+        "The sync went through: Tuesday's set, the events read and acknowledged",
+    ),
+    "key_pulled.back_office": (
+        "Stationen laddar upp; kontoret ser de avbrutna synkarna och alla händelser.",
+        "The station uploads; the back office sees the broken-off syncs and every event.",
+    ),
+    "key_pulled.check.removals_recorded": (
+        'Kontoret har två "nyckeln togs ut" (steg {step}) och sedan den lyckade synken',
+        'The back office has two "key removed" (step {step}) and then the sync',
+    ),
+    "key_pulled.check.events_arrived": (
+        "Alla {count} händelser som låg på nyckeln finns i kontoret",
+        "All {count} events that were on the key are in the back office",
+    ),
+    # -- 7 power loss --------------------------------------------------------------------------
+    "power_loss.title": ("Strömavbrott", "Power loss"),
+    "power_loss.summary": (
+        "Strömmen går mitt i hämtningen av ett paket och mitt i en skrivning till kön: "
+        "ingenting går förlorat.",
+        "The power goes out while a bundle is stored and while the outbox is written: nothing "
+        "is lost.",
+    ),
+    "power_loss.bundle_half": (
+        "En vikarie läggs upp, så paket {serial} väntar. Strömmen går när halva nya filen är "
+        "skriven. Ett paket skrivs alltid till en ny fil som byter plats med den gamla först "
+        "när den är hel.",
+        "A temporary member of staff is added, so bundle {serial} is waiting. The power goes "
+        "out with half the new file written. A bundle is always written to a new file that "
+        "takes the old one's place only once it is whole.",
+    ),
+    "power_loss.bundle_written": (
+        "Nästa ändring, paket {serial}. Strömmen går när nya filen är helt skriven men innan "
+        "den bytt plats med den gamla.",
+        "The next change, bundle {serial}. The power goes out with the new file fully written, "
+        "before it has taken the old one's place.",
+    ),
+    "power_loss.bundle_set_aside": (
+        "Paket {serial}. Strömmen går när den gamla filen flyttats undan men den nya ännu "
+        "inte fått dess namn; vid start gör stationen bytet färdigt.",
+        "Bundle {serial}. The power goes out with the old file moved aside and the new one not "
+        "yet in its place; at start the station finishes the swap.",
+    ),
+    "power_loss.bundle_renamed": (
+        "Paket {serial}. Strömmen går när den nya filen är på plats men den gamla ännu inte "
+        "raderad.",
+        "Bundle {serial}. The power goes out with the new file in place and the old one not yet "
+        "removed.",
+    ),
+    "power_loss.check.cut_in_bundle": (
+        "Strömmen gick medan paketet skrevs (filerna i flash visar var)",
+        "The power went out while the bundle was written (the files on flash show where)",
+    ),
+    "power_loss.check.whole_old": (
+        "Efter omstarten har stationen det gamla paketet, helt, och inga halvfärdiga filer",
+        "After the restart the station holds the old bundle, whole, and no half-done files",
+    ),
+    "power_loss.check.whole_new": (
+        "Efter omstarten har stationen det nya paketet, helt, och inga halvfärdiga filer",
+        "After the restart the station holds the new bundle, whole, and no half-done files",
+    ),
+    "power_loss.check.outbox_continues": (
+        "Kön är orörd: numreringen fortsätter efter startposten",
+        "The outbox is untouched: its numbering carries on after the boot record",
+    ),
+    "power_loss.check.new_bundle": (
+        "Stationen har sedan paket {serial}",
+        "The station then holds bundle {serial}",
+    ),
+    "power_loss.outbox_torn": (
+        "Stationens nät är nere, så det som sparas stannar i kön. Nyckeln bär {count} "
+        "händelser; vid synken går strömmen mitt i skrivningen av dem till kön. Nyckeln får "
+        "inte glömma något förrän det ligger i flash.",
+        "The station's network is down, so what is stored stays in the outbox. The key carries "
+        "{count} events; during the sync the power goes out in the middle of writing them to "
+        "the outbox. The key may forget nothing until it is on flash.",
+    ),
+    "power_loss.outbox_written": (
+        "Nyckeln bär {count} händelser. Strömmen går precis när de skrivits till kön, innan "
+        "nyckeln fått veta att den får glömma dem.",
+        "The key carries {count} events. The power goes out just after they were written to "
+        "the outbox, before the key was told it may forget them.",
+    ),
+    "power_loss.check.events_on_key": (
+        "Synk och dörröppningar gav nyckeln händelser att lämna",
+        "The sync and the doors left events on the key to hand over",
+    ),
+    "power_loss.check.cut_in_outbox": (
+        "Strömmen gick i köns skrivning: {written} av {entry} byte hann skrivas",
+        "The power went out in the outbox write: {written} of {entry} bytes were written",
+    ),
+    "power_loss.check.key_keeps": (
+        "Nyckeln har kvar alla sina händelser",
+        "The key still has all its events",
+    ),
+    "power_loss.check.after_reboot": (
+        "Efter omstarten ligger {count} av händelserna i kön (en halv post kastas vid start)",
+        "After the restart {count} of the events are in the outbox (a torn entry is cut off at "
+        "start)",
+    ),
+    "power_loss.check.resync": (
+        "Nästa synk lyckas, sparar {stored} nya händelser och ingen två gånger, och nyckeln töms",
+        "The next sync goes through, stores {stored} new events and none twice, and the key is "
+        "emptied",
+    ),
+    "power_loss.check.back_office": (
+        "När nätet är tillbaka har kontoret alla {count} händelser",
+        "Once the network is back the back office has all {count} events",
+    ),
+    # -- 8 drifting lock clock and flat key battery --------------------------------------------
+    "drift_and_battery.title": (
+        "Lås med klocka som går fel, nyckel med tomt batteri",
+        "Lock with a drifting clock, key with a flat battery",
+    ),
+    "drift_and_battery.summary": (
+        "Ett lås vars klocka går fel nekar nära behörighetens gränser; en nyckel med tomt "
+        "batteri tar inte emot skrivningar, och stationen säger det.",
+        "A lock whose clock is off refuses near the edges of a set's window; a key with a flat "
+        "battery refuses writes, and the station says so.",
+    ),
+    "drift_and_battery.clocks": (
+        "Låsen saknar nät och jämför behörighetens tider med sin egen klocka. Lås {fast} går "
+        "{minutes} minuter före, lås {slow} {minutes} minuter efter, och båda driver 15 sekunder "
+        "om dygnet. Tre medarbetare synkar på morgonen.",
+        "Locks have no network and check a set's times against their own clock. Lock {fast} is "
+        "{minutes} minutes fast, lock {slow} {minutes} minutes slow, and both drift 15 seconds a "
+        "day. Three staff sync in the morning.",
+    ),
+    "drift_and_battery.check.synced": (
+        "Alla tre synkarna lyckades",
+        "All three syncs went through",
+    ),
+    "drift_and_battery.after_midnight": (
+        "{name} går nattpass och synkar strax efter midnatt: den nya dagens behörighet gäller "
+        "från 00:00. Sedan kundbesök vid lås {slow}, som går efter.",
+        "{name} works the night shift and syncs just after midnight: the new day's set is "
+        "valid from 00:00. Then a visit at lock {slow}, which is slow.",
+    ),
+    "drift_and_battery.check.new_day_set": (
+        "Nyckeln har den nya dagens behörighet, giltig från {since}",
+        "The key holds the new day's set, valid from {since}",
+    ),
+    "drift_and_battery.check.not_yet_valid": (
+        "Låset som går efter nekade (ännu inte giltig, dess klocka visar {lock_time}); ett "
+        "lås med rätt tid öppnade",
+        "The slow lock refused (not yet valid, its clock says {lock_time}); a lock with the "
+        "right time opened",
+    ),
+    "drift_and_battery.flat_at_door": (
+        "Nyckeln som {name} bär har bara {percent} % batteri kvar. Vid lås {lock} kan nyckeln "
+        "läsas, men den vägrar spara låsets händelse; låset behåller den åt nästa nyckel.",
+        "The key {name} carries has only {percent} % battery left. At lock {lock} the key can be "
+        "read, but it refuses to store the lock's event; the lock keeps it for the next key.",
+    ),
+    "drift_and_battery.check.event_waits": (
+        "Dörren öppnades; händelsen väntar kvar i låset",
+        "The door opened; the event waits in the lock",
+    ),
+    "drift_and_battery.flat_at_station": (
+        "{name} synkar. Nyckeln svarar men vägrar att skriva den nya behörigheten.",
+        "{name} syncs. The key answers but refuses to write the new set.",
+    ),
+    "drift_and_battery.check.battery_low": (
+        'Stationen visade "{swedish}" och nyckeln behöll sin behörighet',
+        'The station showed "{english}" and the key kept its set',
+    ),
+    "drift_and_battery.new_battery": (
+        "{name} får nytt batteri i nyckeln och synkar igen.",
+        "{name} gets a new battery in the key and syncs again.",
+    ),
+    "drift_and_battery.check.new_battery_syncs": (
+        "Synken lyckades med dagens behörighet",
+        "The sync went through with today's set",
+    ),
+    "drift_and_battery.before_noon": (
+        "Klockan 11:55 använder {name} fortfarande gårdagens behörighet, som gäller till 12:00, "
+        "vid lås {fast}, som går före.",
+        "At 11:55 {name} still uses yesterday's set, valid until 12:00, at lock {fast}, which is "
+        "fast.",
+    ),
+    "drift_and_battery.check.expired": (
+        "Låset som går före nekade (utgången, dess klocka visar {lock_time}) fast behörigheten "
+        "gäller",
+        "The fast lock refused (expired, its clock says {lock_time}) though the set is still valid",
+    ),
+    "drift_and_battery.check.accurate_opens": (
+        "Ett lås med rätt tid öppnade och lämnade även den väntande händelsen till nyckeln",
+        "A lock with the right time opened and also handed the waiting event to the key",
+    ),
+    "drift_and_battery.clock_set": (
+        "Teknikern ställer klockan i lås {fast}.",
+        "The technician sets the clock of lock {fast}.",
+    ),
+    "drift_and_battery.check.fixed_opens": (
+        "Låset går rätt och öppnar",
+        "The lock keeps the right time and opens",
+    ),
+    "drift_and_battery.back_office": (
+        "Vid lunch synkar nattpasset och dagpasset; händelserna laddas upp med låsens egna "
+        "tider, så kontoret kan se att en klocka gått fel.",
+        "At lunchtime the night and the day shift sync; the events are uploaded with the locks' "
+        "own times, so the back office can see that a clock was off.",
+    ),
+    "drift_and_battery.check.uploaded": (
+        "Synkarna lyckades och allt är uppladdat",
+        "The syncs went through and everything is uploaded",
+    ),
+    "drift_and_battery.check.back_office": (
+        "Kontoret har nekandena med låsens tider och den händelse som väntade i låset",
+        "The back office has the refusals with the locks' times and the event that waited in "
+        "the lock",
+    ),
 }
 
 
-def text(name: str, **values: object) -> tuple[str, str]:
+def text(name: str, /, **values: object) -> tuple[str, str]:
     """The Swedish and English text ``name`` with ``values`` filled in."""
     swedish, english = CATALOGUE[name]
     return swedish.format(**values), english.format(**values)

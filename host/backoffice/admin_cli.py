@@ -663,6 +663,40 @@ def _register_reports(areas: SubParsers) -> None:
     changes.add_argument("--limit", type=int, default=100, help=t("help.limit"))
 
 
+# -- visit registrations ------------------------------------------------------------------------
+
+
+def _visits_import(ctx: Context, args: argparse.Namespace) -> int:
+    """Import a time-and-effort export; exit status 2 when some rows were refused."""
+    from host.backoffice.followup.service import FollowUp
+
+    path = Path(args.file)
+    result = FollowUp(ctx.office).import_visits_csv(ctx.actor, path.read_bytes(), path.name)
+    if ctx.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False, indent=2), file=ctx.out)
+    else:
+        print(
+            t(
+                "cli.visits_imported",
+                rows=result.rows,
+                added=result.added,
+                updated=result.updated,
+                unchanged=result.unchanged,
+                refused=len(result.errors),
+            ),
+            file=ctx.out,
+        )
+        for error in result.errors:
+            print(f"{t('cli.visits_row', row=error.row)}: {error.message}", file=ctx.out)
+    return 2 if result.errors else 0
+
+
+def _register_visits(areas: SubParsers) -> None:
+    verbs = _area(areas, "visits", "help.visits")
+    command = _leaf(verbs, "import", "help.visits_import", _visits_import)
+    command.add_argument("file", metavar="FILE", help=t("help.visits_file"))
+
+
 # -- signed objects -----------------------------------------------------------------------------
 
 
@@ -730,4 +764,5 @@ def register(commands: SubParsers) -> None:
     _register_locks(areas)
     _register_grants(areas)
     _register_reports(areas)
+    _register_visits(areas)
     _register_signed(areas)

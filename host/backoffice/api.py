@@ -9,6 +9,9 @@ Paths:
 * ``POST /api/v1/stations/{id}/heartbeat``: JSON status; answers ``{"time": …}``;
 * ``GET /api/v1/time``: ``{"time": …}``, the back office's clock.
 
+The follow-up web pages (``host.web``) are mounted at ``/web`` in the same
+app, outside the OpenAPI document; ``/`` redirects there.
+
 Every request is authenticated as a station with ``Authorization: Bearer
 <credential>``; the back office keeps only the credential's SHA-256. The
 credential and the path's station are checked before any body is read: no or
@@ -22,7 +25,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Path, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -167,6 +170,14 @@ def create_app(site: Site, clock: Clock = system_clock) -> FastAPI:
         return actor
 
     OwnStation = Annotated[Actor, Depends(own_station)]
+
+    from host.web.app import create_web_app  # jinja2 and the templates: only with the app
+
+    app.mount("/web", create_web_app(office))
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse("/web/", status_code=303)
 
     @app.get("/api/v1/time", response_model=TimeBody, responses=ERROR_RESPONSES)
     def get_time(actor: StationActor) -> TimeBody:

@@ -458,6 +458,495 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         " or --db URL / $SYNK_DATABASE_URL (e.g. postgresql+psycopg://user@host/synk).",
     ),
     "help.settings": ("Visa installationens inställningar", "Show the site's settings"),
+    "help.visits": (
+        "Besöksregistreringar från tid- och insatsregistreringen",
+        "Visit registrations from the time-and-effort system",
+    ),
+    "help.visits_import": (
+        "Läs in en CSV-export (slutstatus 2 om någon rad avvisades)",
+        "Import a CSV export (exit status 2 when a row was refused)",
+    ),
+    "help.visits_file": (
+        "CSV-filen: customer_ref, staff_ref, start, end, registered_by",
+        "The CSV file: customer_ref, staff_ref, start, end, registered_by",
+    ),
+    "cli.visits_imported": (
+        "{rows} rader: {added} nya, {updated} rättade, {unchanged} redan inlästa,"
+        " {refused} med fel",
+        "{rows} rows: {added} added, {updated} corrected, {unchanged} already stored,"
+        " {refused} refused",
+    ),
+    "cli.visits_row": ("Rad {row}", "Row {row}"),
+    # -- visit import (time-and-effort system) --------------------------------------------------
+    "visits.empty": ("Filen är tom", "The file is empty"),
+    "visits.columns": (
+        "Rad 1: kolumnerna {missing} saknas (filen ska ha {columns})",
+        "Row 1: the columns {missing} are missing (the file needs {columns})",
+    ),
+    "visits.csv": (
+        "Rad {row}: filen går inte att läsa: {reason}",
+        "Row {row}: unreadable: {reason}",
+    ),
+    "visits.too_many": (
+        "Filen har fler än {max} rader: dela upp den",
+        "The file has more than {max} rows: split it",
+    ),
+    "visits.missing": ("{column} saknas", "{column} is missing"),
+    "visits.customer_unknown": (
+        "Kunden {ref} finns inte i synk",
+        "Customer {ref} is not registered in synk",
+    ),
+    "visits.customer_other_unit": (
+        "Kunden {ref} hör inte till din enhet",
+        "Customer {ref} does not belong to your unit",
+    ),
+    "visits.staff_unknown": (
+        "Medarbetaren {ref} finns inte hos kundens utförare",
+        "Staff member {ref} is not found at the customer's provider",
+    ),
+    "visits.staff_other_provider": (
+        "Medarbetaren {ref} arbetar hos en annan utförare än kundens",
+        "Staff member {ref} works for another provider than the customer's",
+    ),
+    "visits.staff_ambiguous": (
+        "Flera medarbetare heter {ref} (id {ids}): ange id i staff_ref",
+        "Several staff members are called {ref} (ids {ids}): give the id in staff_ref",
+    ),
+    "visits.time": (
+        "{column}: '{value}' är ingen tidpunkt (t.ex. 2026-03-16 08:05)",
+        "{column}: '{value}' is not a date and time (e.g. 2026-03-16 08:05)",
+    ),
+    "visits.end_before_start": ("end ska vara efter start", "end must be after start"),
+    "visits.too_long": (
+        "Besöket är längre än 24 timmar",
+        "The visit is longer than 24 hours",
+    ),
+    "visits.method": (
+        "registered_by '{value}' är okänt (välj {methods})",
+        "registered_by '{value}' is unknown (choose {methods})",
+    ),
+    "visits.duplicate": (
+        "Samma besök som rad {first} men med annan sluttid eller registreringssätt",
+        "The same visit as row {first} but with another end or method",
+    ),
+    # -- follow-up reports ----------------------------------------------------------------------
+    "sample.month": (
+        "Ogiltig månad '{value}', använd t.ex. 2026-03",
+        "Invalid month '{value}', use e.g. 2026-03",
+    ),
+    "sample.count": (
+        "Antal kunder per utförare ska vara {counts}",
+        "Customers per provider must be {counts}",
+    ),
+    "sample.seed": ("Fröet ska vara 0–{max}", "The seed must be 0-{max}"),
+    "followup.stale_days": (
+        "Antal dagar ska vara 1–{max}",
+        "The number of days must be 1-{max}",
+    ),
+    "followup.months": ("Välj 1–{max} månader", "Choose 1-{max} months"),
+    "followup.kind": ("Okänd händelsetyp (välj {kinds})", "Unknown event kind (choose {kinds})"),
+    "followup.page": ("Ogiltig sida", "Invalid page"),
+    "followup.anomaly_kind": (
+        "Okänd avvikelsetyp (välj {kinds})",
+        "Unknown anomaly kind (choose {kinds})",
+    ),
+    # -- web sign-in and errors -----------------------------------------------------------------
+    "web.sign_in_failed": (
+        "Fel användarnamn eller lösenord",
+        "Wrong user name or password",
+    ),
+    "web.sign_in_throttled": (
+        "För många misslyckade inloggningar: försök igen om {minutes} minuter",
+        "Too many failed sign-ins: try again in {minutes} minutes",
+    ),
+    "web.csrf": (
+        "Formuläret kom inte från den här sidan eller är för gammalt: ladda om sidan",
+        "The form did not come from this site or has expired: reload the page",
+    ),
+    "web.param": ("Ogiltigt värde för {name}: '{value}'", "Invalid value for {name}: '{value}'"),
+    "web.month_range": (
+        "Från-månaden ska vara före till-månaden (högst 60 månader)",
+        "The from month must come before the to month (at most 60 months)",
+    ),
+    "web.staff_name": (
+        "{count} medarbetare heter '{name}': ange id",
+        "{count} staff members are called '{name}': give the id",
+    ),
+    "web.customer_ref": ("Kunden {ref} finns inte", "Customer {ref} not found"),
+    "web.upload_too_large": (
+        "Filen är större än {max} MiB",
+        "The file is larger than {max} MiB",
+    ),
+    # -- web pages: frame -----------------------------------------------------------------------
+    "web.app": ("Uppföljning av digitala lås", "Digital lock follow-up"),
+    "web.nav": ("Sidor", "Pages"),
+    "web.nav.keys": ("Nycklar", "Keys"),
+    "web.nav.locks": ("Låsinstallationer", "Lock installations"),
+    "web.nav.sample": ("Centralt stickprov", "Central sample"),
+    "web.nav.activity": ("Aktivitetslogg", "Activity log"),
+    "web.nav.stations": ("Synkstationer", "Sync stations"),
+    "web.nav.anomalies": ("Avvikelser", "Anomalies"),
+    "web.nav.visits": ("Besöksimport", "Visit import"),
+    "web.role.admin": ("administratör", "administrator"),
+    "web.role.unit_manager": ("enhetschef", "unit manager"),
+    "web.role.reviewer": ("granskare", "reviewer"),
+    "web.role.technician": ("tekniker", "technician"),
+    "web.role.station": ("station", "station"),
+    "web.sign_in": ("Logga in", "Sign in"),
+    "web.sign_in_lead": (
+        "Logga in med ditt användarnamn i backoffice.",
+        "Sign in with your back-office user name.",
+    ),
+    "web.username": ("Användarnamn", "User name"),
+    "web.password": ("Lösenord", "Password"),
+    "web.sign_out": ("Logga ut", "Sign out"),
+    "web.footer": (
+        "synk – uppföljning enligt rutinen för digitala lås. Allt visas i svensk tid.",
+        "synk – follow-up as the digital lock routine asks. Times are Swedish local time.",
+    ),
+    "web.error_title": ("Det gick inte ({status})", "That did not work ({status})"),
+    "web.back_home": ("Till startsidan", "Back to the start page"),
+    "web.no_pages": (
+        "Din roll har inga uppföljningssidor.",
+        "Your role has no follow-up pages.",
+    ),
+    "web.no_rows": ("Inga rader", "No rows"),
+    "web.show": ("Visa", "Show"),
+    "web.search": ("Sök", "Search"),
+    "web.export_csv": ("Exportera CSV", "Export CSV"),
+    "web.show_numbers": ("Visa siffrorna", "Show the numbers"),
+    "web.all_units": ("Alla enheter", "All units"),
+    "web.since": ("Från", "From"),
+    "web.until": ("Till", "Until"),
+    "web.previous": ("Föregående", "Previous"),
+    "web.next": ("Nästa", "Next"),
+    "web.yes": ("ja", "yes"),
+    "web.no": ("nej", "no"),
+    "web.none": ("inget paket", "no bundle"),
+    # -- web pages: column headers --------------------------------------------------------------
+    "web.col.unit_id": ("Enhets-id", "Unit id"),
+    "web.col.unit": ("Enhet", "Unit"),
+    "web.col.provider_id": ("Utförar-id", "Provider id"),
+    "web.col.provider": ("Utförare", "Provider"),
+    "web.col.key": ("Nyckel", "Key"),
+    "web.col.state": ("Läge", "State"),
+    "web.col.staff_id": ("Medarbetar-id", "Staff id"),
+    "web.col.staff": ("Medarbetare", "Staff member"),
+    "web.col.staff_active": ("Medarbetaren aktiv", "Staff member active"),
+    "web.col.last_sync": ("Senaste synk", "Last sync"),
+    "web.col.last_use": ("Senast använd", "Last used"),
+    "web.col.out_of_use_since": ("Ur bruk sedan", "Out of use since"),
+    "web.col.problems": ("Att åtgärda", "Needs fixing"),
+    "web.col.total": ("Totalt", "Total"),
+    "web.col.period": ("Period", "Period"),
+    "web.col.months": ("Månader", "Months"),
+    "web.col.mounts": ("Monteringar", "Mounts"),
+    "web.col.removals": ("Nedmonteringar", "Removals"),
+    "web.col.mounts_per_month": ("Monteringar per månad", "Mounts per month"),
+    "web.col.removals_per_month": ("Nedmonteringar per månad", "Removals per month"),
+    "web.col.month": ("Månad", "Month"),
+    "web.col.sample_date": ("Stickprovsdatum", "Sample date"),
+    "web.col.seed": ("Frö", "Seed"),
+    "web.col.customer_id": ("Kund-id", "Customer id"),
+    "web.col.customer": ("Kund", "Customer"),
+    "web.col.visits": ("Besök", "Visits"),
+    "web.col.opened_by_lock": ("Öppnade med digitalt lås", "Opened with the digital lock"),
+    "web.col.share_lock": ("Andel via lås", "Share by lock"),
+    "web.col.registered_manually": ("Manuellt registrerade", "Registered manually"),
+    "web.col.share_manual": ("Andel manuellt", "Share manual"),
+    "web.col.staff_without_lock": (
+        "Unika medarbetare utan lås",
+        "Distinct staff without the lock",
+    ),
+    "web.col.start": ("Start", "Start"),
+    "web.col.end": ("Slut", "End"),
+    "web.col.registered_by": ("Registrerat via", "Registered by"),
+    "web.col.lock_opened": ("Låset öppnat", "Lock opened"),
+    "web.col.time": ("Tid", "Time"),
+    "web.col.kind": ("Typ", "Kind"),
+    "web.col.event": ("Händelse", "Event"),
+    "web.col.lock": ("Lås", "Lock"),
+    "web.col.lock_name": ("Låsets namn", "Lock name"),
+    "web.col.lock_seq": ("Löpnummer", "Sequence"),
+    "web.col.station": ("Station", "Station"),
+    "web.col.station_name": ("Namn", "Name"),
+    "web.col.detail": ("Detalj", "Detail"),
+    "web.col.last_contact": ("Senaste kontakt", "Last contact"),
+    "web.col.bundle_serial": ("Paket nr", "Bundle serial"),
+    "web.col.bundle_issued": ("Paketet utfärdat", "Bundle issued"),
+    "web.col.bundle_age": ("Paketets ålder (dygn)", "Bundle age (days)"),
+    "web.col.offline_until": ("Fungerar offline till", "Works offline until"),
+    "web.col.margin": ("Marginal offline (dygn)", "Offline margin (days)"),
+    "web.col.low_margin": ("Under gränsen", "Below the limit"),
+    "web.col.outbox_records": ("Poster i utkorgen", "Outbox records"),
+    "web.col.outbox_bytes": ("Utkorgen (byte)", "Outbox (bytes)"),
+    "web.col.online": ("Ansluten", "Online"),
+    "web.col.flags": ("Varningar", "Warnings"),
+    "web.col.event_time": ("Händelsens tid", "Event time"),
+    "web.col.detected": ("Upptäckt", "Detected"),
+    "web.col.seq_from": ("Löpnr från", "Sequence from"),
+    "web.col.seq_to": ("Löpnr till", "Sequence to"),
+    "web.col.resolved": ("Löst", "Resolved"),
+    "web.col.row": ("Rad", "Row"),
+    "web.col.problem": ("Fel", "Problem"),
+    # -- web pages: values ----------------------------------------------------------------------
+    "web.key_state.active": ("aktiv", "active"),
+    "web.key_state.blocked": ("spärrad", "blocked"),
+    "web.key_state.lost": ("förlorad", "lost"),
+    "web.key_state.retired": ("avvecklad", "retired"),
+    "web.key_state.unregistered": ("ej registrerad", "not registered"),
+    "web.problem.unregistered": ("ej registrerad i synk", "not registered in synk"),
+    "web.problem.unlinked": (
+        "kopplad till en medarbetare som slutat",
+        "linked to a staff member who has left",
+    ),
+    "web.problem.never_synced": ("aldrig synkad", "never synced"),
+    "web.problem.not_synced": ("inte synkad på länge", "not synced for too long"),
+    "web.problem.blocked_in_use": (
+        "spärrad men fortfarande använd",
+        "blocked but still in use",
+    ),
+    "web.lock_type.customer": (
+        "Brukarlås (dörr och nyckelgömma)",
+        "Customer locks (door, key box)",
+    ),
+    "web.lock_type.all": ("Alla lås", "All locks"),
+    "web.lock_type.customer_door": ("Brukardörr", "Customer door"),
+    "web.lock_type.key_box": ("Nyckelgömma", "Key box"),
+    "web.lock_type.building_entrance": ("Port", "Building entrance"),
+    "web.lock_type.common_area": ("Gemensamt utrymme", "Common area"),
+    "web.method.lock": ("digitalt lås", "digital lock"),
+    "web.method.nfc": ("NFC", "NFC"),
+    "web.method.manual": ("manuellt", "manually"),
+    "web.event_kind.all": ("Alla händelser", "All events"),
+    "web.event_kind.lock": ("Lås", "Lock"),
+    "web.event_kind.station": ("Synkstation", "Sync station"),
+    "web.outcome.OPENED": ("öppnat", "opened"),
+    "web.outcome.NOT_IN_SET": ("nekad: ingen behörighet", "refused: no permission"),
+    "web.outcome.EXPIRED": ("nekad: behörigheten har gått ut", "refused: permission expired"),
+    "web.outcome.NOT_YET_VALID": ("nekad: behörigheten gäller inte än", "refused: not yet valid"),
+    "web.outcome.BLOCKED": ("nekad: nyckeln är spärrad", "refused: key blocked"),
+    "web.outcome.BAD_SET": ("nekad: ogiltig behörighet", "refused: invalid permission set"),
+    "web.outcome.AUTH_FAILED": (
+        "nekad: nyckeln kunde inte styrka sig",
+        "refused: key failed to authenticate",
+    ),
+    "web.outcome.NO_SET": (
+        "nekad: ingen behörighet på nyckeln",
+        "refused: no permission set on key",
+    ),
+    "web.outcome.BLOCKLIST_UPDATED": ("spärrlistan uppdaterad", "blocklist updated"),
+    "web.reason.SYNC_OK": ("synkad", "synced"),
+    "web.reason.WRONG_CODE": ("fel kod", "wrong code"),
+    "web.reason.LOCKED_OUT": ("låst efter för många fel koder", "locked out after wrong codes"),
+    "web.reason.UNKNOWN_KEY": ("okänd nyckel", "unknown key"),
+    "web.reason.KEY_BLOCKED": ("spärrad nyckel", "blocked key"),
+    "web.reason.CACHE_EXPIRED": ("stationen offline för länge", "station offline too long"),
+    "web.reason.KEY_AUTH_FAILED": ("nyckeln kunde inte styrka sig", "key failed to authenticate"),
+    "web.reason.KEY_REMOVED": ("nyckeln drogs ut för tidigt", "key removed too early"),
+    "web.reason.NO_SET_NOW": ("ingen behörighet för i dag", "no permission set for today"),
+    "web.reason.BUNDLE_INSTALLED": ("nytt paket installerat", "new bundle installed"),
+    "web.reason.BUNDLE_REJECTED": ("paket avvisat", "bundle rejected"),
+    "web.reason.OUTBOX_FULL": ("utkorgen full", "outbox full"),
+    "web.reason.BOOT": ("stationen startade", "station started"),
+    "web.reason.SERVICE_COMMAND": ("servicekommando", "service command"),
+    "web.reason.CACHE_DISCARDED": ("cachen rensad", "cache discarded"),
+    "web.flag.outbox_full": ("utkorgen full", "outbox full"),
+    "web.flag.cache_expired": ("offlinetiden slut", "offline time used up"),
+    "web.flag.clock_not_set": ("klockan inte ställd", "clock not set"),
+    "web.anomaly.forged_mac": (
+        "förfalskad eller ändrad händelse (fel MAC)",
+        "forged or altered event (bad MAC)",
+    ),
+    "web.anomaly.sequence_gap": (
+        "saknade händelser (lucka i låsets löpnummer)",
+        "missing events (gap in the lock's sequence)",
+    ),
+    "web.anomaly.sequence_reuse": (
+        "två olika händelser med samma löpnummer",
+        "two different events with one sequence number",
+    ),
+    "web.anomaly.unknown_lock": ("händelse från okänt lås", "event from an unknown lock"),
+    "web.anomaly.blocked_key": ("händelse från spärrad nyckel", "event from a blocked key"),
+    "web.anomaly.unknown_key": ("händelse från okänd nyckel", "event from an unknown key"),
+    "web.anomaly.opening_without_visit": (
+        "öppning utan registrerat besök",
+        "opening with no registered visit",
+    ),
+    # -- web pages: the six reports and the import ----------------------------------------------
+    "web.keys.title": ("Nycklar per enhet", "Keys per unit"),
+    "web.keys.lead": (
+        "Månadskontrollen: är alla enhetens nycklar registrerade, kopplade till en medarbetare"
+        " och synkade? Rader som behöver åtgärdas är markerade.",
+        "The monthly check: are all the unit's keys registered, linked to a staff member and"
+        " synced? Rows that need fixing are marked.",
+    ),
+    "web.keys.days": ("Inte synkad på (dygn)", "Not synced for (days)"),
+    "web.keys.only_problems": ("Bara de som behöver åtgärdas", "Only those needing fixing"),
+    "web.keys.note": (
+        "En aktiv nyckel ska synkas minst en gång per dygn; här markeras den efter {days}"
+        " dygn utan synk. Avvecklade nycklar visas bara om de används.",
+        "An active key should sync at least once a day; here it is marked after {days} days"
+        " without a sync. Retired keys are shown only when they are used.",
+    ),
+    "web.locks.title": ("Låsinstallationer", "Lock installations"),
+    "web.locks.lead": (
+        "Installerade lås per utförare och enhet, och larmgruppens monteringar och"
+        " nedmonteringar per månad med halvårssnitt.",
+        "Installed locks per provider and unit, and the alarm group's mounts and removals"
+        " per month with half-year averages.",
+    ),
+    "web.locks.type": ("Låstyp", "Lock type"),
+    "web.locks.at": ("Per dag", "As of"),
+    "web.locks.from": ("Från månad", "From month"),
+    "web.locks.to": ("Till månad", "To month"),
+    "web.locks.installed": ("Installerade lås {at}", "Installed locks on {at}"),
+    "web.locks.per_month": (
+        "Monteringar och nedmonteringar {first} – {last}",
+        "Mounts and removals {first} – {last}",
+    ),
+    "web.locks.common": ("Ej kopplat till kund", "Not mounted for a customer"),
+    "web.locks.half1": ("Snitt jan–jun {year}", "Average Jan–Jun {year}"),
+    "web.locks.half2": ("Snitt jul–dec {year}", "Average Jul–Dec {year}"),
+    "web.locks.half_note": (
+        "Halvårssnittet är per månad, över halvårets månader inom det valda intervallet.",
+        "The half-year average is per month, over the half-year's months within the range.",
+    ),
+    "web.locks.chart_title": ("Monteringar per månad", "Mounts per month"),
+    "web.locks.chart_desc": (
+        "Stapeldiagram: monteringar och nedmonteringar av lås per månad",
+        "Bar chart: lock mounts and removals per month",
+    ),
+    "web.sample.title": ("Centralt stickprov", "Central sample"),
+    "web.sample.lead": (
+        "Granskarens månadsuppföljning: 2–3 slumpvis valda brukare per utförare på"
+        " stickprovsdagen, andel besök via digitalt lås och unika medarbetare som inte använde"
+        " låset.",
+        "The reviewer's monthly follow-up: 2–3 customers per provider drawn at random on the"
+        " sample day, the share of visits opened with the digital lock and the distinct staff"
+        " who did not use it.",
+    ),
+    "web.sample.count": ("Kunder per utförare", "Customers per provider"),
+    "web.sample.new_draw": ("Ny dragning", "New draw"),
+    "web.sample.moved": (
+        "den 15:e var en lördag eller söndag, nästa vardag valdes",
+        "the 15th fell on a Saturday or Sunday, the next weekday was chosen",
+    ),
+    "web.sample.candidates": ("Brukare att välja bland", "Customers to draw from"),
+    "web.sample.no_candidates": (
+        "inga: importera besöken för dagen",
+        "none: import the day's visits",
+    ),
+    "web.sample.rule": (
+        "Stickprovsdatum: den 15:e, eller närmast följande vardag. Brukare som hade ett"
+        " brukarlås och minst ett registrerat besök den dagen lottas med fröet: samma frö ger"
+        " samma urval. Ett besök räknas som öppnat med låset när en nyckel till besökets"
+        " medarbetare öppnade brukarens lås från 15 minuter före start till slut.",
+        "Sample date: the 15th, or the next weekday. Customers with a customer lock and at"
+        " least one registered visit that day are drawn with the seed: the same seed gives"
+        " the same draw. A visit counts as opened with the lock when a key of the visit's"
+        " staff member opened the customer's lock from 15 minutes before its start to its end.",
+    ),
+    "web.sample.customers": ("Utvalda brukare", "Customers drawn"),
+    "web.sample.visits": ("Besöken på stickprovsdagen", "The visits on the sample day"),
+    "web.sample.chart_title": (
+        "Andel besök öppnade med digitalt lås per utförare och månad",
+        "Share of visits opened with the digital lock per provider and month",
+    ),
+    "web.sample.chart_desc": (
+        "Linjediagram: procent av besöken som öppnades med låset, per utförare och månad",
+        "Line chart: percent of visits opened with the lock, per provider and month",
+    ),
+    "web.sample.no_visits": (
+        "Inga importerade besök de senaste sex månaderna.",
+        "No visits imported for the last six months.",
+    ),
+    "web.activity.title": ("Aktivitetslogg", "Activity log"),
+    "web.activity.lead": (
+        "Lås- och nyckelhändelser: sök på medarbetare (namn eller id), nyckel, kund, lås och"
+        " tid. Nyast först.",
+        "Lock and key events: search by staff member (name or id), key, customer, lock and"
+        " time. Newest first.",
+    ),
+    "web.activity.showing": (
+        "Rad {first}–{last} av {total}",
+        "Rows {first}–{last} of {total}",
+    ),
+    "web.stations.title": ("Synkstationernas hälsa", "Sync station health"),
+    "web.stations.lead": (
+        "Senaste kontakt, paketets ålder, hur många dygn stationen klarar sig offline och"
+        " utkorgens storlek. Stationer med under {days} dygns marginal är markerade.",
+        "Last contact, bundle age, how many days the station can still work offline and the"
+        " outbox depth. Stations with under {days} days of margin are marked.",
+    ),
+    "web.stations.low": (
+        "av {total} stationer har under {days} dygns marginal",
+        "of {total} stations have under {days} days of margin",
+    ),
+    "web.anomalies.title": ("Avvikelser", "Anomalies"),
+    "web.anomalies.lead": (
+        "Förfalskade eller saknade låshändelser, händelser från spärrade nycklar och"
+        " låsöppningar utan registrerat besök.",
+        "Forged or missing lock events, events from blocked keys, and lock openings with no"
+        " registered visit.",
+    ),
+    "web.anomalies.all": ("Alla avvikelser", "All anomalies"),
+    "web.anomalies.open_only": ("Bara olösta", "Only unresolved"),
+    "web.anomalies.stored": ("avvikelser i uppladdningarna", "anomalies in the uploads"),
+    "web.anomalies.openings_note": (
+        "Öppningar utan besök bedöms bara för dagar då utförarens besök har importerats.",
+        "Openings without a visit are judged only on days whose visits have been imported.",
+    ),
+    "web.anomalies.openings_hidden": (
+        "Öppningar utan besök visas för roller som får se besök och kunder.",
+        "Openings without a visit are shown to roles that may see visits and customers.",
+    ),
+    "web.visits.title": ("Import av besöksregistreringar", "Visit registration import"),
+    "web.visits.lead": (
+        "Läs in exporten från tid- och insatsregistreringen. Rader med fel visas med"
+        " radnummer; övriga rader sparas. Samma fil två gånger ändrar ingenting.",
+        "Load the export of the time-and-effort registration. Rows with errors are listed by"
+        " row number; the others are stored. The same file twice changes nothing.",
+    ),
+    "web.visits.file": ("CSV-fil", "CSV file"),
+    "web.visits.import": ("Importera", "Import"),
+    "web.visits.result": ("Resultat för {name}", "Result for {name}"),
+    "web.visits.rows": ("rader", "rows"),
+    "web.visits.added": ("nya besök", "visits added"),
+    "web.visits.updated": ("rättade", "corrected"),
+    "web.visits.unchanged": ("redan inlästa", "already stored"),
+    "web.visits.refused": ("rader med fel", "rows refused"),
+    "web.visits.format": ("Filens kolumner", "The file's columns"),
+    "web.visits.column": ("Kolumn", "Column"),
+    "web.visits.content": ("Innehåll", "Content"),
+    "web.visits.col.customer_ref": (
+        "Kundens pseudonyma referens, som i synk",
+        "The customer's pseudonymous reference, as in synk",
+    ),
+    "web.visits.col.staff_ref": (
+        "Medarbetarens id i synk, eller hela namnet (unikt hos kundens utförare)",
+        "The staff member's synk id, or full name (unique at the customer's provider)",
+    ),
+    "web.visits.col.start": (
+        "Besökets start, t.ex. 2026-03-16 08:05 (svensk tid)",
+        "When the visit began, e.g. 2026-03-16 08:05 (Swedish time)",
+    ),
+    "web.visits.col.end": (
+        "Besökets slut, efter start och högst 24 timmar senare",
+        "When it ended, after the start and at most 24 hours later",
+    ),
+    "web.visits.col.registered_by": (
+        "Hur besöket registrerades: lock (lås), nfc eller manual (manuell)",
+        "How the visit was registered: lock, nfc or manual",
+    ),
+    "web.visits.format_note": (
+        "Första raden är rubriker; ordningen är fri och andra kolumner ignoreras. Komma eller"
+        " semikolon; UTF-8 (annars läses filen som Windows-1252). Ett besök känns igen på kund,"
+        " medarbetare och start: en ny sluttid eller ett nytt registreringssätt rättar det.",
+        "The first row holds the names; any order, other columns are ignored. Commas or"
+        " semicolons; UTF-8 (else the file is read as Windows-1252). A visit is known by its"
+        " customer, staff member and start: a new end or method corrects it.",
+    ),
 }
 
 

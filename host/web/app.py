@@ -143,9 +143,10 @@ def create_web_app(office: BackOffice) -> FastAPI:
     async def headers(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        response = await call_next(request)
+        static = request.url.path.startswith(f"{web.base(request)}/static/")
+        response = await call_next(request)  # (routing rewrites the scope's root_path)
         response.headers.update(SECURITY_HEADERS)
-        if not request.url.path.startswith(f"{web.base(request)}/static/"):
+        if not static:
             response.headers["Cache-Control"] = "no-store"
         return response
 
@@ -160,7 +161,7 @@ def create_web_app(office: BackOffice) -> FastAPI:
             identity = web.sign_in.identify(request.cookies.get(SESSION_COOKIE))
         except Exception:
             identity = None
-        return web.render(request, "error.html", identity, status, status=status, message=message)
+        return web.render(request, "error.html", identity, status, code=status, message=message)
 
     @app.exception_handler(ServiceError)
     async def service_error(request: Request, exc: ServiceError) -> Response:
@@ -214,10 +215,10 @@ def create_web_app(office: BackOffice) -> FastAPI:
             )
             _set_cookie(request, response, LOGIN_COOKIE, fresh, 15 * 60, base)
             return response
-        response = RedirectResponse(_safe_next(base, next), status_code=303)
-        _set_cookie(request, response, SESSION_COOKIE, token, MAX_AGE_S, base)
-        response.delete_cookie(LOGIN_COOKIE, path=f"{base}/")
-        return response
+        redirect = RedirectResponse(_safe_next(base, next), status_code=303)
+        _set_cookie(request, redirect, SESSION_COOKIE, token, MAX_AGE_S, base)
+        redirect.delete_cookie(LOGIN_COOKIE, path=f"{base}/")
+        return redirect
 
     @app.post("/logout")
     def logout(request: Request, csrf: Annotated[str, Form()] = "") -> Response:

@@ -23,15 +23,20 @@ HEIGHT = 300
 LEFT, RIGHT, TOP, BOTTOM = 52, 16, 40, 44
 
 
-def _nice_max(value: float) -> float:
-    """A round axis maximum at or above ``value`` (1, 2, 2.5 or 5 times a power of ten)."""
-    if value <= 0:
+def _nice_step(value: float) -> float:
+    """The smallest 1, 2 or 5 times a power of ten at or above ``value`` (at least 1)."""
+    if value <= 1:
         return 1.0
-    power = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
+    power = 10.0 ** math.floor(math.log10(value))
+    for step in (1, 2, 5, 10):
         if value <= step * power:
             return step * power
     return 10 * power
+
+
+def nice_max(value: float) -> float:
+    """An axis maximum at or above ``value`` whose four grid steps are round numbers."""
+    return 4 * _nice_step(value / 4)
 
 
 def _number(value: float) -> str:
@@ -117,7 +122,7 @@ def bar_chart(
     series: Sequence[tuple[str, Sequence[float]]],
 ) -> Markup:
     """Grouped bars: for each category one bar per series, its value written above it."""
-    y_max = _nice_max(max((v for _, values in series for v in values), default=0))
+    y_max = nice_max(max((v for _, values in series for v in values), default=0))
     body, step = _axes(y_max, "", categories)
     plot_h = HEIGHT - TOP - BOTTOM
     bar_w = step * 0.8 / max(1, len(series))

@@ -27,6 +27,11 @@ class Column:
     label: str  # catalogue key of the page's header
     numeric: bool = False
     page: bool = True  # False: in the CSV only (ids and details the page shows otherwise)
+    time: bool = False  # a date and time: kept on one line
+
+    @property
+    def css(self) -> str:
+        return " ".join(c for c, on in (("num", self.numeric), ("nowrap", self.time)) if on)
 
 
 @dataclass
@@ -83,9 +88,9 @@ def keys_table(report: Sequence[fleet.KeyStatus], org: Organisation) -> Table:
             Column("staff_id", "web.col.staff_id", True),
             Column("staff", "web.col.staff"),
             Column("staff_active", "web.col.staff_active"),
-            Column("last_sync", "web.col.last_sync"),
-            Column("last_use", "web.col.last_use"),
-            Column("out_of_use_since", "web.col.out_of_use_since"),
+            Column("last_sync", "web.col.last_sync", time=True),
+            Column("last_use", "web.col.last_use", time=True),
+            Column("out_of_use_since", "web.col.out_of_use_since", time=True),
             Column("problems", "web.col.problems"),
         ]
     )
@@ -263,8 +268,8 @@ def sample_visits_table(result: CentralSample, org: Organisation) -> Table:
             Column("seed", "web.col.seed", True, False),
             Column("provider", "web.col.provider"),
             Column("customer_ref", "web.col.customer"),
-            Column("start", "web.col.start"),
-            Column("end", "web.col.end"),
+            Column("start", "web.col.start", time=True),
+            Column("end", "web.col.end", time=True),
             Column("staff_id", "web.col.staff_id", True),
             Column("staff", "web.col.staff"),
             Column("registered_by", "web.col.registered_by"),
@@ -349,7 +354,7 @@ def lock_share_table(
 def activity_table(rows: Sequence[activity.LogRow]) -> Table:
     table = Table(
         [
-            Column("time", "web.col.time"),
+            Column("time", "web.col.time", time=True),
             Column("kind", "web.col.kind"),
             Column("event", "web.col.event"),
             Column("key_id", "web.col.key", True),
@@ -402,7 +407,7 @@ def stations_table(rows: Sequence[fleet.StationHealth], org: Organisation) -> Ta
             Column("station", "web.col.station_name"),
             Column("unit_id", "web.col.unit_id", True, False),
             Column("unit", "web.col.unit"),
-            Column("last_contact", "web.col.last_contact"),
+            Column("last_contact", "web.col.last_contact", time=True),
             Column("bundle_serial", "web.col.bundle_serial", True),
             Column("bundle_issued", "web.col.bundle_issued", page=False),
             Column("bundle_age_days", "web.col.bundle_age", True),
@@ -456,8 +461,8 @@ def anomalies_table(report: AnomalyReport) -> Table:
     table = Table(
         [
             Column("kind", "web.col.kind"),
-            Column("event_time", "web.col.event_time"),
-            Column("detected", "web.col.detected"),
+            Column("event_time", "web.col.event_time", time=True),
+            Column("detected", "web.col.detected", time=True),
             Column("station_id", "web.col.station", True),
             Column("lock_id", "web.col.lock", True),
             Column("key_id", "web.col.key", True),
@@ -465,7 +470,7 @@ def anomalies_table(report: AnomalyReport) -> Table:
             Column("customer_ref", "web.col.customer"),
             Column("seq_from", "web.col.seq_from", True),
             Column("seq_to", "web.col.seq_to", True),
-            Column("resolved", "web.col.resolved"),
+            Column("resolved", "web.col.resolved", time=True),
         ]
     )
     for a in report.stored:

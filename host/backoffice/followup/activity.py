@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Integer,
@@ -49,6 +49,11 @@ from host.backoffice.models import (
 )
 from host.backoffice.timeutil import day_start, local_day
 from protocol.constants import Outcome, StationReason
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    AnySelect: TypeAlias = Select[*tuple[Any, ...]]
 
 KINDS = ("all", "lock", "station")
 DAY_S = 24 * 3600
@@ -98,9 +103,9 @@ def _mounted_at(installation: Any, lock_id: Any, time: Any) -> Any:
     )
 
 
-def _lock_part(query: LogQuery, unit: int | None) -> Select[Any]:
+def _lock_part(query: LogQuery, unit: int | None) -> AnySelect:
     mount = aliased(LockInstallation)
-    part = select(
+    part: AnySelect = select(
         literal("lock", String).label("kind"),
         AuditEvent.id.label("id"),
         AuditEvent.time.label("time"),
@@ -147,8 +152,8 @@ def _lock_part(query: LogQuery, unit: int | None) -> Select[Any]:
     return part
 
 
-def _station_part(query: LogQuery, unit: int | None) -> Select[Any]:
-    part = select(
+def _station_part(query: LogQuery, unit: int | None) -> AnySelect:
+    part: AnySelect = select(
         literal("station", String).label("kind"),
         SyncEvent.id.label("id"),
         SyncEvent.time.label("time"),
@@ -229,7 +234,12 @@ def describe(session: Session, rows: Sequence[LogRow]) -> None:
         )
     }
     lock_ids = {r.lock_id for r in rows if r.lock_id is not None}
-    locks = dict(session.execute(select(Lock.id, Lock.name).where(Lock.id.in_(lock_ids))).tuples())
+    locks = {
+        lock_id: name
+        for lock_id, name in session.execute(
+            select(Lock.id, Lock.name).where(Lock.id.in_(lock_ids))
+        )
+    }
     mounts: dict[int, list[tuple[int, int | None, int | None, str | None]]] = {}
     for lock_id, installed_at, removed_at, customer_id, reference in session.execute(
         select(
@@ -249,9 +259,9 @@ def describe(session: Session, rows: Sequence[LogRow]) -> None:
         if row.lock_id is None:
             continue
         row.lock = locks.get(row.lock_id)
-        for installed_at, removed_at, customer_id, reference in mounts.get(row.lock_id, []):
-            if installed_at <= row.time and (removed_at is None or removed_at > row.time):
-                row.customer_id, row.customer = customer_id, reference
+        for since, until, customer, ref in mounts.get(row.lock_id, []):
+            if since <= row.time and (until is None or until > row.time):
+                row.customer_id, row.customer = customer, ref
 
 
 def openings_without_visit(

@@ -63,7 +63,7 @@ class KeyStatus:
     problems: list[str] = field(default_factory=list)
 
 
-def _out_of_use_since(session: Session, key_ids: Select[tuple[int]]) -> dict[int, int]:
+def _out_of_use_since(session: Session, key_ids: Select[Any]) -> dict[int, int]:
     """For these keys (now out of use): when the current streak out of use began."""
     since: dict[int, int] = {}
     changes = session.scalars(

@@ -21,7 +21,9 @@ registered_by  how the visit was registered: ``lock`` (digital lock, also
 The header row is required; names are case-insensitive, in any order, and
 other columns are ignored. Fields are separated by commas or semicolons (as a
 Swedish spreadsheet writes them); the file is UTF-8 (a BOM is allowed), else
-read as Windows-1252. Row numbers are the file's own: the header is row 1.
+read as Windows-1252. Row numbers are those a spreadsheet shows: the header
+is row 1, a blank line is a row too, and a quoted field with line breaks
+stays in its row.
 
 Good rows are stored, bad rows are reported by number with what is wrong, and
 nothing else is lost. A visit is identified by its natural key (customer,
@@ -130,20 +132,18 @@ def read_csv(data: bytes) -> list[tuple[int, dict[str, str]]]:
         raise Invalid("visits.columns", missing=", ".join(missing), columns=", ".join(COLUMNS))
     where = {column: names.index(column) for column in COLUMNS}
     rows: list[tuple[int, dict[str, str]]] = []
+    number = 1
     try:
-        for cells in reader:
+        for number, cells in enumerate(reader, start=2):
             if not any(cell.strip() for cell in cells):
                 continue
             if len(rows) >= MAX_ROWS:
                 raise Invalid("visits.too_many", max=MAX_ROWS)
             rows.append(
-                (
-                    reader.line_num,
-                    {c: cells[i].strip() if i < len(cells) else "" for c, i in where.items()},
-                )
+                (number, {c: cells[i].strip() if i < len(cells) else "" for c, i in where.items()})
             )
     except csv.Error as err:
-        raise Invalid("visits.csv", row=reader.line_num, reason=str(err)) from None
+        raise Invalid("visits.csv", row=number + 1, reason=str(err)) from None
     return rows
 
 

@@ -1,0 +1,142 @@
+"""``python -m emulator.emulate``: the whole site on this laptop, with the training console.
+
+Builds the demo site in the work folder the first time (``./work/emulator``
+unless ``--work`` says otherwise; it survives restarts) or reopens it, starts
+it with its clock running (``--speed``, 1 = real time), prints what people
+connect to (the back office's URL and demo sign-ins, each station's service
+console PTY and the USB key reader's PTY, for ``synk diag --port``) and runs
+the training console (emulator/trainer.py) in the terminal. With
+``--no-console`` it only runs until interrupted.
+
+One process: the back office, the world loop and the stations are threads of
+this one. Ctrl-C, end of input, ``avsluta`` or SIGTERM stop them all and save
+the site (the locks' counters, the stations' flash and the database are in
+the work folder).
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+from typing import TextIO
+
+from emulator import messages
+from emulator.site import EmulatedSite
+from emulator.trainer import TrainingConsole
+from host.backoffice.errors import ServiceError
+from host.backoffice.timeutil import format_time
+
+DEFAULT_WORK = Path("work") / "emulator"
+EXIT_FAILED = 1
+EXIT_INTERRUPTED = 130
+
+
+def _say(key: str, out: TextIO, /, **values: object) -> None:
+    """Swedish, then English (once, when the line is the same in both)."""
+    for line in dict.fromkeys(messages.text(key, **values)):
+        print(line, file=out, flush=True)
+
+
+def _speed(value: str) -> float:
+    try:
+        speed = float(value)
+    except ValueError:
+        speed = 0.0
+    if not 0 < speed < float("inf"):
+        raise argparse.ArgumentTypeError(
+            " / ".join(messages.text("emulate.bad_speed", value=value))
+        )
+    return speed
+
+
+def _parser() -> argparse.ArgumentParser:
+    def both(key: str) -> str:
+        return " / ".join(messages.text(key))
+
+    parser = argparse.ArgumentParser(
+        prog="python -m emulator.emulate", description=both("emulate.description")
+    )
+    parser.add_argument(
+        "--work", type=Path, default=DEFAULT_WORK, metavar="DIR", help=both("emulate.help_work")
+    )
+    parser.add_argument(
+        "--speed", type=_speed, default=1.0, metavar="X", help=both("emulate.help_speed")
+    )
+    parser.add_argument("--no-console", action="store_true", help=both("emulate.help_no_console"))
+    return parser
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM stops the emulator the way Ctrl-C does."""
+    raise KeyboardInterrupt
+
+
+def banner(site: EmulatedSite, out: TextIO) -> None:
+    """What people connect to: the back office, its sign-ins, the PTYs."""
+    _say("emulate.running", out)
+    _say("emulate.work", out, work=site.work_dir)
+    _say("emulate.url", out, url=f"{site.url}/web/")
+    _say("emulate.users", out)
+    for user in site.demo.users.values():
+        role = messages.pair(f"role.{user.role}")
+        _say("emulate.user", out, username=user.username, role=role, password=user.password)
+    _say("emulate.stations", out)
+    for emulated in site.stations.values():
+        _say(
+            "emulate.station",
+            out,
+            station_id=emulated.station_id,
+            name=emulated.name,
+            path=emulated.console.path,
+        )
+    _say("emulate.reader", out, path=site.reader.path)
+    first = next(iter(site.stations.values()))
+    _say("emulate.diag", out, station=first.console.path, reader=site.reader.path)
+    _say("emulate.clock", out, time=format_time(site.clock.now()), speed=f"{site.clock.speed:g}")
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    args = _parser().parse_args(argv)
+    out = out or sys.stdout
+    work = args.work.resolve()
+    signal.signal(signal.SIGTERM, _interrupt)
+    _say("emulate.starting", out, work=work)
+    try:
+        site = EmulatedSite(work, speed=args.speed)
+    except (ValueError, OSError, RuntimeError, ServiceError) as err:
+        _say("emulate.failed", out, error=err)
+        return EXIT_FAILED
+    except KeyboardInterrupt:  # while building: the next start carries on where it stopped
+        print(file=out)
+        return EXIT_INTERRUPTED
+    try:
+        site.start()
+        console = None if args.no_console else TrainingConsole(site)
+        banner(site, out)
+        if console is None:
+            _say("emulate.waiting", out)
+            while True:
+                time.sleep(3600)
+        else:
+            console.run()
+    except KeyboardInterrupt:
+        print(file=out)
+    except (ValueError, OSError) as err:
+        _say("emulate.failed", out, error=err)
+        return EXIT_FAILED
+    finally:
+        _say("emulate.stopping", out)
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, signal.SIG_IGN)  # a second Ctrl-C must not cut the saving short
+        site.stop()
+        _say("emulate.stopped", out, work=work)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

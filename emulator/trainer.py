@@ -1,0 +1,1295 @@
+"""The training console of ``inv emulate``: a trainee plays staff at the emulated site.
+
+``TrainingConsole(site)`` is a ``cmd.Cmd`` over an ``emulator.site.EmulatedSite``.
+The trainee picks a staff member and does what staff, unit managers and
+technicians do: put the key in a station and type the code (the station's
+screen and LED are shown as they change), walk to a customer and open the
+door, lose a key and report it, take a station off the network, fast-forward
+the clock, install a new lock, and read the back office's logs. After each
+action one sentence says what the real system does and why. Every word comes
+from emulator/messages.py, Swedish first, English second.
+
+The console works in both of the site's modes. With a running clock the world
+thread (``EmulatedSite.start``) does the work and the console only looks, every
+look holding ``site.lock``; with a stopped clock (tests) the console runs the
+world itself with ``site.run_until`` while it waits (``Pace``).
+
+Commands have a Swedish name and an English alias (``synka``/``sync``); å, ä, ö
+may be typed a, a, o. Input the console cannot use (unknown staff, station,
+lock, a bad number) gets a bilingual message and changes nothing; an error of
+the back office is shown with its own bilingual text.
+
+Changes go through the back office's service layer as the person who would
+make them: the unit's manager reports a key lost or found and adds customers,
+the technician registers and installs locks. Locks installed here are not in
+the demo site's facts, so their kind and MAC secret are kept in
+``trainer_locks.json`` in the work folder (owner-only) and rebuilt on the next
+start; the site saves their counters with the other locks.
+"""
+
+from __future__ import annotations
+
+import cmd
+import json
+import os
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from emulator import messages
+from emulator.demo_site import DemoStaff, PlanCustomer, plan_demo
+from emulator.messages import Two
+from emulator.site import LOCKS_FILE, EmulatedSite, EmulatedStation
+from emulator.virtual_clock import DriftingClock
+from emulator.virtual_key import VirtualKey
+from emulator.virtual_lock import VirtualLock
+from firmware.key_session import CODE, SYNCED
+from host.backoffice import reports
+from host.backoffice.errors import ServiceError
+from host.backoffice.roles import Actor
+from host.backoffice.timeutil import format_time
+from protocol.constants import Outcome
+
+__all__ = ["COMMANDS", "Command", "InputError", "Pace", "ScreenWatch", "TrainingConsole"]
+
+TRAINER_LOCKS_FILE = "trainer_locks.json"
+HOUR = 3_600
+DAY = 86_400
+MAX_FORWARD_DAYS = 60
+DEFAULT_ROWS = 10
+OFFICE_ROWS = 5
+MAX_ROWS = 500
+MAX_ADDRESS = 200
+# A code as typed: "*" to clear first, six digits, or fewer confirmed with "#".
+CODE_PATTERN = re.compile(r"\*?(?:[0-9]{6}|[0-9]{1,5}#?)")
+MAX_PRESSES = 7
+# How long the console waits, in virtual seconds.
+INSERT_WAIT_S = 30.0
+CODE_WAIT_S = 120.0
+PULL_WAIT_S = 2.0
+SETTLE_S = 10.0
+FORWARD_RUN_S = 3.0
+SETTLE_REAL_CAP_S = 2.0  # a running world is not waited for longer than this to upload
+POLL_S = 0.01
+DURATION = re.compile(r"(\d+(?:[.,]\d+)?)\s*([a-z]*)")
+DURATION_UNITS = {
+    **dict.fromkeys(("m", "min", "minut", "minuter", "minute", "minutes"), 60),
+    **dict.fromkeys(("", "h", "t", "tim", "timme", "timmar", "hour", "hours"), HOUR),
+    **dict.fromkeys(("d", "dygn", "dag", "dagar", "day", "days"), DAY),
+}
+LED_NAMES = {"grön": "led.green", "röd": "led.red", "gul": "led.amber", "av": "led.off"}
+NEW_CUSTOMER = ("ny", "new")
+KEY_BOX = ("nyckelbox", "keybox", "key_box")
+READER_OUT = ("ut", "out")
+LOST_REASON = "Tappad under övning / Lost in training"
+FOUND_REASON = "Hittad under övning / Found in training"
+
+
+def fold(word: str) -> str:
+    """A command or name as compared: case-folded, å/ä as a, ö as o, - as _."""
+    return word.casefold().translate(str.maketrans("åäö-", "aao_"))
+
+
+class InputError(Exception):
+    """Input the console cannot use; ``message`` names the catalogue entry that says why."""
+
+    def __init__(self, message: str, /, **values: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.values = values
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str  # Swedish; its help is help.<name> and args.<name> in the catalogue
+    alias: str  # English
+    handler: str  # the TrainingConsole method
+    extra: tuple[str, ...] = ()
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("hjälp", "help", "do_help", ("?",)),
+    Command("enheter", "units", "do_units"),
+    Command("personal", "staff", "do_staff"),
+    Command("välj", "pick", "do_pick"),
+    Command("stationer", "stations", "do_stations"),
+    Command("skärm", "screen", "do_screen"),
+    Command("sätt_i", "insert", "do_insert"),
+    Command("kod", "code", "do_code"),
+    Command("ta_ut", "pull", "do_pull"),
+    Command("synka", "sync", "do_sync"),
+    Command("nyckel", "key", "do_key"),
+    Command("kunder", "customers", "do_customers"),
+    Command("lås", "locks", "do_locks"),
+    Command("öppna", "open", "do_open"),
+    Command("tappa", "lose", "do_lose"),
+    Command("hittad", "found", "do_found"),
+    Command("nät_av", "offline", "do_offline"),
+    Command("nät_på", "online", "do_online"),
+    Command("spola", "forward", "do_forward"),
+    Command("klocka", "clock", "do_clock"),
+    Command("montera", "install", "do_install"),
+    Command("läsare", "reader", "do_reader"),
+    Command("aktivitet", "activity", "do_activity"),
+    Command("synkningar", "syncs", "do_syncs"),
+    Command("avvikelser", "anomalies", "do_anomalies"),
+    Command("kontoret", "office", "do_office"),
+    Command("avsluta", "quit", "do_quit", ("exit",)),
+)
+
+
+# -- waiting while the world works -------------------------------------------------------------
+
+
+class Pace:
+    """How the console lets the world work while it waits for what a person would see.
+
+    A running clock means the world thread runs: the console looks every 10 ms
+    (holding ``site.lock``) until the condition holds or the virtual time is up
+    in real time. A stopped clock is run by the console itself, tick by tick.
+    """
+
+    def __init__(self, site: EmulatedSite) -> None:
+        self.site = site
+
+    @property
+    def threaded(self) -> bool:
+        return self.site.clock.running
+
+    def wait(
+        self, condition: Callable[[], bool], virtual_s: float, real_cap_s: float | None = None
+    ) -> bool:
+        """True once ``condition()`` holds; False when ``virtual_s`` of world time passed first."""
+        site = self.site
+        if not self.threaded:
+            return site.run_until(condition, virtual_s)
+        real_s = virtual_s / site.clock.speed
+        if real_cap_s is not None:
+            real_s = min(real_s, real_cap_s)
+        deadline = time.monotonic() + real_s
+        while True:
+            with site.lock:
+                if condition():
+                    return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(POLL_S)
+
+    def let_run(self, virtual_s: float) -> None:
+        """Give the world a moment (stations fetch, upload) after a jump in time."""
+        if self.threaded:
+            time.sleep(min(virtual_s / self.site.clock.speed, 0.5))
+        else:
+            self.site.run_for(virtual_s)
+
+
+class ScreenWatch:
+    """What a person watching one station sees change: each new screen, with the LED.
+
+    Reads the screen's history, so no screen is missed between two looks; the
+    LED is known only as it is at the look, so only the last new screen of a
+    look carries it (None for the others). A screen drawn again unchanged is
+    not repeated. Call with ``site.lock`` held when the world thread runs.
+    """
+
+    def __init__(self, emulated: EmulatedStation) -> None:
+        self.hardware = emulated.hardware
+        history = self.hardware.screen.history
+        self._mark: list[str] | None = history[-1] if history else None
+        self._shown = list(self.hardware.screen.lines)
+        self._led = self.hardware.led
+
+    def changes(self) -> list[tuple[list[str], str | None]]:
+        history = list(self.hardware.screen.history)
+        start = 0
+        for index in range(len(history) - 1, -1, -1):
+            if history[index] is self._mark:
+                start = index + 1
+                break
+        if history:
+            self._mark = history[-1]
+        led = self.hardware.led
+        new = history[start:]
+        seen: list[tuple[list[str], str | None]] = []
+        for index, lines in enumerate(new):
+            last = index == len(new) - 1
+            if lines == self._shown and not (last and led != self._led):
+                continue
+            seen.append((lines, led if last else None))
+            self._shown = lines
+        if led != self._led and (not seen or seen[-1][1] is None):
+            seen.append((list(self.hardware.screen.lines), led))
+        self._led = led
+        return seen
+
+
+def screen_line(lines: Sequence[str]) -> str:
+    """A screen on one line: the Swedish part, then the English part, as the blank line parts."""
+    parts: list[str] = []
+    current: list[str] = []
+    for line in lines:
+        if line:
+            current.append(line)
+        elif current:
+            parts.append(" ".join(current))
+            current = []
+    if current:
+        parts.append(" ".join(current))
+    return " | ".join(parts)
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
+    cells = [[str(cell) for cell in row] for row in rows]
+    widths = [
+        max([len(header), *(len(row[i]) for row in cells)]) for i, header in enumerate(headers)
+    ]
+
+    def line(row: Sequence[str]) -> str:
+        return ("  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True))).rstrip()
+
+    return [line(headers), line(["-" * w for w in widths]), *(line(row) for row in cells)]
+
+
+def _write_private(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+# -- the console --------------------------------------------------------------------------------
+
+
+class TrainingConsole(cmd.Cmd):
+    def __init__(
+        self,
+        site: EmulatedSite,
+        stdin: IO[str] | None = None,
+        stdout: IO[str] | None = None,
+    ) -> None:
+        super().__init__(stdin=stdin, stdout=stdout)
+        if stdin is not None:
+            self.use_rawinput = False
+        self.site = site
+        self.office = site.office
+        self.admin = site.admin
+        self.pace = Pace(site)
+        self.staff: DemoStaff | None = None
+        self.prompt = "synk> "
+        self._commands: dict[str, Command] = {}
+        for command in COMMANDS:
+            for name in (command.name, command.alias, *command.extra):
+                self._commands[fold(name)] = command
+        self._plan_customers: dict[str, PlanCustomer] | None = None
+        self._restore_locks()
+
+    # -- the loop ---------------------------------------------------------------------------
+
+    def run(self) -> None:
+        """The console until ``avsluta``/``quit`` or end of input."""
+        self.cmdloop(intro="\n".join(messages.text("say.welcome")))
+
+    def emptyline(self) -> bool:
+        return False  # cmd.Cmd would repeat the last command
+
+    def onecmd(self, line: str) -> bool:
+        words = line.strip().split(None, 1)
+        if not words:
+            return False
+        if words[0] == "EOF":
+            self._print("")
+            self._say("say.goodbye")
+            return True
+        command = self._commands.get(fold(words[0]))
+        if command is None:
+            self._error("error.unknown_command", name=words[0])
+            return False
+        handler: Callable[[str], bool | None] = getattr(self, command.handler)
+        try:
+            return bool(handler(words[1].strip() if len(words) > 1 else ""))
+        except InputError as err:
+            self._error(err.message, **err.values)
+        except ServiceError as err:
+            self._error("error.backoffice", text=err.text)
+        except Exception as err:  # a training session must survive a fault: say it, go on
+            self._error("error.unexpected", detail=f"{type(err).__name__}: {err}")
+        return False
+
+    def completenames(self, text: str, *ignored: Any) -> list[str]:
+        names = [n for c in COMMANDS for n in (c.name, c.alias)]
+        return [n for n in names if fold(n).startswith(fold(text))]
+
+    # -- output -----------------------------------------------------------------------------
+
+    def _print(self, line: str) -> None:
+        self.stdout.write(line + "\n")
+        self.stdout.flush()
+
+    def _say(self, message: str, /, **values: object) -> None:
+        for line in messages.text(message, **values):
+            self._print(line)
+
+    def _why(self, message: str, /, **values: object) -> None:
+        for line in messages.text(message, **values):
+            self._print(f"  » {line}")
+
+    def _error(self, message: str, /, **values: object) -> None:
+        sv, en = messages.text(message, **values)
+        self._say("error.prefix", text=Two(sv, en))
+
+    def _table(self, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+        if not rows:
+            self._say("say.nothing")
+            return
+        for line in table([messages.pair(f"col.{c}") for c in columns], rows):
+            self._print(line)
+
+    def _show_changes(self, watch: ScreenWatch) -> int:
+        """Print what the station showed since the last look; how many screens that was."""
+        seen = watch.changes()
+        for lines, led in seen:
+            lamp = f"[{self._led(led)}]" if led is not None else "·"
+            self._print(f"  {lamp} {screen_line(lines)}")
+        return len(seen)
+
+    @staticmethod
+    def _led(led: str) -> str:
+        return messages.pair(LED_NAMES.get(led, "led.off"))
+
+    # -- what the arguments name --------------------------------------------------------------
+
+    def _need_staff(self) -> DemoStaff:
+        if self.staff is None:
+            raise InputError("error.no_staff")
+        return self.staff
+
+    def _find_staff(self, arg: str) -> DemoStaff:
+        staff = self.site.demo.staff
+        if arg.isdigit():
+            if int(arg) in staff:
+                return staff[int(arg)]
+            raise InputError("error.unknown_staff", arg=arg)
+        wanted = fold(arg)
+        found = [s for s in staff.values() if wanted in fold(s.name)]
+        if not found:
+            raise InputError("error.unknown_staff", arg=arg)
+        if len(found) > 1:
+            names = ", ".join(f"{s.staff_id} {s.name}" for s in found[:8])
+            raise InputError("error.ambiguous", arg=arg, names=names)
+        return found[0]
+
+    def _unit(self, arg: str) -> int:
+        units = self.site.demo.units
+        listing = ", ".join(f"{u.unit_id} {u.name}" for u in units.values())
+        if arg.isdigit():
+            if int(arg) in units:
+                return int(arg)
+            raise InputError("error.unknown_unit", arg=arg, units=listing)
+        found = [u.unit_id for u in units.values() if fold(arg) in fold(u.name)]
+        if len(found) != 1:
+            raise InputError("error.unknown_unit", arg=arg, units=listing)
+        return found[0]
+
+    def _unit_or_staff(self, arg: str) -> int:
+        return self._unit(arg) if arg else self._need_staff().unit_id
+
+    def _unit_name(self, unit_id: int) -> str:
+        return self.site.demo.units[unit_id].name
+
+    def _station(self, arg: str) -> EmulatedStation:
+        stations = self.site.stations
+        if not arg:
+            return self.site.station_for_unit(self._need_staff().unit_id)
+        if arg.isdigit() and int(arg) in stations:
+            return stations[int(arg)]
+        found = [s for s in stations.values() if fold(arg) in fold(s.name)]
+        if len(found) == 1:
+            return found[0]
+        listing = ", ".join(f"{s.station_id} {s.name}" for s in stations.values())
+        raise InputError("error.unknown_station", arg=arg, stations=listing)
+
+    @staticmethod
+    def _label(emulated: EmulatedStation) -> str:
+        return f"{emulated.name} ({emulated.station_id})"
+
+    def _key_id(self, staff: DemoStaff) -> int | None:
+        """The key the staff member carries: the active one, else the latest they had."""
+        rows = self.office.list_keys(self.admin, staff_id=staff.staff_id)
+        held = [r for r in rows if r["id"] in self.site.keys]
+        active = [int(r["id"]) for r in held if r["state"] == "active"]
+        if active:
+            return max(active)
+        return max((int(r["id"]) for r in held), default=None)
+
+    def _need_key(self, staff: DemoStaff) -> VirtualKey:
+        key_id = self._key_id(staff)
+        if key_id is None:
+            raise InputError("error.no_key", name=staff.name)
+        return self.site.keys[key_id]
+
+    def _key_state(self, key_id: int) -> str:
+        state: str = self.office.show_key(self.admin, key_id)["state"]
+        return state
+
+    def _where(self, key: VirtualKey) -> EmulatedStation | str | None:
+        """The station the key is in, "reader" for the USB reader, None: in the pocket."""
+        with self.site.lock:
+            for emulated in self.site.stations.values():
+                if emulated.hardware.wire.key is key:
+                    return emulated
+            return "reader" if self.site.reader.key is key else None
+
+    def _in_pocket(self, key: VirtualKey) -> None:
+        where = self._where(key)
+        if isinstance(where, EmulatedStation):
+            raise InputError("error.key_in_station", station=self._label(where))
+        if where is not None:
+            raise InputError("error.key_in_reader")
+
+    def _manager(self, unit_id: int) -> tuple[Actor, str]:
+        """The unit's manager (the one who reports keys and adds customers), else the admin."""
+        for user in self.site.demo.users.values():
+            if user.role == "unit_manager" and user.unit_id == unit_id:
+                return self.office.actor_for(user.username), user.username
+        return self.admin, "admin"
+
+    def _technician(self) -> tuple[Actor, str]:
+        for user in self.site.demo.users.values():
+            if user.role == "technician":
+                return self.office.actor_for(user.username), user.username
+        return self.admin, "admin"
+
+    def _count(self, arg: str, default: int) -> int:
+        if not arg:
+            return default
+        if not arg.isdigit() or not 1 <= int(arg) <= MAX_ROWS:
+            raise InputError("error.bad_number", arg=arg)
+        return int(arg)
+
+    @staticmethod
+    def _no_more(arg: str) -> None:
+        if arg:
+            raise InputError("error.extra", arg=arg)
+
+    # -- help, units, staff -------------------------------------------------------------------
+
+    def do_help(self, arg: str) -> None:
+        if arg:
+            command = self._commands.get(fold(arg))
+            if command is None:
+                raise InputError("error.unknown_command", name=arg)
+            self._help_lines(command)
+            return
+        self._say("help.intro")
+        for command in COMMANDS:
+            self._help_lines(command)
+        self._say("help.more")
+
+    def _help_lines(self, command: Command) -> None:
+        args = messages.CATALOGUE.get(f"args.{command.name}", ("", ""))
+        helps = messages.text(f"help.{command.name}")
+        for name, arg, what in zip((command.name, command.alias), args, helps, strict=True):
+            self._print(f"  {f'{name} {arg}':<36} {what}")
+
+    def do_quit(self, arg: str) -> bool:
+        self._say("say.goodbye")
+        return True
+
+    def do_units(self, arg: str) -> None:
+        self._no_more(arg)
+        demo = self.site.demo
+        customers = self._customer_locks()
+        rows = []
+        for unit in demo.units.values():
+            staff = sum(s.unit_id == unit.unit_id for s in demo.staff.values())
+            own = sum(
+                1
+                for c in self.office.list_customers(self.admin, unit.unit_id)
+                if c["id"] in customers
+            )
+            station = self.site.station_for_unit(unit.unit_id)
+            rows.append((unit.unit_id, unit.name, unit.provider, self._label(station), staff, own))
+        self._say("say.units_title")
+        self._table(("id", "unit", "provider", "station", "staff", "customers"), rows)
+
+    def do_staff(self, arg: str) -> None:
+        units = [self._unit(arg)] if arg else None
+        if units is None:
+            units = [self.staff.unit_id] if self.staff else list(self.site.demo.units)
+        for unit_id in units:
+            keys: dict[int, list[dict[str, Any]]] = {}
+            for row in self.office.list_keys(self.admin, unit_id=unit_id):
+                keys.setdefault(row["staff_id"], []).append(row)
+            rows = []
+            for person in self.site.demo.staff.values():
+                if person.unit_id != unit_id:
+                    continue
+                key_id = self._key_id(person)
+                state = next(
+                    (r["state"] for r in keys.get(person.staff_id, []) if r["id"] == key_id), None
+                )
+                marker = (
+                    "*" if self.staff is not None and self.staff.staff_id == person.staff_id else ""
+                )
+                rows.append(
+                    (
+                        f"{marker}{person.staff_id}",
+                        person.name,
+                        person.code,
+                        key_id or "-",
+                        messages.pair(f"state.{state}") if state else "-",
+                    )
+                )
+            self._say("say.staff_title", unit=self._unit_name(unit_id))
+            self._table(("id", "name", "code", "key", "state"), rows)
+        self._why("why.staff")
+
+    def do_pick(self, arg: str) -> None:
+        if not arg:
+            raise InputError("error.missing", what=messages.both("what.staff"), command="välj")
+        person = self._find_staff(arg)
+        self.staff = person
+        self.prompt = f"synk [{person.name}]> "
+        unit = self._unit_name(person.unit_id)
+        key_id = self._key_id(person)
+        if key_id is None:
+            self._say("say.picked_no_key", name=person.name, unit=unit)
+        else:
+            station = self._label(self.site.station_for_unit(person.unit_id))
+            state = messages.both(f"state.{self._key_state(key_id)}")
+            self._say(
+                "say.picked",
+                name=person.name,
+                unit=unit,
+                key=key_id,
+                state=state,
+                code=person.code,
+                station=station,
+            )
+        self._why("why.pick")
+
+    # -- stations ---------------------------------------------------------------------------
+
+    def do_stations(self, arg: str) -> None:
+        self._no_more(arg)
+        rows = []
+        with self.site.lock:
+            for emulated in self.site.stations.values():
+                status = emulated.station.status()
+                key = emulated.hardware.wire.key
+                offline_until = status["offline_until"]
+                rows.append(
+                    (
+                        emulated.station_id,
+                        emulated.name,
+                        messages.pair("say.on" if emulated.hardware.network.online else "say.off"),
+                        messages.pair("state.online" if status["online"] else "state.offline"),
+                        status["bundle_serial"] or "-",
+                        format_time(offline_until)[:16] if offline_until else "-",
+                        status["outbox_records"],
+                        key.key_id if key is not None else "-",
+                        screen_line(emulated.hardware.board.display.lines),
+                    )
+                )
+        self._say("say.stations_title")
+        self._table(
+            (
+                "id",
+                "name",
+                "network",
+                "contact",
+                "bundle",
+                "offline_until",
+                "queue",
+                "key",
+                "screen",
+            ),
+            rows,
+        )
+
+    def do_screen(self, arg: str) -> None:
+        emulated = self._station(arg) if arg else self._station_of_picked_key() or self._station("")
+        with self.site.lock:
+            lines = list(emulated.hardware.board.display.lines)
+            led = emulated.hardware.led
+        self._say(
+            "say.screen",
+            station=self._label(emulated),
+            led=messages.both(LED_NAMES.get(led, "led.off")),
+        )
+        width = emulated.hardware.board.display.columns
+        self._print("  +" + "-" * width + "+")
+        for line in lines:
+            self._print(f"  |{line:<{width}}|")
+        self._print("  +" + "-" * width + "+")
+
+    def _station_of_picked_key(self) -> EmulatedStation | None:
+        if self.staff is None:
+            return None
+        key_id = self._key_id(self.staff)
+        if key_id is None:
+            return None
+        where = self._where(self.site.keys[key_id])
+        return where if isinstance(where, EmulatedStation) else None
+
+    # -- a sync at the station ------------------------------------------------------------------
+
+    def do_insert(self, arg: str) -> None:
+        self._insert(arg)
+
+    def _insert(self, arg: str) -> bool:
+        """Put the picked staff member's key in; True when the station then waits for the code."""
+        staff = self._need_staff()
+        key = self._need_key(staff)
+        self._in_pocket(key)
+        emulated = self._station(arg)
+        station = emulated.station
+        with self.site.lock:
+            if emulated.hardware.wire.key is not None:
+                raise InputError("error.station_busy", station=self._label(emulated))
+            watch = ScreenWatch(emulated)
+            before = station.last_result
+        self._say("say.insert", name=staff.name, key=key.key_id, station=self._label(emulated))
+        self._why("why.insert")
+        self.site.insert_key(emulated.station_id, key)
+
+        def asks_for_code() -> bool:
+            self._show_changes(watch)
+            session = station.session
+            return station.last_result is not before or (
+                session is not None and session.state == CODE
+            )
+
+        if not self.pace.wait(asks_for_code, INSERT_WAIT_S):
+            self._say("say.timeout", seconds=INSERT_WAIT_S)
+            return False
+        if station.last_result is not before:
+            self._report(emulated, key)
+            return False
+        self._say("say.wants_code")
+        return True
+
+    def do_code(self, arg: str) -> None:
+        staff = self._need_staff()
+        key = self._need_key(staff)
+        where = self._where(key)
+        if not isinstance(where, EmulatedStation):
+            raise InputError("error.key_not_in_station")
+        emulated, station = where, where.station
+        typed = arg.replace(" ", "") or staff.code
+        if len(typed) > MAX_PRESSES or not CODE_PATTERN.fullmatch(typed):
+            raise InputError("error.bad_code", arg=typed, max=MAX_PRESSES)
+        with self.site.lock:
+            session = station.session
+            if session is None or session.state != CODE:
+                raise InputError("error.not_waiting_for_code", station=self._label(emulated))
+            watch = ScreenWatch(emulated)
+            before = station.last_result
+            failures = station.codes.failures(key.key_id)
+        self._say("say.typing", name=staff.name, code=typed)
+        self.site.type_code(emulated.station_id, typed)
+        matrix = emulated.hardware.matrix
+
+        def taken() -> bool:
+            self._show_changes(watch)
+            if station.last_result is not before:
+                return True
+            now = station.session
+            return now is not None and now.state == CODE and matrix.idle
+
+        if not self.pace.wait(taken, CODE_WAIT_S):
+            self._say("say.timeout", seconds=CODE_WAIT_S)
+        elif station.last_result is not before:
+            self._report(emulated, key)
+        elif station.codes.failures(key.key_id) > failures:
+            self._why("why.wrong_code")
+        else:
+            self._say("say.code_partial")
+
+    def _report(self, emulated: EmulatedStation, key: VirtualKey) -> None:
+        """How the session ended, why, and the station's upload of what it read."""
+        result = emulated.station.last_result
+        outcome = result.outcome
+        if outcome == SYNCED:
+            with self.site.lock:
+                active = key.active_set()
+            locks = len(active["lock_ids"]) if active else 0
+            self._say("say.synced", until=format_time(result.valid_until)[:16], locks=locks)
+            if result.events_read:
+                self._say("say.events_read", count=result.events_read)
+            self._why("why.ok_until")
+        else:
+            name = f"result.{outcome}"
+            shown = messages.both(name) if name in messages.CATALOGUE else str(outcome)
+            self._say("say.refused", result=shown)
+            reason = f"why.{outcome}"
+            self._why(reason if reason in messages.CATALOGUE else "why.session_other")
+        self._settle(emulated)
+
+    def _settle(self, emulated: EmulatedStation) -> None:
+        """Let the station upload its queue, when it can (it has network and the office answers)."""
+        station, network = emulated.station, emulated.hardware.network
+
+        def uploaded() -> bool:
+            uplink = station.uplink
+            if uplink is None or not network.online or not uplink.online:
+                return True
+            return bool(station.outbox.records() == 0)
+
+        self.pace.wait(uploaded, SETTLE_S, SETTLE_REAL_CAP_S)
+
+    def do_pull(self, arg: str) -> None:
+        if arg:
+            emulated = self._station(arg)
+            with self.site.lock:
+                key = emulated.hardware.wire.key
+            if key is None:
+                raise InputError("error.key_not_in_station")
+            holder = (
+                self.site.demo.keys[key.key_id].staff_name
+                if key.key_id in self.site.demo.keys
+                else str(key.key_id)
+            )
+        else:
+            staff = self._need_staff()
+            key = self._need_key(staff)
+            where = self._where(key)
+            if not isinstance(where, EmulatedStation):
+                raise InputError("error.key_not_in_station")
+            emulated, holder = where, staff.name
+        self._pull(emulated, key, holder)
+
+    def _pull(self, emulated: EmulatedStation, key: VirtualKey, holder: str) -> None:
+        station = emulated.station
+        with self.site.lock:
+            watch = ScreenWatch(emulated)
+            before = station.last_result
+            busy = station.session is not None
+        self._say("say.pull", name=holder, station=self._label(emulated))
+        self.site.pull_key(emulated.station_id)
+        changed: list[bool] = []
+
+        def back_at_rest() -> bool:
+            if self._show_changes(watch):
+                changed.append(True)
+            return station.session is None and bool(changed)
+
+        self.pace.wait(back_at_rest, PULL_WAIT_S)
+        if busy and station.last_result is not before:
+            self._report(emulated, key)
+        else:
+            self._why("why.pull")
+
+    def do_sync(self, arg: str) -> None:
+        staff = self._need_staff()
+        if self._insert(arg):
+            self.do_code("")
+        key = self._need_key(staff)
+        where = self._where(key)
+        if isinstance(where, EmulatedStation):
+            self._pull(where, key, staff.name)
+
+    # -- the key --------------------------------------------------------------------------------
+
+    def do_key(self, arg: str) -> None:
+        self._no_more(arg)
+        staff = self._need_staff()
+        key = self._need_key(staff)
+        where = self._where(key)
+        if isinstance(where, EmulatedStation):
+            place = messages.both("say.place_station", station=self._label(where))
+        elif where is not None:
+            place = messages.both("say.place_reader")
+        else:
+            place = messages.both("say.place_pocket")
+        self._say("say.key_title", key=key.key_id, name=staff.name)
+        state = messages.both(f"state.{self._key_state(key.key_id)}")
+        self._say("say.key_state", state=state, place=place)
+        now = self.site.clock.now()
+        with self.site.lock:
+            active = key.active_set()
+            blocklist = key.blocklist_version
+            events = len(key.audit_entries())
+            battery = key.battery
+        if active is None:
+            self._say("say.key_no_set")
+        else:
+            valid = active["valid_from"] <= now < active["valid_until"]
+            self._say(
+                "say.key_set",
+                serial=active["serial"],
+                locks=len(active["lock_ids"]),
+                start=format_time(active["valid_from"])[:16],
+                until=format_time(active["valid_until"])[:16],
+                valid=messages.both("say.valid_now" if valid else "say.not_valid_now"),
+            )
+        self._say("say.key_rest", blocklist=blocklist, events=events, battery=battery)
+        self._why("why.key")
+
+    def do_reader(self, arg: str) -> None:
+        reader = self.site.reader
+        if fold(arg) in READER_OUT:
+            with self.site.lock:
+                reader.remove()
+            self._say("say.reader_out")
+            return
+        self._no_more(arg)
+        key = self._need_key(self._need_staff())
+        if self._where(key) != "reader":
+            self._in_pocket(key)
+            with self.site.lock:
+                reader.remove()
+                reader.insert(key)
+        self._say("say.reader_in", key=key.key_id, path=reader.path)
+        self._why("why.reader")
+
+    # -- customers and locks ----------------------------------------------------------------------
+
+    def _installed_locks(self) -> dict[int, dict[str, Any]]:
+        return {row["id"]: row for row in self.office.list_locks(self.admin, installed=True)}
+
+    def _customer_locks(self) -> dict[int, list[dict[str, Any]]]:
+        """customer id -> the locks installed for the customer."""
+        mounted: dict[int, list[dict[str, Any]]] = {}
+        for row in self._installed_locks().values():
+            if row["customer_id"] is not None:
+                mounted.setdefault(row["customer_id"], []).append(row)
+        return mounted
+
+    def _entrance(self, reference: str) -> int | None:
+        """The building entrance in front of the customer's door (demo customers only)."""
+        if self._plan_customers is None:
+            plan = plan_demo(self.site.demo.seed)
+            self._plan_customers = {c.reference: c for c in plan.customers}
+        customer = self._plan_customers.get(reference)
+        return customer.entrance if customer is not None else None
+
+    def _customer(self, arg: str) -> dict[str, Any]:
+        wanted = fold(arg)
+        for row in self.office.list_customers(self.admin):
+            if fold(row["reference"]) == wanted:
+                return row
+        raise InputError("error.unknown_customer", arg=arg)
+
+    def do_customers(self, arg: str) -> None:
+        unit_id = self._unit_or_staff(arg)
+        mounted = self._customer_locks()
+        rows = []
+        for customer in self.office.list_customers(self.admin, unit_id):
+            locks = mounted.get(customer["id"])
+            if not locks:
+                continue  # a former customer
+            entrance = self._entrance(customer["reference"])
+            rows.append(
+                (
+                    customer["reference"],
+                    ", ".join(str(lock["id"]) for lock in locks),
+                    entrance or "-",
+                    locks[0]["address"],
+                )
+            )
+        self._say("say.customers_title", unit=self._unit_name(unit_id))
+        self._table(("customer", "lock", "entrance", "address"), rows)
+        self._why("why.customers")
+
+    def do_locks(self, arg: str) -> None:
+        self._no_more(arg)
+        staff = self._need_staff()
+        installed = self._installed_locks()
+        mine = {
+            row["id"]
+            for row in self.office.list_locks(self.admin, unit_id=staff.unit_id, installed=True)
+        }
+        personal = {
+            g["lock_id"]
+            for g in self.office.list_grants(self.admin, staff_id=staff.staff_id)
+            if g["lock_id"] in installed
+        }
+        key_id = self._key_id(staff)
+        on_key: set[int] = set()
+        if key_id is not None:
+            with self.site.lock:
+                active = self.site.keys[key_id].active_set()
+            if active is not None:
+                on_key = set(active["lock_ids"])
+        rows = []
+        for lock_id in sorted(mine | personal):
+            row = installed[lock_id]
+            kind = messages.pair(f"kind.{row['type']}")
+            if lock_id in personal and lock_id not in mine:
+                kind += f" ({messages.pair('say.personal_grant')})"
+            rows.append(
+                (
+                    lock_id,
+                    kind,
+                    row["name"],
+                    row["address"] or "",
+                    messages.pair("say.yes" if lock_id in on_key else "say.no"),
+                )
+            )
+        self._say("say.locks_title", name=staff.name, count=len(rows))
+        self._table(("lock", "kind", "name", "address", "on_key"), rows)
+        self._why("why.locks")
+
+    def do_open(self, arg: str) -> None:
+        staff = self._need_staff()
+        if not arg:
+            raise InputError("error.missing", what=messages.both("what.lock"), command="öppna")
+        key = self._need_key(staff)
+        self._in_pocket(key)
+        installed = self._installed_locks()
+        if arg.isdigit():
+            lock_id = int(arg)
+            if lock_id not in self.site.locks or lock_id not in installed:
+                known = lock_id in self.site.demo.locks or lock_id in self.site.locks
+                raise InputError(
+                    "error.lock_not_installed" if known else "error.unknown_lock", arg=arg
+                )
+            self._present(staff, key, installed[lock_id])
+            return
+        customer = self._customer(arg)
+        doors = [row for row in installed.values() if row["customer_id"] == customer["id"]]
+        doors = [row for row in doors if row["id"] in self.site.locks]
+        if not doors:
+            raise InputError("error.no_lock_for_customer", arg=customer["reference"])
+        self._say(
+            "say.walk", name=staff.name, customer=customer["reference"], address=doors[0]["address"]
+        )
+        entrance = installed.get(self._entrance(customer["reference"]) or 0)
+        usable = entrance is not None and entrance["id"] in self.site.locks
+        if entrance is not None and usable and not self._present(staff, key, entrance):
+            self._say("say.stopped_at_entrance", name=staff.name)
+            return
+        for door in doors:
+            self._present(staff, key, door)
+
+    def _present(self, staff: DemoStaff, key: VirtualKey, lock_row: dict[str, Any]) -> bool:
+        lock = self.site.locks[lock_row["id"]]
+        result = self.site.open_door(lock.lock_id, key)
+        name = f"outcome.{result.outcome}"
+        outcome = (
+            messages.both(name)
+            if name in messages.CATALOGUE
+            else Two(result.outcome, result.outcome)
+        )
+        label = f"{lock_row['name'] or lock.kind} ({lock.lock_id})"
+        self._say("say.present", name=staff.name, lock=label, outcome=outcome)
+        if any(e["outcome"] == Outcome.BLOCKLIST_UPDATED for e in result.events):
+            self._why("why.blocklist_updated", version=lock.blocklist_version)
+        why = f"why.open.{result.outcome}"
+        if why in messages.CATALOGUE:
+            self._why(why)
+        self._say("say.door_events", delivered=result.delivered, pending=result.pending)
+        return result.opened
+
+    # -- keys lost and found ----------------------------------------------------------------------
+
+    def do_lose(self, arg: str) -> None:
+        self._no_more(arg)
+        staff = self._need_staff()
+        key = self._need_key(staff)
+        self._in_pocket(key)
+        actor, manager = self._manager(staff.unit_id)
+        self.office.set_key_state(actor, key.key_id, "lost", LOST_REASON)
+        self._say("say.lost", name=staff.name, key=key.key_id, manager=manager)
+        self._why("why.lose")
+        current = self.office.current_blocklist(self.admin)
+        self._say("say.blocklist", version=current["version"], count=len(current["key_ids"]))
+        self._why("why.lose_spread")
+        self._why("why.bundle_soon")
+
+    def do_found(self, arg: str) -> None:
+        self._no_more(arg)
+        staff = self._need_staff()
+        key = self._need_key(staff)
+        actor, manager = self._manager(staff.unit_id)
+        self.office.set_key_state(actor, key.key_id, "active", FOUND_REASON)
+        self._say("say.found", key=key.key_id, manager=manager)
+        self._why("why.found")
+        self._why("why.bundle_soon")
+
+    # -- network and time --------------------------------------------------------------------------
+
+    def do_offline(self, arg: str) -> None:
+        emulated = self._station(arg)
+        self.site.set_online(emulated.station_id, False)
+        self._say("say.offline", station=self._label(emulated))
+        self._why("why.offline")
+
+    def do_online(self, arg: str) -> None:
+        emulated = self._station(arg)
+        self.site.set_online(emulated.station_id, True)
+        station = emulated.station
+
+        def caught_up() -> bool:
+            uplink = station.uplink
+            return uplink is None or (uplink.online and station.outbox.records() == 0)
+
+        self.pace.wait(caught_up, SETTLE_S, SETTLE_REAL_CAP_S)
+        self._say("say.online", station=self._label(emulated))
+        self._why("why.online")
+
+    def do_forward(self, arg: str) -> None:
+        if not arg:
+            raise InputError("error.missing", what=messages.both("what.duration"), command="spola")
+        seconds, amount = self._duration(arg)
+        self.site.fast_forward(seconds)
+        self.pace.let_run(FORWARD_RUN_S)
+        self._say("say.forward", amount=amount, time=format_time(self.site.clock.now()))
+        with self.site.lock:
+            screens = [
+                (self._label(e), screen_line(e.hardware.board.display.lines))
+                for e in self.site.stations.values()
+            ]
+        for label, line in screens:
+            self._print(f"  {label}: {line}")
+        self._why("why.forward")
+
+    @staticmethod
+    def _duration(arg: str) -> tuple[int, Two]:
+        match = DURATION.fullmatch(fold(arg))
+        unit = DURATION_UNITS.get(match.group(2)) if match else None
+        if match is None or unit is None:
+            raise InputError("error.bad_duration", arg=arg, days=MAX_FORWARD_DAYS)
+        number = float(match.group(1).replace(",", "."))
+        seconds = round(number * unit)
+        if not 0 < seconds <= MAX_FORWARD_DAYS * DAY:
+            raise InputError("error.bad_duration", arg=arg, days=MAX_FORWARD_DAYS)
+        shown = f"{number:g}"
+        span = {60: "span.minutes", HOUR: "span.hours", DAY: "span.days"}[unit]
+        return seconds, messages.both(span, n=shown)
+
+    def do_clock(self, arg: str) -> None:
+        self._no_more(arg)
+        clock = self.site.clock
+        if clock.running:
+            mode = messages.both("say.clock_running", speed=f"{clock.speed:g}")
+        else:
+            mode = messages.both("say.clock_stopped")
+        self._say("say.clock", time=format_time(clock.now()), mode=mode)
+
+    # -- a new lock ------------------------------------------------------------------------
+
+    def do_install(self, arg: str) -> None:
+        words = arg.split()
+        if not words:
+            raise InputError(
+                "error.missing", what=messages.both("what.customer"), command="montera"
+            )
+        target, rest = words[0], words[1:]
+        kind = "customer_door"
+        if rest and fold(rest[0]) in KEY_BOX:
+            kind, rest = "key_box", rest[1:]
+        address = " ".join(rest)
+        if address and (len(address) > MAX_ADDRESS or not address.isprintable()):
+            raise InputError("error.bad_address")
+        if fold(target) in NEW_CUSTOMER:
+            unit_id = self._need_staff().unit_id
+            if not address:
+                raise InputError("error.need_address")
+            actor, manager = self._manager(unit_id)
+            customer = self.office.add_customer(actor, self._next_reference(unit_id), unit_id)
+            self._say(
+                "say.customer_added",
+                manager=manager,
+                customer=customer["reference"],
+                unit=self._unit_name(unit_id),
+            )
+        else:
+            customer = self._customer(target)
+            if not address:
+                address = self._address_of(customer)
+        reference = customer["reference"]
+        technician, who = self._technician()
+        # A customer has one door and at most one key box: a new one replaces the old.
+        for old in self._customer_locks().get(customer["id"], []):
+            if old["type"] == kind:
+                self.office.remove_lock(technician, old["id"])
+                self._say("say.removed", technician=who, lock=old["id"], customer=reference)
+        name = f"{'Nyckelbox' if kind == 'key_box' else 'Dörr'} {reference}"
+        row, secret = self.office.add_lock(technician, kind, name)
+        self.office.install_lock(technician, row["id"], address, customer["id"])
+        self._add_lock(row["id"], kind, secret)
+        self._say(
+            "say.installed",
+            technician=who,
+            lock=row["id"],
+            kind=messages.both(f"kind.{kind}"),
+            customer=reference,
+            address=address,
+        )
+        self._why("why.install")
+        self._why("why.bundle_soon")
+
+    def _next_reference(self, unit_id: int) -> str:
+        taken = {c["reference"] for c in self.office.list_customers(self.admin)}
+        numbered = [
+            match
+            for c in self.office.list_customers(self.admin, unit_id)
+            if (match := re.fullmatch(r"(.*-)(\d+)", c["reference"]))
+        ]
+        prefix = numbered[-1].group(1) if numbered else f"K-{unit_id}-"
+        number = max((int(m.group(2)) for m in numbered if m.group(1) == prefix), default=0)
+        while True:
+            number += 1
+            reference = f"{prefix}{number:04d}"
+            if reference not in taken:
+                return reference
+
+    def _address_of(self, customer: dict[str, Any]) -> str:
+        for row in self._customer_locks().get(customer["id"], []):
+            if row["address"]:
+                return str(row["address"])
+        demo = self.site.demo.customers.get(customer["reference"])
+        if demo is None:
+            raise InputError("error.bad_address")
+        return demo.address
+
+    def _add_lock(self, lock_id: int, kind: str, secret: bytes) -> None:
+        path = self.site.work_dir / TRAINER_LOCKS_FILE
+        saved = self._read_json(path)
+        saved[str(lock_id)] = {"kind": kind, "secret": secret.hex()}
+        _write_private(path, json.dumps(saved, indent=2))
+        lock = VirtualLock(
+            lock_id, kind, self.site.demo.authority_keys, secret, DriftingClock(self.site.clock)
+        )
+        with self.site.lock:
+            self.site.locks[lock_id] = lock
+
+    def _restore_locks(self) -> None:
+        """The locks installed in earlier sessions, as the site saved them at its last stop."""
+        saved = self._read_json(self.site.work_dir / TRAINER_LOCKS_FILE)
+        states = self._read_json(self.site.work_dir / LOCKS_FILE)
+        for text_id, facts in saved.items():
+            lock_id = int(text_id)
+            if lock_id in self.site.locks:
+                continue
+            secret = bytes.fromhex(facts["secret"])
+            clock = DriftingClock(self.site.clock)
+            keys = self.site.demo.authority_keys
+            state = states.get(text_id)
+            if state is not None:
+                lock = VirtualLock.from_saved(state, keys, secret, clock)
+            else:
+                lock = VirtualLock(lock_id, facts["kind"], keys, secret, clock)
+            with self.site.lock:
+                self.site.locks[lock_id] = lock
+
+    @staticmethod
+    def _read_json(path: Path) -> dict[str, Any]:
+        if not path.exists():
+            return {}
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as err:
+            raise ValueError(f"{path}: not readable: {err}") from None
+        if not isinstance(data, dict):
+            raise ValueError(f"{path}: not a JSON object")
+        return data
+
+    # -- the back office's logs -------------------------------------------------------------
+
+    def _latest(
+        self, fetch: Callable[[int | None], list[dict[str, Any]]], count: int
+    ) -> list[dict[str, Any]]:
+        """The ``count`` latest rows, latest first, looking back a day, a week, ... as needed."""
+        now = self.site.clock.now()
+        for days in (1, 7, 60, None):
+            rows = fetch(None if days is None else now - days * DAY)
+            if len(rows) >= count or days is None:
+                return rows[::-1][:count]
+        return []
+
+    def _activity_rows(self, count: int) -> list[tuple[object, ...]]:
+        rows = self._latest(
+            lambda since: self.office.search_activity(
+                self.admin, reports.ActivityQuery(since=since)
+            ),
+            count,
+        )
+        return [
+            (
+                r["time"],
+                r["lock_id"],
+                self._name("outcome", r["outcome"]),
+                r["staff"] or "-",
+                r["key_id"],
+                r["station_id"] or "-",
+            )
+            for r in rows
+        ]
+
+    def _sync_rows(self, count: int) -> list[tuple[object, ...]]:
+        rows = self._latest(
+            lambda since: self.office.list_sync_events(self.admin, reports.SyncQuery(since=since)),
+            count,
+        )
+        return [
+            (
+                r["time"],
+                r["station_id"],
+                r["key_id"] or "-",
+                self._name("reason", r["reason"]),
+                r["detail"],
+            )
+            for r in rows
+        ]
+
+    def _anomaly_rows(self, count: int) -> list[tuple[object, ...]]:
+        rows = self._latest(
+            lambda since: self.office.list_anomalies(self.admin, reports.AnomalyQuery(since=since)),
+            count,
+        )
+        return [
+            (
+                r["detected"],
+                self._name("anomaly", r["kind"]),
+                r["lock_id"] or "-",
+                r["key_id"] or "-",
+                "-".join(str(s) for s in (r["seq_from"], r["seq_to"]) if s is not None) or "-",
+            )
+            for r in rows
+        ]
+
+    @staticmethod
+    def _name(kind: str, value: object) -> str:
+        key = f"{kind}.{value}"
+        return messages.pair(key) if key in messages.CATALOGUE else str(value)
+
+    ACTIVITY_COLUMNS = ("time", "lock", "outcome", "staff", "key", "station")
+    SYNC_COLUMNS = ("time", "station", "key", "event", "detail")
+    ANOMALY_COLUMNS = ("time", "anomaly", "lock", "key", "seq")
+
+    def do_activity(self, arg: str) -> None:
+        count = self._count(arg, DEFAULT_ROWS)
+        self._say("say.activity_title")
+        self._table(self.ACTIVITY_COLUMNS, self._activity_rows(count))
+        self._why("why.activity")
+
+    def do_syncs(self, arg: str) -> None:
+        count = self._count(arg, DEFAULT_ROWS)
+        self._say("say.syncs_title")
+        self._table(self.SYNC_COLUMNS, self._sync_rows(count))
+        self._why("why.syncs")
+
+    def do_anomalies(self, arg: str) -> None:
+        count = self._count(arg, DEFAULT_ROWS)
+        self._say("say.anomalies_title")
+        self._table(self.ANOMALY_COLUMNS, self._anomaly_rows(count))
+        self._why("why.anomalies")
+
+    def do_office(self, arg: str) -> None:
+        self._no_more(arg)
+        self._say("say.activity_title")
+        self._table(self.ACTIVITY_COLUMNS, self._activity_rows(OFFICE_ROWS))
+        self._say("say.syncs_title")
+        self._table(self.SYNC_COLUMNS, self._sync_rows(OFFICE_ROWS))
+        self._say("say.anomalies_title")
+        self._table(self.ANOMALY_COLUMNS, self._anomaly_rows(OFFICE_ROWS))
+        self._why("why.activity")

@@ -1,0 +1,517 @@
+"""The training console, driven with scripted input against a whole emulated site.
+
+The site's clock stands still, so the console runs the world itself while it
+waits (one test lets the world thread run instead). Each test works on its own
+copy of one demo site built per module.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from emulator import emulate, messages, trainer
+from emulator.demo_site import FACTS_FILE, DemoStaff, plan_demo
+from emulator.site import EmulatedSite
+from emulator.trainer import COMMANDS, TrainingConsole, screen_line
+from firmware import messages as station_messages
+from host.backoffice import reports
+from protocol.constants import Outcome, StationReason
+
+START = 1_795_000_000  # Wednesday 2026-11-18 12:06 in Stockholm
+HISTORY_DAYS = 3
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    work = tmp_path_factory.mktemp("template") / "site"
+    EmulatedSite(work, start=START, history_days=HISTORY_DAYS).stop()
+    return work
+
+
+def _open(work: Path) -> EmulatedSite:
+    site = EmulatedSite(work, start=START, history_days=HISTORY_DAYS)
+    site.run_for(2)  # the stations fetch their first bundles
+    return site
+
+
+def copy_site(template: Path, work: Path) -> None:
+    """A copy of a built demo site that uses its own database (the facts name the file)."""
+    shutil.copytree(template, work)
+    facts_path = work / FACTS_FILE
+    facts = json.loads(facts_path.read_text(encoding="utf-8"))
+    facts["db_url"] = facts["db_url"].replace(str(template), str(work))
+    facts_path.write_text(json.dumps(facts), encoding="utf-8")
+
+
+@pytest.fixture
+def site(template: Path, tmp_path: Path) -> Iterator[EmulatedSite]:
+    work = tmp_path / "site"
+    copy_site(template, work)
+    emulated = _open(work)
+    assert str(work) in emulated.demo.db_url
+    yield emulated
+    emulated.stop()
+
+
+class Trainee:
+    """A console and what it printed for each command."""
+
+    def __init__(self, site: EmulatedSite) -> None:
+        self.out = io.StringIO()
+        self.console = TrainingConsole(site, stdout=self.out)
+
+    def __call__(self, line: str) -> str:
+        start = len(self.out.getvalue())
+        assert self.console.onecmd(line) is False
+        return self.out.getvalue()[start:]
+
+
+@pytest.fixture
+def trainee(site: EmulatedSite) -> Trainee:
+    return Trainee(site)
+
+
+def _unit(site: EmulatedSite, name: str) -> int:
+    return next(u.unit_id for u in site.demo.units.values() if u.name == name)
+
+
+def _staff(site: EmulatedSite, unit_name: str = "Hemtjänst Nord", index: int = 0) -> DemoStaff:
+    unit_id = _unit(site, unit_name)
+    members = sorted(
+        (s for s in site.demo.staff.values() if s.unit_id == unit_id and s.key_id is not None),
+        key=lambda s: s.staff_id,
+    )
+    return members[index]
+
+
+def _key_state(site: EmulatedSite, key_id: int) -> str:
+    state: str = site.office.show_key(site.admin, key_id)["state"]
+    return state
+
+
+def _both(key: str, **values: object) -> tuple[str, str]:
+    return messages.text(key, **values)
+
+
+def _says(output: str, key: str, **values: object) -> bool:
+    sv, en = _both(key, **values)
+    return sv in output and en in output
+
+
+# -- the catalogue --------------------------------------------------------------------------------
+
+
+def test_every_message_has_the_same_fields_in_both_languages() -> None:
+    fields = re.compile(r"{(\w+)")
+    for key, (sv, en) in messages.CATALOGUE.items():
+        assert sv and en, key
+        assert sorted(fields.findall(sv)) == sorted(fields.findall(en)), key
+
+
+def test_every_message_the_console_and_emulate_use_exists() -> None:
+    used = re.compile(r"""["']((?:say|why|error|help|emulate|what|span)\.[\w.äåö]+)["']""")
+    for module in (trainer, emulate):
+        source = Path(str(module.__file__)).read_text(encoding="utf-8")
+        for key in used.findall(source):
+            assert key in messages.CATALOGUE, f"{module.__name__}: {key}"
+    for command in COMMANDS:
+        assert f"help.{command.name}" in messages.CATALOGUE
+        assert hasattr(TrainingConsole, command.handler)
+
+
+def test_every_outcome_reason_and_station_result_has_words() -> None:
+    for outcome in Outcome:
+        assert f"outcome.{outcome.name}" in messages.CATALOGUE
+        assert f"why.open.{outcome.name}" in messages.CATALOGUE
+    for reason in StationReason:
+        assert f"reason.{reason.name}" in messages.CATALOGUE
+    # Every message a key session can end on (not the ones shown while it runs or idle).
+    running = {"ready", "reading_key", "hello_name", "enter_code", "syncing", "remove_key"}
+    idle = {"offline_margin", "not_provisioned", "maintenance", "code_entry", "wrong_code"}
+    uplink = {n for n in station_messages.names() if n.startswith("uplink_")}
+    for name in set(station_messages.names()) - running - idle - uplink - {"bundle_rejected"}:
+        assert f"result.{name}" in messages.CATALOGUE, name
+
+
+def test_a_value_can_differ_by_language() -> None:
+    state = messages.both("state.lost")
+    assert messages.text("say.key_state", state=state, place="x") == (
+        "I kontoret: förlorad. Var: x.",
+        "In the back office: lost. Where: x.",
+    )
+    assert messages.pair("led.green") == "grön/green"
+    assert messages.pair("col.id") == "Id"
+
+
+def test_screen_line_joins_each_language() -> None:
+    lines = ["Hej Anna! Ange", "din kod", "", "Hello Anna!", "Enter your code"]
+    assert screen_line(lines) == "Hej Anna! Ange din kod | Hello Anna! Enter your code"
+
+
+# -- people and places ---------------------------------------------------------------------------
+
+
+def test_help_lists_every_command_in_both_languages(trainee: Trainee) -> None:
+    output = trainee("hjälp")
+    for command in COMMANDS:
+        assert command.name in output and command.alias in output
+        sv, en = messages.text(f"help.{command.name}")
+        assert sv in output and en in output
+    one = trainee("hjalp synka")  # å, ä, ö may be typed without their dots
+    assert "synka" in one and "sync" in one and "öppna" not in one
+    assert trainee("HELP sync") == one
+
+
+def test_units_and_staff_with_their_codes_and_keys(site: EmulatedSite, trainee: Trainee) -> None:
+    units = trainee("enheter")
+    for unit in site.demo.units.values():
+        assert unit.name in units
+        assert str(unit.station_id) in units
+    listing = trainee("personal nord")
+    nord = _unit(site, "Hemtjänst Nord")
+    for person in site.demo.staff.values():
+        if person.unit_id == nord:
+            row = next(line for line in listing.splitlines() if person.name in line)
+            assert person.code in row
+            assert str(person.key_id) in row and "aktiv/active" in row
+        else:
+            assert person.name not in listing
+    assert _says(listing, "why.staff")
+    assert _staff(site, "Hemtjänst Syd").name in trainee("staff 2")
+
+
+def test_picking_a_staff_member_by_id_or_name(site: EmulatedSite, trainee: Trainee) -> None:
+    person = _staff(site)
+    output = trainee(f"välj {person.staff_id}")
+    assert person.name in output and person.code in output and str(person.key_id) in output
+    assert _says(output, "why.pick")
+    assert person.name in trainee.console.prompt
+    other = _staff(site, "Vårdkraft Hemtjänst")
+    assert other.name in trainee(f"pick {other.name.lower()}")
+    assert trainee.console.staff == other
+
+
+def test_stations_and_a_screen(site: EmulatedSite, trainee: Trainee) -> None:
+    output = trainee("stationer")
+    for emulated in site.stations.values():
+        row = next(line for line in output.splitlines() if emulated.name in line)
+        assert "på/on" in row and "uppkopplad/online" in row
+        assert "Sätt i nyckeln | Insert your key" in row
+    screen = trainee("skärm 102")
+    assert "|Sätt i nyckeln  |" in screen and "|Insert your key |" in screen
+    assert "släckt" in screen and "off" in screen
+
+
+# -- at the station -------------------------------------------------------------------------------
+
+
+def test_a_sync_shows_the_screens_and_gives_todays_set(
+    site: EmulatedSite, trainee: Trainee
+) -> None:
+    person = _staff(site)
+    assert person.key_id is not None
+    key = site.keys[person.key_id]
+    trainee(f"välj {person.staff_id}")
+    output = trainee("synka")
+    first = person.name.split()[0]
+    for shown in (
+        "Läser nyckeln ... | Reading key ...",
+        f"Hej {first}! Ange din kod | Hello {first}! Enter your code",
+        "Ange din kod: ***** | Enter your code: *****",
+        "Synkroniserar, ta inte ut nyckeln | Syncing, keep the key in",
+        "[grön/green] OK, giltig till 2026-11-19 12:00 | OK, valid until 2026-11-19 12:00",
+        "[släckt/off] Sätt i nyckeln | Insert your key",
+    ):
+        assert shown in output
+    active = key.active_set()
+    assert active is not None and active["key_id"] == person.key_id
+    locks = len(active["lock_ids"])
+    assert _says(output, "say.synced", until="2026-11-19 12:00", locks=locks)
+    assert _says(output, "why.ok_until") and _says(output, "why.pull")
+    assert site.stations[101].hardware.wire.key is None
+    syncs = site.office.list_sync_events(site.admin, reports.SyncQuery(key_id=person.key_id))
+    assert syncs[-1]["reason"] == "SYNC_OK"  # uploaded before the console went on
+    latest = trainee("synkningar 3")
+    assert str(person.key_id) in latest.splitlines()[4]  # the latest first, under the header
+
+
+def test_step_by_step_with_a_wrong_code(site: EmulatedSite, trainee: Trainee) -> None:
+    person = _staff(site, "Hemtjänst Syd")
+    trainee(f"välj {person.staff_id}")
+    assert "nyckeln sitter inte i någon station" in trainee("kod")
+    inserted = trainee("sätt_i")
+    assert _says(inserted, "why.insert") and _says(inserted, "say.wants_code")
+    assert "Fel: " in trainee("sätt_i")  # already in
+    assert "1234567" in trainee("kod 1234567")  # too many presses: refused, nothing typed
+    wrong = f"{(int(person.code) + 1) % 1_000_000:06d}"
+    output = trainee(f"kod {wrong}")
+    assert "Fel kod, 4 försök kvar | Wrong code, 4 tries left" in output
+    assert _says(output, "why.wrong_code")
+    assert _says(trainee("kod 12"), "say.code_partial")
+    output = trainee(f"code *{person.code}")  # * clears what was typed
+    assert "OK, giltig till" in output and _says(output, "why.ok_until")
+    assert "Fel: " in trainee("kod")  # the session is over
+    pulled = trainee("ta_ut")
+    assert "[släckt/off] Sätt i nyckeln" in pulled
+    assert "Fel: " in trainee("ta_ut")
+    reasons = [
+        e["reason"]
+        for e in site.office.list_sync_events(site.admin, reports.SyncQuery(key_id=person.key_id))
+    ]
+    assert reasons[-2:] == ["WRONG_CODE", "SYNC_OK"]
+
+
+def test_a_key_pulled_mid_session_is_explained(site: EmulatedSite, trainee: Trainee) -> None:
+    person = _staff(site)
+    trainee(f"välj {person.staff_id}")
+    trainee("insert 101")
+    output = trainee("pull")
+    assert "Ta ut nyckeln" not in output
+    assert site.stations[101].station.last_result.outcome == "key_removed"
+    assert _says(output, "why.key_removed")
+
+
+# -- at the customer's ------------------------------------------------------------------------------
+
+
+def test_doors_before_and_after_a_sync(site: EmulatedSite, trainee: Trainee) -> None:
+    person = _staff(site)
+    plan = plan_demo(site.demo.seed)
+    customer = next(c for c in plan.customers if c.unit == 0 and c.entrance and not c.left_at)
+    assert customer.entrance is not None
+    trainee(f"välj {person.staff_id}")
+    before = trainee(f"öppna {customer.reference}")
+    assert f"({customer.entrance}): ingen behörighet på nyckeln" in before
+    assert _says(before, "say.stopped_at_entrance", name=person.name)
+    assert f"({customer.lock_id})" not in before  # stopped at the entrance
+    trainee("synka")
+    after = trainee(f"open {customer.reference.lower()}")
+    assert f"({customer.entrance}): öppnat." in after
+    assert f"({customer.lock_id}): öppnat." in after
+    assert _says(after, "why.open.OPENED")
+    assert _says(after, "why.blocklist_updated", version=1)  # the locks learn the blocklist
+    lock = trainee("lås")
+    row = next(line for line in lock.splitlines() if line.strip().startswith(str(customer.lock_id)))
+    assert "ja/yes" in row
+    synced = trainee("synka")
+    assert _says(synced, "say.events_read", count=4)
+    activity = trainee("aktivitet 4")
+    rows = activity.splitlines()[4:8]
+    assert str(customer.lock_id) in rows[0] and "öppnat/opened" in rows[0]
+    assert all(person.name in row for row in rows)
+    assert _says(activity, "why.activity")
+
+
+def test_customers_of_the_unit(site: EmulatedSite, trainee: Trainee) -> None:
+    output = trainee("kunder syd")
+    syd = _unit(site, "Hemtjänst Syd")
+    for customer in site.demo.customers.values():
+        if customer.unit_id == syd and customer.active:
+            assert customer.reference in output
+        else:
+            assert customer.reference not in output
+
+
+# -- a lost key ----------------------------------------------------------------------------------
+
+
+def test_a_lost_key_is_refused_and_the_blocklist_spreads_to_locks(
+    site: EmulatedSite, trainee: Trainee
+) -> None:
+    lost, other = _staff(site, index=0), _staff(site, index=1)
+    assert lost.key_id is not None and other.key_id is not None
+    door = next(c for c in site.demo.customers.values() if c.unit_id == lost.unit_id and c.active)
+    trainee(f"välj {lost.staff_id}")
+    trainee("synka")
+    reported = trainee("tappa")
+    assert _key_state(site, lost.key_id) == "lost"
+    assert _says(reported, "why.lose") and _says(reported, "why.lose_spread")
+    assert _says(reported, "say.blocklist", version=2, count=2)
+    # The door has never seen the new blocklist: the set on the lost key still opens it.
+    assert f"({door.lock_id}): öppnat." in trainee(f"öppna {door.lock_id}")
+    trainee("spola 6m")  # the stations fetch the bundle without the key
+    refused = trainee("synka")
+    assert "[röd/red] Nyckeln är spärrad." in refused and _says(refused, "why.key_blocked")
+    trainee(f"välj {other.staff_id}")
+    assert "Spärrlista version 2;" in (trainee("synka"), trainee("nyckel"))[1]
+    spread = trainee(f"öppna {door.lock_id}")
+    assert _says(spread, "why.blocklist_updated", version=2)
+    trainee(f"välj {lost.staff_id}")
+    blocked = trainee(f"öppna {door.lock_id}")
+    assert f"({door.lock_id}): nyckeln är spärrad." in blocked
+    assert _says(blocked, "why.open.BLOCKED")
+    # The lost key's events at the door never reach the office: the office sees a gap.
+    trainee(f"välj {other.staff_id}")
+    trainee("synka")
+    anomalies = trainee("avvikelser")
+    gap = next(line for line in anomalies.splitlines() if "lucka" in line)
+    assert str(door.lock_id) in gap
+    found = trainee(f"välj {lost.staff_id}") and trainee("hittad")
+    assert _key_state(site, lost.key_id) == "active" and _says(found, "why.found")
+    assert "kontoret sade nej" in trainee("hittad")  # active already: the office refuses
+
+
+# -- network, time, new locks, the reader ---------------------------------------------------------
+
+
+def test_an_offline_station_works_from_its_cache_then_refuses(
+    site: EmulatedSite, trainee: Trainee
+) -> None:
+    person = _staff(site)
+    trainee(f"välj {person.staff_id}")
+    assert _says(trainee("nät_av"), "why.offline")
+    trainee("spola 2h")
+    stations = trainee("stations")
+    row = next(line for line in stations.splitlines() if line.strip().startswith("101"))
+    assert "av/off" in row and "nere/offline" in row and "Offline, 7 dygn kvar" in row
+    assert "Synk klar" in trainee("synka")
+    assert site.stations[101].station.outbox.records() > 0  # queued for the office
+    trainee("spola 9d")
+    late = trainee("synka")
+    assert "Stationen har varit offline i mer än 8 dygn" in late
+    assert _says(late, "why.cache_expired")
+    back = trainee("offline 101") and trainee("online 101")
+    assert _says(back, "why.online")
+    assert site.stations[101].station.outbox.records() == 0
+    assert "Synk klar" in trainee("synka")
+
+
+def test_fast_forward_and_the_clock(site: EmulatedSite, trainee: Trainee) -> None:
+    before = site.clock.now()
+    output = trainee("spola 2h")
+    assert 7_200 <= site.clock.now() - before < 7_200 + 10
+    assert _says(
+        output,
+        "say.forward",
+        amount=messages.both("span.hours", n="2"),
+        time=reports.format_time(site.clock.now()),
+    )
+    trainee("spola 1,5d")
+    assert site.clock.now() - before >= 7_200 + 129_600
+    clock = trainee("klocka")
+    assert reports.format_time(site.clock.now()) in clock and "står still" in clock
+
+
+def test_a_new_lock_is_usable_after_the_next_bundle_and_sync(
+    site: EmulatedSite, trainee: Trainee, tmp_path: Path
+) -> None:
+    person = _staff(site)
+    customer = next(
+        c for c in site.demo.customers.values() if c.unit_id == person.unit_id and c.active
+    )
+    trainee(f"välj {person.staff_id}")
+    trainee("synka")
+    installed = trainee(f"montera {customer.reference}")
+    new_id = max(site.locks)
+    assert _says(installed, "why.install")
+    assert f"{customer.lock_id}" in installed  # the old lock is taken down
+    assert not site.office.show_lock(site.admin, customer.lock_id)["installed"]
+    row = site.office.show_lock(site.admin, new_id)
+    assert row["installed"] and row["customer_id"] == customer.customer_id
+    assert row["address"] == customer.address
+    assert f"({new_id}): inte i behörigheten." in trainee(f"öppna {customer.reference}")
+    assert "Fel: " in trainee(f"öppna {customer.lock_id}")  # not installed any more
+    trainee("spola 6m")
+    trainee("synka")
+    assert f"({new_id}): öppnat." in trainee(f"öppna {customer.reference}")
+    new_customer = trainee("montera ny nyckelbox Provgatan 1")
+    box = max(site.locks)
+    box_row = site.office.show_lock(site.admin, box)
+    assert box_row["type"] == "key_box" and box_row["address"] == "Provgatan 1"
+    assert "K-NORD-0045" in new_customer  # the unit's next reference
+    seq = site.locks[new_id].next_seq
+    # Locks installed here survive a restart, with their counters.
+    site.stop()
+    work = site.work_dir
+    again = _open(work)
+    try:
+        Trainee(again)
+        assert again.locks[new_id].next_seq == seq
+        assert again.locks[box].kind == "key_box"
+    finally:
+        again.stop()
+        site.stop = lambda: None  # type: ignore[method-assign]  # stopped already
+
+
+def test_the_usb_reader_holds_the_key(site: EmulatedSite, trainee: Trainee) -> None:
+    person = _staff(site)
+    assert person.key_id is not None
+    trainee(f"välj {person.staff_id}")
+    output = trainee("läsare")
+    assert site.reader.key is site.keys[person.key_id] and site.reader.path in output
+    assert "USB-läsaren" in trainee("öppna 2001")  # the key is not in the pocket
+    trainee("reader out")
+    assert site.reader.key is None
+
+
+# -- what the console will not do ---------------------------------------------------------------------
+
+
+def test_input_it_cannot_use_gets_a_bilingual_error(site: EmulatedSite, trainee: Trainee) -> None:
+    before_time = site.clock.now()
+    for line in ("synka", "nyckel", "lås", "tappa", "öppna 1001", "kod", "montera ny x"):
+        assert _says(trainee(line), "error.no_staff"), line
+    mistakes = (
+        "finns_inte",
+        "välj",
+        "välj 9999",
+        "välj an",
+        "personal xyz",
+        "aktivitet 0",
+        "aktivitet abc",
+        "spola",
+        "spola 0",
+        "spola 61d",
+        "spola 3 veckor",
+        "hjälp nej",
+        "enheter extra",
+    )
+    for line in mistakes:
+        output = trainee(line)
+        assert output.startswith("Fel: ") and "\nError: " in output, line
+        assert "Traceback" not in output
+    person = _staff(site)
+    trainee(f"välj {person.staff_id}")
+    for line in (
+        "sätt_i 999",
+        "öppna",
+        "öppna 99999",
+        "öppna K-INGEN-0001",
+        "montera",
+        "montera ny",
+    ):
+        output = trainee(line)
+        assert output.startswith("Fel: ") and "\nError: " in output, line
+    assert _says(trainee("öppna 1043"), "error.lock_not_installed", arg="1043")  # a former customer
+    assert site.clock.now() == before_time  # nothing ran
+
+
+def test_a_scripted_session_on_stdin_ends_at_end_of_input(site: EmulatedSite) -> None:
+    person = _staff(site)
+    script = io.StringIO(f"välj {person.staff_id}\nsynka\nnej\n")
+    out = io.StringIO()
+    TrainingConsole(site, stdin=script, stdout=out).run()
+    text = out.getvalue()
+    assert text.startswith("\n".join(messages.text("say.welcome")))
+    assert "Synk klar" in text and "okänt kommando nej" in text
+    assert text.rstrip().endswith("\n".join(messages.text("say.goodbye")))
+    quitting = TrainingConsole(site, stdin=io.StringIO("quit\nenheter\n"), stdout=io.StringIO())
+    quitting.run()
+    assert "Enheter" not in quitting.stdout.getvalue()  # type: ignore[attr-defined]
+
+
+def test_with_the_world_thread_running(site: EmulatedSite, trainee: Trainee) -> None:
+    person = _staff(site, "Vårdkraft Hemtjänst")
+    site.clock.set_speed(1.0)  # real time: the world thread ticks every 5 ms, as the keypad needs
+    site.start()
+    trainee(f"välj {person.staff_id}")
+    output = trainee("synka")
+    assert "OK, giltig till" in output and "Synk klar" in output
+    assert "[släckt/off] Sätt i nyckeln" in output

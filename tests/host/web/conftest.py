@@ -1,0 +1,114 @@
+"""Fixtures for the web pages: the demo site (``demo.build``) served by uvicorn on 127.0.0.1.
+
+``demo_server`` is built once per test process and must not be changed by a
+test (sign-ins are fine); a test that changes data or moves the clock builds
+its own site with ``fresh_server``.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from host.backoffice.api import create_app
+
+from .demo import PASSWORDS, Demo, build
+
+
+@dataclass
+class Server:
+    url: str
+    demo: Demo
+
+    @contextmanager
+    def client(self, username: str | None = None) -> Iterator[httpx.Client]:
+        """An HTTP client, signed in as ``username`` (None: not signed in)."""
+        with httpx.Client(base_url=self.url, timeout=30, follow_redirects=False) as client:
+            if username is not None:
+                sign_in(client, username, PASSWORDS[username])
+            yield client
+
+
+def login_token(client: httpx.Client) -> str:
+    page = client.get("/web/login")
+    assert page.status_code == 200
+    found = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert found is not None
+    return found.group(1)
+
+
+def sign_in(client: httpx.Client, username: str, password: str) -> httpx.Response:
+    token = login_token(client)
+    response = client.post(
+        "/web/login",
+        data={"username": username, "password": password, "csrf": token, "next": "/web/"},
+    )
+    assert response.status_code == 303, response.text
+    return response
+
+
+def page_csrf(client: httpx.Client, path: str = "/web/visits") -> str:
+    """The session's CSRF token, read from the sign-out form of any page."""
+    found = re.search(r'name="csrf" value="([^"]+)"', client.get(path).text)
+    assert found is not None
+    return found.group(1)
+
+
+def _serve(demo: Demo) -> tuple[str, Callable[[], None]]:
+    config = uvicorn.Config(
+        create_app(demo.site, demo.clock),
+        host="127.0.0.1",
+        port=0,
+        log_level="warning",
+        lifespan="off",
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+
+    def stop() -> None:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+    return f"http://127.0.0.1:{port}", stop
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    demo = build(tmp_path_factory.mktemp("web") / "site")
+    url, stop = _serve(demo)
+    yield Server(url, demo)
+    stop()
+    demo.site.close()
+
+
+@pytest.fixture
+def fresh_server(tmp_path: Path) -> Iterator[Server]:
+    demo = build(tmp_path / "site")
+    url, stop = _serve(demo)
+    yield Server(url, demo)
+    stop()
+    demo.site.close()
+
+
+@pytest.fixture
+def fresh_demo(tmp_path: Path) -> Iterator[Demo]:
+    """The demo site of its own, for a test that changes it (no server)."""
+    demo = build(tmp_path / "site")
+    yield demo
+    demo.site.close()

@@ -1,0 +1,141 @@
+"""The pages in a real browser: Debian's headless Chromium, driven by Playwright.
+
+Playwright launches the system's Chromium (``/usr/bin/chromium``, or
+``$SYNK_CHROMIUM``); no browser is downloaded. Without it these tests fail
+and say how to install it (``inv system-deps`` or ``apt-get install -y
+chromium``): a browser test that skips would let the pages go untested.
+Each page's screenshot is saved in ``tests/artifacts/web/``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from .conftest import Server
+from .demo import PASSWORDS
+
+CHROMIUM = os.environ.get("SYNK_CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "web"
+
+# page, path, a text the page must show, the CSV link's href start
+PAGES = [
+    ("keys", "/web/keys", "Kalle Karlsson", "/web/keys.csv"),
+    ("locks", "/web/locks", "Omsorg Centrum", "/web/locks.csv"),
+    ("sample", "/web/sample?month=2026-03&seed=42&count=3", "K-NORD-0001", "/web/sample.csv"),
+    ("activity", "/web/activity", "Anna Andersson", "/web/activity.csv"),
+    ("stations", "/web/stations", "Syd 1", "/web/stations.csv"),
+    ("anomalies", "/web/anomalies?since=2026-01-01", "K-NORD-0001", "/web/anomalies.csv"),
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"Chromium is missing at {CHROMIUM}: run 'inv system-deps'"
+            " (or 'apt-get install -y chromium'), or set SYNK_CHROMIUM"
+        )
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+def _sign_in(browser: Browser, server: Server, username: str, shot: str | None = None) -> Page:
+    context = browser.new_context(
+        base_url=server.url,
+        viewport={"width": 1360, "height": 900},
+        accept_downloads=True,
+        locale="sv-SE",
+        timezone_id="Europe/Stockholm",
+    )
+    page = context.new_page()
+    page.goto("/web/keys")
+    assert "/web/login" in page.url  # not signed in: sent to the sign-in page
+    page.fill("#username", username)
+    page.fill("#password", PASSWORDS[username])
+    if shot:
+        page.screenshot(path=str(ARTIFACTS / shot))
+    page.click("form[action$='/login'] button[type=submit]")
+    page.wait_for_load_state()
+    return page
+
+
+def test_every_page_opens_shows_its_data_and_exports_csv(
+    browser: Browser, demo_server: Server
+) -> None:
+    page = _sign_in(browser, demo_server, "admin", "00-login.png")
+    assert page.url.endswith("/web/keys")  # back where the browser wanted to go
+    for number, (name, path, expected, csv_href) in enumerate(PAGES, start=1):
+        page.goto(path)
+        assert page.locator("h1").count() == 1
+        assert expected in page.content(), name
+        assert page.locator(f"nav a[href$='/web/{name}'][aria-current=page]").count() == 1
+        page.screenshot(path=str(ARTIFACTS / f"{number:02d}-{name}.png"), full_page=True)
+        link = page.locator(f"a.csv[href^='{csv_href}']").first
+        with page.expect_download() as download_info:
+            link.click()
+        download = download_info.value
+        saved = ARTIFACTS / f"{number:02d}-{name}.csv"
+        download.save_as(saved)
+        content = saved.read_text(encoding="utf-8-sig")
+        assert content.splitlines()[0].count(",") >= 3, name
+        assert expected in content or name == "locks", name
+    page.context.close()
+
+
+def test_the_sample_draw_in_the_browser_keeps_its_seed(
+    browser: Browser, demo_server: Server
+) -> None:
+    page = _sign_in(browser, demo_server, "granskare")
+    page.goto("/web/sample?month=2026-03&count=2")
+    seed = page.inner_text("#sample-seed").strip()
+    assert seed.isdigit()
+    assert f"seed={seed}" in page.url
+    drawn = page.locator("#sample-table tbody tr").all_inner_texts()
+    page.reload()
+    assert page.locator("#sample-table tbody tr").all_inner_texts() == drawn
+    assert page.inner_text("#sample-date").startswith("2026-03-16")
+    page.context.close()
+
+
+def test_a_unit_manager_imports_visits_in_the_browser(
+    browser: Browser, fresh_server: Server, tmp_path: Path
+) -> None:
+    export = tmp_path / "tid-och-insats.csv"
+    export.write_text(
+        "customer_ref;staff_ref;start;end;registered_by;Kommentar\n"
+        "K-NORD-0001;Anna Andersson;2026-04-14 08:00;2026-04-14 08:30;lås;\n"
+        "K-OMS-0001;Cecilia Ek;2026-04-14 09:00;2026-04-14 09:30;lock;annan enhet\n"
+        "K-NORD-0002;Åsa Öberg;2026-04-14 10:00;2026-04-14 09:00;manuell;\n",
+        encoding="utf-8",
+    )
+    page = _sign_in(browser, fresh_server, "chef.nord")
+    page.goto("/web/visits")
+    page.set_input_files("input[type=file]", str(export))
+    page.click("form.upload button[type=submit]")
+    page.wait_for_selector("#import-result")
+    page.screenshot(path=str(ARTIFACTS / "07-visits.png"), full_page=True)
+    result = page.inner_text("#import-result")
+    assert "1 nya besök" in " ".join(result.split())
+    rows = page.locator("#errors-table tbody tr").all_inner_texts()
+    assert [r.split()[0] for r in rows] == ["3", "4"]
+    assert "hör inte till din enhet" in rows[0]
+    assert "end ska vara efter start" in rows[1]
+    page.context.close()

@@ -1,0 +1,130 @@
+"""The inline SVG charts, the page text helpers, and that every catalogue key the pages use exists."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from host.backoffice import messages
+from host.backoffice.followup import fleet, visits
+from host.backoffice.followup.service import ANOMALY_KINDS, FollowUp
+from host.backoffice.roles import USER_ROLES, Actor, Role
+from host.backoffice.service import KEY_STATES, LOCK_TYPES
+from host.web import charts, text
+from host.web.tables import Column, Row, Table
+from protocol.constants import Outcome, StationReason
+
+SVG = "{http://www.w3.org/2000/svg}"
+WEB = Path(__file__).resolve().parents[3] / "host" / "web"
+
+
+def test_a_bar_chart_is_well_formed_svg_with_one_bar_per_value() -> None:
+    svg = charts.bar_chart(
+        "mounts",
+        "Monteringar <per> månad",
+        "desc & more",
+        ["2026-01", "2026-02", "2026-03"],
+        [("Monteringar", [1, 4, 0]), ("Ned & ut", [0, 0, 1])],
+    )
+    root = ET.fromstring(str(svg))
+    assert root.tag == f"{SVG}svg" and root.get("role") == "img"
+    assert root.find(f"{SVG}title").text == "Monteringar <per> månad"  # type: ignore[union-attr]
+    bars = [r for r in root.iter(f"{SVG}rect") if r.find(f"{SVG}title") is not None]
+    assert len(bars) == 6
+    heights = [float(r.get("height", "0")) for r in bars]
+    assert heights[1] == max(heights) and heights[2] == 0.0
+    labels = [t.text for t in root.iter(f"{SVG}text")]
+    assert "Ned & ut" in labels and "2026-02" in labels
+    assert "<script" not in str(svg)
+
+
+def test_a_line_chart_leaves_a_gap_where_a_month_has_no_data() -> None:
+    svg = charts.line_chart(
+        "share",
+        "Andel",
+        "desc",
+        ["jan", "feb", "mar", "apr"],
+        [("A", [50.0, None, 75.0, 80.0]), ("B", [None, None, None, 10.0])],
+    )
+    root = ET.fromstring(str(svg))
+    lines = list(root.iter(f"{SVG}polyline"))
+    assert len(lines) == 1  # A: mar-apr joined; jan alone; B: a single point
+    assert len(lines[0].get("points", "").split()) == 2
+    assert len(list(root.iter(f"{SVG}circle"))) == 3 + 1  # A's points and its legend marker
+
+
+def test_axis_maxima_are_round() -> None:
+    assert [charts.nice_max(v) for v in (0, 1, 3, 4, 5, 9, 37, 130)] == [
+        4,
+        4,
+        4,
+        4,
+        8,
+        20,
+        40,
+        200,
+    ]
+
+
+def test_numbers_for_people_and_for_csv() -> None:
+    assert text.percent(2 / 3) == "66,7 %"
+    assert text.percent(None) == ""
+    assert text.decimal(1.25, 1) == "1,2" or text.decimal(1.25, 1) == "1,3"
+    assert text.csv_value(True) == "true" and text.csv_value(None) == ""
+    assert text.csv_value(["a", "b"]) == "a;b" and text.csv_value(0.25) == "0.2"
+    assert str(text.label("web.nav.keys")) == (
+        '<span lang="sv">Nycklar</span> <span lang="en" class="en">Keys</span>'
+    )
+    assert "&lt;b&gt;" in str(text.label("visits.missing", column="<b>"))
+
+
+def test_a_table_gives_the_csv_its_header_rows_and_footer() -> None:
+    table = Table(
+        [Column("a", "web.col.unit"), Column("b", "web.col.total", True, page=False)],
+        [Row([("x", "X"), (1, "1")])],
+        Row([("total", "T"), (1, "1")]),
+    )
+    assert table.shown() == [0]
+    assert table.csv_rows() == [["a", "b"], ["x", "1"], ["total", "1"]]
+
+
+def _used_keys() -> set[str]:
+    found: set[str] = set()
+    pattern = re.compile(r"""["']((?:web|visits|sample|followup)\.[a-z_0-9.]+[a-z0-9_])["']""")
+    for path in [*WEB.rglob("*.py"), *WEB.rglob("*.html"), *(WEB.parent / "backoffice").rglob("*.py")]:
+        for key in pattern.findall(path.read_text(encoding="utf-8")):
+            if not key.endswith((".html", ".csv", ".py")):
+                found.add(key)
+    return found
+
+
+def test_every_catalogue_key_the_pages_use_exists() -> None:
+    used = _used_keys()
+    assert len(used) > 150
+    prefixes = ("web.", "visits.", "sample.", "followup.")
+    dynamic = {
+        "web.nav": FollowUp.pages(Actor(1, Role.ADMIN)),
+        "web.role": [r.value for r in USER_ROLES],
+        "web.problem": fleet.PROBLEMS,
+        "web.key_state": [*KEY_STATES, "unregistered"],
+        "web.lock_type": ["customer", "all", *LOCK_TYPES],
+        "web.method": visits.METHODS,
+        "web.event_kind": ["all", "lock", "station"],
+        "web.outcome": [o.name for o in Outcome],
+        "web.reason": [r.name for r in StationReason],
+        "web.flag": list(fleet.STATUS_FLAGS.values()),
+        "web.anomaly": ANOMALY_KINDS,
+        "web.visits.col": visits.COLUMNS,
+        "web.locks": ["half1", "half2"],
+    }
+    for prefix, names in dynamic.items():
+        used |= {f"{prefix}.{name}" for name in names}
+    missing = sorted(k for k in used if k.startswith(prefixes) and k not in messages.CATALOGUE)
+    assert not [k for k in missing if k not in dynamic], missing
+    for key in (k for k in messages.CATALOGUE if k.startswith(("web.", "visits."))):
+        swedish, english = messages.CATALOGUE[key]
+        assert swedish.strip() and english.strip(), key
+        assert re.findall(r"{\w+}", swedish) == re.findall(r"{\w+}", english) or sorted(
+            re.findall(r"{\w+}", swedish)
+        ) == sorted(re.findall(r"{\w+}", english)), key

@@ -1,0 +1,190 @@
+"""Sign-in, sessions, sign-out, CSRF and the security headers, over real HTTP."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+from sqlalchemy import update
+
+from host.backoffice.models import User
+from host.backoffice.sign_in import FAILURE_WINDOW_S, IDLE_S, MAX_AGE_S, MAX_FAILURES
+from host.web.app import _safe_next
+
+from .conftest import Server, login_token, page_csrf, sign_in
+from .demo import PASSWORDS
+
+
+def _post_login(client: httpx.Client, username: str, password: str) -> httpx.Response:
+    return client.post(
+        "/web/login",
+        data={"username": username, "password": password, "csrf": login_token(client)},
+    )
+
+
+def test_a_wrong_password_is_refused_without_saying_which_part(demo_server: Server) -> None:
+    with demo_server.client() as client:
+        for username, password in (("granskare", "fel"), ("ingen.alls", "fel")):
+            response = _post_login(client, username, password)
+            assert response.status_code == 401
+            assert "Fel användarnamn eller lösenord" in response.text
+            assert "synk_session" not in response.headers.get("set-cookie", "")
+
+
+def test_signing_in_sets_a_guarded_cookie_and_returns_to_the_page(demo_server: Server) -> None:
+    with demo_server.client() as client:
+        first = client.get("/web/anomalies?open=1")
+        assert first.headers["location"] == "/web/login?next=%2Fweb%2Fanomalies%3Fopen%3D1"
+        form = client.get(first.headers["location"])
+        token = re.search(r'name="csrf" value="([^"]+)"', form.text)
+        target = re.search(r'name="next" value="([^"]+)"', form.text)
+        assert token is not None and target is not None
+        assert target.group(1) == "/web/anomalies?open=1"
+        response = client.post(
+            "/web/login",
+            data={
+                "username": "granskare",
+                "password": PASSWORDS["granskare"],
+                "csrf": token.group(1),
+                "next": target.group(1),
+            },
+        )
+        assert response.status_code == 303
+        assert response.headers["location"] == "/web/anomalies?open=1"
+        cookie = next(
+            c for c in response.headers.get_list("set-cookie") if c.startswith("synk_session=")
+        )
+        lowered = cookie.lower()
+        assert "httponly" in lowered and "samesite=lax" in lowered and "path=/web/" in lowered
+        assert "secure" not in lowered  # plain HTTP here
+        assert client.get("/web/anomalies?open=1").status_code == 200
+
+
+def test_behind_an_https_proxy_the_cookie_is_secure(demo_server: Server) -> None:
+    with demo_server.client() as client:
+        token = login_token(client)
+        response = client.post(
+            "/web/login",
+            data={"username": "granskare", "password": PASSWORDS["granskare"], "csrf": token},
+            headers={"X-Forwarded-Proto": "https"},
+        )
+        assert response.status_code == 303
+        assert "secure" in response.headers["set-cookie"].lower()
+
+
+def test_sign_in_needs_the_forms_own_token(demo_server: Server) -> None:
+    with demo_server.client() as client:
+        data = {"username": "admin", "password": PASSWORDS["admin"], "csrf": "guess"}
+        assert client.post("/web/login", data=data).status_code == 403
+        token = login_token(client)
+        data["csrf"] = token
+        foreign = client.post("/web/login", data=data, headers={"Origin": "http://evil.example"})
+        assert foreign.status_code == 403
+        assert client.post("/web/login", data=data).status_code == 303
+
+
+def test_signing_out_ends_the_session(demo_server: Server) -> None:
+    with demo_server.client("chef.nord") as client:
+        stolen = client.cookies.get("synk_session")
+        assert client.post("/web/logout", data={"csrf": "wrong"}).status_code == 403
+        assert client.get("/web/keys").status_code == 200  # still signed in
+        out = client.post("/web/logout", data={"csrf": page_csrf(client, "/web/keys")})
+        assert out.status_code == 303 and out.headers["location"] == "/web/login"
+    with httpx.Client(base_url=demo_server.url, cookies={"synk_session": stolen or ""}) as other:
+        assert other.get("/web/keys").status_code == 303
+
+
+def test_forms_from_elsewhere_are_refused(fresh_server: Server) -> None:
+    data = b"customer_ref,staff_ref,start,end,registered_by\n"
+    data += b"K-NORD-0001,Anna Andersson,2026-04-14 08:00,2026-04-14 08:30,lock\n"
+    files = {"file": ("v.csv", data, "text/csv")}
+    with fresh_server.client("chef.nord") as client:
+        csrf = page_csrf(client)
+        assert client.post("/web/visits", files=files, data={"csrf": "x"}).status_code == 403
+        foreign = client.post(
+            "/web/visits", files=files, data={"csrf": csrf}, headers={"Origin": "http://a.b"}
+        )
+        assert foreign.status_code == 403
+        done = client.post("/web/visits", files=files, data={"csrf": csrf})
+        assert done.status_code == 200
+        assert re.search(r"<strong>1</strong> <span lang=\"sv\">nya besök", done.text)
+        again = client.post("/web/visits", files=files, data={"csrf": csrf})
+        assert re.search(r"<strong>1</strong> <span lang=\"sv\">redan inlästa", again.text)
+
+
+def test_repeated_wrong_passwords_lock_the_name_for_a_while(fresh_server: Server) -> None:
+    clock = fresh_server.demo.clock
+    with fresh_server.client() as client:
+        for _ in range(MAX_FAILURES):
+            assert _post_login(client, "granskare", "fel").status_code == 401
+        refused = _post_login(client, "granskare", PASSWORDS["granskare"])
+        assert refused.status_code == 429 and "försök igen om 15 minuter" in refused.text
+        assert _post_login(client, "admin", PASSWORDS["admin"]).status_code == 303  # others: fine
+        clock.now += FAILURE_WINDOW_S + 1
+        assert _post_login(client, "granskare", PASSWORDS["granskare"]).status_code == 303
+
+
+def test_sessions_end_when_idle_too_long_or_too_old(fresh_server: Server) -> None:
+    clock = fresh_server.demo.clock
+    with fresh_server.client("granskare") as client:
+        clock.now += IDLE_S - 60
+        assert client.get("/web/keys").status_code == 200  # activity keeps it alive
+        clock.now += IDLE_S - 60
+        assert client.get("/web/keys").status_code == 200
+        clock.now += IDLE_S + 1
+        assert client.get("/web/keys").status_code == 303
+    with fresh_server.client("granskare") as client:
+        for _ in range(MAX_AGE_S // (IDLE_S // 2) + 1):
+            clock.now += IDLE_S // 2
+            if client.get("/web/keys").status_code != 200:
+                break
+        else:
+            pytest.fail("a session outlived its maximum age")
+        assert client.get("/web/keys").status_code == 303
+
+
+def test_a_deactivated_user_or_a_new_role_counts_at_once(fresh_server: Server) -> None:
+    site = fresh_server.demo.site
+    with fresh_server.client("tekniker") as client:
+        assert client.get("/web/activity").status_code == 403
+        with site.sessions.begin() as session:
+            session.execute(update(User).where(User.username == "tekniker").values(role="reviewer"))
+        assert client.get("/web/activity").status_code == 200
+        with site.sessions.begin() as session:
+            session.execute(update(User).where(User.username == "tekniker").values(active=False))
+        assert client.get("/web/activity").status_code == 303
+        assert _post_login(client, "tekniker", PASSWORDS["tekniker"]).status_code == 401
+
+
+def test_pages_carry_security_headers(demo_server: Server) -> None:
+    with demo_server.client("admin") as client:
+        for url in ("/web/keys", "/web/keys.csv", "/web/login", "/web/nowhere"):
+            headers = client.get(url).headers
+            assert "default-src 'none'" in headers["content-security-policy"], url
+            assert "frame-ancestors 'none'" in headers["content-security-policy"]
+            assert headers["x-content-type-options"] == "nosniff"
+            assert headers["x-frame-options"] == "DENY"
+            assert headers["cache-control"] == "no-store"
+        style = client.get("/web/static/style.css")
+        assert style.status_code == 200 and "cache-control" not in style.headers
+        assert "text/css" in style.headers["content-type"]
+
+
+def test_sign_in_never_sends_the_browser_elsewhere() -> None:
+    for target in (
+        "https://evil.example/web/",
+        "//evil.example/web/",
+        "/elsewhere",
+        "/web\\..\\x",
+        "",
+        None,
+    ):
+        assert _safe_next("/web", target) == "/web/", target
+    assert _safe_next("/web", "/web/keys?unit=2") == "/web/keys?unit=2"
+
+
+def test_sign_in_helper_matches_the_form(demo_server: Server) -> None:
+    with httpx.Client(base_url=demo_server.url) as client:
+        response = sign_in(client, "chef.oms", PASSWORDS["chef.oms"])
+        assert response.headers["location"] == "/web/"
