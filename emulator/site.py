@@ -20,6 +20,7 @@ each lock's sequence number and pending events) lives under ``work_dir``.
 
 from __future__ import annotations
 
+import csv
 import json
 import secrets
 import threading
@@ -40,6 +41,7 @@ from firmware import station_config
 from firmware.outbox import ACK_FILE
 from firmware.startup import build_station
 from firmware.station import Station
+from host.backoffice.followup.service import FollowUp
 from host.backoffice.service import BackOffice
 from host.backoffice.site import Site
 from hw.http_client import request as http_request
@@ -80,6 +82,7 @@ class EmulatedSite:
         self.site: Site = self.demo.open()
         self.office = BackOffice(self.site, self.clock)
         self.admin = self.office.actor_for(None)
+        self.visits_imported = self._import_demo_visits()
         self.server = BackOfficeServer(self.site, self.clock)
         self.url = self.server.start()
         self.keys = {
@@ -149,6 +152,30 @@ class EmulatedSite:
         )
         storage.write(station_config.CONFIG_FILE, data)
         storage.write(station_config.SIGNATURE_FILE, signature)
+
+    def _import_demo_visits(self) -> int:
+        """The demo's visit registrations into the back office (importing again changes nothing).
+
+        The demo writes them as the time-and-effort system's export would; the
+        follow-up pages compare them with the lock events.
+        """
+        path = self.demo.visits_csv
+        if not path.exists():
+            return 0
+        rows = []
+        with path.open(newline="", encoding="utf-8") as export:
+            for row in csv.DictReader(export):
+                rows.append(
+                    {
+                        "customer_ref": row["customer_ref"],
+                        "staff_ref": row["staff"],
+                        "start": row["start"],
+                        "end": row["end"],
+                        "registered_by": row["registration"],
+                    }
+                )
+        result = FollowUp(self.office).import_visits(self.admin, rows, first_row=2)
+        return len(rows) - len(result.errors)
 
     def _load_locks(self) -> dict[int, VirtualLock]:
         saved: dict[str, Any] = {}
