@@ -34,6 +34,7 @@ from host.backoffice.timeutil import format_time
 DEFAULT_WORK = Path("work") / "emulator"
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
+BUNDLE_WAIT_S = 15.0
 
 
 def _say(key: str, out: TextIO, /, **values: object) -> None:
@@ -76,6 +77,17 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
+def _wait_for_bundles(site: EmulatedSite, timeout_s: float) -> bool:
+    """Until every station holds a bundle (a new site's stations fetch their first one now)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        with site.lock:
+            if all(e.station.cache.loaded for e in site.stations.values()):
+                return True
+        time.sleep(0.05)
+    return False  # the stations say so on their screens; the console shows them
+
+
 def banner(site: EmulatedSite, out: TextIO) -> None:
     """What people connect to: the back office, its sign-ins, the PTYs."""
     _say("emulate.running", out)
@@ -104,10 +116,19 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     args = _parser().parse_args(argv)
     out = out or sys.stdout
     work = args.work.resolve()
+    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
     signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        return _run(work, args.speed, not args.no_console, out)
+    finally:
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+
+
+def _run(work: Path, speed: float, console: bool, out: TextIO) -> int:
     _say("emulate.starting", out, work=work)
     try:
-        site = EmulatedSite(work, speed=args.speed)
+        site = EmulatedSite(work, speed=speed)
     except (ValueError, OSError, RuntimeError, ServiceError) as err:
         _say("emulate.failed", out, error=err)
         return EXIT_FAILED
@@ -116,14 +137,15 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return EXIT_INTERRUPTED
     try:
         site.start()
-        console = None if args.no_console else TrainingConsole(site)
+        trainer = TrainingConsole(site) if console else None
+        _wait_for_bundles(site, BUNDLE_WAIT_S)
         banner(site, out)
-        if console is None:
+        if trainer is None:
             _say("emulate.waiting", out)
             while True:
                 time.sleep(3600)
         else:
-            console.run()
+            trainer.run()
     except KeyboardInterrupt:
         print(file=out)
     except (ValueError, OSError) as err:

@@ -24,10 +24,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Kommandon (svenska och engelska namn fungerar båda; å, ä, ö kan skrivas a, a, o):",
         "Commands (Swedish and English names both work; å, ä, ö may be typed a, a, o):",
     ),
-    "help.more": (
-        "Skriv hjälp <kommando> för mer om ett kommando.",
-        "Type help <command> for more on one command.",
-    ),
     "help.hjälp": ("visa kommandona, eller ett kommando", "show the commands, or one command"),
     "help.enheter": ("lista enheterna och deras stationer", "list the units and their stations"),
     "help.personal": (

@@ -66,6 +66,10 @@ MAX_ADDRESS = 200
 # A code as typed: "*" to clear first, six digits, or fewer confirmed with "#".
 CODE_PATTERN = re.compile(r"\*?(?:[0-9]{6}|[0-9]{1,5}#?)")
 MAX_PRESSES = 7
+# A person's key press (ms held, ms until the next): long enough for the keypad's debouncing
+# to see each press even when a busy laptop runs the world thread's ticks late.
+KEY_HOLD_MS = 150
+KEY_GAP_MS = 100
 # How long the console waits, in virtual seconds.
 INSERT_WAIT_S = 30.0
 CODE_WAIT_S = 120.0
@@ -371,7 +375,7 @@ class TrainingConsole(cmd.Cmd):
 
     def _find_staff(self, arg: str) -> DemoStaff:
         staff = self.site.demo.staff
-        if arg.isdigit():
+        if arg.isdecimal():
             if int(arg) in staff:
                 return staff[int(arg)]
             raise InputError("error.unknown_staff", arg=arg)
@@ -387,7 +391,7 @@ class TrainingConsole(cmd.Cmd):
     def _unit(self, arg: str) -> int:
         units = self.site.demo.units
         listing = ", ".join(f"{u.unit_id} {u.name}" for u in units.values())
-        if arg.isdigit():
+        if arg.isdecimal():
             if int(arg) in units:
                 return int(arg)
             raise InputError("error.unknown_unit", arg=arg, units=listing)
@@ -406,7 +410,7 @@ class TrainingConsole(cmd.Cmd):
         stations = self.site.stations
         if not arg:
             return self.site.station_for_unit(self._need_staff().unit_id)
-        if arg.isdigit() and int(arg) in stations:
+        if arg.isdecimal() and int(arg) in stations:
             return stations[int(arg)]
         found = [s for s in stations.values() if fold(arg) in fold(s.name)]
         if len(found) == 1:
@@ -418,14 +422,16 @@ class TrainingConsole(cmd.Cmd):
     def _label(emulated: EmulatedStation) -> str:
         return f"{emulated.name} ({emulated.station_id})"
 
-    def _key_id(self, staff: DemoStaff) -> int | None:
-        """The key the staff member carries: the active one, else the latest they had."""
-        rows = self.office.list_keys(self.admin, staff_id=staff.staff_id)
+    def _carried(self, rows: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
+        """Of a staff member's keys (back-office rows), the one they carry: the active one,
+        else the latest they had (a lost key is still in the pocket of whoever has it)."""
         held = [r for r in rows if r["id"] in self.site.keys]
-        active = [int(r["id"]) for r in held if r["state"] == "active"]
-        if active:
-            return max(active)
-        return max((int(r["id"]) for r in held), default=None)
+        active = [r for r in held if r["state"] == "active"] or held
+        return max(active, key=lambda r: int(r["id"]), default=None)
+
+    def _key_id(self, staff: DemoStaff) -> int | None:
+        row = self._carried(self.office.list_keys(self.admin, staff_id=staff.staff_id))
+        return None if row is None else int(row["id"])
 
     def _need_key(self, staff: DemoStaff) -> VirtualKey:
         key_id = self._key_id(staff)
@@ -468,7 +474,7 @@ class TrainingConsole(cmd.Cmd):
     def _count(self, arg: str, default: int) -> int:
         if not arg:
             return default
-        if not arg.isdigit() or not 1 <= int(arg) <= MAX_ROWS:
+        if not arg.isdecimal() or not 1 <= int(arg) <= MAX_ROWS:
             raise InputError("error.bad_number", arg=arg)
         return int(arg)
 
@@ -489,7 +495,6 @@ class TrainingConsole(cmd.Cmd):
         self._say("help.intro")
         for command in COMMANDS:
             self._help_lines(command)
-        self._say("help.more")
 
     def _help_lines(self, command: Command) -> None:
         args = messages.CATALOGUE.get(f"args.{command.name}", ("", ""))
@@ -530,20 +535,15 @@ class TrainingConsole(cmd.Cmd):
             for person in self.site.demo.staff.values():
                 if person.unit_id != unit_id:
                     continue
-                key_id = self._key_id(person)
-                state = next(
-                    (r["state"] for r in keys.get(person.staff_id, []) if r["id"] == key_id), None
-                )
-                marker = (
-                    "*" if self.staff is not None and self.staff.staff_id == person.staff_id else ""
-                )
+                key = self._carried(keys.get(person.staff_id, []))
+                picked = self.staff is not None and self.staff.staff_id == person.staff_id
                 rows.append(
                     (
-                        f"{marker}{person.staff_id}",
+                        f"{'*' if picked else ''}{person.staff_id}",
                         person.name,
                         person.code,
-                        key_id or "-",
-                        messages.pair(f"state.{state}") if state else "-",
+                        key["id"] if key else "-",
+                        messages.pair(f"state.{key['state']}") if key else "-",
                     )
                 )
             self._say("say.staff_title", unit=self._unit_name(unit_id))
@@ -667,7 +667,7 @@ class TrainingConsole(cmd.Cmd):
             )
 
         if not self.pace.wait(asks_for_code, INSERT_WAIT_S):
-            self._say("say.timeout", seconds=INSERT_WAIT_S)
+            self._say("say.timeout", seconds=f"{INSERT_WAIT_S:g}")
             return False
         if station.last_result is not before:
             self._report(emulated, key)
@@ -692,9 +692,10 @@ class TrainingConsole(cmd.Cmd):
             watch = ScreenWatch(emulated)
             before = station.last_result
             failures = station.codes.failures(key.key_id)
+            matrix = emulated.hardware.matrix
+            matrix.hold_ms, matrix.gap_ms = KEY_HOLD_MS, KEY_GAP_MS
         self._say("say.typing", name=staff.name, code=typed)
         self.site.type_code(emulated.station_id, typed)
-        matrix = emulated.hardware.matrix
 
         def taken() -> bool:
             self._show_changes(watch)
@@ -704,7 +705,7 @@ class TrainingConsole(cmd.Cmd):
             return now is not None and now.state == CODE and matrix.idle
 
         if not self.pace.wait(taken, CODE_WAIT_S):
-            self._say("say.timeout", seconds=CODE_WAIT_S)
+            self._say("say.timeout", seconds=f"{CODE_WAIT_S:g}")
         elif station.last_result is not before:
             self._report(emulated, key)
         elif station.codes.failures(key.key_id) > failures:
@@ -944,7 +945,7 @@ class TrainingConsole(cmd.Cmd):
         key = self._need_key(staff)
         self._in_pocket(key)
         installed = self._installed_locks()
-        if arg.isdigit():
+        if arg.isdecimal():
             lock_id = int(arg)
             if lock_id not in self.site.locks or lock_id not in installed:
                 known = lock_id in self.site.demo.locks or lock_id in self.site.locks

@@ -12,6 +12,8 @@ key files), ``codes`` and ``passwords`` (verifiers), ``roles`` and ``service``
 encoding), ``station_config`` (a station's signed configuration),
 ``audit_ingest`` (uploads from stations), ``reports`` (activity search),
 ``service_tokens``, ``timeutil`` (local days and windows), ``api`` and
-``server`` (the station HTTP API), ``admin_cli`` (``synk admin``) and
+``server`` (the station HTTP API, with the web pages of ``host.web`` mounted
+at ``/web``), ``followup`` (the follow-up routine's reports and the visit
+import), ``sign_in`` (web sessions), ``admin_cli`` (``synk admin``) and
 ``messages`` (every people-facing string).
 """

@@ -284,8 +284,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cli.none": ("Inga träffar", "Nothing found"),
     "cli.error": ("Fel: {text}", "Error: {text}"),
     "cli.serving": (
-        "Backoffice lyssnar på http://{host}:{port} (installation {site})",
-        "Back office listening on http://{host}:{port} (site {site})",
+        "Backoffice lyssnar på http://{host}:{port}, uppföljningen på http://{host}:{port}/web/"
+        " (installation {site})",
+        "Back office listening on http://{host}:{port}, follow-up pages at"
+        " http://{host}:{port}/web/ (site {site})",
     ),
     # -- CLI help -------------------------------------------------------------------------------
     "help.synk": ("synk: verktyg för synkstationer", "synk: tools for sync stations"),
@@ -573,6 +575,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{count} staff members are called '{name}': give the id",
     ),
     "web.customer_ref": ("Kunden {ref} finns inte", "Customer {ref} not found"),
+    "web.csv_too_many": (
+        "Sökningen ger {total} rader, högst {max} kan exporteras: välj en kortare tid",
+        "The search finds {total} rows, at most {max} can be exported: choose a shorter time",
+    ),
     "web.upload_too_large": (
         "Filen är större än {max} MiB",
         "The file is larger than {max} MiB",

@@ -35,6 +35,7 @@ MAX_FAILURES = 5
 FAILURE_WINDOW_S = 15 * 60
 TOUCH_EVERY_S = 60
 MAX_USERNAME = 200
+MAX_TRACKED = 10_000
 
 
 @cache
@@ -70,6 +71,12 @@ class SignIn:
 
     def _failed(self, name: str, now: int) -> None:
         with self._lock:
+            if len(self._failures) > MAX_TRACKED:  # many names tried: forget the stale ones
+                self._failures = {
+                    n: times
+                    for n, times in self._failures.items()
+                    if times and times[-1] > now - FAILURE_WINDOW_S
+                }
             self._failures.setdefault(name, []).append(now)
 
     def sign_in(self, username: str, password: str) -> tuple[str, WebIdentity]:

@@ -29,6 +29,7 @@ import io
 import secrets
 from datetime import date, timedelta
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -261,32 +262,37 @@ def _default_month(today: date) -> tuple[int, int]:
 
 
 def _sample_view(
-    web: Web, actor: Actor, month: str | None, seed: int, count: str | None
+    web: Web,
+    actor: Actor,
+    month: str | None,
+    seed: int,
+    count: str | None,
+    drawn: bool = True,
+    share: bool = True,
 ) -> dict[str, Any]:
+    """The sample drawn with ``seed``, and the lock share of the six months up to the month."""
     year, number = _month(month) or _default_month(_today(web))
     how_many = _int(count, "count", 2, 3) or 3
     org = web.followup.organisation(actor)
-    result = web.followup.central_sample(actor, year, number, seed, how_many)
-    months, shares = web.followup.lock_share(actor, year, number)
-    categories, series = tables.lock_share_series(months, shares, org)
-    chart = charts.line_chart(
-        "share-chart",
-        text.plain("web.sample.chart_title"),
-        text.plain("web.sample.chart_desc"),
-        categories,
-        series,
-    )
-    return {
-        "org": org,
-        "result": result,
-        "month": f"{year}-{number:02d}",
-        "count": how_many,
-        "summary": tables.sample_table(result, org),
-        "visits": tables.sample_visits_table(result, org),
-        "share": tables.lock_share_table(months, shares, org),
-        "chart": chart,
-        "has_series": bool(series),
-    }
+    view: dict[str, Any] = {"org": org, "month": f"{year}-{number:02d}", "count": how_many}
+    if drawn:
+        result = web.followup.central_sample(actor, year, number, seed, how_many)
+        view["result"] = result
+        view["summary"] = tables.sample_table(result, org)
+        view["visits"] = tables.sample_visits_table(result, org)
+    if share:
+        months, shares = web.followup.lock_share(actor, year, number)
+        categories, series = tables.lock_share_series(months, shares, org)
+        view["chart"] = charts.line_chart(
+            "share-chart",
+            text.plain("web.sample.chart_title"),
+            text.plain("web.sample.chart_desc"),
+            categories,
+            series,
+        )
+        view["share"] = tables.lock_share_table(months, shares, org)
+        view["has_series"] = bool(series)
+    return view
 
 
 @router.get("/sample", response_class=HTMLResponse)
@@ -302,7 +308,7 @@ def sample_page(
         params = dict(request.query_params)
         params["seed"] = str(secrets.randbelow(1_000_000))
         params.setdefault("month", "{}-{:02d}".format(*_default_month(_today(web))))
-        query = "&".join(f"{k}={v}" for k, v in params.items() if v)
+        query = urlencode({k: v for k, v in params.items() if v})
         return RedirectResponse(f"{web.base(request)}/sample?{query}", status_code=303)
     view = _sample_view(web, identity.actor, month, chosen, count)
     return web.render(request, "sample.html", identity, page="sample", **view)
@@ -313,9 +319,17 @@ def _sample_csv(request: Request, name: str, which: str) -> Response:
     identity = web.identity(request)
     params = request.query_params
     chosen = _int(params.get("seed"), "seed")
-    if chosen is None:
+    if chosen is None and which != "share":
         raise Invalid("web.param", name="seed", value="")
-    view = _sample_view(web, identity.actor, params.get("month"), chosen, params.get("count"))
+    view = _sample_view(
+        web,
+        identity.actor,
+        params.get("month"),
+        chosen or 0,
+        params.get("count"),
+        drawn=which != "share",
+        share=which == "share",
+    )
     return _csv(name, view[which], _today(web))
 
 
@@ -385,7 +399,7 @@ def activity_page(request: Request) -> Response:
     rows, total = web.followup.activity_log(actor, query, (page - 1) * PAGE_SIZE, PAGE_SIZE)
     staff = web.office.list_staff(actor) if may(actor, Action.STAFF_READ) else []
     others = {k: v for k, v in params.items() if k != "page" and v}
-    link = "&".join(f"{k}={v}" for k, v in others.items())
+    link = urlencode(others)
     return web.render(
         request,
         "activity.html",
@@ -410,7 +424,9 @@ def activity_csv(request: Request) -> Response:
     web = _web(request)
     identity = web.identity(request)
     query = _activity_query(web, identity.actor, request.query_params)
-    rows, _total = web.followup.activity_log(identity.actor, query, 0, CSV_MAX_ROWS)
+    rows, total = web.followup.activity_log(identity.actor, query, 0, CSV_MAX_ROWS)
+    if total > len(rows):
+        raise Invalid("web.csv_too_many", total=total, max=CSV_MAX_ROWS)
     return _csv("activity", tables.activity_table(rows), _today(web))
 
 

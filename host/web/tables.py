@@ -157,8 +157,8 @@ def installed_table(
         )
     table.footer = Row(
         [
-            _cell("total", text.label("web.col.total")),
-            _cell(None),
+            _cell("total", ""),
+            _cell(None, text.label("web.col.total")),
             _cell(None),
             _cell(None),
             *(_cell(sum(r.by_type.get(t, 0) for r in rows)) for t in types),

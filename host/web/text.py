@@ -55,10 +55,19 @@ def decimal(value: float | None, digits: int = 1) -> str:
     return "" if value is None else _decimal(value, digits)
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def csv_value(value: object) -> str:
-    """A value as a CSV cell: empty for None, true/false, lists joined by ';'."""
+    """A value as a CSV cell: empty for None, true/false, lists joined by ';'.
+
+    Text that a spreadsheet would run as a formula (a name starting with ``=``)
+    gets a leading apostrophe, so opening an export runs nothing.
+    """
     if value is None:
         return ""
+    if isinstance(value, str):
+        return f"'{value}" if value.startswith(FORMULA_START) else value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):

@@ -81,7 +81,9 @@ class Demo:
         event = lock_event(bytes(32), lock, key, seq, parse_time(when))
         self.records.setdefault(station, []).append(lock_record(event))
 
-    def station_event(self, station: int, key: int, when: str, reason: int, detail: int = 0) -> None:
+    def station_event(
+        self, station: int, key: int, when: str, reason: int, detail: int = 0
+    ) -> None:
         record = station_record(key, parse_time(when), reason, detail)
         self.records.setdefault(station, []).append(record)
 

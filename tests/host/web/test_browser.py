@@ -29,6 +29,7 @@ ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--lang=sv-SE",  # date fields as a Swedish user sees them
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "web"
 

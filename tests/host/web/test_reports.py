@@ -68,11 +68,12 @@ def test_the_sample_draws_among_customers_with_a_lock_and_a_visit(demo_server: S
     for provider in result.providers:
         for m in provider.customers:
             visits, by_lock, manual, without = MEASURES[m.reference]
-            assert (m.visit_count, m.opened_by_lock, m.staff_without_lock) == (
+            assert (m.visit_count, m.opened_by_lock, m.registered_manually) == (
                 visits,
                 by_lock,
-                without,
+                manual,
             )
+            assert m.staff_without_lock == without
     two = followup.central_sample(demo.admin, 2026, 3, seed=42, count=2)
     assert all(len(p.customers) == 2 for p in two.providers)
     with pytest.raises(Invalid):
@@ -230,9 +231,7 @@ def test_activity_log_search_paging_and_scope(demo_server: Server) -> None:
     assert everything[0].time >= everything[-1].time  # newest first
     page, same_total = followup.activity_log(demo.admin, LogQuery(), 10, 10)
     assert same_total == total and page == everything[10:20]
-    kalle, _ = followup.activity_log(
-        demo.admin, LogQuery(staff_id=demo.ids["staff_kalle"]), 0, 100
-    )
+    kalle, _ = followup.activity_log(demo.admin, LogQuery(staff_id=demo.ids["staff_kalle"]), 0, 100)
     assert [(r.kind, r.event) for r in kalle] == [("station", "KEY_BLOCKED"), ("lock", "OPENED")]
     customer, _ = followup.activity_log(
         demo.admin, LogQuery(customer_id=demo.ids["K-NORD-0003"]), 0, 100

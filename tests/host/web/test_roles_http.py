@@ -13,6 +13,8 @@ import io
 import httpx
 import pytest
 
+from host.web import pages
+
 from .conftest import Server, page_csrf
 
 SAMPLE = "month=2026-03&seed=42"
@@ -115,9 +117,7 @@ def test_reviewer_and_technician_views(demo_server: Server) -> None:
         anomalies = _csv(client.get("/web/anomalies.csv?since=2026-01-01"))
         assert "opening_without_visit" in {r["kind"] for r in anomalies}
         csrf = page_csrf(client, "/web/keys")
-        refused = client.post(
-            "/web/visits", files={"file": ("v.csv", b"x")}, data={"csrf": csrf}
-        )
+        refused = client.post("/web/visits", files={"file": ("v.csv", b"x")}, data={"csrf": csrf})
         assert refused.status_code == 403  # read-only
     with demo_server.client("tekniker") as client:
         keys = _csv(client.get("/web/keys.csv"))
@@ -167,3 +167,13 @@ def test_bad_parameters_get_a_clear_answer(demo_server: Server) -> None:
             assert "text/html" in response.headers["content-type"]
             assert " / " in response.text
         assert client.get("/web/nowhere").status_code == 404
+
+
+def test_an_export_too_large_says_so_instead_of_cutting_rows(
+    demo_server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pages, "CSV_MAX_ROWS", 5)
+    with demo_server.client("admin") as client:
+        refused = client.get("/web/activity.csv")
+        assert refused.status_code == 400 and "26" in refused.text
+        assert len(_csv(client.get("/web/activity.csv?key=103"))) == 2

@@ -1,4 +1,4 @@
-"""Importing visit registrations: good rows in, bad rows reported by number, re-import idempotent."""
+"""Importing visits: good rows in, bad rows reported by number, a re-import changes nothing."""
 
 from __future__ import annotations
 
@@ -122,7 +122,7 @@ def test_bad_rows_are_reported_by_their_row_number(fresh_demo: Demo) -> None:
 def test_a_name_two_staff_members_share_needs_the_id(fresh_demo: Demo) -> None:
     office, admin = fresh_demo.office, fresh_demo.admin
     office.add_staff(admin, fresh_demo.ids["unit_syd"], "Anna Andersson")
-    data = (HEADER + "K-NORD-0001,Anna Andersson,2026-04-14 08:00,2026-04-14 08:30,lock\n")
+    data = HEADER + "K-NORD-0001,Anna Andersson,2026-04-14 08:00,2026-04-14 08:30,lock\n"
     result = FollowUp(office).import_visits_csv(admin, data.encode())
     assert [e.row for e in result.errors] == [2]
     assert "ange id" in result.errors[0].message
