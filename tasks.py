@@ -111,14 +111,20 @@ def vectors(c: Context) -> None:
 
 @task(
     help={
-        "work": "folder for the site's database, stations' flash and locks (kept between runs)",
+        "work": "work folder, kept between runs (default: work/emulator)",
         "speed": "how fast the emulated clock runs (1 = real time)",
+        "console": "run the training console (--no-console: only run until Ctrl-C)",
     }
 )
-def emulate(c: Context, work: str = "work/emulator", speed: float = 1.0) -> None:
+def emulate(
+    c: Context, work: str = "work/emulator", speed: float = 1.0, console: bool = True
+) -> None:
     """The whole site on this laptop: back office, stations, keys, locks, training console."""
     os.chdir(ROOT)
-    os.execv(PY, [PY, "-m", "emulator.emulate", "--work", work, "--speed", str(speed)])
+    args = [PY, "-m", "emulator.emulate", "--work", work, "--speed", str(speed)]
+    if not console:
+        args.append("--no-console")
+    os.execv(PY, args)
 
 
 @task(

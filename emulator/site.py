@@ -248,7 +248,9 @@ class EmulatedSite:
     def _loop(self) -> None:
         while not self._stop.is_set():
             self.step()
-            time.sleep(TICK_MS / 1000)
+            # A tick is TICK_MS of virtual time whatever the speed, so fast clocks
+            # do not outrun the keypad's debouncing.
+            time.sleep(TICK_MS / 1000 / max(1.0, self.clock.speed))
 
     def stop(self) -> None:
         self._stop.set()
