@@ -209,7 +209,8 @@ def flash(
             "--wifi-password": wifi_password,
         }
         given = " ".join(f"{k} {shlex.quote(v)}" for k, v in options.items() if v)
-        c.run(f"{synk} provision {given}{dry}", pty=False)  # not echoed: may hold the Wi-Fi password
+        # Not echoed: the command line may hold the Wi-Fi password.
+        c.run(f"{synk} provision {given}{dry}", pty=False)
     if dry_run and not (config_dir / "station.json").exists():
         print(
             "Torrkörning: bygg och installation behöver den signerade konfigurationen (--config)"
