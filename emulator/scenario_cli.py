@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from emulator import scenarios
-from emulator.scenarios.texts import text
+from emulator.messages import scenario_text as text
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,7 +1,7 @@
 """Headless scenarios of the whole site (issue 6): run by name, they double as end-to-end tests.
 
 Each scenario is a module here with ``TITLE`` and ``SUMMARY`` (names in
-emulator/scenarios/texts.py) and ``play(run: ScenarioRun)``. ``run(name,
+emulator/messages.py (``scenario.`` keys)) and ``play(run: ScenarioRun)``. ``run(name,
 work_dir)`` builds an ``EmulatedSite`` in ``work_dir`` with a stopped clock
 set to ``START`` (Monday 16 November 2026, 05:50 in Stockholm), plays the
 scenario and returns its ``ScenarioReport``: the steps, each explained in
@@ -31,8 +31,8 @@ from pathlib import Path
 from types import ModuleType
 
 from emulator.demo_site import FACTS_FILE, SITE_SUBDIR, build_demo_site
+from emulator.messages import scenario_text as text
 from emulator.scenarios.report import ScenarioReport, ScenarioRun
-from emulator.scenarios.texts import text
 from emulator.site import EmulatedSite
 from emulator.virtual_clock import VirtualClock
 from host.backoffice.timeutil import TZ

@@ -2,7 +2,7 @@
 
 A scenario module gets a ``ScenarioRun``: ``run.site`` is the EmulatedSite,
 ``run.step(name, **values)`` starts a step at the site's current time with the
-explanation ``name`` of emulator/scenarios/texts.py, ``run.check(name, passed,
+explanation ``name`` of emulator/messages.py (``scenario.`` keys), ``run.check(name, passed,
 detail, **values)`` records a check of that step (``detail``: the values seen,
 in English, for whoever has to find out why a check failed) and returns
 ``passed``, and ``run.metric(name, value)`` keeps a figure for the benchmark.
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from emulator.scenarios.texts import text
+from emulator.messages import scenario_text as text
 from host.backoffice.timeutil import TZ
 
 if TYPE_CHECKING:

@@ -15,9 +15,8 @@ from typing import Any
 
 import pytest
 
-from emulator import scenario_cli, scenarios
+from emulator import messages, scenario_cli, scenarios
 from emulator.demo_site import FACTS_FILE
-from emulator.scenarios import texts
 from emulator.scenarios.report import Check, ScenarioReport, ScenarioRun, Step
 from emulator.virtual_clock import VirtualClock
 from emulator.virtual_lock import VirtualLock
@@ -112,7 +111,9 @@ def test_steps_carry_the_sites_time_and_their_checks() -> None:
     run.metric("x_s", 2)
     step = report.steps[0]
     assert step.at == scenarios.START and "Anna" in step.swedish and "Bertil" in step.english
-    assert step.checks == [Check(*texts.text("lost_key.check.synced"), False, "outcome None")]
+    assert step.checks == [
+        Check(*messages.scenario_text("lost_key.check.synced"), False, "outcome None")
+    ]
     assert report.metrics == {"x_s": 2.0} and not report.passed
 
 
@@ -124,7 +125,8 @@ def _fields(template: str) -> set[str]:
 
 
 def test_swedish_and_english_texts_take_the_same_values() -> None:
-    for name, (swedish, english) in texts.CATALOGUE.items():
+    scenario_texts = {k: v for k, v in messages.CATALOGUE.items() if k.startswith("scenario.")}
+    for name, (swedish, english) in scenario_texts.items():
         assert swedish and english, name
         # A screen's text is quoted in its own language: {swedish} / {english}.
         expected = {"english" if f == "swedish" else f for f in _fields(swedish)}
@@ -134,7 +136,9 @@ def test_swedish_and_english_texts_take_the_same_values() -> None:
 def test_every_scenario_has_a_title_and_a_summary() -> None:
     for name in scenarios.SCENARIOS:
         module = scenarios.module(name)
-        assert all(texts.text(module.TITLE)) and all(texts.text(module.SUMMARY))
+        assert all(messages.scenario_text(module.TITLE)) and all(
+            messages.scenario_text(module.SUMMARY)
+        )
         assert callable(module.play)
 
 
