@@ -13,7 +13,7 @@ try:
 except ImportError:
     TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Callable
+    from typing import Callable  # read under TYPE_CHECKING only
 
 
 def _random() -> float:

@@ -10,7 +10,7 @@ try:
 except ImportError:
     TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Callable, Protocol
+    from typing import Callable, Protocol  # read under TYPE_CHECKING only
 
     class Clock(Protocol):
         def now(self) -> int: ...

@@ -23,7 +23,7 @@ try:
 except ImportError:
     TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Callable
+    from typing import Callable  # read under TYPE_CHECKING only
 
     from firmware.clock import Clock
     from firmware.log import Log

@@ -23,7 +23,15 @@ try:
 except ImportError:
     TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable, Optional, Protocol, Sequence, TypeVar, Union
+    from typing import (  # read under TYPE_CHECKING only
+        Any,
+        Callable,
+        Optional,
+        Protocol,
+        Sequence,
+        TypeVar,
+        Union,
+    )
 
     _T = TypeVar("_T")
     _Buf = Union[bytes, bytearray, memoryview]

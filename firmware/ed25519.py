@@ -53,7 +53,7 @@ try:
 except ImportError:
     TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Optional
+    from typing import Any, Optional  # read under TYPE_CHECKING only
 
 _P = 2**255 - 19
 _L = 2**252 + 27742317777372353535851937790883648493

@@ -13,7 +13,7 @@ try:
 except ImportError:
     TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Callable, Optional, Union
+    from typing import Callable, Optional, Union  # read under TYPE_CHECKING only
 
     _Buf = Union[bytes, bytearray, memoryview]
 

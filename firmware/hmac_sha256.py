@@ -15,7 +15,7 @@ try:
 except ImportError:
     TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Union
+    from typing import Union  # read under TYPE_CHECKING only
 
     _Buf = Union[bytes, bytearray, memoryview]
 

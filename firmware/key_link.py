@@ -73,7 +73,7 @@ try:
 except ImportError:
     TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable
+    from typing import Any, Callable  # read under TYPE_CHECKING only
 
 _ERROR_PAYLOAD = 68  # u32 detail + up to 64 bytes of text (SPEC 3)
 _PN532_TIMEOUT = 0x01  # PN532 error code: the target has not answered

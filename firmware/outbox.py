@@ -29,7 +29,7 @@ try:
 except ImportError:
     TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Iterator
+    from typing import Iterator  # read under TYPE_CHECKING only
 
     from firmware.log import Log
     from firmware.storage import DirStorage

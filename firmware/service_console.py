@@ -136,7 +136,7 @@ try:
 except ImportError:
     TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Callable, Protocol
+    from typing import Callable, Protocol  # read under TYPE_CHECKING only
 
     from firmware.log import Log
 

@@ -23,7 +23,7 @@ try:
 except ImportError:
     TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable
+    from typing import Any, Callable  # read under TYPE_CHECKING only
 
 MAINTENANCE_KEY = "#"
 

@@ -37,7 +37,7 @@ try:
 except ImportError:
     TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable
+    from typing import Any, Callable  # read under TYPE_CHECKING only
 
 FIRMWARE_VERSION = 0x0100  # 1.0: major × 256 + minor, as KEY_INFO and STATION_STATUS carry it
 NFC_POLL_MS = 500  # how often an idle station looks for a key in the NFC field

@@ -40,7 +40,7 @@ try:
 except ImportError:
     TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any  # read under TYPE_CHECKING only
 
 CONFIG_FILE = "station.json"
 SIGNATURE_FILE = "station.sig"

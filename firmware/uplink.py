@@ -61,7 +61,7 @@ try:
 except ImportError:
     TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable, Protocol
+    from typing import Any, Callable, Protocol  # read under TYPE_CHECKING only
 
     from firmware.bundle_cache import BundleCache
     from firmware.log import Log

@@ -20,7 +20,7 @@ try:
 except ImportError:
     TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any  # read under TYPE_CHECKING only
 
 PARTS = ("key_port", "nfc", "keypad", "display", "indicator", "clock", "storage", "network")
 

@@ -22,7 +22,7 @@ try:
 except ImportError:
     TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any  # read under TYPE_CHECKING only
 
 from hw.board import Board
 from hw.display import TextDisplay

@@ -22,7 +22,7 @@ try:
 except ImportError:
     TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any  # read under TYPE_CHECKING only
 
 ADDRESS = const(0x68)
 REG_SECONDS = const(0x00)  # 0x00-0x06: seconds .. year

@@ -29,7 +29,7 @@ try:
 except ImportError:
     TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any  # read under TYPE_CHECKING only
 
 MAX_LINE = 8192  # status line or one header line
 MAX_HEADERS = 100

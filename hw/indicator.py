@@ -17,7 +17,7 @@ try:
 except ImportError:
     TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable
+    from typing import Any, Callable  # read under TYPE_CHECKING only
 
 OK_TONE = (2000, 100)  # Hz, ms: one short high beep
 ERROR_TONES = ((400, 150), (0, 100), (400, 150))  # two low beeps; 0 Hz is a pause

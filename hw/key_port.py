@@ -18,7 +18,7 @@ try:
 except ImportError:
     TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any  # read under TYPE_CHECKING only
 
 DEFAULT_BAUD = const(115200)
 BAUD_RATES = (115200, 230400, 460800, 921600)  # SPEC §1.1

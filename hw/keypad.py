@@ -18,7 +18,7 @@ try:
 except ImportError:
     TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable
+    from typing import Any, Callable  # read under TYPE_CHECKING only
 
 KEYS = "123456789*0#"  # row by row, left to right, as printed on the keypad
 

@@ -31,7 +31,7 @@ try:
 except ImportError:
     TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable
+    from typing import Any, Callable  # read under TYPE_CHECKING only
 
 TFI_HOST = const(0xD4)  # frame identifier, host controller to PN532
 TFI_CHIP = const(0xD5)  # PN532 to host controller
@@ -284,20 +284,15 @@ class PN532Base:
         self._rx = bytearray()
         self._target: "Target | None" = None
 
-    # --- transport: subclasses override these four ---------------------------
-    def _wake(self) -> None:
-        raise NotImplementedError
-
-    def _wait_ready(self, timeout_ms: int) -> bool:
-        """True as soon as the chip has bytes for us, False after ``timeout_ms``."""
-        raise NotImplementedError
-
-    def _read(self, count: int) -> bytes:
-        """Up to ``count`` bytes the chip has for us (only called after _wait_ready)."""
-        raise NotImplementedError
-
-    def _write(self, data: bytes) -> None:
-        raise NotImplementedError
+    # --- transport: PN532_UART and PN532_I2C define these four -----------------
+    # _wake(): bring the chip out of power-down.
+    # _wait_ready(timeout_ms): True as soon as the chip has bytes for us, False after timeout_ms.
+    # _read(count): up to count bytes the chip has for us (only called after _wait_ready).
+    # _write(data): send bytes to the chip.
+    _wake: "Callable[[], None]"
+    _wait_ready: "Callable[[int], bool]"
+    _read: "Callable[[int], bytes]"
+    _write: "Callable[[bytes], None]"
 
     # --- helpers for the transports ------------------------------------------
     def _poll(self, ready: "Callable[[], bool]", timeout_ms: int) -> bool:

@@ -22,7 +22,7 @@ try:
 except ImportError:
     TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any  # read under TYPE_CHECKING only
 
 # Commands (datasheet §9), named as in micropython-lib
 SET_CONTRAST = const(0x81)

@@ -18,7 +18,7 @@ try:
 except ImportError:
     TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any  # read under TYPE_CHECKING only
 
 _CTRL_C = 3
 
