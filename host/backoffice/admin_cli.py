@@ -168,6 +168,26 @@ def _leaf(verbs: SubParsers, name: str, help_key: str, handler: Handler) -> argp
     return parser
 
 
+def _by_id(
+    verbs: SubParsers, name: str, help_key: str, method: Callable[[BackOffice, Actor, int], Row]
+) -> argparse.ArgumentParser:
+    """A verb on one object, given by id, that prints what ``method`` returns."""
+    parser = _leaf(verbs, name, help_key, lambda c, a: _emit0(c, method(c.office, c.actor, a.id)))
+    parser.add_argument("id", type=int, help=t("help.id"))
+    return parser
+
+
+def _unit_list(
+    verbs: SubParsers, method: Callable[[BackOffice, Actor, int | None], list[Row]]
+) -> argparse.ArgumentParser:
+    """A ``list`` verb with a ``--unit`` filter."""
+    parser = _leaf(
+        verbs, "list", "help.list", lambda c, a: _emit0(c, method(c.office, c.actor, a.unit))
+    )
+    parser.add_argument("--unit", type=int, help=t("help.unit"))
+    return parser
+
+
 def _area(areas: SubParsers, name: str, help_key: str) -> SubParsers:
     parser = areas.add_parser(name, parents=[COMMON], help=t(help_key))
     return parser.add_subparsers(dest="verb", required=True, metavar="VERB")
@@ -289,10 +309,7 @@ def _register_org(areas: SubParsers) -> None:
     add.add_argument("name", help=t("help.name"))
     add.add_argument("--kind", required=True, choices=PROVIDER_KINDS, help=t("help.kind"))
     _leaf(verbs, "list", "help.list", lambda c, a: _emit0(c, c.office.list_providers(c.actor)))
-    show = _leaf(
-        verbs, "show", "help.show", lambda c, a: _emit0(c, c.office.show_provider(c.actor, a.id))
-    )
-    show.add_argument("id", type=int, help=t("help.id"))
+    _by_id(verbs, "show", "help.show", BackOffice.show_provider)
 
     verbs = _area(areas, "unit", "help.unit_area")
     add = _leaf(
@@ -304,10 +321,7 @@ def _register_org(areas: SubParsers) -> None:
     add.add_argument("name", help=t("help.name"))
     add.add_argument("--provider", type=int, required=True, help=t("help.provider"))
     _leaf(verbs, "list", "help.list", lambda c, a: _emit0(c, c.office.list_units(c.actor)))
-    show = _leaf(
-        verbs, "show", "help.show", lambda c, a: _emit0(c, c.office.show_unit(c.actor, a.id))
-    )
-    show.add_argument("id", type=int, help=t("help.id"))
+    _by_id(verbs, "show", "help.show", BackOffice.show_unit)
 
 
 def _station_add(ctx: Context, args: argparse.Namespace) -> int:
@@ -363,14 +377,8 @@ def _register_stations(areas: SubParsers) -> None:
     add.add_argument("--unit", type=int, required=True, help=t("help.unit"))
     add.add_argument("--name", default="", help=t("help.name"))
     add.add_argument("--id", type=int, help=t("help.id"))
-    listing = _leaf(
-        verbs, "list", "help.list", lambda c, a: _emit0(c, c.office.list_stations(c.actor, a.unit))
-    )
-    listing.add_argument("--unit", type=int, help=t("help.unit"))
-    show = _leaf(
-        verbs, "show", "help.show", lambda c, a: _emit0(c, c.office.show_station(c.actor, a.id))
-    )
-    show.add_argument("id", type=int, help=t("help.id"))
+    _unit_list(verbs, BackOffice.list_stations)
+    _by_id(verbs, "show", "help.show", BackOffice.show_station)
     cred = _leaf(verbs, "new-credential", "help.station_credential", _station_credential)
     cred.add_argument("id", type=int, help=t("help.id"))
     config = _leaf(verbs, "config", "help.station_config", _station_config)
@@ -409,14 +417,8 @@ def _register_staff(areas: SubParsers) -> None:
     add.add_argument("name", help=t("help.name"))
     add.add_argument("--unit", type=int, required=True, help=t("help.unit"))
     add.add_argument("--code", help=t("help.code"))
-    listing = _leaf(
-        verbs, "list", "help.list", lambda c, a: _emit0(c, c.office.list_staff(c.actor, a.unit))
-    )
-    listing.add_argument("--unit", type=int, help=t("help.unit"))
-    show = _leaf(
-        verbs, "show", "help.show", lambda c, a: _emit0(c, c.office.show_staff(c.actor, a.id))
-    )
-    show.add_argument("id", type=int, help=t("help.id"))
+    _unit_list(verbs, BackOffice.list_staff)
+    _by_id(verbs, "show", "help.show", BackOffice.show_staff)
     code = _leaf(verbs, "new-code", "help.staff_code", _staff_code)
     code.add_argument("id", type=int, help=t("help.id"))
     code.add_argument("--code", help=t("help.code"))
@@ -461,10 +463,7 @@ def _register_keys(areas: SubParsers) -> None:
     listing.add_argument("--unit", type=int, help=t("help.unit"))
     listing.add_argument("--state", choices=KEY_STATES, help=t("help.state"))
     listing.add_argument("--staff", type=int, help=t("help.staff"))
-    show = _leaf(
-        verbs, "show", "help.show", lambda c, a: _emit0(c, c.office.show_key(c.actor, a.id))
-    )
-    show.add_argument("id", type=int, help=t("help.id"))
+    _by_id(verbs, "show", "help.show", BackOffice.show_key)
     for verb, state, help_key in (
         ("lost", "lost", "help.key_lost"),
         ("block", "blocked", "help.key_block"),
@@ -497,14 +496,8 @@ def _register_locks(areas: SubParsers) -> None:
     )
     add.add_argument("reference", help=t("help.reference"))
     add.add_argument("--unit", type=int, required=True, help=t("help.unit"))
-    listing = _leaf(
-        verbs, "list", "help.list", lambda c, a: _emit0(c, c.office.list_customers(c.actor, a.unit))
-    )
-    listing.add_argument("--unit", type=int, help=t("help.unit"))
-    show = _leaf(
-        verbs, "show", "help.show", lambda c, a: _emit0(c, c.office.show_customer(c.actor, a.id))
-    )
-    show.add_argument("id", type=int, help=t("help.id"))
+    _unit_list(verbs, BackOffice.list_customers)
+    _by_id(verbs, "show", "help.show", BackOffice.show_customer)
 
     verbs = _area(areas, "lock", "help.lock_area")
     add = _leaf(verbs, "add", "help.add", _lock_add)
@@ -520,10 +513,7 @@ def _register_locks(areas: SubParsers) -> None:
     )
     listing.add_argument("--unit", type=int, help=t("help.unit"))
     listing.add_argument("--installed", action=argparse.BooleanOptionalAction, default=None)
-    show = _leaf(
-        verbs, "show", "help.show", lambda c, a: _emit0(c, c.office.show_lock(c.actor, a.id))
-    )
-    show.add_argument("id", type=int, help=t("help.id"))
+    _by_id(verbs, "show", "help.show", BackOffice.show_lock)
     install = _leaf(
         verbs,
         "install",
@@ -533,13 +523,7 @@ def _register_locks(areas: SubParsers) -> None:
     install.add_argument("id", type=int, help=t("help.id"))
     install.add_argument("--address", required=True, help=t("help.address"))
     install.add_argument("--customer", type=int, help=t("help.customer"))
-    remove = _leaf(
-        verbs,
-        "remove",
-        "help.lock_remove",
-        lambda c, a: _emit0(c, c.office.remove_lock(c.actor, a.id)),
-    )
-    remove.add_argument("id", type=int, help=t("help.id"))
+    _by_id(verbs, "remove", "help.lock_remove", BackOffice.remove_lock)
 
 
 # -- grants -------------------------------------------------------------------------------------
@@ -576,13 +560,7 @@ def _register_grants(areas: SubParsers) -> None:
     listing.add_argument("--staff", type=int, help=t("help.staff"))
     listing.add_argument("--lock", type=int, help=t("help.lock"))
     listing.add_argument("--all", action="store_true", help=t("help.grant_all"))
-    revoke = _leaf(
-        verbs,
-        "revoke",
-        "help.grant_revoke",
-        lambda c, a: _emit0(c, c.office.revoke_grant(c.actor, a.id)),
-    )
-    revoke.add_argument("id", type=int, help=t("help.id"))
+    _by_id(verbs, "revoke", "help.grant_revoke", BackOffice.revoke_grant)
 
 
 # -- reports ------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ one of the unit's customers at the time of the event.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -30,6 +30,7 @@ from host.backoffice.timeutil import format_time, iso_utc
 from protocol.constants import Outcome, StationReason
 
 Row = dict[str, Any]
+StmtT = TypeVar("StmtT", bound="Select[*tuple[Any, ...]]")
 
 
 @dataclass(frozen=True)
@@ -63,11 +64,40 @@ class SyncQuery:
     limit: int | None = None
 
 
-def _name(enum: type[Outcome] | type[StationReason], value: int) -> str:
+def enum_name(enum: type[Outcome] | type[StationReason], value: int) -> str:
+    """The member name of ``value``, or the number itself when the enum lacks it."""
     try:
         return enum(value).name
     except ValueError:
         return str(value)
+
+
+def mounted_at(installation: Any, lock_id: Any, time: Any) -> Any:
+    """SQL condition: ``installation`` held lock ``lock_id`` at ``time``."""
+    return and_(
+        installation.lock_id == lock_id,
+        installation.installed_at <= time,
+        or_(installation.removed_at.is_(None), installation.removed_at > time),
+    )
+
+
+def own_keys(unit: int) -> Select[int]:
+    """The ids of the keys held by the unit's staff."""
+    return select(Key.id).join(Staff, Staff.id == Key.staff_id).where(Staff.unit_id == unit)
+
+
+def own_stations(unit: int) -> Select[int]:
+    """The ids of the unit's stations."""
+    return select(Station.id).where(Station.unit_id == unit)
+
+
+def in_range(stmt: StmtT, column: Any, since: int | None, until: int | None) -> StmtT:
+    """``stmt`` restricted to ``since <= column < until`` (either bound may be None)."""
+    if since is not None:
+        stmt = stmt.where(column >= since)
+    if until is not None:
+        stmt = stmt.where(column < until)
+    return stmt
 
 
 def activity(session: Session, query: ActivityQuery, unit: int | None) -> list[Row]:
@@ -78,14 +108,7 @@ def activity(session: Session, query: ActivityQuery, unit: int | None) -> list[R
         select(AuditEvent, Staff.id, Staff.name, mount.customer_id)
         .outerjoin(Key, Key.id == AuditEvent.key_id)
         .outerjoin(Staff, Staff.id == Key.staff_id)
-        .outerjoin(
-            mount,
-            and_(
-                mount.lock_id == AuditEvent.lock_id,
-                mount.installed_at <= AuditEvent.time,
-                or_(mount.removed_at.is_(None), mount.removed_at > AuditEvent.time),
-            ),
-        )
+        .outerjoin(mount, mounted_at(mount, AuditEvent.lock_id, AuditEvent.time))
         .outerjoin(customer, customer.id == mount.customer_id)
         .order_by(AuditEvent.time, AuditEvent.id)
     )
@@ -99,10 +122,7 @@ def activity(session: Session, query: ActivityQuery, unit: int | None) -> list[R
         stmt = stmt.where(AuditEvent.lock_id == query.lock_id)
     if query.customer_id is not None:
         stmt = stmt.where(mount.customer_id == query.customer_id)
-    if query.since is not None:
-        stmt = stmt.where(AuditEvent.time >= query.since)
-    if query.until is not None:
-        stmt = stmt.where(AuditEvent.time < query.until)
+    stmt = in_range(stmt, AuditEvent.time, query.since, query.until)
     if query.limit is not None:
         stmt = stmt.limit(query.limit)
     return [
@@ -111,7 +131,7 @@ def activity(session: Session, query: ActivityQuery, unit: int | None) -> list[R
             "time_utc": iso_utc(event.time),
             "lock_id": event.lock_id,
             "lock_seq": event.lock_seq,
-            "outcome": _name(Outcome, event.outcome),
+            "outcome": enum_name(Outcome, event.outcome),
             "key_id": event.key_id,
             "staff_id": staff_id,
             "staff": staff_name,
@@ -125,8 +145,6 @@ def activity(session: Session, query: ActivityQuery, unit: int | None) -> list[R
 def anomalies(session: Session, query: AnomalyQuery, unit: int | None) -> list[Row]:
     stmt: Select[Any] = select(Anomaly).order_by(Anomaly.id)
     if unit is not None:
-        own_stations = select(Station.id).where(Station.unit_id == unit)
-        own_keys = select(Key.id).join(Staff, Staff.id == Key.staff_id).where(Staff.unit_id == unit)
         own_locks = (
             select(LockInstallation.lock_id)
             .join(Customer, Customer.id == LockInstallation.customer_id)
@@ -134,8 +152,8 @@ def anomalies(session: Session, query: AnomalyQuery, unit: int | None) -> list[R
         )
         stmt = stmt.where(
             or_(
-                Anomaly.station_id.in_(own_stations),
-                Anomaly.key_id.in_(own_keys),
+                Anomaly.station_id.in_(own_stations(unit)),
+                Anomaly.key_id.in_(own_keys(unit)),
                 Anomaly.lock_id.in_(own_locks),
             )
         )
@@ -145,10 +163,7 @@ def anomalies(session: Session, query: AnomalyQuery, unit: int | None) -> list[R
         stmt = stmt.where(Anomaly.lock_id == query.lock_id)
     if query.key_id is not None:
         stmt = stmt.where(Anomaly.key_id == query.key_id)
-    if query.since is not None:
-        stmt = stmt.where(Anomaly.detected_at >= query.since)
-    if query.until is not None:
-        stmt = stmt.where(Anomaly.detected_at < query.until)
+    stmt = in_range(stmt, Anomaly.detected_at, query.since, query.until)
     if query.open_only:
         stmt = stmt.where(Anomaly.resolved_at.is_(None))
     if query.limit is not None:
@@ -173,17 +188,12 @@ def anomalies(session: Session, query: AnomalyQuery, unit: int | None) -> list[R
 def sync_events(session: Session, query: SyncQuery, unit: int | None) -> list[Row]:
     stmt: Select[Any] = select(SyncEvent).order_by(SyncEvent.time, SyncEvent.id)
     if unit is not None:
-        stmt = stmt.where(
-            SyncEvent.station_id.in_(select(Station.id).where(Station.unit_id == unit))
-        )
+        stmt = stmt.where(SyncEvent.station_id.in_(own_stations(unit)))
     if query.station_id is not None:
         stmt = stmt.where(SyncEvent.station_id == query.station_id)
     if query.key_id is not None:
         stmt = stmt.where(SyncEvent.key_id == query.key_id)
-    if query.since is not None:
-        stmt = stmt.where(SyncEvent.time >= query.since)
-    if query.until is not None:
-        stmt = stmt.where(SyncEvent.time < query.until)
+    stmt = in_range(stmt, SyncEvent.time, query.since, query.until)
     if query.limit is not None:
         stmt = stmt.limit(query.limit)
     return [
@@ -192,7 +202,7 @@ def sync_events(session: Session, query: SyncQuery, unit: int | None) -> list[Ro
             "station_id": e.station_id,
             "outbox_index": e.outbox_index,
             "key_id": e.key_id,
-            "reason": _name(StationReason, e.reason),
+            "reason": enum_name(StationReason, e.reason),
             "detail": e.detail,
         }
         for e in session.scalars(stmt)

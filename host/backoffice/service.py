@@ -13,12 +13,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -58,6 +58,7 @@ from host.backoffice.timeutil import day_window, format_time, iso_utc, local_day
 
 Row = dict[str, Any]
 M = TypeVar("M", bound=Base)
+StmtT = TypeVar("StmtT", bound="Select[*tuple[Any, ...]]")
 
 U32_MAX = 0xFFFFFFFF
 PROVIDER_KINDS = ("municipal", "private")
@@ -120,6 +121,31 @@ class BackOffice:
         if found is None:
             raise NotFound(f"not_found.{what}", id=object_id)
         return found
+
+    @staticmethod
+    def _unit_query(
+        actor: Actor, action: Action, query: StmtT, unit_column: Any, unit_id: int | None
+    ) -> StmtT:
+        """Check a list read, then keep ``query`` to the actor's unit and the ``unit_id`` filter."""
+        require(actor, action, actor.unit_id if actor.scoped else None)
+        for unit in (actor.unit_scope(), unit_id):
+            if unit is not None:
+                query = query.where(unit_column == unit)
+        return query
+
+    def _scoped_rows(
+        self,
+        actor: Actor,
+        action: Action,
+        query: Select[M],
+        unit_column: Any,
+        unit_id: int | None,
+        row: Callable[[M], Row],
+    ) -> list[Row]:
+        """The rows of a unit-scoped list of one model (see ``_unit_query``)."""
+        query = self._unit_query(actor, action, query, unit_column, unit_id)
+        with self.site.sessions() as session:
+            return [row(obj) for obj in session.scalars(query)]
 
     def _log(
         self,
@@ -470,15 +496,10 @@ class BackOffice:
         return data, signature, credential
 
     def list_stations(self, actor: Actor, unit_id: int | None = None) -> list[Row]:
-        require(actor, Action.STATIONS_READ, actor.unit_id if actor.scoped else None)
         query = select(Station).order_by(Station.id)
-        scope = actor.unit_scope()
-        if scope is not None:
-            query = query.where(Station.unit_id == scope)
-        if unit_id is not None:
-            query = query.where(Station.unit_id == unit_id)
-        with self.site.sessions() as session:
-            return [self._station_row(s) for s in session.scalars(query)]
+        return self._scoped_rows(
+            actor, Action.STATIONS_READ, query, Station.unit_id, unit_id, self._station_row
+        )
 
     def show_station(self, actor: Actor, station_id: int) -> Row:
         require_role(actor, Action.STATIONS_READ)
@@ -554,15 +575,10 @@ class BackOffice:
             return self._staff_row(staff)
 
     def list_staff(self, actor: Actor, unit_id: int | None = None) -> list[Row]:
-        require(actor, Action.STAFF_READ, actor.unit_id if actor.scoped else None)
         query = select(Staff).order_by(Staff.id)
-        scope = actor.unit_scope()
-        if scope is not None:
-            query = query.where(Staff.unit_id == scope)
-        if unit_id is not None:
-            query = query.where(Staff.unit_id == unit_id)
-        with self.site.sessions() as session:
-            return [self._staff_row(s) for s in session.scalars(query)]
+        return self._scoped_rows(
+            actor, Action.STAFF_READ, query, Staff.unit_id, unit_id, self._staff_row
+        )
 
     def show_staff(self, actor: Actor, staff_id: int) -> Row:
         require_role(actor, Action.STAFF_READ)
@@ -672,13 +688,13 @@ class BackOffice:
         state: str | None = None,
         staff_id: int | None = None,
     ) -> list[Row]:
-        require(actor, Action.KEYS_READ, actor.unit_id if actor.scoped else None)
-        query = select(Key, Staff).join(Staff, Staff.id == Key.staff_id).order_by(Key.id)
-        scope = actor.unit_scope()
-        if scope is not None:
-            query = query.where(Staff.unit_id == scope)
-        if unit_id is not None:
-            query = query.where(Staff.unit_id == unit_id)
+        query = self._unit_query(
+            actor,
+            Action.KEYS_READ,
+            select(Key, Staff).join(Staff, Staff.id == Key.staff_id).order_by(Key.id),
+            Staff.unit_id,
+            unit_id,
+        )
         if state is not None:
             query = query.where(Key.state == state)
         if staff_id is not None:
@@ -742,15 +758,10 @@ class BackOffice:
             return self._customer_row(customer)
 
     def list_customers(self, actor: Actor, unit_id: int | None = None) -> list[Row]:
-        require(actor, Action.CUSTOMERS_READ, actor.unit_id if actor.scoped else None)
         query = select(Customer).order_by(Customer.id)
-        scope = actor.unit_scope()
-        if scope is not None:
-            query = query.where(Customer.unit_id == scope)
-        if unit_id is not None:
-            query = query.where(Customer.unit_id == unit_id)
-        with self.site.sessions() as session:
-            return [self._customer_row(c) for c in session.scalars(query)]
+        return self._scoped_rows(
+            actor, Action.CUSTOMERS_READ, query, Customer.unit_id, unit_id, self._customer_row
+        )
 
     def show_customer(self, actor: Actor, customer_id: int) -> Row:
         require_role(actor, Action.CUSTOMERS_READ)

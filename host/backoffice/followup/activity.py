@@ -24,7 +24,6 @@ from sqlalchemy import (
     Integer,
     Select,
     String,
-    and_,
     exists,
     func,
     literal,
@@ -43,10 +42,10 @@ from host.backoffice.models import (
     Lock,
     LockInstallation,
     Staff,
-    Station,
     SyncEvent,
     Visit,
 )
+from host.backoffice.reports import enum_name, in_range, mounted_at, own_keys, own_stations
 from host.backoffice.timeutil import day_start, local_day
 from protocol.constants import Outcome, StationReason
 
@@ -88,21 +87,6 @@ class LogRow:
     customer: str | None = None
 
 
-def _name(enum: type[Outcome] | type[StationReason], value: int) -> str:
-    try:
-        return enum(value).name
-    except ValueError:
-        return str(value)
-
-
-def _mounted_at(installation: Any, lock_id: Any, time: Any) -> Any:
-    return and_(
-        installation.lock_id == lock_id,
-        installation.installed_at <= time,
-        or_(installation.removed_at.is_(None), installation.removed_at > time),
-    )
-
-
 def _lock_part(query: LogQuery, unit: int | None) -> AnySelect:
     mount = aliased(LockInstallation)
     part: AnySelect = select(
@@ -117,13 +101,12 @@ def _lock_part(query: LogQuery, unit: int | None) -> AnySelect:
         literal(0, Integer).label("detail"),
     )
     if unit is not None:
-        own_keys = select(Key.id).join(Staff, Staff.id == Key.staff_id).where(Staff.unit_id == unit)
         own_customers = select(Customer.id).where(Customer.unit_id == unit)
         part = part.where(
             or_(
-                AuditEvent.key_id.in_(own_keys),
+                AuditEvent.key_id.in_(own_keys(unit)),
                 exists().where(
-                    _mounted_at(mount, AuditEvent.lock_id, AuditEvent.time),
+                    mounted_at(mount, AuditEvent.lock_id, AuditEvent.time),
                     mount.customer_id.in_(own_customers),
                 ),
             )
@@ -131,7 +114,7 @@ def _lock_part(query: LogQuery, unit: int | None) -> AnySelect:
     if query.customer_id is not None:
         part = part.where(
             exists().where(
-                _mounted_at(mount, AuditEvent.lock_id, AuditEvent.time),
+                mounted_at(mount, AuditEvent.lock_id, AuditEvent.time),
                 mount.customer_id == query.customer_id,
             )
         )
@@ -145,11 +128,7 @@ def _lock_part(query: LogQuery, unit: int | None) -> AnySelect:
         part = part.where(AuditEvent.lock_id == query.lock_id)
     if query.station_id is not None:
         part = part.where(AuditEvent.station_id == query.station_id)
-    if query.since is not None:
-        part = part.where(AuditEvent.time >= query.since)
-    if query.until is not None:
-        part = part.where(AuditEvent.time < query.until)
-    return part
+    return in_range(part, AuditEvent.time, query.since, query.until)
 
 
 def _station_part(query: LogQuery, unit: int | None) -> AnySelect:
@@ -165,10 +144,8 @@ def _station_part(query: LogQuery, unit: int | None) -> AnySelect:
         SyncEvent.detail.label("detail"),
     )
     if unit is not None:
-        own_keys = select(Key.id).join(Staff, Staff.id == Key.staff_id).where(Staff.unit_id == unit)
-        own_stations = select(Station.id).where(Station.unit_id == unit)
         part = part.where(
-            or_(SyncEvent.station_id.in_(own_stations), SyncEvent.key_id.in_(own_keys))
+            or_(SyncEvent.station_id.in_(own_stations(unit)), SyncEvent.key_id.in_(own_keys(unit)))
         )
     if query.staff_id is not None:
         part = part.where(
@@ -178,11 +155,7 @@ def _station_part(query: LogQuery, unit: int | None) -> AnySelect:
         part = part.where(SyncEvent.key_id == query.key_id)
     if query.station_id is not None:
         part = part.where(SyncEvent.station_id == query.station_id)
-    if query.since is not None:
-        part = part.where(SyncEvent.time >= query.since)
-    if query.until is not None:
-        part = part.where(SyncEvent.time < query.until)
-    return part
+    return in_range(part, SyncEvent.time, query.since, query.until)
 
 
 def search(
@@ -209,7 +182,7 @@ def search(
         LogRow(
             time=r.time,
             kind=r.kind,
-            event=_name(Outcome if r.kind == "lock" else StationReason, r.code),
+            event=enum_name(Outcome if r.kind == "lock" else StationReason, r.code),
             key_id=r.key_id,
             station_id=r.station_id,
             lock_id=r.lock_id,
@@ -283,7 +256,7 @@ def openings_without_visit(
     )
     query = (
         select(AuditEvent, mount.customer_id, Customer.provider_id)
-        .join(mount, _mounted_at(mount, AuditEvent.lock_id, AuditEvent.time))
+        .join(mount, mounted_at(mount, AuditEvent.lock_id, AuditEvent.time))
         .join(Customer, Customer.id == mount.customer_id)
         .where(
             AuditEvent.outcome == int(Outcome.OPENED),
@@ -324,7 +297,7 @@ def openings_without_visit(
             LogRow(
                 time=event.time,
                 kind="lock",
-                event=_name(Outcome, event.outcome),
+                event=enum_name(Outcome, event.outcome),
                 key_id=event.key_id,
                 station_id=event.station_id,
                 lock_id=event.lock_id,
