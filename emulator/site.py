@@ -15,7 +15,8 @@ world loop in a thread. Every action takes ``lock`` so the trainer and the
 world loop never touch a device at the same time.
 
 State that must survive a restart (the SQLite site, each station's flash,
-each lock's sequence number and pending events) lives under ``work_dir``.
+each lock's sequence number and pending events, each key's slots, blocklist
+and events) lives under ``work_dir``.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from hw.http_client import request as http_request
 TICK_MS = 5
 SUPPORT_CONTACT = "Bemanningen 010-123 45 67"
 LOCKS_FILE = "locks.json"
+KEYS_FILE = "keys.json"
 
 
 @dataclass
@@ -89,6 +91,7 @@ class EmulatedSite:
             key_id: VirtualKey(key_id, key.seed, monotonic=lambda: self.clock.ticks_ms() / 1000)
             for key_id, key in self.demo.keys.items()
         }
+        self._load_keys()
         self.locks = self._load_locks()
         self.reader = UsbKeyReader()
         self._log_echo = log_echo
@@ -202,11 +205,23 @@ class EmulatedSite:
                 )
         return locks
 
+    def _load_keys(self) -> None:
+        """Keys keep their sets, blocklist and events between runs, as real keys do."""
+        path = self.work_dir / KEYS_FILE
+        if not path.exists():
+            return
+        for key_id, state in json.loads(path.read_text()).items():
+            key = self.keys.get(int(key_id))
+            if key is not None:
+                key.restore(state)
+
     def save(self) -> None:
-        """Keep what the locks know (sequence numbers, events not yet handed to a key)."""
+        """Keep what the locks and keys know (sequence numbers, sets, events not yet handed on)."""
         with self.lock:
-            state = {str(lock_id): lock.saved_state() for lock_id, lock in self.locks.items()}
-        (self.work_dir / LOCKS_FILE).write_text(json.dumps(state))
+            locks = {str(lock_id): lock.saved_state() for lock_id, lock in self.locks.items()}
+            keys = {str(key_id): key.saved_state() for key_id, key in self.keys.items()}
+        (self.work_dir / LOCKS_FILE).write_text(json.dumps(locks))
+        (self.work_dir / KEYS_FILE).write_text(json.dumps(keys))
 
     # -- time -------------------------------------------------------------------------
 

@@ -380,6 +380,36 @@ class VirtualKey:
         """Store several events (see `record_event`); returns their key sequence numbers."""
         return [self.record_event(event) for event in events]
 
+    def saved_state(self) -> dict[str, Any]:
+        """What the key's storage holds (JSON-ready), so the emulator keeps keys across runs."""
+        return {
+            "key_id": self.key_id,
+            "slots": [
+                [int(state), bytes(data).hex()]
+                for state, data in zip(self._slot_state, self._slot_data, strict=True)
+            ],
+            "active": int(self._active),
+            "blocklist": self._blocklist.hex() if self._blocklist is not None else None,
+            "events": [[seq, raw.hex()] for seq, raw in self._events],
+            "next_seq": self._next_seq,
+            "battery": self.battery,
+            "write_cycles": self.write_cycles,
+        }
+
+    def restore(self, state: dict[str, Any]) -> None:
+        """Put back what ``saved_state`` gave (a key of the same id); refuses another key's."""
+        if state.get("key_id") != self.key_id:
+            raise ValueError(f"saved state of key {state.get('key_id')}, not of {self.key_id}")
+        self._slot_state = [SlotState(slot[0]) for slot in state["slots"]]
+        self._slot_data = [bytearray.fromhex(slot[1]) for slot in state["slots"]]
+        self._active = Slot(state["active"])
+        blocklist = state["blocklist"]
+        self._blocklist = bytes.fromhex(blocklist) if blocklist is not None else None
+        self._events = [(int(seq), bytes.fromhex(raw)) for seq, raw in state["events"]]
+        self._next_seq = int(state["next_seq"])
+        self.battery = int(state["battery"])
+        self.write_cycles = int(state["write_cycles"])
+
     def pull_after_requests(self, n: int) -> None:
         """Leave the reader right after executing the n-th request from now; its answer is lost."""
         if n < 1:

@@ -8,6 +8,7 @@ key signs are written out from SPEC 5.2's table, not taken from the key's code.
 from __future__ import annotations
 
 import hashlib
+import json
 import struct
 from typing import Any
 
@@ -719,3 +720,23 @@ def test_bad_construction() -> None:
         VirtualKey(1, bytes(32), max_payload=600)
     with pytest.raises(ValueError):
         make_key().pull_after_requests(0)
+
+
+def test_saved_state_restores_the_whole_storage() -> None:
+    from tests.factories import seed as _seed
+
+    key = VirtualKey(77, _seed("saved key"))
+    key.preload_events(sample_events(77, 3))
+    saved = key.saved_state()
+    again = VirtualKey(77, _seed("saved key"))
+    again.restore(json.loads(json.dumps(saved)))
+    assert again.saved_state() == saved
+    assert again.audit_events() == key.audit_events()
+    assert again.key_info() == key.key_info()
+    other = VirtualKey(78, _seed("saved key"))
+    try:
+        other.restore(saved)
+    except ValueError as exc:
+        assert "not of 78" in str(exc)
+    else:
+        raise AssertionError("another key's storage was taken")
