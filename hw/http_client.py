@@ -116,6 +116,8 @@ def build_request(
     own = ("host", "content-length", "connection", "transfer-encoding")
     if headers:
         for name, value in headers.items():
+            if "\r" in name + value or "\n" in name + value:
+                raise HttpError("line break in header %r" % name)
             lower = name.lower()
             if lower in own:
                 if lower == "host":
@@ -124,9 +126,10 @@ def build_request(
             if lower == "user-agent":
                 fields[1] = ("User-Agent", value)
                 continue
-            if "\r" in name + value or "\n" in name + value:
-                raise HttpError("line break in header %r" % name)
             fields.append((name, value))
+    for part in (method, path):
+        if not part or " " in part or "\r" in part or "\n" in part:
+            raise HttpError("space or line break in the request line: %r" % part)
     head = "%s %s HTTP/1.1\r\n" % (method, path)
     head += "".join("%s: %s\r\n" % field for field in fields) + "\r\n"
     return head.encode() + bytes(body)
