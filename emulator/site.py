@@ -311,6 +311,16 @@ class EmulatedSite:
         with self.lock:
             self.stations[station_id].hardware.pull_key()
 
+    def hold_key_to_nfc(self, station_id: int, key: VirtualKey) -> None:
+        """Hold a key to the station's NFC reader (the key's UID is derived from its id)."""
+        with self.lock:
+            uid = b"\x08" + key.key_id.to_bytes(4, "big")[1:]  # 0x08: a random-ID UID
+            self.stations[station_id].hardware.hold_key_to_reader(key, uid)
+
+    def take_key_from_nfc(self, station_id: int) -> None:
+        with self.lock:
+            self.stations[station_id].hardware.take_key_from_reader()
+
     def type_code(self, station_id: int, keys: str) -> None:
         with self.lock:
             self.stations[station_id].hardware.press(keys)

@@ -44,3 +44,27 @@ def test_sync_then_restart_keeps_keys_locks_and_stations(tmp_path: Path) -> None
         assert again.open_door(lock_id, reopened_key).opened
     finally:
         again.stop()
+
+
+def test_a_key_held_to_the_nfc_reader_syncs(tmp_path: Path) -> None:
+    site = EmulatedSite(tmp_path, start=START, history_days=2)
+    try:
+        station_id, emulated = next(iter(site.stations.items()))
+        site.run_for(2)
+        staff = next(
+            s for s in site.demo.staff.values() if s.unit_id == emulated.unit_id and s.key_id
+        )
+        assert staff.key_id is not None
+        key = site.keys[staff.key_id]
+        before = emulated.station.last_result
+        site.hold_key_to_nfc(station_id, key)
+        site.type_code(station_id, staff.code)
+        assert site.run_until(lambda: emulated.station.last_result is not before, 60)
+        assert emulated.station.last_result.outcome == "ok_until"
+        assert key.active_set() is not None
+        assert emulated.hardware.screen_text.startswith("OK, giltig till")
+        site.take_key_from_nfc(station_id)
+        site.run_for(2)
+        assert emulated.hardware.screen_text.startswith("Sätt i nyckeln")
+    finally:
+        site.stop()
