@@ -855,6 +855,11 @@ def _read_facts(path: Path) -> dict[str, Any] | None:
     return saved
 
 
+def database_url(saved: dict[str, Any], site_dir: Path) -> str:
+    """The demo's database: the one it was built with, else the site folder's SQLite file."""
+    return saved["db_url"] or f"sqlite:///{site_dir / 'synk.db'}"
+
+
 def build_demo_site(
     work_dir: Path,
     *,
@@ -880,13 +885,14 @@ def build_demo_site(
     if saved is None:
         if site_dir.exists() and any(site_dir.iterdir()):
             raise ValueError(f"{site_dir} holds a site that was not built as the demo site")
-        url = db_url or f"sqlite:///{site_dir / 'synk.db'}"
         saved = {
             "format": FACTS_FORMAT,
             "seed": seed,
             "built_at": int(clock()),
             "history_days": history_days,
-            "db_url": url,
+            # None: the site's own SQLite file, found relative to the work folder, so
+            # a copied or moved work folder keeps working.
+            "db_url": db_url,
             "code_iterations": code_iterations,
             "credentials": {},
             "complete": False,
@@ -894,8 +900,10 @@ def build_demo_site(
         _write_private(facts_path, json.dumps(saved, indent=2))
     if saved["seed"] != seed:
         raise ValueError(f"{work_dir} holds the demo site of seed {saved['seed']!r}, not {seed!r}")
-    if db_url is not None and db_url != saved["db_url"]:
-        raise ValueError(f"{work_dir}'s demo site lives in {saved['db_url']}, not {db_url}")
+    if db_url is not None and db_url != database_url(saved, site_dir):
+        raise ValueError(
+            f"{work_dir}'s demo site lives in {database_url(saved, site_dir)}, not {db_url}"
+        )
     plan = plan_demo(seed)
     step = _StepClock(clock)
     visits_path = work_dir / VISITS_FILE
@@ -904,7 +912,7 @@ def build_demo_site(
         _write_private(visits_path, visits_csv(history.visits), 0o644)
         if not saved["complete"]:
             _Builder(plan, history, saved, site_dir, facts_path, step).run()
-    site = Site.open(site_dir, saved["db_url"])
+    site = Site.open(site_dir, database_url(saved, site_dir))
     try:
         return _facts(BackOffice(site, step), plan, saved, work_dir)
     finally:
@@ -936,7 +944,7 @@ class _Builder:
 
     def run(self) -> None:
         self.step.at = self.start + 8 * HOUR  # the site opens one morning
-        url = self.saved["db_url"]
+        url = database_url(self.saved, self.site_dir)
         try:
             site = Site.open(self.site_dir, url)
         except ServiceError:
@@ -1201,7 +1209,7 @@ def _facts(
     return DemoSite(
         work_dir=work_dir,
         site_dir=work_dir / SITE_SUBDIR,
-        db_url=saved["db_url"],
+        db_url=database_url(saved, work_dir / SITE_SUBDIR),
         seed=saved["seed"],
         built_at=saved["built_at"],
         history_days=saved["history_days"],

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
 import shutil
 import time
 import traceback
@@ -81,19 +80,16 @@ def prepare(work_dir: Path, history_days: int = HISTORY_DAYS) -> None:
 def clone(prepared: Path, work_dir: Path) -> None:
     """Copy a folder ``prepare`` built to ``work_dir`` (which must not exist yet).
 
-    The demo site's facts name its SQLite file by absolute path, so the
-    copy's facts are pointed at the copy's own database.
+    The demo site finds its SQLite file relative to the work folder, so a copy
+    is a site of its own; a folder whose facts name a database elsewhere is
+    refused rather than shared.
     """
     prepared, work_dir = Path(prepared), Path(work_dir)
     facts = json.loads((prepared / FACTS_FILE).read_text(encoding="utf-8"))
     database = prepared / SITE_SUBDIR / "synk.db"
-    if facts.get("db_url") != f"sqlite:///{database}":
+    if facts.get("db_url") is not None or not database.exists():
         raise ValueError(f"{prepared} does not hold a demo site in {database}")
     shutil.copytree(prepared, work_dir)
-    facts["db_url"] = f"sqlite:///{work_dir / SITE_SUBDIR / 'synk.db'}"
-    path = work_dir / FACTS_FILE
-    path.write_text(json.dumps(facts, indent=2), encoding="utf-8")
-    os.chmod(path, 0o600)  # the facts hold the stations' credentials
 
 
 def run(name: str, work_dir: Path, history_days: int = HISTORY_DAYS) -> ScenarioReport:

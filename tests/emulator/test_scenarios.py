@@ -62,10 +62,12 @@ def test_a_lock_that_ignores_blocklists_fails_the_lost_key_scenario(
 
 def test_a_clone_has_its_own_database(demo_template: Path, work: Path) -> None:
     facts = json.loads((work / FACTS_FILE).read_text())
-    assert facts["db_url"] == f"sqlite:///{work / 'site' / 'synk.db'}"
+    assert facts["db_url"] is None  # the site's own file, relative to the work folder
     assert (work / "site" / "synk.db").read_bytes() == (
         demo_template / "site" / "synk.db"
     ).read_bytes()
+    demo = scenarios.build_demo_site(work, history_days=scenarios.HISTORY_DAYS)
+    assert demo.db_url == f"sqlite:///{work / 'site' / 'synk.db'}"
 
 
 def test_a_folder_that_has_run_before_is_refused(work: Path) -> None:

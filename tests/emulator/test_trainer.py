@@ -47,7 +47,8 @@ def copy_site(template: Path, work: Path) -> None:
     shutil.copytree(template, work)
     facts_path = work / FACTS_FILE
     facts = json.loads(facts_path.read_text(encoding="utf-8"))
-    facts["db_url"] = facts["db_url"].replace(str(template), str(work))
+    if facts["db_url"]:  # built before the database followed the work folder
+        facts["db_url"] = facts["db_url"].replace(str(template), str(work))
     facts_path.write_text(json.dumps(facts), encoding="utf-8")
 
 
