@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from emulator.backoffice_server import BackOfficeServer
 from emulator.demo_site import DemoSite, build_demo_site
 from emulator.pty_port import PtyPort
 from emulator.station_board import VirtualStationBoard
@@ -45,6 +44,7 @@ from firmware.station import Station
 from host.backoffice.followup.service import FollowUp
 from host.backoffice.service import BackOffice
 from host.backoffice.site import Site
+from host.backoffice.threaded_server import ThreadedServer
 from hw.http_client import request as http_request
 
 TICK_MS = 5
@@ -85,7 +85,7 @@ class EmulatedSite:
         self.office = BackOffice(self.site, self.clock)
         self.admin = self.office.actor_for(None)
         self.visits_imported = self._import_demo_visits()
-        self.server = BackOfficeServer(self.site, self.clock)
+        self.server = ThreadedServer(self.site, self.clock)
         self.url = self.server.start()
         self.keys = {
             key_id: VirtualKey(key_id, key.seed, monotonic=lambda: self.clock.ticks_ms() / 1000)

@@ -78,7 +78,14 @@ def facts() -> str:
             f"    {spec.key_id}: ({spec.code!r}, {sorted(spec.lock_ids)!r}, "
             f"bytes.fromhex({spec.signer.public.hex()!r})),"
         )
-    lines += ["}", f"NEW_LOCK = {NEW_LOCK}", "NO_SET_DAY_OF_12 = 3", ""]
+    lines += ["}", f"NEW_LOCK = {NEW_LOCK}", "NO_SET_DAY_OF_12 = 3", "", ""]
+    lines += [
+        "def read(name):",
+        '    """The bytes of the fixture file `name` (it lies beside this file)."""',
+        '    with open(__file__.rsplit("/", 1)[0] + "/" + name, "rb") as f:',
+        "        return f.read()",
+        "",
+    ]
     return "\n".join(lines)
 
 

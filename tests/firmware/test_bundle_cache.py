@@ -30,16 +30,8 @@ from firmware.storage import DirStorage
 from tests.firmware import fixtures as fx
 from tests.firmware.power_cut import PowerCut, RamFiles
 
-_DIR = __file__.rsplit("/", 1)[0] + "/fixtures/"
-
-
-def _fixture(name):
-    with open(_DIR + name, "rb") as f:
-        return f.read()
-
-
-SERIAL1 = _fixture("bundle_serial1.bin")
-SERIAL2 = _fixture("bundle_serial2.bin")
+SERIAL1 = fx.read("bundle_serial1.bin")
+SERIAL2 = fx.read("bundle_serial2.bin")
 
 
 def _cache(files=None, now=fx.EPOCH):
@@ -167,8 +159,8 @@ def test_every_bad_bundle_is_refused_and_the_cached_one_stays_in_use():
     cases = [
         (b"not a bundle at all", REJECT_MALFORMED),
         (SERIAL1[:-1], REJECT_MALFORMED),
-        (_fixture("bundle_unknown_authority.bin"), REJECT_UNKNOWN_AUTHORITY),
-        (_fixture("bundle_other_station.bin"), REJECT_OTHER_STATION),
+        (fx.read("bundle_unknown_authority.bin"), REJECT_UNKNOWN_AUTHORITY),
+        (fx.read("bundle_other_station.bin"), REJECT_OTHER_STATION),
         (bytes(tampered_section), REJECT_BAD_HASH),
         (bytes(tampered_header), REJECT_BAD_SIGNATURE),
         (SERIAL1, REJECT_NOT_NEWER),

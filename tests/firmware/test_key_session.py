@@ -59,19 +59,13 @@ from tests.firmware.key_double import (
 )
 from tests.firmware.power_cut import RamFiles
 
-_DIR = __file__.rsplit("/", 1)[0] + "/fixtures/"
 SUPPORT = "Support 0141-22 59 72"
 ANNA = 10
 ANNA_CODE = fx.KEYS[10][0]
 
 
-def _fixture(name):
-    with open(_DIR + name, "rb") as f:
-        return f.read()
-
-
-SERIAL1 = _fixture("bundle_serial1.bin")
-SERIAL2 = _fixture("bundle_serial2.bin")
+SERIAL1 = fx.read("bundle_serial1.bin")
+SERIAL2 = fx.read("bundle_serial2.bin")
 
 
 class Station:

@@ -59,17 +59,11 @@ from tests.firmware import fixtures as fx
 from tests.firmware.power_cut import RamFiles
 from tests.firmware.test_service_token import NOT_AFTER, TOKENS
 
-_DIR = __file__.rsplit("/", 1)[0]
 _CHECKS = (1, 2, 3, 4, 5, 6, 7)
 CLOCK_SET_AFTER = 1704067200  # the double's rule: a clock before 2024 was never set
 
 
-def _fixture(name):
-    with open(_DIR + "/fixtures/" + name, "rb") as f:
-        return f.read()
-
-
-SERIAL1 = _fixture("bundle_serial1.bin")
+SERIAL1 = fx.read("bundle_serial1.bin")
 
 
 class Line:
@@ -826,7 +820,7 @@ class _VectorStation:
 
 
 def test_golden_service_console_exchanges_come_out_byte_for_byte():
-    with open(_DIR + "/../../protocol/vectors/service_console.json") as f:
+    with open(__file__.rsplit("/", 1)[0] + "/../../protocol/vectors/service_console.json") as f:
         family = json.load(f)
     requests = {}
     responses = {}

@@ -37,14 +37,8 @@ from tests.firmware.key_double import (
 )
 from tests.firmware.power_cut import RamFiles
 
-_DIR = __file__.rsplit("/", 1)[0] + "/fixtures/"
 ANNA = 10
 ANNA_CODE = fx.KEYS[10][0]
-
-
-def _fixture(name):
-    with open(_DIR + name, "rb") as f:
-        return f.read()
 
 
 class ContactSlot:
@@ -98,7 +92,7 @@ class Rig:
             self.clock,
             DirStorage("/flash", files=self.files),
         )
-        config = station_config.parse(_fixture("station.json"), _fixture("station.sig"))
+        config = station_config.parse(fx.read("station.json"), fx.read("station.sig"))
         self.station = Station(
             self.board,
             config,
@@ -129,7 +123,7 @@ def test_boot_without_a_bundle_says_whom_to_call():
 
 def test_a_key_is_synced_through_the_main_loop():
     rig = Rig()
-    rig.station.cache.install(_fixture("bundle_serial1.bin"))
+    rig.station.cache.install(fx.read("bundle_serial1.bin"))
     rig.run(1)
     assert rig.display.english == "Insert your key"
     key = KeyDouble(ANNA)
@@ -154,7 +148,7 @@ def test_a_key_is_synced_through_the_main_loop():
 
 def test_status_and_selftest_for_the_console():
     rig = Rig()
-    rig.station.cache.install(_fixture("bundle_serial1.bin"))
+    rig.station.cache.install(fx.read("bundle_serial1.bin"))
     status = rig.station.status()
     assert status["station_id"] == fx.STATION_ID and status["unit_id"] == fx.UNIT_ID
     assert status["bundle_serial"] == 1 and status["offline_until"] == fx.OFFLINE_UNTIL
@@ -171,7 +165,7 @@ def test_status_and_selftest_for_the_console():
 
 def test_expired_cache_and_clock_flags():
     rig = Rig(now=fx.EPOCH)
-    rig.station.cache.install(_fixture("bundle_serial1.bin"))
+    rig.station.cache.install(fx.read("bundle_serial1.bin"))
     rig.clock.set(fx.OFFLINE_UNTIL + 1)
     rig.run(1)
     assert rig.display.swedish.startswith("Stationen har varit offline")
@@ -182,7 +176,7 @@ def test_expired_cache_and_clock_flags():
 
 def test_a_damaged_cache_is_discarded_at_boot_and_reported():
     files = RamFiles()
-    Rig(files).station.cache.install(_fixture("bundle_serial1.bin"))
+    Rig(files).station.cache.install(fx.read("bundle_serial1.bin"))
     stored = files.files["/flash/" + CACHE_FILE]
     stored[100] ^= 0xFF
     rig = Rig(files)
@@ -193,7 +187,7 @@ def test_a_damaged_cache_is_discarded_at_boot_and_reported():
 
 def test_factory_reset_keeps_configuration_and_unsent_events():
     rig = Rig()
-    rig.station.cache.install(_fixture("bundle_serial1.bin"))
+    rig.station.cache.install(fx.read("bundle_serial1.bin"))
     pending = rig.station.outbox.records()
     rig.station.factory_reset()
     assert not rig.station.cache.loaded

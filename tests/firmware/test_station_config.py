@@ -11,13 +11,6 @@ from firmware.storage import DirStorage
 from tests.firmware import fixtures as fx
 from tests.firmware.power_cut import RamFiles
 
-_DIR = __file__.rsplit("/", 1)[0] + "/fixtures/"
-
-
-def _fixture(name):
-    with open(_DIR + name, "rb") as f:
-        return f.read()
-
 
 def _refused(data, signature, words):
     try:
@@ -30,8 +23,8 @@ def _refused(data, signature, words):
 
 def test_reads_the_provisioned_files():
     storage = DirStorage("/synk", files=RamFiles())
-    storage.write(station_config.CONFIG_FILE, _fixture("station.json"))
-    storage.write(station_config.SIGNATURE_FILE, _fixture("station.sig"))
+    storage.write(station_config.CONFIG_FILE, fx.read("station.json"))
+    storage.write(station_config.SIGNATURE_FILE, fx.read("station.sig"))
     config = station_config.load(storage)
     assert config["station_id"] == fx.STATION_ID
     assert config["unit_id"] == fx.UNIT_ID
@@ -47,7 +40,7 @@ def test_missing_files_say_what_to_do():
         assert "synk flash" in str(exc)
     else:
         raise AssertionError("no configuration accepted")
-    storage.write(station_config.CONFIG_FILE, _fixture("station.json"))
+    storage.write(station_config.CONFIG_FILE, fx.read("station.json"))
     try:
         station_config.load(storage)
     except ConfigError as exc:
@@ -57,8 +50,8 @@ def test_missing_files_say_what_to_do():
 
 
 def test_any_changed_byte_is_refused():
-    data = _fixture("station.json")
-    signature = _fixture("station.sig")
+    data = fx.read("station.json")
+    signature = fx.read("station.sig")
     for index in range(0, len(data), 7):
         changed = bytearray(data)
         changed[index] ^= 0x01
@@ -70,8 +63,8 @@ def test_any_changed_byte_is_refused():
 
 
 def test_damaged_signature_is_refused():
-    data = _fixture("station.json")
-    signature = bytearray(_fixture("station.sig"))
+    data = fx.read("station.json")
+    signature = bytearray(fx.read("station.sig"))
     _refused(data, bytes(signature[:71]), "72 bytes")
     signature[0] ^= 1
     _refused(data, bytes(signature), "not among authority_keys")
@@ -81,8 +74,8 @@ def test_damaged_signature_is_refused():
 
 
 def test_each_field_is_checked_before_the_signature():
-    good = json.loads(_fixture("station.json"))
-    signature = _fixture("station.sig")
+    good = json.loads(fx.read("station.json"))
+    signature = fx.read("station.sig")
     cases = [
         ("station_id", 0, "station_id"),
         ("unit_id", "3", "unit_id"),

@@ -45,17 +45,9 @@ from hw.http_client import HttpError
 from tests.firmware import fixtures as fx
 from tests.firmware.power_cut import RamFiles
 
-_DIR = __file__.rsplit("/", 1)[0] + "/fixtures/"
-
-
-def _fixture(name):
-    with open(_DIR + name, "rb") as f:
-        return f.read()
-
-
-SERIAL1 = _fixture("bundle_serial1.bin")
-SERIAL2 = _fixture("bundle_serial2.bin")
-FOREIGN = _fixture("bundle_unknown_authority.bin")  # serial 3, another authority
+SERIAL1 = fx.read("bundle_serial1.bin")
+SERIAL2 = fx.read("bundle_serial2.bin")
+FOREIGN = fx.read("bundle_unknown_authority.bin")  # serial 3, another authority
 
 URL = "https://bo.example"
 CREDENTIAL = "c2VjcmV0LXN0YXRpb24tNw"

@@ -11,14 +11,11 @@ both clocks move by hand; nothing waits for real time except the sockets.
 from __future__ import annotations
 
 import errno
-import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from sqlalchemy import select
 
 from firmware.bundle_cache import REJECT_UNKNOWN_AUTHORITY, BundleCache
@@ -33,12 +30,12 @@ from firmware.protocol_constants import (
 from firmware.station_events import lock_event, station_event
 from firmware.storage import DirStorage
 from firmware.uplink import CREDENTIAL_REFUSED, UNREACHABLE, Uplink
-from host.backoffice.api import create_app
 from host.backoffice.models import AuditEvent, SyncEvent
 from host.backoffice.models import Station as StationRow
 from host.backoffice.roles import Actor
 from host.backoffice.service import BackOffice
 from host.backoffice.site import Site
+from host.backoffice.threaded_server import ThreadedServer
 from hw.http_client import request
 from tests.host.backoffice import conftest as backoffice_fixtures
 from tests.host.backoffice.builders import lock_event as maced_event
@@ -58,35 +55,25 @@ class LiveBackOffice:
     """The station API in uvicorn on 127.0.0.1; ``stop()`` and ``start()`` keep the port."""
 
     def __init__(self, site: Site, clock: Clock) -> None:
-        self.app = create_app(site, clock)
+        self.site = site
+        self.clock = clock
         self.port = 0
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
+        self._server: ThreadedServer | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        config = uvicorn.Config(
-            self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off"
-        )
-        server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 10
-        while not server.started:
-            if time.monotonic() > deadline or not thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.01)
-        self.port = server.servers[0].sockets[0].getsockname()[1]
-        self._server, self._thread = server, thread
+        """Serve (again) on the same port as before, once it has one."""
+        self._server = ThreadedServer(self.site, self.clock, port=self.port)
+        self._server.start()
+        self.port = self._server.port
 
     def stop(self) -> None:
-        if self._server is not None and self._thread is not None:
-            self._server.should_exit = True
-            self._thread.join(timeout=10)
-        self._server = self._thread = None
+        if self._server is not None:
+            self._server.stop()
+        self._server = None
 
 
 @pytest.fixture

@@ -3,20 +3,17 @@ and a live uvicorn server on 127.0.0.1 (port 0) in a background thread."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-import uvicorn
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from host.backoffice.api import create_app
 from host.backoffice.roles import Actor
 from host.backoffice.service import BackOffice
 from host.backoffice.site import Site, init_site
+from host.backoffice.threaded_server import ThreadedServer
 from host.backoffice.timeutil import parse_time
 
 from .builders import keypair
@@ -163,18 +160,6 @@ def technician(office: BackOffice, admin: Actor, world: World) -> Actor:
 @pytest.fixture
 def live_server(site: Site, clock: Clock, world: World) -> Iterator[str]:
     """The station API over real HTTP on a free loopback port; yields its base URL."""
-    config = uvicorn.Config(
-        create_app(site, clock), host="127.0.0.1", port=0, log_level="warning", lifespan="off"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    server = ThreadedServer(site, clock)
+    yield server.start()
+    server.stop()

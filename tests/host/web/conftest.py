@@ -8,8 +8,6 @@ its own site with ``fresh_server``.
 from __future__ import annotations
 
 import re
-import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,9 +15,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
-from host.backoffice.api import create_app
+from host.backoffice.threaded_server import ThreadedServer
 
 from .demo import PASSWORDS, Demo, build
 
@@ -64,28 +61,8 @@ def page_csrf(client: httpx.Client, path: str = "/web/visits") -> str:
 
 
 def _serve(demo: Demo) -> tuple[str, Callable[[], None]]:
-    config = uvicorn.Config(
-        create_app(demo.site, demo.clock),
-        host="127.0.0.1",
-        port=0,
-        log_level="warning",
-        lifespan="off",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-
-    def stop() -> None:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-    return f"http://127.0.0.1:{port}", stop
+    server = ThreadedServer(demo.site, demo.clock)
+    return server.start(), server.stop
 
 
 @pytest.fixture(scope="session")

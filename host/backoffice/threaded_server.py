@@ -1,8 +1,13 @@
-"""The back office's HTTP server inside the emulator: uvicorn on loopback, in a thread.
+"""The back office's HTTP API served from a thread of this process: uvicorn on loopback.
 
-The emulator's stations talk to it over real HTTP, exactly as boards do, and
-its clock is the emulator's virtual clock, so fast-forwarding a day moves the
-back office's bundles and the stations' offline limits together.
+For the emulator (its stations talk to it over real HTTP, exactly as boards
+do, and its clock is the emulator's virtual clock, so fast-forwarding a day
+moves the bundles and the stations' offline limits together) and for tests
+that need the API over real HTTP. ``synk backoffice serve`` is the
+production way to run it (host/backoffice/server.py).
+
+A server runs once; to bring the API back on the same port after ``stop()``,
+make a new one with ``port=old.port``.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from host.backoffice.api import create_app
 from host.backoffice.site import Clock, Site
 
 
-class BackOfficeServer:
+class ThreadedServer:
     def __init__(self, site: Site, clock: Clock, host: str = "127.0.0.1", port: int = 0) -> None:
         config = uvicorn.Config(
             create_app(site, clock), host=host, port=port, log_level="warning", lifespan="off"
