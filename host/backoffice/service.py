@@ -87,6 +87,17 @@ class StoredBundle:
     data: bytes
 
 
+def new_credential() -> str:
+    """A new station bearer credential, safe to pass on a command line.
+
+    A leading "-" would be read by argparse (``--credential -x…``) as an option.
+    """
+    while True:
+        credential = secrets.token_urlsafe(32)
+        if not credential.startswith("-"):
+            return credential
+
+
 def credential_hash(credential: str) -> str:
     return hashlib.sha256(credential.encode()).hexdigest()
 
@@ -427,7 +438,7 @@ class BackOffice:
         name = _check_name(name, "station")
         if station_id is not None:
             _check_id(station_id, "station")
-        credential = secrets.token_urlsafe(32)
+        credential = new_credential()
         with self.site.sessions.begin() as session:
             self._get(session, Unit, unit_id, "unit")
             if station_id is not None and session.get(Station, station_id) is not None:
@@ -446,7 +457,7 @@ class BackOffice:
 
     def new_station_credential(self, actor: Actor, station_id: int) -> str:
         require(actor, Action.STATIONS_MANAGE)
-        credential = secrets.token_urlsafe(32)
+        credential = new_credential()
         with self.site.sessions.begin() as session:
             station = self._get(session, Station, station_id, "station")
             station.credential_hash = credential_hash(credential)

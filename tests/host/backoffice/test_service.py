@@ -306,3 +306,9 @@ def test_authority_keys_for_devices_are_those_not_retired_signing_first(
 def _key_id(office: BackOffice, admin: Actor, public: bytes) -> str:
     (found,) = [k for k in office.list_authority_keys(admin) if k["public_key"] == public.hex()]
     return str(found["key_id"])
+
+
+def test_a_new_station_credential_never_looks_like_an_option() -> None:
+    from host.backoffice.service import new_credential
+
+    assert not any(new_credential().startswith("-") for _ in range(2000))
