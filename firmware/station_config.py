@@ -23,6 +23,8 @@ backoffice_url      "http://…" or "https://…", no trailing slash
 credential          the station's bearer credential (SPEC.md section 9)
 authority_keys      list of 64-hex-digit Ed25519 public keys (rotation: several)
 support_contact     whom staff call, shown on the display ("Bemanningen 010-123")
+backoffice_ca       the back office's CA certificate, DER in base64; required
+                    for an https:// URL: the station trusts no other CA
 wifi_ssid           optional; no uplink without it on a board
 wifi_password       optional
 nfc                 optional: "uart" (default), "i2c", "none"
@@ -30,6 +32,7 @@ board               optional: "esp32s3" (default), "pico2w", "emulator"
 ==================  =========================================================
 """
 
+import binascii
 import json
 
 from firmware import ed25519
@@ -110,7 +113,32 @@ def check_fields(config: object) -> "dict[str, Any]":
         if name in config and config[name] not in choices:
             raise ConfigError("%s: must be one of %s" % (name, ", ".join(choices)))
     _public_keys(config)
+    _ca_der(config)
     return config
+
+
+def _ca_der(config: "dict[str, Any]") -> "bytes | None":
+    text = config.get("backoffice_ca")
+    if text is None:
+        if config["backoffice_url"].startswith("https://"):
+            raise ConfigError(
+                "backoffice_ca: missing; an https:// back office needs its CA certificate"
+            )
+        return None
+    try:
+        if not isinstance(text, str):
+            raise ValueError
+        der = binascii.a2b_base64(text)
+    except ValueError:
+        raise ConfigError("backoffice_ca: must be a DER certificate in base64") from None
+    if len(der) < 64 or der[0] != 0x30:  # an X.509 certificate is a DER SEQUENCE
+        raise ConfigError("backoffice_ca: not a DER certificate")
+    return der
+
+
+def backoffice_ca(config: "dict[str, Any]") -> "bytes | None":
+    """The back office's CA certificate (DER), or None for an http:// back office."""
+    return _ca_der(config)
 
 
 def signature_message(data: bytes) -> bytes:

@@ -6,9 +6,14 @@ board and a station on a laptop start from the same two files.
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
 
 from protocol.records import authority_key_id
 
@@ -29,6 +34,7 @@ def station_config(
     nfc: str = "uart",
     wifi_ssid: str | None = None,
     wifi_password: str | None = None,
+    backoffice_ca: str | None = None,
 ) -> dict[str, Any]:
     """The configuration fields, in the order station.json lists them."""
     config: dict[str, Any] = {
@@ -42,10 +48,29 @@ def station_config(
         "board": board,
         "nfc": nfc,
     }
+    if backoffice_ca is not None:
+        config["backoffice_ca"] = backoffice_ca
     if wifi_ssid is not None:
         config["wifi_ssid"] = wifi_ssid
         config["wifi_password"] = wifi_password or ""
     return config
+
+
+def ca_field(certificate: bytes) -> str:
+    """The ``backoffice_ca`` field for a certificate given as PEM or DER bytes.
+
+    ValueError when ``certificate`` is neither.
+    """
+    if certificate.lstrip().startswith(b"-----BEGIN"):
+        parsed = x509.load_pem_x509_certificate(certificate)
+    else:
+        parsed = x509.load_der_x509_certificate(certificate)
+    return base64.b64encode(parsed.public_bytes(Encoding.DER)).decode("ascii")
+
+
+def read_ca_file(path: str | Path) -> str:
+    """``ca_field`` of a certificate file (PEM or DER); OSError, ValueError as they come."""
+    return ca_field(Path(path).read_bytes())
 
 
 def signed_files(

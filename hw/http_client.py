@@ -14,11 +14,14 @@ no answer in ``timeout`` seconds: errno ETIMEDOUT, on both ports); a URL we
 cannot use or a response that is not HTTP, is cut short or is too big is
 HttpError. A status of 4xx or 5xx is not an error here: the caller reads it.
 
-TLS: pass ``ssl_context`` with the back office's CA loaded and verification
-required (on a board: ``ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)`` plus
-``load_verify_locations(cadata=...)``); without one, CPython's default
-context is used, and on MicroPython a plain client context. Bundles are signed
-(ARCHITECTURE, trust model), so TLS guards privacy, not authenticity.
+TLS: pass ``ssl_context=tls_context(ca_der)``, a context that trusts only the
+back office's CA (DER bytes, from the signed station configuration) and
+requires a valid certificate for the URL's host name. Without one, CPython's
+default context is used (the system's CAs); MicroPython has no system CAs, and
+a bare client context there may skip verification altogether, so https with no
+context is refused rather than run unverified. A failed handshake (certificate
+not trusted, wrong host name, no TLS at all) is TlsError. Bundles are signed
+(ARCHITECTURE, trust model), so TLS guards the station's credential and privacy.
 """
 
 import errno
@@ -39,6 +42,10 @@ USER_AGENT = "synk-station"
 
 class HttpError(Exception):
     """The URL cannot be used, or the answer is not a usable HTTP/1.x response."""
+
+
+class TlsError(HttpError):
+    """The TLS handshake failed: certificate not trusted, wrong host name, or no TLS."""
 
 
 def parse_url(url: str) -> "tuple[str, str, int, str]":
@@ -70,6 +77,8 @@ def parse_url(url: str) -> "tuple[str, str, int, str]":
         tail = authority[end + 1 :]
         if tail.startswith(":"):
             port = _port(tail[1:], url)
+        elif tail:
+            raise HttpError("junk after the IPv6 address in %r" % url)
     else:
         host, sep, port_text = _partition(authority, ":")
         if sep:
@@ -159,14 +168,15 @@ class _Stream:
         """One line with its end (b"\\n" or b"\\r\\n"); b"" at end of stream."""
         while True:
             at = self._buf.find(b"\n")
+            if at >= MAX_LINE or (at < 0 and len(self._buf) > MAX_LINE):
+                raise HttpError("line longer than %d bytes" % MAX_LINE)
             if at >= 0:
                 line = self._buf[: at + 1]
                 self._buf = self._buf[at + 1 :]
                 return line
-            if len(self._buf) > MAX_LINE:
-                raise HttpError("line longer than %d bytes" % MAX_LINE)
             if self._recv is None and not self._eof:
-                line = self._sock.readline()  # the SSL stream's own line reader
+                # the SSL stream's own line reader, bounded: one byte past the limit shows it
+                line = self._sock.readline(MAX_LINE + 1 - len(self._buf))
                 if not line:
                     self._eof = True
                     continue
@@ -304,12 +314,45 @@ def _write_all(sock: "Any", data: bytes) -> None:
         view = view[sent:]
 
 
-def _default_context() -> "Any":
+def tls_context(ca_der: bytes) -> "Any":
+    """A client context that trusts only the CA certificate ``ca_der`` (DER bytes).
+
+    The server's certificate must chain to it and name the URL's host.
+    """
     import ssl
 
     if hasattr(ssl, "create_default_context"):  # CPython
+        return ssl.create_default_context(cadata=bytes(ca_der))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # MicroPython
+    context.verify_mode = ssl.CERT_REQUIRED
+    try:
+        context.load_verify_locations(cadata=bytes(ca_der))
+    except ValueError as exc:
+        raise TlsError("the CA certificate cannot be read: %s" % _describe(exc))  # noqa: B904
+    return context
+
+
+def _default_context() -> "Any":
+    import ssl
+
+    if hasattr(ssl, "create_default_context"):  # CPython: the system's CAs
         return ssl.create_default_context()
-    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # MicroPython
+    raise TlsError("https needs the back office's CA certificate (tls_context)")
+
+
+def _describe(exc: Exception) -> str:
+    return " ".join(str(part).strip() for part in exc.args) or type(exc).__name__
+
+
+def _handshake(context: "Any", sock: "Any", host: str) -> "Any":
+    try:
+        return context.wrap_socket(sock, server_hostname=host)
+    except MemoryError:
+        raise
+    except Exception as exc:  # CPython ssl.SSLError (an OSError); MicroPython OSError, ValueError
+        if _is_timeout(exc):
+            raise
+        raise TlsError("TLS handshake with %s failed: %s" % (host, _describe(exc)))  # noqa: B904
 
 
 def request(
@@ -336,7 +379,7 @@ def request(
         sock.connect(address)
         if tls:
             context = ssl_context if ssl_context is not None else _default_context()
-            sock = context.wrap_socket(sock, server_hostname=host)
+            sock = _handshake(context, sock, host)
         _write_all(sock, message)
         return read_response(sock, method, max_body)
     except OSError as exc:

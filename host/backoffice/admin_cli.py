@@ -24,7 +24,7 @@ from host.backoffice.reports import ActivityQuery, AnomalyQuery, SyncQuery
 from host.backoffice.roles import USER_ROLES, Actor
 from host.backoffice.service import KEY_STATES, LOCK_TYPES, PROVIDER_KINDS, BackOffice
 from host.backoffice.site import Site, init_site, site_dir
-from host.backoffice.station_config import CHOICES, CONFIG_FILE, SIGNATURE_FILE
+from host.backoffice.station_config import CHOICES, CONFIG_FILE, SIGNATURE_FILE, ca_option
 from host.backoffice.timeutil import parse_time
 
 t = messages.text
@@ -353,6 +353,7 @@ def _station_config(ctx: Context, args: argparse.Namespace) -> int:
         )
         if value is not None
     }
+    options.update(ca_option(args.ca))
     data, signature, _credential = ctx.office.station_config(
         ctx.actor, args.id, args.url, args.contact, args.credential, options
     )
@@ -387,6 +388,7 @@ def _register_stations(areas: SubParsers) -> None:
     config.add_argument("--contact", required=True, help=t("help.contact"))
     config.add_argument("--out", required=True, metavar="DIR", help=t("help.config_out"))
     config.add_argument("--credential", help=t("help.credential"))
+    config.add_argument("--ca", metavar="FILE", help=t("help.ca"))
     config.add_argument("--wifi-ssid", help=t("help.wifi_ssid"))
     config.add_argument("--wifi-password", help=t("help.wifi_password"))
     config.add_argument("--nfc", choices=CHOICES["nfc"], help=t("help.nfc"))

@@ -187,6 +187,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{name} cannot be {value} (choose {choices})",
     ),
     "config.unknown": ("Okänd inställning {name}", "Unknown setting {name}"),
+    "config.need_ca": (
+        "En https-adress behöver backofficens CA-certifikat (--ca FIL): synkstationen litar"
+        " inte på något annat",
+        "An https address needs the back office's CA certificate (--ca FILE): the station"
+        " trusts no other",
+    ),
+    "config.bad_ca": (
+        "CA-certifikatet går inte att läsa (PEM eller DER)",
+        "The CA certificate cannot be read (PEM or DER)",
+    ),
     "config.credential": (
         "Inloggningsuppgiften är inte synkstation {id}s",
         "The credential is not that of station {id}",
@@ -445,6 +455,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The station's current credential (else a new one is issued)",
     ),
     "help.wifi_ssid": ("Wifi-nätets namn", "Wi-Fi network name"),
+    "help.ca": (
+        "Fil med backofficens CA-certifikat (PEM eller DER); krävs för https",
+        "File with the back office's CA certificate (PEM or DER); needed for https",
+    ),
     "help.wifi_password": ("Wifi-lösenord", "Wi-Fi password"),
     "help.nfc": ("NFC-läsarens anslutning", "How the NFC reader is connected"),
     "help.board": ("Kort", "Board"),

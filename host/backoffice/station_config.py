@@ -9,6 +9,7 @@ two files onto a board is the technician tools' job.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping, Sequence
 
 from host import station_config as files
@@ -18,7 +19,7 @@ from host.backoffice.errors import Invalid
 CONFIG_FILE = files.CONFIG_FILE
 SIGNATURE_FILE = files.SIGNATURE_FILE
 CHOICES = {"nfc": ("uart", "i2c", "none"), "board": ("esp32s3", "pico2w", "emulator")}
-TEXTS = ("wifi_ssid", "wifi_password")
+TEXTS = ("wifi_ssid", "wifi_password", "backoffice_ca")
 
 
 def check(backoffice_url: str, support_contact: str, options: Mapping[str, str]) -> None:
@@ -28,11 +29,29 @@ def check(backoffice_url: str, support_contact: str, options: Mapping[str, str])
         raise Invalid("config.url", url=url)
     if not support_contact.strip():
         raise Invalid("config.contact")
+    ca = options.get("backoffice_ca")
+    if ca is None and url.startswith("https://"):
+        raise Invalid("config.need_ca")
+    if ca is not None:
+        try:
+            files.ca_field(base64.b64decode(ca, validate=True))
+        except ValueError:
+            raise Invalid("config.bad_ca") from None
     for name, value in options.items():
         if name in CHOICES and value not in CHOICES[name]:
             raise Invalid("config.choice", name=name, value=value, choices=", ".join(CHOICES[name]))
         if name not in CHOICES and name not in TEXTS:
             raise Invalid("config.unknown", name=name)
+
+
+def ca_option(path: str | None) -> dict[str, str]:
+    """``{"backoffice_ca": …}`` from a certificate file (PEM or DER); {} without a path."""
+    if path is None:
+        return {}
+    try:
+        return {"backoffice_ca": files.read_ca_file(path)}
+    except (OSError, ValueError):
+        raise Invalid("config.bad_ca") from None
 
 
 def signed(
@@ -60,6 +79,7 @@ def signed(
         nfc=options.get("nfc", "uart"),
         wifi_ssid=options.get("wifi_ssid"),
         wifi_password=options.get("wifi_password"),
+        backoffice_ca=options.get("backoffice_ca"),
     )
     made = files.signed_files(config, key.sign, key.public_key)
     return made[CONFIG_FILE], made[SIGNATURE_FILE]

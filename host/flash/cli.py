@@ -28,11 +28,12 @@ from host.backoffice.site import Site, site_dir
 from host.flash import config_files, provision
 from host.flash.boards import BOARDS
 from host.flash.deploy import deploy
-from host.flash.errors import FlashError
+from host.flash.errors import INVALID, FlashError
 from host.flash.image import build_image, load_image, write_image
 from host.flash.messages import block, pair
 from host.flash.messages import text as t
 from host.flash.mpremote import AUTO, Mpremote
+from host.station_config import read_ca_file
 
 if TYPE_CHECKING:
     SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -70,7 +71,17 @@ def _request(args: argparse.Namespace) -> provision.Request:
         nfc=args.nfc,
         wifi_ssid=args.wifi_ssid,
         wifi_password=args.wifi_password,
+        backoffice_ca=_ca_field(args.ca),
     )
+
+
+def _ca_field(path: str | None) -> str | None:
+    if path is None:
+        return None
+    try:
+        return read_ca_file(path)
+    except (OSError, ValueError) as exc:
+        raise FlashError("provision.bad_ca", INVALID, path=path, reason=str(exc)) from None
 
 
 def _provision(args: argparse.Namespace) -> int:
@@ -191,6 +202,7 @@ def register(commands: SubParsers) -> None:
     prov.add_argument("--url", required=True, help=t("help.url"))
     prov.add_argument("--contact", required=True, help=t("help.contact"))
     prov.add_argument("--nfc", default="uart", choices=provision.NFC_CHOICES, help=t("help.nfc"))
+    prov.add_argument("--ca", metavar="FILE", help=t("help.ca"))
     prov.add_argument("--wifi-ssid", help=t("help.wifi_ssid"))
     prov.add_argument("--wifi-password", help=t("help.wifi_password"))
     prov.add_argument("--out", required=True, metavar="DIR", help=t("help.config_out"))

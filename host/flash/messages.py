@@ -73,6 +73,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Synkstationen {station} hör till enhet {unit}, inte {asked}",
         "Station {station} belongs to unit {unit}, not {asked}",
     ),
+    "provision.bad_ca": (
+        "CA-certifikatet i {path} går inte att läsa (PEM eller DER): {reason}",
+        "The CA certificate in {path} cannot be read (PEM or DER): {reason}",
+    ),
     "provision.password_without_ssid": (
         "Wifi-lösenord utan wifi-nät: ange --wifi-ssid",
         "Wi-Fi password without a network: give --wifi-ssid",
@@ -267,6 +271,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "help.nfc": ("NFC-läsarens anslutning", "How the NFC reader is connected"),
     "help.wifi_ssid": ("Wifi-nätets namn", "Wi-Fi network name"),
+    "help.ca": (
+        "Fil med backofficens CA-certifikat (PEM eller DER); krävs för https",
+        "File with the back office's CA certificate (PEM or DER); needed for https",
+    ),
     "help.wifi_password": ("Wifi-lösenord", "Wi-Fi password"),
     "help.config_out": (
         "Katalog för station.json och station.sig",

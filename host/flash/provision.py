@@ -50,10 +50,13 @@ class Request:
     nfc: str = "uart"
     wifi_ssid: str | None = None
     wifi_password: str | None = None
+    backoffice_ca: str | None = None  # the ``backoffice_ca`` field (base64 DER)
 
     def options(self) -> dict[str, str]:
-        """The configuration's optional fields (``board``, ``nfc``, Wi-Fi)."""
+        """The configuration's optional fields (``board``, ``nfc``, CA, Wi-Fi)."""
         options = {"board": self.board, "nfc": self.nfc}
+        if self.backoffice_ca is not None:
+            options["backoffice_ca"] = self.backoffice_ca
         if self.wifi_ssid is not None:
             options["wifi_ssid"] = self.wifi_ssid
             options["wifi_password"] = self.wifi_password or ""

@@ -14,6 +14,7 @@ from hw.http_client import (
     MAX_HEADERS,
     MAX_LINE,
     HttpError,
+    TlsError,
     build_request,
     parse_url,
     read_response,
@@ -62,6 +63,7 @@ class FakeStream:
     def __init__(self, data):
         self.data = bytes(data)
         self.taken = 0
+        self.line_limits = []  # the size given to each readline
 
     def read(self, size=-1):
         if size is None or size < 0:
@@ -70,9 +72,12 @@ class FakeStream:
         self.taken += len(chunk)
         return chunk
 
-    def readline(self):
+    def readline(self, size=-1):
+        self.line_limits.append(size)
         end = self.data.find(b"\n", self.taken)
         end = len(self.data) if end < 0 else end + 1
+        if size is not None and size >= 0:
+            end = min(end, self.taken + size)
         line = self.data[self.taken : end]
         self.taken = end
         return line
@@ -107,6 +112,8 @@ def test_parse_url_refuses():
         "http://bo.example:65536/",
         "http://bo.example:http/",
         "http://[::1/",
+        "http://[::1]junk/",
+        "http://[::1]x:8080/",
     ):
         raises(HttpError, parse_url, url)
 
@@ -343,6 +350,16 @@ def test_broken_heads():
     raises(HttpError, _answer, long_line, 1024)
 
 
+def test_a_long_line_is_refused_even_when_one_read_brings_its_end():
+    line = b"X-Long: " + b"a" * MAX_LINE + b"\r\n"  # its end arrives in the third 4 KB read
+    raises(HttpError, _answer, b"HTTP/1.1 200 OK\r\n" + line + b"\r\n", 4096)
+    fits = b"X-Long: " + b"a" * (MAX_LINE - 11) + b"\r\n"  # MAX_LINE bytes with its end
+    assert len(_answer(b"HTTP/1.1 200 OK\r\n" + fits + b"\r\n", 4096)[1]["x-long"]) == MAX_LINE - 11
+    stream = FakeStream(b"HTTP/1.1 200 OK\r\n" + line + b"\r\n")
+    raises(HttpError, read_response, stream)
+    assert stream.line_limits and max(stream.line_limits) <= MAX_LINE + 1  # never unbounded
+
+
 def test_header_bytes_are_latin_1():
     _status, headers, _body = _answer(b"HTTP/1.1 200 OK\r\nX-Name: G\xf6ran\r\n\r\n")
     assert headers["x-name"] == "G\xf6ran"
@@ -425,6 +442,28 @@ def test_request_https_wraps_with_the_given_context():
     assert context.hostnames == ["bo.example"]
     assert fake.sockets[0].address == ("10.0.0.2", 443)
     assert bytes(fake.sockets[0].sent).startswith(b"GET /api HTTP/1.1\r\nHost: bo.example\r\n")
+
+
+class RefusingContext:
+    """A handshake that fails as MicroPython's does for an untrusted certificate."""
+
+    def wrap_socket(self, sock, server_hostname=None):
+        raise ValueError("The certificate is not correctly signed by the trusted CA")
+
+
+def test_a_failed_handshake_is_a_tls_error_and_closes_the_socket():
+    fake = FakeSocketModule(b"HTTP/1.1 204 No Content\r\n\r\n")
+    exc = raises(
+        TlsError,
+        _with_socket_module,
+        fake,
+        request,
+        "GET",
+        "https://bo.example/",
+        ssl_context=RefusingContext(),
+    )
+    assert "bo.example" in str(exc) and "trusted CA" in str(exc)
+    assert fake.sockets[0].closed and not fake.sockets[0].sent
 
 
 def test_request_errors():
