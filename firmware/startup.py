@@ -61,14 +61,14 @@ def build_station(
             ticks_ms=ticks_ms,
             random=random,
             extra_status=station.heartbeat_extras,
-            ssl_context=_tls_context(config),
+            ssl_context=uplink_tls_context(config),
         )
     if console_stream is not None:
         station.console = ServiceConsole(console_stream, station)
     return station
 
 
-def _tls_context(config: "dict[str, Any]") -> "Any":
+def uplink_tls_context(config: "dict[str, Any]") -> "Any":
     """A context trusting only the configuration's back-office CA; None for http://."""
     ca_der = station_config.backoffice_ca(config)
     if ca_der is None:

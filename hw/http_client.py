@@ -324,7 +324,7 @@ def tls_context(ca_der: bytes) -> "Any":
     if hasattr(ssl, "create_default_context"):  # CPython
         return ssl.create_default_context(cadata=bytes(ca_der))
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # MicroPython
-    context.verify_mode = ssl.CERT_REQUIRED
+    context.verify_mode = ssl.CERT_REQUIRED  # type: ignore[attr-defined]  # MicroPython has it
     try:
         context.load_verify_locations(cadata=bytes(ca_der))
     except ValueError as exc:

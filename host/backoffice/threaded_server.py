@@ -22,10 +22,27 @@ from host.backoffice.site import Clock, Site
 
 
 class ThreadedServer:
-    def __init__(self, site: Site, clock: Clock, host: str = "127.0.0.1", port: int = 0) -> None:
+    """``ssl_certfile``/``ssl_keyfile`` (PEM files): serve https, as uvicorn does."""
+
+    def __init__(
+        self,
+        site: Site,
+        clock: Clock,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        ssl_certfile: str | None = None,
+        ssl_keyfile: str | None = None,
+    ) -> None:
         config = uvicorn.Config(
-            create_app(site, clock), host=host, port=port, log_level="warning", lifespan="off"
+            create_app(site, clock),
+            host=host,
+            port=port,
+            log_level="warning",
+            lifespan="off",
+            ssl_certfile=ssl_certfile,
+            ssl_keyfile=ssl_keyfile,
         )
+        self._scheme = "https" if ssl_certfile else "http"
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="backoffice", daemon=True)
         self._host = host
@@ -33,7 +50,7 @@ class ThreadedServer:
 
     @property
     def url(self) -> str:
-        return f"http://{self._host}:{self.port}"
+        return f"{self._scheme}://{self._host}:{self.port}"
 
     def start(self, timeout_s: float = 10.0) -> str:
         """Start serving; returns the base URL once the socket is listening."""

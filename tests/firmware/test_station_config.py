@@ -97,3 +97,33 @@ def test_each_field_is_checked_before_the_signature():
     _refused(json.dumps(config).encode(), signature, "support_contact: missing")
     _refused(b"\xff\xfe", signature, "UTF-8 JSON")
     _refused(b"[1, 2]", signature, "JSON object")
+
+
+# A DER certificate's shape (a SEQUENCE); the TLS library checks the rest.
+_CA_DER = b"\x30\x82\x01\x43" + bytes(range(256))[:0x143]
+
+
+def _ca_text(der):
+    import binascii
+
+    return binascii.b2a_base64(der).decode().strip()
+
+
+def test_an_https_back_office_needs_its_ca():
+    good = json.loads(fx.read("station.json"))
+    signature = fx.read("station.sig")
+    config = dict(good)
+    config["backoffice_url"] = "https://bo.example"
+    _refused(json.dumps(config).encode(), signature, "backoffice_ca: missing")
+    for value, words in (
+        (5, "base64"),
+        ("not base64!", "base64"),
+        (_ca_text(b"\x04" + _CA_DER[1:]), "not a DER certificate"),
+        (_ca_text(_CA_DER[:20]), "not a DER certificate"),
+    ):
+        config["backoffice_ca"] = value
+        _refused(json.dumps(config).encode(), signature, words)
+    config["backoffice_ca"] = _ca_text(_CA_DER)
+    checked = station_config.check_fields(config)
+    assert station_config.backoffice_ca(checked) == _CA_DER
+    assert station_config.backoffice_ca(good) is None  # http://: no CA, no TLS

@@ -6,6 +6,9 @@ from hypothesis import strategies as st
 from firmware import station_config as reader
 from host import station_config as writer
 from tests import factories
+from tests.tls_pki import ca_certificate_der
+
+CA_FIELD = writer.ca_field(ca_certificate_der())
 
 texts = st.text(min_size=1, max_size=40)
 
@@ -32,11 +35,13 @@ def test_written_configuration_reads_back(
         board=board,
         wifi_ssid=ssid,
         wifi_password="hemligt" if ssid else None,
+        backoffice_ca=CA_FIELD,
     )
     files = writer.signed_files(config, factories.AUTHORITY.sign, factories.AUTHORITY.public)
     read = reader.parse(files[writer.CONFIG_FILE], files[writer.SIGNATURE_FILE])
     assert read == config
     assert read["backoffice_url"] == "https://synk.example.se"
+    assert reader.backoffice_ca(read) is not None
 
 
 def test_signer_must_be_listed() -> None:

@@ -40,6 +40,8 @@ from hw.http_client import request
 from tests.host.backoffice import conftest as backoffice_fixtures
 from tests.host.backoffice.builders import lock_event as maced_event
 from tests.host.backoffice.conftest import Clock, World
+from tests.tls_pki import HOST as TLS_HOST
+from tests.tls_pki import ServerFiles
 
 # The back office's fixtures, by the names the tests ask for.
 clock = backoffice_fixtures.clock
@@ -54,19 +56,29 @@ DAY = 86_400
 class LiveBackOffice:
     """The station API in uvicorn on 127.0.0.1; ``stop()`` and ``start()`` keep the port."""
 
-    def __init__(self, site: Site, clock: Clock) -> None:
+    def __init__(self, site: Site, clock: Clock, tls: ServerFiles | None = None) -> None:
         self.site = site
         self.clock = clock
         self.port = 0
+        self._tls = tls
         self._server: ThreadedServer | None = None
 
     @property
     def url(self) -> str:
+        if self._tls is not None:
+            return f"https://{TLS_HOST}:{self.port}"
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
         """Serve (again) on the same port as before, once it has one."""
-        self._server = ThreadedServer(self.site, self.clock, port=self.port)
+        files = self._tls
+        self._server = ThreadedServer(
+            self.site,
+            self.clock,
+            port=self.port,
+            ssl_certfile=str(files.certfile) if files else None,
+            ssl_keyfile=str(files.keyfile) if files else None,
+        )
         self._server.start()
         self.port = self._server.port
 
@@ -106,6 +118,7 @@ class Station:
         server_clock: Clock,
         credential: str | None = None,
         http: Callable[..., tuple[int, dict[str, str], bytes]] = request,
+        ssl_context: Any = None,
     ) -> None:
         self.ms = 0
         self.server_clock = server_clock
@@ -132,6 +145,7 @@ class Station:
             ticks_ms=lambda: self.ms,
             random=lambda: 0.5,
             timeout_s=5,
+            ssl_context=ssl_context,
         )
         self.world = world
         self.next_seq = {1: 1, 2: 1, 4: 1}

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
 
 from firmware import ed25519
 from firmware import station_config as firmware_config
@@ -21,6 +23,7 @@ from host.backoffice.service import BackOffice
 from host.backoffice.site import Site
 from host.cli import main
 from protocol.records import decode_record, signed_part
+from tests.tls_pki import ca_certificate_der
 
 from .builders import keypair, lock_event, lock_record, upload
 
@@ -206,6 +209,10 @@ def test_authority_rotation_in_steps(cli: Cli) -> None:
     cli("authority", "use", old["key_id"], status=4)
 
 
+PKI_DER = ca_certificate_der()
+PKI_PEM = x509.load_der_x509_certificate(PKI_DER).public_bytes(Encoding.PEM)
+
+
 def test_station_config_is_signed_and_accepted_by_the_firmware(cli: Cli, tmp_path: Path) -> None:
     station = cli("station", "add", "--unit", "1", "--name", "Nord 1")
     out = tmp_path / "config"
@@ -258,3 +265,20 @@ def test_station_config_is_signed_and_accepted_by_the_firmware(cli: Cli, tmp_pat
         "not-the-credential",
         status=2,
     )
+
+
+def test_an_https_station_config_carries_the_back_office_ca(cli: Cli, tmp_path: Path) -> None:
+    station = cli("station", "add", "--unit", "1", "--name", "Nord 1")
+    out = tmp_path / "config"
+    https = ["station", "config", str(station["id"]), "--url", "https://bo.example.se"]
+    rest = ["--contact", "Bemanningen 010-123", "--out", str(out)]
+    rest += ["--credential=" + station["credential"]]
+    cli(*https, *rest, status=2)  # no CA: the station could never connect
+    assert not out.exists()
+    ca = tmp_path / "ca.pem"
+    ca.write_bytes(PKI_PEM)
+    cli(*https, *rest, "--ca", str(ca))
+    config = firmware_config.parse(
+        (out / "station.json").read_bytes(), (out / "station.sig").read_bytes()
+    )
+    assert firmware_config.backoffice_ca(config) == PKI_DER

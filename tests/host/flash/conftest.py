@@ -9,7 +9,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from host.flash.image import Image, ImageDir, build_image, load_image, write_image
-from host.station_config import signed_files, station_config
+from host.station_config import ca_field, signed_files, station_config
+from tests.tls_pki import ca_certificate_der
 
 from .fake_board import FakeBoard
 
@@ -17,6 +18,7 @@ AUTHORITY = Ed25519PrivateKey.generate()
 AUTHORITY_PUBLIC = AUTHORITY.public_key().public_bytes(
     serialization.Encoding.Raw, serialization.PublicFormat.Raw
 )
+BACKOFFICE_CA = ca_field(ca_certificate_der())  # the https back office's CA, as configured
 
 
 def signed_config(board: str = "esp32s3", station_id: int = 7) -> dict[str, bytes]:
@@ -31,6 +33,7 @@ def signed_config(board: str = "esp32s3", station_id: int = 7) -> dict[str, byte
         board=board,
         wifi_ssid="Hemtjänst",
         wifi_password="lösenord",
+        backoffice_ca=BACKOFFICE_CA,
     )
     return signed_files(config, AUTHORITY.sign, AUTHORITY_PUBLIC)
 

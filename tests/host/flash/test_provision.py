@@ -17,6 +17,8 @@ from host.cli import main
 from host.flash import provision
 from host.flash.errors import FlashError
 from host.flash.image import build_image, load_image
+from tests.host.flash.conftest import BACKOFFICE_CA
+from tests.tls_pki import ca_certificate_der
 
 URL = "https://bo.haninge.example.se"
 CONTACT = "Bemanningen 010-123 45 67"
@@ -50,6 +52,7 @@ def _request(**fields: object) -> provision.Request:
         "board": "esp32s3",
         "backoffice_url": URL,
         "support_contact": CONTACT,
+        "backoffice_ca": BACKOFFICE_CA,
     }
     values.update(fields)
     return provision.Request(**values)  # type: ignore[arg-type]
@@ -150,6 +153,8 @@ def test_a_station_of_another_unit(office: BackOffice, admin: Actor, unit: int) 
         ({"backoffice_url": URL + "/"}, Invalid),
         ({"support_contact": "  "}, Invalid),
         ({"nfc": "spi"}, Invalid),
+        ({"backoffice_ca": None}, Invalid),  # https without the CA: every handshake would fail
+        ({"backoffice_ca": "bm90IGEgY2VydA=="}, Invalid),
         ({"unit_id": 99}, NotFound),
     ],
 )
@@ -192,6 +197,13 @@ def test_the_provisioned_config_builds_an_image(
 # -- the command line -----------------------------------------------------------------------------
 
 
+def _ca_file(site: Site) -> Path:
+    path = site.directory / "backoffice-ca.der"
+    if not path.exists():
+        path.write_bytes(ca_certificate_der())
+    return path
+
+
 def _provision_args(site: Site, out: Path, *more: str) -> list[str]:
     return [
         "flash",
@@ -202,6 +214,8 @@ def _provision_args(site: Site, out: Path, *more: str) -> list[str]:
         URL,
         "--contact",
         CONTACT,
+        "--ca",
+        str(_ca_file(site)),
         "--out",
         str(out),
         "--site",
@@ -257,6 +271,19 @@ def test_cli_provision_errors(
     assert main(_provision_args(site, tmp_path / "c", "--unit", "77")) == 3
     _out, err = capsys.readouterr()
     assert "77" in err
+    missing_ca = _provision_args(site, tmp_path / "c", "--unit", str(unit))
+    del missing_ca[missing_ca.index("--ca") : missing_ca.index("--ca") + 2]
+    assert main(missing_ca) == 2
+    _out, err = capsys.readouterr()
+    assert "CA" in err and "--ca" in err
+    not_a_cert = tmp_path / "not-a-cert.pem"
+    not_a_cert.write_text("-----BEGIN CERTIFICATE-----\nbm9wZQ==\n-----END CERTIFICATE-----\n")
+    bad_ca = _provision_args(site, tmp_path / "c", "--unit", str(unit))
+    bad_ca[bad_ca.index("--ca") + 1] = str(not_a_cert)
+    assert main(bad_ca) == 2
+    _out, err = capsys.readouterr()
+    assert "not-a-cert.pem" in err
+    assert not (tmp_path / "c" / "station.json").exists()
     assert (
         main(
             [
