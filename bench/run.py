@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import importlib
 
-MODULES = ("bench.firmware_bench", "bench.backoffice_bench", "bench.emulator_bench")
+MODULES = (
+    "bench.firmware_bench",
+    "bench.backoffice_bench",
+    "bench.emulator_bench",
+    "bench.blocklist_bench",
+)
 
 
 def run_all() -> dict[str, float]:
