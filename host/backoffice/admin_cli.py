@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import json
 import os
 import sys
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from host.backoffice import messages
+from host.backoffice import messages, retention, site_export
 from host.backoffice.reports import ActivityQuery, AnomalyQuery, SyncQuery
 from host.backoffice.roles import USER_ROLES, Actor
 from host.backoffice.service import KEY_STATES, LOCK_TYPES, PROVIDER_KINDS, BackOffice
@@ -723,6 +724,53 @@ def _register_signed(areas: SubParsers) -> None:
     token.add_argument("--out", required=True, metavar="FILE", help=t("help.out"))
 
 
+# -- data kept, deleted and exported by rule -----------------------------------------------------
+
+
+def _retention_set(ctx: Context, args: argparse.Namespace) -> int:
+    retention.set_keep_days(ctx.office.site, ctx.actor, args.kind, args.days, ctx.office.now())
+    return _emit0(ctx, retention.settings(ctx.office.site, ctx.actor))
+
+
+def _purge(ctx: Context, args: argparse.Namespace) -> int:
+    done = retention.purge(ctx.office.site, ctx.office.now(), ctx.actor, batch=args.batch)
+    return _emit0(ctx, [dataclasses.asdict(p) for p in done])
+
+
+def _export(ctx: Context, args: argparse.Namespace) -> int:
+    manifest = site_export.export_site(ctx.office.site, Path(args.folder), ctx.office.now())
+    print(t("cli.exported", folder=args.folder), file=sys.stderr)
+    return _emit0(ctx, [{k: e[k] for k in ("name", "rows", "file")} for e in manifest["tables"]])
+
+
+def _import(args: argparse.Namespace) -> int:
+    directory = site_dir(getattr(args, "site", None))
+    site = site_export.import_site(Path(args.folder), directory, getattr(args, "db", None))
+    site.close()
+    print(t("cli.imported", folder=args.folder, site=directory))
+    return 0
+
+
+def _register_data(areas: SubParsers) -> None:
+    verbs = _area(areas, "data", "help.data")
+    _leaf(
+        verbs,
+        "retention",
+        "help.retention",
+        lambda c, a: _emit0(c, retention.settings(c.office.site, c.actor)),
+    )
+    kept = _leaf(verbs, "retention-set", "help.retention_set", _retention_set)
+    kept.add_argument("kind", choices=list(retention.KINDS), help=t("help.retention_kind"))
+    kept.add_argument("days", type=int, help=t("help.retention_days"))
+    purge = _leaf(verbs, "purge", "help.purge", _purge)
+    purge.add_argument("--batch", type=int, default=5000, help=t("help.purge_batch"))
+    export = _leaf(verbs, "export", "help.export", _export)
+    export.add_argument("folder", metavar="FOLDER", help=t("help.export_folder"))
+    imported = verbs.add_parser("import", parents=[COMMON], help=t("help.import"))
+    imported.add_argument("folder", metavar="FOLDER", help=t("help.export_folder"))
+    imported.set_defaults(func=_import)
+
+
 def register(commands: SubParsers) -> None:
     """Add ``admin`` and its areas to the ``synk`` command."""
     admin = commands.add_parser(
@@ -746,3 +794,4 @@ def register(commands: SubParsers) -> None:
     _register_reports(areas)
     _register_visits(areas)
     _register_signed(areas)
+    _register_data(areas)

@@ -187,6 +187,47 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{name} cannot be {value} (choose {choices})",
     ),
     "config.unknown": ("Okänd inställning {name}", "Unknown setting {name}"),
+    "export.manifest": (
+        "{folder} är ingen export av en synk-plats (manifest.json saknas eller är fel)",
+        "{folder} is no export of a synk site (manifest.json missing or wrong)",
+    ),
+    "export.version": (
+        "Exporten har version {version}; den här versionen av synk läser {supported}",
+        "The export is version {version}; this version of synk reads {supported}",
+    ),
+    "export.table": (
+        "Tabellen {table} finns inte i både exporten och den här versionen av synk",
+        "The table {table} is not in both the export and this version of synk",
+    ),
+    "export.columns": (
+        "Kolumnerna i {table} stämmer inte med den här versionen av synk",
+        "The columns of {table} do not match this version of synk",
+    ),
+    "export.damaged": (
+        "{file} saknas eller är ändrad sedan exporten (kontrollsumman stämmer inte); inget"
+        " har importerats",
+        "{file} is missing or changed since the export (checksum differs); nothing was imported",
+    ),
+    "export.row": (
+        "Rad {line} i {file} går inte att läsa; inget har importerats",
+        "Line {line} of {file} cannot be read; nothing was imported",
+    ),
+    "retention.kind": (
+        "Okänt slag av uppgifter {kind} (välj {kinds})",
+        "Unknown kind of data {kind} (choose {kinds})",
+    ),
+    "retention.floor": (
+        "{kind} måste sparas minst {floor} dagar (uppföljningen behöver dem), inte {days}",
+        "{kind} must be kept at least {floor} days (the follow-up needs them), not {days}",
+    ),
+    "cli.exported": (
+        "Exporten finns i {folder} (bara ägaren kan läsa den: den innehåller hemligheter)",
+        "The export is in {folder} (only its owner can read it: it holds secrets)",
+    ),
+    "cli.imported": (
+        "Platsen {site} är uppbyggd från exporten i {folder}",
+        "The site {site} is rebuilt from the export in {folder}",
+    ),
     "config.need_ca": (
         "En https-adress behöver backofficens CA-certifikat (--ca FIL): synkstationen litar"
         " inte på något annat",
@@ -455,6 +496,31 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The station's current credential (else a new one is issued)",
     ),
     "help.wifi_ssid": ("Wifi-nätets namn", "Wi-Fi network name"),
+    "help.data": (
+        "Uppgifter som sparas, gallras och exporteras enligt regel",
+        "Data kept, deleted and exported by rule",
+    ),
+    "help.retention": (
+        "Hur länge varje slag av uppgifter sparas",
+        "How long each kind of data is kept",
+    ),
+    "help.retention_set": ("Ändra hur länge ett slag sparas", "Change how long a kind is kept"),
+    "help.retention_kind": ("Slag av uppgifter", "Kind of data"),
+    "help.retention_days": ("Antal dagar", "Number of days"),
+    "help.purge": (
+        "Gallra nu det som är äldre än vad som sparas (görs annars varje timme av servern)",
+        "Delete now what is older than kept (the server otherwise does it every hour)",
+    ),
+    "help.purge_batch": ("Rader per omgång", "Rows per batch"),
+    "help.export": (
+        "Exportera hela platsen (CSV och manifest.json) till en ny mapp",
+        "Export the whole site (CSV and manifest.json) to a new folder",
+    ),
+    "help.export_folder": ("Mappen med exporten", "The export's folder"),
+    "help.import": (
+        "Bygg en ny plats (--site) från en export",
+        "Build a new site (--site) from an export",
+    ),
     "help.ca": (
         "Fil med backofficens CA-certifikat (PEM eller DER); krävs för https",
         "File with the back office's CA certificate (PEM or DER); needed for https",

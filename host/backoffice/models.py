@@ -362,3 +362,13 @@ class WebSession(Base):
     csrf_token: Mapped[str]
     created_at: Mapped[int]
     last_seen: Mapped[int]
+
+
+class RetentionSetting(Base):
+    """How many days the site keeps one kind of data (host/backoffice/retention.py)."""
+
+    __tablename__ = "retention_settings"
+    kind: Mapped[str] = mapped_column(primary_key=True)
+    keep_days: Mapped[int]
+    changed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    changed_at: Mapped[int]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from host.backoffice import messages
-from host.backoffice.site import Site, site_dir
+from host.backoffice import messages, retention
+from host.backoffice.site import Site, site_dir, system_clock
 
 
 def serve(site: Site, host: str = "127.0.0.1", port: int = 8080) -> None:
@@ -15,7 +15,12 @@ def serve(site: Site, host: str = "127.0.0.1", port: int = 8080) -> None:
     print(messages.text("cli.serving", host=host, port=port, site=site.directory), flush=True)
     import uvicorn
 
-    uvicorn.run(app, host=host, port=port, server_header=False, log_level="info")
+    purging = retention.Scheduler(site, system_clock)  # the data kept by rule, hourly
+    purging.start()
+    try:
+        uvicorn.run(app, host=host, port=port, server_header=False, log_level="info")
+    finally:
+        purging.stop()
 
 
 def _serve_command(args: argparse.Namespace) -> int:

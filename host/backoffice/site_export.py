@@ -1,0 +1,285 @@
+"""A whole site out in open formats, and a new site rebuilt from it: no municipality locked in.
+
+``export_site(site, folder)`` writes, into a new folder (mode 0700):
+
+* ``tables/<table>.csv`` for every table of the schema (staff, keys, locks,
+  installations, grants, customers, lock and station events, visits, users,
+  the change log, …): UTF-8, ``,``-separated, a header row of column names,
+  one row per record. Integers in decimal, booleans ``true``/``false``, bytes
+  in hexadecimal, JSON columns as JSON text, NULL as ``\\N`` (a text that
+  itself starts with a backslash gets one more in front);
+* ``authority/``: the authority key files, so the new site signs as the old
+  one did and stations and locks need no new provisioning;
+* ``manifest.json``: the format, when, the schema revision, and per table its
+  file, columns with their types, row count and SHA-256; which files hold
+  secrets.
+
+Every file is created 0600: the export holds the locks' MAC secrets, the
+authority's private keys, code verifiers and password hashes. Web sessions
+and sign-in records are left out (they are no data to keep).
+
+``import_site(folder, directory, url)`` checks every file against the
+manifest before anything is written, creates the new site's schema, inserts
+the tables parent before child in batches, and on PostgreSQL moves each id
+sequence past the imported ids. A site directory that already holds a
+database is refused. Tables are streamed both ways, so a site with millions
+of events needs no more memory than a batch.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import JSON, Boolean, LargeBinary, Table, insert, select, text
+from sqlalchemy.orm import Session
+
+from host.backoffice import authority, db
+from host.backoffice.errors import Conflict, Invalid
+from host.backoffice.models import Base
+from host.backoffice.site import Site
+
+FORMAT = "synk-site-export"
+VERSION = 1
+NULL = "\\N"
+BATCH = 5000
+LEFT_OUT = ("web_sessions", "sign_in_attempts")  # nothing in them is the site's data
+SECRET_TABLES = ("locks", "users", "staff", "stations")
+MANIFEST = "manifest.json"
+
+
+def _tables() -> list[Table]:
+    return [t for t in Base.metadata.sorted_tables if t.name not in LEFT_OUT]
+
+
+def _private_file(path: Path) -> Any:
+    """A new text file readable by its owner only, from the start (never chmod-ed after)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    return os.fdopen(fd, "w", encoding="utf-8", newline="")
+
+
+def _copy_private(source: Path, target: Path) -> None:
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(source.read_bytes())
+
+
+def _cell(value: Any, column_type: Any) -> str:
+    if value is None:
+        return NULL
+    if isinstance(column_type, Boolean):
+        return "true" if value else "false"
+    if isinstance(column_type, LargeBinary):
+        return bytes(value).hex()
+    if isinstance(column_type, JSON):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if isinstance(value, str):
+        return "\\" + value if value.startswith("\\") else value
+    return str(value)
+
+
+def _value(cell: str, column_type: Any) -> Any:
+    if cell == NULL:
+        return None
+    if isinstance(column_type, Boolean):
+        if cell not in ("true", "false"):
+            raise ValueError(f"not a boolean: {cell!r}")
+        return cell == "true"
+    if isinstance(column_type, LargeBinary):
+        return bytes.fromhex(cell)
+    if isinstance(column_type, JSON):
+        return json.loads(cell)
+    python_type = column_type.python_type
+    if python_type is int:
+        return int(cell)
+    return cell[1:] if cell.startswith("\\") else cell
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _revision(site: Site) -> str | None:
+    with site.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def export_site(site: Site, folder: Path, now: int) -> dict[str, Any]:
+    """Write the export into ``folder`` (which must not exist); returns the manifest."""
+    folder.mkdir(mode=0o700, parents=True)
+    (folder / "tables").mkdir(mode=0o700)
+    tables = []
+    with site.sessions() as session:
+        for table in _tables():
+            path = folder / "tables" / f"{table.name}.csv"
+            rows = 0
+            with _private_file(path) as handle:
+                writer = csv.writer(handle, lineterminator="\n")
+                writer.writerow([c.name for c in table.columns])
+                result = session.execute(select(table).order_by(*table.primary_key.columns))
+                for row in result.yield_per(BATCH):
+                    writer.writerow(
+                        _cell(v, c.type) for v, c in zip(row, table.columns, strict=True)
+                    )
+                    rows += 1
+            tables.append(
+                {
+                    "name": table.name,
+                    "file": f"tables/{table.name}.csv",
+                    "rows": rows,
+                    "sha256": _sha256(path),
+                    "columns": [
+                        {
+                            "name": c.name,
+                            "type": str(c.type.compile(site.engine.dialect)),
+                            "nullable": bool(c.nullable),
+                        }
+                        for c in table.columns
+                    ],
+                }
+            )
+    keys = []
+    (folder / authority.AUTHORITY_DIR).mkdir(mode=0o700)
+    for source in sorted(site.authority_dir.iterdir()):
+        target = folder / authority.AUTHORITY_DIR / source.name
+        _copy_private(source, target)
+        keys.append({"file": f"{authority.AUTHORITY_DIR}/{source.name}", "sha256": _sha256(target)})
+    manifest = {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": datetime.fromtimestamp(now, UTC).isoformat().replace("+00:00", "Z"),
+        "schema_revision": _revision(site),
+        "null": NULL,
+        "tables": tables,
+        "authority_keys": keys,
+        "secrets": [f"tables/{name}.csv" for name in SECRET_TABLES] + [key["file"] for key in keys],
+    }
+    with _private_file(folder / MANIFEST) as handle:
+        json.dump(manifest, handle, ensure_ascii=False, indent=2)
+        handle.write("\n")
+    return manifest
+
+
+def _read_manifest(folder: Path) -> dict[str, Any]:
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise Invalid("export.manifest", folder=folder) from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise Invalid("export.manifest", folder=folder)
+    if manifest.get("version") != VERSION:
+        raise Invalid("export.version", version=manifest.get("version"), supported=VERSION)
+    return manifest
+
+
+def check_export(folder: Path) -> dict[str, Any]:
+    """The manifest, after every file it names was found whole; else Invalid."""
+    manifest = _read_manifest(folder)
+    known = {t.name: t for t in _tables()}
+    listed = {entry["name"] for entry in manifest["tables"]}
+    for name in known:
+        if name not in listed:
+            raise Invalid("export.table", table=name)
+    for entry in manifest["tables"]:
+        if entry["name"] not in known:
+            raise Invalid("export.table", table=entry["name"])
+        expected = [c.name for c in known[entry["name"]].columns]
+        if [c["name"] for c in entry["columns"]] != expected:
+            raise Invalid("export.columns", table=entry["name"])
+    for entry in [*manifest["tables"], *manifest["authority_keys"]]:
+        path = folder / entry["file"]
+        if not path.is_file() or _sha256(path) != entry["sha256"]:
+            raise Invalid("export.damaged", file=entry["file"])
+    return manifest
+
+
+def _rows(path: Path, table: Table) -> Iterator[dict[str, Any]]:
+    columns = list(table.columns)
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        for number, cells in enumerate(reader, start=2):
+            if len(cells) != len(columns):
+                raise Invalid("export.row", file=path.name, line=number)
+            try:
+                yield {c.name: _value(v, c.type) for c, v in zip(columns, cells, strict=True)}
+            except ValueError:
+                raise Invalid("export.row", file=path.name, line=number) from None
+
+
+def _reset_sequences(session: Session, tables: list[Table]) -> None:
+    """PostgreSQL only: move each serial id's sequence past the imported ids."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for table in tables:
+        for column in table.primary_key.columns:
+            if column.autoincrement is True or (
+                column.autoincrement == "auto"
+                and column.type.python_type is int
+                and len(table.primary_key.columns) == 1
+            ):
+                sequence = session.scalar(
+                    text("SELECT pg_get_serial_sequence(:t, :c)"),
+                    {"t": table.name, "c": column.name},
+                )
+                if sequence:
+                    session.execute(
+                        text(
+                            f"SELECT setval(:s, COALESCE((SELECT MAX({column.name}) "
+                            f"FROM {table.name}), 0) + 1, false)"
+                        ),
+                        {"s": sequence},
+                    )
+
+
+def import_site(folder: Path, directory: Path, url: str | None = None) -> Site:
+    """A new site in ``directory`` rebuilt from the export in ``folder``; returns it open."""
+    manifest = check_export(folder)
+    url = db.database_url(directory, url)
+    sqlite_file = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+    if sqlite_file is not None and sqlite_file.exists():
+        raise Conflict("site.exists", site=directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    db.create_private_sqlite_file(url)
+    site = Site._connect(directory, url)
+    try:
+        files = {entry["name"]: entry["file"] for entry in manifest["tables"]}
+        tables = _tables()  # parents before children, whatever order the manifest lists
+        with site.sessions.begin() as session:
+            if session.scalar(select(Base.metadata.tables["site_settings"].c.id)) is not None:
+                raise Conflict("site.exists", site=directory)
+            imported = []
+            for table in tables:
+                batch: list[dict[str, Any]] = []
+                for row in _rows(folder / files[table.name], table):
+                    batch.append(row)
+                    if len(batch) >= BATCH:
+                        session.execute(insert(table), batch)
+                        batch = []
+                if batch:
+                    session.execute(insert(table), batch)
+                imported.append(table)
+            _reset_sequences(session, imported)
+        target = site.authority_dir
+        target.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for key in manifest["authority_keys"]:
+            source = folder / key["file"]
+            _copy_private(source, target / source.name)
+    except BaseException:
+        site.close()
+        if sqlite_file is not None:  # leave no half-built site behind: a new import may start over
+            for leftover in (sqlite_file, *(Path(f"{sqlite_file}{s}") for s in ("-wal", "-shm"))):
+                leftover.unlink(missing_ok=True)
+        raise
+    return site
