@@ -9,6 +9,7 @@ MODULES = (
     "bench.backoffice_bench",
     "bench.emulator_bench",
     "bench.blocklist_bench",
+    "bench.retention_bench",
 )
 
 
