@@ -39,7 +39,7 @@ from protocol.records import (
 )
 from tests.emulator.test_virtual_lock import station_write
 
-# Wednesday 2026-11-18 11:06:40 UTC (tests/factories.EPOCH): 9 days after the key loss is
+# Wednesday 2026-11-18 11:06:40 UTC (tests/factories.EPOCH): 5 days after the key loss is
 # outside a 3-day history, inside a 12-day one.
 BUILT_AT = 1_795_000_000
 DAYS = 3
@@ -244,7 +244,7 @@ def test_the_history_has_a_realistic_mix(history: demo_site.History) -> None:
     assert counts["manual"] == counts["visits"] - counts["lock"]
     assert 0 < counts["missed"] < counts["manual"]
     assert counts["unplanned_openings"] > 0
-    assert counts["lost_events"] > 0  # the key lost 9 days ago carried some away
+    assert counts["lost_events"] > 0  # the key lost 5 days ago carried some away
     outcomes = Counter(e["outcome"] for e in history.events)
     assert set(outcomes) == {Outcome.OPENED, Outcome.EXPIRED}
     # The staff who seldom use the lock stand out in the share of visits registered by hand.
