@@ -207,6 +207,7 @@ def sample_events(
         event: dict[str, Any] = {
             "format": k.RECORD_FORMAT,
             "outcome": outcome,
+            "blocklist_version": 0,
             "lock_id": lock_id,
             "key_id": key_id,
             "time": start_time + 60 * i,

@@ -145,12 +145,22 @@ class OpenResult:
 
 
 def make_event(
-    lock_id: int, secret: bytes, lock_seq: int, outcome: int, key_id: int, time: int
+    lock_id: int,
+    secret: bytes,
+    lock_seq: int,
+    outcome: int,
+    key_id: int,
+    time: int,
+    blocklist_version: int = 0,
 ) -> dict[str, Any]:
-    """An audit event (SPEC.md 8.3) as a dict, with its MAC."""
+    """An audit event (SPEC.md 8.3) as a dict, with its MAC.
+
+    ``blocklist_version`` is the lock's own (after this event), kept modulo 2**16.
+    """
     event: dict[str, Any] = {
         "format": k.RECORD_FORMAT,
         "outcome": int(outcome),
+        "blocklist_version": blocklist_version & 0xFFFF,
         "lock_id": lock_id,
         "key_id": key_id,
         "time": time,
@@ -303,7 +313,8 @@ class VirtualLock:
             raise ValueError(f"saved lock state is not usable: {err}") from None
 
     def _checked_pending(self, event: Mapping[str, Any]) -> dict[str, Any]:
-        fields = {key: event.get(key) for key in ("format", "outcome", "lock_id", "key_id")}
+        names = ("format", "outcome", "blocklist_version", "lock_id", "key_id")
+        fields = {key: event.get(key, 0 if key == "blocklist_version" else None) for key in names}
         fields.update(time=event.get("time"), lock_seq=event.get("lock_seq"))
         try:
             mac = audit_mac(self._secret, fields)
@@ -465,7 +476,13 @@ class VirtualLock:
         if self._next_seq > U32_MAX:
             raise RuntimeError(f"lock {self.lock_id}: lock_seq exhausted")
         event = make_event(
-            self.lock_id, self._secret, self._next_seq, outcome, key_id, self.clock.now()
+            self.lock_id,
+            self._secret,
+            self._next_seq,
+            outcome,
+            key_id,
+            self.clock.now(),
+            self._blocklist_version,
         )
         self._next_seq += 1
         self._pending.append(event)

@@ -430,7 +430,7 @@ _AUDIT_EVENT = _compile(
     (
         ("format", "B"),
         ("outcome", "B"),
-        (None, -2),
+        ("blocklist_version", "H"),
         ("lock_id", "I"),
         ("key_id", "I"),
         ("time", "I"),
@@ -454,6 +454,9 @@ def _event_encode(f: object) -> bytes:
         raise CodecError("", "not a dict")
     _known(f, _names(_AUDIT_EVENT))
     _check_format(_get(f, "format"))
+    if "blocklist_version" not in f:  # locks that predate the field wrote 0 there
+        f = dict(f)
+        f["blocklist_version"] = 0
     return _pack(_AUDIT_EVENT, f)
 
 

@@ -350,10 +350,16 @@ class Record(c.Struct):
     """A Struct that parses to a plain dict of its visible fields and builds
     only from a mapping with exactly those fields."""
 
-    def __init__(self, *subcons: c.Construct[Any, Any], optional: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        *subcons: c.Construct[Any, Any],
+        optional: tuple[str, ...] = (),
+        defaults: Mapping[str, Any] | None = None,
+    ) -> None:
         super().__init__(*subcons)
         self.visible = [sc.name for sc in self.subcons if sc.name and not sc.name.startswith("_")]
         self.optional = optional  # keys the encoder tolerates and ignores
+        self.defaults = dict(defaults or {})  # fields the encoder fills in when they are absent
 
     def _parse(self, stream: Any, context: Any, path: str) -> Any:
         parsed = super()._parse(stream, context, path)
@@ -362,6 +368,7 @@ class Record(c.Struct):
     def _build(self, obj: Any, stream: Any, context: Any, path: str) -> Any:
         if not isinstance(obj, Mapping):
             raise FieldError(f"expected a dict, got {_type_name(obj)}", path)
+        obj = {**self.defaults, **obj}
         for name in self.visible:
             if name not in obj:
                 raise FieldError("missing", f"{path} -> {name}")

@@ -62,12 +62,13 @@ BLOCKLIST = Record(
 AUDIT_EVENT = Record(
     "format" / Format(),
     "outcome" / U8,
-    c.Padding(2),
+    "blocklist_version" / U16,  # the lock's, modulo 2**16 (0: none); covered by the MAC
     "lock_id" / U32,
     "key_id" / U32,
     "time" / U32,
     "lock_seq" / U32,
     "mac" / FixedBytes(k.MAC_SIZE),
+    defaults={"blocklist_version": 0},
 )
 
 AUDIT_BATCH = Record(

@@ -145,11 +145,17 @@ def service_token(station_id: int, permissions: int, not_before: int, hours: int
 
 
 def audit_event(
-    lock_id: int, key_id: int, time: int, lock_seq: int, outcome: Outcome
+    lock_id: int,
+    key_id: int,
+    time: int,
+    lock_seq: int,
+    outcome: Outcome,
+    blocklist_version: int = 6,
 ) -> dict[str, Any]:
     event = {
         "format": 1,
         "outcome": int(outcome),
+        "blocklist_version": blocklist_version,
         "lock_id": lock_id,
         "key_id": key_id,
         "time": time,
@@ -248,7 +254,7 @@ BLOCKLIST_2 = blocklist(12, DAY0 - 2 * DAY, [1099, 1200])
 BLOCKLIST_50 = blocklist(13, DAY0 - DAY, [1100 + 7 * i for i in range(50)])
 EVENT_OPENED = audit_event(2001, 1001, NOW - 20 * 60, 17, Outcome.OPENED)
 EVENT_REFUSED = audit_event(2004, 1001, NOW - 15 * 60, 3, Outcome.NOT_IN_SET)
-EVENT_BLOCKLIST = audit_event(2001, 1001, NOW - 10 * 60, 18, Outcome.BLOCKLIST_UPDATED)
+EVENT_BLOCKLIST = audit_event(2001, 1001, NOW - 10 * 60, 18, Outcome.BLOCKLIST_UPDATED, 7)
 AUDIT_BATCH = {
     "format": 1,
     "flags": 0,

@@ -27,7 +27,7 @@ _COUNT = struct.Struct("<HH")  # a section's u16 count and u16 (reserved or days
 _KEY = struct.Struct("<IB3x32s16s16s16s")
 _SET = struct.Struct("<IIIHH64s")
 _UPLOAD_HEAD = struct.Struct("<4sBBHII")
-_LOCK_RECORD = struct.Struct("<BBBBxxIIII16sI")  # kind, length, then event (8.3), received_at
+_LOCK_RECORD = struct.Struct("<BBBBHIIII16sI")  # kind, length, then event (8.3), received_at
 _STATION_RECORD = struct.Struct("<BBIIB3xI")
 _RECORD_HEAD = struct.Struct("<BB")
 
@@ -223,7 +223,7 @@ def decode_upload(body: bytes) -> dict[str, Any]:
         if kind == k.OutboxKind.LOCK_EVENT and length == k.LOCK_EVENT_LENGTH:
             if offset + _LOCK_RECORD.size > size:
                 raise WireError(f"upload_batch.records[{index}]", "cut short")
-            _, _, event_format, outcome, lock_id, key_id, time, lock_seq, mac, received = (
+            _, _, event_format, outcome, version, lock_id, key_id, time, lock_seq, mac, received = (
                 _LOCK_RECORD.unpack_from(body, offset)
             )
             if event_format != k.RECORD_FORMAT:
@@ -235,6 +235,7 @@ def decode_upload(body: bytes) -> dict[str, Any]:
                     "event": {
                         "format": event_format,
                         "outcome": outcome,
+                        "blocklist_version": version,
                         "lock_id": lock_id,
                         "key_id": key_id,
                         "time": time,

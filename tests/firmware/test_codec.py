@@ -205,6 +205,7 @@ MAC = b"\x4d" * 16
 EVENT = {
     "format": 1,
     "outcome": 4,
+    "blocklist_version": 0x0102,
     "lock_id": 0x00112233,
     "key_id": 100,
     "time": 0x65000000,
@@ -214,7 +215,7 @@ EVENT = {
 EVENT_BYTES = (
     _h("01")  # 0 format
     + _h("04")  # 1 outcome BLOCKED
-    + _h("0000")  # 2 reserved
+    + _h("0201")  # 2 blocklist_version
     + _h("33221100")  # 4 lock_id
     + _h("64000000")  # 8 key_id
     + _h("00000065")  # 12 time
@@ -222,16 +223,16 @@ EVENT_BYTES = (
     + MAC  # 20 mac
 )
 EVENT2 = dict(EVENT, outcome=0, lock_seq=43)
-EVENT2_BYTES = _h("01 00 0000 33221100 64000000 00000065 2b000000") + MAC
+EVENT2_BYTES = _h("01 00 0201 33221100 64000000 00000065 2b000000") + MAC
 
 
 def test_audit_event_golden():
     assert len(EVENT_BYTES) == 36  # 8.3
     _round_trip("audit_event", EVENT, EVENT_BYTES)
-    # reserved bytes are ignored on receipt (11)
-    data = bytearray(EVENT_BYTES)
-    data[2:4] = b"\xff\xff"
-    assert codec.decode_record("audit_event", bytes(data)) == EVENT
+    # an event made without the field (a lock that predates it) carries version 0
+    without = dict(EVENT)
+    del without["blocklist_version"]
+    assert codec.encode_record("audit_event", without)[2:4] == b"\x00\x00"
 
 
 def test_audit_event_malformed():

@@ -91,6 +91,7 @@ audit_events = _fields(
     {
         "format": st.just(1),
         "outcome": u8,
+        "blocklist_version": u16,
         "lock_id": u32,
         "key_id": u32,
         "time": u32,

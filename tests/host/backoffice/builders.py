@@ -34,11 +34,13 @@ def lock_event(
     seq: int,
     time: int,
     outcome: int = constants.Outcome.OPENED,
+    blocklist_version: int = 0,
 ) -> dict[str, Any]:
     """An audit event (SPEC.md 8.3) with its MAC made by the lock's secret."""
     event: dict[str, Any] = {
         "format": 1,
         "outcome": int(outcome),
+        "blocklist_version": blocklist_version,
         "lock_id": lock_id,
         "key_id": key_id,
         "time": time,
