@@ -33,7 +33,7 @@ from typing import Any
 from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.orm import Session
 
-from host.backoffice import wire
+from host.backoffice import blocklist, wire
 from host.backoffice.errors import Invalid
 from host.backoffice.models import Anomaly, AuditEvent, Key, KeyStateChange, Lock, SyncEvent
 from protocol import constants
@@ -70,6 +70,7 @@ class _Batch:
     def __post_init__(self) -> None:
         self.events: list[dict[str, Any]] = []
         self.anomalies: dict[str, dict[str, Any]] = {}
+        self.versions: list[tuple[int, int, int]] = []  # (lock, blocklist version mod 2**16, time)
 
     def anomaly(
         self,
@@ -145,6 +146,7 @@ def ingest(session: Session, station_id: int, body: bytes, now: int) -> Ack:
     if work.events:
         session.execute(insert(AuditEvent), work.events)
     _sequence_gaps(session, work)
+    _blocklist_seen(session, work)
     _store_anomalies(session, work)
     last = first + len(batch["records"]) - 1
     return Ack(last, work.stored, work.duplicates, work.rejected)
@@ -298,6 +300,7 @@ def _lock_events(session: Session, work: _Batch, records: list[tuple[int, dict[s
             continue
         stored[where] = event["mac"]
         work.stored += 1
+        work.versions.append((event["lock_id"], event.get("blocklist_version", 0), event["time"]))
         work.events.append(
             {
                 "lock_id": event["lock_id"],
@@ -328,6 +331,29 @@ def _lock_events(session: Session, work: _Batch, records: list[tuple[int, dict[s
                 outbox_index=index,
                 event_time=event["time"],
             )
+
+
+def _blocklist_seen(session: Session, work: _Batch) -> None:
+    """Each lock's newest blocklist version in use, and the earliest event showing it."""
+    if not work.versions:
+        return
+    newest = blocklist.newest_version(session)
+    best: dict[int, tuple[int, int]] = {}
+    for lock_id, low_bits, at in work.versions:
+        version = blocklist.full_version(low_bits, newest)
+        known = best.get(lock_id)
+        if known is None or version > known[0] or (version == known[0] and at < known[1]):
+            best[lock_id] = (version, at)
+    for lock in session.scalars(select(Lock).where(Lock.id.in_(best))):
+        version, at = best[lock.id]
+        if version > lock.blocklist_version_seen:
+            lock.blocklist_version_seen, lock.blocklist_seen_since = version, at
+        elif (
+            version == lock.blocklist_version_seen
+            and version
+            and (lock.blocklist_seen_since is None or at < lock.blocklist_seen_since)
+        ):
+            lock.blocklist_seen_since = at
 
 
 def _sequence_gaps(session: Session, work: _Batch) -> None:

@@ -30,9 +30,10 @@ An unchanged blocklist keeps its version and bytes.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from host.backoffice.authority import SigningKey
@@ -55,8 +56,16 @@ def entry_expires_at(left_active_at: int) -> int:
     return day_window(last_day)[1] + CLOCK_MARGIN_S
 
 
-def entries(session: Session, now: int) -> dict[int, int]:
-    """{key id: time its entry expires} of every key the blocklist lists at ``now``.
+@dataclass(frozen=True)
+class Entry:
+    """A key on the blocklist: when it left ``active`` and when its entry leaves."""
+
+    left_active_at: int
+    expires_at: int
+
+
+def entries(session: Session, now: int) -> dict[int, Entry]:
+    """Every key the blocklist lists at ``now``, by key id.
 
     A key is listed when it is not ``active``, has been ``lost`` or ``blocked``
     since it last left ``active`` (at T, or at its creation), and ``now`` is
@@ -90,13 +99,30 @@ def entries(session: Session, now: int) -> dict[int, int]:
         if key_id in left_at:
             expires = entry_expires_at(left_at[key_id])
             if now < expires:
-                listed[key_id] = expires
+                listed[key_id] = Entry(left_at[key_id], expires)
     return listed
 
 
 def blocked_key_ids(session: Session, now: int) -> list[int]:
     """The key ids the blocklist lists at ``now``, ascending."""
     return sorted(entries(session, now))
+
+
+def newest_version(session: Session) -> int:
+    """The highest version issued so far (0 before the first)."""
+    return int(session.scalar(select(func.max(Blocklist.version))) or 0)
+
+
+def full_version(low_bits: int, newest: int) -> int:
+    """The version an event's 16-bit ``blocklist_version`` (SPEC.md 8.3) stands for.
+
+    The newest issued version with these low bits; 0 stays 0 (no list). Bits no
+    issued version has (a lock of another site, a forged event) are taken as they are.
+    """
+    if not low_bits:
+        return 0
+    version = newest - ((newest - low_bits) & 0xFFFF)
+    return version if version > 0 else low_bits
 
 
 def latest(session: Session) -> Blocklist | None:

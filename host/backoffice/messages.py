@@ -671,6 +671,40 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "web.nav.sample": ("Centralt stickprov", "Central sample"),
     "web.nav.activity": ("Aktivitetslogg", "Activity log"),
     "web.nav.stations": ("Synkstationer", "Sync stations"),
+    "web.nav.blocklist": ("Spärrlistan", "Blocklist"),
+    "web.spread.title": ("Spärrlistans spridning", "How far the blocklist has travelled"),
+    "web.spread.lead": (
+        "Låsen har inget nät: ett lås får veta att en nyckel är spärrad först när en annan"
+        " nyckel med en nyare spärrlista har varit där. Här syns de lås en spärrad nyckel"
+        " kanske fortfarande öppnar, och vilken version av listan varje lås använder enligt"
+        " sina senaste händelser. Nyckeln står på listan tills ingen behörighet den kan ha"
+        " gäller längre.",
+        "Locks have no network: a lock learns that a key is blocked only when another key"
+        " carrying a newer blocklist has been there. Shown here: the locks a blocked key may"
+        " still open, and the list version each lock uses according to its latest events. The"
+        " key stays on the list until no permission it can hold is valid.",
+    ),
+    "web.spread.exposed": (
+        "Lås som en spärrad nyckel kanske fortfarande öppnar",
+        "Locks a blocked key may still open",
+    ),
+    "web.spread.keys": (
+        "spärrade nycklar kan fortfarande öppna minst ett lås",
+        "blocked keys may still open at least one lock",
+    ),
+    "web.spread.locks": (
+        "Spärrlistans version per lås (senaste utfärdade: {newest})",
+        "Blocklist version per lock (newest issued: {newest})",
+    ),
+    "web.spread.not_issued": ("inte utfärdad än", "not issued yet"),
+    "web.spread.none": ("ingen än", "none yet"),
+    "web.col.blocked_at": ("Spärrad", "Blocked"),
+    "web.col.listed_until": ("På listan till", "Listed until"),
+    "web.col.first_version": ("Första version med nyckeln", "First version with the key"),
+    "web.col.address": ("Adress", "Address"),
+    "web.col.version_seen": ("Låsets version", "Lock's version"),
+    "web.col.seen_since": ("Sedd sedan", "Seen since"),
+    "web.col.versions_behind": ("Versioner efter", "Versions behind"),
     "web.nav.anomalies": ("Avvikelser", "Anomalies"),
     "web.nav.visits": ("Besöksimport", "Visit import"),
     "web.role.admin": ("administratör", "administrator"),

@@ -186,6 +186,9 @@ class Lock(Base):
     created_at: Mapped[int]
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     last_seq: Mapped[int] = mapped_column(default=0)  # highest verified lock_seq received
+    # The newest blocklist version its events show in use (SPEC.md 8.3), and since when.
+    blocklist_version_seen: Mapped[int] = mapped_column(default=0, server_default="0")
+    blocklist_seen_since: Mapped[int | None]
 
 
 class LockInstallation(Base):

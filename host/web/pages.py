@@ -12,6 +12,8 @@ activity log        ``/activity?kind=&staff=&key=``     ``/activity.csv``
                     ``&customer=&lock=&since=&until=``
                     ``&page=``
 station health      ``/stations?unit=``                 ``/stations.csv``
+blocklist spread    ``/blocklist?unit=``                ``/blocklist.csv`` (exposed locks),
+                                                        ``/blocklist-locks.csv``
 anomalies           ``/anomalies?kind=&since=&until=``  ``/anomalies.csv``
                     ``&open=1``
 visit import        ``/visits`` (GET form, POST file)
@@ -461,6 +463,47 @@ def stations_csv(request: Request, unit: str | None = None) -> Response:
     web = _web(request)
     identity = web.identity(request)
     return _csv("stations", _stations_view(web, identity.actor, unit)["table"], _today(web))
+
+
+# -- 5b the blocklist's spread ----------------------------------------------------------------
+
+
+def _spread_view(web: Web, actor: Actor, unit: str | None) -> dict[str, Any]:
+    unit_id = _int(unit, "unit", 1)
+    org = web.followup.organisation(actor)
+    exposed, versions = web.followup.blocklist_spread(actor, unit_id)
+    return {
+        "org": org,
+        "unit_id": unit_id,
+        "choose_unit": not actor.scoped,
+        "keys": len({r.key_id for r in exposed}),
+        "exposed": tables.exposed_table(exposed, org),
+        "versions": tables.lock_versions_table(versions),
+        "newest": versions[0].newest if versions else 0,
+    }
+
+
+@router.get("/blocklist", response_class=HTMLResponse)
+def blocklist_page(request: Request, unit: str | None = None) -> Response:
+    web = _web(request)
+    identity = web.identity(request)
+    view = _spread_view(web, identity.actor, unit)
+    return web.render(request, "blocklist.html", identity, page="blocklist", **view)
+
+
+@router.get("/blocklist.csv")
+def blocklist_csv(request: Request, unit: str | None = None) -> Response:
+    web = _web(request)
+    identity = web.identity(request)
+    return _csv("exposed-locks", _spread_view(web, identity.actor, unit)["exposed"], _today(web))
+
+
+@router.get("/blocklist-locks.csv")
+def blocklist_locks_csv(request: Request, unit: str | None = None) -> Response:
+    web = _web(request)
+    identity = web.identity(request)
+    view = _spread_view(web, identity.actor, unit)
+    return _csv("lock-blocklist-versions", view["versions"], _today(web))
 
 
 # -- 6 anomalies ------------------------------------------------------------------------------

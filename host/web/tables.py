@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from host.backoffice import messages
-from host.backoffice.followup import activity, fleet, installations
+from host.backoffice.followup import activity, blocklist_spread, fleet, installations
 from host.backoffice.followup.service import AnomalyReport, CentralSample, Organisation
 from host.web import text
 
@@ -392,6 +392,81 @@ def activity_table(rows: Sequence[activity.LogRow]) -> Table:
                     _cell(r.detail or None),
                 ],
                 "warn" if refused else "",
+            )
+        )
+    return table
+
+
+# -- 5b the blocklist's spread ----------------------------------------------------------------
+
+
+def exposed_table(rows: Sequence[blocklist_spread.ExposedLock], org: Organisation) -> Table:
+    table = Table(
+        [
+            Column("key_id", "web.col.key", True),
+            Column("staff", "web.col.staff"),
+            Column("unit", "web.col.unit"),
+            Column("blocked_at", "web.col.blocked_at", time=True),
+            Column("listed_until", "web.col.listed_until", time=True),
+            Column("first_version", "web.col.first_version", True),
+            Column("lock_id", "web.col.lock", True),
+            Column("address", "web.col.address"),
+            Column("version_seen", "web.col.version_seen", True),
+            Column("seen_since", "web.col.seen_since", time=True),
+        ]
+    )
+    for r in rows:
+        table.rows.append(
+            Row(
+                [
+                    _cell(r.key_id),
+                    _cell(r.staff_name),
+                    _cell(org.unit_name(r.unit_id)),
+                    _time(r.left_active_at),
+                    _time(r.entry_expires_at),
+                    _cell(
+                        r.first_version,
+                        str(r.first_version)
+                        if r.first_version
+                        else text.label("web.spread.not_issued"),
+                    ),
+                    _cell(r.lock_id),
+                    _cell(r.address),
+                    _cell(r.version_seen, str(r.version_seen) or text.label("web.none")),
+                    _time(r.seen_since),
+                ],
+                "warn",
+            )
+        )
+    return table
+
+
+def lock_versions_table(rows: Sequence[blocklist_spread.LockVersion]) -> Table:
+    table = Table(
+        [
+            Column("lock_id", "web.col.lock", True),
+            Column("type", "web.col.kind"),
+            Column("address", "web.col.address"),
+            Column("version_seen", "web.col.version_seen", True),
+            Column("seen_since", "web.col.seen_since", time=True),
+            Column("behind", "web.col.versions_behind", True),
+        ]
+    )
+    for r in rows:
+        table.rows.append(
+            Row(
+                [
+                    _cell(r.lock_id),
+                    _cell(r.lock_type, text.label(f"web.lock_type.{r.lock_type}")),
+                    _cell(r.address),
+                    _cell(
+                        r.version_seen,
+                        str(r.version_seen) if r.version_seen else text.label("web.spread.none"),
+                    ),
+                    _time(r.seen_since),
+                    _cell(r.behind),
+                ],
+                "warn" if r.behind else "",
             )
         )
     return table

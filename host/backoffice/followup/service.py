@@ -13,6 +13,7 @@ lock installations ``locks.read``
 central sample     ``activity.read`` and ``customers.read``
 activity log       ``activity.read``
 station health     ``stations.read``
+blocklist spread   ``keys.read`` and ``locks.read`` (names with ``staff.read``)
 anomalies          ``anomalies.read`` (openings without a visit also
                    need ``activity.read`` and ``customers.read``)
 visit import       ``customers.manage`` (a unit manager: own customers)
@@ -22,14 +23,22 @@ visit import       ``customers.manage`` (a unit manager: own customers)
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from host.backoffice import bundles
 from host.backoffice.errors import Invalid
-from host.backoffice.followup import activity, fleet, installations, sample, visits
+from host.backoffice.followup import (
+    activity,
+    blocklist_spread,
+    fleet,
+    installations,
+    sample,
+    visits,
+)
 from host.backoffice.models import ChangeLog, Provider, Unit
 from host.backoffice.reports import AnomalyQuery
 from host.backoffice.roles import Action, Actor, may, require, require_role
@@ -131,6 +140,7 @@ class FollowUp:
             "sample": may(actor, Action.ACTIVITY_READ) and may(actor, Action.CUSTOMERS_READ),
             "activity": may(actor, Action.ACTIVITY_READ),
             "stations": may(actor, Action.STATIONS_READ),
+            "blocklist": may(actor, Action.KEYS_READ) and may(actor, Action.LOCKS_READ),
             "anomalies": may(actor, Action.ANOMALIES_READ),
             "visits": may(actor, Action.CUSTOMERS_MANAGE),
         }
@@ -254,6 +264,29 @@ class FollowUp:
         units = self._units(actor, unit_id)
         with self.site.sessions() as session:
             return fleet.station_health(session, units, self.office.now())
+
+    # -- 5b the blocklist's spread ------------------------------------------------------------
+
+    def blocklist_spread(
+        self, actor: Actor, unit_id: int | None = None
+    ) -> tuple[list[blocklist_spread.ExposedLock], list[blocklist_spread.LockVersion]]:
+        """Locks a blocked key may still open, and each lock's blocklist version in use."""
+        require(actor, Action.KEYS_READ, self._scope(actor))
+        require(actor, Action.LOCKS_READ, self._scope(actor))
+        units = self._units(actor, unit_id)
+        now = self.office.now()
+        with self.site.sessions() as session:
+            exposed = [
+                row for unit in units for row in blocklist_spread.exposed(session, now, unit)
+            ]
+            lock_ids: set[int] = set()
+            mounted = bundles.mounted_lock_ids(session)
+            for unit in units:
+                lock_ids |= bundles.unit_lock_ids(session, unit, mounted)
+            versions = blocklist_spread.lock_versions(session, lock_ids)
+        if not may(actor, Action.STAFF_READ):
+            exposed = [replace(row, staff_name="") for row in exposed]
+        return exposed, versions
 
     # -- 6 anomalies --------------------------------------------------------------------------
 

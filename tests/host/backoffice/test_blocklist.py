@@ -87,7 +87,9 @@ def test_a_found_key_is_unblocked_at_once_and_gets_sets_again(
     office.set_key_state(admin, world.key_a1, "lost", "tappad igen")
     assert _listed(office, admin) == (version + 2, [world.key_a1])
     with office.site.sessions() as session:
-        assert blocklist.entries(session, clock.now) == {world.key_a1: entry_expires_at(clock.now)}
+        assert blocklist.entries(session, clock.now) == {
+            world.key_a1: blocklist.Entry(clock.now, entry_expires_at(clock.now))
+        }
 
 
 def test_a_lost_key_that_is_retired_stays_listed_to_the_bound(
