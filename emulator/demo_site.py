@@ -14,8 +14,8 @@ URL is given, and the authority key files):
   room per unit), granted to the units; two personal grants lending a
   customer's door to a member of another unit;
 - back-office users: ``admin``, a technician ``tekniker``, a reviewer
-  ``granskare`` and a unit manager per unit (``chef.nord``, ``chef.syd``,
-  ``chef.vardkraft``);
+  ``granskare``, the alarm group ``larmgrupp`` and a unit manager per unit
+  (``chef.nord``, ``chef.syd``, ``chef.vardkraft``);
 - ``history_days`` days of visits and lock events (below).
 
 The site "started" ``SITE_AGE_DAYS`` days before the first build: customers
@@ -436,6 +436,7 @@ def plan_demo(seed: str = DEFAULT_SEED) -> DemoPlan:
     users: tuple[tuple[str, str, int | None], ...] = (
         ("tekniker", "technician", None),
         ("granskare", "reviewer", None),
+        ("larmgrupp", "alarm_group", None),
         *((unit.manager, "unit_manager", unit.index) for unit in units),
     )
     return DemoPlan(

@@ -711,6 +711,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "web.role.unit_manager": ("enhetschef", "unit manager"),
     "web.role.reviewer": ("granskare", "reviewer"),
     "web.role.technician": ("tekniker", "technician"),
+    "web.role.alarm_group": ("larmgrupp", "alarm group"),
     "web.role.station": ("station", "station"),
     "web.sign_in": ("Logga in", "Sign in"),
     "web.sign_in_lead": (
@@ -928,9 +929,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "web.locks.common": ("Ej kopplat till kund", "Not mounted for a customer"),
     "web.locks.half1": ("Snitt jan–jun {year}", "Average Jan–Jun {year}"),
     "web.locks.half2": ("Snitt jul–dec {year}", "Average Jul–Dec {year}"),
+    "web.locks.in_progress": ("{month} (pågår)", "{month} (in progress)"),
     "web.locks.half_note": (
-        "Halvårssnittet är per månad, över halvårets månader inom det valda intervallet.",
-        "The half-year average is per month, over the half-year's months within the range.",
+        "Halvårssnittet är per månad, över halvårets månader inom det valda intervallet."
+        " Innevarande månad är inte slut och räknas inte in i snittet.",
+        "The half-year average is per month, over the half-year's months within the range."
+        " The current month is not over and is left out of the average.",
     ),
     "web.locks.chart_title": ("Monteringar per månad", "Mounts per month"),
     "web.locks.chart_desc": (

@@ -6,6 +6,7 @@
 | unit_manager | own unit only: staff, their keys, customers, personal grants on own customers' locks, read the unit's activity log and anomalies; sees the list of providers and units |
 | reviewer | read everything, change nothing |
 | technician | stations, keys, locks (add, install, remove), service tokens for themselves; no activity log, staff or customers |
+| alarm_group | the alarm group (larmgrupp, seed 000 §3): locks (install, remove; installed locks, mounts and removals per month) and the devices check (keys registered and linked, without names); nothing of the activity log |
 | station | (the HTTP API only) its own bundle, upload, heartbeat |
 
 A unit manager's actions are scoped: the object's unit must be the manager's.
@@ -24,10 +25,11 @@ class Role(StrEnum):
     UNIT_MANAGER = "unit_manager"
     REVIEWER = "reviewer"
     TECHNICIAN = "technician"
+    ALARM_GROUP = "alarm_group"
     STATION = "station"
 
 
-USER_ROLES = (Role.ADMIN, Role.UNIT_MANAGER, Role.REVIEWER, Role.TECHNICIAN)
+USER_ROLES = (Role.ADMIN, Role.UNIT_MANAGER, Role.REVIEWER, Role.TECHNICIAN, Role.ALARM_GROUP)
 
 
 class Action(StrEnum):
@@ -94,6 +96,9 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.SERVICE_TOKENS,
             Action.BUNDLES_EXPORT,
         }
+    ),
+    Role.ALARM_GROUP: frozenset(
+        {Action.ORG_READ, Action.LOCKS_READ, Action.LOCKS_MANAGE, Action.KEYS_READ}
     ),
     Role.STATION: frozenset({Action.STATION_SYNC}),
 }

@@ -75,6 +75,12 @@ def _share(share: float | None) -> tuple[object, SHOWN]:
     return (None if share is None else round(share * 100, 1)), text.percent(share)
 
 
+def _average(value: float | None) -> tuple[object, SHOWN]:
+    if value is None:
+        return None, text.label("web.none")
+    return value, text.decimal(value)
+
+
 # -- 1 keys and devices -----------------------------------------------------------------------
 
 
@@ -185,7 +191,12 @@ def mounts_table(
         table.rows.append(
             Row(
                 [
-                    _cell(f"{c.year}-{c.month:02d}"),
+                    _cell(
+                        f"{c.year}-{c.month:02d}",
+                        text.label("web.locks.in_progress", month=f"{c.year}-{c.month:02d}")
+                        if c.in_progress
+                        else f"{c.year}-{c.month:02d}",
+                    ),
                     _cell(1),
                     _cell(c.mounts),
                     _cell(c.removals),
@@ -204,8 +215,8 @@ def mounts_table(
                     _cell(h.months),
                     _cell(h.mounts),
                     _cell(h.removals),
-                    _cell(h.mounts_per_month, text.decimal(h.mounts_per_month)),
-                    _cell(h.removals_per_month, text.decimal(h.removals_per_month)),
+                    _average(h.mounts_per_month),
+                    _average(h.removals_per_month),
                 ],
                 "sum",
             )

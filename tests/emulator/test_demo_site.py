@@ -80,6 +80,7 @@ def test_the_demo_site_has_the_stated_numbers(demo: DemoSite) -> None:
         "technician",
         "reviewer",
         "unit_manager",
+        "alarm_group",
     }
 
 

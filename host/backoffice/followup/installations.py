@@ -6,7 +6,10 @@
   row of their own, which a unit manager does not see.
 * **Mounts and removals per month** (local calendar months), and per
   half-year (January–June, July–December) the average per month over the
-  months of that half-year that the chosen range covers.
+  months of that half-year that the chosen range covers. The month in
+  progress is shown with its counts so far but left out of the average (a
+  month not yet over would pull it down); the half-year row says how many
+  months it averages.
 """
 
 from __future__ import annotations
@@ -65,6 +68,7 @@ class MonthCount:
     month: int
     mounts: int
     removals: int
+    in_progress: bool = False  # the month of today: not over yet
 
 
 @dataclass(frozen=True)
@@ -75,19 +79,28 @@ class HalfYear:
     mounts: int
     removals: int
 
-    @property
-    def mounts_per_month(self) -> float:
-        return self.mounts / self.months
+    left_out: int = 0  # months of the range left out of the average (in progress)
 
     @property
-    def removals_per_month(self) -> float:
-        return self.removals / self.months
+    def mounts_per_month(self) -> float | None:
+        return self.mounts / self.months if self.months else None
+
+    @property
+    def removals_per_month(self) -> float | None:
+        return self.removals / self.months if self.months else None
 
 
 def mounts_by_month(
-    session: Session, months: Sequence[tuple[int, int]], types: Sequence[str], unit: int | None
+    session: Session,
+    months: Sequence[tuple[int, int]],
+    types: Sequence[str],
+    unit: int | None,
+    now: int | None = None,
 ) -> list[MonthCount]:
-    """Mounts and removals of locks of ``types`` in each month of ``months`` (oldest first)."""
+    """Mounts and removals of locks of ``types`` in each month of ``months`` (oldest first).
+
+    The month that holds ``now`` is marked in progress.
+    """
     if not months:
         return []
     since, until = month_bounds(*months[0])[0], month_bounds(*months[-1])[1]
@@ -112,21 +125,30 @@ def mounts_by_month(
             if when is not None and since <= when < until:
                 day = local_day(when)
                 counter[(day.year, day.month)] = counter.get((day.year, day.month), 0) + 1
-    return [MonthCount(y, m, mounts.get((y, m), 0), removals.get((y, m), 0)) for y, m in months]
+    today = local_day(now) if now is not None else None
+    current = (today.year, today.month) if today is not None else None
+    return [
+        MonthCount(y, m, mounts.get((y, m), 0), removals.get((y, m), 0), (y, m) == current)
+        for y, m in months
+    ]
 
 
 def half_years(counts: Sequence[MonthCount]) -> list[HalfYear]:
-    """Per half-year touched by ``counts``: its months in the range and their sums."""
+    """Per half-year touched by ``counts``: its finished months in the range and their sums."""
     found: dict[tuple[int, int], list[MonthCount]] = {}
     for count in counts:
         found.setdefault((count.year, 1 if count.month <= 6 else 2), []).append(count)
-    return [
-        HalfYear(
-            year,
-            half,
-            len(members),
-            sum(c.mounts for c in members),
-            sum(c.removals for c in members),
+    halves = []
+    for (year, half), members in sorted(found.items()):
+        done = [c for c in members if not c.in_progress]
+        halves.append(
+            HalfYear(
+                year,
+                half,
+                len(done),
+                sum(c.mounts for c in done),
+                sum(c.removals for c in done),
+                len(members) - len(done),
+            )
         )
-        for (year, half), members in sorted(found.items())
-    ]
+    return halves

@@ -203,7 +203,9 @@ class FollowUp:
         if not 1 <= len(months) <= 60:
             raise Invalid("followup.months", max=60)
         with self.site.sessions() as session:
-            counts = installations.mounts_by_month(session, months, types, self._scope(actor))
+            counts = installations.mounts_by_month(
+                session, months, types, self._scope(actor), self.office.now()
+            )
         return counts, installations.half_years(counts)
 
     # -- 3 central sample ---------------------------------------------------------------------

@@ -28,6 +28,7 @@ PASSWORDS = {
     "chef.oms": "oms-pw-1",
     "granskare": "gransk-pw-1",
     "tekniker": "tekn-pw-1",
+    "larmgrupp": "larm-pw-1",
 }
 ROLES = {
     "admin": "admin",
@@ -35,6 +36,7 @@ ROLES = {
     "chef.oms": "unit_manager",
     "granskare": "reviewer",
     "tekniker": "technician",
+    "larmgrupp": "alarm_group",
 }
 
 

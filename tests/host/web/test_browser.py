@@ -140,3 +140,19 @@ def test_a_unit_manager_imports_visits_in_the_browser(
     assert "hör inte till din enhet" in rows[0]
     assert "end ska vara efter start" in rows[1]
     page.context.close()
+
+
+def test_the_alarm_group_sees_locks_and_mounts_but_no_activity_log(
+    browser: Browser, demo_server: Server
+) -> None:
+    page = _sign_in(browser, demo_server, "larmgrupp")
+    menu = page.locator("nav a").all_inner_texts()
+    assert "Aktivitetslogg" not in " ".join(menu) and "Låsinstallationer" in " ".join(menu)
+    page.goto("/web/locks?from=2025-11&to=2026-04")
+    content = page.content()
+    assert "2026-04 (pågår)" in content  # the month in progress, left out of the average
+    assert "Innevarande månad" in content
+    page.screenshot(path=str(ARTIFACTS / "alarm-group-locks.png"), full_page=True)
+    response = page.goto("/web/activity")
+    assert response is not None and response.status == 403
+    page.context.close()
