@@ -67,6 +67,25 @@ def _config(url: str, world: World, ca_der: bytes) -> dict[str, object]:
     )
 
 
+def _tls_station(
+    tmp_path: Path,
+    backoffice: LiveBackOffice,
+    office: BackOffice,
+    admin: Actor,
+    world: World,
+    clock: Clock,
+    context: object,
+) -> Station:
+    return Station(
+        tmp_path / "flash",
+        backoffice.url,
+        world,
+        _authority_keys(office, admin),
+        clock,
+        ssl_context=context,
+    )
+
+
 def test_the_uplink_trusts_the_configured_ca(
     tmp_path: Path,
     tls_backoffice: LiveBackOffice,
@@ -78,14 +97,7 @@ def test_the_uplink_trusts_the_configured_ca(
 ) -> None:
     assert tls_backoffice.url.startswith("https://")
     context = uplink_tls_context(_config(tls_backoffice.url, world, pki.ca_der))
-    station = Station(
-        tmp_path / "flash",
-        tls_backoffice.url,
-        world,
-        _authority_keys(office, admin),
-        clock,
-        ssl_context=context,
-    )
+    station = _tls_station(tmp_path, tls_backoffice, office, admin, world, clock, context)
     assert station.drain() == ["heartbeat", "bundle", "upload"]
     assert station.uplink.online and station.uplink.last_error is None
     assert station.cache.serial >= 1
@@ -101,14 +113,7 @@ def test_a_certificate_from_another_ca_is_refused(
     pki: Pki,
 ) -> None:
     context = uplink_tls_context(_config(tls_backoffice.url, world, pki.stranger_ca_der))
-    station = Station(
-        tmp_path / "flash",
-        tls_backoffice.url,
-        world,
-        _authority_keys(office, admin),
-        clock,
-        ssl_context=context,
-    )
+    station = _tls_station(tmp_path, tls_backoffice, office, admin, world, clock, context)
     station.drain()
     assert not station.uplink.online
     assert station.uplink.last_error == BAD_ANSWER
