@@ -618,6 +618,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "role.technician": ("tekniker", "technician"),
     "role.reviewer": ("granskare", "reviewer"),
     "role.unit_manager": ("enhetschef", "unit manager"),
+    "role.alarm_group": ("larmgrupp", "alarm group"),
     "result.ok_until": ("synk klar", "sync done"),
     "result.unknown_key": ("okänd nyckel", "unknown key"),
     "result.key_blocked": ("nyckeln är spärrad", "the key is blocked"),
