@@ -62,6 +62,7 @@ def build_station(
             random=random,
             extra_status=station.heartbeat_extras,
             ssl_context=uplink_tls_context(config),
+            events=station.events,
         )
     if console_stream is not None:
         station.console = ServiceConsole(console_stream, station)

@@ -25,7 +25,7 @@ from firmware.bundle_cache import BundleCache
 from firmware.code_check import CodeCheck
 from firmware.key_session import DONE, KeySession
 from firmware.log import Log
-from firmware.outbox import Outbox, OutboxFull
+from firmware.outbox import Outbox
 from firmware.protocol_constants import (
     REASON_BOOT,
     REASON_CACHE_DISCARDED,
@@ -92,6 +92,7 @@ class Station:
         # The key session records WRONG_CODE and LOCKED_OUT itself: no report callback here.
         self.codes = CodeCheck(self.storage, self.clock, self.log)
         self.outbox = Outbox(self.storage, self.log, capacity_bytes=outbox_capacity)
+        self.events = station_events.EventRecorder(self.outbox, self.clock, self.log)
         self.uplink: "Any" = None
         self.console: "Any" = None
         self.session: "KeySession | None" = None
@@ -121,14 +122,7 @@ class Station:
 
     def record(self, key_id: int, reason: int, detail: int) -> bool:
         """A station event into the outbox; False (and logged) when the outbox is full."""
-        try:
-            self.outbox.append(
-                [station_events.station_event(key_id, self.clock.now(), reason, detail)]
-            )
-        except OutboxFull:
-            self.log.error("outbox full: station event %d not stored" % reason)
-            return False
-        return True
+        return self.events.record(key_id, reason, detail)
 
     # -- the main loop -------------------------------------------------------------
 
@@ -208,6 +202,7 @@ class Station:
             sleep_ms=self.sleep_ms,
             baud=self.key_baud if not self._last_was_nfc else 0,
             format_time=localtime.format_local,
+            events=self.events,
         )
 
     def _step_session(self) -> None:

@@ -44,7 +44,6 @@ import json
 from firmware.audit_upload import apply_ack, next_batch
 from firmware.backoff import Backoff
 from firmware.bundle_cache import REJECT_NO_ROOM, BundleRejected
-from firmware.outbox import OutboxFull
 from firmware.protocol_constants import (
     BUNDLE_MAX_SIZE,
     REASON_BUNDLE_INSTALLED,
@@ -53,7 +52,7 @@ from firmware.protocol_constants import (
     STATION_FLAG_CLOCK_NOT_SET,
     STATION_FLAG_OUTBOX_FULL,
 )
-from firmware.station_events import station_event
+from firmware.station_events import EventRecorder
 from hw._port import ticks_diff, ticks_ms
 
 try:
@@ -205,6 +204,7 @@ class Uplink:
         backoff_cap_s: int = 600,
         clock_tolerance_s: int = 5,
         batch_records: int = 200,
+        events: "EventRecorder | None" = None,
     ) -> None:
         if http is None:
             from hw.http_client import request
@@ -218,6 +218,7 @@ class Uplink:
         self._auth = "Bearer " + str(config["credential"])
         self._cache = bundle_cache
         self._outbox = outbox
+        self._events = events or EventRecorder(outbox, clock, log)
         self._clock = clock
         self._log = log
         self._network = network
@@ -532,12 +533,7 @@ class Uplink:
     # -- bookkeeping ---------------------------------------------------------------
 
     def _report(self, reason: int, detail: int) -> None:
-        try:
-            self._outbox.append([station_event(0, _u32(self._clock.now()), reason, detail)])
-        except OutboxFull:
-            self._log.warn(
-                "station event %d (detail %d) not recorded: outbox full" % (reason, detail)
-            )
+        self._events.record(0, reason, detail)
 
     def _link_ok(self) -> None:
         if not self.online:

@@ -160,7 +160,7 @@ class KeyDouble:
         self.active = 0xFF
         self.blocklist = None
         self.blocklist_version = 0
-        self.events = []  # (key seq, event dict), oldest first
+        self.events = []  # (key seq, event dict or its 36 bytes), oldest first
         self.next_seq = 1
         self.greeted = None  # (role, peer_id) of the last HELLO
         self.transfers = {}  # obj -> [size, sha256, bytearray, have]
@@ -355,16 +355,14 @@ class KeyDouble:
     def _object(self, obj, fresh):
         if obj == OBJ_AUDIT:
             if fresh or self.snapshot is None:
-                self.snapshot = codec.encode_record(
-                    "audit_batch",
-                    {
-                        "format": 1,
-                        "flags": 0,
-                        "key_id": self.key_id,
-                        "first_seq": self.events[0][0] if self.events else self.next_seq,
-                        "events": [event for _, event in self.events],
-                    },
-                )
+                # Events are dicts or, for a lock this station does not know, raw bytes.
+                events = [
+                    e if isinstance(e, bytes) else codec.encode_record("audit_event", e)
+                    for _, e in self.events
+                ]
+                first = self.events[0][0] if self.events else self.next_seq
+                head = b"SKAB" + struct.pack("<BBHII", 1, 0, len(events), self.key_id, first)
+                self.snapshot = head + b"".join(events)
             return self.snapshot
         if obj == OBJ_PERMSET:
             return self.active_set()

@@ -254,7 +254,7 @@ def _lock_records(count, first_seq=1):
             "lock_seq": first_seq + i,
             "mac": bytes(16),
         }
-        records.append(lock_event(event, fx.EPOCH))
+        records.append(lock_event(codec.encode_record("audit_event", event), fx.EPOCH))
     return records
 
 
