@@ -495,6 +495,9 @@ class Upload:
             "flags": 0,
             "station_id": self.station_id,
             "first_index": self.first_index,
+            # The stations' flash is laid out with an ack and no epoch file (emulator/site.py):
+            # their outboxes carry on the history's numbering, epoch 0.
+            "outbox_epoch": 0,
             "records": list(self.records),
         }
         return encode_record("upload_batch", fields)

@@ -661,6 +661,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "reason.CACHE_DISCARDED": ("paket kasserat", "bundle discarded"),
     "anomaly.sequence_gap": ("lucka i numreringen", "gap in the numbering"),
     "anomaly.sequence_reuse": ("löpnummer återanvänt", "sequence number reused"),
+    "anomaly.outbox_index_reused": ("utkorgens nummer återanvänt", "outbox number reused"),
     "anomaly.forged_mac": ("felaktig signatur", "forged MAC"),
     "anomaly.unknown_lock": ("okänt lås", "unknown lock"),
     "anomaly.unknown_key": ("okänd nyckel", "unknown key"),

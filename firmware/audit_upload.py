@@ -1,7 +1,7 @@
 """Moving the outbox to the back office: upload batches out, acknowledgements in.
 
 ``next_batch`` takes the oldest waiting records (SPEC.md 9.1) without removing
-anything and puts their stored bytes, unchanged, behind the batch's 16-byte
+anything and puts their stored bytes, unchanged, behind the batch's 20-byte
 header (a lock event's bytes are the lock's, covered by its MAC: nothing here
 decodes them); the body is bounded by ``max_bytes``. ``apply_ack`` removes
 records only up to what the back office says it committed, and never past
@@ -29,7 +29,7 @@ class Batch:
         self.last = first + count - 1
 
 
-_HEAD = "<4sBBHII"  # magic, format, flags, count, station_id, first_index
+_HEAD = "<4sBBHIII"  # magic, format, flags, count, station_id, first_index, outbox_epoch
 
 
 def next_batch(
@@ -38,7 +38,7 @@ def next_batch(
     first, records = outbox.pending(max_records=max_records, max_bytes=max_bytes)
     if not records:
         return None
-    head = struct.pack(_HEAD, b"SKUP", 1, 0, len(records), station_id, first)
+    head = struct.pack(_HEAD, b"SKUP", 1, 0, len(records), station_id, first, outbox.epoch)
     return Batch(head + b"".join(records), first, len(records))
 
 

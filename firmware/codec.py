@@ -561,6 +561,7 @@ _UPLOAD_HEAD = _compile(
         ("count", "H"),
         ("station_id", "I"),
         ("first_index", "I"),
+        ("outbox_epoch", "I"),
     )
 )
 
@@ -649,7 +650,7 @@ def _decode_outbox_list(data: "_Buf", offset: int, count: int, field: str) -> "l
 
 
 def _upload_encode(f: "_Fields") -> bytes:
-    _known(f, ("format", "flags", "station_id", "first_index", "records"))
+    _known(f, ("format", "flags", "station_id", "first_index", "outbox_epoch", "records"))
     _check_format(_get(f, "format"))
     records = _list(_get(f, "records"), "records")
     head = _pack(_UPLOAD_HEAD, _with(f, count=_count(records, "records")))
@@ -660,7 +661,7 @@ def _upload_decode(data: "_Buf") -> "_Fields":
     _check_magic(data, b"SKUP")
     out = _unpack(_UPLOAD_HEAD, data, 4)
     _check_format(out["format"])
-    out["records"] = _decode_outbox_list(data, 16, out.pop("count"), "records")
+    out["records"] = _decode_outbox_list(data, 20, out.pop("count"), "records")
     return out
 
 

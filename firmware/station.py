@@ -91,7 +91,9 @@ class Station:
         )
         # The key session records WRONG_CODE and LOCKED_OUT itself: no report callback here.
         self.codes = CodeCheck(self.storage, self.clock, self.log)
-        self.outbox = Outbox(self.storage, self.log, capacity_bytes=outbox_capacity)
+        self.outbox = Outbox(
+            self.storage, self.log, capacity_bytes=outbox_capacity, random_bytes=random_bytes
+        )
         self.events = station_events.EventRecorder(self.outbox, self.clock, self.log)
         self.uplink: "Any" = None
         self.console: "Any" = None

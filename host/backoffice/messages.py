@@ -875,6 +875,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "web.flag.outbox_full": ("utkorgen full", "outbox full"),
     "web.flag.cache_expired": ("offlinetiden slut", "offline time used up"),
     "web.flag.clock_not_set": ("klockan inte ställd", "clock not set"),
+    "web.flag.outbox_index_reused": (
+        "utkorgens nummer återanvänt (se Avvikelser)",
+        "outbox number reused (see Anomalies)",
+    ),
     "web.anomaly.forged_mac": (
         "förfalskad eller ändrad händelse (fel MAC)",
         "forged or altered event (bad MAC)",
@@ -890,6 +894,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "web.anomaly.unknown_lock": ("händelse från okänt lås", "event from an unknown lock"),
     "web.anomaly.blocked_key": ("händelse från spärrad nyckel", "event from a blocked key"),
     "web.anomaly.unknown_key": ("händelse från okänd nyckel", "event from an unknown key"),
+    "web.anomaly.outbox_index_reused": (
+        "två olika stationshändelser med samma nummer i utkorgen",
+        "two different station events with one outbox number",
+    ),
     "web.anomaly.opening_without_visit": (
         "öppning utan registrerat besök",
         "opening with no registered visit",

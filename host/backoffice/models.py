@@ -261,15 +261,21 @@ class AuditEvent(Base):
 
 
 class SyncEvent(Base):
-    """A station event (a sync, a wrong code, a bundle installed, ...)."""
+    """A station event (a sync, a wrong code, a bundle installed, ...).
+
+    Unique by where it came from *and* what it says (SPEC.md 9.2): the same
+    ``(station, epoch, index)`` with other content is another event, kept."""
 
     __tablename__ = "sync_events"
     __table_args__ = (
-        UniqueConstraint("station_id", "outbox_index"),
+        UniqueConstraint(
+            "station_id", "outbox_epoch", "outbox_index", "key_id", "time", "reason", "detail"
+        ),
         Index("ix_sync_events_key_time", "key_id", "time"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     station_id: Mapped[int]
+    outbox_epoch: Mapped[int] = mapped_column(server_default="0")
     outbox_index: Mapped[int]
     key_id: Mapped[int]
     time: Mapped[int]
@@ -284,7 +290,8 @@ class Anomaly(Base):
     kind: ``forged_mac``, ``unknown_lock``, ``sequence_gap`` (missing lock_seq
     ``seq_from``..``seq_to``; resolved when a later upload fills it),
     ``sequence_reuse`` (a valid MAC on a different event with a stored
-    lock_seq), ``blocked_key`` and ``unknown_key``. ``fingerprint`` makes a
+    lock_seq), ``blocked_key``, ``unknown_key`` and ``outbox_index_reused`` (another
+    station event under a station's outbox epoch and index already held). ``fingerprint`` makes a
     repeated upload of the same bad record count once.
     """
 

@@ -1,5 +1,7 @@
 """firmware.audit_upload: batches carry the oldest records; only acknowledged ones go."""
 
+import struct
+
 from firmware import codec
 from firmware.audit_upload import apply_ack, next_batch
 from firmware.clock import ManualClock
@@ -94,6 +96,7 @@ def test_the_upload_carries_each_stored_record_byte_for_byte():
     box.append([lock_event(odd, NOW)])
     box.append([station_event(10, NOW, REASON_SYNC_OK, 1)])
     batch = next_batch(box, station_id=7)
-    assert batch.body[16:] == lock_event(odd, NOW) + station_event(10, NOW, REASON_SYNC_OK, 1)
-    assert batch.body[16 + 2 : 16 + 38] == odd
-    assert batch.body[:16] == b"SKUP" + bytes([1, 0, 2, 0, 7, 0, 0, 0, 1, 0, 0, 0])
+    assert batch.body[20:] == lock_event(odd, NOW) + station_event(10, NOW, REASON_SYNC_OK, 1)
+    assert batch.body[20 + 2 : 20 + 38] == odd
+    head = b"SKUP" + bytes([1, 0, 2, 0, 7, 0, 0, 0, 1, 0, 0, 0])
+    assert batch.body[:20] == head + struct.pack("<I", box.epoch) and box.epoch != 0

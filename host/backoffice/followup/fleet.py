@@ -242,6 +242,13 @@ def station_health(session: Session, units: list[int] | None, now: int) -> list[
     )
     if units is not None:
         query = query.where(Station.unit_id.in_(units))
+    reused = set(
+        session.scalars(
+            select(Anomaly.station_id).where(
+                Anomaly.kind == "outbox_index_reused", Anomaly.resolved_at.is_(None)
+            )
+        )
+    )
     found = []
     for station, stored in session.execute(query):
         status = station.last_status or {}
@@ -269,7 +276,8 @@ def station_health(session: Session, units: list[int] | None, now: int) -> list[
                 outbox_records=_int(status, "outbox_records"),
                 outbox_bytes=_int(status, "outbox_bytes"),
                 online=None if online is None else bool(online),
-                flags=[name for bit, name in STATUS_FLAGS.items() if flag_bits & bit],
+                flags=[name for bit, name in STATUS_FLAGS.items() if flag_bits & bit]
+                + (["outbox_index_reused"] if station.id in reused else []),
                 now=now,
             )
         )

@@ -55,6 +55,7 @@ STORED_ANOMALY_KINDS = (
     "unknown_lock",
     "blocked_key",
     "unknown_key",
+    "outbox_index_reused",
 )
 ANOMALY_KINDS = (*STORED_ANOMALY_KINDS, OPENINGS_KIND)
 
