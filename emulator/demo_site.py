@@ -34,8 +34,8 @@ where it stopped.
 
 **Visits and lock events.** The back office has no table of visits yet (the
 follow-up issue imports them from the time-and-effort system's CSV), so the
-visits are written to ``work_dir/visits.csv`` (UTF-8, a header row, comma
-separated), one row per visit, oldest first:
+visits are written to ``work_dir/visits.csv`` (``host.csvfile``'s plain CSV:
+UTF-8, a header row, comma separated), one row per visit, oldest first:
 
 | column | meaning |
 |---|---|
@@ -61,15 +61,13 @@ the key lost mid-shift never arrive: the back office shows them as missing.
 
 from __future__ import annotations
 
-import csv
 import functools
 import hashlib
 import hmac
-import io
 import json
 import os
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -79,6 +77,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from emulator.virtual_lock import make_event
+from host import csvfile
 from host.backoffice import codes
 from host.backoffice.errors import ServiceError
 from host.backoffice.service import BackOffice
@@ -698,12 +697,10 @@ def _uploads(
 
 
 def visits_csv(visits: Iterable[Visit]) -> str:
-    """The visits as the CSV described in the module docstring."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(VISIT_COLUMNS)
+    """The visits as the CSV described in the module docstring (``host.csvfile``, plain)."""
+    rows: list[Sequence[object]] = [VISIT_COLUMNS]
     for visit in visits:
-        writer.writerow(
+        rows.append(
             (
                 visit.customer_ref,
                 visit.staff,
@@ -712,7 +709,7 @@ def visits_csv(visits: Iterable[Visit]) -> str:
                 visit.registration,
             )
         )
-    return out.getvalue()
+    return csvfile.text(rows)
 
 
 # -- the facts returned ----------------------------------------------------------------------------

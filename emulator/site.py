@@ -21,7 +21,6 @@ and events) lives under ``work_dir``.
 
 from __future__ import annotations
 
-import csv
 import json
 import secrets
 import threading
@@ -41,6 +40,7 @@ from firmware import station_config
 from firmware.outbox import ACK_FILE
 from firmware.startup import build_station
 from firmware.station import Station
+from host import csvfile
 from host.backoffice.followup.service import FollowUp
 from host.backoffice.service import BackOffice
 from host.backoffice.site import Site
@@ -167,7 +167,7 @@ class EmulatedSite:
             return 0
         rows = []
         with path.open(newline="", encoding="utf-8") as export:
-            for row in csv.DictReader(export):
+            for row in csvfile.read_records(export.read()):
                 rows.append(
                     {
                         "customer_ref": row["customer_ref"],

@@ -385,6 +385,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "help.until": ("Till (ISO-tid, ej inklusive)", "Until (ISO time, exclusive)"),
     "help.limit": ("Högst så många rader", "At most this many rows"),
     "help.csv": ("Skriv resultatet som CSV till FIL", "Write the result as CSV to FILE"),
+    "help.csv_dialect": (
+        "plain: komma och decimalpunkt (standard); sv: semikolon, decimalkomma och UTF-8 med"
+        " BOM, som ett svenskt kalkylprogram öppnar direkt",
+        "plain: comma and decimal point (default); sv: semicolon, decimal comma and UTF-8 with"
+        " a BOM, as a spreadsheet set to Swedish opens directly",
+    ),
     "help.authority": ("Utfärdarnycklar", "Authority keys"),
     "help.authority_rotate": (
         "Skapa en ny signeringsnyckel (den gamla accepteras tills den avvecklas)",
@@ -735,6 +741,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "web.show": ("Visa", "Show"),
     "web.search": ("Sök", "Search"),
     "web.export_csv": ("Exportera CSV", "Export CSV"),
+    "web.export_csv_sv": ("CSV för svensk Excel", "CSV for Swedish Excel"),
+    "web.export_csv_sv_title": (
+        "Semikolon mellan fälten, decimalkomma, UTF-8 med BOM: öppnas direkt i ett svenskt"
+        " kalkylprogram",
+        "Semicolons between the fields, decimal comma, UTF-8 with a BOM: opens directly in a"
+        " spreadsheet set to Swedish",
+    ),
     "web.show_numbers": ("Visa siffrorna", "Show the numbers"),
     "web.all_units": ("Alla enheter", "All units"),
     "web.since": ("Från", "From"),

@@ -28,7 +28,6 @@ of events needs no more memory than a batch.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import os
@@ -41,6 +40,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import JSON, Boolean, LargeBinary, Table, insert, select, text
 from sqlalchemy.orm import Session
 
+from host import csvfile
 from host.backoffice import authority, db
 from host.backoffice.errors import Conflict, Invalid
 from host.backoffice.models import Base
@@ -125,13 +125,11 @@ def export_site(site: Site, folder: Path, now: int) -> dict[str, Any]:
             path = folder / "tables" / f"{table.name}.csv"
             rows = 0
             with _private_file(path) as handle:
-                writer = csv.writer(handle, lineterminator="\n")
-                writer.writerow([c.name for c in table.columns])
+                writer = csvfile.Writer(handle)
+                writer.row([c.name for c in table.columns])
                 result = session.execute(select(table).order_by(*table.primary_key.columns))
                 for row in result.yield_per(BATCH):
-                    writer.writerow(
-                        _cell(v, c.type) for v, c in zip(row, table.columns, strict=True)
-                    )
+                    writer.row(_cell(v, c.type) for v, c in zip(row, table.columns, strict=True))
                     rows += 1
             tables.append(
                 {
@@ -207,7 +205,7 @@ def check_export(folder: Path) -> dict[str, Any]:
 def _rows(path: Path, table: Table) -> Iterator[dict[str, Any]]:
     columns = list(table.columns)
     with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle)
+        reader = csvfile.reader(handle)
         next(reader)
         for number, cells in enumerate(reader, start=2):
             if len(cells) != len(columns):

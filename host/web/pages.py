@@ -20,14 +20,14 @@ visit import        ``/visits`` (GET form, POST file)
 =================== ================================== =====================================
 
 Every handler asks the follow-up service, which checks the role; the page
-and its CSV are built from the same table (``tables``). Times in parameters
+and its CSV are built from the same table (``tables``) and written by
+``host.csvfile`` (formulas neutralised): plain CSV, or with ``&dialect=sv``
+the one Swedish spreadsheets open directly. Times in parameters
 are ISO dates or date-times, Swedish local time.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import secrets
 from datetime import date, timedelta
 from typing import Annotated, Any
@@ -36,6 +36,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from host import csvfile
 from host.backoffice.errors import Invalid
 from host.backoffice.followup import activity, fleet, sample, visits
 from host.backoffice.followup.service import ANOMALY_KINDS, lock_types
@@ -99,14 +100,18 @@ def _month(value: str | None) -> tuple[int, int] | None:
     return sample.parse_month(value)
 
 
-def _csv(name: str, table: tables.Table, today: date) -> Response:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows(table.csv_rows())
-    filename = f"synk-{name}-{today.isoformat()}.csv"
+def _csv(request: Request, name: str, table: tables.Table) -> Response:
+    """The table as a CSV download: ``?dialect=sv`` for Swedish spreadsheets, else plain."""
+    wanted = request.query_params.get("dialect")
+    try:
+        style = csvfile.dialect(wanted)
+    except ValueError:
+        raise Invalid("web.param", name="dialect", value=wanted) from None
+    suffix = "" if style is csvfile.PLAIN else f"-{style.name}"
+    filename = f"synk-{name}-{_today(_web(request)).isoformat()}{suffix}.csv"
     return Response(
-        "\ufeff" + buffer.getvalue(),
-        media_type="text/csv; charset=utf-8",
+        csvfile.text(table.csv_rows(), style),
+        media_type=style.media_type,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
@@ -171,7 +176,7 @@ def keys_csv(
     web = _web(request)
     identity = web.identity(request)
     view = _keys_view(web, identity.actor, unit, days, problems)
-    return _csv("keys", view["table"], _today(web))
+    return _csv(request, "keys", view["table"])
 
 
 # -- 2 lock installations ---------------------------------------------------------------------
@@ -241,7 +246,7 @@ def locks_csv(request: Request, type: str | None = None, at: str | None = None) 
     identity = web.identity(request)
     params = request.query_params
     view = _locks_view(web, identity.actor, type, at, params.get("from"), params.get("to"))
-    return _csv("locks", view["installed"], _today(web))
+    return _csv(request, "locks", view["installed"])
 
 
 @router.get("/mounts.csv")
@@ -250,7 +255,7 @@ def mounts_csv(request: Request, type: str | None = None, at: str | None = None)
     identity = web.identity(request)
     params = request.query_params
     view = _locks_view(web, identity.actor, type, at, params.get("from"), params.get("to"))
-    return _csv("mounts", view["mounts"], _today(web))
+    return _csv(request, "mounts", view["mounts"])
 
 
 # -- 3 central sample -------------------------------------------------------------------------
@@ -332,7 +337,7 @@ def _sample_csv(request: Request, name: str, which: str) -> Response:
         drawn=which != "share",
         share=which == "share",
     )
-    return _csv(name, view[which], _today(web))
+    return _csv(request, name, view[which])
 
 
 @router.get("/sample.csv")
@@ -429,7 +434,7 @@ def activity_csv(request: Request) -> Response:
     rows, total = web.followup.activity_log(identity.actor, query, 0, CSV_MAX_ROWS)
     if total > len(rows):
         raise Invalid("web.csv_too_many", total=total, max=CSV_MAX_ROWS)
-    return _csv("activity", tables.activity_table(rows), _today(web))
+    return _csv(request, "activity", tables.activity_table(rows))
 
 
 # -- 5 station health -------------------------------------------------------------------------
@@ -462,7 +467,7 @@ def stations_page(request: Request, unit: str | None = None) -> Response:
 def stations_csv(request: Request, unit: str | None = None) -> Response:
     web = _web(request)
     identity = web.identity(request)
-    return _csv("stations", _stations_view(web, identity.actor, unit)["table"], _today(web))
+    return _csv(request, "stations", _stations_view(web, identity.actor, unit)["table"])
 
 
 # -- 5b the blocklist's spread ----------------------------------------------------------------
@@ -495,7 +500,7 @@ def blocklist_page(request: Request, unit: str | None = None) -> Response:
 def blocklist_csv(request: Request, unit: str | None = None) -> Response:
     web = _web(request)
     identity = web.identity(request)
-    return _csv("exposed-locks", _spread_view(web, identity.actor, unit)["exposed"], _today(web))
+    return _csv(request, "exposed-locks", _spread_view(web, identity.actor, unit)["exposed"])
 
 
 @router.get("/blocklist-locks.csv")
@@ -503,7 +508,7 @@ def blocklist_locks_csv(request: Request, unit: str | None = None) -> Response:
     web = _web(request)
     identity = web.identity(request)
     view = _spread_view(web, identity.actor, unit)
-    return _csv("lock-blocklist-versions", view["versions"], _today(web))
+    return _csv(request, "lock-blocklist-versions", view["versions"])
 
 
 # -- 6 anomalies ------------------------------------------------------------------------------
@@ -543,7 +548,7 @@ def anomalies_csv(request: Request) -> Response:
     web = _web(request)
     identity = web.identity(request)
     view = _anomalies_view(web, identity.actor, request.query_params)
-    return _csv("anomalies", view["table"], _today(web))
+    return _csv(request, "anomalies", view["table"])
 
 
 # -- visit import -----------------------------------------------------------------------------

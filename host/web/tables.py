@@ -1,9 +1,10 @@
 """Each report as one table, shown on its page and exported as CSV from the same rows.
 
-A cell holds its CSV value (plain, locale-free: local times as
-``YYYY-MM-DD HH:MM:SS``, shares as percent with one decimal and a dot, lists
-joined by ``;``) and what the page shows (Swedish number format, labels in
-both languages). The CSV header is the columns' English ``name``.
+A cell holds its CSV value (locale-free: local times as
+``YYYY-MM-DD HH:MM:SS``, shares as percent with one decimal, lists joined by
+``;``; ``host.csvfile`` writes them in the dialect asked for) and what the
+page shows (Swedish number format, labels in both languages). The CSV header is the
+columns' English ``name``.
 """
 
 from __future__ import annotations
@@ -50,11 +51,10 @@ class Table:
         """Indexes of the columns the page shows."""
         return [i for i, c in enumerate(self.columns) if c.page]
 
-    def csv_rows(self) -> list[list[str]]:
+    def csv_rows(self) -> list[list[object]]:
         rows = [r.cells for r in self.rows] + ([self.footer.cells] if self.footer else [])
-        return [[c.name for c in self.columns]] + [
-            [text.csv_value(raw) for raw, _ in cells] for cells in rows
-        ]
+        header: list[object] = [c.name for c in self.columns]
+        return [header] + [[text.csv_value(raw) for raw, _ in cells] for cells in rows]
 
 
 def _cell(raw: object, shown: SHOWN | None = None) -> tuple[object, SHOWN]:

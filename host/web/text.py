@@ -2,8 +2,8 @@
 
 Every people-facing string comes from ``host.backoffice.messages``; a page
 shows the Swedish text first and the English after it, in a smaller
-``<span lang="en">``. CSV files get plain, locale-free values instead
-(``csv_value``).
+``<span lang="en">``. CSV files get the values themselves
+(``csv_value``), written by ``host.csvfile``.
 """
 
 from __future__ import annotations
@@ -55,26 +55,16 @@ def decimal(value: float | None, digits: int = 1) -> str:
     return "" if value is None else _decimal(value, digits)
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+def csv_value(value: object) -> object:
+    """A table's value as ``host.csvfile`` writes it: lists joined by ';', shares to 0.1.
 
-
-def csv_value(value: object) -> str:
-    """A value as a CSV cell: empty for None, true/false, lists joined by ';'.
-
-    Text that a spreadsheet would run as a formula (a name starting with ``=``)
-    gets a leading apostrophe, so opening an export runs nothing.
+    The writer neutralises formulas and formats numbers for the dialect.
     """
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return f"'{value}" if value.startswith(FORMULA_START) else value
-    if isinstance(value, bool):
-        return "true" if value else "false"
     if isinstance(value, float):
-        return f"{value:.1f}"
+        return round(value, 1)
     if isinstance(value, list | tuple):
         return ";".join(str(v) for v in value)
-    return str(value)
+    return value
 
 
 def optional(value: object) -> Markup:

