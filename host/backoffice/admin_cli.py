@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from host.backoffice.service import KEY_STATES, LOCK_TYPES, PROVIDER_KINDS, Back
 from host.backoffice.site import Site, init_site, site_dir
 from host.backoffice.station_config import CHOICES, CONFIG_FILE, SIGNATURE_FILE, ca_option
 from host.backoffice.timeutil import parse_time
+from host.secret_files import write_secret
 
 t = messages.text
 Row = dict[str, Any]
@@ -362,13 +362,9 @@ def _station_config(ctx: Context, args: argparse.Namespace) -> int:
         ctx.actor, args.id, args.url, args.contact, args.credential, options
     )
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     for name, content in ((CONFIG_FILE, data), (SIGNATURE_FILE, signature)):
         path = out / name
-        # The configuration holds the station's credential: owner only.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
+        write_secret(path, content)  # the configuration holds the station's credential
         print(t("cli.written", path=path, size=len(content)), file=sys.stderr)
     if args.credential is None:
         print(t("cli.credential_replaced", id=args.id), file=sys.stderr)
@@ -697,7 +693,7 @@ def _bundle(ctx: Context, args: argparse.Namespace) -> int:
     if args.station is None or args.out is None:
         raise argparse.ArgumentTypeError("--station and --out, or --all")
     bundle = ctx.office.export_bundle(ctx.actor, args.station)
-    Path(args.out).write_bytes(bundle.data)
+    write_secret(Path(args.out), bundle.data)  # every code verifier of the unit
     print(t("cli.written", path=args.out, size=len(bundle.data)), file=sys.stderr)
     emit(ctx, {"station_id": args.station, "serial": bundle.serial, "size": len(bundle.data)})
     return 0
@@ -707,7 +703,7 @@ def _service_token(ctx: Context, args: argparse.Namespace) -> int:
     token = ctx.office.issue_service_token(
         ctx.actor, args.station, args.technician, args.allow.split(","), args.hours
     )
-    Path(args.out).write_bytes(token)
+    write_secret(Path(args.out), token)
     print(t("cli.written", path=args.out, size=len(token)), file=sys.stderr)
     return 0
 

@@ -384,6 +384,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "help.until": ("Till (ISO-tid, ej inklusive)", "Until (ISO time, exclusive)"),
     "help.limit": ("Högst så många rader", "At most this many rows"),
+    "secret.folder_open": (
+        "Mappen {folder} kan öppnas av andra (läge {mode}), så en hemlighet skrivs inte dit:"
+        " välj en mapp som bara du kommer åt, eller kör 'chmod 700 {folder}'",
+        "The folder {folder} can be opened by others (mode {mode}), so no secret is written"
+        " there: choose a folder only you can reach, or run 'chmod 700 {folder}'",
+    ),
+    "secret.not_a_folder": (
+        "{folder} är ingen mapp",
+        "{folder} is not a folder",
+    ),
+    "secret.file_open": (
+        "Filen {path} kan läsas av andra (läge {mode}), så den skrivs inte: ta bort den eller"
+        " kör 'chmod 600 {path}'",
+        "The file {path} is readable by others (mode {mode}), so it is not written: remove it"
+        " or run 'chmod 600 {path}'",
+    ),
     "help.csv": ("Skriv resultatet som CSV till FIL", "Write the result as CSV to FILE"),
     "help.csv_dialect": (
         "plain: komma och decimalpunkt (standard); sv: semikolon, decimalkomma och UTF-8 med"

@@ -303,3 +303,40 @@ def test_csv_exports_neutralise_formulas_in_both_dialects(cli: Cli, tmp_path: Pa
         names = [row[header.index("name")] for row in rows]
         assert names == ["'" + hyperlink, "'Eva Ek;'=cmd|' /C calc'!A0"]
         assert [r["name"] for r in csvfile.read_records(content)] == [hyperlink, command]
+
+
+def test_every_secret_written_is_owner_only_from_the_start(cli: Cli, tmp_path: Path) -> None:
+    station = cli("station", "add", "--unit", "1", "--name", "Nord 1")
+    cli("staff", "add", "Anna Andersson", "--unit", "1", "--code", "482913")
+    cli("user", "add", "tina", "--role", "technician", "--password", "pw")
+    private = tmp_path / "hemligt"  # not there yet: made 0700
+    old = os.umask(0)  # a file made without a mode of its own would be 0666
+    try:
+        cli("bundle", "--station", str(station["id"]), "--out", str(private / "bundle.bin"))
+        cli(
+            "service-token",
+            "--station",
+            str(station["id"]),
+            "--technician",
+            "tina",
+            "--allow",
+            "set-clock",
+            "--out",
+            str(private / "token.bin"),
+        )
+        config = private / "config"
+        rest = ["--contact", "Bemanningen 010-123", "--out", str(config)]
+        cli("station", "config", str(station["id"]), "--url", "http://127.0.0.1:8080", *rest)
+    finally:
+        os.umask(old)
+    for path in (private / "bundle.bin", private / "token.bin", *config.iterdir()):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    assert stat.S_IMODE(private.stat().st_mode) == stat.S_IMODE(config.stat().st_mode) == 0o700
+    assert stat.S_IMODE((cli.site / "synk.db").stat().st_mode) == 0o600
+    assert stat.S_IMODE(cli.site.stat().st_mode) == 0o700
+
+    shared = tmp_path / "delad"
+    shared.mkdir(mode=0o755)
+    shared.chmod(0o755)
+    cli("bundle", "--station", str(station["id"]), "--out", str(shared / "b.bin"), status=2)
+    assert "chmod 700" in cli.err and list(shared.iterdir()) == []
