@@ -970,6 +970,25 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Stapeldiagram: monteringar och nedmonteringar av lås per månad",
         "Bar chart: lock mounts and removals per month",
     ),
+    "date.weekday.0": ("måndag", "Monday"),
+    "date.weekday.1": ("tisdag", "Tuesday"),
+    "date.weekday.2": ("onsdag", "Wednesday"),
+    "date.weekday.3": ("torsdag", "Thursday"),
+    "date.weekday.4": ("fredag", "Friday"),
+    "date.weekday.5": ("lördag", "Saturday"),
+    "date.weekday.6": ("söndag", "Sunday"),
+    "date.month.1": ("januari", "January"),
+    "date.month.2": ("februari", "February"),
+    "date.month.3": ("mars", "March"),
+    "date.month.4": ("april", "April"),
+    "date.month.5": ("maj", "May"),
+    "date.month.6": ("juni", "June"),
+    "date.month.7": ("juli", "July"),
+    "date.month.8": ("augusti", "August"),
+    "date.month.9": ("september", "September"),
+    "date.month.10": ("oktober", "October"),
+    "date.month.11": ("november", "November"),
+    "date.month.12": ("december", "December"),
     "web.sample.title": ("Centralt stickprov", "Central sample"),
     "web.sample.lead": (
         "Granskarens månadsuppföljning: 2–3 slumpvis valda brukare per utförare på"
@@ -982,23 +1001,29 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "web.sample.count": ("Kunder per utförare", "Customers per provider"),
     "web.sample.new_draw": ("Ny dragning", "New draw"),
     "web.sample.moved": (
-        "den 15:e var en lördag eller söndag, nästa vardag valdes",
-        "the 15th fell on a Saturday or Sunday, the next weekday was chosen",
+        "{reasons}: stickprovsdagen blir {weekday} {date}, närmast följande vardag",
+        "{reasons}: the sample date is {weekday} {date}, the next working day",
     ),
+    "web.sample.why_weekend": ("{date} är en {weekday}", "{date} is a {weekday}"),
+    "web.sample.why_holiday": ("{date} är {holiday}", "{date} is {holiday}"),
+    "web.sample.date": ("{day} {month}", "{day} {month}"),
     "web.sample.candidates": ("Brukare att välja bland", "Customers to draw from"),
     "web.sample.no_candidates": (
         "inga: importera besöken för dagen",
         "none: import the day's visits",
     ),
     "web.sample.rule": (
-        "Stickprovsdatum: den 15:e, eller närmast följande vardag. Brukare som hade ett"
-        " brukarlås och minst ett registrerat besök den dagen lottas med fröet: samma frö ger"
-        " samma urval. Ett besök räknas som öppnat med låset när en nyckel till besökets"
-        " medarbetare öppnade brukarens lås från 15 minuter före start till slut.",
-        "Sample date: the 15th, or the next weekday. Customers with a customer lock and at"
-        " least one registered visit that day are drawn with the seed: the same seed gives"
-        " the same draw. A visit counts as opened with the lock when a key of the visit's"
-        " staff member opened the customer's lock from 15 minutes before its start to its end.",
+        "Stickprovsdatum: den 15:e, eller närmast följande vardag (inte lördag, söndag, röd"
+        " dag, midsommarafton, julafton eller nyårsafton). Brukare som hade ett brukarlås och"
+        " minst ett registrerat besök den dagen lottas med fröet: samma frö ger samma urval."
+        " Ett besök räknas som öppnat med låset när en nyckel till besökets medarbetare"
+        " öppnade brukarens lås från 15 minuter före start till slut.",
+        "Sample date: the 15th, or the next working day (not a Saturday, Sunday, public"
+        " holiday, Midsummer Eve, Christmas Eve or New Year's Eve). Customers with a customer"
+        " lock and at least one registered visit that day are drawn with the seed: the same"
+        " seed gives the same draw. A visit counts as opened with the lock when a key of the"
+        " visit's staff member opened the customer's lock from 15 minutes before its start to"
+        " its end.",
     ),
     "web.sample.customers": ("Utvalda brukare", "Customers drawn"),
     "web.sample.visits": ("Besöken på stickprovsdagen", "The visits on the sample day"),

@@ -285,6 +285,7 @@ def _sample_view(
     if drawn:
         result = web.followup.central_sample(actor, year, number, seed, how_many)
         view["result"] = result
+        view["moved"] = text.sample_moved(result.day, result.passed_over)
         view["summary"] = tables.sample_table(result, org)
         view["visits"] = tables.sample_visits_table(result, org)
     if share:

@@ -1,7 +1,8 @@
 """The central sample of seed 000 section 4: the day, the draw, and the two measures.
 
-* **Sample date**: the 15th of the month, or the next weekday (Monday to
-  Friday) when the 15th falls on a Saturday or Sunday.
+* **Sample date**: the 15th of the month, or the next *vardag* when the 15th
+  is none: a weekend day, a Swedish public holiday, or midsommar-, jul- or
+  nyårsafton (the rule is ``host.backoffice.workdays``).
 * **Draw**: per provider, ``count`` (2 or 3) customers among the candidates:
   customers who had a customer lock (door or key box) mounted on the sample
   day and at least one registered visit that day. The draw is
@@ -26,6 +27,7 @@ from datetime import date, timedelta
 from sqlalchemy import ColumnElement, Exists, and_, or_, select
 from sqlalchemy.orm import Session
 
+from host.backoffice import workdays
 from host.backoffice.errors import Invalid
 from host.backoffice.models import (
     AuditEvent,
@@ -45,11 +47,13 @@ COUNTS = (2, 3)
 
 
 def sample_date(year: int, month: int) -> date:
-    """The 15th, or the next weekday when the 15th is a Saturday or a Sunday."""
-    day = date(year, month, 15)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
+    """The 15th, or the next vardag when the 15th is none."""
+    return sample_day(year, month)[0]
+
+
+def sample_day(year: int, month: int) -> tuple[date, list[workdays.NotWorking]]:
+    """The sample date, and the days from the 15th passed over to reach it (why it moved)."""
+    return workdays.next_working_day(date(year, month, 15))
 
 
 def parse_month(text: str) -> tuple[int, int]:

@@ -29,7 +29,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from host.backoffice import bundles
+from host.backoffice import bundles, workdays
 from host.backoffice.errors import Invalid
 from host.backoffice.followup import (
     activity,
@@ -97,6 +97,7 @@ class CentralSample:
     seed: int
     count: int
     providers: list[ProviderSample]
+    passed_over: list[workdays.NotWorking] = field(default_factory=list)  # why the date moved
 
 
 @dataclass
@@ -224,7 +225,7 @@ class FollowUp:
             raise Invalid("sample.count", counts=", ".join(map(str, sample.COUNTS)))
         if not 0 <= seed <= U32_MAX:
             raise Invalid("sample.seed", max=U32_MAX)
-        day = sample.sample_date(year, month)
+        day, passed_over = sample.sample_day(year, month)
         with self.site.sessions() as session:
             found = sample.candidates(session, day, self._scope(actor))
             providers = []
@@ -235,7 +236,7 @@ class FollowUp:
                         provider_id, len(found[provider_id]), sample.measures(session, drawn, day)
                     )
                 )
-        return CentralSample(year, month, day, seed, count, providers)
+        return CentralSample(year, month, day, seed, count, providers, passed_over)
 
     def lock_share(
         self, actor: Actor, year: int, month: int, count: int = 6
