@@ -643,6 +643,26 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Customers per provider must be {counts}",
     ),
     "sample.seed": ("Fröet ska vara 0–{max}", "The seed must be 0-{max}"),
+    "sample.draw_forbidden": (
+        "Bara granskaren eller administratören drar om stickprovet (roll {role})",
+        "Only the reviewer or the administrator redraws the sample (role {role})",
+    ),
+    "sample.reason_needed": (
+        "Månadens stickprov är redan draget: skriv varför det ska dras om",
+        "The month's sample has been drawn: write why it is to be drawn again",
+    ),
+    "sample.reason_long": (
+        "Skälet får vara högst {max} tecken",
+        "The reason may be at most {max} characters",
+    ),
+    "sample.not_due": (
+        "Stickprovsdagen {day} har inte kommit än: stickprovet dras tidigast då",
+        "The sample date {day} has not come yet: the sample is drawn on it at the earliest",
+    ),
+    "sample.drawn_meanwhile": (
+        "Stickprovet för {month} drogs om av någon annan samtidigt: ladda om sidan",
+        "The sample of {month} was redrawn by someone else at the same moment: reload the page",
+    ),
     "followup.stale_days": (
         "Antal dagar ska vara 1–{max}",
         "The number of days must be 1-{max}",
@@ -999,7 +1019,30 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         " who did not use it.",
     ),
     "web.sample.count": ("Kunder per utförare", "Customers per provider"),
-    "web.sample.new_draw": ("Ny dragning", "New draw"),
+    "web.sample.drawn_by": ("Draget av", "Drawn by"),
+    "web.sample.drawn": ("{user}, {time}", "{user}, {time}"),
+    "web.sample.round": ("omdragning {round}: {reason}", "redraw {round}: {reason}"),
+    "web.sample.not_due": (
+        "Stickprovsdagen {day} har inte kommit än. Månadens stickprov dras en gång, när"
+        " någon öppnar sidan den dagen eller senare, och visas sedan likadant för alla.",
+        "The sample date {day} has not come yet. The month's sample is drawn once, when"
+        " someone opens this page on that day or later, and is then shown the same to everyone.",
+    ),
+    "web.sample.redraw_title": ("Dra om stickprovet", "Draw the sample again"),
+    "web.sample.redraw_note": (
+        "Alla ser samma stickprov för månaden. En omdragning ersätter det för alla och loggas"
+        " med ditt namn och skälet; de tidigare dragningarna står kvar i listan.",
+        "Everyone sees the same sample for the month. A redraw replaces it for everyone and"
+        " is logged with your name and the reason; the earlier draws stay in the list.",
+    ),
+    "web.sample.reason": ("Skäl till omdragningen", "Reason for the redraw"),
+    "web.sample.redraw": ("Dra om", "Redraw"),
+    "web.sample.history": ("Månadens dragningar", "The month's draws"),
+    "web.sample.first": ("månadens dragning", "the month's draw"),
+    "web.col.round": ("Dragning", "Draw"),
+    "web.col.drawn_by": ("Dragen av", "Drawn by"),
+    "web.col.drawn_at": ("Tid", "Time"),
+    "web.col.reason": ("Skäl", "Reason"),
     "web.sample.moved": (
         "{reasons}: stickprovsdagen blir {weekday} {date}, närmast följande vardag",
         "{reasons}: the sample date is {weekday} {date}, the next working day",
@@ -1015,13 +1058,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "web.sample.rule": (
         "Stickprovsdatum: den 15:e, eller närmast följande vardag (inte lördag, söndag, röd"
         " dag, midsommarafton, julafton eller nyårsafton). Brukare som hade ett brukarlås och"
-        " minst ett registrerat besök den dagen lottas med fröet: samma frö ger samma urval."
-        " Ett besök räknas som öppnat med låset när en nyckel till besökets medarbetare"
-        " öppnade brukarens lås från 15 minuter före start till slut.",
+        " minst ett registrerat besök den dagen lottas en gång per månad med ett slumpat frö,"
+        " som sparas: alla ser samma urval (en enhetschef de brukare i urvalet som hör till"
+        " enheten). Ett besök räknas som öppnat med låset när en nyckel till besökets"
+        " medarbetare öppnade brukarens lås från 15 minuter före start till slut.",
         "Sample date: the 15th, or the next working day (not a Saturday, Sunday, public"
         " holiday, Midsummer Eve, Christmas Eve or New Year's Eve). Customers with a customer"
-        " lock and at least one registered visit that day are drawn with the seed: the same"
-        " seed gives the same draw. A visit counts as opened with the lock when a key of the"
+        " lock and at least one registered visit that day are drawn once a month with a random"
+        " seed, which is stored: everyone sees the same draw (a unit manager the customers of"
+        " the draw in their unit). A visit counts as opened with the lock when a key of the"
         " visit's staff member opened the customer's lock from 15 minutes before its start to"
         " its end.",
     ),

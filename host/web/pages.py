@@ -6,8 +6,8 @@ page                path and parameters                 CSV
 keys and devices    ``/keys?unit=&days=7&problems=1``   ``/keys.csv``
 lock installations  ``/locks?type=customer&at=DATE``    ``/locks.csv`` (installed),
                     ``&from=YYYY-MM&to=YYYY-MM``        ``/mounts.csv`` (per month)
-central sample      ``/sample?month=YYYY-MM&seed=N``    ``/sample.csv``, ``/sample-visits.csv``,
-                    ``&count=3``                        ``/lock-share.csv``
+central sample      ``/sample?month=YYYY-MM``           ``/sample.csv``, ``/sample-visits.csv``,
+                    (POST ``/sample/draw``: a redraw)   ``/lock-share.csv``
 activity log        ``/activity?kind=&staff=&key=``     ``/activity.csv``
                     ``&customer=&lock=&since=&until=``
                     ``&page=``
@@ -28,7 +28,6 @@ are ISO dates or date-times, Swedish local time.
 
 from __future__ import annotations
 
-import secrets
 from datetime import date, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -39,7 +38,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from host import csvfile
 from host.backoffice.errors import Invalid
 from host.backoffice.followup import activity, fleet, sample, visits
-from host.backoffice.followup.service import ANOMALY_KINDS, lock_types
+from host.backoffice.followup.service import (
+    ANOMALY_KINDS,
+    REASON_MAX,
+    SAMPLE_DRAWERS,
+    lock_types,
+)
 from host.backoffice.roles import Action, Actor, may
 from host.backoffice.service import LOCK_TYPES
 from host.backoffice.timeutil import day_start, local_day, parse_time
@@ -272,22 +276,35 @@ def _sample_view(
     web: Web,
     actor: Actor,
     month: str | None,
-    seed: int,
-    count: str | None,
     drawn: bool = True,
     share: bool = True,
 ) -> dict[str, Any]:
-    """The sample drawn with ``seed``, and the lock share of the six months up to the month."""
+    """The month's one stored draw (made now if this is its first opening) and the lock share.
+
+    ``result`` is None while the month's sample date has not come.
+    """
     year, number = _month(month) or _default_month(_today(web))
-    how_many = _int(count, "count", 2, 3) or 3
     org = web.followup.organisation(actor)
-    view: dict[str, Any] = {"org": org, "month": f"{year}-{number:02d}", "count": how_many}
+    day, passed_over = sample.sample_day(year, number)
+    view: dict[str, Any] = {
+        "org": org,
+        "month": f"{year}-{number:02d}",
+        "result": None,
+        "day": day,
+        "moved": text.sample_moved(day, passed_over) if passed_over else None,
+        "may_draw": actor.role in SAMPLE_DRAWERS,
+        "reason_max": REASON_MAX,
+    }
     if drawn:
-        result = web.followup.central_sample(actor, year, number, seed, how_many)
-        view["result"] = result
-        view["moved"] = text.sample_moved(result.day, result.passed_over)
-        view["summary"] = tables.sample_table(result, org)
-        view["visits"] = tables.sample_visits_table(result, org)
+        draw = web.followup.month_draw(actor, year, number)
+        view["draws"] = web.followup.sample_draws(actor, year, number)
+        view["draw"] = draw
+        if draw is not None:
+            result = web.followup.central_sample(actor, year, number, draw.seed, draw.count)
+            view["result"] = result
+            view["count"] = draw.count
+            view["summary"] = tables.sample_table(result, org)
+            view["visits"] = tables.sample_visits_table(result, org)
     if share:
         months, shares = web.followup.lock_share(actor, year, number)
         categories, series = tables.lock_share_series(months, shares, org)
@@ -304,40 +321,45 @@ def _sample_view(
 
 
 @router.get("/sample", response_class=HTMLResponse)
-def sample_page(
-    request: Request, month: str | None = None, seed: str | None = None, count: str | None = None
-) -> Response:
+def sample_page(request: Request, month: str | None = None) -> Response:
+    """The month's sample, the same for everyone: its first opening draws it."""
     web = _web(request)
     identity = web.identity(request)
-    chosen = _int(seed, "seed")
-    if chosen is None:
-        # A new draw: pick a seed and show it in the address, so the draw can be repeated.
+    if month is None or not month.strip():
         web.followup.require_sample(identity.actor)
-        params = dict(request.query_params)
-        params["seed"] = str(secrets.randbelow(1_000_000))
-        params.setdefault("month", "{}-{:02d}".format(*_default_month(_today(web))))
-        query = urlencode({k: v for k, v in params.items() if v})
-        return RedirectResponse(f"{web.base(request)}/sample?{query}", status_code=303)
-    view = _sample_view(web, identity.actor, month, chosen, count)
+        default = "{}-{:02d}".format(*_default_month(_today(web)))
+        return RedirectResponse(f"{web.base(request)}/sample?month={default}", status_code=303)
+    view = _sample_view(web, identity.actor, month)
     return web.render(request, "sample.html", identity, page="sample", **view)
+
+
+@router.post("/sample/draw")
+def sample_draw(
+    request: Request,
+    month: Annotated[str, Form()] = "",
+    count: Annotated[str, Form()] = "3",
+    reason: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    """A reviewer's explicit draw, or a redraw with its reason (logged); back to the page."""
+    web = _web(request)
+    identity = web.identity(request)
+    web.check_post(request, identity.csrf, csrf)
+    year, number = sample.parse_month(month)
+    how_many = _int(count, "count", 2, 3) or 3
+    web.followup.draw_sample(identity.actor, year, number, how_many, reason)
+    return RedirectResponse(
+        f"{web.base(request)}/sample?month={year}-{number:02d}", status_code=303
+    )
 
 
 def _sample_csv(request: Request, name: str, which: str) -> Response:
     web = _web(request)
     identity = web.identity(request)
-    params = request.query_params
-    chosen = _int(params.get("seed"), "seed")
-    if chosen is None and which != "share":
-        raise Invalid("web.param", name="seed", value="")
-    view = _sample_view(
-        web,
-        identity.actor,
-        params.get("month"),
-        chosen or 0,
-        params.get("count"),
-        drawn=which != "share",
-        share=which == "share",
-    )
+    month = request.query_params.get("month")
+    view = _sample_view(web, identity.actor, month, drawn=which != "share", share=which == "share")
+    if which != "share" and view["result"] is None:
+        raise Invalid("sample.not_due", day=view["day"].isoformat())
     return _csv(request, name, view[which])
 
 

@@ -9,6 +9,11 @@
   ``random.Random("synk-sample:<seed>:<provider id>:<date>").sample(sorted
   candidate ids, count)``: a string seed is hashed (SHA-512) by Python, so the
   same seed gives the same customers on every machine and Python version.
+  The month's seed is drawn once and stored (``SampleDraw``, by
+  ``FollowUp.month_draw`` at the page's first opening or a reviewer's explicit
+  draw); a redraw is a new stored round with its reason, in the change log.
+  The draw runs over every unit's candidates, so everyone sees the same
+  customers (a unit manager those in their unit).
 * **Measures** per drawn customer, over the visits that started on the
   sample day: how many visits; how many were *opened with the digital lock*
   (a lock of the customer opened by a key of the visit's staff member from 15
