@@ -951,6 +951,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The monthly check: are all the unit's keys registered, linked to a staff member and"
         " synced? Rows that need fixing are marked.",
     ),
+    "web.keys.totals_title": ("Summor per enhet", "Totals per unit"),
+    "web.keys.totals_note": (
+        "Månadens kontroll i siffror: registrerade nycklar (ej avslutade), hur många av dem som"
+        " är kopplade till en anställd medarbetare, aktiva nycklar och hur många av dem som"
+        " synkats de senaste {days} dygnen, och okända nyckel-id som enhetens stationer mött.",
+        "The monthly check as numbers: keys registered (not retired), how many of them are"
+        " linked to a staff member still employed, active keys and how many of them synced in"
+        " the last {days} days, and unknown key ids the unit's stations met.",
+    ),
+    "web.keys.list_title": ("Nycklarna", "The keys"),
+    "web.col.keys_registered": ("Registrerade", "Registered"),
+    "web.col.keys_linked": ("Kopplade till medarbetare", "Linked to staff"),
+    "web.col.keys_linked_share": ("Andel kopplade", "Share linked"),
+    "web.col.keys_active": ("Aktiva", "Active"),
+    "web.col.keys_synced": ("Synkade nyligen", "Synced lately"),
+    "web.col.keys_synced_share": ("Andel synkade", "Share synced"),
+    "web.col.keys_unregistered": ("Okända nyckel-id", "Unknown key ids"),
     "web.keys.days": ("Inte synkad på (dygn)", "Not synced for (days)"),
     "web.keys.only_problems": ("Bara de som behöver åtgärdas", "Only those needing fixing"),
     "web.keys.note": (

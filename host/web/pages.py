@@ -3,7 +3,7 @@
 =================== ================================== =====================================
 page                path and parameters                 CSV
 =================== ================================== =====================================
-keys and devices    ``/keys?unit=&days=7&problems=1``   ``/keys.csv``
+keys and devices    ``/keys?unit=&days=7&problems=1``   ``/keys.csv``, ``/key-totals.csv``
 lock installations  ``/locks?type=customer&at=DATE``    ``/locks.csv`` (installed),
                     ``&from=YYYY-MM&to=YYYY-MM``        ``/mounts.csv`` (per month)
 central sample      ``/sample?month=YYYY-MM``           ``/sample.csv``, ``/sample-visits.csv``,
@@ -147,7 +147,7 @@ def _keys_view(
     stale = _int(days, "days", 1, 365) or 7
     only_problems = problems == "1"
     org = web.followup.organisation(actor)
-    report = web.followup.keys_report(actor, unit_id, stale)
+    report, totals = web.followup.keys_and_totals(actor, unit_id, stale)
     counts = {p: sum(p in k.problems for k in report) for p in fleet.PROBLEMS}
     if only_problems:
         report = [k for k in report if k.problems]
@@ -159,6 +159,7 @@ def _keys_view(
         "counts": counts,
         "keys": len(report),
         "table": tables.keys_table(report, org),
+        "totals": tables.key_totals_table(totals, org),
         "choose_unit": not actor.scoped,
     }
 
@@ -181,6 +182,14 @@ def keys_csv(
     identity = web.identity(request)
     view = _keys_view(web, identity.actor, unit, days, problems)
     return _csv(request, "keys", view["table"])
+
+
+@router.get("/key-totals.csv")
+def key_totals_csv(request: Request, unit: str | None = None, days: str | None = None) -> Response:
+    web = _web(request)
+    identity = web.identity(request)
+    view = _keys_view(web, identity.actor, unit, days, None)
+    return _csv(request, "key-totals", view["totals"])
 
 
 # -- 2 lock installations ---------------------------------------------------------------------

@@ -128,6 +128,48 @@ def keys_table(report: Sequence[fleet.KeyStatus], org: Organisation) -> Table:
     return table
 
 
+def key_totals_table(totals: Sequence[fleet.UnitTotals], org: Organisation) -> Table:
+    """Per unit: keys registered, linked to a staff member, active, synced lately, unknown."""
+    table = Table(
+        [
+            Column("unit_id", "web.col.unit_id", True, False),
+            Column("unit", "web.col.unit"),
+            Column("registered", "web.col.keys_registered", True),
+            Column("linked", "web.col.keys_linked", True),
+            Column("linked_percent", "web.col.keys_linked_share", True),
+            Column("active", "web.col.keys_active", True),
+            Column("synced", "web.col.keys_synced", True),
+            Column("synced_percent", "web.col.keys_synced_share", True),
+            Column("unregistered", "web.col.keys_unregistered", True),
+        ]
+    )
+
+    def cells(t: fleet.UnitTotals, unit: tuple[object, SHOWN]) -> list[tuple[object, SHOWN]]:
+        return [
+            _cell(t.unit_id if t.unit_id is not None else "total", ""),
+            unit,
+            _cell(t.registered),
+            _cell(t.linked),
+            _share(t.linked / t.registered if t.registered else None),
+            _cell(t.active),
+            _cell(t.synced),
+            _share(t.synced / t.active if t.active else None),
+            _cell(t.unregistered),
+        ]
+
+    for t in totals:
+        complete = t.linked == t.registered and t.synced == t.active and not t.unregistered
+        table.rows.append(
+            Row(cells(t, _cell(org.unit_name(t.unit_id))), "" if complete else "warn")
+        )
+    if len(totals) > 1:
+        whole = fleet.UnitTotals(None)
+        for t in totals:
+            whole.add(t)
+        table.footer = Row(cells(whole, _cell(None, text.label("web.col.total"))))
+    return table
+
+
 # -- 2 lock installations ---------------------------------------------------------------------
 
 

@@ -201,16 +201,24 @@ class FollowUp:
     def keys_report(
         self, actor: Actor, unit_id: int | None = None, stale_days: int = 7
     ) -> list[fleet.KeyStatus]:
+        return self.keys_and_totals(actor, unit_id, stale_days)[0]
+
+    def keys_and_totals(
+        self, actor: Actor, unit_id: int | None = None, stale_days: int = 7
+    ) -> tuple[list[fleet.KeyStatus], list[fleet.UnitTotals]]:
+        """The keys report and, from the same rows, each unit's totals."""
         require(actor, Action.KEYS_READ, self._scope(actor))
         if not 1 <= stale_days <= MAX_STALE_DAYS:
             raise Invalid("followup.stale_days", max=MAX_STALE_DAYS)
         units = self._units(actor, unit_id)
+        now = self.office.now()
         with self.site.sessions() as session:
-            report = fleet.key_report(session, units, stale_days, self.office.now())
+            report = fleet.key_report(session, units, stale_days, now)
+        totals = fleet.unit_totals(report, units, stale_days, now)
         if not may(actor, Action.STAFF_READ):
             for row in report:
                 row.staff = None
-        return report
+        return report, totals
 
     # -- 2 lock installations -----------------------------------------------------------------
 
