@@ -1037,7 +1037,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "web.sample.count": ("Kunder per utförare", "Customers per provider"),
     "web.sample.drawn_by": ("Draget av", "Drawn by"),
-    "web.sample.drawn": ("{user}, {time}", "{user}, {time}"),
     "web.sample.round": ("omdragning {round}: {reason}", "redraw {round}: {reason}"),
     "web.sample.not_due": (
         "Stickprovsdagen {day} har inte kommit än. Månadens stickprov dras en gång, när"
