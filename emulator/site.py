@@ -21,7 +21,6 @@ and events) lives under ``work_dir``.
 
 from __future__ import annotations
 
-import csv
 import json
 import secrets
 import threading
@@ -41,10 +40,12 @@ from firmware import station_config
 from firmware.outbox import ACK_FILE
 from firmware.startup import build_station
 from firmware.station import Station
+from host import csvfile
 from host.backoffice.followup.service import FollowUp
 from host.backoffice.service import BackOffice
 from host.backoffice.site import Site
 from host.backoffice.threaded_server import ThreadedServer
+from host.secret_files import private_folder, write_secret
 from hw.http_client import request as http_request
 
 TICK_MS = 5
@@ -75,7 +76,7 @@ class EmulatedSite:
         log_echo: bool = False,
     ) -> None:
         self.work_dir = Path(work_dir)
-        self.work_dir.mkdir(parents=True, exist_ok=True)
+        private_folder(self.work_dir)
         self.clock = VirtualClock(start if start is not None else int(time.time()), speed)
         self.lock = threading.RLock()
         self.demo: DemoSite = build_demo_site(
@@ -167,7 +168,7 @@ class EmulatedSite:
             return 0
         rows = []
         with path.open(newline="", encoding="utf-8") as export:
-            for row in csv.DictReader(export):
+            for row in csvfile.read_records(export.read()):
                 rows.append(
                     {
                         "customer_ref": row["customer_ref"],
@@ -220,8 +221,9 @@ class EmulatedSite:
         with self.lock:
             locks = {str(lock_id): lock.saved_state() for lock_id, lock in self.locks.items()}
             keys = {str(key_id): key.saved_state() for key_id, key in self.keys.items()}
-        (self.work_dir / LOCKS_FILE).write_text(json.dumps(locks))
-        (self.work_dir / KEYS_FILE).write_text(json.dumps(keys))
+        # the locks' MAC secrets and the keys' private keys: owner only
+        write_secret(self.work_dir / LOCKS_FILE, json.dumps(locks))
+        write_secret(self.work_dir / KEYS_FILE, json.dumps(keys))
 
     # -- time -------------------------------------------------------------------------
 

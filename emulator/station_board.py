@@ -29,6 +29,7 @@ from emulator.virtual_clock import DriftingClock, VirtualClock
 from emulator.virtual_key import VirtualKey
 from emulator.virtual_panel import KeypadMatrix, ScreenRecorder, VirtualBuzzer, VirtualPin
 from firmware.storage import DirStorage
+from host.secret_files import private_folder
 from hw.board import Board
 from hw.display import TextDisplay
 from hw.indicator import Indicator
@@ -72,7 +73,7 @@ class VirtualStationBoard:
             pn532 = PN532_UART(self.chip, ticks_ms=ticks, sleep_ms=sleep)
             reader = NfcKeyReader(pn532, search_ms=50)
             reader.begin()
-        self.storage_dir.mkdir(parents=True, exist_ok=True)
+        private_folder(self.storage_dir)  # the flash: the credential, the code verifiers
         return Board(
             key_port=self.wire,
             nfc=reader,

@@ -382,3 +382,25 @@ class RetentionSetting(Base):
     keep_days: Mapped[int]
     changed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     changed_at: Mapped[int]
+
+
+class SampleDraw(Base):
+    """The central sample of a month (seed 000 §4): drawn once, the same for everyone.
+
+    Round 1 is the month's draw, made at the page's first opening or by a
+    reviewer's explicit draw; a later round is a redraw, made on purpose with
+    its ``reason`` (also in the change log). The month's sample is its highest
+    round; the rounds before it stay, so every redraw can be seen.
+    """
+
+    __tablename__ = "sample_draws"
+    __table_args__ = (UniqueConstraint("year", "month", "round"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int]
+    month: Mapped[int]
+    round: Mapped[int]
+    seed: Mapped[int]
+    count: Mapped[int]
+    drawn_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    drawn_at: Mapped[int]
+    reason: Mapped[str] = mapped_column(default="")

@@ -3,6 +3,7 @@ the stations' flash, the locks' counters and the keys' sets."""
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 from emulator.site import EmulatedSite
@@ -33,6 +34,7 @@ def test_sync_then_restart_keeps_keys_locks_and_stations(tmp_path: Path) -> None
         serial = emulated.station.cache.serial
     finally:
         site.stop()
+    _only_the_owner_may_read_the_secrets(tmp_path)
 
     again = EmulatedSite(tmp_path, start=START + 60, history_days=2)
     try:
@@ -68,3 +70,14 @@ def test_a_key_held_to_the_nfc_reader_syncs(tmp_path: Path) -> None:
         assert emulated.hardware.screen_text.startswith("Sätt i nyckeln")
     finally:
         site.stop()
+
+
+def _only_the_owner_may_read_the_secrets(work: Path) -> None:
+    """The stations' flash (credential, verifiers), the locks' secrets, the keys' private keys."""
+    flash = [p for p in (work / "stations").rglob("*") if p.is_file()]
+    assert any(p.name == "station.json" for p in flash)
+    secrets = [work / "locks.json", work / "keys.json", work / "demo_site.json"]
+    for path in [*flash, *secrets, work / "site" / "synk.db"]:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    for folder in [work / "stations", *(p for p in (work / "stations").iterdir())]:
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
