@@ -868,7 +868,7 @@ def build_demo_site(
     if not 0 <= history_days <= SITE_AGE_DAYS - 60:
         raise ValueError(f"history_days: 0..{SITE_AGE_DAYS - 60}, got {history_days}")
     work_dir = Path(work_dir)
-    private_folder(work_dir)
+    private_folder(work_dir, own=True)
     site_dir = work_dir / SITE_SUBDIR
     facts_path = work_dir / FACTS_FILE
     saved = _read_facts(facts_path)

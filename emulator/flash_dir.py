@@ -58,7 +58,7 @@ class FlakyFiles(OsFiles):
             raise PowerLost(path)
 
     def mkdir(self, path: str) -> None:
-        private_folder(Path(path))
+        private_folder(Path(path), own=True)
 
     def rename(self, src: str, dst: str) -> None:
         if self._spend(1) < 1:

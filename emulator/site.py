@@ -76,7 +76,7 @@ class EmulatedSite:
         log_echo: bool = False,
     ) -> None:
         self.work_dir = Path(work_dir)
-        private_folder(self.work_dir)
+        private_folder(self.work_dir, own=True)
         self.clock = VirtualClock(start if start is not None else int(time.time()), speed)
         self.lock = threading.RLock()
         self.demo: DemoSite = build_demo_site(

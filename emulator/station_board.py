@@ -73,7 +73,7 @@ class VirtualStationBoard:
             pn532 = PN532_UART(self.chip, ticks_ms=ticks, sleep_ms=sleep)
             reader = NfcKeyReader(pn532, search_ms=50)
             reader.begin()
-        private_folder(self.storage_dir)  # the flash: the credential, the code verifiers
+        private_folder(self.storage_dir, own=True)  # the flash: the credential, the code verifiers
         return Board(
             key_port=self.wire,
             nfc=reader,

@@ -10,10 +10,13 @@ the keys' private keys and the demo's facts (passwords, credentials).
 readable by others, not even for the moment between creating and a
 ``chmod``. Replacing a file goes through a new temporary file in the same
 folder and a rename, so an existing file's wider mode is never inherited.
-The folder is created 0700 when missing (with any missing parents); an
+The folder is created 0700 when missing (with any missing parents). An
 existing folder that others may enter is refused with a clear error rather
-than silently tightened (it may be a folder of the user's own, such as the
-current one). A file to append to or truncate in place must already be 0600
+than silently tightened when the user named it (``--out`` into the current
+folder, say: it is theirs to decide); a folder the tools keep as their own
+(a site's folder, the emulator's work folder and its flash) is tightened to
+0700 when this user owns it (``own=True``), so a folder left by an older
+version does not stop ``inv emulate``. A file to append to or truncate in place must already be 0600
 (or be new).
 """
 
@@ -39,8 +42,9 @@ def _open_to_others(mode: int) -> bool:
     return stat.S_IMODE(mode) & 0o077 != 0
 
 
-def private_folder(folder: Path) -> Path:
-    """``folder``, created 0700 (and any missing parents) when missing; Invalid if others may enter.
+def private_folder(folder: Path, own: bool = False) -> Path:
+    """``folder``, created 0700 (and any missing parents) when missing; Invalid if others may enter
+    (``own``: one of the tools' own folders, tightened instead when this user owns it).
 
     Only the folder itself must be private: a 0700 folder keeps its files
     from others whatever the folders above it allow.
@@ -56,6 +60,9 @@ def private_folder(folder: Path) -> Path:
     mode = folder.stat().st_mode
     if not stat.S_ISDIR(mode):
         raise Invalid("secret.not_a_folder", folder=folder)
+    if _open_to_others(mode) and own and folder.stat().st_uid == os.getuid():
+        folder.chmod(FOLDER_MODE)
+        mode = folder.stat().st_mode
     if _open_to_others(mode):
         raise Invalid("secret.folder_open", folder=folder, mode=f"{stat.S_IMODE(mode):04o}")
     return folder

@@ -88,7 +88,7 @@ def init_site(
     """Create a site; returns it and the administrator's password (generated if not given)."""
     if not 1 <= code_iterations <= 0xFFFF:
         raise Invalid("site.iterations", value=code_iterations)
-    private_folder(directory)  # the database file and the authority's keys
+    private_folder(directory, own=True)  # the database file and the authority's keys
     url = db.database_url(directory, url)
     db.create_private_sqlite_file(url)
     site = Site._connect(directory, url)

@@ -69,6 +69,15 @@ def test_a_folder_others_may_enter_is_refused_not_tightened(tmp_path: Path) -> N
         private_folder(folder)
 
 
+def test_a_folder_of_the_tools_own_left_open_by_an_older_version_is_tightened(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "work" / "emulator"
+    folder.mkdir(parents=True)
+    folder.chmod(0o755)
+    assert private_folder(folder, own=True) == folder and mode(folder) == 0o700
+
+
 def test_new_refuses_an_existing_file_and_append_refuses_one_others_may_read(
     tmp_path: Path,
 ) -> None:
