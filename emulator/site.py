@@ -88,7 +88,7 @@ class EmulatedSite:
         self.server = ThreadedServer(self.site, self.clock)
         self.url = self.server.start()
         self.keys = {
-            key_id: VirtualKey(key_id, key.seed, monotonic=lambda: self.clock.ticks_ms() / 1000)
+            key_id: VirtualKey(key_id, key.seed, monotonic=lambda: self.clock.monotonic_ms() / 1000)
             for key_id, key in self.demo.keys.items()
         }
         self._load_keys()
@@ -132,8 +132,7 @@ class EmulatedSite:
             config,
             http=hardware.network.wrap(http_request),
             console_stream=console,
-            ticks_ms=self.clock.ticks_ms,
-            sleep_ms=self.clock.sleep_ms,
+            ticks=self.clock,
             random_bytes=secrets.token_bytes,
             log_echo=echo,
         )
@@ -234,15 +233,15 @@ class EmulatedSite:
 
     def run_for(self, seconds: float) -> None:
         """Stopped clock: run the world for `seconds` of virtual time, tick by tick."""
-        end = self.clock.ticks_ms() + int(seconds * 1000)
-        while self.clock.ticks_ms() < end:
+        end = self.clock.monotonic_ms() + int(seconds * 1000)
+        while self.clock.monotonic_ms() < end:
             self.step()
             self.clock.advance_ms(TICK_MS)
 
     def run_until(self, condition: Any, timeout_s: float = 60.0) -> bool:
         """Stopped clock: run until `condition()` holds (True) or `timeout_s` virtual seconds."""
-        end = self.clock.ticks_ms() + int(timeout_s * 1000)
-        while self.clock.ticks_ms() < end:
+        end = self.clock.monotonic_ms() + int(timeout_s * 1000)
+        while self.clock.monotonic_ms() < end:
             if condition():
                 return True
             self.step()

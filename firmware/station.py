@@ -6,7 +6,12 @@ clock, storage, network), the checked configuration (firmware.station_config),
 and the collaborators that talk to the outside: the uplink to the back office
 and the service console on the USB port (both optional: a station without
 them still syncs keys from its cache). The same object runs on a board
-(firmware/main.py) and in the emulator.
+(firmware/main.py) and in the emulator. ``ticks`` is the monotonic counter
+(hw._port on a board, the emulator's virtual clock or a test clock): it wraps
+every 12.4 days on a board, so the station reads it only through its
+``ticks_add``/``ticks_diff`` and firmware.clock's ``ticks_since`` and
+``Uptime``; key sessions count with hw._port's period and are given the
+counter so (firmware.clock.board_ticks_ms).
 
 ``boot()`` recovers storage, checks the cached bundle (a damaged one is
 discarded with its reason logged and reported), notes the boot in the outbox
@@ -22,6 +27,7 @@ and the token-guarded set clock, clear outbox and factory reset).
 
 from firmware import key_link, localtime, messages, station_config, station_events
 from firmware.bundle_cache import BundleCache
+from firmware.clock import Uptime, board_ticks_ms, ticks_period, ticks_since
 from firmware.code_check import CodeCheck
 from firmware.key_session import DONE, KeySession
 from firmware.log import Log
@@ -38,6 +44,8 @@ except ImportError:
     TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Callable  # read under TYPE_CHECKING only
+
+    from hw._port import TicksSource
 
 FIRMWARE_VERSION = 0x0100  # 1.0: major × 256 + minor, as KEY_INFO and STATION_STATUS carry it
 NFC_POLL_MS = 500  # how often an idle station looks for a key in the NFC field
@@ -66,8 +74,7 @@ class Station:
         self,
         board: "Any",
         config: "dict[str, Any]",
-        ticks_ms: "Callable[[], int] | None" = None,
-        sleep_ms: "Callable[[int], None] | None" = None,
+        ticks: "TicksSource | None" = None,
         random_bytes: "Callable[[int], bytes] | None" = None,
         log_echo: "Callable[[str], object] | None" = None,
         key_baud: int = 0,
@@ -81,8 +88,12 @@ class Station:
         self.authority_keys = station_config.authority_keys(config)
         self.clock = board.clock
         self.storage = board.storage
-        self.ticks_ms = ticks_ms or _port.ticks_ms
-        self.sleep_ms = sleep_ms or _port.sleep_ms
+        if ticks is None:
+            ticks = _port
+        self.ticks = ticks
+        self.ticks_ms = board_ticks_ms(ticks)  # for the key sessions, which count with hw._port
+        self.sleep_ms = self.ticks.sleep_ms
+        self._ticks_period = ticks_period(self.ticks)
         self.random_bytes = random_bytes
         self.key_baud = key_baud
         self.log = Log(self.clock, echo=log_echo)
@@ -98,9 +109,9 @@ class Station:
         self.session: "KeySession | None" = None
         self.last_result: "Any" = None
         self.last_error = 0
-        self._booted_ticks = self.ticks_ms()
+        self._uptime = Uptime(self.ticks)
         self._waiting_for_removal = False
-        self._nfc_next = 0
+        self._nfc_polled = self.ticks.ticks_add(self.ticks.ticks_ms(), -NFC_POLL_MS)  # look at once
         self._last_was_nfc = False
         self._last_key_info: "dict[str, Any] | None" = None
         self._crc_total = 0  # CRC errors of finished sessions
@@ -127,6 +138,7 @@ class Station:
     # -- the main loop -------------------------------------------------------------
 
     def tick(self) -> None:
+        self._uptime.seconds()  # counts the ticks across their wraps: at least once a period
         if self.console is not None:
             self.console.poll()
         if self.session is not None:
@@ -159,9 +171,10 @@ class Station:
             self._start(key_link.stream_link(port, self.ticks_ms, self.sleep_ms))
             return
         nfc = self.board.nfc
-        now = self.ticks_ms()
-        if nfc is not None and now - self._nfc_next >= 0:
-            self._nfc_next = now + NFC_POLL_MS
+        if nfc is not None and ticks_since(self.ticks, self._nfc_polled, self._ticks_period) >= (
+            NFC_POLL_MS
+        ):
+            self._nfc_polled = self.ticks.ticks_ms()
             try:
                 found = nfc.find_key()
             except Exception as exc:  # a reader fault must not stop the station
@@ -281,7 +294,7 @@ class Station:
             "outbox_bytes": self.outbox.pending_bytes(),
             "flash_free": flash_free,
             "last_upload": self.outbox.last_ack_time,
-            "uptime_s": max(0, self.ticks_ms() - self._booted_ticks) // 1000,
+            "uptime_s": self._uptime.seconds(),
             "crc_errors": min(self._crc_errors(), 0xFFFF),
             "key_present": 1 if port is not None and port.present() else 0,
             "flags": flags,

@@ -53,7 +53,7 @@ from firmware.protocol_constants import (
     STATION_FLAG_OUTBOX_FULL,
 )
 from firmware.station_events import EventRecorder
-from hw._port import ticks_diff, ticks_ms
+from hw import _port
 
 try:
     from typing import TYPE_CHECKING
@@ -65,6 +65,7 @@ if TYPE_CHECKING:
     from firmware.bundle_cache import BundleCache
     from firmware.log import Log
     from firmware.outbox import Outbox
+    from hw._port import TicksSource
 
     class SettableClock(Protocol):
         """The station's clock: ManualClock, OffsetClock, hw.ds3231.DS3231."""
@@ -176,8 +177,10 @@ class Uplink:
     station has no uplink (offline for good). ``http``: a function
     ``(method, url, headers, body, timeout_s, max_body=..., [ssl_context=...])``
     returning ``(status, headers with lower-case names, body)`` and raising
-    OSError for network failures (default hw.http_client.request). ``ticks_ms``:
-    monotonic milliseconds (default hw._port.ticks_ms); ``random``: floats in
+    OSError for network failures (default hw.http_client.request). ``ticks``:
+    the monotonic counter with its arithmetic (hw._port, the default, or a test
+    clock): every due time is ``ticks_add``-ed and compared with ``ticks_diff``,
+    so the schedule keeps its rate across the counter's wraps; ``random``: floats in
     [0, 1) for the back-off's jitter; ``extra_status``: a function returning more
     heartbeat fields (firmware, flash_free, uptime_s, crc_errors, key_present,
     last_error of SPEC.md section 7), merged over ``status_fields()``.
@@ -192,7 +195,7 @@ class Uplink:
         log: "Log",
         network: "Any",
         http: "Http | None" = None,
-        ticks_ms: "Callable[[], int] | None" = None,
+        ticks: "TicksSource | None" = None,
         random: "Callable[[], float] | None" = None,
         extra_status: "Callable[[], dict[str, int]] | None" = None,
         ssl_context: "Any" = None,
@@ -223,7 +226,9 @@ class Uplink:
         self._log = log
         self._network = network
         self._http = http
-        self._ticks = ticks_ms or _default_ticks
+        if ticks is None:
+            ticks = _port
+        self._ticks = ticks
         self._extra_status = extra_status
         self._ssl_context = ssl_context
         self._timeout_s = timeout_s
@@ -233,15 +238,18 @@ class Uplink:
         base_ms = backoff_base_s * 1000
         cap_ms = backoff_cap_s * 1000
         self._link = Backoff(base_ms, cap_ms, random)
-        now = self._ticks()
+        now = self._ticks.ticks_ms()
         self._link_next = now
         self._heartbeat = _Job(
             HEARTBEAT, heartbeat_interval_s * 1000, now, Backoff(base_ms, cap_ms, random)
         )
         self._bundle = _Job(BUNDLE, bundle_interval_s * 1000, now, Backoff(base_ms, cap_ms, random))
         self._upload = _Job(UPLOAD, 0, now, Backoff(base_ms, cap_ms, random))
-        # A due time further ahead than anything we schedule means the ticks counter wrapped.
+        # A due time further ahead than anything we schedule means the counter jumped past
+        # it by more than half a period (the emulator's fast-forward): it is due.
         self._max_ahead_ms = 2 * max(cap_ms, heartbeat_interval_s * 1000, bundle_interval_s * 1000)
+        if self._max_ahead_ms >= self._ticks.ticks_add(0, -1) // 2:
+            raise ValueError("intervals too long for this ticks counter's period")
         self._rejected_etag: "str | None" = None
         self._error_source: "str | None" = None
         self.online = False
@@ -291,7 +299,7 @@ class Uplink:
 
     def retry_now(self) -> None:
         """Try the back office at the next poll, back-off or not (network back, technician)."""
-        now = self._ticks()
+        now = self._ticks.ticks_ms()
         self._link_next = now
         for job in (self._heartbeat, self._bundle, self._upload):
             if job.backoff.failures:
@@ -301,7 +309,7 @@ class Uplink:
         """Milliseconds until something may be due (0: poll now), for a main loop that sleeps."""
         if self._network is None:
             return self._max_ahead_ms  # nothing will ever be due
-        now = self._ticks()
+        now = self._ticks.ticks_ms()
         left = self._left(now, self._link_next)
         if left > 0:
             return left
@@ -318,11 +326,11 @@ class Uplink:
             return self._poll()
         except Exception as exc:  # a fault of ours must not stop the station
             self._log.error("uplink: %s" % _describe(exc))
-            self._link_next = self._ticks() + self._link.failure()
+            self._link_next = self._after(self._link.failure())
             return None
 
     def _poll(self) -> "str | None":
-        now = self._ticks()
+        now = self._ticks.ticks_ms()
         if self._network is None:
             if self.last_error != NO_NETWORK:
                 self.online = False
@@ -369,13 +377,13 @@ class Uplink:
             return
         except _Refused as refused:
             self._link_ok()
-            job.due = self._ticks() + job.backoff.failure()
+            job.due = self._after(job.backoff.failure())
             self._note_error(
                 REFUSED, "%s: %s" % (job.name, refused.detail), job.name, job.backoff.failures
             )
             return
         except Exception as exc:  # e.g. flash trouble storing what came; nothing is lost
-            job.due = self._ticks() + job.backoff.failure()
+            job.due = self._after(job.backoff.failure())
             self._log.error("uplink %s: %s" % (job.name, _describe(exc)))
             return
         self._link_ok()
@@ -428,7 +436,7 @@ class Uplink:
 
     def _do_heartbeat(self) -> bool:
         body = json.dumps(self.status_fields()).encode()
-        started = self._ticks()
+        started = self._ticks.ticks_ms()
         status, _, answer = self._exchange(
             "POST", HEARTBEAT, {"Content-Type": "application/json"}, body
         )
@@ -443,8 +451,10 @@ class Uplink:
         ):
             raise _LinkDown(BAD_ANSWER, "heartbeat: no usable time in %r" % (bytes(answer[:60]),))
         # The back office read its clock about half-way through the exchange.
-        self._set_clock(server_time + ticks_diff(self._ticks(), started) // 2000)
-        self._heartbeat.due = self._ticks() + self._heartbeat.interval_ms
+        self._set_clock(
+            server_time + self._ticks.ticks_diff(self._ticks.ticks_ms(), started) // 2000
+        )
+        self._heartbeat.due = self._after(self._heartbeat.interval_ms)
         return True
 
     def _set_clock(self, server_time: int) -> None:
@@ -469,11 +479,11 @@ class Uplink:
             "GET", BUNDLE, headers, b"", max_body=BUNDLE_MAX_SIZE
         )
         if status == 304:
-            self._bundle.due = self._ticks() + self._bundle.interval_ms
+            self._bundle.due = self._after(self._bundle.interval_ms)
             return self._rejected_etag is None
         if status != 200:
             raise self._unexpected(status, body, BUNDLE)
-        self._bundle.due = self._ticks() + self._bundle.interval_ms
+        self._bundle.due = self._after(self._bundle.interval_ms)
         etag = _usable_etag(answer_headers.get("etag"))
         try:
             header = self._cache.install(body)
@@ -527,7 +537,7 @@ class Uplink:
             self._log.warn(line + " (the back office recorded them as anomalies)")
         else:
             self._log.info(line)
-        self._upload.due = self._ticks()  # the rest, if any, at the next poll
+        self._upload.due = self._ticks.ticks_ms()  # the rest, if any, at the next poll
         return True
 
     # -- bookkeeping ---------------------------------------------------------------
@@ -547,14 +557,14 @@ class Uplink:
         self.online = True
         self.last_success = self._clock.now()
         self._link.reset()
-        self._link_next = self._ticks()
+        self._link_next = self._ticks.ticks_ms()
         if self._error_source == _LINK:
             self._clear_error()
 
     def _link_failed(self, down: _LinkDown) -> None:
         self.online = False
         delay = self._link.failure_at_cap() if down.at_cap else self._link.failure()
-        self._link_next = self._ticks() + delay
+        self._link_next = self._after(delay)
         self._note_error(down.error, down.detail, _LINK, self._link.failures, delay)
 
     def _note_error(
@@ -584,13 +594,13 @@ class Uplink:
     def _outbox_waiting(self) -> bool:
         return self._outbox.next_index - 1 > self._outbox.acked_through
 
+    def _after(self, delay_ms: int) -> int:
+        """The ticks ``delay_ms`` from now (wrapping as the counter does)."""
+        return self._ticks.ticks_add(self._ticks.ticks_ms(), delay_ms)
+
     def _left(self, now: int, due: int) -> int:
-        return 0 if self._is_due(now, due) else -ticks_diff(now, due)
+        return 0 if self._is_due(now, due) else -self._ticks.ticks_diff(now, due)
 
     def _is_due(self, now: int, due: int) -> bool:
-        late = ticks_diff(now, due)
+        late = self._ticks.ticks_diff(now, due)
         return late >= 0 or late < -self._max_ahead_ms
-
-
-def _default_ticks() -> int:
-    return ticks_ms()

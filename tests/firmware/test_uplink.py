@@ -43,6 +43,7 @@ from firmware.uplink import (
 )
 from hw.http_client import HttpError
 from tests.firmware import fixtures as fx
+from tests.firmware.key_double import Ticks
 from tests.firmware.power_cut import RamFiles
 
 SERIAL1 = fx.read("bundle_serial1.bin")
@@ -183,9 +184,16 @@ class World:
     """A station (cache, outbox, uplink) and a fake back office on one time line."""
 
     def __init__(
-        self, bundle=SERIAL1, network=None, random=None, batch_records=200, no_network=False
+        self,
+        bundle=SERIAL1,
+        network=None,
+        random=None,
+        batch_records=200,
+        no_network=False,
+        ticks=None,
+        **uplink_options,
     ):
-        self.ms = 0
+        self.ticks = ticks or Ticks(0)  # the station's monotonic counter; it wraps
         self.clock = ManualClock(fx.EPOCH)  # the station's; the uplink may set it
         self.back_office = ManualClock(fx.EPOCH)
         self.log = Log(self.clock, capacity=1000)
@@ -205,20 +213,23 @@ class World:
             self.log,
             self.network,
             http=self.server,
-            ticks_ms=self.ticks,
+            ticks=self.ticks,
             random=random or (lambda: 0.0),
             batch_records=batch_records,
+            **uplink_options,
         )
 
-    def ticks(self):
-        return self.ms
+    @property
+    def ms(self):
+        """Milliseconds since the world began (the station's ticks are these, wrapped)."""
+        return self.ticks.now
 
     def advance(self, seconds):
         self.advance_ms(seconds * 1000)
 
     def advance_ms(self, ms):
         before = self.ms // 1000
-        self.ms += ms
+        self.ticks.now += ms
         moved = self.ms // 1000 - before
         self.clock.advance(moved)
         self.back_office.advance(moved)
