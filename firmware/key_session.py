@@ -415,7 +415,7 @@ class KeySession:
         try:
             key_id, first_seq, count = station_events.batch_header(data)
         except station_events.BadBatch as exc:
-            raise LinkError(MALFORMED, str(exc)) from None
+            raise LinkError(MALFORMED, str(exc))
         if key_id != self.result.key_id:
             raise LinkError(MALFORMED, "audit batch of key %d" % key_id)
         self.result.events_read = count

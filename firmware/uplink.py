@@ -128,9 +128,7 @@ def _json(body: bytes, what: str) -> "Any":
     except (ValueError, UnicodeError):
         raise _LinkDown(
             BAD_ANSWER, "%s: answer is not JSON: %r" % (what, bytes(body[:40]))
-        ) from None
-
-
+        )
 def _usable_etag(value: "str | None") -> "str | None":
     """The ETag if it has the form SPEC.md section 9 gives it ("<serial>"), else None."""
     if value is None or len(value) > _MAX_ETAG or len(value) < 3:
@@ -413,11 +411,11 @@ class Uplink:
                 method, url, sent, body, self._timeout_s, **options
             )
         except OSError as exc:
-            raise _LinkDown(UNREACHABLE, "%s %s: %s" % (method, what, _describe(exc))) from None
+            raise _LinkDown(UNREACHABLE, "%s %s: %s" % (method, what, _describe(exc)))
         except MemoryError:
             raise
         except Exception as exc:  # hw.http_client.HttpError: not HTTP, cut short, too big
-            raise _LinkDown(BAD_ANSWER, "%s %s: %s" % (method, what, _describe(exc))) from None
+            raise _LinkDown(BAD_ANSWER, "%s %s: %s" % (method, what, _describe(exc)))
         if status in (401, 403):
             raise _LinkDown(
                 CREDENTIAL_REFUSED,
@@ -522,7 +520,7 @@ class Uplink:
         try:
             removed = apply_ack(self._outbox, batch, ack, now)
         except ValueError as exc:
-            raise _LinkDown(BAD_ANSWER, "upload: %s" % exc) from None
+            raise _LinkDown(BAD_ANSWER, "upload: %s" % exc)
         if removed == 0:
             raise _Refused("records %d-%d sent, none acknowledged" % (batch.first, batch.last))
         self.last_upload = now
