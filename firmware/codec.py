@@ -95,6 +95,8 @@ def _guard(func: "Callable[..., _T]", args: "tuple[Any, ...]", where: str) -> "_
         raise CodecError(str(exc.args[0]) if exc.args else where, "missing")
     except _ERRORS as exc:
         raise CodecError(where, "%s" % (exc,))
+
+
 # --- field checks -------------------------------------------------------------
 
 
@@ -103,6 +105,8 @@ def _get(fields: "_Fields", name: str) -> "Any":
         return fields[name]
     except (KeyError, TypeError, IndexError):
         raise CodecError(name, "missing")
+
+
 def _int(value: object, code: str, field: str) -> int:
     # bool is refused like the reference does (and is no int subclass on MicroPython)
     if isinstance(value, bool) or not isinstance(value, int):
@@ -167,6 +171,8 @@ def _decode_text(raw: "_Buf", field: str) -> str:
         return raw.decode("utf-8")
     except UnicodeError:
         raise CodecError(field, "invalid UTF-8")
+
+
 def _encode_text(value: object, field: str) -> bytes:
     if not isinstance(value, str):
         raise CodecError(field, "not text")
@@ -922,6 +928,8 @@ def _check_section_lengths(data: "_Buf", header: "_Fields") -> None:
         _blocklist_decode(memoryview(data)[start : start + length], False)
     except CodecError as exc:
         raise _prefixed("blocklist", exc)
+
+
 def bundle_check(data: "_Buf") -> "_Fields":
     """``bundle_header`` plus everything else ``decode_record("bundle")`` checks, in place.
 
@@ -1008,6 +1016,8 @@ def _bundle_key_at(data: "_Buf", header: "_Fields", index: int) -> "_Fields":
         return _key_entry_decode(data, header["sections"][1]["offset"] + 4 + _KEY_SIZE * index)
     except CodecError as exc:
         raise _prefixed("keys[%d]" % index, exc)
+
+
 def bundle_find_key(data: "_Buf", header: "_Fields", key_id: int) -> int:
     """Index of ``key_id`` in ``KEYS`` (binary search over the sorted entries), or -1."""
     return _guard(_bundle_find_key, (data, header, key_id), "keys")
@@ -1137,6 +1147,8 @@ def _record(kind: str) -> "tuple[_Encoder, _Decoder]":
         return _RECORDS[kind]
     except (KeyError, TypeError):
         raise CodecError("kind", "unknown record kind %r" % (kind,))
+
+
 def _record_encode(kind: str, fields: "_Fields") -> bytes:
     if not isinstance(fields, dict):
         raise CodecError("", "fields must be a dict")
@@ -1416,11 +1428,14 @@ class _AuditAppend:
             return _event_encode(event)
         except CodecError as exc:
             raise _prefixed("event", exc)
+
     def decode(self, data: "_Buf") -> "_Fields":
         try:
             return {"event": _event_decode(data)}
         except CodecError as exc:
             raise _prefixed("event", exc)
+
+
 class _LogTail:
     def encode(self, fields: "_Fields") -> bytes:
         _known(fields, ("first_seq", "next_seq", "text"))

@@ -328,6 +328,7 @@ class KeyLink:
             raise LinkError(
                 MALFORMED, "answer to type 0x%02x does not decode: %s" % (msg_type, exc)
             )
+
     def _exchange(self, msg_type: int, body: bytes, reply_len: int) -> dict:
         transport = self.transport
         timeout = self.reply_timeout_ms + transport.transfer_ms(len(body), reply_len)

@@ -60,7 +60,7 @@ def build_station(
             http=http,
             ticks=ticks,
             random=random,
-            extra_status=station.heartbeat_extras,
+            status=station.status_model.fields,
             ssl_context=uplink_tls_context(config),
             events=station.events,
         )

@@ -8,8 +8,9 @@ timeout), and returns what it did: ``"connect"``, ``"heartbeat"``, ``"bundle"``,
 What is due, in this order:
 
 - **heartbeat** every minute: ``POST /api/v1/stations/{id}/heartbeat`` with the
-  station's status as JSON (``status_fields()``, plus ``extra_status()`` from the
-  caller for what only the board knows); the answer's ``time`` sets the clock
+  station's status as JSON: what the ``status`` function returns (the station's
+  firmware.status.Status ``fields``; the uplink never calls into the station);
+  the answer's ``time`` sets the clock
   when it differs from the station's by more than ``clock_tolerance_s``.
 - **bundle** every 5 minutes: ``GET .../bundle`` with ``If-None-Match: "<serial>"``
   of the cached bundle; a 200 is installed through the bundle cache, which
@@ -48,11 +49,9 @@ from firmware.protocol_constants import (
     BUNDLE_MAX_SIZE,
     REASON_BUNDLE_INSTALLED,
     REASON_BUNDLE_REJECTED,
-    STATION_FLAG_CACHE_EXPIRED,
-    STATION_FLAG_CLOCK_NOT_SET,
-    STATION_FLAG_OUTBOX_FULL,
 )
 from firmware.station_events import EventRecorder
+from firmware.status import Status
 from hw import _port
 
 try:
@@ -93,7 +92,6 @@ BUNDLE_REJECTED = "bundle_rejected"
 _LINK = "link"
 _U32 = 0xFFFFFFFF
 MIN_SERVER_TIME = 1577836800  # 2020-01-01: an earlier "time" is not the back office's clock
-CLOCK_SET_AFTER = 1704067200  # as firmware.station: a clock before 2024 was never set
 _MAX_ETAG = 16
 
 
@@ -126,9 +124,9 @@ def _json(body: bytes, what: str) -> "Any":
     try:
         return json.loads(bytes(body).decode("utf-8"))
     except (ValueError, UnicodeError):
-        raise _LinkDown(
-            BAD_ANSWER, "%s: answer is not JSON: %r" % (what, bytes(body[:40]))
-        )
+        raise _LinkDown(BAD_ANSWER, "%s: answer is not JSON: %r" % (what, bytes(body[:40])))
+
+
 def _usable_etag(value: "str | None") -> "str | None":
     """The ETag if it has the form SPEC.md section 9 gives it ("<serial>"), else None."""
     if value is None or len(value) > _MAX_ETAG or len(value) < 3:
@@ -179,9 +177,10 @@ class Uplink:
     the monotonic counter with its arithmetic (hw._port, the default, or a test
     clock): every due time is ``ticks_add``-ed and compared with ``ticks_diff``,
     so the schedule keeps its rate across the counter's wraps; ``random``: floats in
-    [0, 1) for the back-off's jitter; ``extra_status``: a function returning more
-    heartbeat fields (firmware, flash_free, uptime_s, crc_errors, key_present,
-    last_error of SPEC.md section 7), merged over ``status_fields()``.
+    [0, 1) for the back-off's jitter; ``status``: a function returning the
+    heartbeat's fields (STATION_STATUS of SPEC.md section 7: the station's
+    firmware.status.Status ``fields``); without one the uplink keeps a Status of
+    its own over the cache, outbox and clock it was given (no board parts).
     """
 
     def __init__(
@@ -195,7 +194,7 @@ class Uplink:
         http: "Http | None" = None,
         ticks: "TicksSource | None" = None,
         random: "Callable[[], float] | None" = None,
-        extra_status: "Callable[[], dict[str, int]] | None" = None,
+        status: "Callable[[], dict[str, int]] | None" = None,
         ssl_context: "Any" = None,
         timeout_s: float = 10,
         connect_timeout_ms: int = 10000,
@@ -227,7 +226,11 @@ class Uplink:
         if ticks is None:
             ticks = _port
         self._ticks = ticks
-        self._extra_status = extra_status
+        if status is None:
+            own = Status(self._station_id, self._unit_id, clock, bundle_cache, outbox, ticks)
+            own.link = self
+            status = own.fields
+        self._status = status
         self._ssl_context = ssl_context
         self._timeout_s = timeout_s
         self._connect_timeout_ms = connect_timeout_ms
@@ -267,33 +270,9 @@ class Uplink:
         return self._link.failures
 
     def status_fields(self) -> "dict[str, int]":
-        """The heartbeat's JSON status: the fields of STATION_STATUS (SPEC.md 7) known here."""
-        now = self._clock.now()
-        header = self._cache.header
-        flags = 0
-        if self._outbox.full:
-            flags |= STATION_FLAG_OUTBOX_FULL
-        if self._cache.loaded and now >= self._cache.offline_until():
-            flags |= STATION_FLAG_CACHE_EXPIRED
-        if now < CLOCK_SET_AFTER or getattr(self._clock, "is_set", True) is False:
-            flags |= STATION_FLAG_CLOCK_NOT_SET
-        fields = {
-            "station_id": self._station_id,
-            "unit_id": self._unit_id,
-            "online": 1 if self.online else 0,
-            "clock": _u32(now),
-            "bundle_serial": self._cache.serial,
-            "bundle_issued": header["issued_at"] if header else 0,
-            "offline_until": self._cache.offline_until(),
-            "outbox_records": self._outbox.records(),
-            "outbox_bytes": self._outbox.pending_bytes(),
-            "last_upload": _u32(self.last_upload),
-            "flags": flags,
-        }
-        if self._extra_status is not None:
-            for name, value in self._extra_status().items():
-                fields[name] = _u32(value)
-        return fields
+        """The heartbeat's JSON body: the status function's fields, each a u32."""
+        fields = self._status()
+        return {name: _u32(fields[name]) for name in fields}
 
     def retry_now(self) -> None:
         """Try the back office at the next poll, back-off or not (network back, technician)."""

@@ -47,9 +47,9 @@ class NfcCounter:
 class WrapRig:
     """A station with an NFC reader and an uplink to a fake back office, on wrapping ticks."""
 
-    def __init__(self, period, start):
+    def __init__(self, period, start, clock=None):
         self.ticks = Ticks(start, period)
-        self.clock = ManualClock(fx.EPOCH)
+        self.clock = clock or ManualClock(fx.EPOCH)
         self.back_office = ManualClock(fx.EPOCH)  # FakeBackOffice answers with this time
         self.nfc = NfcCounter(self.ticks)
         self.slot = ContactSlot(self.ticks)
@@ -79,7 +79,7 @@ class WrapRig:
             http=self.server,
             ticks=self.ticks,
             random=lambda: 0.0,
-            extra_status=self.station.heartbeat_extras,
+            status=self.station.status_model.fields,
             heartbeat_interval_s=10,
             bundle_interval_s=30,
             backoff_cap_s=30,
