@@ -15,10 +15,21 @@ counter so (firmware.clock.board_ticks_ms).
 
 ``boot()`` recovers storage, checks the cached bundle (a damaged one is
 discarded with its reason logged and reported), notes the boot in the outbox
-and shows the idle screen. ``tick()`` is one pass of the main loop and never
-waits long: the service console is served, a key session is started when a
-key arrives (contact port first, then NFC), stepped while it runs, and the
-uplink is given its turn. ``run_forever()`` repeats ``tick()``.
+and shows the idle screen. ``tick()`` is one pass of the main loop: the
+service console is served, a key session is started when a key arrives
+(contact port first, then NFC) and stepped while it runs, and between
+sessions the uplink is given its turn. ``run_forever()`` repeats ``tick()``.
+
+The main-loop rule (``may_block()``, the one place that says it): while a key
+session runs, nothing else may block. The uplink is not polled at all then,
+not even while the session waits for the code: one exchange can take a Wi-Fi
+join or an HTTP timeout (seconds), and the keypad must be scanned every pass
+so that no press is missed. So no network, and none of what the uplink does
+to flash (installing a bundle, dropping confirmed outbox segments), happens
+during a session: a bundle the back office has meanwhile is fetched and
+installed after the session, which checks the code with the bundle it
+started with. The console is served during a session: each pass reads a
+bounded number of bytes and its answers take milliseconds.
 
 Status has one model, firmware.status.Status (``status_model``): the
 console's ``status()``, the uplink's heartbeat and the idle screen read it.
@@ -161,20 +172,20 @@ class Station:
             self._step_session()
         else:
             self._look_for_key()
-        if self.uplink is not None and (self.session is None or not self._session_busy()):
-            self.uplink.poll()
-        if self.session is None and not self._waiting_for_removal:
-            self.show_idle()
+        if self.may_block():
+            if self.uplink is not None:
+                self.uplink.poll()
+            if not self._waiting_for_removal:
+                self.show_idle()
 
     def run_forever(self, poll_ms: int = 5) -> None:
         while True:
             self.tick()
             self.sleep_ms(poll_ms)
 
-    def _session_busy(self) -> bool:
-        """True while the session exchanges with the key (not while it waits for the code)."""
-        session = self.session
-        return session is not None and session.state != "code"
+    def may_block(self) -> bool:
+        """The main-loop rule: only between key sessions may anything wait on the world."""
+        return self.session is None
 
     def _look_for_key(self) -> None:
         port = self.board.key_port

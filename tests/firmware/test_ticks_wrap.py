@@ -47,13 +47,14 @@ class NfcCounter:
 class WrapRig:
     """A station with an NFC reader and an uplink to a fake back office, on wrapping ticks."""
 
-    def __init__(self, period, start, clock=None):
+    def __init__(self, period, start, clock=None, keypad=None, http=None):
+        """``http(rig)`` makes the uplink's http callable (default: the fake back office)."""
         self.ticks = Ticks(start, period)
         self.clock = clock or ManualClock(fx.EPOCH)
         self.back_office = ManualClock(fx.EPOCH)  # FakeBackOffice answers with this time
         self.nfc = NfcCounter(self.ticks)
         self.slot = ContactSlot(self.ticks)
-        self.keypad = KeypadDouble()
+        self.keypad = keypad or KeypadDouble()
         self.display = DisplayDouble()
         board = Board(
             self.slot,
@@ -76,7 +77,7 @@ class WrapRig:
             self.clock,
             self.station.log,
             board.network,
-            http=self.server,
+            http=self.server if http is None else http(self),
             ticks=self.ticks,
             random=lambda: 0.0,
             status=self.station.status_model.fields,
