@@ -73,10 +73,14 @@ class EmulatedSite:
         start: int | None = None,
         history_days: int = 45,
         log_echo: bool = False,
+        ticks_start: int = 0,
     ) -> None:
         self.work_dir = Path(work_dir)
         self.work_dir.mkdir(parents=True, exist_ok=True)
-        self.clock = VirtualClock(start if start is not None else int(time.time()), speed)
+        # ticks_start: where the stations' ticks counter starts (near 2**30: it wraps soon).
+        self.clock = VirtualClock(
+            start if start is not None else int(time.time()), speed, ticks_start=ticks_start
+        )
         self.lock = threading.RLock()
         self.demo: DemoSite = build_demo_site(
             self.work_dir, seed=seed, clock=self.clock, history_days=history_days
