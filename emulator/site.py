@@ -74,10 +74,14 @@ class EmulatedSite:
         start: int | None = None,
         history_days: int = 45,
         log_echo: bool = False,
+        ticks_start: int = 0,
     ) -> None:
         self.work_dir = Path(work_dir)
         private_folder(self.work_dir, own=True)
-        self.clock = VirtualClock(start if start is not None else int(time.time()), speed)
+        # ticks_start: where the stations' ticks counter starts (near 2**30: it wraps soon).
+        self.clock = VirtualClock(
+            start if start is not None else int(time.time()), speed, ticks_start=ticks_start
+        )
         self.lock = threading.RLock()
         self.demo: DemoSite = build_demo_site(
             self.work_dir, seed=seed, clock=self.clock, history_days=history_days
@@ -89,7 +93,7 @@ class EmulatedSite:
         self.server = ThreadedServer(self.site, self.clock)
         self.url = self.server.start()
         self.keys = {
-            key_id: VirtualKey(key_id, key.seed, monotonic=lambda: self.clock.ticks_ms() / 1000)
+            key_id: VirtualKey(key_id, key.seed, monotonic=lambda: self.clock.monotonic_ms() / 1000)
             for key_id, key in self.demo.keys.items()
         }
         self._load_keys()
@@ -133,8 +137,7 @@ class EmulatedSite:
             config,
             http=hardware.network.wrap(http_request),
             console_stream=console,
-            ticks_ms=self.clock.ticks_ms,
-            sleep_ms=self.clock.sleep_ms,
+            ticks=self.clock,
             random_bytes=secrets.token_bytes,
             log_echo=echo,
         )
@@ -236,15 +239,15 @@ class EmulatedSite:
 
     def run_for(self, seconds: float) -> None:
         """Stopped clock: run the world for `seconds` of virtual time, tick by tick."""
-        end = self.clock.ticks_ms() + int(seconds * 1000)
-        while self.clock.ticks_ms() < end:
+        end = self.clock.monotonic_ms() + int(seconds * 1000)
+        while self.clock.monotonic_ms() < end:
             self.step()
             self.clock.advance_ms(TICK_MS)
 
     def run_until(self, condition: Any, timeout_s: float = 60.0) -> bool:
         """Stopped clock: run until `condition()` holds (True) or `timeout_s` virtual seconds."""
-        end = self.clock.ticks_ms() + int(timeout_s * 1000)
-        while self.clock.ticks_ms() < end:
+        end = self.clock.monotonic_ms() + int(timeout_s * 1000)
+        while self.clock.monotonic_ms() < end:
             if condition():
                 return True
             self.step()

@@ -214,6 +214,7 @@ class KeySession:
         self._typed = ""  # digits typed so far (private: it is the code)
         self._code_since = 0
         self._entry: "dict | None" = None  # the bundle's KEYS entry for this key
+        self._iterations = 0  # the code_iterations of the bundle _entry came from
         self._batch: "bytes | None" = None  # the audit batch read from the key, verbatim
         self._batch_through = 0  # key sequence number of its last event
         self._handlers: "dict[str, Callable[[], str]]" = {
@@ -281,6 +282,8 @@ class KeySession:
         except Refusal as refusal:
             return self._refused(refusal, HELLO)
         self._entry = self.cache.key(key_id)
+        # The entry's verifier goes with this bundle's iterations, whatever is installed later.
+        self._iterations = self.cache.header["code_iterations"] if self.cache.header else 0
         return AUTHENTICATE
 
     def _authenticate(self) -> str:
@@ -344,14 +347,13 @@ class KeySession:
 
     def _check_code(self) -> str:
         entry = self._entry
-        header = self.cache.header
-        if entry is None or header is None:
+        if entry is None or not self._iterations:
             raise ValueError("code check without a bundle entry")
         key_id = self.result.key_id
         code = self._typed
         self._typed = ""
         verdict, value = self.codes.check(
-            key_id, code, entry["code_salt"], entry["code_verifier"], header["code_iterations"]
+            key_id, code, entry["code_salt"], entry["code_verifier"], self._iterations
         )
         self._code_since = self.ticks_ms()
         if verdict == OK:
@@ -415,7 +417,7 @@ class KeySession:
         try:
             key_id, first_seq, count = station_events.batch_header(data)
         except station_events.BadBatch as exc:
-            raise LinkError(MALFORMED, str(exc)) from None
+            raise LinkError(MALFORMED, str(exc))
         if key_id != self.result.key_id:
             raise LinkError(MALFORMED, "audit batch of key %d" % key_id)
         self.result.events_read = count
