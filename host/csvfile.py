@@ -12,7 +12,8 @@ CSV injection is neutralised in both, following OWASP's guidance
 (https://owasp.org/www-community/attacks/CSV_Injection): a text cell that
 begins with ``=`` ``+`` ``-`` ``@``, a tab or a carriage return (spaces before
 it do not help), or that has such a character right after a field separator
-inside it (``a;=cmd``), is prefixed with a single quote and wrapped in double
+inside it (``a;=cmd``) or after a line break inside it (a program that
+splits on the other separator ends the row there), is prefixed with a single quote and wrapped in double
 quotes, with every double quote inside doubled. Quotes alone do not save the
 second case: a program that splits a ``,`` file on ``;`` ends the quoted cell
 at the ``;`` and makes ``=cmd"`` a cell of its own. So a ``'`` also goes right
@@ -48,10 +49,10 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SEPARATORS = (",", ";", "\t")
 BOM = "\ufeff"
 # a formula character at the start, or right after a separator (spaces between count as nothing)
-_DANGEROUS = re.compile(r"(?:^|[,;\t]) *[=+\-@\t\r]")
+_DANGEROUS = re.compile(r"(?:^|[,;\t\r\n]) *[=+\-@\t\r]")
 # a separator inside the text before a formula character or a quote: gets a ' after it
-_INNER = re.compile(r"([,;\t])(?= *[=+\-@\t\r]|')")
-_INNER_UNDONE = re.compile(r"([,;\t])'(?= *[=+\-@\t\r]|')")
+_INNER = re.compile(r"([,;\t\r\n])(?= *[=+\-@\t\r]|')")
+_INNER_UNDONE = re.compile(r"([,;\t\r\n])'(?= *[=+\-@\t\r]|')")
 _QUOTE_NEEDED = re.compile(r'[,;\t"\r\n]')
 
 

@@ -2,7 +2,8 @@
 
 Used by the CSV tests of the web exports and of ``synk admin … --csv``: a
 cell a spreadsheet could run as a formula is one that begins (after spaces)
-with ``= + - @``, a tab or a carriage return.
+with ``= + - @`` after any blanks (spaces, tabs, carriage returns, line feeds).
+The writer is stricter (OWASP: a leading tab or CR is quoted too).
 """
 
 from __future__ import annotations
@@ -19,6 +20,11 @@ def cells(content: str, delimiter: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(body, newline=""), delimiter=delimiter))
 
 
+def _runs(cell: str) -> bool:
+    """A spreadsheet skips leading blanks (spaces, tabs, line breaks) before a formula."""
+    return cell.lstrip(" \t\r\n").startswith(("=", "+", "-", "@"))
+
+
 def formulas(content: str) -> list[str]:
     """Every cell that would start a formula, whether the file is split on ``,`` or ``;``."""
     return [
@@ -26,7 +32,7 @@ def formulas(content: str) -> list[str]:
         for delimiter in (",", ";")
         for row in cells(content, delimiter)
         for cell in row
-        if cell.lstrip(" ").startswith(FORMULA_START)
+        if _runs(cell)
     ]
 
 

@@ -66,6 +66,16 @@ def test_whatever_is_written_reads_back_and_runs_nothing(rows: list[list[str]]) 
         assert formulas(content) == []
 
 
+def test_a_formula_after_a_line_break_inside_a_value_is_neutralised() -> None:
+    # Split on the other separator, a quoted cell ends its row at the line break.
+    rows = [["x", "a\n=cmd"], ["a\r\n@x", "\r\n"]]
+    for style in (csvfile.PLAIN, csvfile.SWEDISH):
+        content = csvfile.text(rows, style)
+        assert formulas(content) == [], style
+        assert naive_formulas(content, ",") == naive_formulas(content, ";") == []
+        assert csvfile.read(content) == rows
+
+
 def test_a_streamed_file_reads_back_in_either_dialect() -> None:
     for style in (csvfile.PLAIN, csvfile.SWEDISH):
         out = io.StringIO(newline="")
