@@ -50,6 +50,8 @@ try:
 except ImportError:
     TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any  # read under TYPE_CHECKING only
+
     from firmware.log import Log
     from firmware.storage import DirStorage, PendingFile
 from firmware.protocol_constants import (
@@ -135,7 +137,7 @@ class Installation:
         self._size = 0  # the bundle's length, from its section table
         self._section = 0  # the section the next bytes belong to
         self._section_end = 0
-        self._section_hash: "object" = None
+        self._section_hash: "Any" = None
         self._whole = hashlib.sha256()
         self._failed: "BundleRejected | None" = None
         self._done = False
@@ -172,7 +174,7 @@ class Installation:
                 raise BundleRejected(REJECT_MALFORMED)  # bytes after the last section
             take = min(n - at, self._section_end - self.received)
             part = piece[at : at + take]
-            self._section_hash.update(part)  # type: ignore[attr-defined]  # a sha256
+            self._section_hash.update(part)
             self.received += take
             at += take
             self._close_empty_sections()
@@ -231,7 +233,7 @@ class Installation:
         # A section is compared with its table entry where it ends, before more is taken.
         while self._section < 4 and self.received == self._section_end:
             section = self.header["sections"][self._section]  # type: ignore[index]
-            if self._section_hash.digest() != section["sha256"]:  # type: ignore[attr-defined]
+            if self._section_hash.digest() != section["sha256"]:
                 raise BundleRejected(REJECT_BAD_HASH)
             self._open_section(self._section + 1)
 
@@ -265,11 +267,10 @@ class Installation:
     def _finish(self) -> dict:
         if self._done:
             raise ValueError("installation finished")
-        file = self._file
-        if file is None:
-            raise BundleRejected(REJECT_MALFORMED if self._failed is None else self._failed.code)
-
         header = self.check_whole(None)  # the length; the section counts once on flash
+        file = self._file
+        if file is None:  # nothing was stored: no storage (verify() checks, never installs)
+            raise ValueError("an installation without storage cannot finish")
         trailer = _CACHE_MAGIC + struct.pack("<I", self._size) + self._whole.digest()
         try:
             file.write(bytes(memoryview(self._block)[: self._filled]) + trailer)
