@@ -198,14 +198,14 @@ class Installation:
                     self._file.write(block)
                     self._filled = 0
         except OSError:
-            raise BundleRejected(REJECT_NO_ROOM) from None
+            raise BundleRejected(REJECT_NO_ROOM)
 
     def _check_head(self) -> None:
         cache = self._cache
         try:
             header = codec.bundle_head(self._head)
         except codec.CodecError:
-            raise BundleRejected(REJECT_MALFORMED) from None
+            raise BundleRejected(REJECT_MALFORMED)
         size = codec.bundle_size(header)
         if size > BUNDLE_MAX_SIZE:
             raise BundleRejected(REJECT_MALFORMED)
@@ -250,7 +250,7 @@ class Installation:
         try:
             codec.bundle_check_sections(data, header)
         except codec.CodecError:
-            raise BundleRejected(REJECT_MALFORMED) from None
+            raise BundleRejected(REJECT_MALFORMED)
         cached = self._cache._header
         if cached is not None and header["serial"] <= cached["serial"]:
             raise BundleRejected(REJECT_NOT_NEWER)  # last, as SPEC.md 8.4 lists the checks
@@ -275,7 +275,7 @@ class Installation:
         try:
             file.write(bytes(memoryview(self._block)[: self._filled]) + trailer)
         except OSError:
-            raise BundleRejected(REJECT_NO_ROOM) from None
+            raise BundleRejected(REJECT_NO_ROOM)
 
         def read(offset: int, length: int) -> bytes:
             return _exact(file.read_at(offset, length), length)
@@ -284,7 +284,7 @@ class Installation:
         try:
             file.commit()
         except OSError:
-            raise BundleRejected(REJECT_NO_ROOM) from None
+            raise BundleRejected(REJECT_NO_ROOM)
         self._done = True
         self._cache._adopt(header, 0)
         self._cache._log.info("bundle serial %d installed" % header["serial"])

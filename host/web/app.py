@@ -79,7 +79,11 @@ class Web:
             lstrip_blocks=True,
         )
         self.templates.globals.update(
-            t=text.label, plain=text.plain, optional=text.optional, percent=text.percent
+            t=text.label,
+            plain=text.plain,
+            optional=text.optional,
+            percent=text.percent,
+            minutes=text.minutes,
         )
 
     @staticmethod
