@@ -1,4 +1,5 @@
-"""Firmware figures: Ed25519 verify (CPython, MicroPython), bundle ingest, cache size, sync bytes.
+"""Firmware figures: Ed25519 verify (CPython, MicroPython), bundle ingest and its peak heap,
+cache size, sync bytes.
 
 MicroPython figures come from the unix port (`micropython` from the dev extra)
 running scripts of bench/ as a station would run the code.
@@ -10,7 +11,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from bench.sync_wire import typical_sync_bytes
@@ -67,6 +70,46 @@ def bundle_ingest(keys: int = 100, locks: int = 60) -> dict[str, float]:
     }
 
 
+def bundle_install_peak(keys: int = 100, locks: int = 60) -> dict[str, float]:
+    """Peak heap of one bundle download + install on the MicroPython unix port (bytes).
+
+    The bundle (SPEC.md 8.4's budget: 100 keys, 8 days, 60 locks) is served over
+    loopback HTTP with a Content-Length, as the back office serves it; see
+    bench/bundle_install_peak.py for how the peak is sampled.
+    """
+    data = factories.bundle(factories.unit_keys(keys, locks))
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # the name http.server calls
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/bundle"
+        figures = _run_micropython(
+            "-X",
+            "heapsize=4M",
+            "bench/bundle_install_peak.py",
+            url,
+            factories.AUTHORITY.public.hex(),
+            "7",
+            "3",
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    return {"bundle_install_peak_bytes_micropython": int(figures["bundle_install_peak_bytes"])}
+
+
 def run() -> dict[str, float]:
     results: dict[str, float] = {
         "ed25519_verify_ms_cpython": ed25519_verify_ms_cpython(),
@@ -75,5 +118,6 @@ def run() -> dict[str, float]:
         ],
     }
     results.update(bundle_ingest())
+    results.update(bundle_install_peak())
     results["sync_wire_bytes_40_locks_200_events"] = typical_sync_bytes(locks=40, events=200)
     return results

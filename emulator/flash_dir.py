@@ -48,7 +48,7 @@ class FlakyFiles(OsFiles):
         self.spent += allowed
         return allowed
 
-    def write(self, path: str, data: bytes, append: bool = False) -> None:
+    def write(self, path: str, data: bytes | bytearray | memoryview, append: bool = False) -> None:
         if self._spend(1) < 1:
             raise PowerLost(path)
         kept = self._spend(len(data))

@@ -1,16 +1,43 @@
-"""The station's cached bundle: verified once on arrival, integrity-checked at boot, 8 days of use.
+"""The station's cached bundle: verified as it arrives, read from flash, 8 days of use.
 
 A bundle (SPEC.md 8.4) replaces the cached one only after every check passed:
 structure, each section's SHA-256, the authority's signature, this station's
-ids and a higher serial. It is stored as one file (magic, length, SHA-256 of
-the bundle, the bundle) written aside and renamed, so power loss leaves the old
-bundle or the new one. At boot only the stored SHA-256 is checked: the
-signature was checked when the bundle arrived.
+ids and a higher serial. It arrives in pieces (``begin_install()``, then
+``Installation.write(piece)`` as the uplink reads the HTTP body, then
+``finish()``): each piece is checked and written to ``bundle.bin.tmp`` as it
+comes and is never held; the cached bundle stays in use until ``finish()``
+has checked the whole and renamed the new file in (firmware.storage), so a
+power cut leaves the old bundle or the new one, never a half-verified one.
+The head (the first 284 bytes: header, section table, signature) is checked,
+signature included, as soon as it is in, so a bundle for another station or
+badly signed is refused before the rest is downloaded; each section's SHA-256
+is compared where the section ends; the section counts and the serial once
+all is stored.
 
-For a key, ``permission_set_for`` picks the set whose window contains now (the
-latest-starting one where windows overlap) and rebuilds it byte for byte from
-the bundle, so the station hands out only what the authority signed. When now is
-past the bundle's offline limit it refuses with ``CACHE_EXPIRED``.
+The cache file is the bundle itself followed by a 40-byte trailer (magic
+``SKCF``, u32 length, SHA-256 of the bundle), so a bundle offset is a file
+offset; a file of the older layout (the same 40 bytes before the bundle) is
+still read. At boot only the SHA-256 is checked, hashed from flash piece by
+piece: the signature was checked when the bundle arrived.
+
+Nothing of the bundle is kept in RAM but its parsed header: a key's entry,
+its day's set, the lock list and the blocklist are read from flash at their
+offsets when asked for (firmware.codec's accessors with a flash reader; keys
+and blocked ids by binary search over their sorted tables). For a key,
+``permission_set_for`` picks the set whose window contains now (the
+latest-starting one where windows overlap) and rebuilds it byte for byte, so
+the station hands out only what the authority signed. When now is past the
+bundle's offline limit it refuses with ``CACHE_EXPIRED``.
+
+Buffers (bounds): an arriving piece is the caller's (hw.http_client hands
+2,048 bytes at most); the head, 284 bytes; the flash write block, ``BLOCK``
+= 1,024 bytes (pieces are gathered into whole blocks, so flash is written in
+blocks whatever sizes the network delivers, and the last block goes with the
+trailer); SHA-256 states; the boot and self-test check reads ``BLOCK`` bytes
+at a time; reads while in use
+are one key entry (88), a set entry (80), 4-byte ids of the binary searches,
+a lock list (4 + 4n, 244 bytes for 60 locks) and the blocklist for writing
+onto keys (88 + 4n: 288 bytes for 50 keys, 16,472 at the format's 4,096).
 """
 
 import hashlib
@@ -23,9 +50,12 @@ try:
 except ImportError:
     TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any  # read under TYPE_CHECKING only
+
     from firmware.log import Log
-    from firmware.storage import DirStorage
+    from firmware.storage import DirStorage, PendingFile
 from firmware.protocol_constants import (
+    BUNDLE_MAX_SIZE,
     REASON_CACHE_EXPIRED,
     REASON_KEY_BLOCKED,
     REASON_NO_SET_NOW,
@@ -34,9 +64,10 @@ from firmware.protocol_constants import (
 
 CACHE_FILE = "bundle.bin"
 _CACHE_MAGIC = b"SKCF"
-_CACHE_HEAD = 4 + 4 + 32  # magic, u32 length, sha256 of the bundle
+_TRAILER = 4 + 4 + 32  # magic, u32 length, sha256 of the bundle
+_HEAD = 284  # SPEC.md 8.4: header, section table and signature
 _SIGNED = 220  # SPEC.md 8.4: the signature covers bytes [0, 220)
-_SIGNATURE_END = 284
+BLOCK = 1024  # bytes per flash write of an arriving bundle, per read of the boot check
 
 # Why a bundle was refused (detail of the BUNDLE_REJECTED station event).
 REJECT_MALFORMED = 1
@@ -58,7 +89,7 @@ _REJECT_TEXT = {
 }
 
 
-def _sha256(data: bytes | memoryview) -> bytes:
+def _sha256(data: "bytes | bytearray | memoryview") -> bytes:
     return hashlib.sha256(data).digest()
 
 
@@ -83,6 +114,194 @@ class BundleRejected(Exception):
         self.code = code
 
 
+class Installation:
+    """One bundle arriving in pieces: ``write(piece)`` each, then ``finish()`` -> header.
+
+    Made by ``BundleCache.begin_install()``. ``write`` raises BundleRejected as
+    soon as the bytes so far show the bundle will be refused (then nothing
+    more is wanted); ``finish`` raises it for what only the whole shows, else
+    installs the bundle and returns its header. ``abort()`` drops what was
+    written (harmless after ``finish``). With no storage (``verify``) the
+    pieces are checked and not written. ``received``: bytes taken so far.
+    """
+
+    def __init__(self, cache: "BundleCache", storage: "DirStorage | None") -> None:
+        self._cache = cache
+        self._storage = storage
+        self._file: "PendingFile | None" = None
+        self._head = bytearray(_HEAD)
+        self._block = bytearray(BLOCK) if storage is not None else bytearray(0)
+        self._filled = 0  # bytes of self._block not yet written
+        self.received = 0
+        self.header: "dict | None" = None
+        self._size = 0  # the bundle's length, from its section table
+        self._section = 0  # the section the next bytes belong to
+        self._section_end = 0
+        self._section_hash: "Any" = None
+        self._whole = hashlib.sha256()
+        self._failed: "BundleRejected | None" = None
+        self._done = False
+
+    def write(self, piece: "bytes | bytearray | memoryview") -> None:
+        if self._failed is not None:
+            raise self._failed
+        if self._done:
+            raise ValueError("installation finished")
+        try:
+            self._take(memoryview(piece))
+        except BundleRejected as rejected:
+            self._fail(rejected)
+            raise
+
+    def _fail(self, rejected: BundleRejected) -> None:
+        self._failed = rejected
+        self.abort()
+
+    def _take(self, piece: memoryview) -> None:
+        n = len(piece)
+        if self.received + n > (self._size if self.header is not None else BUNDLE_MAX_SIZE):
+            raise BundleRejected(REJECT_MALFORMED)  # more than the section table says
+        at = 0
+        if self.received < _HEAD:
+            at = min(_HEAD - self.received, n)
+            self._head[self.received : self.received + at] = piece[:at]
+            self.received += at
+            if self.received == _HEAD:
+                self._check_head()
+        while at < n:
+            self._close_empty_sections()
+            if self._section >= 4:
+                raise BundleRejected(REJECT_MALFORMED)  # bytes after the last section
+            take = min(n - at, self._section_end - self.received)
+            part = piece[at : at + take]
+            self._section_hash.update(part)
+            self.received += take
+            at += take
+            self._close_empty_sections()
+        self._whole.update(piece)
+        self._store(piece)
+
+    def _store(self, piece: memoryview) -> None:
+        if self._storage is None:
+            return
+        try:
+            if self._file is None:
+                self._file = self._storage.create(CACHE_FILE)
+            block = self._block
+            at = 0
+            while at < len(piece):
+                take = min(BLOCK - self._filled, len(piece) - at)
+                block[self._filled : self._filled + take] = piece[at : at + take]
+                self._filled += take
+                at += take
+                if self._filled == BLOCK:
+                    self._file.write(block)
+                    self._filled = 0
+        except OSError:
+            raise BundleRejected(REJECT_NO_ROOM)
+
+    def _check_head(self) -> None:
+        cache = self._cache
+        try:
+            header = codec.bundle_head(self._head)
+        except codec.CodecError:
+            raise BundleRejected(REJECT_MALFORMED)
+        size = codec.bundle_size(header)
+        if size > BUNDLE_MAX_SIZE:
+            raise BundleRejected(REJECT_MALFORMED)
+        if header["station_id"] != cache._station_id or header["unit_id"] != cache._unit_id:
+            raise BundleRejected(REJECT_OTHER_STATION)
+        public_key = cache._authorities.get(bytes(header["authority_key_id"]))
+        if public_key is None:
+            raise BundleRejected(REJECT_UNKNOWN_AUTHORITY)
+        verifier = ed25519.Verifier(public_key, header["signature"])
+        verifier.update(memoryview(self._head)[:_SIGNED])
+        if not verifier.verify():
+            raise BundleRejected(REJECT_BAD_SIGNATURE)
+        self.header = header
+        self._size = size
+        self._open_section(0)
+
+    def _open_section(self, index: int) -> None:
+        self._section = index
+        if index < 4:
+            section = self.header["sections"][index]  # type: ignore[index]  # head checked
+            self._section_end = section["offset"] + section["length"]
+            self._section_hash = hashlib.sha256()
+
+    def _close_empty_sections(self) -> None:
+        # A section is compared with its table entry where it ends, before more is taken.
+        while self._section < 4 and self.received == self._section_end:
+            section = self.header["sections"][self._section]  # type: ignore[index]
+            if self._section_hash.digest() != section["sha256"]:
+                raise BundleRejected(REJECT_BAD_HASH)
+            self._open_section(self._section + 1)
+
+    def check_whole(self, data: "codec._Source | None") -> dict:
+        """The checks that need the whole bundle: its length, then (unless ``data`` is None) the
+        section counts read from ``data``, and the serial."""
+        if self._failed is not None:
+            raise self._failed
+        header = self.header
+        if header is None or self.received != self._size:
+            raise BundleRejected(REJECT_MALFORMED)  # cut short
+        if data is None:
+            return header
+        try:
+            codec.bundle_check_sections(data, header)
+        except codec.CodecError:
+            raise BundleRejected(REJECT_MALFORMED)
+        cached = self._cache._header
+        if cached is not None and header["serial"] <= cached["serial"]:
+            raise BundleRejected(REJECT_NOT_NEWER)  # last, as SPEC.md 8.4 lists the checks
+        return header
+
+    def finish(self) -> dict:
+        """Check the whole, store the trailer, rename the new bundle in and start using it."""
+        try:
+            return self._finish()
+        except BundleRejected as rejected:
+            self._fail(rejected)
+            raise
+
+    def _finish(self) -> dict:
+        if self._done:
+            raise ValueError("installation finished")
+        header = self.check_whole(None)  # the length; the section counts once on flash
+        file = self._file
+        if file is None:  # nothing was stored: no storage (verify() checks, never installs)
+            raise ValueError("an installation without storage cannot finish")
+        trailer = _CACHE_MAGIC + struct.pack("<I", self._size) + self._whole.digest()
+        try:
+            file.write(bytes(memoryview(self._block)[: self._filled]) + trailer)
+        except OSError:
+            raise BundleRejected(REJECT_NO_ROOM)
+
+        def read(offset: int, length: int) -> bytes:
+            return _exact(file.read_at(offset, length), length)
+
+        self.check_whole(read)
+        try:
+            file.commit()
+        except OSError:
+            raise BundleRejected(REJECT_NO_ROOM)
+        self._done = True
+        self._cache._adopt(header, 0)
+        self._cache._log.info("bundle serial %d installed" % header["serial"])
+        return header
+
+    def abort(self) -> None:
+        if self._file is not None and not self._done:
+            self._file.discard()
+            self._file = None
+
+
+def _exact(data: "bytes | None", length: int) -> bytes:
+    if data is None or len(data) != length:
+        raise OSError(5, "bundle cache file: short read")  # EIO
+    return data
+
+
 class BundleCache:
     def __init__(
         self,
@@ -99,9 +318,8 @@ class BundleCache:
         for public_key in authority_keys:
             self._authorities[authority_key_id(public_key)] = public_key
         self._log = log
-        self._data: memoryview | None = None
         self._header: dict | None = None
-        self._blocked: set[int] = set()
+        self._base = 0  # where the bundle starts in the cache file (40: the older layout)
         self._blocklist_version = 0
 
     # -- state ---------------------------------------------------------------
@@ -125,9 +343,14 @@ class BundleCache:
         """Seconds of offline use left (0 when expired or no bundle)."""
         return max(0, self.offline_until() - now)
 
+    def _read(self, offset: int, length: int) -> bytes:
+        """``length`` bytes of the cached bundle from ``offset`` (the accessors' flash reader)."""
+        return _exact(self._storage.read_at(CACHE_FILE, self._base + offset, length), length)
+
     def info(self) -> dict:
         """What SVC_CACHE_INFO reports (SPEC.md section 7)."""
-        if not self._header or self._data is None:  # both are set, or neither
+        header = self._header
+        if header is None:
             return {
                 "bundle_serial": 0,
                 "bundle_size": 0,
@@ -138,176 +361,173 @@ class BundleCache:
                 "blocklist_version": 0,
                 "day0_start": 0,
             }
-        data = self._data
         return {
-            "bundle_serial": self._header["serial"],
-            "bundle_size": len(data),
-            "header_sha256": _sha256(data[:_SIGNATURE_END]),
-            "keys": codec.bundle_key_count(data, self._header),
-            "lock_lists": struct.unpack_from("<H", data, self._section(1)["offset"])[0],
-            "days": self._header["days"],
+            "bundle_serial": header["serial"],
+            "bundle_size": codec.bundle_size(header),
+            "header_sha256": _sha256(self._read(0, _HEAD)),
+            "keys": codec.bundle_key_count(self._read, header),
+            "lock_lists": codec.bundle_lock_list_count(self._read, header),
+            "days": header["days"],
             "blocklist_version": self._blocklist_version,
-            "day0_start": self._header["day0_start"],
+            "day0_start": header["day0_start"],
         }
-
-    def _section(self, section_id: int) -> dict:
-        assert self._header is not None  # only info() asks, with a bundle loaded
-        for section in self._header["sections"]:
-            if section["id"] == section_id:
-                return section
-        raise KeyError(section_id)
 
     # -- boot ----------------------------------------------------------------
 
     def load(self) -> str | None:
         """Load the stored bundle, discarding a damaged one; returns None or why it was dropped."""
-        stored = self._storage.read(CACHE_FILE)
-        if stored is None:
+        if self._storage.size(CACHE_FILE) < 0:
             self._log.info("no cached bundle")
             return None
-        why = self._check_stored(stored)
-        if why is not None:
+        why, base, header = self._examine()
+        if header is None:
             self._storage.remove(CACHE_FILE)
             self._log.error("cached bundle discarded: " + why)
             return why
-        header = codec.bundle_header(stored[_CACHE_HEAD:])
-        self._adopt(memoryview(stored)[_CACHE_HEAD:], header)
+        self._adopt(header, base)
         self._log.info("cached bundle serial %d loaded" % header["serial"])
         return None
 
     def check_stored(self) -> str | None:
         """Re-check the cache file on flash (self-test): None when whole, else what is wrong."""
-        stored = self._storage.read(CACHE_FILE)
-        if stored is None:
+        if self._storage.size(CACHE_FILE) < 0:
             return "no cached bundle" if self.loaded else None
-        return self._check_stored(stored)
+        header = self._examine()[2]
+        return None if header is not None else self._examine()[0]
 
-    def _check_stored(self, stored: bytes) -> str | None:
-        if len(stored) < _CACHE_HEAD or stored[:4] != _CACHE_MAGIC:
-            return "not a bundle cache file"
-        length = struct.unpack_from("<I", stored, 4)[0]
-        if length != len(stored) - _CACHE_HEAD:
-            return "truncated (%d of %d bytes)" % (len(stored) - _CACHE_HEAD, length)
-        if _sha256(memoryview(stored)[_CACHE_HEAD:]) != stored[8:_CACHE_HEAD]:
-            return "checksum mismatch"
+    def _examine(self) -> "tuple[str, int, dict | None]":
+        """(why it is unusable, where the bundle starts, its header or None) of the cache file."""
+        storage = self._storage
+        size = storage.size(CACHE_FILE)
+        first = storage.read_at(CACHE_FILE, 0, _TRAILER) if size >= _TRAILER else None
+        if first is None or len(first) != _TRAILER:
+            return "not a bundle cache file", 0, None
+        base = _TRAILER if first[:4] == _CACHE_MAGIC else 0  # 40: the older layout
+        record = first if base else storage.read_at(CACHE_FILE, size - _TRAILER, _TRAILER)
+        if record is None or record[:4] != _CACHE_MAGIC:
+            return "not a bundle cache file", 0, None
+        length = struct.unpack_from("<I", record, 4)[0]
+        if length != size - _TRAILER:
+            return "truncated (%d of %d bytes)" % (size - _TRAILER, length), 0, None
+        digest = hashlib.sha256()
+        at = 0
+        while at < length:
+            piece = storage.read_at(CACHE_FILE, base + at, min(BLOCK, length - at))
+            if not piece:
+                return "unreadable at byte %d" % at, 0, None
+            digest.update(piece)
+            at += len(piece)
+        if digest.digest() != record[8:_TRAILER]:
+            return "checksum mismatch", 0, None
+
+        def read(offset: int, n: int) -> bytes:
+            return _exact(storage.read_at(CACHE_FILE, base + offset, n), n)
+
         try:
-            header = codec.bundle_header(stored[_CACHE_HEAD:])
+            header = codec.bundle_head(read(0, min(_HEAD, length)), length)
+            codec.bundle_check_sections(read, header)
         except codec.CodecError as exc:
-            return "unreadable: %s" % exc.field
+            return "unreadable: %s" % exc.field, 0, None
         if header["station_id"] != self._station_id or header["unit_id"] != self._unit_id:
-            return "belongs to another station"
-        return None
+            return "belongs to another station", 0, None
+        return "", base, header
 
     # -- arrival -------------------------------------------------------------
 
-    def verify(self, data: bytes) -> dict:
-        """All checks of SPEC.md 8.4 for a bundle that arrived; returns its header or raises."""
-        try:
-            header = codec.bundle_header(data)
-        except codec.CodecError:
-            raise BundleRejected(REJECT_MALFORMED)
-        if header["station_id"] != self._station_id or header["unit_id"] != self._unit_id:
-            raise BundleRejected(REJECT_OTHER_STATION)
-        public_key = self._authorities.get(bytes(header["authority_key_id"]))
-        if public_key is None:
-            raise BundleRejected(REJECT_UNKNOWN_AUTHORITY)
+    def begin_install(self) -> Installation:
+        """Start taking in a bundle that arrives in pieces (see Installation)."""
+        return Installation(self, self._storage)
+
+    def verify(self, data: "bytes | bytearray | memoryview") -> dict:
+        """All checks of SPEC.md 8.4 for a whole bundle in RAM; returns its header or raises."""
+        check = Installation(self, None)
         view = memoryview(data)
-        for section in header["sections"]:
-            start = section["offset"]
-            if _sha256(view[start : start + section["length"]]) != section["sha256"]:
-                raise BundleRejected(REJECT_BAD_HASH)
-        if not ed25519.verify(
-            public_key, bytes(view[:_SIGNED]), bytes(view[_SIGNED:_SIGNATURE_END])
-        ):
-            raise BundleRejected(REJECT_BAD_SIGNATURE)
-        if self._header is not None and header["serial"] <= self._header["serial"]:
-            raise BundleRejected(REJECT_NOT_NEWER)
-        return header
+        for at in range(0, len(view), BLOCK):
+            check.write(view[at : at + BLOCK])
+        return check.check_whole(view)
 
-    def install(self, data: bytes) -> dict:
-        """Verify and store a bundle; the cached one stays in use until this returns."""
-        data = bytes(data)
-        header = self.verify(data)
-        self.store(data, header)
-        return header
-
-    def store(self, data: bytes, header: dict) -> None:
-        """Write a verified bundle to flash (atomically) and start using it."""
-        stored = _CACHE_MAGIC + struct.pack("<I", len(data)) + _sha256(data) + data
+    def install(self, data: "bytes | bytearray | memoryview") -> dict:
+        """Take in a whole bundle, as the uplink does piece by piece; the cached one stays in
+        use until this returns."""
+        installation = self.begin_install()
+        view = memoryview(data)
         try:
-            self._storage.write(CACHE_FILE, stored)
-        except OSError:
-            raise BundleRejected(REJECT_NO_ROOM)
-        self._adopt(memoryview(data), header)
-        self._log.info("bundle serial %d installed" % header["serial"])
+            for at in range(0, len(view), BLOCK):
+                installation.write(view[at : at + BLOCK])
+            return installation.finish()
+        finally:
+            installation.abort()
 
-    def _adopt(self, data: memoryview, header: dict) -> None:
-        self._data = data
+    def _adopt(self, header: dict, base: int) -> None:
         self._header = header
-        blocklist = codec.decode_record("blocklist", bytes(codec.bundle_blocklist(data, header)))
-        self._blocked = set(blocklist["key_ids"])
-        self._blocklist_version = blocklist["version"]
+        self._base = base
+        self._blocklist_version = codec.bundle_blocklist_version(self._read, header)
 
     def discard(self) -> None:
         """Forget the cached bundle (factory reset)."""
         self._storage.remove(CACHE_FILE)
-        self._data = None
         self._header = None
-        self._blocked = set()
+        self._base = 0
+        self._blocklist_version = 0
 
     # -- use -----------------------------------------------------------------
 
     def blocklist(self) -> bytes:
         """The signed blocklist, verbatim, for writing onto keys."""
-        if self._data is None or self._header is None:
+        if self._header is None:
             raise codec.CodecError("blocklist", "no bundle loaded")
-        return bytes(codec.bundle_blocklist(self._data, self._header))
+        return codec.bundle_blocklist(self._read, self._header)
 
     def key(self, key_id: int) -> dict | None:
         """The bundle's entry for a key (public key, code salt and verifier, name) or None."""
-        if self._header is None or self._data is None:
+        if self._header is None:
             return None
-        index = codec.bundle_find_key(self._data, self._header, key_id)
+        index = codec.bundle_find_key(self._read, self._header, key_id)
         if index < 0:
             return None
-        return codec.bundle_key_at(self._data, self._header, index)
+        return codec.bundle_key_at(self._read, self._header, index)
 
     def is_blocked(self, key_id: int) -> bool:
-        return key_id in self._blocked
+        if self._header is None:
+            return False
+        return codec.bundle_blocklist_has(self._read, self._header, key_id)
 
     def check_usable(self, key_id: int, now: int) -> None:
         """Raise Refusal unless this station may serve this key now (before asking for the code)."""
-        if self._header is None or self._data is None:
+        self._usable_index(key_id, now)
+
+    def _usable_index(self, key_id: int, now: int) -> int:
+        header = self._header
+        if header is None:
             raise Refusal(REASON_CACHE_EXPIRED, "no_bundle", 0)
-        if now >= self._header["offline_until"]:
-            raise Refusal(REASON_CACHE_EXPIRED, "cache_expired", self._header["offline_until"])
-        if key_id in self._blocked:
+        if now >= header["offline_until"]:
+            raise Refusal(REASON_CACHE_EXPIRED, "cache_expired", header["offline_until"])
+        if self.is_blocked(key_id):
             raise Refusal(REASON_KEY_BLOCKED, "key_blocked")
-        if codec.bundle_find_key(self._data, self._header, key_id) < 0:
+        index = codec.bundle_find_key(self._read, header, key_id)
+        if index < 0:
             raise Refusal(REASON_UNKNOWN_KEY, "unknown_key")
+        return index
 
     def permission_set_for(self, key_id: int, now: int) -> tuple[bytes, dict]:
         """(set bytes, set entry) for the key now, or raise Refusal saying why not."""
-        self.check_usable(key_id, now)
-        data = self._data
+        index = self._usable_index(key_id, now)
         header = self._header
-        assert data is not None and header is not None  # check_usable refuses otherwise
-        index = codec.bundle_find_key(data, header, key_id)
+        assert header is not None  # _usable_index refuses otherwise
+        read = self._read
+        best: "dict | None" = None
         best_day = -1
-        best_from = -1
         for day in range(header["days"]):
-            entry = codec.bundle_set_entry(data, header, index, day)
+            entry = codec.bundle_set_entry(read, header, index, day)
             if entry["valid_until"] == 0:
                 continue
-            if (
-                entry["valid_from"] <= now < entry["valid_until"]
-                and entry["valid_from"] > best_from
+            if entry["valid_from"] <= now < entry["valid_until"] and (
+                best is None or entry["valid_from"] > best["valid_from"]
             ):
+                best = entry
                 best_day = day
-                best_from = entry["valid_from"]
-        if best_day < 0:
+        if best is None:
             raise Refusal(REASON_NO_SET_NOW, "no_set_now")
-        entry = codec.bundle_set_entry(data, header, index, best_day)
-        signed = codec.bundle_rebuild_permission_set(data, header, index, best_day)
+        signed = codec.bundle_rebuild_permission_set(read, header, index, best_day)
         assert signed is not None  # None only for valid_until 0, and now < valid_until
-        return bytes(signed), entry
+        return signed, best

@@ -9,10 +9,13 @@ decoders: a value out of range, a bytes field of the wrong size, a non-ascending
 id list or an over-long name is refused instead of being truncated (MicroPython's
 ``struct`` would silently truncate).
 
-The station keeps its ~74 KB bundle as bytes and never decodes it whole: the
-``bundle_*`` accessors read single entries in place (``data`` may be bytes or a
-memoryview) and ``bundle_rebuild_permission_set`` copies the signed permission
-set together from the bundle's pieces.
+The station keeps its ~74 KB bundle on flash and never decodes it whole: the
+``bundle_*`` accessors read single entries where they lie. Their ``data`` is
+the bundle's bytes (or a memoryview), or a reader ``read(offset, length)``
+returning that many bytes of the stored bundle (``length`` at most one entry,
+a lock list or the blocklist), so the same rules serve a bundle in RAM and one
+on flash. ``bundle_rebuild_permission_set`` copies the signed permission set
+together from the bundle's pieces.
 """
 
 import struct
@@ -36,6 +39,8 @@ if TYPE_CHECKING:
     _T = TypeVar("_T")
     _Buf = Union[bytes, bytearray, memoryview]
     _Fields = dict[str, Any]
+    _Read = Callable[[int, int], _Buf]  # read(offset, length) -> that many bytes of a bundle
+    _Source = Union[_Buf, _Read]
     _Encoder = Callable[[_Fields], bytes]
     _Decoder = Callable[[_Buf], _Fields]
     # A field's code: "B" "H" "I" "b" an integer, n > 0 bytes[n], -n reserved bytes.
@@ -832,6 +837,18 @@ def _bundle_encode(f: "_Fields") -> bytes:
     return b"".join(parts)
 
 
+def _reader(source: "_Source") -> "_Read":
+    """``read(offset, length)`` over a bundle given as bytes (or a memoryview), or itself."""
+    if callable(source):
+        return source  # a reader already
+    view = memoryview(source)
+
+    def read(offset: int, length: int) -> "_Buf":
+        return view[offset : offset + length]
+
+    return read
+
+
 def bundle_header(data: "_Buf") -> "_Fields":
     """Header fields and ``sections`` of a bundle, after checking its structure and lengths.
 
@@ -844,7 +861,24 @@ def bundle_header(data: "_Buf") -> "_Fields":
     return _guard(_bundle_header, (data,), "bundle")
 
 
-def _bundle_header(data: "_Buf", hashes: bool = False) -> "_Fields":
+def bundle_head(head: "_Buf", size: "Optional[int]" = None) -> "_Fields":
+    """Header fields and ``sections`` from a bundle's first 284 bytes, for a bundle that streams.
+
+    The checks of ``bundle_header`` that need only the head: magic, format, the
+    four section ids, offsets contiguous from byte 284 and, when ``size`` (the
+    bundle's length) is given, that the sections end exactly there. The sections'
+    own counts are checked by ``bundle_check_sections`` once they are stored.
+    """
+    return _guard(_bundle_head, (head, size), "bundle")
+
+
+def bundle_size(header: "_Fields") -> int:
+    """The bundle's length as its section table gives it: the end of the last section."""
+    last = header["sections"][3]
+    return last["offset"] + last["length"]
+
+
+def _bundle_head(data: "_Buf", size: "Optional[int]") -> "_Fields":
     _check_magic(data, b"SKSB")
     out = _unpack(_BUNDLE_HEAD, data, 4)
     _check_format(out["format"])
@@ -865,22 +899,36 @@ def _bundle_header(data: "_Buf", hashes: bool = False) -> "_Fields":
             if entry["offset"] != expected:
                 raise CodecError("offset", "sections must be contiguous from 284")
             expected += entry["length"]
-            if expected > len(data):
+            if size is not None and expected > size:
                 raise CodecError("length", "beyond the end of the bundle")
         except CodecError as exc:
             raise _prefixed("sections[%d]" % i, exc)
         sections.append(entry)
-    if expected != len(data):
+    if size is not None and expected != size:
         raise CodecError("length", "bytes after the last section")
     out["sections"] = sections
+    return out
+
+
+def _bundle_header(data: "_Buf", hashes: bool = False) -> "_Fields":
+    out = _bundle_head(data, len(data))
     if hashes:  # before the contents, as SPEC.md 8.4 lists the arrival checks
         view = memoryview(data)
-        for i, section in enumerate(sections):
+        for i, section in enumerate(out["sections"]):
             start = section["offset"]
             if sha256(view[start : start + section["length"]]).digest() != section["sha256"]:
                 raise CodecError("sections[%d].sha256" % i, "section hash mismatch")
-    _check_section_lengths(data, out)
+    _check_section_lengths(_reader(data), out)
     return out
+
+
+def bundle_check_sections(data: "_Source", header: "_Fields") -> None:
+    """The section checks of ``bundle_header`` (counts against lengths, the blocklist's form).
+
+    ``data`` is the bundle or a reader of it (see the module docstring); it reads
+    the counts and the blocklist only.
+    """
+    _guard(_check_section_lengths, (_reader(data), header), "bundle")
 
 
 def _section_span(header: "_Fields", index: int) -> "tuple[int, int]":
@@ -888,18 +936,22 @@ def _section_span(header: "_Fields", index: int) -> "tuple[int, int]":
     return section["offset"], section["length"]
 
 
-def _check_section_lengths(data: "_Buf", header: "_Fields") -> None:
+def _u16(read: "_Read", offset: int) -> int:
+    return struct.unpack("<H", read(offset, 2))[0]
+
+
+def _check_section_lengths(read: "_Read", header: "_Fields") -> None:
     # LOCK_LISTS: walk the lists
     start, length = _section_span(header, 0)
     end = start + length
     if length < 4:
         raise CodecError("sections[0].length", "shorter than its count")
-    count = struct.unpack_from("<H", data, start)[0]
+    count = _u16(read, start)
     offset = start + 4
     for i in range(count):
         if end - offset < 4:
             raise CodecError("lock_lists[%d]" % i, "truncated")
-        n = struct.unpack_from("<H", data, offset)[0]
+        n = _u16(read, offset)
         offset += 4 + 4 * n
         if offset > end:
             raise CodecError("lock_lists[%d]" % i, "truncated")
@@ -909,14 +961,14 @@ def _check_section_lengths(data: "_Buf", header: "_Fields") -> None:
     start, length = _section_span(header, 1)
     if length < 4:
         raise CodecError("sections[1].length", "shorter than its count")
-    keys = struct.unpack_from("<H", data, start)[0]
+    keys = _u16(read, start)
     if length != 4 + _KEY_SIZE * keys:
         raise CodecError("sections[1].length", "must be 4 + 88 x keys")
     # SETS
     start, length = _section_span(header, 2)
     if length < 4:
         raise CodecError("sections[2].length", "shorter than its counts")
-    set_keys, set_days = struct.unpack_from("<HH", data, start)
+    set_keys, set_days = struct.unpack("<HH", read(start, 4))
     if set_keys != keys:
         raise CodecError("sets", "SETS has %d keys, KEYS %d" % (set_keys, keys))
     if set_days != header["days"]:
@@ -926,7 +978,7 @@ def _check_section_lengths(data: "_Buf", header: "_Fields") -> None:
     # BLOCKLIST: structure only
     start, length = _section_span(header, 3)
     try:
-        _blocklist_decode(memoryview(data)[start : start + length], False)
+        _blocklist_decode(read(start, length), False)
     except CodecError as exc:
         raise _prefixed("blocklist", exc)
 
@@ -970,6 +1022,7 @@ def _bundle_check(data: "_Buf") -> "_Fields":
 def _bundle_decode(data: "_Buf") -> "_Fields":
     header = _bundle_check(data)
     view = memoryview(data)
+    read = _reader(data)
     start = header["sections"][0]["offset"]
     lists = []
     offset = start + 4
@@ -978,11 +1031,11 @@ def _bundle_decode(data: "_Buf") -> "_Fields":
         lists.append(list(struct.unpack_from("<%dI" % n, data, offset + 4)))
         offset += 4 + 4 * n
     header["lock_lists"] = lists
-    count = _bundle_key_count(data, header)
-    header["keys"] = [_bundle_key_at(data, header, k) for k in range(count)]
+    count = _bundle_key_count(read, header)
+    header["keys"] = [_bundle_key_at(read, header, k) for k in range(count)]
     days = header["days"]
     header["sets"] = [
-        [_bundle_set_entry(data, header, k, d) for d in range(days)] for k in range(count)
+        [_bundle_set_entry(read, header, k, d) for d in range(days)] for k in range(count)
     ]
     start, length = _section_span(header, 3)
     header["blocklist"] = bytes(view[start : start + length])
@@ -990,15 +1043,22 @@ def _bundle_decode(data: "_Buf") -> "_Fields":
 
 
 # --- lazy bundle accessors ------------------------------------------------------------
+# ``data``: the bundle's bytes (or a memoryview), or a reader of the bundle where
+# it is stored (see the module docstring); each reads only the entries it needs.
 
 
-def bundle_key_count(data: "_Buf", header: "_Fields") -> int:
+def bundle_key_count(data: "_Source", header: "_Fields") -> int:
     """Number of keys in the bundle's ``KEYS`` section."""
-    return _guard(_bundle_key_count, (data, header), "keys")
+    return _guard(_bundle_key_count, (_reader(data), header), "keys")
 
 
-def _bundle_key_count(data: "_Buf", header: "_Fields") -> int:
-    return struct.unpack_from("<H", data, header["sections"][1]["offset"])[0]
+def _bundle_key_count(read: "_Read", header: "_Fields") -> int:
+    return _u16(read, header["sections"][1]["offset"])
+
+
+def bundle_lock_list_count(data: "_Source", header: "_Fields") -> int:
+    """Number of lock lists in the bundle's ``LOCK_LISTS`` section."""
+    return _guard(_u16, (_reader(data), header["sections"][0]["offset"]), "lock_lists")
 
 
 def _index(value: object, count: int, field: str) -> None:
@@ -1006,90 +1066,111 @@ def _index(value: object, count: int, field: str) -> None:
         raise CodecError(field, "index out of range")
 
 
-def bundle_key_at(data: "_Buf", header: "_Fields", index: int) -> "_Fields":
+def bundle_key_at(data: "_Source", header: "_Fields", index: int) -> "_Fields":
     """``KEYS[index]``: {key_id, flags, key_public, code_salt, code_verifier, display_name}."""
-    return _guard(_bundle_key_at, (data, header, index), "keys")
+    return _guard(_bundle_key_at, (_reader(data), header, index), "keys")
 
 
-def _bundle_key_at(data: "_Buf", header: "_Fields", index: int) -> "_Fields":
-    _index(index, _bundle_key_count(data, header), "keys[]")
+def _bundle_key_at(read: "_Read", header: "_Fields", index: int) -> "_Fields":
+    _index(index, _bundle_key_count(read, header), "keys[]")
+    entry = read(header["sections"][1]["offset"] + 4 + _KEY_SIZE * index, _KEY_SIZE)
     try:
-        return _key_entry_decode(data, header["sections"][1]["offset"] + 4 + _KEY_SIZE * index)
+        return _key_entry_decode(entry, 0)
     except CodecError as exc:
         raise _prefixed("keys[%d]" % index, exc)
 
 
-def bundle_find_key(data: "_Buf", header: "_Fields", key_id: int) -> int:
-    """Index of ``key_id`` in ``KEYS`` (binary search over the sorted entries), or -1."""
-    return _guard(_bundle_find_key, (data, header, key_id), "keys")
-
-
-def _bundle_find_key(data: "_Buf", header: "_Fields", key_id: int) -> int:
-    base = header["sections"][1]["offset"]
+def _find_u32(read: "_Read", base: int, stride: int, count: int, value: int) -> int:
+    """Index of ``value`` among ``count`` ascending u32s at ``base``, ``stride`` apart, or -1."""
     lo = 0
-    hi = struct.unpack_from("<H", data, base)[0] - 1
-    base += 4
-    unpack = struct.unpack_from
+    hi = count - 1
+    unpack = struct.unpack
     while lo <= hi:
         mid = (lo + hi) >> 1
-        found = unpack("<I", data, base + _KEY_SIZE * mid)[0]
-        if found < key_id:
+        found = unpack("<I", read(base + stride * mid, 4))[0]
+        if found < value:
             lo = mid + 1
-        elif found > key_id:
+        elif found > value:
             hi = mid - 1
         else:
             return mid
     return -1
 
 
-def bundle_set_entry(data: "_Buf", header: "_Fields", key_index: int, day: int) -> "_Fields":
+def bundle_find_key(data: "_Source", header: "_Fields", key_id: int) -> int:
+    """Index of ``key_id`` in ``KEYS`` (binary search over the sorted entries), or -1."""
+    return _guard(_bundle_find_key, (_reader(data), header, key_id), "keys")
+
+
+def _bundle_find_key(read: "_Read", header: "_Fields", key_id: int) -> int:
+    base = header["sections"][1]["offset"]
+    return _find_u32(read, base + 4, _KEY_SIZE, _u16(read, base), key_id)
+
+
+def bundle_blocklist_has(data: "_Source", header: "_Fields", key_id: int) -> bool:
+    """Whether the bundle's blocklist lists ``key_id`` (binary search over its ascending ids)."""
+    return _guard(_bundle_blocklist_has, (_reader(data), header, key_id), "blocklist")
+
+
+def _bundle_blocklist_has(read: "_Read", header: "_Fields", key_id: int) -> bool:
+    start = header["sections"][3]["offset"]
+    return _find_u32(read, start + 24, 4, _u16(read, start + 6), key_id) >= 0
+
+
+def bundle_blocklist_version(data: "_Source", header: "_Fields") -> int:
+    """The ``version`` of the bundle's blocklist (8.2)."""
+    start = header["sections"][3]["offset"]
+    return _guard(lambda: struct.unpack("<I", _reader(data)(start + 8, 4))[0], (), "blocklist")
+
+
+def bundle_set_entry(data: "_Source", header: "_Fields", key_index: int, day: int) -> "_Fields":
     """``SETS[key_index][day]``: {serial, valid_from, valid_until, lock_list, signature}."""
-    return _guard(_bundle_set_entry, (data, header, key_index, day), "sets")
+    return _guard(_bundle_set_entry, (_reader(data), header, key_index, day), "sets")
 
 
-def _set_offset(data: "_Buf", header: "_Fields", key_index: int, day: int) -> int:
-    _index(key_index, _bundle_key_count(data, header), "sets[]")
+def _set_offset(read: "_Read", header: "_Fields", key_index: int, day: int) -> int:
+    _index(key_index, _bundle_key_count(read, header), "sets[]")
     days = header["days"]
     _index(day, days, "sets[%d][]" % key_index)
     return header["sections"][2]["offset"] + 4 + _SET_SIZE * (key_index * days + day)
 
 
-def _bundle_set_entry(data: "_Buf", header: "_Fields", key_index: int, day: int) -> "_Fields":
-    return _unpack(_SET_ENTRY, data, _set_offset(data, header, key_index, day))
+def _bundle_set_entry(read: "_Read", header: "_Fields", key_index: int, day: int) -> "_Fields":
+    return _unpack(_SET_ENTRY, read(_set_offset(read, header, key_index, day), _SET_SIZE), 0)
 
 
-def _lock_list_span(data: "_Buf", header: "_Fields", list_index: int) -> "tuple[int, int]":
+def _lock_list_span(read: "_Read", header: "_Fields", list_index: int) -> "tuple[int, int]":
     """(offset of the u32 ids, n) of ``LOCK_LISTS[list_index]``."""
     start = header["sections"][0]["offset"]
-    _index(list_index, struct.unpack_from("<H", data, start)[0], "lock_lists[]")
+    _index(list_index, _u16(read, start), "lock_lists[]")
     offset = start + 4
     for _ in range(list_index):
-        offset += 4 + 4 * struct.unpack_from("<H", data, offset)[0]
-    return offset + 4, struct.unpack_from("<H", data, offset)[0]
+        offset += 4 + 4 * _u16(read, offset)
+    return offset + 4, _u16(read, offset)
 
 
-def bundle_lock_list(data: "_Buf", header: "_Fields", list_index: int) -> "list[int]":
+def bundle_lock_list(data: "_Source", header: "_Fields", list_index: int) -> "list[int]":
     """``LOCK_LISTS[list_index]`` as a list of lock ids (checked strictly ascending)."""
-    return _guard(_bundle_lock_list, (data, header, list_index), "lock_lists")
+    return _guard(_bundle_lock_list, (_reader(data), header, list_index), "lock_lists")
 
 
-def _bundle_lock_list(data: "_Buf", header: "_Fields", list_index: int) -> "list[int]":
-    offset, n = _lock_list_span(data, header, list_index)
-    return _decode_ids(data, offset, n, "lock_lists[%d]" % list_index)
+def _bundle_lock_list(read: "_Read", header: "_Fields", list_index: int) -> "list[int]":
+    offset, n = _lock_list_span(read, header, list_index)
+    return _decode_ids(read(offset, 4 * n), 0, n, "lock_lists[%d]" % list_index)
 
 
-def bundle_blocklist(data: "_Buf", header: "_Fields") -> bytes:
+def bundle_blocklist(data: "_Source", header: "_Fields") -> bytes:
     """The ``BLOCKLIST`` section: the signed blocklist record (8.2), verbatim, as bytes."""
-    return _guard(_bundle_blocklist, (data, header), "blocklist")
+    return _guard(_bundle_blocklist, (_reader(data), header), "blocklist")
 
 
-def _bundle_blocklist(data: "_Buf", header: "_Fields") -> bytes:
+def _bundle_blocklist(read: "_Read", header: "_Fields") -> bytes:
     start, length = _section_span(header, 3)
-    return bytes(memoryview(data)[start : start + length])
+    return bytes(read(start, length))
 
 
 def bundle_rebuild_permission_set(
-    data: "_Buf", header: "_Fields", key_index: int, day: int
+    data: "_Source", header: "_Fields", key_index: int, day: int
 ) -> "Optional[bytes]":
     """The permission set (8.1) for key ``key_index`` on ``day``, byte for byte as signed.
 
@@ -1097,28 +1178,29 @@ def bundle_rebuild_permission_set(
     header's ``unit_id`` and ``authority_key_id``, flags 0 (SPEC.md 8.4). Returns
     None for an entry with ``valid_until`` = 0 (no set that day).
     """
-    return _guard(_bundle_rebuild, (data, header, key_index, day), "sets")
+    return _guard(_bundle_rebuild, (_reader(data), header, key_index, day), "sets")
 
 
-def _bundle_rebuild(data: "_Buf", header: "_Fields", key_index: int, day: int) -> "Optional[bytes]":
-    entry = _set_offset(data, header, key_index, day)
-    serial, valid_from, valid_until, lock_list = struct.unpack_from("<IIIH", data, entry)
+def _bundle_rebuild(
+    read: "_Read", header: "_Fields", key_index: int, day: int
+) -> "Optional[bytes]":
+    entry = read(_set_offset(read, header, key_index, day), _SET_SIZE)
+    serial, valid_from, valid_until, lock_list = struct.unpack_from("<IIIH", entry, 0)
     if valid_until == 0:
         return None
-    ids, n = _lock_list_span(data, header, lock_list)
+    ids, n = _lock_list_span(read, header, lock_list)
     if n > _MAX_LOCKS:
         raise CodecError("lock_lists[%d]" % lock_list, "more than %d locks" % _MAX_LOCKS)
-    key = header["sections"][1]["offset"] + 4 + _KEY_SIZE * key_index
-    view = memoryview(data)
+    key = read(header["sections"][1]["offset"] + 4 + _KEY_SIZE * key_index, 40)
     end = 68 + 4 * n
     out = bytearray(end + 64)
     out[0:4] = b"SKPS"
-    struct.pack_into("<BBHI", out, 4, _FORMAT, 0, n, struct.unpack_from("<I", data, key)[0])
-    out[12:44] = view[key + 8 : key + 40]
+    struct.pack_into("<BBHI", out, 4, _FORMAT, 0, n, struct.unpack_from("<I", key, 0)[0])
+    out[12:44] = key[8:40]
     struct.pack_into("<IIII", out, 44, serial, valid_from, valid_until, header["unit_id"])
     out[60:68] = header["authority_key_id"]
-    out[68:end] = view[ids : ids + 4 * n]
-    out[end:] = view[entry + 16 : entry + 80]
+    out[68:end] = read(ids, 4 * n)
+    out[end:] = entry[16:80]
     return bytes(out)
 
 

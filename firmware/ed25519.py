@@ -3,6 +3,12 @@
 Only verification is implemented: the station checks signatures made
 elsewhere. The module runs unchanged under MicroPython and CPython.
 
+Three entry points, one check: ``verify(public_key, message, signature)``;
+``Verifier(public_key, signature)`` with ``update(piece)`` and ``verify()`` for
+a message that arrives in pieces (pure Ed25519 hashes R || A || M with SHA-512,
+so the message is never held whole); ``verify_hashed(public_key, signature,
+state)`` for a firmware.sha512 state already fed R || A || M.
+
 Verification policy (strict; every rule below makes verify() return False):
 
 * ``public_key`` must be 32 bytes and ``signature`` 64 bytes, and all three
@@ -369,17 +375,64 @@ def verify(public_key: object, message: object, signature: object) -> bool:
     Returns True only for a valid signature; returns False, never raises, for
     anything else.
     """
+    verifier = Verifier(public_key, signature)
+    verifier.update(message)
+    return verifier.verify()
+
+
+class Verifier:
+    """verify() for a message that arrives in pieces: the same check, the same policy.
+
+    ``Verifier(public_key, signature)``, then ``update(piece)`` for each piece of
+    the message in order (bytes, bytearray or memoryview, any length), then
+    ``verify()`` -> bool. Pure Ed25519 hashes R || A || M with SHA-512, so the
+    message is hashed as it comes and never held: memory is the SHA-512 state
+    (a 128-byte block buffer) whatever the message's length. Nothing raises; a
+    piece of another type makes ``verify()`` False.
+    """
+
+    def __init__(self, public_key: object, signature: object) -> None:
+        self._public_key = _as_bytes(public_key)
+        self._signature = _as_bytes(signature)
+        self._ok = (
+            self._public_key is not None
+            and self._signature is not None
+            and len(self._public_key) == 32
+            and len(self._signature) == 64
+        )
+        self._hash = sha512()
+        if self._ok:
+            self._hash.update(self._signature[:32])  # type: ignore[index]  # checked above
+            self._hash.update(self._public_key)  # type: ignore[arg-type]  # checked above
+
+    def update(self, piece: object) -> None:
+        if isinstance(piece, memoryview) and getattr(piece, "itemsize", 1) != 1:
+            piece = bytes(piece)  # its bytes, not its items
+        if isinstance(piece, (bytes, bytearray, memoryview)):
+            self._hash.update(piece)
+        else:
+            self._ok = False
+
+    def verify(self) -> bool:
+        if not self._ok:
+            return False
+        return verify_hashed(self._public_key, self._signature, self._hash)
+
+
+def verify_hashed(public_key: object, signature: object, hashed: "sha512") -> bool:
+    """verify() given the SHA-512 of R || A || M instead of M (still pure Ed25519).
+
+    ``hashed`` is a firmware.sha512.sha512 that was fed R (the signature's first
+    32 bytes), A (the public key) and the whole message, in that order; it is
+    not changed. This is not Ed25519ph: the signature is the ordinary one.
+    """
     global _key_cache
     # Lengths are checked after conversion: len() of a memoryview counts items, not bytes.
     public_key = _as_bytes(public_key)
     signature = _as_bytes(signature)
-    if public_key is None or signature is None:
+    if public_key is None or signature is None or not isinstance(hashed, sha512):
         return False
     if len(public_key) != 32 or len(signature) != 64:
-        return False
-    if isinstance(message, memoryview):
-        message = bytes(message)
-    elif not isinstance(message, (bytes, bytearray)):
         return False
     s = int.from_bytes(signature[32:], "little")
     if s >= _L:
@@ -395,14 +448,10 @@ def verify(public_key: object, message: object, signature: object) -> bool:
             return False
         a_table = _var_table(a)
         _key_cache = [public_key, a_table]
-    r_bytes = signature[:32]
-    r = _decode_point(r_bytes)
+    r = _decode_point(signature[:32])
     if r is None:
         return False
-    h = sha512(r_bytes)
-    h.update(public_key)
-    h.update(message)
-    k = int.from_bytes(h.digest(), "little") % _L
+    k = int.from_bytes(hashed.digest(), "little") % _L
 
     c0, c1 = _half_gcd(k)
     b = -c1 * s % _L

@@ -110,53 +110,70 @@ def _compress(state: "list[int]", block: "_Buf") -> None:
 
 
 class sha512:
-    """Incremental SHA-512 with the hashlib-style update()/digest()/copy() API."""
+    """Incremental SHA-512 with the hashlib-style update()/digest()/copy() API.
+
+    Feed a message in pieces of any size (``update``), in any number of calls;
+    ``digest()`` may be asked at any point and does not end the hash. Memory:
+    one 128-byte block buffer per object (a partial block waits there), the
+    8-word state; whole blocks are hashed straight from the caller's data, so a
+    large piece is never copied.
+    """
 
     digest_size = 64
     block_size = 128
 
     def __init__(self, data: "_Buf" = b"") -> None:
         self._state = list(_IV)
-        self._buf = b""
+        self._block = bytearray(128)
+        self._fill = 0  # bytes of self._block in use
         self._len = 0
         if data:
             self.update(data)
 
     def update(self, data: "_Buf") -> None:
-        # Only a partial block is ever copied into the buffer; whole blocks are
-        # hashed straight from the caller's data (a large message is not copied).
         data = memoryview(data)
         n = len(data)
         self._len += n
         state = self._state
+        block = self._block
+        fill = self._fill
         i = 0
-        buf = self._buf
-        if buf:
-            i = 128 - len(buf)
-            if n < i:
-                self._buf = buf + bytes(data)
+        if fill:
+            i = min(128 - fill, n)
+            block[fill : fill + i] = data[:i]
+            fill += i
+            if fill < 128:
+                self._fill = fill
                 return
-            _compress(state, buf + bytes(data[:i]))
+            _compress(state, block)
         while i + 128 <= n:
             _compress(state, data[i : i + 128])
             i += 128
-        self._buf = bytes(data[i:])
+        fill = n - i
+        if fill:
+            block[:fill] = data[i:]
+        self._fill = fill
 
     def copy(self) -> "sha512":
         other = sha512()
         other._state = self._state[:]
-        other._buf = self._buf
+        other._block[:] = self._block
+        other._fill = self._fill
         other._len = self._len
         return other
 
     def digest(self) -> bytes:
         # Padding (FIPS 180-4 section 5.1.2): 0x80, zeros, then the 128-bit bit length.
         n = self._len
-        pad = b"\x80" + bytes((111 - n) % 128) + struct.pack(">QQ", n >> 61, (n << 3) & _M)
+        fill = self._fill
         state = self._state[:]
-        tail = self._buf + pad
-        for i in range(0, len(tail), 128):
-            _compress(state, tail[i : i + 128])
+        last = bytearray(256 if fill >= 112 else 128)
+        last[:fill] = self._block[:fill]
+        last[fill] = 0x80
+        struct.pack_into(">QQ", last, len(last) - 16, n >> 61, (n << 3) & _M)
+        _compress(state, memoryview(last)[:128])
+        if len(last) == 256:
+            _compress(state, memoryview(last)[128:])
         return struct.pack(">8Q", *state)
 
     def hexdigest(self) -> str:

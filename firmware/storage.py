@@ -5,6 +5,11 @@ The firmware reaches flash only through ``DirStorage``:
 - ``read(name)`` -> bytes or None; ``read_at(name, offset, length)``
 - ``write(name, data)``: atomic replace: afterwards, and after a power cut at any
   byte, the file holds the old content or the new, never a mix
+- ``create(name)`` -> ``PendingFile``: the same atomic replace for content that
+  arrives in pieces (a download): ``write(piece)`` appends to ``name.tmp``,
+  ``read_at`` reads it back, ``commit()`` renames it in, ``discard()`` drops it;
+  until ``commit()`` the old ``name`` is untouched and stays readable. Memory:
+  the caller's piece only
 - ``append(name, data)``: bytes go at the end; a power cut may leave a torn tail,
   which the file's owner detects (CRC) and cuts with ``truncate``
 - ``truncate(name, size)``, ``remove(name)``, ``size(name)``, ``names()``, ``free()``
@@ -53,7 +58,9 @@ class OsFiles:
         except OSError:
             return None
 
-    def write(self, path: str, data: bytes, append: bool = False) -> None:
+    def write(
+        self, path: str, data: "bytes | bytearray | memoryview", append: bool = False
+    ) -> None:
         with open(path, "ab" if append else "wb") as f:
             f.write(data)
             fsync = getattr(os, "fsync", None)  # CPython: this file only
@@ -83,6 +90,42 @@ class OsFiles:
     def free(self, path: str) -> int:
         st = os.statvfs(path)
         return st[0] * st[4]
+
+
+class PendingFile:
+    """``name``'s next content, written piece by piece beside it (``DirStorage.create``)."""
+
+    def __init__(self, storage: "DirStorage", name: str) -> None:
+        self._storage = storage
+        self._path = storage._path(name)
+        self._tmp = self._path + _TMP
+        self.size = 0  # bytes written so far
+        self._open = True
+        storage._files.write(self._tmp, b"")
+
+    def write(self, data: "bytes | bytearray | memoryview") -> None:
+        """Append ``data``; StorageFull (nothing of it written) when it does not fit."""
+        if not self._open:
+            raise ValueError("pending file already committed or discarded")
+        self._storage._check_room(len(data))
+        self._storage._files.write(self._tmp, data, append=True)
+        self.size += len(data)
+
+    def read_at(self, offset: int, length: int) -> "bytes | None":
+        return self._storage._files.read(self._tmp, offset, length)
+
+    def commit(self) -> None:
+        """Replace ``name`` with what was written (atomically, see the module docstring)."""
+        if not self._open:
+            raise ValueError("pending file already committed or discarded")
+        self._open = False
+        self._storage._replace(self._path)
+
+    def discard(self) -> None:
+        """Drop what was written; ``name`` stays as it was. Harmless after commit()."""
+        if self._open:
+            self._open = False
+            self._storage._files.remove(self._tmp)
 
 
 class DirStorage:
@@ -148,8 +191,16 @@ class DirStorage:
         path = self._path(name)
         if _check_room:
             self._check_room(len(data))
+        self._files.write(path + _TMP, data)
+        self._replace(path)
+
+    def create(self, name: str) -> PendingFile:
+        """Start replacing ``name`` with content written in pieces (see PendingFile)."""
+        return PendingFile(self, name)
+
+    def _replace(self, path: str) -> None:
+        """Rename the complete ``path.tmp`` over ``path`` (recover() finishes a cut one)."""
         files = self._files
-        files.write(path + _TMP, data)
         if files.size(path) >= 0:
             files.rename(path, path + _OLD)
             files.rename(path + _TMP, path)

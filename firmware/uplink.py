@@ -13,11 +13,13 @@ What is due, in this order:
   the answer's ``time`` sets the clock
   when it differs from the station's by more than ``clock_tolerance_s``.
 - **bundle** every 5 minutes: ``GET .../bundle`` with ``If-None-Match: "<serial>"``
-  of the cached bundle; a 200 is installed through the bundle cache, which
-  verifies it. A refused bundle never replaces the cached one: it is logged,
-  reported as a ``BUNDLE_REJECTED`` station event, and its ETag is added to the
-  next requests' If-None-Match (RFC 9110 lists), so the same bad bundle is not
-  fetched again every 5 minutes; a changed one is.
+  of the cached bundle; a 200 streams into the bundle cache, which verifies
+  it piece by piece as it arrives and writes it to flash (a refused head stops
+  the download); the body is never held in RAM. A refused bundle never
+  replaces the cached one: it is logged, reported as a ``BUNDLE_REJECTED``
+  station event, and its ETag is added to the next requests' If-None-Match
+  (RFC 9110 lists), so the same bad bundle is not fetched again every 5
+  minutes; a changed one is.
 - **upload** while the outbox holds unconfirmed records: ``POST .../audit`` with
   the oldest batch (firmware.audit_upload); records go only up to the
   acknowledged ``acked_through``, one batch per call until the outbox is empty.
@@ -171,8 +173,10 @@ class Uplink:
     ``unit_id``, ``backoffice_url``, ``credential``. ``network``: hw.network.Wifi or
     anything with ``isconnected()`` and ``connect(timeout_ms)``; None means the
     station has no uplink (offline for good). ``http``: a function
-    ``(method, url, headers, body, timeout_s, max_body=..., [ssl_context=...])``
-    returning ``(status, headers with lower-case names, body)`` and raising
+    ``(method, url, headers, body, timeout_s, max_body=..., [ssl_context=...],
+    [sink=...])`` returning ``(status, headers with lower-case names, body)``,
+    handing a 200 body to ``sink`` piece by piece when one is given (as
+    hw.http_client.request does; the bundle streams to flash so), and raising
     OSError for network failures (default hw.http_client.request). ``ticks``:
     the monotonic counter with its arithmetic (hw._port, the default, or a test
     clock): every due time is ``ticks_add``-ed and compared with ``ticks_diff``,
@@ -377,12 +381,15 @@ class Uplink:
         headers: "dict[str, str]",
         body: bytes = b"",
         max_body: int = 64 * 1024,
+        sink: "Callable[[memoryview], bool] | None" = None,
     ) -> "tuple[int, dict[str, str], bytes]":
         url = self._base + "/" + what
         sent = {"Authorization": self._auth}
         for name in headers:
             sent[name] = headers[name]
         options: "dict[str, Any]" = {"max_body": max_body}
+        if sink is not None:
+            options["sink"] = sink
         if self._ssl_context is not None:
             options["ssl_context"] = self._ssl_context
         try:
@@ -452,21 +459,38 @@ class Uplink:
         if self._rejected_etag is not None:
             tags.append(self._rejected_etag)
         headers = {"If-None-Match": ", ".join(tags)} if tags else {}
-        status, answer_headers, body = self._exchange(
-            "GET", BUNDLE, headers, b"", max_body=BUNDLE_MAX_SIZE
-        )
-        if status == 304:
-            self._bundle.due = self._after(self._bundle.interval_ms)
-            return self._rejected_etag is None
-        if status != 200:
-            raise self._unexpected(status, body, BUNDLE)
-        self._bundle.due = self._after(self._bundle.interval_ms)
-        etag = _usable_etag(answer_headers.get("etag"))
-        try:
-            header = self._cache.install(body)
-        except BundleRejected as rejected:
-            self._reject_bundle(rejected, etag, len(body))
+        # The body goes to flash piece by piece as it arrives (firmware.bundle_cache).
+        installation = self._cache.begin_install()
+        refused: "list[BundleRejected]" = []
+
+        def sink(piece: "Any") -> bool:
+            try:
+                installation.write(piece)
+            except BundleRejected as rejected:
+                refused.append(rejected)
+                return True  # the rest is not wanted
             return False
+
+        try:
+            status, answer_headers, body = self._exchange(
+                "GET", BUNDLE, headers, b"", max_body=BUNDLE_MAX_SIZE, sink=sink
+            )
+            if status == 304:
+                self._bundle.due = self._after(self._bundle.interval_ms)
+                return self._rejected_etag is None
+            if status != 200:
+                raise self._unexpected(status, body, BUNDLE)
+            self._bundle.due = self._after(self._bundle.interval_ms)
+            etag = _usable_etag(answer_headers.get("etag"))
+            try:
+                if refused:
+                    raise refused[0]
+                header = installation.finish()
+            except BundleRejected as rejected:
+                self._reject_bundle(rejected, etag, installation.received)
+                return False
+        finally:
+            installation.abort()  # a download cut short leaves nothing behind
         self._rejected_etag = None
         self.bundle_rejected = 0
         self._report(REASON_BUNDLE_INSTALLED, header["serial"])

@@ -9,6 +9,15 @@ One request per connection (``Connection: close``). The response body may come
 with Content-Length, chunked (RFC 9112 §7.1), or until the server closes.
 Header names come back in lower case; repeated ones are joined with ", ".
 
+Streaming: with ``sink=f``, the body of a 200 answer is not collected but
+handed to ``f(piece)`` as it arrives, in pieces of at most ``PIECE`` (2,048)
+bytes, and the returned body is b""; ``f`` returning True means the rest is
+not wanted (reading stops, the connection is closed). ``max_body`` bounds the
+total either way. Other answers' bodies are then kept only to ``KEPT_BODY``
+(1,024) bytes, enough for an error message. Buffers: one socket read of at
+most 4,096 bytes while the head is read (``MAX_LINE``, 8,192, bounds a line),
+then one piece of at most ``PIECE`` at a time; without a sink, the body.
+
 Errors: the network's own failures are OSError (refused: errno ECONNREFUSED;
 no answer in ``timeout`` seconds: errno ETIMEDOUT, on both ports); a URL we
 cannot use or a response that is not HTTP, is cut short or is too big is
@@ -38,6 +47,8 @@ MAX_LINE = 8192  # status line or one header line
 MAX_HEADERS = 100
 MAX_BODY = 2 * 1024 * 1024  # bundles are at most 1 MiB (protocol/SPEC.md §1)
 USER_AGENT = "synk-station"
+PIECE = 2048  # bytes of a streamed body handed over at a time
+KEPT_BODY = 1024  # bytes kept of a non-200 body when streaming
 
 
 class HttpError(Exception):
@@ -187,31 +198,20 @@ class _Stream:
                 self._buf = b""
                 return line
 
-    def read_exact(self, count: int) -> bytes:
-        if self._recv is None and len(self._buf) < count and not self._eof:
-            more = self._sock.read(count - len(self._buf))  # reads until count or EOF
-            if len(more or b"") < count - len(self._buf):
-                self._eof = True
-            self._buf += more or b""
-        while len(self._buf) < count:
-            if not self._fill():
-                raise HttpError("response cut short: %d of %d bytes" % (len(self._buf), count))
-        data = self._buf[:count]
-        self._buf = self._buf[count:]
-        return data
-
-    def read_to_eof(self, limit: int) -> bytes:
-        if self._recv is None and not self._eof:
-            self._buf += self._sock.read() or b""
+    def read_some(self, limit: int) -> bytes:
+        """Up to ``limit`` (> 0) bytes: what is buffered, else one read; b"" at end of stream."""
+        if self._buf:
+            piece = self._buf[:limit]
+            self._buf = self._buf[limit:]
+            return piece
+        if self._eof:
+            return b""
+        # MicroPython's SSL stream reads until limit or EOF: callers ask for what is due.
+        piece = self._recv(limit) if self._recv is not None else self._sock.read(limit)
+        if not piece:
             self._eof = True
-        while self._fill():
-            if len(self._buf) > limit:
-                break
-        if len(self._buf) > limit:
-            raise HttpError("response body over %d bytes" % limit)
-        data = self._buf
-        self._buf = b""
-        return data
+            return b""
+        return piece
 
 
 def _text(line: bytes) -> str:
@@ -247,51 +247,88 @@ def _read_head(stream: _Stream) -> "tuple[int, dict[str, str]]":
     raise HttpError("more than %d header lines" % MAX_HEADERS)
 
 
-def _read_chunked(stream: _Stream, limit: int) -> bytes:
-    parts: "list[bytes]" = []
-    total = 0
-    while True:
-        line = _text(stream.readline()).strip()
-        if not line:
-            raise HttpError("chunked body cut short")
-        try:
-            size = int(line.split(";")[0].strip(), 16)
-        except ValueError:
-            raise HttpError("bad chunk size %r" % (line[:40],))
-        if size == 0:
-            while _text(stream.readline()).strip():  # trailer fields, ignored
-                pass
-            return b"".join(parts)
-        total += size
-        if total > limit:
-            raise HttpError("response body over %d bytes" % limit)
-        parts.append(stream.read_exact(size))
-        if _text(stream.readline()).strip():
-            raise HttpError("chunk not followed by CRLF")
-
-
-def read_response(
-    sock: "Any", method: str = "GET", max_body: int = MAX_BODY
-) -> "tuple[int, dict[str, str], bytes]":
-    """Read one response from ``sock``: (status, headers with lower-case names, body)."""
-    stream = _Stream(sock)
-    status, headers = _read_head(stream)
-    while 100 <= status < 200 and status != 101:  # interim responses (100 Continue)
-        status, headers = _read_head(stream)
-    if method == "HEAD" or status in (204, 304) or 100 <= status < 200:
-        return status, headers, b""
+def _pieces(stream: _Stream, headers: "dict[str, str]", limit: int) -> "Any":
+    """The body's pieces (each at most PIECE bytes), however it is framed; HttpError if bad."""
     if "chunked" in headers.get("transfer-encoding", "").lower():
-        return status, headers, _read_chunked(stream, max_body)
+        total = 0
+        while True:
+            line = _text(stream.readline()).strip()
+            if not line:
+                raise HttpError("chunked body cut short")
+            try:
+                size = int(line.split(";")[0].strip(), 16)
+            except ValueError:
+                raise HttpError("bad chunk size %r" % (line[:40],))
+            if size == 0:
+                while _text(stream.readline()).strip():  # trailer fields, ignored
+                    pass
+                return
+            total += size
+            if total > limit:
+                raise HttpError("response body over %d bytes" % limit)
+            left = size
+            while left:
+                piece = stream.read_some(min(left, PIECE))
+                if not piece:
+                    raise HttpError("chunked body cut short")
+                left -= len(piece)
+                yield piece
+            if _text(stream.readline()).strip():
+                raise HttpError("chunk not followed by CRLF")
     length_text = headers.get("content-length")
     if length_text is not None:
         try:
             length = int(length_text.split(",")[0].strip())
         except ValueError:
             raise HttpError("bad Content-Length %r" % length_text)
-        if length < 0 or length > max_body:
-            raise HttpError("response body of %d bytes, limit %d" % (length, max_body))
-        return status, headers, stream.read_exact(length)
-    return status, headers, stream.read_to_eof(max_body)
+        if length < 0 or length > limit:
+            raise HttpError("response body of %d bytes, limit %d" % (length, limit))
+        left = length
+        while left:
+            piece = stream.read_some(min(left, PIECE))
+            if not piece:
+                raise HttpError("response cut short: %d of %d bytes" % (length - left, length))
+            left -= len(piece)
+            yield piece
+        return
+    total = 0
+    while True:
+        piece = stream.read_some(PIECE)
+        if not piece:
+            return
+        total += len(piece)
+        if total > limit:
+            raise HttpError("response body over %d bytes" % limit)
+        yield piece
+
+
+def read_response(
+    sock: "Any", method: str = "GET", max_body: int = MAX_BODY, sink: "Any" = None
+) -> "tuple[int, dict[str, str], bytes]":
+    """Read one response from ``sock``: (status, headers with lower-case names, body).
+
+    ``sink``: see the module docstring (streaming).
+    """
+    stream = _Stream(sock)
+    status, headers = _read_head(stream)
+    while 100 <= status < 200 and status != 101:  # interim responses (100 Continue)
+        status, headers = _read_head(stream)
+    if method == "HEAD" or status in (204, 304) or 100 <= status < 200:
+        return status, headers, b""
+    pieces = _pieces(stream, headers, max_body)
+    if sink is None:
+        return status, headers, b"".join(list(pieces))
+    if status == 200:
+        for piece in pieces:
+            if sink(piece):
+                break
+        return status, headers, b""
+    kept = b""
+    for piece in pieces:
+        kept += piece[: KEPT_BODY - len(kept)]
+        if len(kept) >= KEPT_BODY:
+            break
+    return status, headers, kept
 
 
 def _is_timeout(exc: Exception) -> bool:
@@ -363,8 +400,12 @@ def request(
     timeout: float = 10,
     ssl_context: "Any" = None,
     max_body: int = MAX_BODY,
+    sink: "Any" = None,
 ) -> "tuple[int, dict[str, str], bytes]":
-    """Send one request and return (status, headers with lower-case names, body)."""
+    """Send one request and return (status, headers with lower-case names, body).
+
+    ``sink``: a function taking the pieces of a 200 answer's body (module docstring).
+    """
     method = method.upper()
     scheme, host, port, path = parse_url(url)
     tls = scheme == "https"
@@ -381,7 +422,7 @@ def request(
             context = ssl_context if ssl_context is not None else _default_context()
             sock = _handshake(context, sock, host)
         _write_all(sock, message)
-        return read_response(sock, method, max_body)
+        return read_response(sock, method, max_body, sink)
     except OSError as exc:
         if _is_timeout(exc):
             raise OSError(errno.ETIMEDOUT, "HTTP %s %s timed out" % (method, url))

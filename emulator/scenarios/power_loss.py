@@ -11,9 +11,9 @@ hardware over the same folder, as a board does: storage recovery first,
 then the cached bundle checked, the outbox scanned.
 
 Bundle: a change in the back office makes a new bundle; the power goes out
-while the station stores it, at four moments of the atomic replace (half of
-the new file written; all of it; the old file renamed aside; the new one
-renamed into place). After the reboot the station holds the old bundle or
+while the station streams it to flash, at four moments of the atomic replace
+(half of the new file written; all of it; the old file renamed aside; the new
+one renamed into place). After the reboot the station holds the old bundle or
 the new one, whole, never a mix, and fetches the new one if it has to.
 
 Outbox: a key's events are being stored when the power goes out, once half
@@ -32,13 +32,13 @@ from emulator.flash_dir import PowerLost
 from emulator.scenarios.report import ScenarioRun
 from emulator.site import EmulatedSite, EmulatedStation
 from firmware import station_events
-from firmware.bundle_cache import CACHE_FILE
+from firmware.bundle_cache import BLOCK, CACHE_FILE
 from firmware.key_session import STORE_AUDIT
 
 TITLE = "power_loss.title"
 SUMMARY = "power_loss.summary"
 
-CACHE_HEAD = 40  # firmware.bundle_cache: magic, length and SHA-256 before the bundle
+CACHE_TRAILER = 40  # firmware.bundle_cache: magic, length and SHA-256 after the bundle
 ENTRY_OVERHEAD = 12  # firmware.outbox: u16 length, u16 count, u32 first index; u32 CRC
 FIRST_NEW_KEY = 61_001
 TMP, OLD = CACHE_FILE + ".tmp", CACHE_FILE + ".old"
@@ -88,8 +88,11 @@ def _bundle_cut(
         site, emulated.unit_id, f"Vikarie {number + 1:02d}", FIRST_NEW_KEY + number
     )
     waiting = site.office.export_bundle(site.admin, station_id)
-    stored = CACHE_HEAD + len(waiting.data)
-    units = 1 + (stored // 2 if after_write is None else stored + after_write)
+    stored = len(waiting.data) + CACHE_TRAILER
+    # The new file streams to flash in whole blocks: one write to create it, one per
+    # block, and the rest with the trailer; each write costs a unit besides its bytes.
+    writes = 2 + len(waiting.data) // BLOCK
+    units = 1 + stored // 2 if after_write is None else writes + stored + after_write
     run.step(f"power_loss.bundle_{moment}", serial=waiting.serial)
     next_index = emulated.station.outbox.next_index
     emulated.hardware.files.cut_after(units)

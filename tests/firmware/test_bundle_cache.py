@@ -7,6 +7,7 @@ ManualClock.
 
 from firmware import codec, ed25519
 from firmware.bundle_cache import (
+    BLOCK,
     CACHE_FILE,
     REJECT_BAD_HASH,
     REJECT_BAD_SIGNATURE,
@@ -171,27 +172,197 @@ def test_every_bad_bundle_is_refused_and_the_cached_one_stays_in_use():
         cache.permission_set_for(10, clock.now())
 
 
-def test_power_cut_at_every_byte_of_an_install_leaves_exactly_the_old_or_the_new():
-    verifier, _, _ = _cache()
-    old_header = verifier.verify(SERIAL1)
-    header = verifier.verify(SERIAL2)
-    cut = 0
-    while True:
-        files = RamFiles()
-        cache, _, _ = _cache(files)
-        cache.store(SERIAL1, old_header)  # verified once above: each cut only replays the write
+class MarkedFiles(RamFiles):
+    """RamFiles that note the power spent when each write starts and the length of each read."""
+
+    def __init__(self):
+        super().__init__()
+        self.marks = []
+        self.reads = []
+
+    def write(self, path, data, append=False):
+        self.marks.append(self.spent)
+        return super().write(path, data, append)
+
+    def read(self, path, offset=0, length=-1):
+        self.reads.append(length)
+        return super().read(path, offset, length)
+
+
+def _stream(cache, data, size, each=None):
+    """Feed ``data`` to a streamed install in pieces of ``size``; ``each(i)`` after piece i."""
+    installation = cache.begin_install()
+    try:
+        for i, at in enumerate(range(0, len(data), size)):
+            installation.write(data[at : at + size])
+            if each is not None:
+                each(i)
+        return installation.finish()
+    finally:
+        installation.abort()
+
+
+def _flash_after_install(data):
+    files = RamFiles()
+    _cache(files)[0].install(data)
+    return files.files
+
+
+def _files_from(image):
+    files = MarkedFiles()
+    files.files = {path: bytearray(content) for path, content in image.items()}
+    return files
+
+
+def test_power_cut_at_every_chunk_boundary_of_a_streamed_install_leaves_the_old_or_the_new():
+    size = 256  # pieces as they come off the network; flash is written in whole blocks
+    image = _flash_after_install(SERIAL1)
+    # A full run counts the power units: where each flash write starts, and the total.
+    files = _files_from(image)
+    cache, _, _ = _cache(files)
+    assert cache.load() is None
+    files.cut_after(10**9)
+    _stream(cache, SERIAL2, size)
+    total = files.spent
+    written = total - 3  # then: old file set aside, new one renamed in, old one removed
+    assert written == 1 + len(SERIAL2) + 40  # the file's creation, the bundle, the trailer
+    assert len(files.marks) == 2 + len(SERIAL2) // BLOCK  # creation, whole blocks, the rest
+    cuts = set(range(files.marks[-1], total + 1))  # the last block, the trailer, the renames
+    for mark in files.marks:
+        cuts.update((mark - 1, mark, mark + 1))
+    for piece_end in range(size, len(SERIAL2), size):
+        cuts.add(1 + piece_end)  # where each network piece ends on flash
+    for cut in sorted(c for c in cuts if c >= 0):
+        files = _files_from(image)
+        cache, clock, _ = _cache(files)
+        assert cache.load() is None
+
+        def still_old(_, cache=cache, clock=clock):
+            # Until finish() the old bundle is the one in use, and it still serves.
+            assert cache.serial == 1
+            cache.permission_set_for(10, clock.now())
+
         files.cut_after(cut)
         try:
-            cache.store(SERIAL2, header)
+            _stream(cache, SERIAL2, size, still_old)
             finished = True
         except PowerCut:
             finished = False
         files.restore_power()
         rebooted, _, _ = _cache(files)
         assert rebooted.load() is None, cut
-        assert rebooted.serial in (1, 2), cut
-        if finished:
-            assert rebooted.serial == 2
-            break
-        cut += 1
-    assert cut > len(SERIAL2)
+        assert files.listdir("/flash") == [CACHE_FILE], (cut, files.listdir("/flash"))
+        # Whole and checked, or the old: the new one only once its every byte is on flash.
+        assert rebooted.serial == (1 if cut <= written else 2), (cut, rebooted.serial)
+        assert finished == (cut >= total)
+        rebooted.permission_set_for(10, fx.EPOCH)
+
+
+def _blocklist_signature_flipped(data):
+    tampered = bytearray(data)
+    tampered[-1] ^= 0x01  # the last byte: the blocklist's own signature, in the last piece
+    return bytes(tampered)
+
+
+def test_a_bad_signature_in_the_last_piece_is_refused_after_streaming_and_the_old_stays():
+    files = _files_from(_flash_after_install(SERIAL1))
+    cache, clock, _ = _cache(files)
+    assert cache.load() is None
+    bad = _blocklist_signature_flipped(SERIAL2)
+    size = 256
+    pieces = (len(bad) + size - 1) // size
+    taken = []
+    try:
+        _stream(cache, bad, size, taken.append)
+        raise AssertionError("accepted")
+    except BundleRejected as rejected:
+        assert rejected.code == REJECT_BAD_HASH
+    assert taken == list(range(pieces - 1))  # refused with the last piece, not before
+    assert cache.serial == 1
+    cache.permission_set_for(10, clock.now())
+    assert files.listdir("/flash") == [CACHE_FILE]  # the streamed copy is gone
+    rebooted, _, _ = _cache(files)
+    assert rebooted.load() is None
+    assert rebooted.serial == 1
+
+
+def test_a_bad_head_signature_is_refused_with_the_first_piece_and_nothing_is_written():
+    files = _files_from(_flash_after_install(SERIAL1))
+    cache, _, _ = _cache(files)
+    assert cache.load() is None
+    tampered = bytearray(SERIAL2)
+    tampered[250] ^= 0x01  # inside the header's signature
+    installation = cache.begin_install()
+    files.marks.clear()
+    try:
+        installation.write(bytes(tampered[:300]))
+        raise AssertionError("accepted")
+    except BundleRejected as rejected:
+        assert rejected.code == REJECT_BAD_SIGNATURE
+    assert files.marks == []
+    try:
+        installation.write(bytes(tampered[300:]))  # the rest is not wanted either
+        raise AssertionError("accepted")
+    except BundleRejected as rejected:
+        assert rejected.code == REJECT_BAD_SIGNATURE
+    assert cache.serial == 1
+
+
+def test_a_stream_cut_short_is_refused_and_leaves_nothing_behind():
+    files = _files_from(_flash_after_install(SERIAL1))
+    cache, _, _ = _cache(files)
+    assert cache.load() is None
+    for end in (100, 284, 1000, len(SERIAL2) - 1):
+        installation = cache.begin_install()
+        installation.write(SERIAL2[:end])
+        try:
+            installation.finish()
+            raise AssertionError("accepted")
+        except BundleRejected as rejected:
+            assert rejected.code == REJECT_MALFORMED, end
+        assert files.listdir("/flash") == [CACHE_FILE], end
+        assert cache.serial == 1
+    extra = cache.begin_install()
+    try:
+        extra.write(SERIAL2 + b"\x00")
+        raise AssertionError("accepted")
+    except BundleRejected as rejected:
+        assert rejected.code == REJECT_MALFORMED
+
+
+def test_the_cache_reads_entries_at_offsets_never_the_whole_bundle():
+    files = _files_from({})
+    cache, clock, _ = _cache(files)
+    cache.install(SERIAL1)
+    files.reads.clear()
+    cache.install(SERIAL2)  # the arrival writes and reads back, in small pieces too
+    rebooted, _, _ = _cache(files)
+    assert rebooted.load() is None
+    assert rebooted.check_stored() is None
+    rebooted.permission_set_for(10, clock.now())
+    assert rebooted.key(12)["key_id"] == 12
+    assert rebooted.is_blocked(11) and not rebooted.is_blocked(10)
+    assert rebooted.blocklist() == codec.decode_record("bundle", SERIAL2)["blocklist"]
+    assert rebooted.info()["bundle_size"] == len(SERIAL2)
+    assert files.reads and -1 not in files.reads  # never "the whole file"
+    assert max(files.reads) <= 1024 < len(SERIAL2)
+    uses = len(files.reads)
+    rebooted.permission_set_for(10, clock.now())
+    assert 0 < len(files.reads) - uses <= 30  # a handful of small reads per set
+    assert max(files.reads[uses:]) <= 88
+
+
+def test_a_cache_file_of_the_older_layout_is_still_read():
+    files = RamFiles()
+    import hashlib
+
+    older = b"SKCF" + len(SERIAL1).to_bytes(4, "little") + hashlib.sha256(SERIAL1).digest()
+    files.files["/flash/" + CACHE_FILE] = bytearray(older + SERIAL1)
+    cache, clock, _ = _cache(files)
+    assert cache.load() is None
+    assert cache.serial == 1
+    data, _ = cache.permission_set_for(10, clock.now())
+    assert codec.decode_record("permission_set", data)["key_id"] == 10
+    assert cache.blocklist() == codec.decode_record("bundle", SERIAL1)["blocklist"]
+    cache.install(SERIAL2)
+    assert _cache(files)[0].load() is None

@@ -5,8 +5,8 @@ so no pytest features. The verification policy under test is the one stated at
 the top of firmware/ed25519.py.
 """
 
-from firmware.ed25519 import public_key_is_small_order, verify
-from firmware.sha512 import sha512_digest
+from firmware.ed25519 import Verifier, public_key_is_small_order, verify, verify_hashed
+from firmware.sha512 import sha512, sha512_digest
 
 P = 2**255 - 19
 L = 2**252 + 27742317777372353535851937790883648493
@@ -320,3 +320,49 @@ def test_pseudorandom_garbage_never_verifies_nor_raises():
         assert verify(chunk[:32], msg, chunk[32:]) is False
         assert verify(pk, msg, chunk[32:]) is False
         assert verify(chunk[:32], msg, sig) is False
+
+
+def _streamed(pk, msg, sig, size):
+    verifier = Verifier(pk, sig)
+    for at in range(0, len(msg), size):
+        verifier.update(memoryview(msg)[at : at + size])
+    return verifier.verify()
+
+
+def test_rfc8032_vectors_verify_streamed_in_pieces():
+    for _, pk, msg, sig in _vectors():
+        for size in (1, 7, 64, 127, 128, 129, 1000):
+            assert _streamed(pk, msg, sig, size) is True, (len(msg), size)
+
+
+def test_streamed_tampering_in_the_last_piece_fails():
+    _, pk, msg, sig = _vectors()[3]  # TEST 1024
+    tampered = msg[:-1] + bytes([msg[-1] ^ 1])
+    assert _streamed(pk, tampered, sig, 100) is False
+    assert _streamed(pk, msg + b"\x00", sig, 100) is False
+    assert _streamed(pk, msg[:-1], sig, 100) is False
+
+
+def test_streamed_verify_refuses_bad_pieces_and_arguments_without_raising():
+    _, pk, msg, sig = _vectors()[2]
+    for bad in (None, "af82", 5, [0xAF, 0x82]):
+        verifier = Verifier(pk, sig)
+        verifier.update(msg)
+        verifier.update(bad)
+        assert verifier.verify() is False
+    for bad_pk, bad_sig in ((pk[:31], sig), (pk, sig[:63]), (None, sig), (pk, "x")):
+        verifier = Verifier(bad_pk, bad_sig)
+        verifier.update(msg)
+        assert verifier.verify() is False
+
+
+def test_verify_hashed_takes_the_sha512_of_r_a_and_the_message():
+    for _, pk, msg, sig in _vectors():
+        hashed = sha512(sig[:32])
+        hashed.update(pk)
+        hashed.update(msg)
+        assert verify_hashed(pk, sig, hashed) is True
+        assert verify_hashed(pk, sig, hashed) is True  # the state is not used up
+        hashed.update(b"x")
+        assert verify_hashed(pk, sig, hashed) is False
+        assert verify_hashed(pk, sig, sha512_digest(sig[:32] + pk + msg)) is False  # not a state

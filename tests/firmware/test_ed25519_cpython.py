@@ -149,6 +149,18 @@ def test_all_sign_input_vectors_verify() -> None:
     assert failures == []
 
 
+def test_all_sign_input_vectors_verify_streamed_in_pieces() -> None:
+    failures = []
+    for i, (_, pk, msg, sig) in enumerate(_sign_input()):
+        verifier = ed25519.Verifier(pk, sig)
+        size = 1 + i % 130  # pieces from 1 byte to just over a SHA-512 block
+        for at in range(0, len(msg), size):
+            verifier.update(msg[at : at + size])
+        if not verifier.verify():
+            failures.append(i)
+    assert failures == []
+
+
 def test_all_sign_input_vectors_fail_when_tampered() -> None:
     failures = []
     for i, (_, pk, msg, sig) in enumerate(_sign_input()):

@@ -121,3 +121,39 @@ def test_digest_size_and_block_size():
     assert sha512.digest_size == 64
     assert sha512.block_size == 128
     assert len(sha512_digest(b"x" * 300)) == 64
+
+
+def _in_pieces(message, size):
+    h = sha512()
+    for at in range(0, len(message), size):
+        h.update(message[at : at + size])
+    return _hex(h.digest())
+
+
+def test_published_vectors_fed_in_pieces_of_every_size():
+    # The stream a station hashes arrives in pieces of any length: each must
+    # give the published digest, across block and padding boundaries.
+    vectors = ((b"abc", ABC), (MSG_448, DIGEST_448), (MSG_896, DIGEST_896))
+    for message, digest in vectors:
+        for size in range(1, len(message) + 2):
+            assert _in_pieces(message, size) == digest, (len(message), size)
+
+
+def test_one_million_a_in_pieces_that_straddle_blocks():
+    for size in (1000, 4097):  # not multiples of 128: each piece leaves a partial block
+        h = sha512()
+        piece = b"a" * size
+        left = 1000000
+        while left:
+            n = min(left, size)
+            h.update(piece if n == size else piece[:n])
+            left -= n
+        assert _hex(h.digest()) == MILLION_A, size
+
+
+def test_copy_midway_keeps_the_partial_block():
+    h = sha512(MSG_896[:200])  # one block hashed, 72 bytes waiting
+    c = h.copy()
+    h.update(b"junk")
+    c.update(MSG_896[200:])
+    assert _hex(c.digest()) == DIGEST_896

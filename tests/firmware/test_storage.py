@@ -115,3 +115,76 @@ def test_first_write_cut_at_every_unit_leaves_nothing_or_new():
         files.restore_power()
         found = DirStorage("/flash", files=files).read("f")
         assert found in (None, new), (units, found)
+
+
+def _pending_operations(storage):
+    storage.write("b", b"old content")
+    pending = storage.create("b")
+    pending.write(b"new ")
+    pending.write(memoryview(b"xcontentx")[1:8])
+    assert pending.size == 11
+    assert pending.read_at(4, 7) == b"content"
+    assert storage.read("b") == b"old content"  # untouched until commit
+    assert storage.names() == ["b"]
+    pending.commit()
+    assert storage.read("b") == b"new content"
+    dropped = storage.create("b")
+    dropped.write(b"never")
+    dropped.discard()
+    dropped.discard()  # twice is fine
+    assert storage.read("b") == b"new content"
+    assert storage.names() == ["b"]
+    try:
+        dropped.write(b"more")
+        raise AssertionError("wrote to a discarded file")
+    except ValueError:
+        pass
+
+
+def test_a_file_written_in_pieces_replaces_the_old_only_at_commit():
+    _pending_operations(DirStorage("/flash", files=RamFiles()))
+    root = _scratch_dir()
+    try:
+        _pending_operations(DirStorage(root, files=OsFiles()))
+    finally:
+        _remove_tree(root)
+
+
+def test_a_piece_that_does_not_fit_is_refused_whole():
+    storage = DirStorage("/flash", capacity=100, files=RamFiles())
+    pending = storage.create("c")
+    pending.write(b"x" * 60)
+    try:
+        pending.write(b"y" * 50)
+        raise AssertionError("over the budget")
+    except StorageFull:
+        pass
+    assert pending.size == 60
+    assert pending.read_at(0, 100) == b"x" * 60
+
+
+def test_power_cut_at_every_unit_of_a_write_in_pieces_leaves_the_old_or_the_new():
+    pieces = [b"n" * 7, b"e" * 5, b"w" * 9]
+    cut = 0
+    while True:
+        files = RamFiles()
+        DirStorage("/flash", files=files).write("f", b"old")
+        storage = DirStorage("/flash", files=files)
+        files.cut_after(cut)
+        try:
+            pending = storage.create("f")
+            for piece in pieces:
+                pending.write(piece)
+            pending.commit()
+            finished = True
+        except PowerCut:
+            finished = False
+        files.restore_power()
+        after = DirStorage("/flash", files=files)
+        assert after.read("f") in (b"old", b"".join(pieces)), cut
+        assert after.names() == ["f"] and len(files.files) == 1, cut
+        if finished:
+            assert after.read("f") == b"".join(pieces)
+            break
+        cut += 1
+    assert cut > sum(len(p) for p in pieces)

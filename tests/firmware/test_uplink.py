@@ -82,11 +82,27 @@ class FakeBackOffice:
         self.heartbeats = []
         self.station_events = {}  # outbox index -> record
         self.lock_events = {}  # (lock_id, lock_seq) -> record
+        self.piece = 512  # bytes of a streamed body per piece
+        self.streamed = 0  # pieces the last streamed body was handed over in
 
     def serial(self):
         return codec.bundle_header(self.bundle)["serial"]
 
     def __call__(self, method, url, headers, body, timeout, **options):
+        sink = options.pop("sink", None)
+        status, answer_headers, answer = self._answer(method, url, headers, body, timeout, options)
+        if sink is None or status != 200:
+            return status, answer_headers, answer
+        # As hw.http_client streams a 200 body: in pieces, until the sink wants no more.
+        self.streamed = 0
+        view = memoryview(answer)
+        for at in range(0, len(view), self.piece):
+            self.streamed += 1
+            if sink(view[at : at + self.piece]):
+                break
+        return status, answer_headers, b""
+
+    def _answer(self, method, url, headers, body, timeout, options):
         assert url.startswith(PREFIX), url
         path = url[len(PREFIX) :]
         assert 0 < timeout <= 30
@@ -385,6 +401,51 @@ def test_a_damaged_bundle_is_rejected_and_the_cached_one_stays_in_use():
     assert world.cache.serial == 1
     assert world.uplink.bundle_rejected == REJECT_BAD_HASH
     world.cache.permission_set_for(10, world.clock.now())  # still serving keys
+
+
+def test_the_bundle_streams_to_flash_in_pieces():
+    world = World()
+    world.server.piece = 100
+    world.drain()
+    assert world.cache.serial == 1
+    assert world.server.streamed == (len(SERIAL1) + 99) // 100  # all of it, piece by piece
+    assert not [p for p in world.files.files if p.endswith(".tmp")]
+
+
+def test_a_bundle_refused_by_its_head_is_not_downloaded_further():
+    world = World()
+    world.drain()
+    world.server.bundle = FOREIGN
+    world.server.piece = 300  # the head (284 bytes) is in the first piece
+    world.run_for(300)
+    assert world.uplink.bundle_rejected == REJECT_UNKNOWN_AUTHORITY
+    assert world.server.streamed == 1
+    assert world.cache.serial == 1
+    assert not [p for p in world.files.files if p.endswith(".tmp")]
+
+
+def test_a_download_cut_short_leaves_the_old_bundle_and_nothing_else():
+    world = World()
+    world.drain()
+    real = world.server
+
+    def cut_short(method, url, headers, body, timeout, **options):
+        sink = options.get("sink")
+        if sink is None:
+            return real(method, url, headers, body, timeout, **options)
+        real.requests.append((method, "bundle", dict(headers), b""))
+        sink(memoryview(SERIAL2)[:1000])
+        raise HttpError("response cut short: 1000 of %d bytes" % len(SERIAL2))
+
+    world.uplink._http = cut_short
+    world.run_for(300)
+    assert world.cache.serial == 1
+    assert world.uplink.last_error == BAD_ANSWER
+    assert not [p for p in world.files.files if p.endswith(".tmp")]
+    world.uplink._http = real
+    world.server.bundle = SERIAL2
+    world.run_for(600)
+    assert world.cache.serial == 2
 
 
 # -- outbox ---------------------------------------------------------------------------

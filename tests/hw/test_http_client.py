@@ -377,6 +377,64 @@ def test_stream_without_recv():
     raises(HttpError, read_response, FakeStream(b"nonsense\r\n"))
 
 
+# --- streaming to a sink ----------------------------------------------------------------
+
+BIG = bytes((i * 7 + 3) & 0xFF for i in range(10000))
+
+
+def _framings(body):
+    sized = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body) + body
+    chunked = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+    for at in range(0, len(body), 3000):
+        part = body[at : at + 3000]
+        chunked += b"%x\r\n" % len(part) + part + b"\r\n"
+    chunked += b"0\r\n\r\n"
+    to_end = b"HTTP/1.0 200 OK\r\n\r\n" + body
+    return (sized, chunked, to_end)
+
+
+def test_a_sink_gets_the_body_in_bounded_pieces_and_none_is_collected():
+    for answer in _framings(BIG):
+        for sock in (FakeSocket(answer, 4096), FakeSocket(answer, 5), FakeStream(answer)):
+            pieces = []
+            status, _, body = read_response(sock, "GET", 20000, pieces.append)
+            assert (status, body) == (200, b"")
+            assert b"".join(pieces) == BIG
+            assert max(len(p) for p in pieces) <= http_client.PIECE
+
+
+def test_a_sink_that_wants_no_more_stops_the_reading():
+    for answer in _framings(BIG):
+        sock = FakeSocket(answer, 1000)
+        seen = []
+
+        def enough(piece, seen=seen):
+            seen.append(piece)
+            return True
+
+        assert read_response(sock, "GET", 20000, enough)[:2][0] == 200
+        assert len(seen) == 1
+        assert sock.taken < len(answer) // 2
+
+
+def test_a_streamed_body_is_still_bounded_and_must_be_whole():
+    for answer in _framings(BIG):
+        raises(HttpError, read_response, FakeSocket(answer), "GET", 9999, lambda piece: None)
+    sized, chunked, _ = _framings(BIG)
+    for cut in (sized[:-1], chunked[:-20]):
+        raises(HttpError, read_response, FakeSocket(cut), "GET", 20000, lambda piece: None)
+
+
+def test_other_answers_keep_a_short_body_when_streaming():
+    long_error = b"HTTP/1.1 404 Not Found\r\nContent-Length: 5000\r\n\r\n" + b"x" * 5000
+    got = []
+    status, _, body = read_response(FakeSocket(long_error), "GET", 20000, got.append)
+    assert (status, got) == (404, [])
+    assert body == b"x" * http_client.KEPT_BODY
+    short = b"HTTP/1.1 409 Conflict\r\nContent-Length: 2\r\n\r\n{}"
+    assert read_response(FakeSocket(short), "GET", 20000, got.append)[2] == b"{}"
+
+
 # --- request, over a fake socket module ------------------------------------------------
 
 
