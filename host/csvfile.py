@@ -13,8 +13,9 @@ CSV injection is neutralised in both, following OWASP's guidance
 begins with ``=`` ``+`` ``-`` ``@``, a tab or a carriage return (spaces before
 it do not help), or that has such a character right after a field separator
 inside it (``a;=cmd``) or after a line break inside it (a program that
-splits on the other separator ends the row there), is prefixed with a single quote and wrapped in double
-quotes, with every double quote inside doubled. Quotes alone do not save the
+splits on the other separator ends the row there), is prefixed with a
+single quote and wrapped in double quotes, with every double quote inside
+doubled. Quotes alone do not save the
 second case: a program that splits a ``,`` file on ``;`` ends the quoted cell
 at the ``;`` and makes ``=cmd"`` a cell of its own. So a ``'`` also goes right
 after each separator inside a text that a formula character follows
