@@ -367,6 +367,19 @@ class WebSession(Base):
     last_seen: Mapped[int]
 
 
+class SignInAttempts(Base):
+    """Sign-in attempts counted by one throttle rule (host/backoffice/sign_in.py) in a window.
+
+    ``key`` is the SHA-256 of the rule and what it counts by (the user name,
+    the client's address or both), so the table never holds a typed name.
+    """
+
+    __tablename__ = "sign_in_attempts"
+    key: Mapped[str] = mapped_column(primary_key=True)
+    window_start: Mapped[int] = mapped_column(index=True)
+    attempts: Mapped[int]
+
+
 class RetentionSetting(Base):
     """How many days the site keeps one kind of data (host/backoffice/retention.py)."""
 

@@ -200,7 +200,8 @@ def create_web_app(office: BackOffice) -> FastAPI:
         base = web.base(request)
         web.check_post(request, request.cookies.get(LOGIN_COOKIE, ""), csrf)
         try:
-            token, _identity = web.sign_in.sign_in(username, password)
+            client = request.client.host if request.client else ""
+            token, _identity = web.sign_in.sign_in(username, password, client)
         except (Unauthenticated, Forbidden) as err:
             fresh = secrets.token_urlsafe(24)
             response = web.render(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import httpx
@@ -9,7 +10,15 @@ import pytest
 from sqlalchemy import update
 
 from host.backoffice.models import User
-from host.backoffice.sign_in import FAILURE_WINDOW_S, IDLE_S, MAX_AGE_S, MAX_FAILURES
+from host.backoffice.sign_in import (
+    FAILURE_WINDOW_S,
+    IDLE_S,
+    MAX_AGE_S,
+    MAX_CLIENT_FAILURES,
+    MAX_FAILURES,
+    MAX_NAME_FAILURES,
+)
+from host.backoffice.threaded_server import ThreadedServer
 from host.web.app import _safe_next
 
 from .conftest import Server, login_token, page_csrf, sign_in
@@ -123,6 +132,75 @@ def test_repeated_wrong_passwords_lock_the_name_for_a_while(fresh_server: Server
         assert _post_login(client, "admin", PASSWORDS["admin"]).status_code == 303  # others: fine
         clock.now += FAILURE_WINDOW_S + 1
         assert _post_login(client, "granskare", PASSWORDS["granskare"]).status_code == 303
+
+
+def _from(server: Server, address: str) -> httpx.Client:
+    """A client whose connections come from another loopback address (another client)."""
+    transport = httpx.HTTPTransport(local_address=address)
+    return httpx.Client(base_url=server.url, timeout=30, transport=transport)
+
+
+async def _burst(url: str, cookies: httpx.Cookies, data: dict[str, str], n: int) -> list[int]:
+    async with httpx.AsyncClient(base_url=url, cookies=cookies, timeout=60) as client:
+        answers = await asyncio.gather(*(client.post("/web/login", data=data) for _ in range(n)))
+    return [answer.status_code for answer in answers]
+
+
+def test_wrong_passwords_sent_at_once_are_counted_before_the_hash(fresh_server: Server) -> None:
+    with fresh_server.client() as client:
+        data = {"username": "chef.nord", "password": "fel", "csrf": login_token(client)}
+        codes = asyncio.run(_burst(fresh_server.url, client.cookies, data, 30))
+    assert sorted(set(codes)) == [401, 429]
+    assert codes.count(401) == MAX_FAILURES  # only these were hashed and compared
+    with fresh_server.client() as client:  # the same address: that name stays locked for it
+        assert _post_login(client, "chef.nord", PASSWORDS["chef.nord"]).status_code == 429
+    with _from(fresh_server, "127.0.0.2") as office:  # the manager at the office: not locked out
+        assert _post_login(office, "chef.nord", PASSWORDS["chef.nord"]).status_code == 303
+
+
+def test_the_throttle_outlives_the_process(fresh_server: Server) -> None:
+    with fresh_server.client() as client:
+        for _ in range(MAX_FAILURES):
+            assert _post_login(client, "granskare", "fel").status_code == 401
+    demo = fresh_server.demo
+    restarted = ThreadedServer(demo.site, demo.clock)  # another app, as after a restart
+    url = restarted.start()
+    try:
+        with httpx.Client(base_url=url, timeout=30) as client:
+            refused = _post_login(client, "granskare", PASSWORDS["granskare"])
+            assert refused.status_code == 429
+    finally:
+        restarted.stop()
+
+
+def test_one_address_may_not_try_name_after_name(fresh_server: Server) -> None:
+    with fresh_server.client() as client:
+        for n in range(MAX_CLIENT_FAILURES):
+            assert _post_login(client, f"prov{n}", "fel").status_code == 401
+        assert _post_login(client, "admin", PASSWORDS["admin"]).status_code == 429
+    with _from(fresh_server, "127.0.0.2") as other:
+        assert _post_login(other, "admin", PASSWORDS["admin"]).status_code == 303
+
+
+def test_many_addresses_together_lock_the_name(fresh_server: Server) -> None:
+    addresses = [f"127.0.1.{n}" for n in range(1, MAX_NAME_FAILURES // MAX_FAILURES + 1)]
+    for address in addresses:
+        with _from(fresh_server, address) as client:
+            for _ in range(MAX_FAILURES):
+                assert _post_login(client, "tekniker", "fel").status_code == 401
+    with _from(fresh_server, "127.0.2.1") as client:
+        assert _post_login(client, "tekniker", PASSWORDS["tekniker"]).status_code == 429
+        assert _post_login(client, "granskare", PASSWORDS["granskare"]).status_code == 303
+    fresh_server.demo.clock.now += FAILURE_WINDOW_S + 1
+    with _from(fresh_server, "127.0.2.1") as client:
+        assert _post_login(client, "tekniker", PASSWORDS["tekniker"]).status_code == 303
+
+
+def test_a_right_password_gives_its_attempt_back(fresh_server: Server) -> None:
+    with fresh_server.client() as client:
+        for _ in range(MAX_FAILURES * 2):  # never more than the limit in a row
+            assert _post_login(client, "granskare", "fel").status_code == 401
+            assert _post_login(client, "granskare", PASSWORDS["granskare"]).status_code == 303
 
 
 def test_sessions_end_when_idle_too_long_or_too_old(fresh_server: Server) -> None:
