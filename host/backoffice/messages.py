@@ -296,6 +296,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "http.not_found": ("Sidan finns inte", "Not found"),
     "http.invalid_request": ("Ogiltig begäran: {detail}", "Invalid request: {detail}"),
+    "http.body_too_large": (
+        "Begäran är för stor: högst {max} byte tas emot här",
+        "Request body too large: at most {max} bytes are accepted here",
+    ),
     "http.bad_etag": (
         "If-None-Match ska vara ett serienummer inom citattecken",
         "If-None-Match must be a serial in double quotes",

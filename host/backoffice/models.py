@@ -48,6 +48,7 @@ class SiteSettings(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str]
     code_iterations: Mapped[int]
+    password_scrypt_n: Mapped[int] = mapped_column(server_default="131072")  # passwords.COST
     default_user_id: Mapped[int | None]
     created_at: Mapped[int]
 

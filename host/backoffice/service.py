@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -51,9 +51,10 @@ from host.backoffice.models import (
     StationBundle,
     Unit,
     User,
+    WebSession,
 )
 from host.backoffice.roles import USER_ROLES, Action, Actor, Role, require, require_role
-from host.backoffice.site import Clock, Site, settings, system_clock
+from host.backoffice.site import Clock, Site, password_cost, settings, system_clock
 from host.backoffice.timeutil import day_window, format_time, iso_utc, local_day
 
 Row = dict[str, Any]
@@ -232,12 +233,27 @@ class BackOffice:
                 username=username,
                 role=role,
                 unit_id=unit_id,
-                password_hash=passwords.hash_password(password),
+                password_hash=passwords.hash_password(password, password_cost(session)),
                 created_at=self.now(),
             )
             session.add(user)
             session.flush()
             self._log(session, actor, "add", "user", user.id, f"{username} {role}")
+            return self._user_row(user), password
+
+    def set_password(
+        self, actor: Actor, username: str, password: str | None = None
+    ) -> tuple[Row, str]:
+        """Give a user a new password (generated if not given); their sessions end."""
+        require(actor, Action.USERS_MANAGE)
+        password = password or passwords.generate_password()
+        with self.site.sessions.begin() as session:
+            user = session.scalars(select(User).where(User.username == username)).first()
+            if user is None:
+                raise NotFound("not_found.user", id=username)
+            user.password_hash = passwords.hash_password(password, password_cost(session))
+            session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+            self._log(session, actor, "set_password", "user", user.id, username)
             return self._user_row(user), password
 
     def list_users(self, actor: Actor) -> list[Row]:

@@ -45,7 +45,7 @@ from host.backoffice import passwords
 from host.backoffice.errors import Forbidden, Unauthenticated
 from host.backoffice.models import ChangeLog, SignInAttempts, User, WebSession
 from host.backoffice.roles import Actor, Role
-from host.backoffice.site import Clock, Site, system_clock
+from host.backoffice.site import Clock, Site, password_cost, system_clock
 
 IDLE_S = 60 * 60
 MAX_AGE_S = 12 * 3600
@@ -79,8 +79,8 @@ THROTTLE = (
 
 
 @cache
-def _dummy_hash() -> str:
-    return passwords.hash_password(secrets.token_urlsafe(16))
+def _dummy_hash(cost: passwords.Cost) -> str:
+    return passwords.hash_password(secrets.token_urlsafe(16), cost)
 
 
 def token_hash(token: str) -> str:
@@ -163,14 +163,27 @@ class SignIn:
         self._admit(throttle_name, client, now)
         with self.site.sessions() as session:
             user = session.scalars(select(User).where(User.username == name)).first()
+            cost = password_cost(session)
         # An unknown name costs the same scrypt as a known one.
-        stored = user.password_hash if user is not None else _dummy_hash()
+        stored = user.password_hash if user is not None else _dummy_hash(cost)
         if not passwords.verify_password(password, stored) or user is None or not user.active:
             raise Unauthenticated("web.sign_in_failed")
+        # A hash of an older (lower) cost is made again at the site's, now that we know it.
+        rehashed = (
+            passwords.hash_password(password, cost)
+            if passwords.needs_rehash(stored, cost)
+            else None
+        )
         token = secrets.token_urlsafe(32)
         csrf = secrets.token_urlsafe(32)
         with self.site.sessions.begin() as session:
             self._forgive(session, throttle_name, client, now)
+            if rehashed is not None:
+                session.execute(
+                    update(User)
+                    .where(User.id == user.id, User.password_hash == stored)
+                    .values(password_hash=rehashed)
+                )
             session.execute(
                 delete(WebSession).where(
                     or_(

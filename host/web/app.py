@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
@@ -25,7 +24,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from host.backoffice.errors import (
     Conflict,
@@ -120,6 +121,34 @@ class Web:
             raise Forbidden("web.csrf")
 
 
+class _SecurityHeaders:
+    """ASGI middleware: the security headers on every answer, no-store on all but static files.
+
+    Plain ASGI (not ``@app.middleware``), so that an error raised while a body
+    is read (``host.backoffice.body_limit``) reaches the handlers unwrapped.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        base = str(scope.get("root_path", "")).rstrip("/")  # (routing rewrites it later)
+        static = str(scope.get("path", "")).startswith(f"{base}/static/")
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.update(SECURITY_HEADERS)
+                if not static:
+                    headers["Cache-Control"] = "no-store"
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 def _safe_next(base: str, target: str | None) -> str:
     """Where to go after signing in: a path of this app only, never another site."""
     home = f"{base}/"
@@ -139,16 +168,7 @@ def create_web_app(office: BackOffice) -> FastAPI:
     app.state.web = web
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
-    @app.middleware("http")
-    async def headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        static = request.url.path.startswith(f"{web.base(request)}/static/")
-        response = await call_next(request)  # (routing rewrites the scope's root_path)
-        response.headers.update(SECURITY_HEADERS)
-        if not static:
-            response.headers["Cache-Control"] = "no-store"
-        return response
+    app.add_middleware(_SecurityHeaders)
 
     @app.exception_handler(SignInNeeded)
     async def sign_in_needed(request: Request, _exc: SignInNeeded) -> Response:

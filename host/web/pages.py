@@ -36,6 +36,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from host.backoffice.body_limit import VISITS_FILE_LIMIT
 from host.backoffice.errors import Invalid
 from host.backoffice.followup import activity, fleet, sample, visits
 from host.backoffice.followup.service import ANOMALY_KINDS, lock_types
@@ -50,7 +51,7 @@ router = APIRouter()
 U32_MAX = 0xFFFFFFFF
 PAGE_SIZE = 50
 CSV_MAX_ROWS = 100_000
-MAX_UPLOAD = 20 * 1024 * 1024
+MAX_UPLOAD = VISITS_FILE_LIMIT  # the visits CSV file; the request is capped a little above
 STAFF_LIST_MAX = 2000
 ANOMALY_DAYS = 30
 

@@ -7,9 +7,11 @@ import re
 
 import httpx
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
+from host.backoffice import passwords
 from host.backoffice.models import User
+from host.backoffice.passwords import Cost
 from host.backoffice.sign_in import (
     FAILURE_WINDOW_S,
     IDLE_S,
@@ -20,6 +22,7 @@ from host.backoffice.sign_in import (
 )
 from host.backoffice.threaded_server import ThreadedServer
 from host.web.app import _safe_next
+from tests.host.backoffice.builders import QUICK_PASSWORDS
 
 from .conftest import Server, login_token, page_csrf, sign_in
 from .demo import PASSWORDS
@@ -201,6 +204,27 @@ def test_a_right_password_gives_its_attempt_back(fresh_server: Server) -> None:
         for _ in range(MAX_FAILURES * 2):  # never more than the limit in a row
             assert _post_login(client, "granskare", "fel").status_code == 401
             assert _post_login(client, "granskare", PASSWORDS["granskare"]).status_code == 303
+
+
+def _hash_of(server: Server, username: str) -> str:
+    with server.demo.site.sessions() as session:
+        return session.scalars(select(User.password_hash).where(User.username == username)).one()
+
+
+def test_a_hash_of_an_older_cost_is_made_again_at_the_next_sign_in(fresh_server: Server) -> None:
+    old = passwords.hash_password(PASSWORDS["granskare"], Cost(2**11))
+    with fresh_server.demo.site.sessions.begin() as session:
+        session.execute(update(User).where(User.username == "granskare").values(password_hash=old))
+    with fresh_server.client() as client:
+        assert _post_login(client, "granskare", "fel").status_code == 401
+        assert _hash_of(fresh_server, "granskare") == old  # a wrong password changes nothing
+        assert _post_login(client, "granskare", PASSWORDS["granskare"]).status_code == 303
+    new = _hash_of(fresh_server, "granskare")
+    assert new != old and new.startswith(f"scrypt${QUICK_PASSWORDS.n}$8$1$")  # the site's cost
+    assert passwords.verify_password(PASSWORDS["granskare"], new)
+    with fresh_server.client("granskare") as client:  # and it still signs in
+        assert client.get("/web/keys").status_code == 200
+    assert _hash_of(fresh_server, "granskare") == new  # made once
 
 
 def test_sessions_end_when_idle_too_long_or_too_old(fresh_server: Server) -> None:
