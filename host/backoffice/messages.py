@@ -19,6 +19,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "not_found.lock": ("Låset {id} finns inte", "Lock {id} not found"),
     "not_found.grant": ("Behörigheten {id} finns inte", "Grant {id} not found"),
     "not_found.user": ("Användaren {id} finns inte", "User {id} not found"),
+    "not_found.activity_grant": (
+        "Behörigheten {id} till aktivitetsloggen finns inte",
+        "Activity log grant {id} not found",
+    ),
     "not_found.authority_key": (
         "Utfärdarnyckeln {id} finns inte",
         "Authority key {id} not found",
@@ -47,6 +51,28 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "forbidden.unit": (
         "Rollen {role} får bara hantera sin egen enhet ({unit})",
         "Role {role} may only act on its own unit ({unit})",
+    ),
+    "forbidden.activity": (
+        "Rollen {role} får inte läsa aktivitetsloggen för enhet {unit}: det kräver"
+        " personalansvar för enheten eller en behörighet som enhetens chef beställt",
+        "Role {role} may not read the activity log of unit {unit}: that takes staff"
+        " responsibility for the unit or a grant ordered by the unit's manager",
+    ),
+    "activity_grant.until": (
+        "Behörighetens sista dag ska vara i dag eller senare, högst {days} dagar fram",
+        "The grant's last day must be today or later, at most {days} days ahead",
+    ),
+    "activity_grant.reason": (
+        "Skälet får vara högst {max} tecken",
+        "The reason may be at most {max} characters",
+    ),
+    "activity_grant.self": (
+        "Du läser redan din enhets aktivitetslogg",
+        "You already read your unit's activity log",
+    ),
+    "activity_grant.needless": (
+        "{user} läser redan den här aktivitetsloggen utan behörighet",
+        "{user} already reads this activity log without a grant",
     ),
     "forbidden.inactive_user": (
         "Användaren {user} är avstängd",
@@ -711,6 +737,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "web.col.versions_behind": ("Versioner efter", "Versions behind"),
     "web.nav.anomalies": ("Avvikelser", "Anomalies"),
     "web.nav.visits": ("Besöksimport", "Visit import"),
+    "web.nav.activity_grants": ("Behörigheter till loggen", "Log grants"),
+    "web.nav.activity_reads": ("Läsningar av loggen", "Log reads"),
     "web.role.admin": ("administratör", "administrator"),
     "web.role.unit_manager": ("enhetschef", "unit manager"),
     "web.role.reviewer": ("granskare", "reviewer"),
@@ -997,6 +1025,55 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         " time. Newest first.",
     ),
     "web.activity.showing": (
+        "Rad {first}–{last} av {total}",
+        "Rows {first}–{last} of {total}",
+    ),
+    "web.activity.unit": ("Enhetens logg", "The unit's log"),
+    "web.activity.all_units": ("Alla enheter", "All units"),
+    "web.activity.recorded": (
+        "Varje sökning i loggen sparas: vem som sökte, på vad och när.",
+        "Every search of the log is recorded: who searched, for what and when.",
+    ),
+    "web.grants.title": ("Behörigheter till aktivitetsloggen", "Grants to the activity log"),
+    "web.grants.lead": (
+        "Chefen med personalansvar läser sin enhets aktivitetslogg. Någon annan läser den bara"
+        " med en behörighet som enhetens chef beställer här: för vem, till och med vilken dag"
+        " och varför.",
+        "The manager with staff responsibility reads the unit's activity log. Anyone else"
+        " reads it only with a grant the unit's manager orders here: for whom, until which"
+        " day and why.",
+    ),
+    "web.grants.order": ("Beställ behörighet", "Order a grant"),
+    "web.grants.grantee": ("Användarnamn", "User name"),
+    "web.grants.until": ("Till och med", "Until and including"),
+    "web.grants.reason": ("Skäl", "Reason"),
+    "web.grants.unit": ("Enhet", "Unit"),
+    "web.grants.ordered_by": ("Beställd av", "Ordered by"),
+    "web.grants.ordered_at": ("Beställd", "Ordered"),
+    "web.grants.state": ("Läge", "State"),
+    "web.grants.active": ("gäller", "in force"),
+    "web.grants.ended": ("avslutad {time} av {user}", "ended {time} by {user}"),
+    "web.grants.expired": ("har gått ut", "expired"),
+    "web.grants.end": ("Avsluta", "End"),
+    "web.grants.ordered": (
+        "{user} får läsa aktivitetsloggen till och med {day}.",
+        "{user} may read the activity log until and including {day}.",
+    ),
+    "web.reads.title": ("Läsningar av aktivitetsloggen", "Reads of the activity log"),
+    "web.reads.lead": (
+        "Vem som har läst aktivitetsloggen, vad de sökte på och när (nyast först). Bara"
+        " systemadministratören ser den här sidan.",
+        "Who read the activity log, what they searched for and when (newest first). Only the"
+        " system administrator sees this page.",
+    ),
+    "web.reads.user": ("Användare", "User"),
+    "web.reads.role": ("Roll", "Role"),
+    "web.reads.unit": ("Enhet", "Unit"),
+    "web.reads.source": ("Var", "Where"),
+    "web.reads.query": ("Sökning", "Search"),
+    "web.reads.rows": ("Rader", "Rows"),
+    "web.reads.time": ("Tid", "Time"),
+    "web.reads.showing": (
         "Rad {first}–{last} av {total}",
         "Rows {first}–{last} of {total}",
     ),

@@ -333,6 +333,45 @@ class ChangeLog(Base):
     detail: Mapped[str]
 
 
+class ActivityGrant(Base):
+    """Access to one unit's activity log for a user, ordered by that unit's manager (seed 000 §5).
+
+    It lets ``grantee_id`` read the unit's log from ``ordered_at`` until
+    ``until`` (exclusive), unless ``ended_at`` came first (``ended_by``).
+    """
+
+    __tablename__ = "activity_grants"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    grantee_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    ordered_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    ordered_at: Mapped[int]
+    until: Mapped[int]
+    reason: Mapped[str]
+    ended_at: Mapped[int | None]
+    ended_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class ActivityRead(Base):
+    """One read of the activity log: who searched for what, when (the access log).
+
+    ``unit_id`` is the unit the read covered (None: every unit); ``query`` the
+    search as JSON; ``source`` where it was read (``web``, ``csv``, ``cli``,
+    ``anomalies``); ``rows`` how many rows it returned.
+    """
+
+    __tablename__ = "activity_reads"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[int] = mapped_column(index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    username: Mapped[str]
+    role: Mapped[str]
+    unit_id: Mapped[int | None]
+    source: Mapped[str]
+    query: Mapped[str]
+    rows: Mapped[int]
+
+
 class Visit(Base):
     """A home-care visit as registered in the time-and-effort system (imported from its CSV).
 

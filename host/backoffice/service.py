@@ -14,7 +14,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from host.backoffice import (
+    activity_access,
     audit_ingest,
     authority,
     blocklist,
@@ -53,7 +54,15 @@ from host.backoffice.models import (
     User,
     WebSession,
 )
-from host.backoffice.roles import USER_ROLES, Action, Actor, Role, require, require_role
+from host.backoffice.roles import (
+    USER_ROLES,
+    Action,
+    Actor,
+    Role,
+    activity_scope,
+    require,
+    require_role,
+)
 from host.backoffice.site import Clock, Site, password_cost, settings, system_clock
 from host.backoffice.timeutil import day_window, format_time, iso_utc, local_day
 
@@ -122,6 +131,7 @@ class BackOffice:
         self.site = site
         self.clock = clock
         self._signing: authority.SigningKey | None = None
+        self.access = activity_access.ActivityAccess(site, self.now)
 
     # -- infrastructure ----------------------------------------------------------------------
 
@@ -207,7 +217,7 @@ class BackOffice:
                 raise NotFound("not_found.user", id=username)
             if not user.active:
                 raise Forbidden("forbidden.inactive_user", user=user.username)
-            return Actor(user.id, Role(user.role), user.unit_id, None, user.username)
+            return activity_access.user_actor(session, user, self.now())
 
     def add_user(
         self,
@@ -1100,21 +1110,37 @@ class BackOffice:
 
     # -- activity log, anomalies, sync events --------------------------------------------------
 
-    def search_activity(self, actor: Actor, query: reports.ActivityQuery) -> list[Row]:
-        """Lock events; a unit manager sees only those of own staff or own customers' locks."""
-        require(actor, Action.ACTIVITY_READ, actor.unit_id if actor.scoped else None)
-        with self.site.sessions() as session:
-            return reports.activity(session, query, actor.unit_scope())
+    def search_activity(
+        self, actor: Actor, query: reports.ActivityQuery, unit_id: int | None = None
+    ) -> list[Row]:
+        """Lock events of one unit (its staff, its customers' locks) or, for whom may, all.
+
+        Who may read which unit: ``roles.activity_scope``; the read is recorded.
+        """
+        scope = activity_scope(actor, unit_id)
+        with self.site.sessions.begin() as session:
+            rows = reports.activity(session, query, scope)
+            activity_access.record_read(
+                session, actor, self.now(), scope, "cli", asdict(query), len(rows)
+            )
+            return rows
 
     def list_anomalies(self, actor: Actor, query: reports.AnomalyQuery) -> list[Row]:
         require(actor, Action.ANOMALIES_READ, actor.unit_id if actor.scoped else None)
         with self.site.sessions() as session:
             return reports.anomalies(session, query, actor.unit_scope())
 
-    def list_sync_events(self, actor: Actor, query: reports.SyncQuery) -> list[Row]:
-        require(actor, Action.ACTIVITY_READ, actor.unit_id if actor.scoped else None)
-        with self.site.sessions() as session:
-            return reports.sync_events(session, query, actor.unit_scope())
+    def list_sync_events(
+        self, actor: Actor, query: reports.SyncQuery, unit_id: int | None = None
+    ) -> list[Row]:
+        """Key events at the stations (part of the activity log: the same rule, recorded)."""
+        scope = activity_scope(actor, unit_id)
+        with self.site.sessions.begin() as session:
+            rows = reports.sync_events(session, query, scope)
+            activity_access.record_read(
+                session, actor, self.now(), scope, "cli", {"sync": True, **asdict(query)}, len(rows)
+            )
+            return rows
 
     def list_changes(self, actor: Actor, limit: int = 100) -> list[Row]:
         require(actor, Action.USERS_READ)

@@ -4,7 +4,8 @@ A session is a random 32-byte token in the browser's cookie; the database
 keeps only its SHA-256, with a per-session CSRF token for the forms. A
 session ends after ``IDLE_S`` without a request, after ``MAX_AGE_S`` in any
 case, at sign-out, and as soon as the user is deactivated; the user's role
-and unit are read again on every request, so a change applies at once.
+and unit (and the activity-log grants they hold) are read again on every
+request, so a change applies at once.
 
 **The throttle** (``THROTTLE``, the one place of the rule). Every attempt is
 counted *before* its password is hashed, in one atomic statement per rule in
@@ -42,9 +43,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from host.backoffice import passwords
+from host.backoffice.activity_access import user_actor
 from host.backoffice.errors import Forbidden, Unauthenticated
 from host.backoffice.models import ChangeLog, SignInAttempts, User, WebSession
-from host.backoffice.roles import Actor, Role
+from host.backoffice.roles import Actor
 from host.backoffice.site import Clock, Site, password_cost, system_clock
 
 IDLE_S = 60 * 60
@@ -210,7 +212,7 @@ class SignIn:
                     detail="",
                 )
             )
-            actor = Actor(user.id, Role(user.role), user.unit_id, None, user.username)
+            actor = user_actor(session, user, now)
             return token, WebIdentity(actor, csrf, row.id)
 
     def identify(self, token: str | None) -> WebIdentity | None:
@@ -233,11 +235,7 @@ class SignIn:
             expired = row.last_seen < now - IDLE_S or row.created_at < now - MAX_AGE_S
             if expired or not user.active:
                 return None
-            identity = WebIdentity(
-                Actor(user.id, Role(user.role), user.unit_id, None, user.username),
-                row.csrf_token,
-                row.id,
-            )
+            identity = WebIdentity(user_actor(session, user, now), row.csrf_token, row.id)
             touch = now - row.last_seen >= TOUCH_EVERY_S
         if touch:
             with self.site.sessions.begin() as session:

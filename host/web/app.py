@@ -80,7 +80,11 @@ class Web:
             lstrip_blocks=True,
         )
         self.templates.globals.update(
-            t=text.label, plain=text.plain, optional=text.optional, percent=text.percent
+            t=text.label,
+            plain=text.plain,
+            optional=text.optional,
+            percent=text.percent,
+            plain_time=text.time,
         )
 
     @staticmethod
@@ -161,7 +165,10 @@ def _safe_next(base: str, target: str | None) -> str:
 
 
 def create_web_app(office: BackOffice) -> FastAPI:
-    from host.web import pages  # the routes need Web; imported here to keep one direction
+    from host.web import (  # the routes need Web; imported here to keep one direction
+        access_pages,
+        pages,
+    )
 
     web = Web(office)
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
@@ -251,6 +258,7 @@ def create_web_app(office: BackOffice) -> FastAPI:
         return response
 
     app.include_router(pages.router)
+    app.include_router(access_pages.router)
     return app
 
 

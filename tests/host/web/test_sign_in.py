@@ -249,13 +249,14 @@ def test_sessions_end_when_idle_too_long_or_too_old(fresh_server: Server) -> Non
 def test_a_deactivated_user_or_a_new_role_counts_at_once(fresh_server: Server) -> None:
     site = fresh_server.demo.site
     with fresh_server.client("tekniker") as client:
-        assert client.get("/web/activity").status_code == 403
+        assert client.get("/web/stations").status_code == 200
         with site.sessions.begin() as session:
-            session.execute(update(User).where(User.username == "tekniker").values(role="reviewer"))
-        assert client.get("/web/activity").status_code == 200
+            changed = update(User).where(User.username == "tekniker").values(role="alarm_group")
+            session.execute(changed)
+        assert client.get("/web/stations").status_code == 403
         with site.sessions.begin() as session:
             session.execute(update(User).where(User.username == "tekniker").values(active=False))
-        assert client.get("/web/activity").status_code == 303
+        assert client.get("/web/keys").status_code == 303
         assert _post_login(client, "tekniker", PASSWORDS["tekniker"]).status_code == 401
 
 
