@@ -837,6 +837,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "web.col.flags": ("Varningar", "Warnings"),
     "web.col.event_time": ("Händelsens tid", "Event time"),
     "web.col.detected": ("Upptäckt", "Detected"),
+    "web.col.key_blocked_since": (
+        "Anmäld borttappad/spärrad",
+        "Reported lost/blocked",
+    ),
     "web.col.seq_from": ("Löpnr från", "Sequence from"),
     "web.col.seq_to": ("Löpnr till", "Sequence to"),
     "web.col.resolved": ("Löst", "Resolved"),
@@ -920,6 +924,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "two different events with one sequence number",
     ),
     "web.anomaly.unknown_lock": ("händelse från okänt lås", "event from an unknown lock"),
+    "web.anomaly.lost_key": (
+        "borttappad nyckel öppnade en dörr",
+        "a lost key opened a door",
+    ),
     "web.anomaly.blocked_key": ("händelse från spärrad nyckel", "event from a blocked key"),
     "web.anomaly.unknown_key": ("händelse från okänd nyckel", "event from an unknown key"),
     "web.anomaly.opening_without_visit": (

@@ -285,8 +285,10 @@ class Anomaly(Base):
     kind: ``forged_mac``, ``unknown_lock``, ``sequence_gap`` (missing lock_seq
     ``seq_from``..``seq_to``; resolved when a later upload fills it),
     ``sequence_reuse`` (a valid MAC on a different event with a stored
-    lock_seq), ``blocked_key`` and ``unknown_key``. ``fingerprint`` makes a
-    repeated upload of the same bad record count once.
+    lock_seq), ``lost_key`` (a lost key opened a door), ``blocked_key`` (any
+    other event of a key lost or blocked then; both with ``key_blocked_since``,
+    when it was reported lost or blocked) and ``unknown_key``. ``fingerprint``
+    makes a repeated upload of the same bad record count once.
     """
 
     __tablename__ = "anomalies"
@@ -301,6 +303,7 @@ class Anomaly(Base):
     outbox_index: Mapped[int | None]
     event_time: Mapped[int | None]
     raw: Mapped[bytes | None]
+    key_blocked_since: Mapped[int | None]
     detected_at: Mapped[int]
     resolved_at: Mapped[int | None]
 

@@ -66,6 +66,7 @@ STORED_ANOMALY_KINDS = (
     "sequence_gap",
     "sequence_reuse",
     "unknown_lock",
+    "lost_key",
     "blocked_key",
     "unknown_key",
 )
