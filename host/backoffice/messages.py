@@ -365,10 +365,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cli.none": ("Inga träffar", "Nothing found"),
     "cli.error": ("Fel: {text}", "Error: {text}"),
     "cli.serving": (
-        "Backoffice lyssnar på http://{host}:{port}, uppföljningen på http://{host}:{port}/web/"
-        " (installation {site})",
-        "Back office listening on http://{host}:{port}, follow-up pages at"
-        " http://{host}:{port}/web/ (site {site})",
+        "Backoffice lyssnar på {scheme}://{host}:{port}, uppföljningen på"
+        " {scheme}://{host}:{port}/web/ (installation {site})",
+        "Back office listening on {scheme}://{host}:{port}, follow-up pages at"
+        " {scheme}://{host}:{port}/web/ (site {site})",
+    ),
+    "cli.serving_proxies": (
+        "Litar på X-Forwarded-For/-Proto bara från: {proxies}",
+        "Trusts X-Forwarded-For/-Proto only from: {proxies}",
+    ),
+    "serve.tls_pair": (
+        "--certfile och --keyfile hör ihop: ange båda eller ingen",
+        "--certfile and --keyfile go together: give both or neither",
+    ),
+    "serve.proxy": (
+        "Ogiltig proxyadress {proxy}: ange en IP-adress eller ett nät (10.0.0.0/24)",
+        "Invalid proxy address {proxy}: give an IP address or a network (10.0.0.0/24)",
     ),
     # -- CLI help -------------------------------------------------------------------------------
     "help.synk": ("synk: verktyg för synkstationer", "synk: tools for sync stations"),
@@ -500,6 +512,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "help.token_station": ("Station (0 = alla)", "Station (0 = any)"),
     "help.host": ("Adress att lyssna på", "Address to listen on"),
     "help.port": ("Port", "Port"),
+    "help.certfile": (
+        "TLS-certifikat (PEM): backoffice talar https själv",
+        "TLS certificate (PEM): the back office speaks https itself",
+    ),
+    "help.keyfile": ("Certifikatets privata nyckel (PEM)", "The certificate's private key (PEM)"),
+    "help.proxy": (
+        "Omvänd proxy (adress eller nät) vars X-Forwarded-For/-Proto betros; kan upprepas",
+        "Reverse proxy (address or network) whose X-Forwarded-For/-Proto are believed; repeatable",
+    ),
     "help.authority_add": (
         "Rotation steg 1: skapa en ny nyckel som enheterna ska lita på (signerar inte än)",
         "Rotation step 1: make a new key for devices to trust (it does not sign yet)",

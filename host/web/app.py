@@ -3,10 +3,12 @@
 ``create_web_app(office)`` is mounted by ``host.backoffice.api.create_app``
 at ``/web``, in the same process as the station API. A browser signs in with
 a back-office user name and password (``host.backoffice.sign_in``) and gets
-the session cookie ``synk_session`` (HttpOnly, SameSite=Lax, Secure when
-served over HTTPS). Every POST carries the session's CSRF token in a form
-field and, when the browser sends one, an ``Origin`` of this site; the
-sign-in form, which comes before any session, uses a double-submit cookie.
+the session cookie ``synk_session`` (HttpOnly, SameSite=Lax, Secure whenever
+the client is on https: the back office's own TLS, or a reverse proxy trusted
+by ``synk backoffice serve --proxy`` saying so; ``host.backoffice.server``).
+Every POST carries the session's CSRF token in a form field and, when the
+browser sends one, an ``Origin`` of this site; the sign-in form, which comes
+before any session, uses a double-submit cookie.
 A page or export that needs a session answers a request without one with a
 redirect to the sign-in page; one the role may not see answers 403.
 """
