@@ -245,6 +245,7 @@ def _uploads(
                     "flags": 0,
                     "station_id": station_id,
                     "first_index": first,
+                    "outbox_epoch": 0,
                     "records": records,
                 },
             )

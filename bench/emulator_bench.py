@@ -51,7 +51,7 @@ class _StampedDisplay:
 
     def show(self, swedish: str, english: str = "") -> None:
         if self.ok_at is None and swedish.startswith("OK"):
-            self.ok_at = self._clock.ticks_ms()
+            self.ok_at = self._clock.monotonic_ms()
         self._display.show(swedish, english)
 
 
@@ -67,7 +67,7 @@ def sync_wire_s(locks: int = 40, events: int = 200, baud: int = 115_200) -> floa
         key = VirtualKey(
             spec.key_id,
             factories.seed(f"key {spec.key_id}"),
-            monotonic=lambda: clock.ticks_ms() / 1000,
+            monotonic=lambda: clock.monotonic_ms() / 1000,
         )
         key.preload_events(sample_events(spec.key_id, events))
         display = _StampedDisplay(board.display, clock)
@@ -88,15 +88,15 @@ def sync_wire_s(locks: int = 40, events: int = 200, baud: int = 115_200) -> floa
         )
         hardware.insert_key(key)
         hardware.press(spec.code)
-        began = clock.ticks_ms()
+        began = clock.monotonic_ms()
         code_ms = 0
         while session.state != DONE:
             state = session.state
-            before = clock.ticks_ms()
+            before = clock.monotonic_ms()
             session.step()
             if state == CODE:
                 clock.advance_ms(LOOP_MS)
-                code_ms += clock.ticks_ms() - before
+                code_ms += clock.monotonic_ms() - before
         result = session.result
         held = key.active_set()
         if (

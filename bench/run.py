@@ -10,6 +10,7 @@ MODULES = (
     "bench.emulator_bench",
     "bench.blocklist_bench",
     "bench.retention_bench",
+    "bench.station_sync_bench",
 )
 
 

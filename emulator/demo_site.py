@@ -36,8 +36,8 @@ before they were random gets new ones the next time it is opened.
 
 **Visits and lock events.** The back office has no table of visits yet (the
 follow-up issue imports them from the time-and-effort system's CSV), so the
-visits are written to ``work_dir/visits.csv`` (UTF-8, a header row, comma
-separated), one row per visit, oldest first:
+visits are written to ``work_dir/visits.csv`` (``host.csvfile``'s plain CSV:
+UTF-8, a header row, comma separated), one row per visit, oldest first:
 
 | column | meaning |
 |---|---|
@@ -63,15 +63,12 @@ the key lost mid-shift never arrive: the back office shows them as missing.
 
 from __future__ import annotations
 
-import csv
 import functools
 import hashlib
 import hmac
-import io
 import json
-import os
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -81,11 +78,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from emulator.virtual_lock import make_event
+from host import csvfile
 from host.backoffice import codes, passwords
 from host.backoffice.errors import ServiceError
 from host.backoffice.service import BackOffice
 from host.backoffice.site import Site, init_site, system_clock
 from host.backoffice.timeutil import TZ, day_start, local_day
+from host.secret_files import private_folder, write_secret
 from protocol.constants import OutboxKind, Outcome, StationReason
 from protocol.records import authority_key_id, encode_record
 
@@ -493,6 +492,9 @@ class Upload:
             "flags": 0,
             "station_id": self.station_id,
             "first_index": self.first_index,
+            # The stations' flash is laid out with an ack and no epoch file (emulator/site.py):
+            # their outboxes carry on the history's numbering, epoch 0.
+            "outbox_epoch": 0,
             "records": list(self.records),
         }
         return encode_record("upload_batch", fields)
@@ -696,12 +698,10 @@ def _uploads(
 
 
 def visits_csv(visits: Iterable[Visit]) -> str:
-    """The visits as the CSV described in the module docstring."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(VISIT_COLUMNS)
+    """The visits as the CSV described in the module docstring (``host.csvfile``, plain)."""
+    rows: list[Sequence[object]] = [VISIT_COLUMNS]
     for visit in visits:
-        writer.writerow(
+        rows.append(
             (
                 visit.customer_ref,
                 visit.staff,
@@ -710,7 +710,7 @@ def visits_csv(visits: Iterable[Visit]) -> str:
                 visit.registration,
             )
         )
-    return out.getvalue()
+    return csvfile.text(rows)
 
 
 # -- the facts returned ----------------------------------------------------------------------------
@@ -831,17 +831,6 @@ class _StepClock:
         return self.real() if self.at is None else self.at
 
 
-def _write_private(path: Path, text: str, mode: int = 0o600) -> None:
-    """Write atomically; by default readable by the owner only (the facts hold credentials)."""
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-
-
 def _read_facts(path: Path) -> dict[str, Any] | None:
     if not path.exists():
         return None
@@ -898,7 +887,7 @@ def build_demo_site(
     if not 0 <= history_days <= SITE_AGE_DAYS - 60:
         raise ValueError(f"history_days: 0..{SITE_AGE_DAYS - 60}, got {history_days}")
     work_dir = Path(work_dir)
-    work_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(work_dir, own=True)
     site_dir = work_dir / SITE_SUBDIR
     facts_path = work_dir / FACTS_FILE
     saved = _read_facts(facts_path)
@@ -917,7 +906,7 @@ def build_demo_site(
             "credentials": {},
             "complete": False,
         }
-        _write_private(facts_path, json.dumps(saved, indent=2))
+        write_secret(facts_path, json.dumps(saved, indent=2))  # passwords, credentials
     if saved["seed"] != seed:
         raise ValueError(f"{work_dir} holds the demo site of seed {saved['seed']!r}, not {seed!r}")
     if db_url is not None and db_url != database_url(saved, site_dir):
@@ -930,11 +919,11 @@ def build_demo_site(
         saved["passwords"] = _new_passwords(plan)
         if site_dir.exists() and any(site_dir.iterdir()):
             _replace_passwords(site_dir, database_url(saved, site_dir), saved["passwords"], clock)
-        _write_private(facts_path, json.dumps(saved, indent=2))
+        write_secret(facts_path, json.dumps(saved, indent=2))
     visits_path = work_dir / VISITS_FILE
     if not saved["complete"] or not visits_path.exists():
         history = demo_history(plan, saved["built_at"], saved["history_days"])
-        _write_private(visits_path, visits_csv(history.visits), 0o644)
+        write_secret(visits_path, visits_csv(history.visits))  # staff and customers: owner only
         if not saved["complete"]:
             _Builder(plan, history, saved, site_dir, facts_path, step).run()
     site = Site.open(site_dir, database_url(saved, site_dir))
@@ -965,7 +954,7 @@ class _Builder:
         self.start = _site_start(saved["built_at"])
 
     def _save(self) -> None:
-        _write_private(self.facts_path, json.dumps(self.saved, indent=2))
+        write_secret(self.facts_path, json.dumps(self.saved, indent=2))
 
     def run(self) -> None:
         self.step.at = self.start + 8 * HOUR  # the site opens one morning

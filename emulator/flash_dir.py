@@ -5,11 +5,19 @@ double of the firmware tests: every byte written, every rename and remove
 costs one unit; when it runs out mid-operation the bytes written so far stay
 on disk (a torn write) and ``PowerLost`` is raised. A new DirStorage on the
 same directory is what the station finds when power returns.
+
+The flash holds the station's bearer credential (``station.json``) and the
+bundle's code verifiers, so on the laptop every file of it is created 0600
+in a 0700 folder (``host.secret_files``), as a real board's flash is out of
+other users' reach.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from firmware.storage import OsFiles
+from host.secret_files import private_folder, secret_file
 
 
 class PowerLost(Exception):
@@ -44,9 +52,13 @@ class FlakyFiles(OsFiles):
         if self._spend(1) < 1:
             raise PowerLost(path)
         kept = self._spend(len(data))
-        super().write(path, data[:kept], append)
+        with secret_file(Path(path), "append" if append else "truncate") as handle:
+            handle.write(data[:kept])
         if kept < len(data):
             raise PowerLost(path)
+
+    def mkdir(self, path: str) -> None:
+        private_folder(Path(path), own=True)
 
     def rename(self, src: str, dst: str) -> None:
         if self._spend(1) < 1:

@@ -127,7 +127,7 @@ def wrong_code(code: str) -> str:
 def add_staff_with_key(site: EmulatedSite, unit_id: int, name: str, key_id: int) -> Person:
     """A new member of staff with a personal code and a key, as a unit manager adds them."""
     code = scenario_code(key_id)
-    key = VirtualKey(key_id, key_seed(key_id), monotonic=lambda: site.clock.ticks_ms() / 1000)
+    key = VirtualKey(key_id, key_seed(key_id), monotonic=lambda: site.clock.monotonic_ms() / 1000)
     row, _ = site.office.add_staff(site.admin, unit_id, name, code)
     site.office.add_key(site.admin, row["id"], key.key_public, key_id)
     site.keys[key_id] = key
@@ -297,18 +297,18 @@ def sync(
     """
     emulated = site.station(station_id)
     before = emulated.station.last_result
-    began = site.clock.ticks_ms()
+    began = site.clock.monotonic_ms()
     code_ms = 0
     if present_key(site, station_id, key, timeout_s):
         if when_asked is not None:
             when_asked()
-        asked = site.clock.ticks_ms()
+        asked = site.clock.monotonic_ms()
         site.type_code(station_id, code)
         site.run_until(lambda: not _asking_code(emulated), timeout_s)
-        code_ms = site.clock.ticks_ms() - asked
+        code_ms = site.clock.monotonic_ms() - asked
     result = await_result(site, station_id, before, timeout_s)
     swedish, english = screen(emulated)
-    ended = site.clock.ticks_ms()
+    ended = site.clock.monotonic_ms()
     remove_key(site, station_id)
     return Sync(result, swedish, english, began, ended, code_ms)
 

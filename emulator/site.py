@@ -21,7 +21,6 @@ and events) lives under ``work_dir``.
 
 from __future__ import annotations
 
-import csv
 import json
 import secrets
 import threading
@@ -41,10 +40,12 @@ from firmware import station_config
 from firmware.outbox import ACK_FILE
 from firmware.startup import build_station
 from firmware.station import Station
+from host import csvfile
 from host.backoffice.followup.service import FollowUp
 from host.backoffice.service import BackOffice
 from host.backoffice.site import Site
 from host.backoffice.threaded_server import ThreadedServer
+from host.secret_files import private_folder, write_secret
 from hw.http_client import request as http_request
 
 TICK_MS = 5
@@ -73,10 +74,14 @@ class EmulatedSite:
         start: int | None = None,
         history_days: int = 45,
         log_echo: bool = False,
+        ticks_start: int = 0,
     ) -> None:
         self.work_dir = Path(work_dir)
-        self.work_dir.mkdir(parents=True, exist_ok=True)
-        self.clock = VirtualClock(start if start is not None else int(time.time()), speed)
+        private_folder(self.work_dir, own=True)
+        # ticks_start: where the stations' ticks counter starts (near 2**30: it wraps soon).
+        self.clock = VirtualClock(
+            start if start is not None else int(time.time()), speed, ticks_start=ticks_start
+        )
         self.lock = threading.RLock()
         self.demo: DemoSite = build_demo_site(
             self.work_dir, seed=seed, clock=self.clock, history_days=history_days
@@ -88,7 +93,7 @@ class EmulatedSite:
         self.server = ThreadedServer(self.site, self.clock)
         self.url = self.server.start()
         self.keys = {
-            key_id: VirtualKey(key_id, key.seed, monotonic=lambda: self.clock.ticks_ms() / 1000)
+            key_id: VirtualKey(key_id, key.seed, monotonic=lambda: self.clock.monotonic_ms() / 1000)
             for key_id, key in self.demo.keys.items()
         }
         self._load_keys()
@@ -132,8 +137,7 @@ class EmulatedSite:
             config,
             http=hardware.network.wrap(http_request),
             console_stream=console,
-            ticks_ms=self.clock.ticks_ms,
-            sleep_ms=self.clock.sleep_ms,
+            ticks=self.clock,
             random_bytes=secrets.token_bytes,
             log_echo=echo,
         )
@@ -167,7 +171,7 @@ class EmulatedSite:
             return 0
         rows = []
         with path.open(newline="", encoding="utf-8") as export:
-            for row in csv.DictReader(export):
+            for row in csvfile.read_records(export.read()):
                 rows.append(
                     {
                         "customer_ref": row["customer_ref"],
@@ -220,8 +224,9 @@ class EmulatedSite:
         with self.lock:
             locks = {str(lock_id): lock.saved_state() for lock_id, lock in self.locks.items()}
             keys = {str(key_id): key.saved_state() for key_id, key in self.keys.items()}
-        (self.work_dir / LOCKS_FILE).write_text(json.dumps(locks))
-        (self.work_dir / KEYS_FILE).write_text(json.dumps(keys))
+        # the locks' MAC secrets and the keys' private keys: owner only
+        write_secret(self.work_dir / LOCKS_FILE, json.dumps(locks))
+        write_secret(self.work_dir / KEYS_FILE, json.dumps(keys))
 
     # -- time -------------------------------------------------------------------------
 
@@ -234,15 +239,15 @@ class EmulatedSite:
 
     def run_for(self, seconds: float) -> None:
         """Stopped clock: run the world for `seconds` of virtual time, tick by tick."""
-        end = self.clock.ticks_ms() + int(seconds * 1000)
-        while self.clock.ticks_ms() < end:
+        end = self.clock.monotonic_ms() + int(seconds * 1000)
+        while self.clock.monotonic_ms() < end:
             self.step()
             self.clock.advance_ms(TICK_MS)
 
     def run_until(self, condition: Any, timeout_s: float = 60.0) -> bool:
         """Stopped clock: run until `condition()` holds (True) or `timeout_s` virtual seconds."""
-        end = self.clock.ticks_ms() + int(timeout_s * 1000)
-        while self.clock.ticks_ms() < end:
+        end = self.clock.monotonic_ms() + int(timeout_s * 1000)
+        while self.clock.monotonic_ms() < end:
             if condition():
                 return True
             self.step()

@@ -29,6 +29,8 @@ from emulator.virtual_clock import DriftingClock, VirtualClock
 from emulator.virtual_key import VirtualKey
 from emulator.virtual_panel import KeypadMatrix, ScreenRecorder, VirtualBuzzer, VirtualPin
 from firmware.storage import DirStorage
+from host.secret_files import private_folder
+from hw._port import TICKS_PERIOD
 from hw.board import Board
 from hw.display import TextDisplay
 from hw.indicator import Indicator
@@ -47,14 +49,17 @@ class VirtualStationBoard:
         baud: int = 115200,
         flash_bytes: int | None = None,
     ) -> None:
+        if world.ticks_period != TICKS_PERIOD:
+            # The board's drivers (PN532, keypad) count with the board's period.
+            raise ValueError(f"a station board needs a clock wrapping at {TICKS_PERIOD} ms")
         self.name = name
         self.world = world
         self.storage_dir = storage_dir
         self.flash_bytes = flash_bytes
         self.rtc = DriftingClock(world)
-        self.wire = KeyWire(ticks_ms=world.ticks_ms, baud=baud, sleep_ms=world.sleep_ms)
+        self.wire = KeyWire(ticks_ms=world.monotonic_ms, baud=baud, sleep_ms=world.sleep_ms)
         self.chip = EmulatedPN532() if nfc else None
-        self.matrix = KeypadMatrix(world.ticks_ms)
+        self.matrix = KeypadMatrix(world.monotonic_ms)
         self.screen = ScreenRecorder()
         self.green = VirtualPin()
         self.red = VirtualPin()
@@ -72,7 +77,7 @@ class VirtualStationBoard:
             pn532 = PN532_UART(self.chip, ticks_ms=ticks, sleep_ms=sleep)
             reader = NfcKeyReader(pn532, search_ms=50)
             reader.begin()
-        self.storage_dir.mkdir(parents=True, exist_ok=True)
+        private_folder(self.storage_dir, own=True)  # the flash: the credential, the code verifiers
         return Board(
             key_port=self.wire,
             nfc=reader,

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import cmd
 import json
-import os
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -51,6 +50,7 @@ from host.backoffice import reports
 from host.backoffice.errors import ServiceError
 from host.backoffice.roles import Actor
 from host.backoffice.timeutil import format_time
+from host.secret_files import write_secret
 from protocol.constants import Outcome
 
 __all__ = ["COMMANDS", "Command", "InputError", "Pace", "ScreenWatch", "TrainingConsole"]
@@ -255,16 +255,6 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]
         return ("  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True))).rstrip()
 
     return [line(headers), line(["-" * w for w in widths]), *(line(row) for row in cells)]
-
-
-def _write_private(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
 
 
 # -- the console --------------------------------------------------------------------------------
@@ -1156,7 +1146,7 @@ class TrainingConsole(cmd.Cmd):
         path = self.site.work_dir / TRAINER_LOCKS_FILE
         saved = self._read_json(path)
         saved[str(lock_id)] = {"kind": kind, "secret": secret.hex()}
-        _write_private(path, json.dumps(saved, indent=2))
+        write_secret(path, json.dumps(saved, indent=2))
         lock = VirtualLock(
             lock_id, kind, self.site.demo.authority_keys, secret, DriftingClock(self.site.clock)
         )

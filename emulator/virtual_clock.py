@@ -10,6 +10,12 @@ It has two faces, like a real board: wall time (``now()``, unix seconds UTC,
 what the RTC and the back office read; ``set`` jumps it) and a monotonic
 millisecond counter (``ticks_ms()``, what drivers time timeouts with; it
 moves with ``advance``, ``sleep_ms`` and running time, never with ``set``).
+The counter wraps as a board's does, at ``ticks_period`` (a power of two,
+hw._port.TICKS_PERIOD = 2**30 ms unless a test wants it sooner), and
+``ticks_add``/``ticks_diff`` are its arithmetic, so the clock is a ticks
+source (hw._port) for a station. The emulated world's own devices (the key
+wire, the keypad matrix, virtual keys, drifting lock clocks) read
+``monotonic_ms()``, which never wraps: physics does not.
 A ``VirtualClock`` is also callable (``clock()`` is ``clock.now()``), so it
 can be handed to the back office as its clock.
 
@@ -28,6 +34,8 @@ import threading
 import time
 from collections.abc import Callable
 from typing import Protocol
+
+from hw._port import TICKS_PERIOD, period_add, period_diff
 
 __all__ = ["Clock", "DriftingClock", "VirtualClock"]
 
@@ -71,7 +79,15 @@ class VirtualClock:
         speed: float = 0.0,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        ticks_period: int = TICKS_PERIOD,
+        ticks_start: int = 0,
     ) -> None:
+        if ticks_period < 2 or ticks_period & (ticks_period - 1):
+            raise ValueError(f"ticks_period: expected a power of two, got {ticks_period!r}")
+        if not 0 <= ticks_start < ticks_period:
+            raise ValueError(f"ticks_start: expected 0..{ticks_period - 1}, got {ticks_start!r}")
+        self.ticks_period = ticks_period
+        self._ticks_start = ticks_start
         self._lock = threading.Lock()
         self._monotonic = monotonic
         self._sleep = sleep
@@ -101,15 +117,21 @@ class VirtualClock:
         with self._lock:
             return self._wall_ms + self._elapsed_ms()
 
-    def ticks_ms(self) -> int:
-        """Monotonic milliseconds since the clock was made: moves with time, never with ``set``."""
+    def monotonic_ms(self) -> int:
+        """Milliseconds since the clock was made: moves with time, never with ``set``; no wrap."""
         with self._lock:
             return self._ticks_ms + self._elapsed_ms()
 
-    @staticmethod
-    def ticks_diff(end: int, start: int) -> int:
-        """``end - start`` (the counter never wraps; MicroPython's signature)."""
-        return end - start
+    def ticks_ms(self) -> int:
+        """The board's ticks counter: ``ticks_start`` plus ``monotonic_ms()``, wrapping."""
+        return (self._ticks_start + self.monotonic_ms()) % self.ticks_period
+
+    def ticks_add(self, ticks: int, delta: int) -> int:
+        return period_add(ticks, delta, self.ticks_period)
+
+    def ticks_diff(self, end: int, start: int) -> int:
+        """``end - start`` read across the wrap, as MicroPython's ``time.ticks_diff``."""
+        return period_diff(end, start, self.ticks_period)
 
     @property
     def speed(self) -> float:
@@ -196,7 +218,7 @@ class DriftingClock:
         if isinstance(offset, bool) or not isinstance(offset, int):
             raise ValueError(f"offset: expected whole seconds, got {offset!r}")
         self._offset_ms = offset * 1000
-        self._since_ticks = base.ticks_ms()
+        self._since_ticks = base.monotonic_ms()
 
     @property
     def ppm(self) -> float:
@@ -207,7 +229,7 @@ class DriftingClock:
         return self._ppm * SECONDS_PER_DAY / 1e6
 
     def _drift_ms(self) -> int:
-        elapsed = self._base.ticks_ms() - self._since_ticks
+        elapsed = self._base.monotonic_ms() - self._since_ticks
         return math.floor(elapsed * self._ppm / 1e6)
 
     def error(self) -> int:
@@ -226,7 +248,7 @@ class DriftingClock:
         """Set the device's clock to ``t``: exact from now on until drift builds up again."""
         _check_time(t, "set")
         self._offset_ms = t * 1000 - self._base.now_ms()
-        self._since_ticks = self._base.ticks_ms()
+        self._since_ticks = self._base.monotonic_ms()
 
     def set_drift(self, ppm: float | None = None, seconds_per_day: float | None = None) -> None:
         """Change the rate; the error built up so far stays."""
@@ -239,7 +261,7 @@ class DriftingClock:
             rate = ppm
         rate = _rate_value(rate, "ppm")
         self._offset_ms += self._drift_ms()
-        self._since_ticks = self._base.ticks_ms()
+        self._since_ticks = self._base.monotonic_ms()
         self._ppm = rate
 
 

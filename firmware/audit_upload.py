@@ -1,12 +1,15 @@
 """Moving the outbox to the back office: upload batches out, acknowledgements in.
 
 ``next_batch`` takes the oldest waiting records (SPEC.md 9.1) without removing
-anything; ``apply_ack`` removes records only up to what the back office says
-it committed, and never past the batch it was answering — a confused or hostile
-answer can at most remove nothing.
+anything and puts their stored bytes, unchanged, behind the batch's 20-byte
+header (a lock event's bytes are the lock's, covered by its MAC: nothing here
+decodes them); the body is bounded by ``max_bytes``. ``apply_ack`` removes
+records only up to what the back office says it committed, and never past
+the batch it was answering — a confused or hostile answer can at most remove
+nothing.
 """
 
-from firmware import codec
+import struct
 
 try:
     from typing import TYPE_CHECKING
@@ -26,21 +29,17 @@ class Batch:
         self.last = first + count - 1
 
 
-def next_batch(outbox: "Outbox", station_id: int, max_records: int = 200) -> Batch | None:
-    first, records = outbox.pending(max_records=max_records, max_bytes=60 * 1024)
+_HEAD = "<4sBBHIII"  # magic, format, flags, count, station_id, first_index, outbox_epoch
+
+
+def next_batch(
+    outbox: "Outbox", station_id: int, max_records: int = 200, max_bytes: int = 60 * 1024
+) -> Batch | None:
+    first, records = outbox.pending(max_records=max_records, max_bytes=max_bytes)
     if not records:
         return None
-    body = codec.encode_record(
-        "upload_batch",
-        {
-            "format": 1,
-            "flags": 0,
-            "station_id": station_id,
-            "first_index": first,
-            "records": [codec.decode_record("outbox_record", r) for r in records],
-        },
-    )
-    return Batch(body, first, len(records))
+    head = struct.pack(_HEAD, b"SKUP", 1, 0, len(records), station_id, first, outbox.epoch)
+    return Batch(head + b"".join(records), first, len(records))
 
 
 def apply_ack(outbox: "Outbox", batch: Batch, ack: object, now: int) -> int:

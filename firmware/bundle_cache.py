@@ -205,7 +205,7 @@ class BundleCache:
         try:
             header = codec.bundle_header(data)
         except codec.CodecError:
-            raise BundleRejected(REJECT_MALFORMED) from None
+            raise BundleRejected(REJECT_MALFORMED)
         if header["station_id"] != self._station_id or header["unit_id"] != self._unit_id:
             raise BundleRejected(REJECT_OTHER_STATION)
         public_key = self._authorities.get(bytes(header["authority_key_id"]))
@@ -237,7 +237,7 @@ class BundleCache:
         try:
             self._storage.write(CACHE_FILE, stored)
         except OSError:
-            raise BundleRejected(REJECT_NO_ROOM) from None
+            raise BundleRejected(REJECT_NO_ROOM)
         self._adopt(memoryview(data), header)
         self._log.info("bundle serial %d installed" % header["serial"])
 

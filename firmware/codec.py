@@ -92,9 +92,9 @@ def _guard(func: "Callable[..., _T]", args: "tuple[Any, ...]", where: str) -> "_
     except CodecError:
         raise
     except KeyError as exc:
-        raise CodecError(str(exc.args[0]) if exc.args else where, "missing") from None
+        raise CodecError(str(exc.args[0]) if exc.args else where, "missing")
     except _ERRORS as exc:
-        raise CodecError(where, "%s" % (exc,)) from None
+        raise CodecError(where, "%s" % (exc,))
 
 
 # --- field checks -------------------------------------------------------------
@@ -104,7 +104,7 @@ def _get(fields: "_Fields", name: str) -> "Any":
     try:
         return fields[name]
     except (KeyError, TypeError, IndexError):
-        raise CodecError(name, "missing") from None
+        raise CodecError(name, "missing")
 
 
 def _int(value: object, code: str, field: str) -> int:
@@ -170,7 +170,7 @@ def _decode_text(raw: "_Buf", field: str) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeError:
-        raise CodecError(field, "invalid UTF-8") from None
+        raise CodecError(field, "invalid UTF-8")
 
 
 def _encode_text(value: object, field: str) -> bytes:
@@ -179,7 +179,7 @@ def _encode_text(value: object, field: str) -> bytes:
     try:
         raw = value.encode("utf-8")
     except UnicodeError:
-        raise CodecError(field, "not encodable as UTF-8") from None
+        raise CodecError(field, "not encodable as UTF-8")
     _check_utf8(raw, field)  # MicroPython strings can hold what CPython would refuse
     return raw
 
@@ -487,7 +487,7 @@ def _audit_batch_encode(f: "_Fields") -> bytes:
         try:
             parts.append(_event_encode(event))
         except CodecError as exc:
-            raise _prefixed("events[%d]" % i, exc) from None
+            raise _prefixed("events[%d]" % i, exc)
     return b"".join(parts)
 
 
@@ -512,7 +512,7 @@ def _audit_batch_decode(data: "_Buf") -> "_Fields":
         try:
             events.append(_event_decode_at(data, 16 + 36 * i))
         except CodecError as exc:
-            raise _prefixed("events[%d]" % i, exc) from None
+            raise _prefixed("events[%d]" % i, exc)
     out["events"] = events
     return out
 
@@ -561,6 +561,7 @@ _UPLOAD_HEAD = _compile(
         ("count", "H"),
         ("station_id", "I"),
         ("first_index", "I"),
+        ("outbox_epoch", "I"),
     )
 )
 
@@ -575,7 +576,7 @@ def _outbox_encode(f: object) -> bytes:
         try:
             event = _event_encode(event)
         except CodecError as exc:
-            raise _prefixed("event", exc) from None
+            raise _prefixed("event", exc)
         received_at = _int(_get(f, "received_at"), "I", "received_at")
         return b"\x01\x28" + event + struct.pack("<I", received_at)
     if kind == 2:
@@ -601,12 +602,12 @@ def _outbox_decode_at(data: "_Buf", offset: int) -> "tuple[_Fields, int]":
                 try:
                     _event_decode_at(data, start)
                 except CodecError as exc:
-                    raise _prefixed("event", exc) from None
+                    raise _prefixed("event", exc)
             raise CodecError("received_at", "truncated")
         try:
             event = _event_decode_at(data, start)
         except CodecError as exc:
-            raise _prefixed("event", exc) from None
+            raise _prefixed("event", exc)
         received_at = struct.unpack_from("<I", data, start + 36)[0]
         return {"kind": 1, "event": event, "received_at": received_at}, start + 40
     if kind == 2:
@@ -631,7 +632,7 @@ def _encode_outbox_list(records: "Sequence[Any]", field: str) -> bytes:
         try:
             parts.append(_outbox_encode(record))
         except CodecError as exc:
-            raise _prefixed("%s[%d]" % (field, i), exc) from None
+            raise _prefixed("%s[%d]" % (field, i), exc)
     return b"".join(parts)
 
 
@@ -641,7 +642,7 @@ def _decode_outbox_list(data: "_Buf", offset: int, count: int, field: str) -> "l
         try:
             record, offset = _outbox_decode_at(data, offset)
         except CodecError as exc:
-            raise _prefixed("%s[%d]" % (field, i), exc) from None
+            raise _prefixed("%s[%d]" % (field, i), exc)
         records.append(record)
     if offset != len(data):
         raise CodecError("length", "trailing bytes")
@@ -649,7 +650,7 @@ def _decode_outbox_list(data: "_Buf", offset: int, count: int, field: str) -> "l
 
 
 def _upload_encode(f: "_Fields") -> bytes:
-    _known(f, ("format", "flags", "station_id", "first_index", "records"))
+    _known(f, ("format", "flags", "station_id", "first_index", "outbox_epoch", "records"))
     _check_format(_get(f, "format"))
     records = _list(_get(f, "records"), "records")
     head = _pack(_UPLOAD_HEAD, _with(f, count=_count(records, "records")))
@@ -660,7 +661,7 @@ def _upload_decode(data: "_Buf") -> "_Fields":
     _check_magic(data, b"SKUP")
     out = _unpack(_UPLOAD_HEAD, data, 4)
     _check_format(out["format"])
-    out["records"] = _decode_outbox_list(data, 16, out.pop("count"), "records")
+    out["records"] = _decode_outbox_list(data, 20, out.pop("count"), "records")
     return out
 
 
@@ -785,7 +786,7 @@ def _bundle_encode(f: "_Fields") -> bytes:
         try:
             entry = _key_entry_encode(key)
         except CodecError as exc:
-            raise _prefixed("keys[%d]" % i, exc) from None
+            raise _prefixed("keys[%d]" % i, exc)
         if key["key_id"] <= prev:
             raise CodecError("keys[%d].key_id" % i, "not strictly ascending")
         prev = key["key_id"]
@@ -807,15 +808,14 @@ def _bundle_encode(f: "_Fields") -> bytes:
                 _known(entry, _names(_SET_ENTRY))
                 parts.append(_pack(_SET_ENTRY, entry))
             except CodecError as exc:
-                raise _prefixed("sets[%d][%d]" % (k, d), exc) from None
+                raise _prefixed("sets[%d][%d]" % (k, d), exc)
     set_section = b"".join(parts)
     # BLOCKLIST: a well-formed signed blocklist, verbatim
     blocklist = _bytes(_get(f, "blocklist"), None, "blocklist")
     try:
         _blocklist_decode(blocklist)
     except CodecError as exc:
-        raise _prefixed("blocklist", exc) from None
-
+        raise _prefixed("blocklist", exc)
     table = []
     offset = _BUNDLE_HEADER_SIZE
     sections = (lock_lists, key_section, set_section, blocklist)
@@ -868,7 +868,7 @@ def _bundle_header(data: "_Buf", hashes: bool = False) -> "_Fields":
             if expected > len(data):
                 raise CodecError("length", "beyond the end of the bundle")
         except CodecError as exc:
-            raise _prefixed("sections[%d]" % i, exc) from None
+            raise _prefixed("sections[%d]" % i, exc)
         sections.append(entry)
     if expected != len(data):
         raise CodecError("length", "bytes after the last section")
@@ -928,7 +928,7 @@ def _check_section_lengths(data: "_Buf", header: "_Fields") -> None:
     try:
         _blocklist_decode(memoryview(data)[start : start + length], False)
     except CodecError as exc:
-        raise _prefixed("blocklist", exc) from None
+        raise _prefixed("blocklist", exc)
 
 
 def bundle_check(data: "_Buf") -> "_Fields":
@@ -963,7 +963,7 @@ def _bundle_check(data: "_Buf") -> "_Fields":
     try:
         _blocklist_decode(view[start : start + length])
     except CodecError as exc:
-        raise _prefixed("blocklist", exc) from None
+        raise _prefixed("blocklist", exc)
     return header
 
 
@@ -1016,7 +1016,7 @@ def _bundle_key_at(data: "_Buf", header: "_Fields", index: int) -> "_Fields":
     try:
         return _key_entry_decode(data, header["sections"][1]["offset"] + 4 + _KEY_SIZE * index)
     except CodecError as exc:
-        raise _prefixed("keys[%d]" % index, exc) from None
+        raise _prefixed("keys[%d]" % index, exc)
 
 
 def bundle_find_key(data: "_Buf", header: "_Fields", key_id: int) -> int:
@@ -1147,7 +1147,7 @@ def _record(kind: str) -> "tuple[_Encoder, _Decoder]":
     try:
         return _RECORDS[kind]
     except (KeyError, TypeError):
-        raise CodecError("kind", "unknown record kind %r" % (kind,)) from None
+        raise CodecError("kind", "unknown record kind %r" % (kind,))
 
 
 def _record_encode(kind: str, fields: "_Fields") -> bytes:
@@ -1428,13 +1428,13 @@ class _AuditAppend:
         try:
             return _event_encode(event)
         except CodecError as exc:
-            raise _prefixed("event", exc) from None
+            raise _prefixed("event", exc)
 
     def decode(self, data: "_Buf") -> "_Fields":
         try:
             return {"event": _event_decode(data)}
         except CodecError as exc:
-            raise _prefixed("event", exc) from None
+            raise _prefixed("event", exc)
 
 
 class _LogTail:
@@ -1476,7 +1476,7 @@ class _Selftest:
             try:
                 _known(check, ("check", "status"))
             except CodecError as exc:
-                raise _prefixed(field, exc) from None
+                raise _prefixed(field, exc)
             parts.append(
                 bytes(
                     (
@@ -1549,7 +1549,7 @@ def _payload(msg_type: int, response: bool) -> "_Payload":
     try:
         pair = _PAYLOADS[msg_type]
     except (KeyError, TypeError):
-        raise CodecError("type", "unknown message type %r" % (msg_type,)) from None
+        raise CodecError("type", "unknown message type %r" % (msg_type,))
     return pair[1] if response else pair[0]
 
 

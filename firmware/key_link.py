@@ -327,7 +327,7 @@ class KeyLink:
         except codec.CodecError as exc:
             raise LinkError(
                 MALFORMED, "answer to type 0x%02x does not decode: %s" % (msg_type, exc)
-            ) from None
+            )
 
     def _exchange(self, msg_type: int, body: bytes, reply_len: int) -> dict:
         transport = self.transport

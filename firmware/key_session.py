@@ -48,7 +48,7 @@ refused without a new event.
 import os
 import struct
 
-from firmware import codec, ed25519, localtime, messages, station_events
+from firmware import ed25519, localtime, messages, station_events
 from firmware.bundle_cache import Refusal
 from firmware.code_check import LOCKED_NOW, OK, WRONG
 from firmware.key_link import MALFORMED, KeyGone, LinkError
@@ -91,6 +91,7 @@ if TYPE_CHECKING:
     from firmware.key_link import KeyLink
     from firmware.log import Log
     from firmware.outbox import Outbox
+    from firmware.station_events import EventRecorder
 
 HELLO = "hello"
 AUTHENTICATE = "authenticate"
@@ -187,6 +188,7 @@ class KeySession:
         baud: int = 0,
         format_time: "Callable[[int], str] | None" = None,
         max_audit_events: int = MAX_AUDIT_EVENTS,
+        events: "EventRecorder | None" = None,
     ) -> None:
         self.link = link
         self.cache = cache
@@ -206,12 +208,15 @@ class KeySession:
         self.baud = baud
         self.format_time = format_time or localtime.format_local
         self.max_audit_events = max_audit_events
+        self.events = events or station_events.EventRecorder(outbox, clock, log)
         self.state = HELLO
         self.result = SessionResult()
         self._typed = ""  # digits typed so far (private: it is the code)
         self._code_since = 0
         self._entry: "dict | None" = None  # the bundle's KEYS entry for this key
-        self._batch: "dict | None" = None  # the audit batch read from the key
+        self._iterations = 0  # the code_iterations of the bundle _entry came from
+        self._batch: "bytes | None" = None  # the audit batch read from the key, verbatim
+        self._batch_through = 0  # key sequence number of its last event
         self._handlers: "dict[str, Callable[[], str]]" = {
             HELLO: self._hello,
             AUTHENTICATE: self._authenticate,
@@ -277,6 +282,8 @@ class KeySession:
         except Refusal as refusal:
             return self._refused(refusal, HELLO)
         self._entry = self.cache.key(key_id)
+        # The entry's verifier goes with this bundle's iterations, whatever is installed later.
+        self._iterations = self.cache.header["code_iterations"] if self.cache.header else 0
         return AUTHENTICATE
 
     def _authenticate(self) -> str:
@@ -340,14 +347,13 @@ class KeySession:
 
     def _check_code(self) -> str:
         entry = self._entry
-        header = self.cache.header
-        if entry is None or header is None:
+        if entry is None or not self._iterations:
             raise ValueError("code check without a bundle entry")
         key_id = self.result.key_id
         code = self._typed
         self._typed = ""
         verdict, value = self.codes.check(
-            key_id, code, entry["code_salt"], entry["code_verifier"], header["code_iterations"]
+            key_id, code, entry["code_salt"], entry["code_verifier"], self._iterations
         )
         self._code_since = self.ticks_ms()
         if verdict == OK:
@@ -409,41 +415,40 @@ class KeySession:
         if data is None:
             return FINISH
         try:
-            batch = codec.decode_record("audit_batch", data)
-        except codec.CodecError as exc:
-            raise LinkError(MALFORMED, "audit batch: %s" % exc) from None
-        if batch["key_id"] != self.result.key_id:
-            raise LinkError(MALFORMED, "audit batch of key %d" % batch["key_id"])
-        self.result.events_read = len(batch["events"])
-        if not batch["events"]:
+            key_id, first_seq, count = station_events.batch_header(data)
+        except station_events.BadBatch as exc:
+            raise LinkError(MALFORMED, str(exc))
+        if key_id != self.result.key_id:
+            raise LinkError(MALFORMED, "audit batch of key %d" % key_id)
+        self.result.events_read = count
+        if not count:
             return FINISH
-        self._batch = batch
+        self._batch = data
+        self._batch_through = first_seq + count - 1
         return STORE_AUDIT
 
     def _store_audit(self) -> str:
         batch = self._batch
         if batch is None:
             return FINISH
-        now = self.clock.now()
-        records = [station_events.lock_event(event, now) for event in batch["events"]]
         try:
-            first = self.outbox.append(records)
+            self.result.events_stored = self.events.keep_key_events(batch)
         except OutboxFull:
+            count = self.result.events_read
             self._show("outbox_full", self.support)
             self.indicator.error()
-            self._record(REASON_OUTBOX_FULL, len(records))
-            self._finish_result("outbox_full", STORE_AUDIT, REASON_OUTBOX_FULL, len(records))
+            self._record(REASON_OUTBOX_FULL, count)
+            self._finish_result("outbox_full", STORE_AUDIT, REASON_OUTBOX_FULL, count)
             return DONE
-        if first is not None:
-            self.result.events_stored = self.outbox.next_index - first
         return ACK
 
     def _ack(self) -> str:
-        batch = self._batch
-        if batch is None:
+        # Only reached after keep_key_events returned: the events are on flash.
+        if self._batch is None:
             return FINISH
-        count = len(batch["events"])
-        answer = self.link.expect(MSG_AUDIT_ACK, {"through_seq": batch["first_seq"] + count - 1})
+        count = self.result.events_read
+        answer = self.link.expect(MSG_AUDIT_ACK, {"through_seq": self._batch_through})
+        self._batch = None  # the key may forget them now; so may we
         self.result.events_acked = count
         self.log.info(
             "key %d: %d events stored, %d acknowledged, %d left"
@@ -506,13 +511,5 @@ class KeySession:
         self.display.show(swedish, english)
 
     def _record(self, reason: int, detail: int) -> None:
-        """A station event into the outbox; a full outbox loses it, and says so in the log."""
-        record = station_events.station_event(
-            self.result.key_id, self.clock.now(), reason, detail & 0xFFFFFFFF
-        )
-        try:
-            self.outbox.append([record])
-        except OutboxFull:
-            self.log.error(
-                "outbox full: station event %d for key %d not stored" % (reason, self.result.key_id)
-            )
+        """A station event about this key into the outbox (a full outbox loses it, logged)."""
+        self.events.record(self.result.key_id, reason, detail)

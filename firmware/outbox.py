@@ -14,11 +14,18 @@ entry, which ``recover`` (run at construction) cuts off. ``outbox.ack`` holds
 the highest index the back office confirmed (written atomically); whole
 segments at or below it are deleted, and nothing else is ever removed.
 
+``outbox.epoch`` names this numbering (SPEC.md 9.1): a random non-zero u32
+chosen when the outbox starts on empty flash. A station reflashed or replaced
+under the same id starts its indexes at 1 again, under a new epoch, so the back
+office never takes its new events for duplicates of the old ones. An outbox
+found without the file (but with records or an ack) keeps epoch 0, "unknown".
+
 When the outbox's byte budget or the flash is full, ``append`` raises
 ``OutboxFull`` and writes nothing: the station then stops acknowledging to
 keys, which keep their events until there is room again.
 """
 
+import os
 import struct
 
 from firmware.framing import crc32
@@ -29,7 +36,10 @@ try:
 except ImportError:
     TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Iterator  # read under TYPE_CHECKING only
+    from typing import (
+        Callable,
+        Iterator,  # read under TYPE_CHECKING only
+    )
 
     from firmware.log import Log
     from firmware.storage import DirStorage
@@ -39,6 +49,7 @@ _HEAD_SIZE = 8
 _CRC_SIZE = 4
 _PREFIX = "ob_"
 ACK_FILE = "outbox.ack"
+EPOCH_FILE = "outbox.epoch"
 
 KIND_LOCK_EVENT = 1
 KIND_STATION_EVENT = 2
@@ -99,8 +110,11 @@ class Outbox:
         log: "Log",
         capacity_bytes: int = 256 * 1024,
         segment_bytes: int = 16 * 1024,
+        random_bytes: "Callable[[int], bytes] | None" = None,
     ) -> None:
         self._storage = storage
+        self._random_bytes = random_bytes or os.urandom
+        self.epoch = 0
         self._log = log
         self.capacity_bytes = capacity_bytes
         self._segment_bytes = segment_bytes
@@ -126,10 +140,25 @@ class Outbox:
         self._seen = set()
         self._scan_next = 1
         segments = sorted(n for n in self._storage.names() if n.startswith(_PREFIX))
+        self.epoch = self._load_epoch(fresh=raw is None and not segments)
         for name in segments:
             self._scan_segment(name)
         self._next = max(self._next, self._scan_next)
         self._drop_confirmed_segments()
+
+    def _load_epoch(self, fresh: bool) -> int:
+        raw = self._storage.read(EPOCH_FILE)
+        if raw is not None and len(raw) == 4:
+            return struct.unpack("<I", raw)[0]
+        if not fresh:
+            return 0  # records numbered before epochs existed: their numbering has no name
+        epoch = struct.unpack("<I", self._random_bytes(4))[0] or 1  # 0 means "unknown"
+        try:
+            self._storage.write(EPOCH_FILE, struct.pack("<I", epoch))
+        except (StorageFull, OSError) as exc:
+            # Still a new name for this boot's numbering; the next boot picks another.
+            self._log.error("outbox epoch not stored: %r" % (exc,))
+        return epoch
 
     def _scan_segment(self, name: str) -> None:
         data = self._storage.read(name) or b""

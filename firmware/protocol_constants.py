@@ -226,7 +226,7 @@ PERM_CLEAR_OUTBOX = const(0x02)
 PERM_FACTORY_RESET = const(0x04)
 
 # --- 9. Back office -----------------------------------------------------------
-UPLOAD_BATCH_HEADER_SIZE = const(16)
+UPLOAD_BATCH_HEADER_SIZE = const(20)
 
 OUTBOX_LOCK_EVENT = const(1)
 OUTBOX_STATION_EVENT = const(2)

@@ -19,6 +19,11 @@ Answers to what is not a good request (SPEC.md 3 and 10):
   detail 0; any other length than its layout's: ``MALFORMED``; a refused
   token: ``TOKEN_INVALID`` with the detail of SPEC.md 7 (and nothing changes);
 - ``SVC_KEY_INFO`` with no key in the station: ``NO_KEY``;
+- ``SVC_SELFTEST`` and the token commands while a key session runs (the
+  station's ``may_block()`` is False): ``BUSY``, detail 0, and nothing runs.
+  Their flash work (a bundle re-hashed, an outbox compacted, a cache
+  discarded) must not hold up the keypad or change what the session uses
+  (firmware.station's main-loop rule); the reading commands are answered;
 - anything the station raises while answering: ``INTERNAL`` (logged).
 
 Messages with the ``RESPONSE`` flag are not requests and get no answer (a
@@ -87,6 +92,8 @@ interface (``Services`` below, for mypy):
                                             if any, after ``poll`` returns)
 ``record(key_id, reason, detail)`` -> bool  store a station event (SPEC.md 9.2) at the
                                             station clock; False when it could not
+``may_block()`` -> bool                     False while a key session runs (then
+                                            SVC_SELFTEST and token commands: BUSY)
 ==========================================  ===========================================
 
 A method that raises makes the console answer ``INTERNAL`` (detail 0, the
@@ -122,6 +129,7 @@ from firmware.protocol_constants import (
     REASON_SERVICE_COMMAND,
     SERVICE_TOKEN_SIZE,
     ST_AUTH_REQUIRED,
+    ST_BUSY,
     ST_INTERNAL,
     ST_MALFORMED,
     ST_NO_KEY,
@@ -178,6 +186,8 @@ if TYPE_CHECKING:
         def factory_reset(self) -> None: ...
 
         def record(self, key_id: int, reason: int, detail: int) -> bool: ...
+
+        def may_block(self) -> bool: ...
 
 
 _HEADER = "<BBHBBH"
@@ -412,8 +422,13 @@ class ServiceConsole:
         head = struct.pack("<IIHH", total, first_index, len(parts), 0)
         return head + b"".join(parts)
 
+    def _not_during_a_session(self, name: str) -> None:
+        if not self._services.may_block():
+            raise _Refuse(ST_BUSY, 0, "%s: a key session is running; retry in a second" % name)
+
     def _selftest(self, msg_type: int, payload: bytes) -> bytes:
         _expect(payload, 0)
+        self._not_during_a_session("selftest")
         checks = [{"check": check, "status": status} for check, status in self._services.selftest()]
         return codec.encode_payload(msg_type, True, {"checks": checks})
 
@@ -425,6 +440,7 @@ class ServiceConsole:
         if not payload:
             raise _Refuse(ST_AUTH_REQUIRED, 0, "%s needs a service token" % name)
         _expect(payload, size)
+        self._not_during_a_session(name)
         services = self._services
         token = payload[:SERVICE_TOKEN_SIZE]
         argument = 0

@@ -25,6 +25,8 @@ except ImportError:
 if TYPE_CHECKING:
     from typing import Any, Callable  # read under TYPE_CHECKING only
 
+    from hw._port import TicksSource
+
 MAINTENANCE_KEY = "#"
 
 
@@ -33,8 +35,7 @@ def build_station(
     config: "dict[str, Any]",
     http: "Callable[..., Any] | None" = None,
     console_stream: "Any" = None,
-    ticks_ms: "Callable[[], int] | None" = None,
-    sleep_ms: "Callable[[int], None] | None" = None,
+    ticks: "TicksSource | None" = None,
     random_bytes: "Callable[[int], bytes] | None" = None,
     random: "Callable[[], float] | None" = None,
     log_echo: "Callable[[str], object] | None" = None,
@@ -43,8 +44,7 @@ def build_station(
     station = Station(
         board,
         config,
-        ticks_ms=ticks_ms,
-        sleep_ms=sleep_ms,
+        ticks=ticks,
         random_bytes=random_bytes,
         log_echo=log_echo,
         key_baud=key_baud,
@@ -58,10 +58,11 @@ def build_station(
             station.log,
             board.network,
             http=http,
-            ticks_ms=ticks_ms,
+            ticks=ticks,
             random=random,
-            extra_status=station.heartbeat_extras,
+            status=station.status_model.fields,
             ssl_context=uplink_tls_context(config),
+            events=station.events,
         )
     if console_stream is not None:
         station.console = ServiceConsole(console_stream, station)

@@ -6,30 +6,50 @@ clock, storage, network), the checked configuration (firmware.station_config),
 and the collaborators that talk to the outside: the uplink to the back office
 and the service console on the USB port (both optional: a station without
 them still syncs keys from its cache). The same object runs on a board
-(firmware/main.py) and in the emulator.
+(firmware/main.py) and in the emulator. ``ticks`` is the monotonic counter
+(hw._port on a board, the emulator's virtual clock or a test clock): it wraps
+every 12.4 days on a board, so the station reads it only through its
+``ticks_add``/``ticks_diff`` and firmware.clock's ``ticks_since`` and
+``Uptime``; key sessions count with hw._port's period and are given the
+counter so (firmware.clock.board_ticks_ms).
 
 ``boot()`` recovers storage, checks the cached bundle (a damaged one is
 discarded with its reason logged and reported), notes the boot in the outbox
-and shows the idle screen. ``tick()`` is one pass of the main loop and never
-waits long: the service console is served, a key session is started when a
-key arrives (contact port first, then NFC), stepped while it runs, and the
-uplink is given its turn. ``run_forever()`` repeats ``tick()``.
+and shows the idle screen. ``tick()`` is one pass of the main loop: the
+service console is served, a key session is started when a key arrives
+(contact port first, then NFC) and stepped while it runs, and between
+sessions the uplink is given its turn. ``run_forever()`` repeats ``tick()``.
 
+The main-loop rule (``may_block()``, the one place that says it): while a key
+session runs, nothing else may block. The uplink is not polled at all then,
+not even while the session waits for the code: one exchange can take a Wi-Fi
+join or an HTTP timeout (seconds), and the keypad must be scanned every pass
+so that no press is missed. So no network, and none of what the uplink does
+to flash (installing a bundle, dropping confirmed outbox segments), happens
+during a session: a bundle the back office has meanwhile is fetched and
+installed after the session, which checks the code with the bundle it
+started with. The console is served during a session: each pass reads a
+bounded number of bytes and its answers take milliseconds.
+
+Status has one model, firmware.status.Status (``status_model``): the
+console's ``status()``, the uplink's heartbeat and the idle screen read it.
 The station implements the ``services`` the service console asks for
 (status, cache and outbox info, current key, log tail, audit read, self-test,
 and the token-guarded set clock, clear outbox and factory reset).
 """
 
-from firmware import key_link, localtime, messages, station_config, station_events
+from firmware import key_link, localtime, station_config, station_events
 from firmware.bundle_cache import BundleCache
+from firmware.clock import board_ticks_ms, ticks_period, ticks_since
 from firmware.code_check import CodeCheck
 from firmware.key_session import DONE, KeySession
 from firmware.log import Log
-from firmware.outbox import Outbox, OutboxFull
+from firmware.outbox import Outbox
 from firmware.protocol_constants import (
     REASON_BOOT,
     REASON_CACHE_DISCARDED,
 )
+from firmware.status import FIRMWARE_VERSION, Status
 from hw import _port
 
 try:
@@ -39,9 +59,9 @@ except ImportError:
 if TYPE_CHECKING:
     from typing import Any, Callable  # read under TYPE_CHECKING only
 
-FIRMWARE_VERSION = 0x0100  # 1.0: major × 256 + minor, as KEY_INFO and STATION_STATUS carry it
+    from hw._port import TicksSource
+
 NFC_POLL_MS = 500  # how often an idle station looks for a key in the NFC field
-CLOCK_SET_AFTER = 1704067200  # 2024-01-01: a clock before this has never been set
 
 # Self-test checks and their numbers (SPEC.md section 7).
 CHECK_STORAGE = 1
@@ -51,10 +71,6 @@ CHECK_KEY_PORT = 4
 CHECK_NFC = 5
 CHECK_DISPLAY = 6
 CHECK_KEYPAD = 7
-
-_FLAG_OUTBOX_FULL = 1
-_FLAG_CACHE_EXPIRED = 2
-_FLAG_CLOCK_NOT_SET = 4
 
 STATUS_OK = 0
 STATUS_INTERNAL = 14
@@ -66,8 +82,7 @@ class Station:
         self,
         board: "Any",
         config: "dict[str, Any]",
-        ticks_ms: "Callable[[], int] | None" = None,
-        sleep_ms: "Callable[[int], None] | None" = None,
+        ticks: "TicksSource | None" = None,
         random_bytes: "Callable[[int], bytes] | None" = None,
         log_echo: "Callable[[str], object] | None" = None,
         key_baud: int = 0,
@@ -81,8 +96,12 @@ class Station:
         self.authority_keys = station_config.authority_keys(config)
         self.clock = board.clock
         self.storage = board.storage
-        self.ticks_ms = ticks_ms or _port.ticks_ms
-        self.sleep_ms = sleep_ms or _port.sleep_ms
+        if ticks is None:
+            ticks = _port
+        self.ticks = ticks
+        self.ticks_ms = board_ticks_ms(ticks)  # for the key sessions, which count with hw._port
+        self.sleep_ms = self.ticks.sleep_ms
+        self._ticks_period = ticks_period(self.ticks)
         self.random_bytes = random_bytes
         self.key_baud = key_baud
         self.log = Log(self.clock, echo=log_echo)
@@ -91,19 +110,41 @@ class Station:
         )
         # The key session records WRONG_CODE and LOCKED_OUT itself: no report callback here.
         self.codes = CodeCheck(self.storage, self.clock, self.log)
-        self.outbox = Outbox(self.storage, self.log, capacity_bytes=outbox_capacity)
-        self.uplink: "Any" = None
+        self.outbox = Outbox(
+            self.storage, self.log, capacity_bytes=outbox_capacity, random_bytes=random_bytes
+        )
+        self.events = station_events.EventRecorder(self.outbox, self.clock, self.log)
+        # The one status model: console, heartbeat and idle screen (firmware.status).
+        self.status_model = Status(
+            self.station_id,
+            self.unit_id,
+            self.clock,
+            self.cache,
+            self.outbox,
+            self.ticks,
+            storage=self.storage,
+            key_port=board.key_port,
+            support=self.support,
+        )
+        self._uplink: "Any" = None
         self.console: "Any" = None
         self.session: "KeySession | None" = None
         self.last_result: "Any" = None
-        self.last_error = 0
-        self._booted_ticks = self.ticks_ms()
         self._waiting_for_removal = False
-        self._nfc_next = 0
+        self._nfc_polled = self.ticks.ticks_add(self.ticks.ticks_ms(), -NFC_POLL_MS)  # look at once
         self._last_was_nfc = False
         self._last_key_info: "dict[str, Any] | None" = None
-        self._crc_total = 0  # CRC errors of finished sessions
         self._idle_shown: "tuple[str, str] | None" = None
+
+    @property
+    def uplink(self) -> "Any":
+        """The uplink to the back office (firmware.uplink), None without one."""
+        return self._uplink
+
+    @uplink.setter
+    def uplink(self, uplink: "Any") -> None:
+        self._uplink = uplink
+        self.status_model.link = uplink  # the status' "online"
 
     # -- start -------------------------------------------------------------------
 
@@ -115,44 +156,38 @@ class Station:
             self.log.error("cached bundle discarded: %s" % problem)
             self.record(0, REASON_CACHE_DISCARDED, 0)
         self.record(0, REASON_BOOT, FIRMWARE_VERSION)
-        if self.clock.now() < CLOCK_SET_AFTER:
+        if not self.status_model.clock_set():
             self.log.warn("clock not set: waiting for the back office")
         self.show_idle(force=True)
 
     def record(self, key_id: int, reason: int, detail: int) -> bool:
         """A station event into the outbox; False (and logged) when the outbox is full."""
-        try:
-            self.outbox.append(
-                [station_events.station_event(key_id, self.clock.now(), reason, detail)]
-            )
-        except OutboxFull:
-            self.log.error("outbox full: station event %d not stored" % reason)
-            return False
-        return True
+        return self.events.record(key_id, reason, detail)
 
     # -- the main loop -------------------------------------------------------------
 
     def tick(self) -> None:
+        self.status_model.tick()  # counts the uptime across the ticks' wraps
         if self.console is not None:
             self.console.poll()
         if self.session is not None:
             self._step_session()
         else:
             self._look_for_key()
-        if self.uplink is not None and (self.session is None or not self._session_busy()):
-            self.uplink.poll()
-        if self.session is None and not self._waiting_for_removal:
-            self.show_idle()
+        if self.may_block():
+            if self.uplink is not None:
+                self.uplink.poll()
+            if not self._waiting_for_removal:
+                self.show_idle()
 
     def run_forever(self, poll_ms: int = 5) -> None:
         while True:
             self.tick()
             self.sleep_ms(poll_ms)
 
-    def _session_busy(self) -> bool:
-        """True while the session exchanges with the key (not while it waits for the code)."""
-        session = self.session
-        return session is not None and session.state != "code"
+    def may_block(self) -> bool:
+        """The main-loop rule: only between key sessions may anything wait on the world."""
+        return self.session is None
 
     def _look_for_key(self) -> None:
         port = self.board.key_port
@@ -165,9 +200,10 @@ class Station:
             self._start(key_link.stream_link(port, self.ticks_ms, self.sleep_ms))
             return
         nfc = self.board.nfc
-        now = self.ticks_ms()
-        if nfc is not None and now - self._nfc_next >= 0:
-            self._nfc_next = now + NFC_POLL_MS
+        if nfc is not None and ticks_since(self.ticks, self._nfc_polled, self._ticks_period) >= (
+            NFC_POLL_MS
+        ):
+            self._nfc_polled = self.ticks.ticks_ms()
             try:
                 found = nfc.find_key()
             except Exception as exc:  # a reader fault must not stop the station
@@ -208,7 +244,9 @@ class Station:
             sleep_ms=self.sleep_ms,
             baud=self.key_baud if not self._last_was_nfc else 0,
             format_time=localtime.format_local,
+            events=self.events,
         )
+        self.status_model.session_link = link  # its CRC errors count while it runs
 
     def _step_session(self) -> None:
         session = self.session
@@ -217,9 +255,7 @@ class Station:
         if session.step() == DONE:
             self.last_result = session.result
             self._last_key_info = session.key_info
-            self._crc_total += session.link.crc_errors
-            if session.result.reason and session.result.outcome != "ok_until":
-                self.last_error = session.result.reason
+            self.status_model.session_ended(session.result, session.link)
             self.session = None
             self._waiting_for_removal = True
             if self._last_was_nfc and self.board.nfc is not None:
@@ -228,17 +264,7 @@ class Station:
     # -- idle screen ---------------------------------------------------------------
 
     def idle_message(self) -> "tuple[str, str]":
-        now = self.clock.now()
-        if not self.cache.loaded:
-            return messages.text("no_bundle", self.support)
-        margin = self.cache.margin_s(now)
-        if margin <= 0:
-            return messages.text("cache_expired", self.support)
-        sv, en = messages.text("ready")
-        if self.uplink is not None and not self.uplink.online:
-            days_sv, days_en = messages.text("offline_margin", margin // 86400)
-            return sv + "\n" + days_sv, en + "\n" + days_en
-        return sv, en
+        return self.status_model.idle_text()
 
     def show_idle(self, force: bool = False) -> None:
         """The idle screen, redrawn only when its text changes (or when forced)."""
@@ -253,64 +279,9 @@ class Station:
     def now(self) -> int:
         return self.clock.now()
 
-    def _clock_set(self) -> bool:
-        return self.clock.now() >= CLOCK_SET_AFTER
-
     def status(self) -> "dict[str, Any]":
-        now = self.clock.now()
-        header = self.cache.header or {}
-        flags = 0
-        if self.outbox.full:
-            flags |= _FLAG_OUTBOX_FULL
-        if self.cache.loaded and self.cache.margin_s(now) <= 0:
-            flags |= _FLAG_CACHE_EXPIRED
-        if not self._clock_set():
-            flags |= _FLAG_CLOCK_NOT_SET
-        uplink = self.uplink
-        port = self.board.key_port
-        try:
-            flash_free = max(0, min(self.storage.free(), 0xFFFFFFFF))
-        except OSError:
-            flash_free = 0
-        return {
-            "station_id": self.station_id,
-            "unit_id": self.unit_id,
-            "firmware": FIRMWARE_VERSION,
-            "online": 1 if uplink is not None and uplink.online else 0,
-            "last_error": self.last_error & 0xFF,
-            "clock": now,
-            "bundle_serial": header.get("serial", 0),
-            "bundle_issued": header.get("issued_at", 0),
-            "offline_until": header.get("offline_until", 0),
-            "outbox_records": self.outbox.records(),
-            "outbox_bytes": self.outbox.pending_bytes(),
-            "flash_free": flash_free,
-            "last_upload": self.outbox.last_ack_time,
-            "uptime_s": max(0, self.ticks_ms() - self._booted_ticks) // 1000,
-            "crc_errors": min(self._crc_errors(), 0xFFFF),
-            "key_present": 1 if port is not None and port.present() else 0,
-            "flags": flags,
-        }
-
-    def heartbeat_extras(self) -> "dict[str, int]":
-        """The status fields only the station knows, for the uplink's heartbeat."""
-        status = self.status()
-        names = (
-            "firmware",
-            "flash_free",
-            "uptime_s",
-            "crc_errors",
-            "key_present",
-            "last_error",
-            "flags",
-        )
-        return {name: status[name] for name in names}
-
-    def _crc_errors(self) -> int:
-        session = self.session
-        if session is not None:
-            return self._crc_total + session.link.crc_errors
-        return self._crc_total
+        """STATION_STATUS for the console: the status model's fields, as the heartbeat's."""
+        return self.status_model.fields()
 
     def cache_info(self) -> "dict[str, Any]":
         return self.cache.info()
@@ -332,7 +303,7 @@ class Station:
         faults = " ".join(self.board.faults)
         results = [
             (CHECK_STORAGE, self._check_storage()),
-            (CHECK_CLOCK, STATUS_OK if self._clock_set() else STATUS_INTERNAL),
+            (CHECK_CLOCK, STATUS_OK if self.status_model.clock_set() else STATUS_INTERNAL),
             (CHECK_BUNDLE, self._check_bundle()),
         ]
         parts = (
@@ -383,7 +354,7 @@ class Station:
         do audit records not yet uploaded (an event is never dropped)."""
         self.cache.discard()
         self.codes.reset()
-        self.last_error = 0
+        self.status_model.reset()
         self.last_result = None
         self.log.warn("factory reset: bundle and code counters removed")
         self.show_idle(force=True)

@@ -90,7 +90,7 @@ def _public_keys(config: "dict[str, Any]") -> "list[bytes]":
                 raise ValueError
             keys.append(bytes.fromhex(text))
         except ValueError:
-            raise ConfigError("authority_keys[%d]: must be 64 hex digits" % index) from None
+            raise ConfigError("authority_keys[%d]: must be 64 hex digits" % index)
     return keys
 
 
@@ -130,7 +130,7 @@ def _ca_der(config: "dict[str, Any]") -> "bytes | None":
             raise ValueError
         der = binascii.a2b_base64(text)
     except ValueError:
-        raise ConfigError("backoffice_ca: must be a DER certificate in base64") from None
+        raise ConfigError("backoffice_ca: must be a DER certificate in base64")
     if len(der) < 64 or der[0] != 0x30:  # an X.509 certificate is a DER SEQUENCE
         raise ConfigError("backoffice_ca: not a DER certificate")
     return der
@@ -150,7 +150,7 @@ def parse(data: bytes, signature: "bytes | None") -> "dict[str, Any]":
     try:
         config = json.loads(data.decode("utf-8"))
     except (UnicodeError, ValueError):
-        raise ConfigError("station.json: not valid UTF-8 JSON") from None
+        raise ConfigError("station.json: not valid UTF-8 JSON")
     config = check_fields(config)
     if signature is None:
         raise ConfigError("station.sig: missing")

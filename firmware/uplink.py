@@ -8,8 +8,9 @@ timeout), and returns what it did: ``"connect"``, ``"heartbeat"``, ``"bundle"``,
 What is due, in this order:
 
 - **heartbeat** every minute: ``POST /api/v1/stations/{id}/heartbeat`` with the
-  station's status as JSON (``status_fields()``, plus ``extra_status()`` from the
-  caller for what only the board knows); the answer's ``time`` sets the clock
+  station's status as JSON: what the ``status`` function returns (the station's
+  firmware.status.Status ``fields``; the uplink never calls into the station);
+  the answer's ``time`` sets the clock
   when it differs from the station's by more than ``clock_tolerance_s``.
 - **bundle** every 5 minutes: ``GET .../bundle`` with ``If-None-Match: "<serial>"``
   of the cached bundle; a 200 is installed through the bundle cache, which
@@ -44,17 +45,14 @@ import json
 from firmware.audit_upload import apply_ack, next_batch
 from firmware.backoff import Backoff
 from firmware.bundle_cache import REJECT_NO_ROOM, BundleRejected
-from firmware.outbox import OutboxFull
 from firmware.protocol_constants import (
     BUNDLE_MAX_SIZE,
     REASON_BUNDLE_INSTALLED,
     REASON_BUNDLE_REJECTED,
-    STATION_FLAG_CACHE_EXPIRED,
-    STATION_FLAG_CLOCK_NOT_SET,
-    STATION_FLAG_OUTBOX_FULL,
 )
-from firmware.station_events import station_event
-from hw._port import ticks_diff, ticks_ms
+from firmware.station_events import EventRecorder
+from firmware.status import Status
+from hw import _port
 
 try:
     from typing import TYPE_CHECKING
@@ -66,6 +64,7 @@ if TYPE_CHECKING:
     from firmware.bundle_cache import BundleCache
     from firmware.log import Log
     from firmware.outbox import Outbox
+    from hw._port import TicksSource
 
     class SettableClock(Protocol):
         """The station's clock: ManualClock, OffsetClock, hw.ds3231.DS3231."""
@@ -93,7 +92,6 @@ BUNDLE_REJECTED = "bundle_rejected"
 _LINK = "link"
 _U32 = 0xFFFFFFFF
 MIN_SERVER_TIME = 1577836800  # 2020-01-01: an earlier "time" is not the back office's clock
-CLOCK_SET_AFTER = 1704067200  # as firmware.station: a clock before 2024 was never set
 _MAX_ETAG = 16
 
 
@@ -126,9 +124,7 @@ def _json(body: bytes, what: str) -> "Any":
     try:
         return json.loads(bytes(body).decode("utf-8"))
     except (ValueError, UnicodeError):
-        raise _LinkDown(
-            BAD_ANSWER, "%s: answer is not JSON: %r" % (what, bytes(body[:40]))
-        ) from None
+        raise _LinkDown(BAD_ANSWER, "%s: answer is not JSON: %r" % (what, bytes(body[:40])))
 
 
 def _usable_etag(value: "str | None") -> "str | None":
@@ -177,11 +173,14 @@ class Uplink:
     station has no uplink (offline for good). ``http``: a function
     ``(method, url, headers, body, timeout_s, max_body=..., [ssl_context=...])``
     returning ``(status, headers with lower-case names, body)`` and raising
-    OSError for network failures (default hw.http_client.request). ``ticks_ms``:
-    monotonic milliseconds (default hw._port.ticks_ms); ``random``: floats in
-    [0, 1) for the back-off's jitter; ``extra_status``: a function returning more
-    heartbeat fields (firmware, flash_free, uptime_s, crc_errors, key_present,
-    last_error of SPEC.md section 7), merged over ``status_fields()``.
+    OSError for network failures (default hw.http_client.request). ``ticks``:
+    the monotonic counter with its arithmetic (hw._port, the default, or a test
+    clock): every due time is ``ticks_add``-ed and compared with ``ticks_diff``,
+    so the schedule keeps its rate across the counter's wraps; ``random``: floats in
+    [0, 1) for the back-off's jitter; ``status``: a function returning the
+    heartbeat's fields (STATION_STATUS of SPEC.md section 7: the station's
+    firmware.status.Status ``fields``); without one the uplink keeps a Status of
+    its own over the cache, outbox and clock it was given (no board parts).
     """
 
     def __init__(
@@ -193,9 +192,9 @@ class Uplink:
         log: "Log",
         network: "Any",
         http: "Http | None" = None,
-        ticks_ms: "Callable[[], int] | None" = None,
+        ticks: "TicksSource | None" = None,
         random: "Callable[[], float] | None" = None,
-        extra_status: "Callable[[], dict[str, int]] | None" = None,
+        status: "Callable[[], dict[str, int]] | None" = None,
         ssl_context: "Any" = None,
         timeout_s: float = 10,
         connect_timeout_ms: int = 10000,
@@ -205,6 +204,7 @@ class Uplink:
         backoff_cap_s: int = 600,
         clock_tolerance_s: int = 5,
         batch_records: int = 200,
+        events: "EventRecorder | None" = None,
     ) -> None:
         if http is None:
             from hw.http_client import request
@@ -218,12 +218,19 @@ class Uplink:
         self._auth = "Bearer " + str(config["credential"])
         self._cache = bundle_cache
         self._outbox = outbox
+        self._events = events or EventRecorder(outbox, clock, log)
         self._clock = clock
         self._log = log
         self._network = network
         self._http = http
-        self._ticks = ticks_ms or _default_ticks
-        self._extra_status = extra_status
+        if ticks is None:
+            ticks = _port
+        self._ticks = ticks
+        if status is None:
+            own = Status(self._station_id, self._unit_id, clock, bundle_cache, outbox, ticks)
+            own.link = self
+            status = own.fields
+        self._status = status
         self._ssl_context = ssl_context
         self._timeout_s = timeout_s
         self._connect_timeout_ms = connect_timeout_ms
@@ -232,15 +239,18 @@ class Uplink:
         base_ms = backoff_base_s * 1000
         cap_ms = backoff_cap_s * 1000
         self._link = Backoff(base_ms, cap_ms, random)
-        now = self._ticks()
+        now = self._ticks.ticks_ms()
         self._link_next = now
         self._heartbeat = _Job(
             HEARTBEAT, heartbeat_interval_s * 1000, now, Backoff(base_ms, cap_ms, random)
         )
         self._bundle = _Job(BUNDLE, bundle_interval_s * 1000, now, Backoff(base_ms, cap_ms, random))
         self._upload = _Job(UPLOAD, 0, now, Backoff(base_ms, cap_ms, random))
-        # A due time further ahead than anything we schedule means the ticks counter wrapped.
+        # A due time further ahead than anything we schedule means the counter jumped past
+        # it by more than half a period (the emulator's fast-forward): it is due.
         self._max_ahead_ms = 2 * max(cap_ms, heartbeat_interval_s * 1000, bundle_interval_s * 1000)
+        if self._max_ahead_ms >= self._ticks.ticks_add(0, -1) // 2:
+            raise ValueError("intervals too long for this ticks counter's period")
         self._rejected_etag: "str | None" = None
         self._error_source: "str | None" = None
         self.online = False
@@ -260,37 +270,13 @@ class Uplink:
         return self._link.failures
 
     def status_fields(self) -> "dict[str, int]":
-        """The heartbeat's JSON status: the fields of STATION_STATUS (SPEC.md 7) known here."""
-        now = self._clock.now()
-        header = self._cache.header
-        flags = 0
-        if self._outbox.full:
-            flags |= STATION_FLAG_OUTBOX_FULL
-        if self._cache.loaded and now >= self._cache.offline_until():
-            flags |= STATION_FLAG_CACHE_EXPIRED
-        if now < CLOCK_SET_AFTER or getattr(self._clock, "is_set", True) is False:
-            flags |= STATION_FLAG_CLOCK_NOT_SET
-        fields = {
-            "station_id": self._station_id,
-            "unit_id": self._unit_id,
-            "online": 1 if self.online else 0,
-            "clock": _u32(now),
-            "bundle_serial": self._cache.serial,
-            "bundle_issued": header["issued_at"] if header else 0,
-            "offline_until": self._cache.offline_until(),
-            "outbox_records": self._outbox.records(),
-            "outbox_bytes": self._outbox.pending_bytes(),
-            "last_upload": _u32(self.last_upload),
-            "flags": flags,
-        }
-        if self._extra_status is not None:
-            for name, value in self._extra_status().items():
-                fields[name] = _u32(value)
-        return fields
+        """The heartbeat's JSON body: the status function's fields, each a u32."""
+        fields = self._status()
+        return {name: _u32(fields[name]) for name in fields}
 
     def retry_now(self) -> None:
         """Try the back office at the next poll, back-off or not (network back, technician)."""
-        now = self._ticks()
+        now = self._ticks.ticks_ms()
         self._link_next = now
         for job in (self._heartbeat, self._bundle, self._upload):
             if job.backoff.failures:
@@ -300,7 +286,7 @@ class Uplink:
         """Milliseconds until something may be due (0: poll now), for a main loop that sleeps."""
         if self._network is None:
             return self._max_ahead_ms  # nothing will ever be due
-        now = self._ticks()
+        now = self._ticks.ticks_ms()
         left = self._left(now, self._link_next)
         if left > 0:
             return left
@@ -317,11 +303,11 @@ class Uplink:
             return self._poll()
         except Exception as exc:  # a fault of ours must not stop the station
             self._log.error("uplink: %s" % _describe(exc))
-            self._link_next = self._ticks() + self._link.failure()
+            self._link_next = self._after(self._link.failure())
             return None
 
     def _poll(self) -> "str | None":
-        now = self._ticks()
+        now = self._ticks.ticks_ms()
         if self._network is None:
             if self.last_error != NO_NETWORK:
                 self.online = False
@@ -368,13 +354,13 @@ class Uplink:
             return
         except _Refused as refused:
             self._link_ok()
-            job.due = self._ticks() + job.backoff.failure()
+            job.due = self._after(job.backoff.failure())
             self._note_error(
                 REFUSED, "%s: %s" % (job.name, refused.detail), job.name, job.backoff.failures
             )
             return
         except Exception as exc:  # e.g. flash trouble storing what came; nothing is lost
-            job.due = self._ticks() + job.backoff.failure()
+            job.due = self._after(job.backoff.failure())
             self._log.error("uplink %s: %s" % (job.name, _describe(exc)))
             return
         self._link_ok()
@@ -404,11 +390,11 @@ class Uplink:
                 method, url, sent, body, self._timeout_s, **options
             )
         except OSError as exc:
-            raise _LinkDown(UNREACHABLE, "%s %s: %s" % (method, what, _describe(exc))) from None
+            raise _LinkDown(UNREACHABLE, "%s %s: %s" % (method, what, _describe(exc)))
         except MemoryError:
             raise
         except Exception as exc:  # hw.http_client.HttpError: not HTTP, cut short, too big
-            raise _LinkDown(BAD_ANSWER, "%s %s: %s" % (method, what, _describe(exc))) from None
+            raise _LinkDown(BAD_ANSWER, "%s %s: %s" % (method, what, _describe(exc)))
         if status in (401, 403):
             raise _LinkDown(
                 CREDENTIAL_REFUSED,
@@ -427,7 +413,7 @@ class Uplink:
 
     def _do_heartbeat(self) -> bool:
         body = json.dumps(self.status_fields()).encode()
-        started = self._ticks()
+        started = self._ticks.ticks_ms()
         status, _, answer = self._exchange(
             "POST", HEARTBEAT, {"Content-Type": "application/json"}, body
         )
@@ -442,8 +428,10 @@ class Uplink:
         ):
             raise _LinkDown(BAD_ANSWER, "heartbeat: no usable time in %r" % (bytes(answer[:60]),))
         # The back office read its clock about half-way through the exchange.
-        self._set_clock(server_time + ticks_diff(self._ticks(), started) // 2000)
-        self._heartbeat.due = self._ticks() + self._heartbeat.interval_ms
+        self._set_clock(
+            server_time + self._ticks.ticks_diff(self._ticks.ticks_ms(), started) // 2000
+        )
+        self._heartbeat.due = self._after(self._heartbeat.interval_ms)
         return True
 
     def _set_clock(self, server_time: int) -> None:
@@ -468,11 +456,11 @@ class Uplink:
             "GET", BUNDLE, headers, b"", max_body=BUNDLE_MAX_SIZE
         )
         if status == 304:
-            self._bundle.due = self._ticks() + self._bundle.interval_ms
+            self._bundle.due = self._after(self._bundle.interval_ms)
             return self._rejected_etag is None
         if status != 200:
             raise self._unexpected(status, body, BUNDLE)
-        self._bundle.due = self._ticks() + self._bundle.interval_ms
+        self._bundle.due = self._after(self._bundle.interval_ms)
         etag = _usable_etag(answer_headers.get("etag"))
         try:
             header = self._cache.install(body)
@@ -511,7 +499,7 @@ class Uplink:
         try:
             removed = apply_ack(self._outbox, batch, ack, now)
         except ValueError as exc:
-            raise _LinkDown(BAD_ANSWER, "upload: %s" % exc) from None
+            raise _LinkDown(BAD_ANSWER, "upload: %s" % exc)
         if removed == 0:
             raise _Refused("records %d-%d sent, none acknowledged" % (batch.first, batch.last))
         self.last_upload = now
@@ -526,18 +514,13 @@ class Uplink:
             self._log.warn(line + " (the back office recorded them as anomalies)")
         else:
             self._log.info(line)
-        self._upload.due = self._ticks()  # the rest, if any, at the next poll
+        self._upload.due = self._ticks.ticks_ms()  # the rest, if any, at the next poll
         return True
 
     # -- bookkeeping ---------------------------------------------------------------
 
     def _report(self, reason: int, detail: int) -> None:
-        try:
-            self._outbox.append([station_event(0, _u32(self._clock.now()), reason, detail)])
-        except OutboxFull:
-            self._log.warn(
-                "station event %d (detail %d) not recorded: outbox full" % (reason, detail)
-            )
+        self._events.record(0, reason, detail)
 
     def _link_ok(self) -> None:
         if not self.online:
@@ -551,14 +534,14 @@ class Uplink:
         self.online = True
         self.last_success = self._clock.now()
         self._link.reset()
-        self._link_next = self._ticks()
+        self._link_next = self._ticks.ticks_ms()
         if self._error_source == _LINK:
             self._clear_error()
 
     def _link_failed(self, down: _LinkDown) -> None:
         self.online = False
         delay = self._link.failure_at_cap() if down.at_cap else self._link.failure()
-        self._link_next = self._ticks() + delay
+        self._link_next = self._after(delay)
         self._note_error(down.error, down.detail, _LINK, self._link.failures, delay)
 
     def _note_error(
@@ -588,13 +571,13 @@ class Uplink:
     def _outbox_waiting(self) -> bool:
         return self._outbox.next_index - 1 > self._outbox.acked_through
 
+    def _after(self, delay_ms: int) -> int:
+        """The ticks ``delay_ms`` from now (wrapping as the counter does)."""
+        return self._ticks.ticks_add(self._ticks.ticks_ms(), delay_ms)
+
     def _left(self, now: int, due: int) -> int:
-        return 0 if self._is_due(now, due) else -ticks_diff(now, due)
+        return 0 if self._is_due(now, due) else -self._ticks.ticks_diff(now, due)
 
     def _is_due(self, now: int, due: int) -> bool:
-        late = ticks_diff(now, due)
+        late = self._ticks.ticks_diff(now, due)
         return late >= 0 or late < -self._max_ahead_ms
-
-
-def _default_ticks() -> int:
-    return ticks_ms()

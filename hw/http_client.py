@@ -99,7 +99,7 @@ def _port(text: str, url: str) -> int:
     try:
         port = int(text)
     except ValueError:
-        raise HttpError("bad port in %r" % url) from None
+        raise HttpError("bad port in %r" % url)
     if not 0 < port < 65536:
         raise HttpError("bad port in %r" % url)
     return port
@@ -229,7 +229,7 @@ def _read_head(stream: _Stream) -> "tuple[int, dict[str, str]]":
     try:
         status = int(parts[1])
     except ValueError:
-        raise HttpError("bad status code in %r" % (line[:80],)) from None
+        raise HttpError("bad status code in %r" % (line[:80],))
     headers: "dict[str, str]" = {}
     for _ in range(MAX_HEADERS + 1):
         line = stream.readline()
@@ -257,7 +257,7 @@ def _read_chunked(stream: _Stream, limit: int) -> bytes:
         try:
             size = int(line.split(";")[0].strip(), 16)
         except ValueError:
-            raise HttpError("bad chunk size %r" % (line[:40],)) from None
+            raise HttpError("bad chunk size %r" % (line[:40],))
         if size == 0:
             while _text(stream.readline()).strip():  # trailer fields, ignored
                 pass
@@ -287,7 +287,7 @@ def read_response(
         try:
             length = int(length_text.split(",")[0].strip())
         except ValueError:
-            raise HttpError("bad Content-Length %r" % length_text) from None
+            raise HttpError("bad Content-Length %r" % length_text)
         if length < 0 or length > max_body:
             raise HttpError("response body of %d bytes, limit %d" % (length, max_body))
         return status, headers, stream.read_exact(length)
@@ -328,7 +328,7 @@ def tls_context(ca_der: bytes) -> "Any":
     try:
         context.load_verify_locations(cadata=bytes(ca_der))
     except ValueError as exc:
-        raise TlsError("the CA certificate cannot be read: %s" % _describe(exc))  # noqa: B904
+        raise TlsError("the CA certificate cannot be read: %s" % _describe(exc))
     return context
 
 
@@ -352,7 +352,7 @@ def _handshake(context: "Any", sock: "Any", host: str) -> "Any":
     except Exception as exc:  # CPython ssl.SSLError (an OSError); MicroPython OSError, ValueError
         if _is_timeout(exc):
             raise
-        raise TlsError("TLS handshake with %s failed: %s" % (host, _describe(exc)))  # noqa: B904
+        raise TlsError("TLS handshake with %s failed: %s" % (host, _describe(exc)))
 
 
 def request(
@@ -372,7 +372,7 @@ def request(
     try:
         family, kind, proto, _, address = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)[0]
     except OSError as exc:
-        raise OSError(errno.EHOSTUNREACH, "cannot resolve %s: %s" % (host, exc)) from exc
+        raise OSError(errno.EHOSTUNREACH, "cannot resolve %s: %s" % (host, exc))
     sock = socket.socket(family, kind, proto)
     try:
         sock.settimeout(timeout)
@@ -384,7 +384,7 @@ def request(
         return read_response(sock, method, max_body)
     except OSError as exc:
         if _is_timeout(exc):
-            raise OSError(errno.ETIMEDOUT, "HTTP %s %s timed out" % (method, url)) from exc
+            raise OSError(errno.ETIMEDOUT, "HTTP %s %s timed out" % (method, url))
         raise
     finally:
         sock.close()

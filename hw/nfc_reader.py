@@ -104,7 +104,7 @@ class NfcKeyReader:
         try:
             answer = self.pn532.data_exchange(apdu, self.target.tg, self.timeout_ms)
         except PN532Error as exc:
-            raise NfcError("NFC exchange failed: %s" % exc, None, exc.code) from exc
+            raise NfcError("NFC exchange failed: %s" % exc, None, exc.code)
         if len(answer) < 2:
             raise NfcError("NFC answer without status word")
         sw = bytes(answer[-2:])

@@ -380,7 +380,7 @@ class PN532Base:
                 raise PN532TimeoutError(
                     "no response from the PN532 to command 0x%02X in %d ms" % (command, timeout_ms),
                     True,
-                ) from None
+                )
             if kind == FRAME_BAD:
                 if nacks >= self.retries:
                     raise PN532FrameError("corrupt response to command 0x%02X" % command)

@@ -125,6 +125,7 @@ UPLOAD_BATCH = Record(
     "_count" / CountOf(U16, "records"),
     "station_id" / U32,
     "first_index" / U32,
+    "outbox_epoch" / U32,  # the station's outbox since its flash was last wiped; 0 unknown
     "records" / Items(_count("_count"), OUTBOX_RECORD),
 )
 

@@ -291,6 +291,7 @@ UPLOAD = {
     "flags": 0,
     "station_id": STATION_ID,
     "first_index": 40,
+    "outbox_epoch": 0x5EED0001,
     "records": [LOCK_EVENT_RECORD, SYNC_RECORD, WRONG_CODE_RECORD],
 }
 BUNDLE = bundle(

@@ -91,6 +91,7 @@ def bundle(
     blocked: list[int] | None = None,
     blocklist_version: int = 1,
     signer: Signer = AUTHORITY,
+    code_iterations: int = CODE_ITERATIONS,
 ) -> bytes:
     """A signed station bundle: day d's window starts at the UTC midnight of issue day + d."""
     day0 = issued_at - issued_at % DAY
@@ -107,7 +108,7 @@ def bundle(
                 "flags": 0,
                 "key_public": spec.signer.public,
                 "code_salt": spec.salt,
-                "code_verifier": code_verifier(spec.code, spec.salt),
+                "code_verifier": code_verifier(spec.code, spec.salt, code_iterations),
                 "display_name": spec.name,
             }
         )
@@ -161,7 +162,7 @@ def bundle(
         "offline_until": issued_at + 8 * DAY,
         "day0_start": day0,
         "days": days,
-        "code_iterations": CODE_ITERATIONS,
+        "code_iterations": code_iterations,
         "authority_key_id": signer.key_id,
         "lock_lists": lists,
         "keys": key_entries,

@@ -144,7 +144,7 @@ def _outbox_cut(run: ScenarioRun, torn: bool) -> None:
     tools.wait_for_upload(site, station_id)
     site.set_online(station_id, False)  # what the station stores stays in its outbox for now
     events = {(e["lock_id"], e["lock_seq"]) for e in key.audit_events()}
-    records = [station_events.lock_event(e, site.clock.now()) for e in key.audit_events()]
+    records = [station_events.lock_event(raw, site.clock.now()) for _, raw in key.audit_entries()]
     entry = ENTRY_OVERHEAD + sum(len(r) for r in records)
     run.step("power_loss.outbox_torn" if torn else "power_loss.outbox_written", count=len(events))
     run.check(

@@ -10,16 +10,15 @@ secrets, passwords) are printed once, when they are made.
 from __future__ import annotations
 
 import argparse
-import csv
 import dataclasses
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from host import csvfile
 from host.backoffice import messages, retention, site_export
 from host.backoffice.reports import ActivityQuery, AnomalyQuery, SyncQuery
 from host.backoffice.roles import USER_ROLES, Actor
@@ -27,6 +26,7 @@ from host.backoffice.service import KEY_STATES, LOCK_TYPES, PROVIDER_KINDS, Back
 from host.backoffice.site import Site, init_site, site_dir
 from host.backoffice.station_config import CHOICES, CONFIG_FILE, SIGNATURE_FILE, ca_option
 from host.backoffice.timeutil import parse_time
+from host.secret_files import write_secret
 
 t = messages.text
 Row = dict[str, Any]
@@ -41,6 +41,7 @@ class Context:
     json: bool
     out: TextIO
     csv: str | None = None
+    csv_dialect: str | None = None
 
 
 Handler = Callable[[Context, argparse.Namespace], int]
@@ -75,7 +76,7 @@ def table(rows: Sequence[Row], out: TextIO) -> None:
 def emit(ctx: Context, data: Row | Sequence[Row]) -> None:
     """CSV (a list, with ``--csv``), JSON, a table for a list, or ``name: value`` lines."""
     if ctx.csv is not None and not isinstance(data, dict):
-        write_csv(Path(ctx.csv), data)
+        write_csv(Path(ctx.csv), data, ctx.csv_dialect)
         print(t("cli.rows", count=len(data)), file=sys.stderr if ctx.json else ctx.out)
         return
     if ctx.json:
@@ -99,21 +100,18 @@ def secret(ctx: Context, key: str, **values: Any) -> None:
     print(t(key, **values), file=sys.stderr if ctx.json else ctx.out)
 
 
-def write_csv(path: Path, rows: Sequence[Row]) -> None:
-    """UTF-8 CSV with a header row (empty file for no rows); lists and dicts as JSON."""
+def write_csv(path: Path, rows: Sequence[Row], dialect: str | None = None) -> None:
+    """CSV (``host.csvfile``) with a header row, empty for no rows; lists and dicts as JSON."""
+    style = csvfile.dialect(dialect)
+    plain = [{k: _csv_cell(v) for k, v in row.items()} for row in rows]
     with path.open("w", newline="", encoding="utf-8") as handle:
-        if not rows:
-            return
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: _csv_cell(v) for k, v in row.items()})
+        handle.write(csvfile.records(plain, style))
 
 
-def _csv_cell(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return _cell(value)
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return value
 
 
 def report(ctx: Context, args: argparse.Namespace, rows: list[Row]) -> int:
@@ -152,7 +150,12 @@ def _run(handler: Handler) -> Callable[[argparse.Namespace], int]:
             office = BackOffice(site)
             actor = office.actor_for(getattr(args, "as_user", None))
             ctx = Context(
-                office, actor, getattr(args, "json", False), sys.stdout, getattr(args, "csv", None)
+                office,
+                actor,
+                getattr(args, "json", False),
+                sys.stdout,
+                getattr(args, "csv", None),
+                getattr(args, "csv_dialect", None),
             )
             return handler(ctx, args)
         finally:
@@ -165,7 +168,7 @@ def _leaf(verbs: SubParsers, name: str, help_key: str, handler: Handler) -> argp
     parser = verbs.add_parser(name, parents=[COMMON], help=t(help_key))
     parser.set_defaults(func=_run(handler))
     if name == "list":
-        parser.add_argument("--csv", metavar="FILE", help=t("help.csv"))
+        _csv_options(parser)
     return parser
 
 
@@ -359,13 +362,9 @@ def _station_config(ctx: Context, args: argparse.Namespace) -> int:
         ctx.actor, args.id, args.url, args.contact, args.credential, options
     )
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     for name, content in ((CONFIG_FILE, data), (SIGNATURE_FILE, signature)):
         path = out / name
-        # The configuration holds the station's credential: owner only.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
+        write_secret(path, content)  # the configuration holds the station's credential
         print(t("cli.written", path=path, size=len(content)), file=sys.stderr)
     if args.credential is None:
         print(t("cli.credential_replaced", id=args.id), file=sys.stderr)
@@ -606,12 +605,17 @@ def _syncs(ctx: Context, args: argparse.Namespace) -> int:
     return report(ctx, args, ctx.office.list_sync_events(ctx.actor, query))
 
 
+def _csv_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--csv", metavar="FILE", help=t("help.csv"))
+    parser.add_argument("--csv-dialect", choices=csvfile.DIALECTS, help=t("help.csv_dialect"))
+
+
 def _time_options(parser: argparse.ArgumentParser, csv_option: bool = True) -> None:
     parser.add_argument("--since", help=t("help.since"))
     parser.add_argument("--until", help=t("help.until"))
     parser.add_argument("--limit", type=int, help=t("help.limit"))
     if csv_option:  # a ``list`` verb has it already
-        parser.add_argument("--csv", metavar="FILE", help=t("help.csv"))
+        _csv_options(parser)
 
 
 def _register_reports(areas: SubParsers) -> None:
@@ -689,7 +693,7 @@ def _bundle(ctx: Context, args: argparse.Namespace) -> int:
     if args.station is None or args.out is None:
         raise argparse.ArgumentTypeError("--station and --out, or --all")
     bundle = ctx.office.export_bundle(ctx.actor, args.station)
-    Path(args.out).write_bytes(bundle.data)
+    write_secret(Path(args.out), bundle.data)  # every code verifier of the unit
     print(t("cli.written", path=args.out, size=len(bundle.data)), file=sys.stderr)
     emit(ctx, {"station_id": args.station, "serial": bundle.serial, "size": len(bundle.data)})
     return 0
@@ -699,7 +703,7 @@ def _service_token(ctx: Context, args: argparse.Namespace) -> int:
     token = ctx.office.issue_service_token(
         ctx.actor, args.station, args.technician, args.allow.split(","), args.hours
     )
-    Path(args.out).write_bytes(token)
+    write_secret(Path(args.out), token)
     print(t("cli.written", path=args.out, size=len(token)), file=sys.stderr)
     return 0
 

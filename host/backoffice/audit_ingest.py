@@ -14,7 +14,10 @@ For each record of a batch, in one transaction:
   is the key's state *at the event's time*, from its history of changes: the
   events of a lost key usually arrive after it was found (active again) or
   replaced (retired). One of a key the site does not know adds ``unknown_key``.
-* a **station event** is stored once per ``(station_id, outbox index)``.
+* a **station event** is stored once per ``(station_id, outbox_epoch, outbox
+  index)`` and content: the same place with the same content is a duplicate;
+  with other content it is another event, stored too, and an
+  ``outbox_index_reused`` anomaly says so (SPEC.md 9.2: never dropped).
 
 Then per lock: lock_seq numbers that jump past the highest one received open
 a ``sequence_gap`` anomaly for the missing range; an event that arrives late
@@ -68,6 +71,7 @@ class _Batch:
 
     station_id: int
     now: int
+    epoch: int = 0
     stored: int = 0
     duplicates: int = 0
     rejected: int = 0
@@ -140,7 +144,7 @@ def ingest(session: Session, station_id: int, body: bytes, now: int) -> Ack:
     """Check and store one upload batch in ``session`` (the caller commits)."""
     batch = decode(body, station_id)
     first = batch["first_index"]
-    work = _Batch(station_id, now)
+    work = _Batch(station_id, now, batch["outbox_epoch"])
     lock_events: list[tuple[int, dict[str, Any]]] = []
     station_events: list[tuple[int, dict[str, Any]]] = []
     for offset, record in enumerate(batch["records"]):
@@ -159,29 +163,54 @@ def ingest(session: Session, station_id: int, body: bytes, now: int) -> Ack:
     return Ack(last, work.stored, work.duplicates, work.rejected)
 
 
+def _station_event_content(record: dict[str, Any]) -> tuple[int, int, int, int]:
+    return (record["key_id"], record["time"], record["reason"], record["detail"])
+
+
 def _station_events(
     session: Session, work: _Batch, records: list[tuple[int, dict[str, Any]]]
 ) -> None:
     if not records:
         return
     indexes = [index for index, _ in records]
-    seen = set(
-        session.scalars(
-            select(SyncEvent.outbox_index).where(
-                SyncEvent.station_id == work.station_id,
-                SyncEvent.outbox_index.between(min(indexes), max(indexes)),
-            )
+    held: dict[int, set[tuple[int, int, int, int]]] = {}
+    for index, key_id, time, reason, detail in session.execute(
+        select(
+            SyncEvent.outbox_index,
+            SyncEvent.key_id,
+            SyncEvent.time,
+            SyncEvent.reason,
+            SyncEvent.detail,
+        ).where(
+            SyncEvent.station_id == work.station_id,
+            SyncEvent.outbox_epoch == work.epoch,
+            SyncEvent.outbox_index.between(min(indexes), max(indexes)),
         )
-    )
+    ):
+        held.setdefault(index, set()).add((key_id, time, reason, detail))
     rows = []
     for index, record in records:
-        if index in seen:
+        content = _station_event_content(record)
+        contents = held.setdefault(index, set())
+        if content in contents:
             work.duplicates += 1
             continue
-        seen.add(index)
+        if contents:
+            # Another event under a number already used: a station reflashed without a new
+            # epoch, or a copied flash. Keep it, and say so.
+            work.anomaly(
+                "outbox_index_reused",
+                f"outbox_index_reused:{work.station_id}:{work.epoch}:{index}:"
+                + "-".join(map(str, content)),
+                key_id=record["key_id"] or None,
+                outbox_index=index,
+                event_time=record["time"],
+            )
+        contents.add(content)
         rows.append(
             {
                 "station_id": work.station_id,
+                "outbox_epoch": work.epoch,
                 "outbox_index": index,
                 "key_id": record["key_id"],
                 "time": record["time"],

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from host.backoffice.errors import Invalid, NotFound
+from host.secret_files import write_secret
 from protocol.records import authority_key_id
 
 AUTHORITY_DIR = "authority"
@@ -47,8 +48,8 @@ def _public_bytes(private: Ed25519PrivateKey) -> bytes:
 
 def generate(directory: Path) -> SigningKey:
     """Create a new key file (mode 0600) and return the key."""
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(directory, 0o700)
+    if directory.is_dir():
+        os.chmod(directory, 0o700)  # the site's own folder, made wider by an older version
     private = Ed25519PrivateKey.generate()
     public = _public_bytes(private)
     key_id = authority_key_id(public)
@@ -57,13 +58,7 @@ def generate(directory: Path) -> SigningKey:
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    fd = os.open(key_path(directory, key_id), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        os.fchmod(fd, 0o600)
-        os.write(fd, pem)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    write_secret(key_path(directory, key_id), pem, "new")
     return SigningKey(key_id, public, private)
 
 

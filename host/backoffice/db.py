@@ -22,6 +22,8 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from host.secret_files import write_secret
+
 DB_ENV = "SYNK_DATABASE_URL"
 DB_FILE = "synk.db"
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -44,8 +46,7 @@ def create_private_sqlite_file(url: str) -> None:
     path = Path(parsed.database)
     if path.exists():
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    write_secret(path, b"", "new")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

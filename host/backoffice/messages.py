@@ -426,7 +426,29 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "help.until": ("Till (ISO-tid, ej inklusive)", "Until (ISO time, exclusive)"),
     "help.limit": ("Högst så många rader", "At most this many rows"),
+    "secret.folder_open": (
+        "Mappen {folder} kan öppnas av andra (läge {mode}), så en hemlighet skrivs inte dit:"
+        " välj en mapp som bara du kommer åt, eller kör 'chmod 700 {folder}'",
+        "The folder {folder} can be opened by others (mode {mode}), so no secret is written"
+        " there: choose a folder only you can reach, or run 'chmod 700 {folder}'",
+    ),
+    "secret.not_a_folder": (
+        "{folder} är ingen mapp",
+        "{folder} is not a folder",
+    ),
+    "secret.file_open": (
+        "Filen {path} kan läsas av andra (läge {mode}), så den skrivs inte: ta bort den eller"
+        " kör 'chmod 600 {path}'",
+        "The file {path} is readable by others (mode {mode}), so it is not written: remove it"
+        " or run 'chmod 600 {path}'",
+    ),
     "help.csv": ("Skriv resultatet som CSV till FIL", "Write the result as CSV to FILE"),
+    "help.csv_dialect": (
+        "plain: komma och decimalpunkt (standard); sv: semikolon, decimalkomma och UTF-8 med"
+        " BOM, som ett svenskt kalkylprogram öppnar direkt",
+        "plain: comma and decimal point (default); sv: semicolon, decimal comma and UTF-8 with"
+        " a BOM, as a spreadsheet set to Swedish opens directly",
+    ),
     "help.authority": ("Utfärdarnycklar", "Authority keys"),
     "help.authority_rotate": (
         "Skapa en ny signeringsnyckel (den gamla accepteras tills den avvecklas)",
@@ -672,6 +694,26 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Customers per provider must be {counts}",
     ),
     "sample.seed": ("Fröet ska vara 0–{max}", "The seed must be 0-{max}"),
+    "sample.draw_forbidden": (
+        "Bara granskaren eller administratören drar om stickprovet (roll {role})",
+        "Only the reviewer or the administrator redraws the sample (role {role})",
+    ),
+    "sample.reason_needed": (
+        "Månadens stickprov är redan draget: skriv varför det ska dras om",
+        "The month's sample has been drawn: write why it is to be drawn again",
+    ),
+    "sample.reason_long": (
+        "Skälet får vara högst {max} tecken",
+        "The reason may be at most {max} characters",
+    ),
+    "sample.not_due": (
+        "Stickprovsdagen {day} har inte kommit än: stickprovet dras tidigast då",
+        "The sample date {day} has not come yet: the sample is drawn on it at the earliest",
+    ),
+    "sample.drawn_meanwhile": (
+        "Stickprovet för {month} drogs om av någon annan samtidigt: ladda om sidan",
+        "The sample of {month} was redrawn by someone else at the same moment: reload the page",
+    ),
     "followup.stale_days": (
         "Antal dagar ska vara 1–{max}",
         "The number of days must be 1-{max}",
@@ -788,6 +830,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "web.show": ("Visa", "Show"),
     "web.search": ("Sök", "Search"),
     "web.export_csv": ("Exportera CSV", "Export CSV"),
+    "web.export_csv_sv": ("CSV för svensk Excel", "CSV for Swedish Excel"),
+    "web.export_csv_sv_title": (
+        "Semikolon mellan fälten, decimalkomma, UTF-8 med BOM: öppnas direkt i ett svenskt"
+        " kalkylprogram",
+        "Semicolons between the fields, decimal comma, UTF-8 with a BOM: opens directly in a"
+        " spreadsheet set to Swedish",
+    ),
     "web.show_numbers": ("Visa siffrorna", "Show the numbers"),
     "web.all_units": ("Alla enheter", "All units"),
     "web.since": ("Från", "From"),
@@ -932,6 +981,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "web.flag.outbox_full": ("utkorgen full", "outbox full"),
     "web.flag.cache_expired": ("offlinetiden slut", "offline time used up"),
     "web.flag.clock_not_set": ("klockan inte ställd", "clock not set"),
+    "web.flag.outbox_index_reused": (
+        "utkorgens nummer återanvänt (se Avvikelser)",
+        "outbox number reused (see Anomalies)",
+    ),
     "web.anomaly.forged_mac": (
         "förfalskad eller ändrad händelse (fel MAC)",
         "forged or altered event (bad MAC)",
@@ -951,6 +1004,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "web.anomaly.blocked_key": ("händelse från spärrad nyckel", "event from a blocked key"),
     "web.anomaly.unknown_key": ("händelse från okänd nyckel", "event from an unknown key"),
+    "web.anomaly.outbox_index_reused": (
+        "två olika stationshändelser med samma nummer i utkorgen",
+        "two different station events with one outbox number",
+    ),
     "web.anomaly.opening_without_visit": (
         "öppning utan registrerat besök",
         "opening with no registered visit",
@@ -963,6 +1020,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The monthly check: are all the unit's keys registered, linked to a staff member and"
         " synced? Rows that need fixing are marked.",
     ),
+    "web.keys.totals_title": ("Summor per enhet", "Totals per unit"),
+    "web.keys.totals_note": (
+        "Månadens kontroll i siffror: registrerade nycklar (ej avslutade), hur många av dem som"
+        " är kopplade till en anställd medarbetare, aktiva nycklar och hur många av dem som"
+        " synkats de senaste {days} dygnen, och okända nyckel-id som enhetens stationer mött.",
+        "The monthly check as numbers: keys registered (not retired), how many of them are"
+        " linked to a staff member still employed, active keys and how many of them synced in"
+        " the last {days} days, and unknown key ids the unit's stations met.",
+    ),
+    "web.keys.list_title": ("Nycklarna", "The keys"),
+    "web.col.keys_registered": ("Registrerade", "Registered"),
+    "web.col.keys_linked": ("Kopplade till medarbetare", "Linked to staff"),
+    "web.col.keys_linked_share": ("Andel kopplade", "Share linked"),
+    "web.col.keys_active": ("Aktiva", "Active"),
+    "web.col.keys_synced": ("Synkade nyligen", "Synced lately"),
+    "web.col.keys_synced_share": ("Andel synkade", "Share synced"),
+    "web.col.keys_unregistered": ("Okända nyckel-id", "Unknown key ids"),
     "web.keys.days": ("Inte synkad på (dygn)", "Not synced for (days)"),
     "web.keys.only_problems": ("Bara de som behöver åtgärdas", "Only those needing fixing"),
     "web.keys.note": (
@@ -1002,6 +1076,25 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Stapeldiagram: monteringar och nedmonteringar av lås per månad",
         "Bar chart: lock mounts and removals per month",
     ),
+    "date.weekday.0": ("måndag", "Monday"),
+    "date.weekday.1": ("tisdag", "Tuesday"),
+    "date.weekday.2": ("onsdag", "Wednesday"),
+    "date.weekday.3": ("torsdag", "Thursday"),
+    "date.weekday.4": ("fredag", "Friday"),
+    "date.weekday.5": ("lördag", "Saturday"),
+    "date.weekday.6": ("söndag", "Sunday"),
+    "date.month.1": ("januari", "January"),
+    "date.month.2": ("februari", "February"),
+    "date.month.3": ("mars", "March"),
+    "date.month.4": ("april", "April"),
+    "date.month.5": ("maj", "May"),
+    "date.month.6": ("juni", "June"),
+    "date.month.7": ("juli", "July"),
+    "date.month.8": ("augusti", "August"),
+    "date.month.9": ("september", "September"),
+    "date.month.10": ("oktober", "October"),
+    "date.month.11": ("november", "November"),
+    "date.month.12": ("december", "December"),
     "web.sample.title": ("Centralt stickprov", "Central sample"),
     "web.sample.lead": (
         "Granskarens månadsuppföljning: 2–3 slumpvis valda brukare per utförare på"
@@ -1012,25 +1105,55 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         " who did not use it.",
     ),
     "web.sample.count": ("Kunder per utförare", "Customers per provider"),
-    "web.sample.new_draw": ("Ny dragning", "New draw"),
-    "web.sample.moved": (
-        "den 15:e var en lördag eller söndag, nästa vardag valdes",
-        "the 15th fell on a Saturday or Sunday, the next weekday was chosen",
+    "web.sample.drawn_by": ("Draget av", "Drawn by"),
+    "web.sample.round": ("omdragning {round}: {reason}", "redraw {round}: {reason}"),
+    "web.sample.not_due": (
+        "Stickprovsdagen {day} har inte kommit än. Månadens stickprov dras en gång, när"
+        " någon öppnar sidan den dagen eller senare, och visas sedan likadant för alla.",
+        "The sample date {day} has not come yet. The month's sample is drawn once, when"
+        " someone opens this page on that day or later, and is then shown the same to everyone.",
     ),
+    "web.sample.redraw_title": ("Dra om stickprovet", "Draw the sample again"),
+    "web.sample.redraw_note": (
+        "Alla ser samma stickprov för månaden. En omdragning ersätter det för alla och loggas"
+        " med ditt namn och skälet; de tidigare dragningarna står kvar i listan.",
+        "Everyone sees the same sample for the month. A redraw replaces it for everyone and"
+        " is logged with your name and the reason; the earlier draws stay in the list.",
+    ),
+    "web.sample.reason": ("Skäl till omdragningen", "Reason for the redraw"),
+    "web.sample.redraw": ("Dra om", "Redraw"),
+    "web.sample.history": ("Månadens dragningar", "The month's draws"),
+    "web.sample.first": ("månadens dragning", "the month's draw"),
+    "web.col.round": ("Dragning", "Draw"),
+    "web.col.drawn_by": ("Dragen av", "Drawn by"),
+    "web.col.drawn_at": ("Tid", "Time"),
+    "web.col.reason": ("Skäl", "Reason"),
+    "web.sample.moved": (
+        "{reasons}: stickprovsdagen blir {weekday} {date}, närmast följande vardag",
+        "{reasons}: the sample date is {weekday} {date}, the next working day",
+    ),
+    "web.sample.why_weekend": ("{date} är en {weekday}", "{date} is a {weekday}"),
+    "web.sample.why_holiday": ("{date} är {holiday}", "{date} is {holiday}"),
+    "web.sample.date": ("{day} {month}", "{day} {month}"),
     "web.sample.candidates": ("Brukare att välja bland", "Customers to draw from"),
     "web.sample.no_candidates": (
         "inga: importera besöken för dagen",
         "none: import the day's visits",
     ),
     "web.sample.rule": (
-        "Stickprovsdatum: den 15:e, eller närmast följande vardag. Brukare som hade ett"
-        " brukarlås och minst ett registrerat besök den dagen lottas med fröet: samma frö ger"
-        " samma urval. Ett besök räknas som öppnat med låset när en nyckel till besökets"
+        "Stickprovsdatum: den 15:e, eller närmast följande vardag (inte lördag, söndag, röd"
+        " dag, midsommarafton, julafton eller nyårsafton). Brukare som hade ett brukarlås och"
+        " minst ett registrerat besök den dagen lottas en gång per månad med ett slumpat frö,"
+        " som sparas: alla ser samma urval (en enhetschef de brukare i urvalet som hör till"
+        " enheten). Ett besök räknas som öppnat med låset när en nyckel till besökets"
         " medarbetare öppnade brukarens lås från 15 minuter före start till slut.",
-        "Sample date: the 15th, or the next weekday. Customers with a customer lock and at"
-        " least one registered visit that day are drawn with the seed: the same seed gives"
-        " the same draw. A visit counts as opened with the lock when a key of the visit's"
-        " staff member opened the customer's lock from 15 minutes before its start to its end.",
+        "Sample date: the 15th, or the next working day (not a Saturday, Sunday, public"
+        " holiday, Midsummer Eve, Christmas Eve or New Year's Eve). Customers with a customer"
+        " lock and at least one registered visit that day are drawn once a month with a random"
+        " seed, which is stored: everyone sees the same draw (a unit manager the customers of"
+        " the draw in their unit). A visit counts as opened with the lock when a key of the"
+        " visit's staff member opened the customer's lock from 15 minutes before its start to"
+        " its end.",
     ),
     "web.sample.customers": ("Utvalda brukare", "Customers drawn"),
     "web.sample.visits": ("Besöken på stickprovsdagen", "The visits on the sample day"),

@@ -262,15 +262,21 @@ class AuditEvent(Base):
 
 
 class SyncEvent(Base):
-    """A station event (a sync, a wrong code, a bundle installed, ...)."""
+    """A station event (a sync, a wrong code, a bundle installed, ...).
+
+    Unique by where it came from *and* what it says (SPEC.md 9.2): the same
+    ``(station, epoch, index)`` with other content is another event, kept."""
 
     __tablename__ = "sync_events"
     __table_args__ = (
-        UniqueConstraint("station_id", "outbox_index"),
+        UniqueConstraint(
+            "station_id", "outbox_epoch", "outbox_index", "key_id", "time", "reason", "detail"
+        ),
         Index("ix_sync_events_key_time", "key_id", "time"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     station_id: Mapped[int]
+    outbox_epoch: Mapped[int] = mapped_column(server_default="0")
     outbox_index: Mapped[int]
     key_id: Mapped[int]
     time: Mapped[int]
@@ -287,8 +293,10 @@ class Anomaly(Base):
     ``sequence_reuse`` (a valid MAC on a different event with a stored
     lock_seq), ``lost_key`` (a lost key opened a door), ``blocked_key`` (any
     other event of a key lost or blocked then; both with ``key_blocked_since``,
-    when it was reported lost or blocked) and ``unknown_key``. ``fingerprint``
-    makes a repeated upload of the same bad record count once.
+    when it was reported lost or blocked), ``unknown_key`` and
+    ``outbox_index_reused`` (another station event under a station's outbox
+    epoch and index already held). ``fingerprint`` makes a repeated upload of
+    the same bad record count once.
     """
 
     __tablename__ = "anomalies"
@@ -431,3 +439,25 @@ class RetentionSetting(Base):
     keep_days: Mapped[int]
     changed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     changed_at: Mapped[int]
+
+
+class SampleDraw(Base):
+    """The central sample of a month (seed 000 §4): drawn once, the same for everyone.
+
+    Round 1 is the month's draw, made at the page's first opening or by a
+    reviewer's explicit draw; a later round is a redraw, made on purpose with
+    its ``reason`` (also in the change log). The month's sample is its highest
+    round; the rounds before it stay, so every redraw can be seen.
+    """
+
+    __tablename__ = "sample_draws"
+    __table_args__ = (UniqueConstraint("year", "month", "round"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int]
+    month: Mapped[int]
+    round: Mapped[int]
+    seed: Mapped[int]
+    count: Mapped[int]
+    drawn_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    drawn_at: Mapped[int]
+    reason: Mapped[str] = mapped_column(default="")

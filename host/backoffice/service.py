@@ -1219,8 +1219,9 @@ class BackOffice:
             else:
                 self._get(session, Station, station_id, "station")
             key = self.signing_key(session)
-            not_before = self.now()
-            not_after = not_before + int(timedelta(hours=hours).total_seconds())
+            issued_at = self.now()
+            not_before = issued_at - service_tokens.CLOCK_LEEWAY_S
+            not_after = issued_at + int(timedelta(hours=hours).total_seconds())
             token = service_tokens.sign(key, station_id, user.id, bits, not_before, not_after)
             session.add(
                 ServiceTokenIssue(
@@ -1231,7 +1232,7 @@ class BackOffice:
                     not_after=not_after,
                     authority_key_id=key.key_id.hex(),
                     issued_by=actor.user_id,
-                    issued_at=not_before,
+                    issued_at=issued_at,
                 )
             )
             self._log(session, actor, "issue", "service_token", station_id, technician)

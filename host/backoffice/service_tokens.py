@@ -11,6 +11,11 @@ from protocol import constants
 from protocol.constants import TokenPermission
 from protocol.records import encode_record, signed_part
 
+# A token is valid from this long before it was issued, so that a station whose clock
+# lags the back office's by a little (it is set from the back office, within seconds,
+# but may have drifted since) takes a token issued this very moment.
+CLOCK_LEEWAY_S = 300
+
 # Names on the command line (``--allow set-clock,clear-outbox``) -> permission bits.
 PERMISSION_NAMES = {p.name.lower().replace("_", "-"): p for p in TokenPermission if p.name}
 

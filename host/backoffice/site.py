@@ -22,6 +22,7 @@ from host.backoffice.codes import DEFAULT_ITERATIONS
 from host.backoffice.errors import Conflict, Invalid, NotFound
 from host.backoffice.models import AuthorityKey, SiteSettings, User
 from host.backoffice.roles import Role
+from host.secret_files import private_folder
 
 SITE_ENV = "SYNK_SITE"
 DEFAULT_SITE = "site"
@@ -93,7 +94,7 @@ def init_site(
     if not 1 <= code_iterations <= 0xFFFF:
         raise Invalid("site.iterations", value=code_iterations)
     cost = passwords.Cost.checked(password_cost.n)
-    directory.mkdir(parents=True, exist_ok=True)
+    private_folder(directory, own=True)  # the database file and the authority's keys
     url = db.database_url(directory, url)
     db.create_private_sqlite_file(url)
     site = Site._connect(directory, url)

@@ -28,10 +28,8 @@ of events needs no more memory than a batch.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
-import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,10 +39,12 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import JSON, Boolean, LargeBinary, Table, insert, select, text
 from sqlalchemy.orm import Session
 
+from host import csvfile
 from host.backoffice import authority, db
 from host.backoffice.errors import Conflict, Invalid
 from host.backoffice.models import Base
 from host.backoffice.site import Site
+from host.secret_files import private_folder, secret_file, write_secret
 
 FORMAT = "synk-site-export"
 VERSION = 1
@@ -61,14 +61,11 @@ def _tables() -> list[Table]:
 
 def _private_file(path: Path) -> Any:
     """A new text file readable by its owner only, from the start (never chmod-ed after)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    return os.fdopen(fd, "w", encoding="utf-8", newline="")
+    return secret_file(path, "new", encoding="utf-8")
 
 
 def _copy_private(source: Path, target: Path) -> None:
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(source.read_bytes())
+    write_secret(target, source.read_bytes(), "new")
 
 
 def _cell(value: Any, column_type: Any) -> str:
@@ -117,21 +114,21 @@ def _revision(site: Site) -> str | None:
 
 def export_site(site: Site, folder: Path, now: int) -> dict[str, Any]:
     """Write the export into ``folder`` (which must not exist); returns the manifest."""
-    folder.mkdir(mode=0o700, parents=True)
-    (folder / "tables").mkdir(mode=0o700)
+    if folder.exists():
+        raise FileExistsError(folder)
+    private_folder(folder)
+    private_folder(folder / "tables")
     tables = []
     with site.sessions() as session:
         for table in _tables():
             path = folder / "tables" / f"{table.name}.csv"
             rows = 0
             with _private_file(path) as handle:
-                writer = csv.writer(handle, lineterminator="\n")
-                writer.writerow([c.name for c in table.columns])
+                writer = csvfile.Writer(handle)
+                writer.row([c.name for c in table.columns])
                 result = session.execute(select(table).order_by(*table.primary_key.columns))
                 for row in result.yield_per(BATCH):
-                    writer.writerow(
-                        _cell(v, c.type) for v, c in zip(row, table.columns, strict=True)
-                    )
+                    writer.row(_cell(v, c.type) for v, c in zip(row, table.columns, strict=True))
                     rows += 1
             tables.append(
                 {
@@ -150,7 +147,7 @@ def export_site(site: Site, folder: Path, now: int) -> dict[str, Any]:
                 }
             )
     keys = []
-    (folder / authority.AUTHORITY_DIR).mkdir(mode=0o700)
+    private_folder(folder / authority.AUTHORITY_DIR)
     for source in sorted(site.authority_dir.iterdir()):
         target = folder / authority.AUTHORITY_DIR / source.name
         _copy_private(source, target)
@@ -207,7 +204,7 @@ def check_export(folder: Path) -> dict[str, Any]:
 def _rows(path: Path, table: Table) -> Iterator[dict[str, Any]]:
     columns = list(table.columns)
     with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle)
+        reader = csvfile.reader(handle)
         next(reader)
         for number, cells in enumerate(reader, start=2):
             if len(cells) != len(columns):
@@ -250,7 +247,7 @@ def import_site(folder: Path, directory: Path, url: str | None = None) -> Site:
     sqlite_file = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
     if sqlite_file is not None and sqlite_file.exists():
         raise Conflict("site.exists", site=directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    private_folder(directory)
     db.create_private_sqlite_file(url)
     site = Site._connect(directory, url)
     try:
@@ -272,7 +269,6 @@ def import_site(folder: Path, directory: Path, url: str | None = None) -> Site:
                 imported.append(table)
             _reset_sequences(session, imported)
         target = site.authority_dir
-        target.mkdir(mode=0o700, parents=True, exist_ok=True)
         for key in manifest["authority_keys"]:
             source = folder / key["file"]
             _copy_private(source, target / source.name)

@@ -26,7 +26,7 @@ _SECTION = struct.Struct("<B3xII32s")
 _COUNT = struct.Struct("<HH")  # a section's u16 count and u16 (reserved or days)
 _KEY = struct.Struct("<IB3x32s16s16s16s")
 _SET = struct.Struct("<IIIHH64s")
-_UPLOAD_HEAD = struct.Struct("<4sBBHII")
+_UPLOAD_HEAD = struct.Struct("<4sBBHIII")
 _LOCK_RECORD = struct.Struct("<BBBBHIIII16sI")  # kind, length, then event (8.3), received_at
 _STATION_RECORD = struct.Struct("<BBIIB3xI")
 _RECORD_HEAD = struct.Struct("<BB")
@@ -207,8 +207,12 @@ def decode_upload(body: bytes) -> dict[str, Any]:
     anything the reference decoder would refuse.
     """
     if len(body) < k.UPLOAD_BATCH_HEADER_SIZE:
-        raise WireError("upload_batch", f"{len(body)} bytes, a batch has at least 16")
-    magic, record_format, flags, count, station_id, first_index = _UPLOAD_HEAD.unpack_from(body)
+        raise WireError(
+            "upload_batch", f"{len(body)} bytes, a batch has at least {k.UPLOAD_BATCH_HEADER_SIZE}"
+        )
+    magic, record_format, flags, count, station_id, first_index, epoch = _UPLOAD_HEAD.unpack_from(
+        body
+    )
     if magic != k.MAGIC_UPLOAD_BATCH:
         raise WireError("upload_batch.magic", f"expected {k.MAGIC_UPLOAD_BATCH!r}")
     if record_format != k.RECORD_FORMAT:
@@ -264,5 +268,6 @@ def decode_upload(body: bytes) -> dict[str, Any]:
         "flags": flags,
         "station_id": station_id,
         "first_index": first_index,
+        "outbox_epoch": epoch,
         "records": records,
     }

@@ -10,12 +10,12 @@ office: the records leave the station only after they are somewhere else.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from host import csvfile
 from host.diag.errors import EXIT_USAGE, DiagError
 from host.diag.output import iso_local
 from host.diag.station import OutboxRecord
@@ -130,7 +130,7 @@ def _rows(content: str) -> list[dict[str, Any]]:
         if not isinstance(rows, list):
             raise TypeError("records is not a list")
         return [dict(row) for row in rows]
-    return list(csv.DictReader(content.splitlines()))
+    return [dict(row) for row in csvfile.read_records(content)]
 
 
 def check_exported(

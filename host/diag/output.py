@@ -9,8 +9,6 @@ A command returns a ``Report``: ``data`` (plain values for ``--json``),
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,6 +16,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from host import csvfile
 from host.diag.messages import text
 
 TZ = ZoneInfo("Europe/Stockholm")
@@ -110,19 +109,11 @@ def to_json(data: Any) -> str:
 
 
 def to_csv(rows: Sequence[dict[str, Any]]) -> str:
-    """UTF-8 CSV with a header row; None as an empty cell, bytes as hex."""
-    handle = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: _csv_cell(v) for k, v in row.items()})
-    return handle.getvalue()
+    """CSV (``host.csvfile``, plain) with a header row; None as an empty cell, bytes as hex."""
+    return csvfile.records([{k: _csv_cell(v) for k, v in row.items()} for row in rows])
 
 
-def _csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
+def _csv_cell(value: Any) -> Any:
     if isinstance(value, bytes | bytearray):
         return bytes(value).hex()
-    return str(value)
+    return value

@@ -12,7 +12,6 @@ answer is shown in words.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from typing import Any
 from host.diag.errors import EXIT_USAGE, DiagError
 from host.diag.messages import text
 from host.diag.output import local_time
+from host.secret_files import write_secret
 from protocol import constants as k
 from protocol.constants import TokenPermission
 from protocol.errors import ProtocolError
@@ -70,13 +70,10 @@ def issue(
 
 def write(path: Path, token: bytes, force: bool = False) -> None:
     """Store the token readable by its owner only; an existing file is kept unless ``force``."""
-    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if force else os.O_EXCL)
     try:
-        fd = os.open(path, flags, 0o600)
+        write_secret(path, token, "replace" if force else "new")
     except FileExistsError:
         raise DiagError("token.exists", EXIT_USAGE, path=path) from None
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(token)
 
 
 def read(path: Path) -> tuple[bytes, dict[str, Any]]:

@@ -4,13 +4,21 @@ Both boards run MicroPython (hw/README.md) with a littlefs2 file system on the
 rest of the flash, mounted at "/", 4096-byte blocks. Budgets:
 
 ==========  ======================================================================
-esp32s3     ESP32-S3-DevKitC-1 N8R8, MicroPython ``ESP32_GENERIC_S3``: 8 MiB flash,
-            partition table ``partitions-8MiB.csv``: the ``vfs`` partition is
-            0x4F0000 bytes (4.94 MiB) after the 3 MiB application.
-pico2w      Raspberry Pi Pico 2 W, MicroPython ``RPI_PICO2_W``: 4 MiB flash, of which
-            ``MICROPY_HW_FLASH_STORAGE_BYTES = PICO_FLASH_SIZE_BYTES - 1536 * 1024``,
-            i.e. 2.5 MiB, is the file system.
+esp32s3     ESP32-S3-DevKitC-1 N8R8, MicroPython ``ESP32_GENERIC_S3``: 8 MiB flash.
+            1.24 and 1.25: ``partitions-8MiB.csv``, the ``factory`` app 0x1F0000
+            bytes at 0x10000, the ``vfs`` partition 0x600000 bytes at 0x200000.
+            1.26 and later: ``partitions-4MiBplus.csv`` has no ``vfs``; the port's
+            ``main.c`` makes one from the end of the app (0x200000) to the end
+            of the flash it detects: 0x600000 bytes (6 MiB) on 8 MiB.
+pico2w      Raspberry Pi Pico 2 W, MicroPython ``RPI_PICO2_W`` (1.25 and later): 4 MiB
+            flash, of which ``MICROPY_HW_FLASH_STORAGE_BYTES = PICO_FLASH_SIZE_BYTES
+            - 1536 * 1024``, i.e. 2.5 MiB, is the file system.
 ==========  ======================================================================
+
+``fs_by_release`` lists that size per MicroPython release (the first release
+it holds for; read from MicroPython's ports/esp32 partition tables and
+ports/rp2 board headers at each release tag); ``fs_bytes`` is the smallest
+of them, what an image is budgeted against when the release is not known.
 
 Of that, ``STATION_DATA_RESERVE`` stays free for what the station writes
 while it runs: the cached bundle and the one written aside before it replaces
@@ -44,12 +52,22 @@ class Board:
     platform: str  # sys.platform on the board
     machine: str  # part of sys.implementation._machine on the board
     fs_bytes: int
+    fs_by_release: tuple[tuple[tuple[int, int], int], ...] = ()  # ((major, minor), bytes)
     block_size: int = BLOCK_SIZE
     reserve: int = STATION_DATA_RESERVE
 
     @property
     def pins_module(self) -> str:
         return f"pins_{self.name}"
+
+    def fs_bytes_for(self, release: tuple[int, int]) -> int:
+        """The file system's size under MicroPython ``release`` ((1, 26)); ``fs_bytes``
+        for a release before the first listed."""
+        size = self.fs_bytes
+        for first, listed in self.fs_by_release:
+            if release >= first:
+                size = listed
+        return size
 
     @property
     def image_budget(self) -> int:
@@ -65,7 +83,8 @@ BOARDS: dict[str, Board] = {
         march="xtensawin",
         platform="esp32",
         machine="ESP32S3",
-        fs_bytes=0x4F0000,
+        fs_bytes=0x600000,
+        fs_by_release=(((1, 24), 0x600000), ((1, 26), 8 * 1024 * KIB - 0x200000)),
     ),
     "pico2w": Board(
         name="pico2w",
@@ -75,6 +94,7 @@ BOARDS: dict[str, Board] = {
         platform="rp2",
         machine="RP2350",
         fs_bytes=4 * 1024 * KIB - 1536 * KIB,
+        fs_by_release=(((1, 25), 4 * 1024 * KIB - 1536 * KIB),),
     ),
 }
 

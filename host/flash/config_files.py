@@ -9,33 +9,24 @@ refused here already.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 from firmware import station_config as station_loader
 from host.flash.errors import INVALID, NOT_FOUND, FlashError
+from host.secret_files import write_secret
 
 CONFIG_FILE = station_loader.CONFIG_FILE
 SIGNATURE_FILE = station_loader.SIGNATURE_FILE
 NAMES = (CONFIG_FILE, SIGNATURE_FILE)
 
 
-def write_private(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path``, readable by its owner only."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        os.fchmod(handle.fileno(), 0o600)
-        handle.write(data)
-
-
 def write_config(directory: Path, files: dict[str, bytes]) -> list[Path]:
     """Write station.json and station.sig into ``directory``; returns their paths."""
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     written = []
     for name in NAMES:
         path = directory / name
-        write_private(path, files[name])
+        write_secret(path, files[name])
         written.append(path)
     return written
 

@@ -39,6 +39,7 @@ from host.flash import config_files
 from host.flash.boards import Board, board
 from host.flash.errors import INVALID, NOT_FOUND, FlashError
 from host.flash.mpy import MPY_VERSION, MpyCross
+from host.secret_files import write_secret
 from hw.board_setup import STORAGE_ROOT
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -259,8 +260,7 @@ def write_image(image: Image, directory: Path) -> Path:
     shutil.rmtree(directory / FILES_DIR, ignore_errors=True)
     for entry, data in image.files:
         path = local_path(directory, entry.path)
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        config_files.write_private(path, data)
+        write_secret(path, data)  # its folders made 0700 (the configuration is among them)
     manifest.write_text(json.dumps(image.manifest(), indent=1, ensure_ascii=False) + "\n")
     return manifest
 

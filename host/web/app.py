@@ -87,6 +87,7 @@ class Web:
             optional=text.optional,
             percent=text.percent,
             plain_time=text.time,
+            minutes=text.minutes,
         )
 
     @staticmethod

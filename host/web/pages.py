@@ -3,11 +3,11 @@
 =================== ================================== =====================================
 page                path and parameters                 CSV
 =================== ================================== =====================================
-keys and devices    ``/keys?unit=&days=7&problems=1``   ``/keys.csv``
+keys and devices    ``/keys?unit=&days=7&problems=1``   ``/keys.csv``, ``/key-totals.csv``
 lock installations  ``/locks?type=customer&at=DATE``    ``/locks.csv`` (installed),
                     ``&from=YYYY-MM&to=YYYY-MM``        ``/mounts.csv`` (per month)
-central sample      ``/sample?month=YYYY-MM&seed=N``    ``/sample.csv``, ``/sample-visits.csv``,
-                    ``&count=3``                        ``/lock-share.csv``
+central sample      ``/sample?month=YYYY-MM``           ``/sample.csv``, ``/sample-visits.csv``,
+                    (POST ``/sample/draw``: a redraw)   ``/lock-share.csv``
 activity log        ``/activity?kind=&staff=&key=``     ``/activity.csv``
                     ``&customer=&lock=&since=&until=``
                     ``&page=``
@@ -20,15 +20,14 @@ visit import        ``/visits`` (GET form, POST file)
 =================== ================================== =====================================
 
 Every handler asks the follow-up service, which checks the role; the page
-and its CSV are built from the same table (``tables``). Times in parameters
+and its CSV are built from the same table (``tables``) and written by
+``host.csvfile`` (formulas neutralised): plain CSV, or with ``&dialect=sv``
+the one Swedish spreadsheets open directly. Times in parameters
 are ISO dates or date-times, Swedish local time.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import secrets
 from datetime import date, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -36,10 +35,16 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from host import csvfile
 from host.backoffice.body_limit import VISITS_FILE_LIMIT
 from host.backoffice.errors import Invalid
 from host.backoffice.followup import activity, fleet, sample, visits
-from host.backoffice.followup.service import ANOMALY_KINDS, lock_types
+from host.backoffice.followup.service import (
+    ANOMALY_KINDS,
+    REASON_MAX,
+    SAMPLE_DRAWERS,
+    lock_types,
+)
 from host.backoffice.roles import Action, Actor, may
 from host.backoffice.service import LOCK_TYPES
 from host.backoffice.timeutil import day_start, local_day, parse_time
@@ -100,14 +105,18 @@ def _month(value: str | None) -> tuple[int, int] | None:
     return sample.parse_month(value)
 
 
-def _csv(name: str, table: tables.Table, today: date) -> Response:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows(table.csv_rows())
-    filename = f"synk-{name}-{today.isoformat()}.csv"
+def _csv(request: Request, name: str, table: tables.Table) -> Response:
+    """The table as a CSV download: ``?dialect=sv`` for Swedish spreadsheets, else plain."""
+    wanted = request.query_params.get("dialect")
+    try:
+        style = csvfile.dialect(wanted)
+    except ValueError:
+        raise Invalid("web.param", name="dialect", value=wanted) from None
+    suffix = "" if style is csvfile.PLAIN else f"-{style.name}"
+    filename = f"synk-{name}-{_today(_web(request)).isoformat()}{suffix}.csv"
     return Response(
-        "\ufeff" + buffer.getvalue(),
-        media_type="text/csv; charset=utf-8",
+        csvfile.text(table.csv_rows(), style),
+        media_type=style.media_type,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
@@ -139,7 +148,7 @@ def _keys_view(
     stale = _int(days, "days", 1, 365) or 7
     only_problems = problems == "1"
     org = web.followup.organisation(actor)
-    report = web.followup.keys_report(actor, unit_id, stale)
+    report, totals = web.followup.keys_and_totals(actor, unit_id, stale)
     counts = {p: sum(p in k.problems for k in report) for p in fleet.PROBLEMS}
     if only_problems:
         report = [k for k in report if k.problems]
@@ -151,6 +160,7 @@ def _keys_view(
         "counts": counts,
         "keys": len(report),
         "table": tables.keys_table(report, org),
+        "totals": tables.key_totals_table(totals, org),
         "choose_unit": not actor.scoped,
     }
 
@@ -172,7 +182,15 @@ def keys_csv(
     web = _web(request)
     identity = web.identity(request)
     view = _keys_view(web, identity.actor, unit, days, problems)
-    return _csv("keys", view["table"], _today(web))
+    return _csv(request, "keys", view["table"])
+
+
+@router.get("/key-totals.csv")
+def key_totals_csv(request: Request, unit: str | None = None, days: str | None = None) -> Response:
+    web = _web(request)
+    identity = web.identity(request)
+    view = _keys_view(web, identity.actor, unit, days, None)
+    return _csv(request, "key-totals", view["totals"])
 
 
 # -- 2 lock installations ---------------------------------------------------------------------
@@ -242,7 +260,7 @@ def locks_csv(request: Request, type: str | None = None, at: str | None = None) 
     identity = web.identity(request)
     params = request.query_params
     view = _locks_view(web, identity.actor, type, at, params.get("from"), params.get("to"))
-    return _csv("locks", view["installed"], _today(web))
+    return _csv(request, "locks", view["installed"])
 
 
 @router.get("/mounts.csv")
@@ -251,7 +269,7 @@ def mounts_csv(request: Request, type: str | None = None, at: str | None = None)
     identity = web.identity(request)
     params = request.query_params
     view = _locks_view(web, identity.actor, type, at, params.get("from"), params.get("to"))
-    return _csv("mounts", view["mounts"], _today(web))
+    return _csv(request, "mounts", view["mounts"])
 
 
 # -- 3 central sample -------------------------------------------------------------------------
@@ -268,21 +286,35 @@ def _sample_view(
     web: Web,
     actor: Actor,
     month: str | None,
-    seed: int,
-    count: str | None,
     drawn: bool = True,
     share: bool = True,
 ) -> dict[str, Any]:
-    """The sample drawn with ``seed``, and the lock share of the six months up to the month."""
+    """The month's one stored draw (made now if this is its first opening) and the lock share.
+
+    ``result`` is None while the month's sample date has not come.
+    """
     year, number = _month(month) or _default_month(_today(web))
-    how_many = _int(count, "count", 2, 3) or 3
     org = web.followup.organisation(actor)
-    view: dict[str, Any] = {"org": org, "month": f"{year}-{number:02d}", "count": how_many}
+    day, passed_over = sample.sample_day(year, number)
+    view: dict[str, Any] = {
+        "org": org,
+        "month": f"{year}-{number:02d}",
+        "result": None,
+        "day": day,
+        "moved": text.sample_moved(day, passed_over) if passed_over else None,
+        "may_draw": actor.role in SAMPLE_DRAWERS,
+        "reason_max": REASON_MAX,
+    }
     if drawn:
-        result = web.followup.central_sample(actor, year, number, seed, how_many)
-        view["result"] = result
-        view["summary"] = tables.sample_table(result, org)
-        view["visits"] = tables.sample_visits_table(result, org)
+        draw = web.followup.month_draw(actor, year, number)
+        view["draws"] = web.followup.sample_draws(actor, year, number)
+        view["draw"] = draw
+        if draw is not None:
+            result = web.followup.central_sample(actor, year, number, draw.seed, draw.count)
+            view["result"] = result
+            view["count"] = draw.count
+            view["summary"] = tables.sample_table(result, org)
+            view["visits"] = tables.sample_visits_table(result, org)
     if share:
         months, shares = web.followup.lock_share(actor, year, number)
         categories, series = tables.lock_share_series(months, shares, org)
@@ -299,41 +331,46 @@ def _sample_view(
 
 
 @router.get("/sample", response_class=HTMLResponse)
-def sample_page(
-    request: Request, month: str | None = None, seed: str | None = None, count: str | None = None
-) -> Response:
+def sample_page(request: Request, month: str | None = None) -> Response:
+    """The month's sample, the same for everyone: its first opening draws it."""
     web = _web(request)
     identity = web.identity(request)
-    chosen = _int(seed, "seed")
-    if chosen is None:
-        # A new draw: pick a seed and show it in the address, so the draw can be repeated.
+    if month is None or not month.strip():
         web.followup.require_sample(identity.actor)
-        params = dict(request.query_params)
-        params["seed"] = str(secrets.randbelow(1_000_000))
-        params.setdefault("month", "{}-{:02d}".format(*_default_month(_today(web))))
-        query = urlencode({k: v for k, v in params.items() if v})
-        return RedirectResponse(f"{web.base(request)}/sample?{query}", status_code=303)
-    view = _sample_view(web, identity.actor, month, chosen, count)
+        default = "{}-{:02d}".format(*_default_month(_today(web)))
+        return RedirectResponse(f"{web.base(request)}/sample?month={default}", status_code=303)
+    view = _sample_view(web, identity.actor, month)
     return web.render(request, "sample.html", identity, page="sample", **view)
+
+
+@router.post("/sample/draw")
+def sample_draw(
+    request: Request,
+    month: Annotated[str, Form()] = "",
+    count: Annotated[str, Form()] = "3",
+    reason: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    """A reviewer's explicit draw, or a redraw with its reason (logged); back to the page."""
+    web = _web(request)
+    identity = web.identity(request)
+    web.check_post(request, identity.csrf, csrf)
+    year, number = sample.parse_month(month)
+    how_many = _int(count, "count", 2, 3) or 3
+    web.followup.draw_sample(identity.actor, year, number, how_many, reason)
+    return RedirectResponse(
+        f"{web.base(request)}/sample?month={year}-{number:02d}", status_code=303
+    )
 
 
 def _sample_csv(request: Request, name: str, which: str) -> Response:
     web = _web(request)
     identity = web.identity(request)
-    params = request.query_params
-    chosen = _int(params.get("seed"), "seed")
-    if chosen is None and which != "share":
-        raise Invalid("web.param", name="seed", value="")
-    view = _sample_view(
-        web,
-        identity.actor,
-        params.get("month"),
-        chosen or 0,
-        params.get("count"),
-        drawn=which != "share",
-        share=which == "share",
-    )
-    return _csv(name, view[which], _today(web))
+    month = request.query_params.get("month")
+    view = _sample_view(web, identity.actor, month, drawn=which != "share", share=which == "share")
+    if which != "share" and view["result"] is None:
+        raise Invalid("sample.not_due", day=view["day"].isoformat())
+    return _csv(request, name, view[which])
 
 
 @router.get("/sample.csv")
@@ -444,7 +481,7 @@ def activity_csv(request: Request) -> Response:
     rows, total = web.followup.activity_log(identity.actor, query, 0, CSV_MAX_ROWS, unit_id, "csv")
     if total > len(rows):
         raise Invalid("web.csv_too_many", total=total, max=CSV_MAX_ROWS)
-    return _csv("activity", tables.activity_table(rows), _today(web))
+    return _csv(request, "activity", tables.activity_table(rows))
 
 
 # -- 5 station health -------------------------------------------------------------------------
@@ -477,7 +514,7 @@ def stations_page(request: Request, unit: str | None = None) -> Response:
 def stations_csv(request: Request, unit: str | None = None) -> Response:
     web = _web(request)
     identity = web.identity(request)
-    return _csv("stations", _stations_view(web, identity.actor, unit)["table"], _today(web))
+    return _csv(request, "stations", _stations_view(web, identity.actor, unit)["table"])
 
 
 # -- 5b the blocklist's spread ----------------------------------------------------------------
@@ -510,7 +547,7 @@ def blocklist_page(request: Request, unit: str | None = None) -> Response:
 def blocklist_csv(request: Request, unit: str | None = None) -> Response:
     web = _web(request)
     identity = web.identity(request)
-    return _csv("exposed-locks", _spread_view(web, identity.actor, unit)["exposed"], _today(web))
+    return _csv(request, "exposed-locks", _spread_view(web, identity.actor, unit)["exposed"])
 
 
 @router.get("/blocklist-locks.csv")
@@ -518,7 +555,7 @@ def blocklist_locks_csv(request: Request, unit: str | None = None) -> Response:
     web = _web(request)
     identity = web.identity(request)
     view = _spread_view(web, identity.actor, unit)
-    return _csv("lock-blocklist-versions", view["versions"], _today(web))
+    return _csv(request, "lock-blocklist-versions", view["versions"])
 
 
 # -- 6 anomalies ------------------------------------------------------------------------------
@@ -558,7 +595,7 @@ def anomalies_csv(request: Request) -> Response:
     web = _web(request)
     identity = web.identity(request)
     view = _anomalies_view(web, identity.actor, request.query_params)
-    return _csv("anomalies", view["table"], _today(web))
+    return _csv(request, "anomalies", view["table"])
 
 
 # -- visit import -----------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """Each report as one table, shown on its page and exported as CSV from the same rows.
 
-A cell holds its CSV value (plain, locale-free: local times as
-``YYYY-MM-DD HH:MM:SS``, shares as percent with one decimal and a dot, lists
-joined by ``;``) and what the page shows (Swedish number format, labels in
-both languages). The CSV header is the columns' English ``name``.
+A cell holds its CSV value (locale-free: local times as
+``YYYY-MM-DD HH:MM:SS``, shares as percent with one decimal, lists joined by
+``;``; ``host.csvfile`` writes them in the dialect asked for) and what the
+page shows (Swedish number format, labels in both languages). The CSV header is the
+columns' English ``name``.
 """
 
 from __future__ import annotations
@@ -50,11 +51,10 @@ class Table:
         """Indexes of the columns the page shows."""
         return [i for i, c in enumerate(self.columns) if c.page]
 
-    def csv_rows(self) -> list[list[str]]:
+    def csv_rows(self) -> list[list[object]]:
         rows = [r.cells for r in self.rows] + ([self.footer.cells] if self.footer else [])
-        return [[c.name for c in self.columns]] + [
-            [text.csv_value(raw) for raw, _ in cells] for cells in rows
-        ]
+        header: list[object] = [c.name for c in self.columns]
+        return [header] + [[text.csv_value(raw) for raw, _ in cells] for cells in rows]
 
 
 def _cell(raw: object, shown: SHOWN | None = None) -> tuple[object, SHOWN]:
@@ -125,6 +125,48 @@ def keys_table(report: Sequence[fleet.KeyStatus], org: Organisation) -> Table:
                 "warn" if k.problems else "",
             )
         )
+    return table
+
+
+def key_totals_table(totals: Sequence[fleet.UnitTotals], org: Organisation) -> Table:
+    """Per unit: keys registered, linked to a staff member, active, synced lately, unknown."""
+    table = Table(
+        [
+            Column("unit_id", "web.col.unit_id", True, False),
+            Column("unit", "web.col.unit"),
+            Column("registered", "web.col.keys_registered", True),
+            Column("linked", "web.col.keys_linked", True),
+            Column("linked_percent", "web.col.keys_linked_share", True),
+            Column("active", "web.col.keys_active", True),
+            Column("synced", "web.col.keys_synced", True),
+            Column("synced_percent", "web.col.keys_synced_share", True),
+            Column("unregistered", "web.col.keys_unregistered", True),
+        ]
+    )
+
+    def cells(t: fleet.UnitTotals, unit: tuple[object, SHOWN]) -> list[tuple[object, SHOWN]]:
+        return [
+            _cell(t.unit_id if t.unit_id is not None else "total", ""),
+            unit,
+            _cell(t.registered),
+            _cell(t.linked),
+            _share(t.linked / t.registered if t.registered else None),
+            _cell(t.active),
+            _cell(t.synced),
+            _share(t.synced / t.active if t.active else None),
+            _cell(t.unregistered),
+        ]
+
+    for t in totals:
+        complete = t.linked == t.registered and t.synced == t.active and not t.unregistered
+        table.rows.append(
+            Row(cells(t, _cell(org.unit_name(t.unit_id))), "" if complete else "warn")
+        )
+    if len(totals) > 1:
+        whole = fleet.UnitTotals(None)
+        for t in totals:
+            whole.add(t)
+        table.footer = Row(cells(whole, _cell(None, text.label("web.col.total"))))
     return table
 
 

@@ -2,15 +2,18 @@
 
 Every people-facing string comes from ``host.backoffice.messages``; a page
 shows the Swedish text first and the English after it, in a smaller
-``<span lang="en">``. CSV files get plain, locale-free values instead
-(``csv_value``).
+``<span lang="en">``. CSV files get the values themselves
+(``csv_value``), written by ``host.csvfile``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
+
 from markupsafe import Markup, escape
 
-from host.backoffice import messages
+from host.backoffice import messages, workdays
 from host.backoffice.timeutil import format_time
 
 
@@ -21,7 +24,11 @@ def pair(key: str, **values: object) -> tuple[str, str]:
 
 def label(key: str, **values: object) -> Markup:
     """Swedish, then English in a smaller span (HTML-escaped)."""
-    swedish, english = pair(key, **values)
+    return both(*pair(key, **values))
+
+
+def both(swedish: str, english: str) -> Markup:
+    """Two texts already made in their languages, as ``label`` shows them."""
     if swedish == english:
         return Markup('<span lang="sv">{}</span>').format(swedish)
     return Markup('<span lang="sv">{}</span> <span lang="en" class="en">{}</span>').format(
@@ -32,6 +39,41 @@ def label(key: str, **values: object) -> Markup:
 def plain(key: str, **values: object) -> str:
     """ "svenska / English" as plain text (titles, attributes, CSV notes)."""
     return messages.text(key, **values)
+
+
+def day_month(day: date) -> tuple[str, str]:
+    """``15 juni`` and ``15 June``."""
+    swedish, english = messages.CATALOGUE[f"date.month.{day.month}"]
+    return pair("web.sample.date", day=day.day, month=swedish)[0], f"{day.day} {english}"
+
+
+def weekday(day: date) -> tuple[str, str]:
+    return messages.CATALOGUE[f"date.weekday.{day.weekday()}"]
+
+
+def sample_moved(day: date, passed_over: Sequence[workdays.NotWorking]) -> Markup:
+    """Why the sample date is not the 15th: ``15 juni är en lördag; …: stickprovsdagen blir …``."""
+    reasons: tuple[list[str], list[str]] = ([], [])
+    for passed in passed_over:
+        dates = day_month(passed.day)
+        if passed.holiday_sv:
+            # "16 april är påskdagen": a Swedish holiday's name is written small mid-sentence
+            holiday = (passed.holiday_sv[:1].lower() + passed.holiday_sv[1:], passed.holiday_en)
+            key = "web.sample.why_holiday"
+            values = [{"date": dates[i], "holiday": holiday[i]} for i in (0, 1)]
+        else:
+            key = "web.sample.why_weekend"
+            values = [{"date": dates[i], "weekday": weekday(passed.day)[i]} for i in (0, 1)]
+        for i in (0, 1):
+            reasons[i].append(messages.CATALOGUE[key][i].format(**values[i]))
+    dates, names = day_month(day), weekday(day)
+    swedish, english = (
+        messages.CATALOGUE["web.sample.moved"][i].format(
+            reasons="; ".join(reasons[i]), weekday=names[i], date=dates[i]
+        )
+        for i in (0, 1)
+    )
+    return both(swedish, english)
 
 
 def time(ts: int | None) -> str:
@@ -55,26 +97,16 @@ def decimal(value: float | None, digits: int = 1) -> str:
     return "" if value is None else _decimal(value, digits)
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+def csv_value(value: object) -> object:
+    """A table's value as ``host.csvfile`` writes it: lists joined by ';', shares to 0.1.
 
-
-def csv_value(value: object) -> str:
-    """A value as a CSV cell: empty for None, true/false, lists joined by ';'.
-
-    Text that a spreadsheet would run as a formula (a name starting with ``=``)
-    gets a leading apostrophe, so opening an export runs nothing.
+    The writer neutralises formulas and formats numbers for the dialect.
     """
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return f"'{value}" if value.startswith(FORMULA_START) else value
-    if isinstance(value, bool):
-        return "true" if value else "false"
     if isinstance(value, float):
-        return f"{value:.1f}"
+        return round(value, 1)
     if isinstance(value, list | tuple):
         return ";".join(str(v) for v in value)
-    return str(value)
+    return value
 
 
 def optional(value: object) -> Markup:

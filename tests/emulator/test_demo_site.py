@@ -200,6 +200,7 @@ def test_each_station_bundle_verifies_and_opens_its_unit_s_doors(
                 "flags": 0,
                 "station_id": station.station_id,
                 "first_index": station.next_outbox_index,
+                "outbox_epoch": 0,  # the station's flash was made with an ack, no epoch
                 "records": [
                     {
                         "kind": OutboxKind.LOCK_EVENT,

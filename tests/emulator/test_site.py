@@ -3,9 +3,11 @@ the stations' flash, the locks' counters and the keys' sets."""
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 from emulator.site import EmulatedSite
+from hw._port import TICKS_PERIOD
 
 START = 1_795_000_000  # Wednesday 2026-11-18, 12:06 in Stockholm
 
@@ -33,6 +35,7 @@ def test_sync_then_restart_keeps_keys_locks_and_stations(tmp_path: Path) -> None
         serial = emulated.station.cache.serial
     finally:
         site.stop()
+    _only_the_owner_may_read_the_secrets(tmp_path)
 
     again = EmulatedSite(tmp_path, start=START + 60, history_days=2)
     try:
@@ -66,5 +69,43 @@ def test_a_key_held_to_the_nfc_reader_syncs(tmp_path: Path) -> None:
         site.take_key_from_nfc(station_id)
         site.run_for(2)
         assert emulated.hardware.screen_text.startswith("Sätt i nyckeln")
+    finally:
+        site.stop()
+
+
+def _only_the_owner_may_read_the_secrets(work: Path) -> None:
+    """The stations' flash (credential, verifiers), the locks' secrets, the keys' private keys."""
+    flash = [p for p in (work / "stations").rglob("*") if p.is_file()]
+    assert any(p.name == "station.json" for p in flash)
+    secrets = [work / "locks.json", work / "keys.json", work / "demo_site.json"]
+    for path in [*flash, *secrets, work / "site" / "synk.db"]:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    for folder in [work / "stations", *(p for p in (work / "stations").iterdir())]:
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+
+
+def test_the_stations_carry_on_across_a_wrap_of_their_ticks(tmp_path: Path) -> None:
+    # The board's ticks counter wraps 10 s after start (every 12.4 days on a board): NFC
+    # polling, the keypad, the PN532's timeouts, key syncs and heartbeats go on through it.
+    site = EmulatedSite(tmp_path, start=START, history_days=2, ticks_start=TICKS_PERIOD - 10_000)
+    try:
+        station_id, emulated = next(iter(site.stations.items()))
+        site.run_for(2)
+        site.run_for((TICKS_PERIOD - site.clock.ticks_ms() - 300) / 1000)  # 0.3 s before it
+        staff = [s for s in site.demo.staff.values() if s.unit_id == emulated.unit_id and s.key_id]
+        key = site.keys[staff[0].key_id or 0]
+        before = emulated.station.last_result
+        site.hold_key_to_nfc(station_id, key)
+        site.type_code(station_id, staff[0].code)
+        assert site.run_until(lambda: emulated.station.last_result is not before, 60)
+        assert emulated.station.last_result.outcome == "ok_until"
+        assert site.clock.ticks_ms() < 60_000  # the counter wrapped on the way
+        site.take_key_from_nfc(station_id)
+        result = site.sync(station_id, site.keys[staff[1].key_id or 0], staff[1].code)
+        assert result.outcome == "ok_until"
+        site.run_for(150)
+        assert emulated.station.uplink.online
+        assert emulated.station.uplink.last_success >= site.clock.now() - 61  # heartbeats
+        assert emulated.station.status()["uptime_s"] >= 150
     finally:
         site.stop()

@@ -22,6 +22,7 @@ from emulator.site import EmulatedSite
 from emulator.trainer import COMMANDS, TrainingConsole, screen_line
 from firmware import messages as station_messages
 from host.backoffice import reports
+from host.backoffice.roles import USER_ROLES
 from host.backoffice.timeutil import format_time
 from protocol.constants import Outcome, StationReason
 
@@ -142,6 +143,12 @@ def test_every_outcome_reason_and_station_result_has_words() -> None:
     uplink = {n for n in station_messages.names() if n.startswith("uplink_")}
     for name in set(station_messages.names()) - running - idle - uplink - {"bundle_rejected"}:
         assert f"result.{name}" in messages.CATALOGUE, name
+
+
+def test_every_back_office_role_has_words() -> None:
+    # The start-up banner names each demo user's role.
+    for role in USER_ROLES:
+        assert f"role.{role.value}" in messages.CATALOGUE, role
 
 
 def test_a_value_can_differ_by_language() -> None:

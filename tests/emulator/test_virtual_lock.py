@@ -9,14 +9,17 @@ come from tests/factories.py; expected MACs from protocol.records.audit_mac.
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from emulator.station_board import VirtualStationBoard
 from emulator.virtual_clock import DriftingClock, VirtualClock
 from emulator.virtual_key import VirtualKey, sample_events
 from emulator.virtual_lock import LOCK_KINDS, NO_ANSWER, NoAnswer, VirtualLock
 from host.backoffice.service import LOCK_TYPES
+from hw._port import TICKS_PERIOD
 from protocol.constants import MsgType, ObjType, Outcome, Role, Status
 from protocol.messages import (
     challenge_message,
@@ -473,6 +476,24 @@ def test_virtual_clock_advance_set_and_ticks() -> None:
         clock.advance(-1)
     with pytest.raises(ValueError):
         clock.set(-5)
+
+
+def test_virtual_clock_ticks_wrap_like_a_boards(tmp_path: Path) -> None:
+    clock = VirtualClock(1_000)
+    assert clock.ticks_period == TICKS_PERIOD == 1 << 30  # 12.4 days, as on a board
+    clock.advance(13 * 86_400)
+    assert clock.ticks_ms() == 13 * 86_400_000 - TICKS_PERIOD
+    assert clock.monotonic_ms() == 13 * 86_400_000  # the world's devices: no wrap
+    small = VirtualClock(1_000, ticks_period=1 << 10, ticks_start=1_000)
+    before = small.ticks_ms()
+    small.sleep_ms(100)
+    assert (before, small.ticks_ms()) == (1_000, 76)
+    assert small.ticks_diff(small.ticks_ms(), before) == 100
+    assert small.ticks_add(before, 100) == 76
+    with pytest.raises(ValueError):
+        VirtualClock(1_000, ticks_period=1_000)  # not a power of two
+    with pytest.raises(ValueError):
+        VirtualStationBoard("s", small, tmp_path)  # the drivers count with the board's period
 
 
 def test_virtual_clock_runs_at_a_speed() -> None:

@@ -57,6 +57,7 @@ from firmware.protocol_constants import (
     ST_UNSUPPORTED,
     ST_UNSUPPORTED_VERSION,
 )
+from hw._port import TICKS_PERIOD, period_add, period_diff
 from hw.nfc_reader import MAX_MESSAGE, NfcError
 
 # --- Ed25519 signing for tests (RFC 8032 5.1.5, 5.1.6) ---------------------------------
@@ -160,7 +161,7 @@ class KeyDouble:
         self.active = 0xFF
         self.blocklist = None
         self.blocklist_version = 0
-        self.events = []  # (key seq, event dict), oldest first
+        self.events = []  # (key seq, event dict or its 36 bytes), oldest first
         self.next_seq = 1
         self.greeted = None  # (role, peer_id) of the last HELLO
         self.transfers = {}  # obj -> [size, sha256, bytearray, have]
@@ -355,16 +356,14 @@ class KeyDouble:
     def _object(self, obj, fresh):
         if obj == OBJ_AUDIT:
             if fresh or self.snapshot is None:
-                self.snapshot = codec.encode_record(
-                    "audit_batch",
-                    {
-                        "format": 1,
-                        "flags": 0,
-                        "key_id": self.key_id,
-                        "first_seq": self.events[0][0] if self.events else self.next_seq,
-                        "events": [event for _, event in self.events],
-                    },
-                )
+                # Events are dicts or, for a lock this station does not know, raw bytes.
+                events = [
+                    e if isinstance(e, bytes) else codec.encode_record("audit_event", e)
+                    for _, e in self.events
+                ]
+                first = self.events[0][0] if self.events else self.next_seq
+                head = b"SKAB" + struct.pack("<BBHII", 1, 0, len(events), self.key_id, first)
+                self.snapshot = head + b"".join(events)
             return self.snapshot
         if obj == OBJ_PERMSET:
             return self.active_set()
@@ -459,7 +458,7 @@ class _Faults:
 
 class KeyPortDouble(_Faults):
     """hw.key_port.KeyPort over a KeyDouble: ``read``, ``write``, ``flush``, ``present``,
-    ``set_baud``. ``clock`` (with ``ticks_ms()``) lets the key fall back to 115200 after 1 s
+    ``set_baud``. ``clock`` (a Ticks: its ``now``) lets the key fall back to 115200 after 1 s
     without a valid frame (SPEC 1.1). ``noise`` is put on the line before the next answer."""
 
     def __init__(self, key, clock=None):
@@ -487,7 +486,7 @@ class KeyPortDouble(_Faults):
         return len(buf)
 
     def _frame(self, body):
-        now = self.clock.ticks_ms() if self.clock is not None else 0
+        now = self.clock.now if self.clock is not None else 0  # the key's time: no wrap
         if self.key_baud != DEFAULT_BAUD and now - self._last_valid >= 1000:
             self.key_baud = DEFAULT_BAUD
         if self.baud != self.key_baud:
@@ -551,13 +550,25 @@ class NfcReaderDouble(_Faults):
 
 
 class Ticks:
-    """Millisecond ticks that move only when someone sleeps."""
+    """Millisecond ticks that move only when someone sleeps: a ticks source (hw._port).
 
-    def __init__(self, now=0):
+    ``now`` counts on; ``ticks_ms()`` wraps it at ``period`` as a board does
+    (2**30 unless a test wants several wraps soon), ``ticks_add``/``ticks_diff``
+    are that period's arithmetic.
+    """
+
+    def __init__(self, now=0, period=TICKS_PERIOD):
         self.now = now
+        self.period = period
 
     def ticks_ms(self):
-        return self.now
+        return self.now % self.period
+
+    def ticks_add(self, ticks, delta):
+        return period_add(ticks, delta, self.period)
+
+    def ticks_diff(self, end, start):
+        return period_diff(end, start, self.period)
 
     def sleep_ms(self, ms):
         self.now += ms

@@ -1,5 +1,7 @@
 """firmware.audit_upload: batches carry the oldest records; only acknowledged ones go."""
 
+import struct
+
 from firmware import codec
 from firmware.audit_upload import apply_ack, next_batch
 from firmware.clock import ManualClock
@@ -28,7 +30,12 @@ def _event(seq):
 def _outbox_with(count):
     clock = ManualClock(NOW)
     box = Outbox(DirStorage("/flash", files=RamFiles()), Log(clock))
-    box.append([lock_event(_event(seq), NOW) for seq in range(1, count + 1)])
+    box.append(
+        [
+            lock_event(codec.encode_record("audit_event", _event(seq)), NOW)
+            for seq in range(1, count + 1)
+        ]
+    )
     box.append([station_event(10, NOW, REASON_SYNC_OK, 1)])
     return box
 
@@ -78,3 +85,18 @@ def test_malformed_acknowledgements_remove_nothing():
         except ValueError:
             pass
     assert box.records() == 3
+
+
+def test_the_upload_carries_each_stored_record_byte_for_byte():
+    # Bytes the codec would not write back the same (a format and outcome this
+    # station does not know): the upload must not touch them.
+    clock = ManualClock(NOW)
+    box = Outbox(DirStorage("/flash", files=RamFiles()), Log(clock))
+    odd = bytes([7, 0xEE, 0xAB, 0xCD]) + bytes(range(32))
+    box.append([lock_event(odd, NOW)])
+    box.append([station_event(10, NOW, REASON_SYNC_OK, 1)])
+    batch = next_batch(box, station_id=7)
+    assert batch.body[20:] == lock_event(odd, NOW) + station_event(10, NOW, REASON_SYNC_OK, 1)
+    assert batch.body[20 + 2 : 20 + 38] == odd
+    head = b"SKUP" + bytes([1, 0, 2, 0, 7, 0, 0, 0, 1, 0, 0, 0])
+    assert batch.body[:20] == head + struct.pack("<I", box.epoch) and box.epoch != 0

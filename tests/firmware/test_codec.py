@@ -355,6 +355,7 @@ UPLOAD = {
     "flags": 0,
     "station_id": 77,
     "first_index": 5,
+    "outbox_epoch": 0xA1B2C3D4,
     "records": [LOCK_RECORD, STATION_RECORD],
 }
 UPLOAD_BYTES = (
@@ -363,8 +364,9 @@ UPLOAD_BYTES = (
     + _h("0200")  # 6 count
     + _h("4d000000")  # 8 station_id
     + _h("05000000")  # 12 first_index
+    + _h("d4c3b2a1")  # 16 outbox_epoch
     + LOCK_RECORD_BYTES
-    + STATION_RECORD_BYTES  # 16 records
+    + STATION_RECORD_BYTES  # 20 records
 )
 
 
@@ -375,7 +377,7 @@ def test_upload_batch_golden():
 def test_upload_batch_malformed():
     _fails("records[1].detail", codec.decode_record, "upload_batch", UPLOAD_BYTES[:-1])
     _fails("length", codec.decode_record, "upload_batch", UPLOAD_BYTES + b"\x02")
-    bad = UPLOAD_BYTES[:58] + b"\x09" + UPLOAD_BYTES[59:]
+    bad = UPLOAD_BYTES[:62] + b"\x09" + UPLOAD_BYTES[63:]
     _fails("records[1].kind", codec.decode_record, "upload_batch", bad)
     fields = dict(UPLOAD, records=[LOCK_RECORD, dict(STATION_RECORD, reason=300)])
     _fails("records[1].reason", codec.encode_record, "upload_batch", fields)

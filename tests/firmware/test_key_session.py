@@ -55,6 +55,7 @@ from tests.firmware.key_double import (
     KeyPortDouble,
     NfcReaderDouble,
     Ticks,
+    audit_event,
     key_seed,
 )
 from tests.firmware.power_cut import RamFiles
@@ -444,6 +445,31 @@ def test_full_outbox_still_writes_set_and_blocklist_but_leaves_the_events_on_the
     assert station.station_events() == [(REASON_OUTBOX_FULL, ANNA, 20)]
     assert SUPPORT in station.display.english and "Memory full" in station.display.english
     assert station.indicator.state == "error"
+
+
+def test_the_keys_events_go_into_the_outbox_byte_for_byte():
+    # A lock of a newer kind (format 2, an outcome this station has no name for) and a
+    # lock that fills every field: the station relays what it cannot read, unchanged,
+    # because the lock's MAC covers the bytes; the back office judges them.
+    station = Station()
+    key = _anna()
+    newer = bytes([2, 0x7F, 0xEF, 0xBE]) + bytes(range(100, 132))
+    full = codec.encode_record("audit_event", audit_event(0xFFFFFFFE, ANNA, 0xFFFFFFF0, 9, 4))
+    key.append_event(newer)
+    key.append_event(full)
+    result = station.sync(key)
+    assert result.outcome == "ok_until" and result.events_stored == 2 and key.events == []
+    stored = [r for r in station.outbox.pending()[1] if r[0] == 1]
+    assert [r[2:38] for r in stored] == [newer, full]
+
+
+def test_a_batch_with_a_wrong_length_is_a_key_fault_and_nothing_is_stored():
+    station = Station()
+    key = _anna(2)
+    key.events[1] = (key.events[1][0], bytes(35))  # one byte short
+    result = station.sync(key)
+    assert result.outcome == "key_fault" and station.lock_events() == []
+    assert len(key.events) == 2  # not acknowledged: the key keeps them
 
 
 def test_events_stored_before_a_lost_ack_are_not_stored_again():

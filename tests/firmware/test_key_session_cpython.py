@@ -196,6 +196,24 @@ def test_a_key_pulled_mid_transfer_over_nfc_keeps_its_old_set() -> None:
     assert station.stored_events() == []
 
 
+def test_a_bundle_installed_during_code_entry_does_not_change_the_code_check() -> None:
+    # The code is checked with the bundle the session started with: its entry's verifier and
+    # that bundle's code_iterations (once the iterations were read from whatever bundle was
+    # installed by then, and Anna's right code was refused as wrong).
+    station = Station()
+    wire = station.wire(anna())
+    session = station.session(stream_link(wire, station.ticks.ticks_ms, station.ticks.sleep_ms))
+    keypad = session.keypad
+    typed = list(keypad.presses)
+    keypad.presses = []
+    while session.state != CODE:
+        session.step()
+    station.cache.install(f.bundle([ANNA, BERTIL], serial=5, code_iterations=80))
+    keypad.presses = typed
+    result = session.run()
+    assert result.outcome == "ok_until", station.log.tail(0, 4000)
+
+
 # --- random removals, noise and lost frames -------------------------------------------
 
 FAULTS = st.one_of(

@@ -73,6 +73,28 @@ def test_a_lock_event_already_waiting_is_not_stored_twice():
     assert box.records() == 3
 
 
+def test_an_outbox_on_empty_flash_names_its_numbering_and_keeps_the_name():
+    assert _outbox(RamFiles(), random_bytes=bytes).epoch == 1  # zero would mean "unknown"
+    files = RamFiles()
+    box = _outbox(files, random_bytes=lambda n: bytes([1, 2, 3, 4]))
+    assert box.epoch == 0x04030201
+    box.append([station_event(1)])
+    rebooted = _outbox(files, random_bytes=lambda n: b"\xff" * n)
+    assert rebooted.epoch == 0x04030201 and rebooted.next_index == 2
+    # Reflashed (empty flash again): numbering from 1 under a new name.
+    fresh = _outbox(RamFiles(), random_bytes=lambda n: b"\x07" * n)
+    assert (fresh.epoch, fresh.next_index) == (0x07070707, 1)
+
+
+def test_an_outbox_from_before_epochs_keeps_epoch_zero():
+    files = RamFiles()
+    box = _outbox(files)
+    box.append([station_event(1)])
+    del files.files["/flash/outbox.epoch"]
+    again = _outbox(files, random_bytes=lambda n: b"\x07" * n)
+    assert again.epoch == 0 and again.next_index == 2
+
+
 def test_torn_tail_is_cut_at_boot():
     files = RamFiles()
     box = _outbox(files)

@@ -36,6 +36,7 @@ from firmware.protocol_constants import (
     REASON_SERVICE_COMMAND,
     REASON_SYNC_OK,
     ST_AUTH_REQUIRED,
+    ST_BUSY,
     ST_INTERNAL,
     ST_MALFORMED,
     ST_NO_KEY,
@@ -109,6 +110,7 @@ class FakeStation:
         self.booted = now
         self.calls = []  # state-changing calls, to show nothing ran twice
         self.fail = None  # a method name that raises, to show the console survives it
+        self.in_session = False  # a key session runs: may_block() is False
 
     def _maybe_fail(self, name):
         if self.fail == name:
@@ -193,6 +195,9 @@ class FakeStation:
             return False
         return True
 
+    def may_block(self):
+        return not self.in_session
+
 
 def _station_and_console(chunk=4096, max_read=2048, **kwargs):
     station = FakeStation(**kwargs)
@@ -254,7 +259,7 @@ def _lock_records(count, first_seq=1):
             "lock_seq": first_seq + i,
             "mac": bytes(16),
         }
-        records.append(lock_event(event, fx.EPOCH))
+        records.append(lock_event(codec.encode_record("audit_event", event), fx.EPOCH))
     return records
 
 
@@ -420,6 +425,25 @@ def test_reading_commands_are_not_logged_and_record_nothing():
         _ok(console, line, msg_type, seq=seq)
     assert station.log.next_seq == before
     assert station.outbox.records() == 0
+
+
+def test_during_a_key_session_selftest_and_token_commands_are_busy():
+    # The main-loop rule: their flash work would hold up the keypad or change the bundle
+    # the session uses. Reading commands are answered; a retry after the session runs.
+    station, line, console = _station_and_console()
+    station.in_session = True
+    assert _refused(console, line, MSG_SVC_SELFTEST, seq=1) == (ST_BUSY, 0)
+    payload = _token_payload("all", fx.EPOCH + 300)
+    assert _refused(console, line, MSG_SVC_SET_CLOCK, payload, seq=2) == (ST_BUSY, 0)
+    assert _refused(console, line, MSG_SVC_FACTORY_RESET, _token_payload("all"), seq=3) == (
+        ST_BUSY,
+        0,
+    )
+    assert station.calls == [] and station.now() == fx.EPOCH and station.cache.loaded
+    assert _ok(console, line, MSG_SVC_STATUS, seq=4)["station_id"] == fx.STATION_ID
+    station.in_session = False
+    _ok(console, line, MSG_SVC_SET_CLOCK, payload, seq=5)
+    assert station.calls == [("set_clock", fx.EPOCH + 300)]
 
 
 # --- token commands --------------------------------------------------------------------
@@ -816,6 +840,9 @@ class _VectorStation:
 
     def record(self, key_id, reason, detail):
         self.calls.append(("record", key_id, reason, detail))
+        return True
+
+    def may_block(self):
         return True
 
 

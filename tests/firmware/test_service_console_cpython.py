@@ -197,6 +197,9 @@ class Scripted:
     def selftest(self) -> list[tuple[int, int]]:
         return [(c["check"], c["status"]) for c in self.answers[MsgType.SVC_SELFTEST]["checks"]]
 
+    def may_block(self) -> bool:
+        return True
+
 
 READ_TYPES = (
     MsgType.SVC_STATUS,

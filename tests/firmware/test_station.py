@@ -96,8 +96,7 @@ class Rig:
         self.station = Station(
             self.board,
             config,
-            ticks_ms=self.ticks.ticks_ms,
-            sleep_ms=self.ticks.sleep_ms,
+            ticks=self.ticks,
             random_bytes=lambda n: bytes(n),
         )
         self.station.boot()

@@ -43,6 +43,7 @@ from firmware.uplink import (
 )
 from hw.http_client import HttpError
 from tests.firmware import fixtures as fx
+from tests.firmware.key_double import Ticks
 from tests.firmware.power_cut import RamFiles
 
 SERIAL1 = fx.read("bundle_serial1.bin")
@@ -183,9 +184,16 @@ class World:
     """A station (cache, outbox, uplink) and a fake back office on one time line."""
 
     def __init__(
-        self, bundle=SERIAL1, network=None, random=None, batch_records=200, no_network=False
+        self,
+        bundle=SERIAL1,
+        network=None,
+        random=None,
+        batch_records=200,
+        no_network=False,
+        ticks=None,
+        **uplink_options,
     ):
-        self.ms = 0
+        self.ticks = ticks or Ticks(0)  # the station's monotonic counter; it wraps
         self.clock = ManualClock(fx.EPOCH)  # the station's; the uplink may set it
         self.back_office = ManualClock(fx.EPOCH)
         self.log = Log(self.clock, capacity=1000)
@@ -205,20 +213,23 @@ class World:
             self.log,
             self.network,
             http=self.server,
-            ticks_ms=self.ticks,
+            ticks=self.ticks,
             random=random or (lambda: 0.0),
             batch_records=batch_records,
+            **uplink_options,
         )
 
-    def ticks(self):
-        return self.ms
+    @property
+    def ms(self):
+        """Milliseconds since the world began (the station's ticks are these, wrapped)."""
+        return self.ticks.now
 
     def advance(self, seconds):
         self.advance_ms(seconds * 1000)
 
     def advance_ms(self, ms):
         before = self.ms // 1000
-        self.ms += ms
+        self.ticks.now += ms
         moved = self.ms // 1000 - before
         self.clock.advance(moved)
         self.back_office.advance(moved)
@@ -271,7 +282,9 @@ def _sync(world, first_seq, count, key_id=10):
     """What a key session stores: the key's lock events and a SYNC_OK."""
     now = world.clock.now()
     records = [
-        lock_event(_lock_event(s, key_id=key_id, time=now - 60), now)
+        lock_event(
+            codec.encode_record("audit_event", _lock_event(s, key_id=key_id, time=now - 60)), now
+        )
         for s in range(first_seq, first_seq + count)
     ]
     records.append(station_event(key_id, now, REASON_SYNC_OK, 1))
@@ -672,16 +685,15 @@ def test_offline_for_days_then_everything_queued_goes_up_once():
     assert len(world.server.uploads) >= 481 // 25
 
 
-def test_status_fields_are_the_heartbeat_body_with_the_boards_extras():
+def test_status_fields_are_the_heartbeat_body_from_the_status_function():
     world = World()
-    world.uplink._extra_status = lambda: {"firmware": 0x0102, "uptime_s": 42, "key_present": 1}
     world.drain()
     _sync(world, 1, 2)
-    fields = world.uplink.status_fields()
+    fields = world.uplink.status_fields()  # the uplink's own Status: no board parts
     assert fields["online"] == 1 and fields["bundle_serial"] == 1
     assert fields["offline_until"] == fx.OFFLINE_UNTIL
     assert fields["outbox_records"] == world.outbox.records()
-    assert (fields["firmware"], fields["uptime_s"], fields["key_present"]) == (0x0102, 42, 1)
+    assert (fields["firmware"], fields["key_present"], fields["flash_free"]) == (0x0100, 0, 0)
     assert fields["flags"] == 0
     assert fields["clock"] == world.clock.now()
     world.outbox.full = True
@@ -691,3 +703,10 @@ def test_status_fields_are_the_heartbeat_body_with_the_boards_extras():
     )
     world.clock.set(1000)
     assert world.uplink.status_fields()["flags"] & STATION_FLAG_CLOCK_NOT_SET
+
+
+def test_the_heartbeat_posts_what_the_status_function_returns():
+    given = {"station_id": fx.STATION_ID, "unit_id": fx.UNIT_ID, "flags": 4, "uptime_s": -3}
+    world = World(status=lambda: dict(given))
+    assert world.drain()[0] == "heartbeat"
+    assert world.server.heartbeats[0] == dict(given, uptime_s=0)  # each field a u32

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from firmware import codec
 from firmware.bundle_cache import REJECT_UNKNOWN_AUTHORITY, BundleCache
 from firmware.clock import ManualClock
 from firmware.log import Log
@@ -37,6 +38,7 @@ from host.backoffice.service import BackOffice
 from host.backoffice.site import Site
 from host.backoffice.threaded_server import ThreadedServer
 from hw.http_client import request
+from tests.firmware.key_double import Ticks
 from tests.host.backoffice import conftest as backoffice_fixtures
 from tests.host.backoffice.builders import lock_event as maced_event
 from tests.host.backoffice.conftest import Clock, World
@@ -120,7 +122,7 @@ class Station:
         http: Callable[..., tuple[int, dict[str, str], bytes]] = request,
         ssl_context: Any = None,
     ) -> None:
-        self.ms = 0
+        self.ticks = Ticks(0)
         self.server_clock = server_clock
         self.clock = ManualClock(server_clock.now - 5_000)  # wrong until the back office says
         self.log = Log(self.clock, capacity=1000)
@@ -142,7 +144,7 @@ class Station:
             self.log,
             AlwaysJoined(),
             http=http,
-            ticks_ms=lambda: self.ms,
+            ticks=self.ticks,
             random=lambda: 0.5,
             timeout_s=5,
             ssl_context=ssl_context,
@@ -150,9 +152,13 @@ class Station:
         self.world = world
         self.next_seq = {1: 1, 2: 1, 4: 1}
 
+    @property
+    def ms(self) -> int:
+        return self.ticks.now
+
     def advance(self, ms: int) -> None:
         before = self.ms // 1000
-        self.ms += ms
+        self.ticks.now += ms
         moved = self.ms // 1000 - before
         self.clock.advance(moved)
         self.server_clock.advance(moved)
@@ -189,7 +195,7 @@ class Station:
             seq = self.next_seq[lock_id]
             self.next_seq[lock_id] += 1
             event = maced_event(self.world.secrets[lock_id], lock_id, key_id, seq, now - 600)
-            records.append(lock_event(event, now))
+            records.append(lock_event(codec.encode_record("audit_event", event), now))
             made.append((lock_id, seq))
         records.append(station_event(key_id, now, REASON_SYNC_OK, self.cache.serial))
         self.outbox.append(records)

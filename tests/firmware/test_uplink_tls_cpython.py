@@ -148,7 +148,7 @@ for name in ("trusted", "stranger"):
     keys = [bytes.fromhex(k) for k in given["authority_keys"]]
     cache = BundleCache(storage, config["station_id"], config["unit_id"], keys, log)
     uplink = Uplink(config, cache, Outbox(storage, log), clock, log, Joined(),
-                    ticks_ms=lambda: 0, random=lambda: 0.5, timeout_s=5,
+                    random=lambda: 0.5, timeout_s=5,
                     ssl_context=uplink_tls_context(config))
     done = []
     for _ in range(10):

@@ -5,6 +5,8 @@ micropython-lib's lora tests (DummySPI, DummyPin): they record what the driver
 did and answer what a test told them to.
 """
 
+from hw._port import TICKS_PERIOD, period_add, period_diff
+
 
 def raises(exc_type, fn, *args, **kwargs):
     """Call ``fn`` and return the ``exc_type`` it raises; fail if it raises nothing."""
@@ -21,13 +23,25 @@ def hexbytes(text):
 
 
 class FakeClock:
-    """Millisecond ticks that move only when someone sleeps (or a test says so)."""
+    """Millisecond ticks that move only when someone sleeps (or a test says so).
 
-    def __init__(self, now=0):
+    ``now`` counts on without end; ``ticks_ms()`` wraps it at ``period`` as a
+    board's counter does (hw._port.TICKS_PERIOD unless a test wants it sooner),
+    and ``ticks_add``/``ticks_diff`` are that period's arithmetic: a ticks source.
+    """
+
+    def __init__(self, now=0, period=TICKS_PERIOD):
         self.now = now
+        self.period = period
 
     def ticks_ms(self):
-        return self.now
+        return self.now % self.period
+
+    def ticks_add(self, ticks, delta):
+        return period_add(ticks, delta, self.period)
+
+    def ticks_diff(self, end, start):
+        return period_diff(end, start, self.period)
 
     def sleep_ms(self, ms):
         self.now += ms

@@ -147,6 +147,7 @@ upload_batches = _fields(
         "flags": u8,
         "station_id": u32,
         "first_index": u32,
+        "outbox_epoch": u32,
         "records": st.lists(outbox_records, max_size=8),
     }
 )

@@ -13,6 +13,12 @@ Keys of a unit are the keys of its staff. What needs fixing, per key:
 
 Retired keys are listed only when something needs fixing.
 
+Per unit, the monthly check of the routine ("are all the unit's devices
+registered and linked") as numbers (``unit_totals``): keys registered (not
+retired), of them linked to a staff member still employed, active, and active
+keys synced within the last ``stale_days`` days; and key ids met at the unit's
+stations that are not registered.
+
 Station health: last contact, the age of the bundle the station has, the days
 of offline margin it has left (its bundle's ``offline_until``, SPEC.md 8.4,
 minus now), its outbox depth, and whether it said its outbox is full, its
@@ -61,6 +67,46 @@ class KeyStatus:
     last_use: int | None = None
     out_of_use_since: int | None = None
     problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class UnitTotals:
+    """The numbers of one unit's keys (``unit_totals``); a ``unit_id`` of None is the sum."""
+
+    unit_id: int | None
+    registered: int = 0
+    linked: int = 0
+    active: int = 0
+    synced: int = 0
+    unregistered: int = 0
+
+    def add(self, other: UnitTotals) -> None:
+        self.registered += other.registered
+        self.linked += other.linked
+        self.active += other.active
+        self.synced += other.synced
+        self.unregistered += other.unregistered
+
+
+def unit_totals(
+    report: list[KeyStatus], units: list[int], stale_days: int, now: int
+) -> list[UnitTotals]:
+    """Per unit (every one of ``units``, in that order) the totals of its ``key_report``."""
+    totals = {unit: UnitTotals(unit) for unit in units}
+    since = now - stale_days * DAY_S
+    for k in report:
+        unit = totals.setdefault(k.unit_id, UnitTotals(k.unit_id))
+        if k.state is None:
+            unit.unregistered += 1
+            continue
+        if k.state == "retired":
+            continue
+        unit.registered += 1
+        unit.linked += bool(k.staff_active)
+        if k.state == "active":
+            unit.active += 1
+            unit.synced += k.last_sync is not None and k.last_sync >= since
+    return list(totals.values())
 
 
 def _out_of_use_since(session: Session, key_ids: Select[Any]) -> dict[int, int]:
@@ -242,6 +288,13 @@ def station_health(session: Session, units: list[int] | None, now: int) -> list[
     )
     if units is not None:
         query = query.where(Station.unit_id.in_(units))
+    reused = set(
+        session.scalars(
+            select(Anomaly.station_id).where(
+                Anomaly.kind == "outbox_index_reused", Anomaly.resolved_at.is_(None)
+            )
+        )
+    )
     found = []
     for station, stored in session.execute(query):
         status = station.last_status or {}
@@ -269,7 +322,8 @@ def station_health(session: Session, units: list[int] | None, now: int) -> list[
                 outbox_records=_int(status, "outbox_records"),
                 outbox_bytes=_int(status, "outbox_bytes"),
                 online=None if online is None else bool(online),
-                flags=[name for bit, name in STATUS_FLAGS.items() if flag_bits & bit],
+                flags=[name for bit, name in STATUS_FLAGS.items() if flag_bits & bit]
+                + (["outbox_index_reused"] if station.id in reused else []),
                 now=now,
             )
         )

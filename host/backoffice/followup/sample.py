@@ -1,13 +1,19 @@
 """The central sample of seed 000 section 4: the day, the draw, and the two measures.
 
-* **Sample date**: the 15th of the month, or the next weekday (Monday to
-  Friday) when the 15th falls on a Saturday or Sunday.
+* **Sample date**: the 15th of the month, or the next *vardag* when the 15th
+  is none: a weekend day, a Swedish public holiday, or midsommar-, jul- or
+  nyårsafton (the rule is ``host.backoffice.workdays``).
 * **Draw**: per provider, ``count`` (2 or 3) customers among the candidates:
   customers who had a customer lock (door or key box) mounted on the sample
   day and at least one registered visit that day. The draw is
   ``random.Random("synk-sample:<seed>:<provider id>:<date>").sample(sorted
   candidate ids, count)``: a string seed is hashed (SHA-512) by Python, so the
   same seed gives the same customers on every machine and Python version.
+  The month's seed is drawn once and stored (``SampleDraw``, by
+  ``FollowUp.month_draw`` at the page's first opening or a reviewer's explicit
+  draw); a redraw is a new stored round with its reason, in the change log.
+  The draw runs over every unit's candidates, so everyone sees the same
+  customers (a unit manager those in their unit).
 * **Measures** per drawn customer, over the visits that started on the
   sample day: how many visits; how many were *opened with the digital lock*
   (a lock of the customer opened by a key of the visit's staff member from 15
@@ -26,6 +32,7 @@ from datetime import date, timedelta
 from sqlalchemy import ColumnElement, Exists, and_, or_, select
 from sqlalchemy.orm import Session
 
+from host.backoffice import workdays
 from host.backoffice.errors import Invalid
 from host.backoffice.models import (
     AuditEvent,
@@ -45,11 +52,13 @@ COUNTS = (2, 3)
 
 
 def sample_date(year: int, month: int) -> date:
-    """The 15th, or the next weekday when the 15th is a Saturday or a Sunday."""
-    day = date(year, month, 15)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
+    """The 15th, or the next vardag when the 15th is none."""
+    return sample_day(year, month)[0]
+
+
+def sample_day(year: int, month: int) -> tuple[date, list[workdays.NotWorking]]:
+    """The sample date, and the days from the 15th passed over to reach it (why it moved)."""
+    return workdays.next_working_day(date(year, month, 15))
 
 
 def parse_month(text: str) -> tuple[int, int]:

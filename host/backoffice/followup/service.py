@@ -10,7 +10,9 @@ report             permission
 ================== =================================================
 keys and devices   ``keys.read`` (staff names only with ``staff.read``)
 lock installations ``locks.read``
-central sample     ``sample.read`` and ``customers.read``
+central sample     ``central_sample.read`` and ``customers.read``; drawing
+                   on purpose and redrawing: the reviewer or the
+                   administrator (``SAMPLE_DRAWERS``)
 activity log       ``roles.activity_units``: a unit manager their unit's,
                    others the units granted to them (every read recorded)
 station health     ``stations.read``
@@ -24,16 +26,18 @@ visit import       ``customers.manage`` (a unit manager: own customers)
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-from host.backoffice import bundles
+from host.backoffice import bundles, workdays
 from host.backoffice.activity_access import record_read
-from host.backoffice.errors import Invalid
+from host.backoffice.errors import Conflict, Forbidden, Invalid
 from host.backoffice.followup import (
     activity,
     blocklist_spread,
@@ -42,7 +46,7 @@ from host.backoffice.followup import (
     sample,
     visits,
 )
-from host.backoffice.models import ChangeLog, Provider, Unit
+from host.backoffice.models import ChangeLog, Provider, SampleDraw, Unit, User
 from host.backoffice.reports import AnomalyQuery
 from host.backoffice.roles import (
     Action,
@@ -56,8 +60,14 @@ from host.backoffice.roles import (
     require_role,
 )
 from host.backoffice.service import CUSTOMER_LOCK_TYPES, LOCK_TYPES, BackOffice
+from host.backoffice.timeutil import local_day
 
 U32_MAX = 0xFFFFFFFF
+SEED_MAX = 999_999  # six digits: a seed a reviewer can read out and note
+REASON_MAX = 500
+# Who may draw the month's sample on purpose and redraw it (seed 000 §4: the reviewers do the
+# central follow-up). Anyone who may see the sample makes the month's draw by opening it first.
+SAMPLE_DRAWERS = frozenset({Role.REVIEWER, Role.ADMIN})
 MAX_PAGE = 500
 MAX_STALE_DAYS = 365
 OPENINGS_KIND = "opening_without_visit"
@@ -69,6 +79,7 @@ STORED_ANOMALY_KINDS = (
     "lost_key",
     "blocked_key",
     "unknown_key",
+    "outbox_index_reused",
 )
 ANOMALY_KINDS = (*STORED_ANOMALY_KINDS, OPENINGS_KIND)
 
@@ -111,6 +122,21 @@ class CentralSample:
     seed: int
     count: int
     providers: list[ProviderSample]
+    passed_over: list[workdays.NotWorking] = field(default_factory=list)  # why the date moved
+
+
+@dataclass(frozen=True)
+class Draw:
+    """One stored draw of a month: round 1 the draw, a later round a redraw with its reason."""
+
+    year: int
+    month: int
+    round: int
+    seed: int
+    count: int
+    drawn_by: str
+    drawn_at: int
+    reason: str
 
 
 @dataclass
@@ -196,16 +222,24 @@ class FollowUp:
     def keys_report(
         self, actor: Actor, unit_id: int | None = None, stale_days: int = 7
     ) -> list[fleet.KeyStatus]:
+        return self.keys_and_totals(actor, unit_id, stale_days)[0]
+
+    def keys_and_totals(
+        self, actor: Actor, unit_id: int | None = None, stale_days: int = 7
+    ) -> tuple[list[fleet.KeyStatus], list[fleet.UnitTotals]]:
+        """The keys report and, from the same rows, each unit's totals."""
         require(actor, Action.KEYS_READ, self._scope(actor))
         if not 1 <= stale_days <= MAX_STALE_DAYS:
             raise Invalid("followup.stale_days", max=MAX_STALE_DAYS)
         units = self._units(actor, unit_id)
+        now = self.office.now()
         with self.site.sessions() as session:
-            report = fleet.key_report(session, units, stale_days, self.office.now())
+            report = fleet.key_report(session, units, stale_days, now)
+        totals = fleet.unit_totals(report, units, stale_days, now)
         if not may(actor, Action.STAFF_READ):
             for row in report:
                 row.staff = None
-        return report
+        return report, totals
 
     # -- 2 lock installations -----------------------------------------------------------------
 
@@ -238,24 +272,150 @@ class FollowUp:
     def central_sample(
         self, actor: Actor, year: int, month: int, seed: int, count: int = 3
     ) -> CentralSample:
-        """The sample date of the month, the customers drawn per provider, their measures."""
+        """The sample date of the month, the customers ``seed`` draws per provider, their measures.
+
+        The draw is over every unit's candidates, so everyone sees the same
+        customers; a unit manager sees those of their own unit among them (and
+        their unit's candidates). The month's stored seed is ``month_draw``'s.
+        """
         self.require_sample(actor)
         if count not in sample.COUNTS:
             raise Invalid("sample.count", counts=", ".join(map(str, sample.COUNTS)))
         if not 0 <= seed <= U32_MAX:
             raise Invalid("sample.seed", max=U32_MAX)
-        day = sample.sample_date(year, month)
+        day, passed_over = sample.sample_day(year, month)
+        scope = self._scope(actor)
         with self.site.sessions() as session:
-            found = sample.candidates(session, day, self._scope(actor))
+            found = sample.candidates(session, day, None)
+            mine = found if scope is None else sample.candidates(session, day, scope)
             providers = []
-            for provider_id in sorted(found):
+            for provider_id in sorted(mine):
                 drawn = sample.draw(found[provider_id], seed, provider_id, day, count)
-                providers.append(
-                    ProviderSample(
-                        provider_id, len(found[provider_id]), sample.measures(session, drawn, day)
-                    )
+                measured = [
+                    m
+                    for m in sample.measures(session, drawn, day)
+                    if scope is None or m.unit_id == scope
+                ]
+                providers.append(ProviderSample(provider_id, len(mine[provider_id]), measured))
+        return CentralSample(year, month, day, seed, count, providers, passed_over)
+
+    # -- 3b the month's one draw ----------------------------------------------------------
+
+    def sample_due(self, year: int, month: int) -> bool:
+        """True once the month's sample date has come (a draw before it is refused)."""
+        return sample.sample_date(year, month) <= local_day(self.office.now())
+
+    def sample_draws(self, actor: Actor, year: int, month: int) -> list[Draw]:
+        """Every stored draw of the month, the first first; the last is the month's sample."""
+        self.require_sample(actor)
+        with self.site.sessions() as session:
+            return self._draws(session, year, month)
+
+    def _draws(self, session: Session, year: int, month: int) -> list[Draw]:
+        rows = session.execute(
+            select(SampleDraw, User.username)
+            .outerjoin(User, User.id == SampleDraw.drawn_by)
+            .where(SampleDraw.year == year, SampleDraw.month == month)
+            .order_by(SampleDraw.round)
+        )
+        return [
+            Draw(d.year, d.month, d.round, d.seed, d.count, name or "", d.drawn_at, d.reason)
+            for d, name in rows
+        ]
+
+    def month_draw(self, actor: Actor, year: int, month: int) -> Draw | None:
+        """The month's draw, made now with a new seed if this is its first opening.
+
+        None while the month's sample date has not come. Two first openings
+        at once (two processes) store one draw: the loser reads the winner's.
+        """
+        self.require_sample(actor)
+        with self.site.sessions() as session:
+            draws = self._draws(session, year, month)
+        if draws:
+            return draws[-1]
+        if not self.sample_due(year, month):
+            return None
+        try:
+            return self._store_draw(actor, year, month, 1, 3, "", None)
+        except IntegrityError:
+            with self.site.sessions() as session:
+                return self._draws(session, year, month)[-1]
+
+    def draw_sample(
+        self,
+        actor: Actor,
+        year: int,
+        month: int,
+        count: int = 3,
+        reason: str = "",
+        seed: int | None = None,
+    ) -> Draw:
+        """An explicit draw (the month's first) or a redraw (with a reason), logged.
+
+        Only ``SAMPLE_DRAWERS``. A redraw replaces what everyone sees; the
+        draws before it stay listed. ``seed`` is for programs (tests, the
+        demo); the pages always draw a new random one.
+        """
+        self.require_sample(actor)
+        if actor.role not in SAMPLE_DRAWERS:
+            raise Forbidden("sample.draw_forbidden", role=actor.role.value)
+        if count not in sample.COUNTS:
+            raise Invalid("sample.count", counts=", ".join(map(str, sample.COUNTS)))
+        if seed is not None and not 0 <= seed <= U32_MAX:
+            raise Invalid("sample.seed", max=U32_MAX)
+        reason = " ".join(reason.split())
+        if len(reason) > REASON_MAX:
+            raise Invalid("sample.reason_long", max=REASON_MAX)
+        if not self.sample_due(year, month):
+            raise Invalid("sample.not_due", day=sample.sample_date(year, month).isoformat())
+        with self.site.sessions() as session:
+            draws = self._draws(session, year, month)
+        if draws and not reason:
+            raise Invalid("sample.reason_needed")
+        try:
+            return self._store_draw(actor, year, month, len(draws) + 1, count, reason, seed)
+        except IntegrityError:
+            raise Conflict("sample.drawn_meanwhile", month=f"{year}-{month:02d}") from None
+
+    def _store_draw(
+        self,
+        actor: Actor,
+        year: int,
+        month: int,
+        round_: int,
+        count: int,
+        reason: str,
+        seed: int | None,
+    ) -> Draw:
+        chosen = secrets.randbelow(SEED_MAX + 1) if seed is None else seed
+        now = self.office.now()
+        with self.site.sessions.begin() as session:
+            row = SampleDraw(
+                year=year,
+                month=month,
+                round=round_,
+                seed=chosen,
+                count=count,
+                drawn_by=actor.user_id,
+                drawn_at=now,
+                reason=reason,
+            )
+            session.add(row)
+            session.flush()
+            what = "draw" if round_ == 1 else "redraw"
+            session.add(
+                ChangeLog(
+                    at=now,
+                    user_id=actor.user_id,
+                    action=what,
+                    object_type="sample",
+                    object_id=row.id,
+                    detail=f"{year}-{month:02d} round {round_} seed {chosen} count {count}"
+                    + (f": {reason}" if reason else ""),
                 )
-        return CentralSample(year, month, day, seed, count, providers)
+            )
+        return Draw(year, month, round_, chosen, count, actor.name, now, reason)
 
     def lock_share(
         self, actor: Actor, year: int, month: int, count: int = 6

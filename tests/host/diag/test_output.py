@@ -33,4 +33,6 @@ def test_firmware_and_tables() -> None:
 
 def test_csv() -> None:
     assert to_csv([]) == ""
-    assert to_csv([{"a": None, "b": b"\x01\xff", "c": "x,y"}]) == 'a,b,c\n,01ff,"x,y"\n'
+    assert to_csv([{"a": None, "b": b"\x01\xff", "c": "x,y"}]) == 'a,b,c\r\n,01ff,"x,y"\r\n'
+    # the project's one writer (host.csvfile): a formula is neutralised
+    assert to_csv([{"name": "=1+2"}]) == 'name\r\n"\'=1+2"\r\n'

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from host.backoffice.models import ServiceTokenIssue
 from host.backoffice.service import BackOffice
+from host.backoffice.service_tokens import CLOCK_LEEWAY_S
 from host.backoffice.site import Site, init_site
 from host.diag import tokens
 from host.diag.errors import DiagError
@@ -63,7 +64,7 @@ def test_token_from_the_back_office_is_accepted(
     assert token_file.stat().st_mode & 0o777 == 0o600
     _, fields = tokens.read(token_file)
     assert fields["station_id"] == station_id
-    assert fields["not_after"] - fields["not_before"] == 2 * 3600
+    assert fields["not_after"] - fields["not_before"] == 2 * 3600 + CLOCK_LEEWAY_S
     with Site.open(directory).sessions() as session:
         issued = session.scalars(select(ServiceTokenIssue)).one()
     assert issued.not_after == fields["not_after"]

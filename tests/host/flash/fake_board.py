@@ -36,7 +36,7 @@ class FakeBoard:
         platform: str = "esp32",
         machine: str = ESP32S3["machine"],
         mpy: int = MPY_ESP32S3,
-        fs_total: int = 0x4F0000,
+        fs_total: int = 0x600000,  # ESP32_GENERIC_S3 on 8 MiB (host.flash.boards)
     ) -> None:
         self.platform = platform
         self.machine = machine

@@ -3,7 +3,8 @@
 Everything goes through the service layer and the station upload path (MACs
 made with the locks' secrets), at times set on a movable clock. ``NOW`` is
 Monday 2026-04-20 10:00 in Stockholm; the March sample date is Monday
-2026-03-16 (the 15th was a Sunday). What each page should show is written
+2026-03-16 (the 15th was a Sunday), and the reviewer drew March's sample that
+morning with seed 42. What each page should show is written
 next to the data that makes it so.
 """
 
@@ -293,6 +294,9 @@ def build(directory: Path) -> Demo:
         actor = office.authenticate_station(demo.credentials[station])
         clock.now = NOW - 600
         office.heartbeat(actor, station, status)
+    # The March sample, drawn by the reviewer on its day with seed 42 (the pages show it to all).
+    clock.at("2026-03-16T09:00")
+    FollowUp(office).draw_sample(demo.actor("granskare"), 2026, 3, count=3, seed=42)
     clock.now = NOW
     return demo
 

@@ -37,7 +37,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "web"
 PAGES = [
     ("keys", "/web/keys", "Kalle Karlsson", "/web/keys.csv"),
     ("locks", "/web/locks", "Omsorg Centrum", "/web/locks.csv"),
-    ("sample", "/web/sample?month=2026-03&seed=42&count=3", "K-NORD-0001", "/web/sample.csv"),
+    ("sample", "/web/sample?month=2026-03", "K-NORD-0001", "/web/sample.csv"),
     ("activity", "/web/activity", "Anna Andersson", "/web/activity.csv"),
     ("stations", "/web/stations", "Syd 1", "/web/stations.csv"),
     ("anomalies", "/web/anomalies?since=2026-01-01", "K-NORD-0001", "/web/anomalies.csv"),
@@ -101,18 +101,18 @@ def test_every_page_opens_shows_its_data_and_exports_csv(
     page.context.close()
 
 
-def test_the_sample_draw_in_the_browser_keeps_its_seed(
+def test_the_sample_in_the_browser_is_the_month_s_stored_draw(
     browser: Browser, demo_server: Server
 ) -> None:
     page = _sign_in(browser, demo_server, "granskare")
-    page.goto("/web/sample?month=2026-03&count=2")
-    seed = page.inner_text("#sample-seed").strip()
-    assert seed.isdigit()
-    assert f"seed={seed}" in page.url
+    page.goto("/web/sample?month=2026-03")
+    assert page.inner_text("#sample-seed").strip() == "42"  # drawn by the reviewer (demo.py)
     drawn = page.locator("#sample-table tbody tr").all_inner_texts()
     page.reload()
+    assert page.inner_text("#sample-seed").strip() == "42"
     assert page.locator("#sample-table tbody tr").all_inner_texts() == drawn
     assert page.inner_text("#sample-date").startswith("2026-03-16")
+    assert "15 mars är en söndag" in page.inner_text("#sample-moved")
     page.context.close()
 
 

@@ -71,9 +71,10 @@ def test_numbers_for_people_and_for_csv() -> None:
     assert text.percent(2 / 3) == "66,7 %"
     assert text.percent(None) == ""
     assert text.decimal(1.5) == "1,5" and text.decimal(2 / 3, 2) == "0,67"
-    assert text.csv_value(True) == "true" and text.csv_value(None) == ""
-    assert text.csv_value(["a", "b"]) == "a;b" and text.csv_value(0.25) == "0.2"
-    assert text.csv_value("=HYPERLINK(1)") == "'=HYPERLINK(1)" and text.csv_value(-1) == "-1"
+    # the values themselves; host.csvfile formats and neutralises them (tests/host/test_csvfile.py)
+    assert text.csv_value(True) is True and text.csv_value(None) is None
+    assert text.csv_value(["a", "b"]) == "a;b" and text.csv_value(2 / 3) == 0.7
+    assert text.csv_value(-1) == -1
     assert str(text.label("web.nav.keys")) == (
         '<span lang="sv">Nycklar</span> <span lang="en" class="en">Keys</span>'
     )
@@ -87,7 +88,7 @@ def test_a_table_gives_the_csv_its_header_rows_and_footer() -> None:
         Row([("total", "T"), (1, "1")]),
     )
     assert table.shown() == [0]
-    assert table.csv_rows() == [["a", "b"], ["x", "1"], ["total", "1"]]
+    assert table.csv_rows() == [["a", "b"], ["x", 1], ["total", 1]]
 
 
 def _used_keys() -> set[str]:

@@ -1,7 +1,8 @@
 """The central sample's rules: the sample date, the seeded draw, month arithmetic.
 
 Expected sample dates are read off the calendar (the weekday of each 15th is
-written beside it; checked with ``date -d YYYY-MM-15 +%a``).
+written beside it; checked with ``date -d YYYY-MM-15 +%a``) and the Swedish
+holidays of those years, not computed with the library the code uses.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from host.backoffice import workdays
 from host.backoffice.errors import Invalid
 from host.backoffice.followup.sample import (
     draw,
@@ -23,54 +25,107 @@ from host.backoffice.followup.sample import (
 )
 from host.backoffice.timeutil import day_start
 
+# Every month of 2025-2030, by hand: the weekday of each 15th (``date -d YYYY-MM-15 +%a``),
+# and the holidays near it. Easter 2028 is 16 April, so the 15th (a Saturday), Easter Sunday
+# and Easter Monday all pass; no other holiday falls on a 15th-17th in these years.
 EXPECTED = {
-    (2026, 1): date(2026, 1, 15),  # Thursday
-    (2026, 2): date(2026, 2, 16),  # the 15th a Sunday -> Monday the 16th
-    (2026, 3): date(2026, 3, 16),  # Sunday -> Monday
-    (2026, 4): date(2026, 4, 15),  # Wednesday
-    (2026, 5): date(2026, 5, 15),  # Friday
-    (2026, 6): date(2026, 6, 15),  # Monday
-    (2026, 7): date(2026, 7, 15),  # Wednesday
-    (2026, 8): date(2026, 8, 17),  # Saturday -> Monday the 17th
-    (2026, 9): date(2026, 9, 15),  # Tuesday
-    (2026, 10): date(2026, 10, 15),  # Thursday
-    (2026, 11): date(2026, 11, 16),  # Sunday -> Monday
-    (2026, 12): date(2026, 12, 15),  # Tuesday
-    (2027, 1): date(2027, 1, 15),  # Friday
-    (2027, 2): date(2027, 2, 15),  # Monday
-    (2027, 3): date(2027, 3, 15),  # Monday
-    (2027, 4): date(2027, 4, 15),  # Thursday
-    (2027, 5): date(2027, 5, 17),  # Saturday -> Monday the 17th
-    (2027, 6): date(2027, 6, 15),  # Tuesday
-    (2027, 7): date(2027, 7, 15),  # Thursday
-    (2027, 8): date(2027, 8, 16),  # Sunday -> Monday the 16th
-    (2027, 9): date(2027, 9, 15),  # Wednesday
-    (2027, 10): date(2027, 10, 15),  # Friday
-    (2027, 11): date(2027, 11, 15),  # Monday
-    (2027, 12): date(2027, 12, 15),  # Wednesday
+    (2025, 1): date(2025, 1, 15),  # the 15th: Wed
+    (2025, 2): date(2025, 2, 17),  # the 15th: Sat->Mon
+    (2025, 3): date(2025, 3, 17),  # the 15th: Sat->Mon
+    (2025, 4): date(2025, 4, 15),  # the 15th: Tue
+    (2025, 5): date(2025, 5, 15),  # the 15th: Thu
+    (2025, 6): date(2025, 6, 16),  # the 15th: Sun->Mon
+    (2025, 7): date(2025, 7, 15),  # the 15th: Tue
+    (2025, 8): date(2025, 8, 15),  # the 15th: Fri
+    (2025, 9): date(2025, 9, 15),  # the 15th: Mon
+    (2025, 10): date(2025, 10, 15),  # the 15th: Wed
+    (2025, 11): date(2025, 11, 17),  # the 15th: Sat->Mon
+    (2025, 12): date(2025, 12, 15),  # the 15th: Mon
+    (2026, 1): date(2026, 1, 15),  # the 15th: Thu
+    (2026, 2): date(2026, 2, 16),  # the 15th: Sun->Mon
+    (2026, 3): date(2026, 3, 16),  # the 15th: Sun->Mon
+    (2026, 4): date(2026, 4, 15),  # the 15th: Wed
+    (2026, 5): date(
+        2026, 5, 15
+    ),  # the 15th: Fri, the day after Ascension Day (a klämdag, still a vardag)
+    (2026, 6): date(2026, 6, 15),  # the 15th: Mon
+    (2026, 7): date(2026, 7, 15),  # the 15th: Wed
+    (2026, 8): date(2026, 8, 17),  # the 15th: Sat->Mon
+    (2026, 9): date(2026, 9, 15),  # the 15th: Tue
+    (2026, 10): date(2026, 10, 15),  # the 15th: Thu
+    (2026, 11): date(2026, 11, 16),  # the 15th: Sun->Mon
+    (2026, 12): date(2026, 12, 15),  # the 15th: Tue
+    (2027, 1): date(2027, 1, 15),  # the 15th: Fri
+    (2027, 2): date(2027, 2, 15),  # the 15th: Mon
+    (2027, 3): date(2027, 3, 15),  # the 15th: Mon
+    (2027, 4): date(2027, 4, 15),  # the 15th: Thu
+    (2027, 5): date(2027, 5, 17),  # the 15th: Sat->Mon
+    (2027, 6): date(2027, 6, 15),  # the 15th: Tue
+    (2027, 7): date(2027, 7, 15),  # the 15th: Thu
+    (2027, 8): date(2027, 8, 16),  # the 15th: Sun->Mon
+    (2027, 9): date(2027, 9, 15),  # the 15th: Wed
+    (2027, 10): date(2027, 10, 15),  # the 15th: Fri
+    (2027, 11): date(2027, 11, 15),  # the 15th: Mon
+    (2027, 12): date(2027, 12, 15),  # the 15th: Wed
+    (2028, 1): date(2028, 1, 17),  # the 15th: Sat->Mon
+    (2028, 2): date(2028, 2, 15),  # the 15th: Tue
+    (2028, 3): date(2028, 3, 15),  # the 15th: Wed
+    (2028, 4): date(2028, 4, 18),  # the 15th: Sat, 16 Easter Sunday, 17 Easter Monday -> Tuesday
+    (2028, 5): date(2028, 5, 15),  # the 15th: Mon
+    (2028, 6): date(2028, 6, 15),  # the 15th: Thu
+    (2028, 7): date(2028, 7, 17),  # the 15th: Sat->Mon
+    (2028, 8): date(2028, 8, 15),  # the 15th: Tue
+    (2028, 9): date(2028, 9, 15),  # the 15th: Fri
+    (2028, 10): date(2028, 10, 16),  # the 15th: Sun->Mon
+    (2028, 11): date(2028, 11, 15),  # the 15th: Wed
+    (2028, 12): date(2028, 12, 15),  # the 15th: Fri
+    (2029, 1): date(2029, 1, 15),  # the 15th: Mon
+    (2029, 2): date(2029, 2, 15),  # the 15th: Thu
+    (2029, 3): date(2029, 3, 15),  # the 15th: Thu
+    (2029, 4): date(2029, 4, 16),  # the 15th: Sun->Mon
+    (2029, 5): date(2029, 5, 15),  # the 15th: Tue
+    (2029, 6): date(2029, 6, 15),  # the 15th: Fri
+    (2029, 7): date(2029, 7, 16),  # the 15th: Sun->Mon
+    (2029, 8): date(2029, 8, 15),  # the 15th: Wed
+    (2029, 9): date(2029, 9, 17),  # the 15th: Sat->Mon
+    (2029, 10): date(2029, 10, 15),  # the 15th: Mon
+    (2029, 11): date(2029, 11, 15),  # the 15th: Thu
+    (2029, 12): date(2029, 12, 17),  # the 15th: Sat->Mon
+    (2030, 1): date(2030, 1, 15),  # the 15th: Tue
+    (2030, 2): date(2030, 2, 15),  # the 15th: Fri
+    (2030, 3): date(2030, 3, 15),  # the 15th: Fri
+    (2030, 4): date(2030, 4, 15),  # the 15th: Mon
+    (2030, 5): date(2030, 5, 15),  # the 15th: Wed
+    (2030, 6): date(2030, 6, 17),  # the 15th: Sat->Mon
+    (2030, 7): date(2030, 7, 15),  # the 15th: Mon
+    (2030, 8): date(2030, 8, 15),  # the 15th: Thu
+    (2030, 9): date(2030, 9, 16),  # the 15th: Sun->Mon
+    (2030, 10): date(2030, 10, 15),  # the 15th: Tue
+    (2030, 11): date(2030, 11, 15),  # the 15th: Fri
+    (2030, 12): date(2030, 12, 16),  # the 15th: Sun->Mon
 }
 
 
 @pytest.mark.parametrize(("month", "expected"), sorted(EXPECTED.items()))
-def test_the_sample_date_of_every_month_of_two_years(
+def test_the_sample_date_of_every_month_of_2025_to_2030(
     month: tuple[int, int], expected: date
 ) -> None:
     assert sample_date(*month) == expected
 
 
-def test_the_two_years_cover_both_weekend_cases() -> None:
+def test_the_six_years_cover_saturday_sunday_and_a_holiday() -> None:
     fifteenths = [date(y, m, 15).weekday() for y, m in EXPECTED]
-    assert 5 in fifteenths and 6 in fifteenths  # a Saturday and a Sunday are among them
+    assert 5 in fifteenths and 6 in fifteenths
+    assert EXPECTED[(2028, 4)].day == 18
 
 
 @given(st.integers(2000, 2100), st.integers(1, 12))
 @settings(max_examples=60)
-def test_the_sample_date_is_the_first_weekday_from_the_15th(year: int, month: int) -> None:
+def test_the_sample_date_is_the_first_vardag_from_the_15th(year: int, month: int) -> None:
     day = sample_date(year, month)
-    assert day.weekday() < 5
-    assert day.month == month
-    assert 15 <= day.day <= 17
-    assert all(date(year, month, d).weekday() >= 5 for d in range(15, day.day))
+    assert workdays.is_working_day(day) and day.weekday() < 5
+    assert day.month == month and day.day >= 15
+    assert not any(workdays.is_working_day(date(year, month, d)) for d in range(15, day.day))
 
 
 def test_the_draw_is_repeatable_for_a_seed() -> None:

@@ -1,7 +1,7 @@
 """sign_in_attempts: the sign-in throttle's counters, shared by every back-office process
 
-Revision ID: 0012
-Revises: 0010
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-03 18:30:00
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
-down_revision = "0010"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
