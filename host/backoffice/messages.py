@@ -456,6 +456,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "help.authority_retire": ("Avveckla en ersatt nyckel", "Retire a replaced key"),
     "help.user": ("Backoffice-användare", "Back-office users"),
+    "help.user_password": (
+        "Nytt lösenord för en användare (slumpas om inget anges; visas en gång);"
+        " användarens inloggningar avslutas",
+        "A new password for a user (random unless given; shown once); the user's sessions end",
+    ),
+    "help.activity_reads": (
+        "Läsningar av aktivitetsloggen: vem, när, vad (bara administratören)",
+        "Reads of the activity log: who, when, what (the administrator only)",
+    ),
     "help.role": ("Roll", "Role"),
     "help.provider_area": ("Utförare (kommunal eller privat)", "Providers (municipal or private)"),
     "help.kind": ("Typ", "Kind"),
