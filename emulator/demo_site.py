@@ -30,7 +30,9 @@ credentials, is kept in ``work_dir/demo_site.json`` (mode 0600) with the seed,
 the build time and the users' passwords. Calling ``build_demo_site`` again on
 the same folder changes nothing and returns the same facts read back from the
 database (current key and lock states included); a build cut short resumes
-where it stopped.
+where it stopped. The users' passwords are random, made at the first build
+(so no two installs share them) and kept only in that file; a folder built
+before they were random gets new ones the next time it is opened.
 
 **Visits and lock events.** The back office has no table of visits yet (the
 follow-up issue imports them from the time-and-effort system's CSV), so the
@@ -77,7 +79,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from emulator.virtual_lock import make_event
 from host import csvfile
-from host.backoffice import codes
+from host.backoffice import codes, passwords
 from host.backoffice.errors import ServiceError
 from host.backoffice.service import BackOffice
 from host.backoffice.site import Site, init_site, system_clock
@@ -192,10 +194,6 @@ def _code(master: bytes, index: int) -> str:
         if not codes.is_trivial(code):
             return code
     raise AssertionError("no non-trivial code in 1000 tries")  # 1 in 10^4 is trivial
-
-
-def _password(master: bytes, username: str) -> str:
-    return _derive(master, f"password {username}").hex()[:16]
 
 
 def _daytime(rng: random.Random, first_day: int, last_day: int) -> int:
@@ -845,6 +843,27 @@ def _read_facts(path: Path) -> dict[str, Any] | None:
     return saved
 
 
+def _new_passwords(plan: DemoPlan) -> dict[str, str]:
+    """A random password for each back-office user of the demo (the seed decides none)."""
+    names = ("admin", *(username for username, _role, _unit in plan.users))
+    return {name: passwords.generate_password() for name in names}
+
+
+def _replace_passwords(
+    site_dir: Path, url: str, chosen: dict[str, str], clock: Callable[[], int]
+) -> None:
+    site = Site.open(site_dir, url)
+    try:
+        office = BackOffice(site, lambda: int(clock()))
+        admin = office.actor_for(None)
+        existing = {u["username"] for u in office.list_users(admin)}
+        for username, password in chosen.items():
+            if username in existing:
+                office.set_password(admin, username, password)
+    finally:
+        site.close()
+
+
 def database_url(saved: dict[str, Any], site_dir: Path) -> str:
     """The demo's database: the one it was built with, else the site folder's SQLite file."""
     return saved["db_url"] or f"sqlite:///{site_dir / 'synk.db'}"
@@ -896,6 +915,11 @@ def build_demo_site(
         )
     plan = plan_demo(seed)
     step = _StepClock(clock)
+    if "passwords" not in saved:  # a new folder, or one whose passwords came from the seed
+        saved["passwords"] = _new_passwords(plan)
+        if site_dir.exists() and any(site_dir.iterdir()):
+            _replace_passwords(site_dir, database_url(saved, site_dir), saved["passwords"], clock)
+        write_secret(facts_path, json.dumps(saved, indent=2))
     visits_path = work_dir / VISITS_FILE
     if not saved["complete"] or not visits_path.exists():
         history = demo_history(plan, saved["built_at"], saved["history_days"])
@@ -941,7 +965,7 @@ class _Builder:
             site, _admin_password = init_site(
                 self.site_dir,
                 url=url,
-                admin_password=_password(self.plan.master, "admin"),
+                admin_password=self.saved["passwords"]["admin"],
                 code_iterations=self.saved["code_iterations"],
                 clock=self.step,
             )
@@ -980,7 +1004,8 @@ class _Builder:
         for username, role, unit_index in plan.users:
             if username not in users:
                 unit_id = None if unit_index is None else self.unit_ids[unit_index]
-                office.add_user(admin, username, role, unit_id, _password(plan.master, username))
+                password = self.saved["passwords"][username]
+                office.add_user(admin, username, role, unit_id, password)
         stations = {s["id"] for s in office.list_stations(admin)}
         credentials: dict[str, str] = self.saved["credentials"]
         for unit in plan.units:
@@ -1126,7 +1151,7 @@ def _facts(
     user_rows = {u["username"]: u for u in office.list_users(admin)}
     users = {
         name: DemoUser(
-            name, user_rows[name]["role"], user_rows[name]["unit_id"], _password(plan.master, name)
+            name, user_rows[name]["role"], user_rows[name]["unit_id"], saved["passwords"][name]
         )
         for name in ("admin", *(u[0] for u in plan.users))
     }

@@ -666,6 +666,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "anomaly.unknown_lock": ("okänt lås", "unknown lock"),
     "anomaly.unknown_key": ("okänd nyckel", "unknown key"),
     "anomaly.blocked_key": ("spärrad nyckel använd", "blocked key used"),
+    "anomaly.lost_key": ("borttappad nyckel öppnade", "lost key opened a door"),
     "span.minutes": ("{n} minuter", "{n} minutes"),
     "span.hours": ("{n} timmar", "{n} hours"),
     "span.days": ("{n} dygn", "{n} days"),

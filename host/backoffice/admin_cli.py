@@ -287,6 +287,14 @@ def _user_add(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def _user_password(ctx: Context, args: argparse.Namespace) -> int:
+    row, password = ctx.office.set_password(ctx.actor, args.username, args.password)
+    emit(ctx, row)
+    if not args.password:
+        secret(ctx, "cli.user_password", user=row["username"], password=password)
+    return 0
+
+
 def _register_users(areas: SubParsers) -> None:
     verbs = _area(areas, "user", "help.user")
     add = _leaf(verbs, "add", "help.add", _user_add)
@@ -297,6 +305,9 @@ def _register_users(areas: SubParsers) -> None:
     add.add_argument("--unit", type=int, help=t("help.unit"))
     add.add_argument("--password", help=t("help.password"))
     _leaf(verbs, "list", "help.list", lambda c, a: _emit0(c, c.office.list_users(c.actor)))
+    password = _leaf(verbs, "password", "help.user_password", _user_password)
+    password.add_argument("username", help=t("help.name"))
+    password.add_argument("--password", help=t("help.password"))
 
 
 # -- organisation ---------------------------------------------------------------------------------
@@ -638,6 +649,15 @@ def _register_reports(areas: SubParsers) -> None:
     syncs.add_argument("--station", type=int, help=t("help.station"))
     syncs.add_argument("--key", type=int, help=t("help.key"))
     _time_options(syncs)
+
+    reads = _leaf(
+        areas,
+        "activity-reads",
+        "help.activity_reads",
+        lambda c, a: _emit0(c, c.office.access.reads(c.actor, a.user, 0, a.limit)[0]),
+    )
+    reads.add_argument("--user", help=t("help.name"))
+    reads.add_argument("--limit", type=int, default=100, help=t("help.limit"))
 
     changes = _leaf(
         areas,

@@ -16,7 +16,9 @@ Every request is authenticated as a station with ``Authorization: Bearer
 <credential>``; the back office keeps only the credential's SHA-256. The
 credential and the path's station are checked before any body is read: no or
 an unknown credential gets 401, a valid credential used for another station's
-path 403, whatever the request carries. Errors always have the JSON body
+path 403, whatever the request carries. No body is read past its cap
+(``host.backoffice.body_limit``: 64 KiB for an upload, 4 KiB for a
+heartbeat): a bigger one gets 413 with the error ``too_large``. Errors always have the JSON body
 ``{"error": <kind>, "message": "svenska / English"}``. The OpenAPI document
 is at ``/openapi.json``.
 """
@@ -33,6 +35,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from host.backoffice import messages
 from host.backoffice.audit_ingest import MAX_UPLOAD
+from host.backoffice.body_limit import HEARTBEAT_LIMIT, BodyLimit
 from host.backoffice.errors import (
     Conflict,
     Forbidden,
@@ -53,7 +56,9 @@ U32Field = Field(default=None, ge=0, le=U32)
 
 
 class ErrorBody(BaseModel):
-    error: str = Field(description="unauthorized, forbidden, not_found, conflict or invalid")
+    error: str = Field(
+        description="unauthorized, forbidden, not_found, conflict, invalid or too_large"
+    )
     message: str = Field(description="svenska / English")
 
 
@@ -134,6 +139,7 @@ def create_app(site: Site, clock: Clock = system_clock) -> FastAPI:
         redoc_url=None,
     )
     app.state.backoffice = office
+    app.add_middleware(BodyLimit)  # every body, the web pages' too: capped before it is read
     bearer = HTTPBearer(auto_error=False, description="The station's credential")
 
     @app.exception_handler(ServiceError)
@@ -155,6 +161,8 @@ def create_app(site: Site, clock: Clock = system_clock) -> FastAPI:
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 404:
             return _error(404, "not_found", messages.text("http.not_found"))
+        if exc.status_code == 413:
+            return _error(413, "too_large", str(exc.detail))
         return _error(exc.status_code, "http", str(exc.detail))
 
     def station(
@@ -231,7 +239,10 @@ def create_app(site: Site, clock: Clock = system_clock) -> FastAPI:
     @app.post(
         "/api/v1/stations/{station_id}/heartbeat",
         response_model=TimeBody,
-        responses=ERROR_RESPONSES,
+        responses={
+            **ERROR_RESPONSES,
+            413: {"model": ErrorBody, "description": f"Over {HEARTBEAT_LIMIT} bytes"},
+        },
         openapi_extra={
             "requestBody": {
                 "required": True,

@@ -6,9 +6,14 @@ For each record of a batch, in one transaction:
   MAC that verifies with the lock's secret (else ``forged_mac``); both are
   rejected, never stored as events. A verified event already stored under
   the same ``(lock_id, lock_seq)`` is a duplicate (with another MAC:
-  ``sequence_reuse``, rejected). A new one is stored; an event of a key that
-  was blocked or lost at the event's time adds ``blocked_key``, one of a key
-  the site does not know adds ``unknown_key``.
+  ``sequence_reuse``, rejected). A new one is stored; an opening (``OPENED``)
+  by a key that was reported lost at the event's time adds ``lost_key`` (the
+  door opened for a lost key: the lock had not yet seen the blocklist), any
+  other event of a key blocked or lost then adds ``blocked_key``; both keep
+  since when the key was lost or blocked (``key_blocked_since``). What counts
+  is the key's state *at the event's time*, from its history of changes: the
+  events of a lost key usually arrive after it was found (active again) or
+  replaced (retired). One of a key the site does not know adds ``unknown_key``.
 * a **station event** is stored once per ``(station_id, outbox_epoch, outbox
   index)`` and content: the same place with the same content is a duplicate;
   with other content it is another event, stored too, and an
@@ -88,6 +93,7 @@ class _Batch:
         outbox_index: int | None = None,
         event_time: int | None = None,
         raw: bytes | None = None,
+        key_blocked_since: int | None = None,
     ) -> None:
         self.anomalies.setdefault(
             fingerprint,
@@ -102,6 +108,7 @@ class _Batch:
                 "outbox_index": outbox_index,
                 "event_time": event_time,
                 "raw": raw,
+                "key_blocked_since": key_blocked_since,
                 "detected_at": self.now,
                 "resolved_at": None,
             },
@@ -240,25 +247,38 @@ def _stored_macs(
     return {(lock, seq): mac for lock, seq, mac in found}
 
 
-def _blocked_since(session: Session, key_ids: set[int]) -> dict[int, int]:
-    """For keys now blocked or lost: since when (the first blocking change of this streak)."""
-    blocked = set(
-        session.scalars(select(Key.id).where(Key.id.in_(key_ids), Key.state.in_(BLOCKING)))
-    )
-    since: dict[int, int] = {}
-    if not blocked:
-        return since
+def _blocking_periods(session: Session, key_ids: set[int]) -> dict[int, list[tuple[int, int, str]]]:
+    """Per key, the periods it was lost or blocked: (since, until or 2**63, state)."""
+    periods: dict[int, list[tuple[int, int, str]]] = {}
+    if not key_ids:
+        return periods
     changes = session.scalars(
         select(KeyStateChange)
-        .where(KeyStateChange.key_id.in_(blocked))
+        .where(KeyStateChange.key_id.in_(key_ids))
         .order_by(KeyStateChange.key_id, KeyStateChange.id)
     )
+    open_since: dict[int, tuple[int, str]] = {}
     for change in changes:
+        started = open_since.pop(change.key_id, None)
+        if started is not None:
+            periods.setdefault(change.key_id, []).append(
+                (started[0], change.changed_at, started[1])
+            )
         if change.to_state in BLOCKING:
-            since.setdefault(change.key_id, change.changed_at)
-        else:
-            since.pop(change.key_id, None)
-    return since
+            open_since[change.key_id] = (change.changed_at, change.to_state)
+    for key_id, (since, state) in open_since.items():
+        periods.setdefault(key_id, []).append((since, 2**63, state))
+    return periods
+
+
+def _blocked_at(
+    periods: dict[int, list[tuple[int, int, str]]], key_id: int, time: int
+) -> tuple[int, str] | None:
+    """Since when and how (lost or blocked) the key was blocked at ``time``, or None."""
+    for since, until, state in periods.get(key_id, ()):
+        if since <= time < until:
+            return since, state
+    return None
 
 
 def _lock_events(session: Session, work: _Batch, records: list[tuple[int, dict[str, Any]]]) -> None:
@@ -307,7 +327,7 @@ def _lock_events(session: Session, work: _Batch, records: list[tuple[int, dict[s
     known_keys = set(
         session.scalars(select(Key.id).where(Key.id.in_({e["key_id"] for _, e, _, _ in verified})))
     )
-    blocked = _blocked_since(session, known_keys)
+    periods = _blocking_periods(session, known_keys)
     for index, event, received_at, raw in verified:
         where = (event["lock_id"], event["lock_seq"])
         previous = stored.get(where)
@@ -346,10 +366,12 @@ def _lock_events(session: Session, work: _Batch, records: list[tuple[int, dict[s
         )
         key_id = event["key_id"]
         kind = None
+        blocked = _blocked_at(periods, key_id, event["time"])
         if key_id not in known_keys:
             kind = "unknown_key"
-        elif key_id in blocked and event["time"] >= blocked[key_id]:
-            kind = "blocked_key"
+        elif blocked is not None:
+            opened = event["outcome"] == constants.Outcome.OPENED and blocked[1] == "lost"
+            kind = "lost_key" if opened else "blocked_key"
         if kind is not None:
             work.anomaly(
                 kind,
@@ -359,6 +381,7 @@ def _lock_events(session: Session, work: _Batch, records: list[tuple[int, dict[s
                 seq_from=event["lock_seq"],
                 outbox_index=index,
                 event_time=event["time"],
+                key_blocked_since=blocked[0] if blocked is not None else None,
             )
 
 

@@ -19,6 +19,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "not_found.lock": ("Låset {id} finns inte", "Lock {id} not found"),
     "not_found.grant": ("Behörigheten {id} finns inte", "Grant {id} not found"),
     "not_found.user": ("Användaren {id} finns inte", "User {id} not found"),
+    "not_found.activity_grant": (
+        "Behörigheten {id} till aktivitetsloggen finns inte",
+        "Activity log grant {id} not found",
+    ),
     "not_found.authority_key": (
         "Utfärdarnyckeln {id} finns inte",
         "Authority key {id} not found",
@@ -47,6 +51,28 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "forbidden.unit": (
         "Rollen {role} får bara hantera sin egen enhet ({unit})",
         "Role {role} may only act on its own unit ({unit})",
+    ),
+    "forbidden.activity": (
+        "Rollen {role} får inte läsa aktivitetsloggen för enhet {unit}: det kräver"
+        " personalansvar för enheten eller en behörighet som enhetens chef beställt",
+        "Role {role} may not read the activity log of unit {unit}: that takes staff"
+        " responsibility for the unit or a grant ordered by the unit's manager",
+    ),
+    "activity_grant.until": (
+        "Behörighetens sista dag ska vara i dag eller senare, högst {days} dagar fram",
+        "The grant's last day must be today or later, at most {days} days ahead",
+    ),
+    "activity_grant.reason": (
+        "Skälet får vara högst {max} tecken",
+        "The reason may be at most {max} characters",
+    ),
+    "activity_grant.self": (
+        "Du läser redan din enhets aktivitetslogg",
+        "You already read your unit's activity log",
+    ),
+    "activity_grant.needless": (
+        "{user} läser redan den här aktivitetsloggen utan behörighet",
+        "{user} already reads this activity log without a grant",
     ),
     "forbidden.inactive_user": (
         "Användaren {user} är avstängd",
@@ -296,6 +322,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "http.not_found": ("Sidan finns inte", "Not found"),
     "http.invalid_request": ("Ogiltig begäran: {detail}", "Invalid request: {detail}"),
+    "http.body_too_large": (
+        "Begäran är för stor: högst {max} byte tas emot här",
+        "Request body too large: at most {max} bytes are accepted here",
+    ),
     "http.bad_etag": (
         "If-None-Match ska vara ett serienummer inom citattecken",
         "If-None-Match must be a serial in double quotes",
@@ -335,10 +365,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cli.none": ("Inga träffar", "Nothing found"),
     "cli.error": ("Fel: {text}", "Error: {text}"),
     "cli.serving": (
-        "Backoffice lyssnar på http://{host}:{port}, uppföljningen på http://{host}:{port}/web/"
-        " (installation {site})",
-        "Back office listening on http://{host}:{port}, follow-up pages at"
-        " http://{host}:{port}/web/ (site {site})",
+        "Backoffice lyssnar på {scheme}://{host}:{port}, uppföljningen på"
+        " {scheme}://{host}:{port}/web/ (installation {site})",
+        "Back office listening on {scheme}://{host}:{port}, follow-up pages at"
+        " {scheme}://{host}:{port}/web/ (site {site})",
+    ),
+    "cli.serving_proxies": (
+        "Litar på X-Forwarded-For/-Proto bara från: {proxies}",
+        "Trusts X-Forwarded-For/-Proto only from: {proxies}",
+    ),
+    "serve.tls_pair": (
+        "--certfile och --keyfile hör ihop: ange båda eller ingen",
+        "--certfile and --keyfile go together: give both or neither",
+    ),
+    "serve.proxy": (
+        "Ogiltig proxyadress {proxy}: ange en IP-adress eller ett nät (10.0.0.0/24)",
+        "Invalid proxy address {proxy}: give an IP address or a network (10.0.0.0/24)",
     ),
     # -- CLI help -------------------------------------------------------------------------------
     "help.synk": ("synk: verktyg för synkstationer", "synk: tools for sync stations"),
@@ -414,6 +456,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "help.authority_retire": ("Avveckla en ersatt nyckel", "Retire a replaced key"),
     "help.user": ("Backoffice-användare", "Back-office users"),
+    "help.user_password": (
+        "Nytt lösenord för en användare (slumpas om inget anges; visas en gång);"
+        " användarens inloggningar avslutas",
+        "A new password for a user (random unless given; shown once); the user's sessions end",
+    ),
+    "help.activity_reads": (
+        "Läsningar av aktivitetsloggen: vem, när, vad (bara administratören)",
+        "Reads of the activity log: who, when, what (the administrator only)",
+    ),
     "help.role": ("Roll", "Role"),
     "help.provider_area": ("Utförare (kommunal eller privat)", "Providers (municipal or private)"),
     "help.kind": ("Typ", "Kind"),
@@ -492,6 +543,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "help.token_station": ("Station (0 = alla)", "Station (0 = any)"),
     "help.host": ("Adress att lyssna på", "Address to listen on"),
     "help.port": ("Port", "Port"),
+    "help.certfile": (
+        "TLS-certifikat (PEM): backoffice talar https själv",
+        "TLS certificate (PEM): the back office speaks https itself",
+    ),
+    "help.keyfile": ("Certifikatets privata nyckel (PEM)", "The certificate's private key (PEM)"),
+    "help.proxy": (
+        "Omvänd proxy (adress eller nät) vars X-Forwarded-For/-Proto betros; kan upprepas",
+        "Reverse proxy (address or network) whose X-Forwarded-For/-Proto are believed; repeatable",
+    ),
     "help.authority_add": (
         "Rotation steg 1: skapa en ny nyckel som enheterna ska lita på (signerar inte än)",
         "Rotation step 1: make a new key for devices to trust (it does not sign yet)",
@@ -749,6 +809,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "web.col.versions_behind": ("Versioner efter", "Versions behind"),
     "web.nav.anomalies": ("Avvikelser", "Anomalies"),
     "web.nav.visits": ("Besöksimport", "Visit import"),
+    "web.nav.activity_grants": ("Behörigheter till loggen", "Log grants"),
+    "web.nav.activity_reads": ("Läsningar av loggen", "Log reads"),
     "web.role.admin": ("administratör", "administrator"),
     "web.role.unit_manager": ("enhetschef", "unit manager"),
     "web.role.reviewer": ("granskare", "reviewer"),
@@ -854,6 +916,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "web.col.flags": ("Varningar", "Warnings"),
     "web.col.event_time": ("Händelsens tid", "Event time"),
     "web.col.detected": ("Upptäckt", "Detected"),
+    "web.col.key_blocked_since": (
+        "Anmäld borttappad/spärrad",
+        "Reported lost/blocked",
+    ),
     "web.col.seq_from": ("Löpnr från", "Sequence from"),
     "web.col.seq_to": ("Löpnr till", "Sequence to"),
     "web.col.resolved": ("Löst", "Resolved"),
@@ -941,6 +1007,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "two different events with one sequence number",
     ),
     "web.anomaly.unknown_lock": ("händelse från okänt lås", "event from an unknown lock"),
+    "web.anomaly.lost_key": (
+        "borttappad nyckel öppnade en dörr",
+        "a lost key opened a door",
+    ),
     "web.anomaly.blocked_key": ("händelse från spärrad nyckel", "event from a blocked key"),
     "web.anomaly.unknown_key": ("händelse från okänd nyckel", "event from an unknown key"),
     "web.anomaly.outbox_index_reused": (
@@ -1116,6 +1186,55 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         " time. Newest first.",
     ),
     "web.activity.showing": (
+        "Rad {first}–{last} av {total}",
+        "Rows {first}–{last} of {total}",
+    ),
+    "web.activity.unit": ("Enhetens logg", "The unit's log"),
+    "web.activity.all_units": ("Alla enheter", "All units"),
+    "web.activity.recorded": (
+        "Varje sökning i loggen sparas: vem som sökte, på vad och när.",
+        "Every search of the log is recorded: who searched, for what and when.",
+    ),
+    "web.grants.title": ("Behörigheter till aktivitetsloggen", "Grants to the activity log"),
+    "web.grants.lead": (
+        "Chefen med personalansvar läser sin enhets aktivitetslogg. Någon annan läser den bara"
+        " med en behörighet som enhetens chef beställer här: för vem, till och med vilken dag"
+        " och varför.",
+        "The manager with staff responsibility reads the unit's activity log. Anyone else"
+        " reads it only with a grant the unit's manager orders here: for whom, until which"
+        " day and why.",
+    ),
+    "web.grants.order": ("Beställ behörighet", "Order a grant"),
+    "web.grants.grantee": ("Användarnamn", "User name"),
+    "web.grants.until": ("Till och med", "Until and including"),
+    "web.grants.reason": ("Skäl", "Reason"),
+    "web.grants.unit": ("Enhet", "Unit"),
+    "web.grants.ordered_by": ("Beställd av", "Ordered by"),
+    "web.grants.ordered_at": ("Beställd", "Ordered"),
+    "web.grants.state": ("Läge", "State"),
+    "web.grants.active": ("gäller", "in force"),
+    "web.grants.ended": ("avslutad {time} av {user}", "ended {time} by {user}"),
+    "web.grants.expired": ("har gått ut", "expired"),
+    "web.grants.end": ("Avsluta", "End"),
+    "web.grants.ordered": (
+        "{user} får läsa aktivitetsloggen till och med {day}.",
+        "{user} may read the activity log until and including {day}.",
+    ),
+    "web.reads.title": ("Läsningar av aktivitetsloggen", "Reads of the activity log"),
+    "web.reads.lead": (
+        "Vem som har läst aktivitetsloggen, vad de sökte på och när (nyast först). Bara"
+        " systemadministratören ser den här sidan.",
+        "Who read the activity log, what they searched for and when (newest first). Only the"
+        " system administrator sees this page.",
+    ),
+    "web.reads.user": ("Användare", "User"),
+    "web.reads.role": ("Roll", "Role"),
+    "web.reads.unit": ("Enhet", "Unit"),
+    "web.reads.source": ("Var", "Where"),
+    "web.reads.query": ("Sökning", "Search"),
+    "web.reads.rows": ("Rader", "Rows"),
+    "web.reads.time": ("Tid", "Time"),
+    "web.reads.showing": (
         "Rad {first}–{last} av {total}",
         "Rows {first}–{last} of {total}",
     ),

@@ -48,6 +48,7 @@ class SiteSettings(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str]
     code_iterations: Mapped[int]
+    password_scrypt_n: Mapped[int] = mapped_column(server_default="131072")  # passwords.COST
     default_user_id: Mapped[int | None]
     created_at: Mapped[int]
 
@@ -290,9 +291,12 @@ class Anomaly(Base):
     kind: ``forged_mac``, ``unknown_lock``, ``sequence_gap`` (missing lock_seq
     ``seq_from``..``seq_to``; resolved when a later upload fills it),
     ``sequence_reuse`` (a valid MAC on a different event with a stored
-    lock_seq), ``blocked_key``, ``unknown_key`` and ``outbox_index_reused`` (another
-    station event under a station's outbox epoch and index already held). ``fingerprint`` makes a
-    repeated upload of the same bad record count once.
+    lock_seq), ``lost_key`` (a lost key opened a door), ``blocked_key`` (any
+    other event of a key lost or blocked then; both with ``key_blocked_since``,
+    when it was reported lost or blocked), ``unknown_key`` and
+    ``outbox_index_reused`` (another station event under a station's outbox
+    epoch and index already held). ``fingerprint`` makes a repeated upload of
+    the same bad record count once.
     """
 
     __tablename__ = "anomalies"
@@ -307,6 +311,7 @@ class Anomaly(Base):
     outbox_index: Mapped[int | None]
     event_time: Mapped[int | None]
     raw: Mapped[bytes | None]
+    key_blocked_since: Mapped[int | None]
     detected_at: Mapped[int]
     resolved_at: Mapped[int | None]
 
@@ -337,6 +342,45 @@ class ChangeLog(Base):
     object_type: Mapped[str]
     object_id: Mapped[int | None]
     detail: Mapped[str]
+
+
+class ActivityGrant(Base):
+    """Access to one unit's activity log for a user, ordered by that unit's manager (seed 000 §5).
+
+    It lets ``grantee_id`` read the unit's log from ``ordered_at`` until
+    ``until`` (exclusive), unless ``ended_at`` came first (``ended_by``).
+    """
+
+    __tablename__ = "activity_grants"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    grantee_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    ordered_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    ordered_at: Mapped[int]
+    until: Mapped[int]
+    reason: Mapped[str]
+    ended_at: Mapped[int | None]
+    ended_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class ActivityRead(Base):
+    """One read of the activity log: who searched for what, when (the access log).
+
+    ``unit_id`` is the unit the read covered (None: every unit); ``query`` the
+    search as JSON; ``source`` where it was read (``web``, ``csv``, ``cli``,
+    ``anomalies``); ``rows`` how many rows it returned.
+    """
+
+    __tablename__ = "activity_reads"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[int] = mapped_column(index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    username: Mapped[str]
+    role: Mapped[str]
+    unit_id: Mapped[int | None]
+    source: Mapped[str]
+    query: Mapped[str]
+    rows: Mapped[int]
 
 
 class Visit(Base):
@@ -372,6 +416,19 @@ class WebSession(Base):
     csrf_token: Mapped[str]
     created_at: Mapped[int]
     last_seen: Mapped[int]
+
+
+class SignInAttempts(Base):
+    """Sign-in attempts counted by one throttle rule (host/backoffice/sign_in.py) in a window.
+
+    ``key`` is the SHA-256 of the rule and what it counts by (the user name,
+    the client's address or both), so the table never holds a typed name.
+    """
+
+    __tablename__ = "sign_in_attempts"
+    key: Mapped[str] = mapped_column(primary_key=True)
+    window_start: Mapped[int] = mapped_column(index=True)
+    attempts: Mapped[int]
 
 
 class RetentionSetting(Base):

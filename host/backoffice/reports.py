@@ -179,6 +179,7 @@ def anomalies(session: Session, query: AnomalyQuery, unit: int | None) -> list[R
             "seq_from": a.seq_from,
             "seq_to": a.seq_to,
             "event_time": format_time(a.event_time),
+            "key_blocked_since": format_time(a.key_blocked_since),
             "resolved": format_time(a.resolved_at),
         }
         for a in session.scalars(stmt)

@@ -1,24 +1,96 @@
-"""``synk backoffice serve``: the station API under uvicorn."""
+"""``synk backoffice serve``: the station API and the web pages under uvicorn.
+
+Two ways to put it behind TLS (the README says the same):
+
+* **TLS of its own**: ``--certfile`` and ``--keyfile`` (PEM; uvicorn's
+  ``ssl_certfile``/``ssl_keyfile``), then the back office speaks https itself.
+* **Behind a reverse proxy** (nginx, Caddy, a municipality's load balancer)
+  that ends TLS: ``--proxy ADDR`` (repeatable; an address or a network such as
+  ``10.0.0.0/24``) names the proxies whose ``X-Forwarded-For`` and
+  ``X-Forwarded-Proto`` are believed (uvicorn's ``proxy_headers`` with
+  ``forwarded_allow_ips``). From any other peer those headers are ignored, and
+  without ``--proxy`` they are ignored from everyone: a client cannot claim
+  another address (the sign-in throttle counts by it) or https.
+
+The session cookies are ``Secure`` whenever the client's connection is https:
+direct TLS, or a trusted proxy saying ``X-Forwarded-Proto: https``
+(``host.web.app``). ``options`` is the one place these settings become
+uvicorn's; ``ThreadedServer`` (tests, the emulator) uses it too.
+
+A proxy must pass the browser's ``Host`` header on (nginx: ``proxy_set_header
+Host $host;``), since sign-in and forms check ``Origin`` against it, and set
+``X-Forwarded-For $remote_addr`` (not appended to a client's own) and
+``X-Forwarded-Proto $scheme``::
+
+    location / {
+        proxy_pass http://127.0.0.1:8080;
+        proxy_set_header Host $host;
+        proxy_set_header X-Forwarded-For $remote_addr;
+        proxy_set_header X-Forwarded-Proto $scheme;
+    }
+
+with ``synk backoffice serve --host 127.0.0.1 --proxy 127.0.0.1``.
+"""
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 from host.backoffice import messages, retention
+from host.backoffice.errors import Invalid
 from host.backoffice.site import Site, site_dir, system_clock
 
 
-def serve(site: Site, host: str = "127.0.0.1", port: int = 8080) -> None:
+def options(
+    certfile: str | Path | None = None,
+    keyfile: str | Path | None = None,
+    proxies: Sequence[str] = (),
+) -> dict[str, Any]:
+    """uvicorn's settings for TLS and for trusting a reverse proxy (none trusted by default)."""
+    if (certfile is None) != (keyfile is None):
+        raise Invalid("serve.tls_pair")
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise Invalid("serve.proxy", proxy=proxy) from None
+    return {
+        "ssl_certfile": str(certfile) if certfile is not None else None,
+        "ssl_keyfile": str(keyfile) if keyfile is not None else None,
+        "proxy_headers": bool(proxies),
+        "forwarded_allow_ips": list(proxies) if proxies else [],
+    }
+
+
+def serve(
+    site: Site,
+    host: str = "127.0.0.1",
+    port: int = 8080,
+    certfile: str | None = None,
+    keyfile: str | None = None,
+    proxies: Sequence[str] = (),
+) -> None:
+    settings = options(certfile, keyfile, proxies)  # refuse a bad set-up before starting
     from host.backoffice.api import create_app  # FastAPI is slow to import; only here
 
     app = create_app(site)
-    print(messages.text("cli.serving", host=host, port=port, site=site.directory), flush=True)
+    scheme = "https" if certfile else "http"
+    print(
+        messages.text("cli.serving", scheme=scheme, host=host, port=port, site=site.directory),
+        flush=True,
+    )
+    if proxies:
+        print(messages.text("cli.serving_proxies", proxies=", ".join(proxies)), flush=True)
     import uvicorn
 
     purging = retention.Scheduler(site, system_clock)  # the data kept by rule, hourly
     purging.start()
     try:
-        uvicorn.run(app, host=host, port=port, server_header=False, log_level="info")
+        uvicorn.run(app, host=host, port=port, server_header=False, log_level="info", **settings)
     finally:
         purging.stop()
 
@@ -26,7 +98,7 @@ def serve(site: Site, host: str = "127.0.0.1", port: int = 8080) -> None:
 def _serve_command(args: argparse.Namespace) -> int:
     site = Site.open(site_dir(args.site), args.db)
     try:
-        serve(site, args.host, args.port)
+        serve(site, args.host, args.port, args.certfile, args.keyfile, args.proxy or ())
     finally:
         site.close()
     return 0
@@ -42,4 +114,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     serve_parser.add_argument("--db", metavar="URL", help=t("help.db"))
     serve_parser.add_argument("--host", default="127.0.0.1", help=t("help.host"))
     serve_parser.add_argument("--port", type=int, default=8080, help=t("help.port"))
+    serve_parser.add_argument("--certfile", metavar="PEM", help=t("help.certfile"))
+    serve_parser.add_argument("--keyfile", metavar="PEM", help=t("help.keyfile"))
+    serve_parser.add_argument("--proxy", metavar="ADDR", action="append", help=t("help.proxy"))
     serve_parser.set_defaults(func=_serve_command)

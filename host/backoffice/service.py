@@ -14,15 +14,16 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from host.backoffice import (
+    activity_access,
     audit_ingest,
     authority,
     blocklist,
@@ -51,9 +52,18 @@ from host.backoffice.models import (
     StationBundle,
     Unit,
     User,
+    WebSession,
 )
-from host.backoffice.roles import USER_ROLES, Action, Actor, Role, require, require_role
-from host.backoffice.site import Clock, Site, settings, system_clock
+from host.backoffice.roles import (
+    USER_ROLES,
+    Action,
+    Actor,
+    Role,
+    activity_scope,
+    require,
+    require_role,
+)
+from host.backoffice.site import Clock, Site, password_cost, settings, system_clock
 from host.backoffice.timeutil import day_window, format_time, iso_utc, local_day
 
 Row = dict[str, Any]
@@ -121,6 +131,7 @@ class BackOffice:
         self.site = site
         self.clock = clock
         self._signing: authority.SigningKey | None = None
+        self.access = activity_access.ActivityAccess(site, self.now)
 
     # -- infrastructure ----------------------------------------------------------------------
 
@@ -206,7 +217,7 @@ class BackOffice:
                 raise NotFound("not_found.user", id=username)
             if not user.active:
                 raise Forbidden("forbidden.inactive_user", user=user.username)
-            return Actor(user.id, Role(user.role), user.unit_id, None, user.username)
+            return activity_access.user_actor(session, user, self.now())
 
     def add_user(
         self,
@@ -232,12 +243,27 @@ class BackOffice:
                 username=username,
                 role=role,
                 unit_id=unit_id,
-                password_hash=passwords.hash_password(password),
+                password_hash=passwords.hash_password(password, password_cost(session)),
                 created_at=self.now(),
             )
             session.add(user)
             session.flush()
             self._log(session, actor, "add", "user", user.id, f"{username} {role}")
+            return self._user_row(user), password
+
+    def set_password(
+        self, actor: Actor, username: str, password: str | None = None
+    ) -> tuple[Row, str]:
+        """Give a user a new password (generated if not given); their sessions end."""
+        require(actor, Action.USERS_MANAGE)
+        password = password or passwords.generate_password()
+        with self.site.sessions.begin() as session:
+            user = session.scalars(select(User).where(User.username == username)).first()
+            if user is None:
+                raise NotFound("not_found.user", id=username)
+            user.password_hash = passwords.hash_password(password, password_cost(session))
+            session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+            self._log(session, actor, "set_password", "user", user.id, username)
             return self._user_row(user), password
 
     def list_users(self, actor: Actor) -> list[Row]:
@@ -1084,21 +1110,37 @@ class BackOffice:
 
     # -- activity log, anomalies, sync events --------------------------------------------------
 
-    def search_activity(self, actor: Actor, query: reports.ActivityQuery) -> list[Row]:
-        """Lock events; a unit manager sees only those of own staff or own customers' locks."""
-        require(actor, Action.ACTIVITY_READ, actor.unit_id if actor.scoped else None)
-        with self.site.sessions() as session:
-            return reports.activity(session, query, actor.unit_scope())
+    def search_activity(
+        self, actor: Actor, query: reports.ActivityQuery, unit_id: int | None = None
+    ) -> list[Row]:
+        """Lock events of one unit (its staff, its customers' locks) or, for whom may, all.
+
+        Who may read which unit: ``roles.activity_scope``; the read is recorded.
+        """
+        scope = activity_scope(actor, unit_id)
+        with self.site.sessions.begin() as session:
+            rows = reports.activity(session, query, scope)
+            activity_access.record_read(
+                session, actor, self.now(), scope, "cli", asdict(query), len(rows)
+            )
+            return rows
 
     def list_anomalies(self, actor: Actor, query: reports.AnomalyQuery) -> list[Row]:
         require(actor, Action.ANOMALIES_READ, actor.unit_id if actor.scoped else None)
         with self.site.sessions() as session:
             return reports.anomalies(session, query, actor.unit_scope())
 
-    def list_sync_events(self, actor: Actor, query: reports.SyncQuery) -> list[Row]:
-        require(actor, Action.ACTIVITY_READ, actor.unit_id if actor.scoped else None)
-        with self.site.sessions() as session:
-            return reports.sync_events(session, query, actor.unit_scope())
+    def list_sync_events(
+        self, actor: Actor, query: reports.SyncQuery, unit_id: int | None = None
+    ) -> list[Row]:
+        """Key events at the stations (part of the activity log: the same rule, recorded)."""
+        scope = activity_scope(actor, unit_id)
+        with self.site.sessions.begin() as session:
+            rows = reports.sync_events(session, query, scope)
+            activity_access.record_read(
+                session, actor, self.now(), scope, "cli", {"sync": True, **asdict(query)}, len(rows)
+            )
+            return rows
 
     def list_changes(self, actor: Actor, limit: int = 100) -> list[Row]:
         require(actor, Action.USERS_READ)

@@ -83,11 +83,17 @@ def init_site(
     admin_username: str = "admin",
     admin_password: str | None = None,
     code_iterations: int = DEFAULT_ITERATIONS,
+    password_cost: passwords.Cost = passwords.COST,
     clock: Clock = system_clock,
 ) -> tuple[Site, str]:
-    """Create a site; returns it and the administrator's password (generated if not given)."""
+    """Create a site; returns it and the administrator's password (generated if not given).
+
+    ``password_cost`` is scrypt's for the users' passwords: OWASP's unless a
+    test needs quick sign-ins (r and p are always ``passwords.COST``'s).
+    """
     if not 1 <= code_iterations <= 0xFFFF:
         raise Invalid("site.iterations", value=code_iterations)
+    cost = passwords.Cost.checked(password_cost.n)
     private_folder(directory, own=True)  # the database file and the authority's keys
     url = db.database_url(directory, url)
     db.create_private_sqlite_file(url)
@@ -108,7 +114,7 @@ def init_site(
             username=admin_username,
             role=Role.ADMIN.value,
             unit_id=None,
-            password_hash=passwords.hash_password(password),
+            password_hash=passwords.hash_password(password, cost),
             created_at=now,
         )
         session.add(admin)
@@ -118,6 +124,7 @@ def init_site(
                 id=1,
                 name=name,
                 code_iterations=code_iterations,
+                password_scrypt_n=cost.n,
                 default_user_id=admin.id,
                 created_at=now,
             )
@@ -130,3 +137,8 @@ def settings(session: Session) -> SiteSettings:
     if found is None:
         raise NotFound("site.not_initialized", site="?")
     return found
+
+
+def password_cost(session: Session) -> passwords.Cost:
+    """The scrypt cost this site hashes users' passwords with."""
+    return passwords.Cost.checked(settings(session).password_scrypt_n)

@@ -14,15 +14,19 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 
 import uvicorn
 
 from host.backoffice.api import create_app
+from host.backoffice.server import options
 from host.backoffice.site import Clock, Site
 
 
 class ThreadedServer:
-    """``ssl_certfile``/``ssl_keyfile`` (PEM files): serve https, as uvicorn does."""
+    """``ssl_certfile``/``ssl_keyfile`` (PEM files): serve https, as uvicorn does;
+    ``proxies``: the reverse proxies whose X-Forwarded-* are believed (as
+    ``synk backoffice serve --proxy``; none by default)."""
 
     def __init__(
         self,
@@ -32,6 +36,7 @@ class ThreadedServer:
         port: int = 0,
         ssl_certfile: str | None = None,
         ssl_keyfile: str | None = None,
+        proxies: Sequence[str] = (),
     ) -> None:
         config = uvicorn.Config(
             create_app(site, clock),
@@ -39,8 +44,7 @@ class ThreadedServer:
             port=port,
             log_level="warning",
             lifespan="off",
-            ssl_certfile=ssl_certfile,
-            ssl_keyfile=ssl_keyfile,
+            **options(ssl_certfile, ssl_keyfile, proxies),
         )
         self._scheme = "https" if ssl_certfile else "http"
         self._server = uvicorn.Server(config)

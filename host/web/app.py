@@ -3,10 +3,12 @@
 ``create_web_app(office)`` is mounted by ``host.backoffice.api.create_app``
 at ``/web``, in the same process as the station API. A browser signs in with
 a back-office user name and password (``host.backoffice.sign_in``) and gets
-the session cookie ``synk_session`` (HttpOnly, SameSite=Lax, Secure when
-served over HTTPS). Every POST carries the session's CSRF token in a form
-field and, when the browser sends one, an ``Origin`` of this site; the
-sign-in form, which comes before any session, uses a double-submit cookie.
+the session cookie ``synk_session`` (HttpOnly, SameSite=Lax, Secure whenever
+the client is on https: the back office's own TLS, or a reverse proxy trusted
+by ``synk backoffice serve --proxy`` saying so; ``host.backoffice.server``).
+Every POST carries the session's CSRF token in a form field and, when the
+browser sends one, an ``Origin`` of this site; the sign-in form, which comes
+before any session, uses a double-submit cookie.
 A page or export that needs a session answers a request without one with a
 redirect to the sign-in page; one the role may not see answers 403.
 """
@@ -15,7 +17,6 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
@@ -25,7 +26,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from host.backoffice.errors import (
     Conflict,
@@ -83,6 +86,7 @@ class Web:
             plain=text.plain,
             optional=text.optional,
             percent=text.percent,
+            plain_time=text.time,
             minutes=text.minutes,
         )
 
@@ -124,6 +128,34 @@ class Web:
             raise Forbidden("web.csrf")
 
 
+class _SecurityHeaders:
+    """ASGI middleware: the security headers on every answer, no-store on all but static files.
+
+    Plain ASGI (not ``@app.middleware``), so that an error raised while a body
+    is read (``host.backoffice.body_limit``) reaches the handlers unwrapped.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        base = str(scope.get("root_path", "")).rstrip("/")  # (routing rewrites it later)
+        static = str(scope.get("path", "")).startswith(f"{base}/static/")
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.update(SECURITY_HEADERS)
+                if not static:
+                    headers["Cache-Control"] = "no-store"
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 def _safe_next(base: str, target: str | None) -> str:
     """Where to go after signing in: a path of this app only, never another site."""
     home = f"{base}/"
@@ -136,23 +168,17 @@ def _safe_next(base: str, target: str | None) -> str:
 
 
 def create_web_app(office: BackOffice) -> FastAPI:
-    from host.web import pages  # the routes need Web; imported here to keep one direction
+    from host.web import (  # the routes need Web; imported here to keep one direction
+        access_pages,
+        pages,
+    )
 
     web = Web(office)
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.state.web = web
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
-    @app.middleware("http")
-    async def headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        static = request.url.path.startswith(f"{web.base(request)}/static/")
-        response = await call_next(request)  # (routing rewrites the scope's root_path)
-        response.headers.update(SECURITY_HEADERS)
-        if not static:
-            response.headers["Cache-Control"] = "no-store"
-        return response
+    app.add_middleware(_SecurityHeaders)
 
     @app.exception_handler(SignInNeeded)
     async def sign_in_needed(request: Request, _exc: SignInNeeded) -> Response:
@@ -204,7 +230,8 @@ def create_web_app(office: BackOffice) -> FastAPI:
         base = web.base(request)
         web.check_post(request, request.cookies.get(LOGIN_COOKIE, ""), csrf)
         try:
-            token, _identity = web.sign_in.sign_in(username, password)
+            client = request.client.host if request.client else ""
+            token, _identity = web.sign_in.sign_in(username, password, client)
         except (Unauthenticated, Forbidden) as err:
             fresh = secrets.token_urlsafe(24)
             response = web.render(
@@ -234,6 +261,7 @@ def create_web_app(office: BackOffice) -> FastAPI:
         return response
 
     app.include_router(pages.router)
+    app.include_router(access_pages.router)
     return app
 
 

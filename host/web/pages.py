@@ -36,6 +36,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from host import csvfile
+from host.backoffice.body_limit import VISITS_FILE_LIMIT
 from host.backoffice.errors import Invalid
 from host.backoffice.followup import activity, fleet, sample, visits
 from host.backoffice.followup.service import (
@@ -55,7 +56,7 @@ router = APIRouter()
 U32_MAX = 0xFFFFFFFF
 PAGE_SIZE = 50
 CSV_MAX_ROWS = 100_000
-MAX_UPLOAD = 20 * 1024 * 1024
+MAX_UPLOAD = VISITS_FILE_LIMIT  # the visits CSV file; the request is capped a little above
 STAFF_LIST_MAX = 2000
 ANOMALY_DAYS = 30
 
@@ -435,8 +436,18 @@ def activity_page(request: Request) -> Response:
     params = request.query_params
     query = _activity_query(web, actor, params)
     page = _int(params.get("page"), "page", 1, 1_000_000) or 1
-    rows, total = web.followup.activity_log(actor, query, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+    unit_id = _int(params.get("unit"), "unit", 1)
+    rows, total = web.followup.activity_log(
+        actor, query, (page - 1) * PAGE_SIZE, PAGE_SIZE, unit_id, "web"
+    )
     staff = web.office.list_staff(actor) if may(actor, Action.STAFF_READ) else []
+    readable = web.followup.activity_units(actor)
+    org = web.followup.organisation(actor)
+    units = (
+        [(u.id, u.name) for u in org.units.values()]
+        if readable is None
+        else [(u, org.unit_name(u) or str(u)) for u in readable]
+    )
     others = {k: v for k, v in params.items() if k != "page" and v}
     link = urlencode(others)
     return web.render(
@@ -455,6 +466,9 @@ def activity_page(request: Request) -> Response:
         next_page=page + 1 if page * PAGE_SIZE < total else None,
         link=link,
         staff=staff[:STAFF_LIST_MAX],
+        units=units,
+        all_units=readable is None,
+        unit_id=unit_id if unit_id is not None else (readable[0] if readable else None),
     )
 
 
@@ -463,7 +477,8 @@ def activity_csv(request: Request) -> Response:
     web = _web(request)
     identity = web.identity(request)
     query = _activity_query(web, identity.actor, request.query_params)
-    rows, total = web.followup.activity_log(identity.actor, query, 0, CSV_MAX_ROWS)
+    unit_id = _int(request.query_params.get("unit"), "unit", 1)
+    rows, total = web.followup.activity_log(identity.actor, query, 0, CSV_MAX_ROWS, unit_id, "csv")
     if total > len(rows):
         raise Invalid("web.csv_too_many", total=total, max=CSV_MAX_ROWS)
     return _csv(request, "activity", tables.activity_table(rows))

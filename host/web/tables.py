@@ -591,6 +591,7 @@ def anomalies_table(report: AnomalyReport) -> Table:
             Column("kind", "web.col.kind"),
             Column("event_time", "web.col.event_time", time=True),
             Column("detected", "web.col.detected", time=True),
+            Column("key_blocked_since", "web.col.key_blocked_since", time=True),
             Column("station_id", "web.col.station", True),
             Column("lock_id", "web.col.lock", True),
             Column("key_id", "web.col.key", True),
@@ -609,6 +610,7 @@ def anomalies_table(report: AnomalyReport) -> Table:
                     _cell(kind, text.label(f"web.anomaly.{kind}")),
                     _cell(a["event_time"] or None),
                     _cell(a["detected"] or None),
+                    _cell(a.get("key_blocked_since") or None),
                     _cell(a["station_id"]),
                     _cell(a["lock_id"]),
                     _cell(a["key_id"]),
@@ -627,6 +629,7 @@ def anomalies_table(report: AnomalyReport) -> Table:
                 [
                     _cell("opening_without_visit", text.label("web.anomaly.opening_without_visit")),
                     _cell(text.time(r.time)),
+                    _cell(None),
                     _cell(None),
                     _cell(r.station_id),
                     _cell(r.lock_id),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import stat
 from collections import Counter
 from collections.abc import Iterator
@@ -26,7 +27,8 @@ from emulator.demo_site import (
 from emulator.virtual_clock import VirtualClock
 from emulator.virtual_key import VirtualKey
 from emulator.virtual_lock import VirtualLock
-from host.backoffice import codes
+from host.backoffice import codes, passwords
+from host.backoffice.models import User
 from host.backoffice.reports import ActivityQuery, AnomalyQuery
 from host.backoffice.service import BackOffice
 from protocol.constants import ObjType, OutboxKind, Outcome
@@ -106,6 +108,35 @@ def test_building_again_changes_nothing(demo: DemoSite, office: BackOffice) -> N
     again = build_demo_site(demo.work_dir, clock=lambda: BUILT_AT + 86_400)
     assert again == demo
     assert len(office.list_changes(admin, limit=100_000)) == before
+
+
+def _hashes(demo: DemoSite) -> dict[str, str]:
+    site = demo.open()
+    try:
+        with site.sessions() as session:
+            return {u.username: u.password_hash for u in session.query(User)}
+    finally:
+        site.close()
+
+
+def test_the_users_passwords_are_random_per_install(demo: DemoSite, tmp_path: Path) -> None:
+    other = build_demo_site(tmp_path, clock=lambda: BUILT_AT, history_days=0)
+    assert set(other.users) == set(demo.users)
+    for name, user in other.users.items():
+        assert user.password != demo.users[name].password, name  # the same seed, other passwords
+    hashes = _hashes(other)
+    assert all(passwords.verify_password(u.password, hashes[n]) for n, u in other.users.items())
+    # A folder built when the seed gave the passwords (no "passwords" kept): new ones, set.
+    facts = tmp_path / FACTS_FILE
+    saved = json.loads(facts.read_text())
+    del saved["passwords"]
+    facts.write_text(json.dumps(saved))
+    again = build_demo_site(tmp_path, clock=lambda: BUILT_AT)
+    hashes = _hashes(again)
+    for name, user in again.users.items():
+        assert user.password != other.users[name].password
+        assert passwords.verify_password(user.password, hashes[name])
+        assert not passwords.verify_password(other.users[name].password, hashes[name])
 
 
 def test_a_folder_of_another_seed_or_site_is_refused(demo: DemoSite, tmp_path: Path) -> None:

@@ -10,14 +10,16 @@ report             permission
 ================== =================================================
 keys and devices   ``keys.read`` (staff names only with ``staff.read``)
 lock installations ``locks.read``
-central sample     ``activity.read`` and ``customers.read``; drawing on
-                   purpose and redrawing: the reviewer or the
+central sample     ``central_sample.read`` and ``customers.read``; drawing
+                   on purpose and redrawing: the reviewer or the
                    administrator (``SAMPLE_DRAWERS``)
-activity log       ``activity.read``
+activity log       ``roles.activity_units``: a unit manager their unit's,
+                   others the units granted to them (every read recorded)
 station health     ``stations.read``
 blocklist spread   ``keys.read`` and ``locks.read`` (names with ``staff.read``)
-anomalies          ``anomalies.read`` (openings without a visit also
-                   need ``activity.read`` and ``customers.read``)
+anomalies          ``anomalies.read`` (openings without a visit, rows of
+                   the activity log, only of the units the actor may
+                   read the log of, and ``customers.read``)
 visit import       ``customers.manage`` (a unit manager: own customers)
 ================== =================================================
 """
@@ -26,7 +28,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import select
@@ -34,6 +36,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from host.backoffice import bundles, workdays
+from host.backoffice.activity_access import record_read
 from host.backoffice.errors import Conflict, Forbidden, Invalid
 from host.backoffice.followup import (
     activity,
@@ -45,7 +48,17 @@ from host.backoffice.followup import (
 )
 from host.backoffice.models import ChangeLog, Provider, SampleDraw, Unit, User
 from host.backoffice.reports import AnomalyQuery
-from host.backoffice.roles import Action, Actor, Role, may, require, require_role
+from host.backoffice.roles import (
+    Action,
+    Actor,
+    Role,
+    activity_scope,
+    activity_units,
+    may,
+    may_read_activity,
+    require,
+    require_role,
+)
 from host.backoffice.service import CUSTOMER_LOCK_TYPES, LOCK_TYPES, BackOffice
 from host.backoffice.timeutil import local_day
 
@@ -63,6 +76,7 @@ STORED_ANOMALY_KINDS = (
     "sequence_gap",
     "sequence_reuse",
     "unknown_lock",
+    "lost_key",
     "blocked_key",
     "unknown_key",
     "outbox_index_reused",
@@ -163,12 +177,18 @@ class FollowUp:
         allowed = {
             "keys": may(actor, Action.KEYS_READ),
             "locks": may(actor, Action.LOCKS_READ),
-            "sample": may(actor, Action.ACTIVITY_READ) and may(actor, Action.CUSTOMERS_READ),
-            "activity": may(actor, Action.ACTIVITY_READ),
+            "sample": may(actor, Action.SAMPLE_READ) and may(actor, Action.CUSTOMERS_READ),
+            "activity": may_read_activity(actor),
             "stations": may(actor, Action.STATIONS_READ),
             "blocklist": may(actor, Action.KEYS_READ) and may(actor, Action.LOCKS_READ),
             "anomalies": may(actor, Action.ANOMALIES_READ),
             "visits": may(actor, Action.CUSTOMERS_MANAGE),
+            "activity_grants": (
+                actor.role == Role.ADMIN
+                or may(actor, Action.ACTIVITY_GRANTS)
+                or bool(actor.activity_grants)
+            ),
+            "activity_reads": may(actor, Action.ACTIVITY_ACCESS_LOG),
         }
         return [name for name, ok in allowed.items() if ok]
 
@@ -246,7 +266,7 @@ class FollowUp:
 
     def require_sample(self, actor: Actor) -> None:
         """Forbidden unless the actor may see the central sample (``pages`` says the same)."""
-        require(actor, Action.ACTIVITY_READ, self._scope(actor))
+        require(actor, Action.SAMPLE_READ, self._scope(actor))
         require(actor, Action.CUSTOMERS_READ, self._scope(actor))
 
     def central_sample(
@@ -408,16 +428,32 @@ class FollowUp:
 
     # -- 4 activity log -----------------------------------------------------------------------
 
+    def activity_units(self, actor: Actor) -> list[int] | None:
+        """The units whose log the actor may read, by id (None: every unit)."""
+        units = activity_units(actor)
+        return None if units is None else sorted(units)
+
     def activity_log(
-        self, actor: Actor, query: activity.LogQuery, offset: int = 0, limit: int = 50
+        self,
+        actor: Actor,
+        query: activity.LogQuery,
+        offset: int = 0,
+        limit: int = 50,
+        unit_id: int | None = None,
+        source: str = "web",
     ) -> tuple[list[activity.LogRow], int]:
-        require(actor, Action.ACTIVITY_READ, self._scope(actor))
+        """A page of the log of ``unit_id`` (or the actor's one unit; every unit for whom
+        may); the read is recorded in the access log with ``source``."""
+        scope = activity_scope(actor, unit_id)
         if query.kind not in activity.KINDS:
             raise Invalid("followup.kind", kinds=", ".join(activity.KINDS))
         if offset < 0 or not 1 <= limit <= 100_000:
             raise Invalid("followup.page")
-        with self.site.sessions() as session:
-            return activity.search(session, query, self._scope(actor), offset, limit)
+        with self.site.sessions.begin() as session:
+            rows, total = activity.search(session, query, scope, offset, limit)
+            asked = {**asdict(query), "offset": offset or None}
+            record_read(session, actor, self.office.now(), scope, source, asked, len(rows))
+            return rows, total
 
     # -- 5 station health ---------------------------------------------------------------------
 
@@ -471,11 +507,25 @@ class FollowUp:
                 kind=kind, since=since, until=until, open_only=open_only, limit=limit
             )
             report.stored = self.office.list_anomalies(actor, query)
-        if kind in (None, OPENINGS_KIND) and "sample" in self.pages(actor):
-            with self.site.sessions() as session:
-                report.openings, report.more_openings = activity.openings_without_visit(
-                    session, since, until, self._scope(actor), limit
-                )
+        units = activity_units(actor)
+        if (
+            kind in (None, OPENINGS_KIND)
+            and may_read_activity(actor)
+            and may(actor, Action.CUSTOMERS_READ)
+        ):
+            scopes: list[int | None] = [None] if units is None else [*sorted(units)]
+            with self.site.sessions.begin() as session:
+                for scope in scopes:
+                    found, more = activity.openings_without_visit(
+                        session, since, until, scope, limit
+                    )
+                    report.openings += found
+                    report.more_openings = report.more_openings or more
+                    asked = {"openings_without_visit": True, "since": since, "until": until}
+                    record_read(
+                        session, actor, self.office.now(), scope, "anomalies", asked, len(found)
+                    )
+            report.openings.sort(key=lambda row: row.time, reverse=True)
             report.openings_checked = True
         return report
 

@@ -16,7 +16,7 @@ from host.backoffice.site import Site, init_site
 from host.backoffice.threaded_server import ThreadedServer
 from host.backoffice.timeutil import parse_time
 
-from .builders import keypair
+from .builders import QUICK_PASSWORDS, keypair
 
 # A Tuesday morning in Stockholm, some days before the change to summer time.
 START = parse_time("2026-03-10T08:00")
@@ -42,7 +42,9 @@ def clock() -> Clock:
 
 @pytest.fixture
 def site(tmp_path: Path, clock: Clock) -> Iterator[Site]:
-    made, _password = init_site(tmp_path / "site", admin_password="admin-pw", clock=clock)
+    made, _password = init_site(
+        tmp_path / "site", admin_password="admin-pw", password_cost=QUICK_PASSWORDS, clock=clock
+    )
     yield made
     made.close()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -16,10 +17,13 @@ from typing import Any
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
+from sqlalchemy import select
 
 from firmware import ed25519
 from firmware import station_config as firmware_config
 from host import csvfile
+from host.backoffice import passwords
+from host.backoffice.models import User
 from host.backoffice.service import BackOffice
 from host.backoffice.site import Site
 from host.cli import main
@@ -165,6 +169,33 @@ def test_a_unit_manager_cannot_read_another_units_activity_log(cli: Cli) -> None
     assert cli("activity", "--as", "chef.syd", "--staff", str(staff)) == []
     cli("user", "add", "tekniker", "--role", "technician", "--password", "pw")
     cli("activity", "--as", "tekniker", status=5)
+    # Every read was recorded; only the administrator reads that record.
+    reads = cli("activity-reads")
+    assert [(r["username"], r["source"]) for r in reads][:2] == [("chef.syd", "cli")] * 2
+    assert {r["username"] for r in reads} == {"admin", "chef.nord", "chef.syd"}
+    assert [r["query"] for r in cli("activity-reads", "--user", "chef.nord")] == [
+        f'{{"customer_id": {customer}}}'
+    ]
+    cli("activity-reads", "--as", "chef.nord", status=5)
+
+
+def test_a_new_password_is_shown_once_and_ends_the_users_sessions(cli: Cli) -> None:
+    cli("user", "add", "granskare", "--role", "reviewer", "--password", "gammalt-pw")
+    row = cli("user", "password", "granskare")
+    assert row["username"] == "granskare"
+    shown = re.search(r"\(visas bara nu\): (\S+)", cli.err)
+    assert shown is not None
+    site = Site.open(cli.site)
+    try:
+        with site.sessions() as session:
+            stored = session.scalars(
+                select(User.password_hash).where(User.username == "granskare")
+            ).one()
+    finally:
+        site.close()
+    assert passwords.verify_password(shown.group(1), stored)
+    assert not passwords.verify_password("gammalt-pw", stored)
+    cli("user", "password", "ingen", status=3)
 
 
 def test_lists_and_the_activity_log_export_csv(cli: Cli, tmp_path: Path) -> None:

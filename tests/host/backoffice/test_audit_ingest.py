@@ -11,6 +11,7 @@ from host.backoffice.models import AuditEvent, SyncEvent
 from host.backoffice.reports import ActivityQuery, AnomalyQuery
 from host.backoffice.roles import Actor
 from host.backoffice.service import BackOffice
+from host.backoffice.timeutil import format_time
 from protocol.constants import Outcome, StationReason
 
 from .builders import lock_event, lock_record, station_record, upload
@@ -134,6 +135,45 @@ def test_events_of_blocked_and_unknown_keys_and_unknown_locks(
         ("unknown_key", 1, 4242),
         ("unknown_lock", 77, world.key_a1),
     ]
+
+
+def test_a_lost_keys_openings_are_anomalies_even_after_it_was_found(
+    office: BackOffice, station: Actor, world: World, clock: Clock, admin: Actor, manager_a: Actor
+) -> None:
+    secret = world.secrets[1]
+    before = lock_event(secret, 1, world.key_a2, 1, clock.now)  # before the loss: fine
+    clock.advance(600)
+    reported = clock.now
+    office.set_key_state(admin, world.key_a2, "lost", "borttappad")
+    opened = lock_event(secret, 1, world.key_a2, 2, reported + 3600)  # the lock had no news
+    refused = lock_event(secret, 1, world.key_a2, 3, reported + 7200, Outcome.BLOCKED)
+    clock.advance(3 * 3600)
+    office.set_key_state(admin, world.key_a2, "active", "hittad")  # found, then synced
+    after = lock_event(secret, 1, world.key_a2, 4, clock.now + 60)  # found again: fine
+    body = upload(world.station_a, 1, [lock_record(e) for e in (before, opened, refused, after)])
+    assert office.ingest_upload(station, world.station_a, body).stored == 4
+    found = [(a["kind"], a["seq_from"], a["key_blocked_since"]) for a in _anomalies(office, admin)]
+    since = format_time(reported)
+    assert found == [("lost_key", 2, since), ("blocked_key", 3, since)]
+    shown = _anomalies(office, manager_a, kind="lost_key")  # the unit's manager sees it
+    assert [(a["key_id"], a["event_time"]) for a in shown] == [
+        (world.key_a2, format_time(reported + 3600))
+    ]
+
+
+def test_a_replaced_keys_openings_while_lost_are_anomalies(
+    office: BackOffice, station: Actor, world: World, clock: Clock, admin: Actor
+) -> None:
+    office.set_key_state(admin, world.key_a1, "lost", "borttappad")
+    reported = clock.now
+    clock.advance(86_400)
+    office.set_key_state(admin, world.key_a1, "retired", "ersatt")
+    opened = lock_event(world.secrets[1], 1, world.key_a1, 1, reported + 600)
+    office.ingest_upload(
+        station, world.station_a, upload(world.station_a, 1, [lock_record(opened)])
+    )
+    found = [(a["kind"], a["key_blocked_since"]) for a in _anomalies(office, admin)]
+    assert found == [("lost_key", format_time(reported))]
 
 
 def test_a_valid_mac_on_a_reused_sequence_number_is_an_anomaly(

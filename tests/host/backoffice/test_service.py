@@ -48,13 +48,15 @@ def test_a_unit_manager_reads_only_their_own_units_activity_log(
     assert office.list_sync_events(manager_a, SyncQuery(station_id=world.station_b)) == []
 
 
-def test_reviewer_and_admin_read_all_activity_and_a_technician_none(
+def test_admin_reads_all_activity_a_reviewer_or_technician_none_without_a_grant(
     office: BackOffice, admin: Actor, reviewer: Actor, technician: Actor, activity: None
 ) -> None:
     assert len(office.search_activity(admin, ActivityQuery())) == 2
-    assert len(office.search_activity(reviewer, ActivityQuery())) == 2
-    with pytest.raises(Forbidden):
-        office.search_activity(technician, ActivityQuery())
+    for other in (reviewer, technician):  # seed 000 §5: no staff responsibility, no grant
+        with pytest.raises(Forbidden):
+            office.search_activity(other, ActivityQuery())
+        with pytest.raises(Forbidden):
+            office.list_sync_events(other, SyncQuery())
 
 
 def test_activity_search_filters(
@@ -313,3 +315,19 @@ def test_a_new_station_credential_never_looks_like_an_option() -> None:
     from host.backoffice.service import new_credential
 
     assert not any(new_credential().startswith("-") for _ in range(2000))
+
+
+def test_reads_through_the_service_are_recorded_for_the_admin_only(
+    office: BackOffice, admin: Actor, manager_a: Actor, reviewer: Actor, activity: None
+) -> None:
+    office.search_activity(manager_a, ActivityQuery(lock_id=1))
+    office.list_sync_events(manager_a, SyncQuery())
+    rows, total = office.access.reads(admin)
+    assert total == 2
+    assert {(r["username"], r["unit_id"], r["source"], r["query"]) for r in rows} == {
+        ("chef.nord", manager_a.unit_id, "cli", '{"lock_id": 1}'),
+        ("chef.nord", manager_a.unit_id, "cli", '{"sync": true}'),
+    }
+    for other in (manager_a, reviewer):
+        with pytest.raises(Forbidden):
+            office.access.reads(other)

@@ -20,7 +20,14 @@ from host.backoffice.service import BackOffice
 from host.backoffice.site import Site, init_site
 from host.backoffice.timeutil import parse_time
 from protocol.constants import Outcome, StationReason
-from tests.host.backoffice.builders import keypair, lock_event, lock_record, station_record, upload
+from tests.host.backoffice.builders import (
+    QUICK_PASSWORDS,
+    keypair,
+    lock_event,
+    lock_record,
+    station_record,
+    upload,
+)
 
 NOW = parse_time("2026-04-20T10:00")
 PASSWORDS = {
@@ -103,7 +110,11 @@ class Demo:
 def build(directory: Path) -> Demo:
     clock = Clock(parse_time("2025-10-01T09:00"))
     site, _ = init_site(
-        directory, admin_password=PASSWORDS["admin"], clock=clock, code_iterations=50
+        directory,
+        admin_password=PASSWORDS["admin"],
+        clock=clock,
+        code_iterations=50,
+        password_cost=QUICK_PASSWORDS,
     )
     office = BackOffice(site, clock)
     admin = office.actor_for(None)
