@@ -70,13 +70,14 @@ def lint(c: Context) -> None:
         )
 
 
-# Debian packages the tests need: Chromium for the browser tests of the web pages.
-DEBIAN_PACKAGES = {"chromium": "/usr/bin/chromium"}
+# Debian packages the tests need (name -> a file it installs): Chromium for the browser tests
+# of the web pages, PostgreSQL for the back office's tests on a cluster of their own.
+DEBIAN_PACKAGES = {"chromium": "/usr/bin/chromium", "postgresql": "/usr/bin/pg_config"}
 
 
 @task
 def system_deps(c: Context) -> None:
-    """Install the Debian packages the tests need (Chromium), when missing."""
+    """Install the Debian packages the tests need (Chromium, PostgreSQL), when missing."""
     missing = [name for name, path in DEBIAN_PACKAGES.items() if not Path(path).exists()]
     if not missing:
         return
