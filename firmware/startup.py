@@ -80,6 +80,10 @@ def uplink_tls_context(config: "dict[str, Any]") -> "Any":
 
 
 def _pins(board_name: str) -> "dict[str, Any]":
+    if board_name == "unix":
+        from hw import pins_unix
+
+        return pins_unix.PINS
     if board_name == "pico2w":
         from hw import pins_pico2w
 
@@ -116,7 +120,14 @@ def run_board() -> None:
         board.indicator.error()
         print("synk: station not started:", exc)
         return
-    board = make_board(_pins(config.get("board", "esp32s3")), config)
+    pins = _pins(config.get("board", "esp32s3"))
+    if not pins:
+        print(
+            "synk: station %d configured; this board has no station hardware"
+            % (config["station_id"])
+        )
+        return
+    board = make_board(pins, config)
     if maintenance_requested(board.keypad):
         sv, en = messages.text("maintenance")
         board.display.show(sv, en)
