@@ -256,7 +256,7 @@ def test_duplicates_are_found_on_flash_after_a_reboot_and_figures_follow_a_parti
     assert again.read(1, 3) == (
         5,
         6,
-        [station_event(1, time=1800000100)] + [lock_event(6, 1), lock_event(6, 2)],
+        [station_event(1, time=1800000100), lock_event(6, 1), lock_event(6, 2)],
     )
     rebooted = _outbox(files, segment_bytes=300)
     assert (rebooted.records(), rebooted.pending_bytes()) == (5, again.pending_bytes())
