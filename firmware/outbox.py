@@ -129,6 +129,15 @@ class _Segment:
                 return low <= lock_seq <= high
         return False
 
+    def ranges(self) -> dict:
+        """lock_id -> (lowest, highest lock_seq) of the segment, unpacked for one look-up round."""
+        out = {}
+        locks = self.locks
+        for pos in range(0, len(locks), _RANGE_SIZE):
+            lid, low, high = struct.unpack_from(_RANGE, locks, pos)
+            out[lid] = (low, high)
+        return out
+
     def add_locks(self, ranges: dict) -> None:
         """Widen the lock ranges by ``ranges`` (lock_id -> [low, high])."""
         if not ranges:
@@ -362,25 +371,30 @@ class Outbox:
         """The positions in ``records`` of lock events already stored here, as a dict.
 
         A segment is read from flash only when its lock ranges could hold one of them."""
-        candidates: dict = {}  # (lock_id, lock_seq) -> position in records
-        reading: list[_Segment] = []
+        offered = []  # (position, (lock_id, lock_seq))
         for i, record in enumerate(records):
             event_id = _lock_event_id(record)
-            if event_id is None:
-                continue
-            for segment in self._segments:
-                if segment.may_hold(event_id[0], event_id[1]):
-                    candidates[event_id] = i
-                    if segment not in reading:
-                        reading.append(segment)
+            if event_id is not None:
+                offered.append((i, event_id))
         found: dict = {}
-        for segment in reading:
+        if not offered:
+            return found
+        for segment in self._segments:
+            ranges = segment.ranges()
+            candidates: dict = {}  # (lock_id, lock_seq) -> position in records
+            for i, event_id in offered:
+                span = ranges.get(event_id[0])
+                if span is not None and span[0] <= event_id[1] <= span[1] and i not in found:
+                    candidates[event_id] = i
+            del ranges
+            if not candidates:
+                continue
             for _, record in self._segment_records(segment, 0):
                 event_id = _lock_event_id(record)
                 if event_id is not None and event_id in candidates:
                     found[candidates.pop(event_id)] = True
-            if not candidates:
-                break
+                    if not candidates:
+                        break
         return found
 
     def append(self, records: list[bytes]) -> int | None:
@@ -491,6 +505,11 @@ class Outbox:
         return before - self.records()
 
     # -- figures ---------------------------------------------------------------
+
+    @property
+    def storage(self) -> "DirStorage":
+        """The flash the outbox lives on (the key session stages a key's events there too)."""
+        return self._storage
 
     @property
     def next_index(self) -> int:
