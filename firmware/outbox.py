@@ -119,7 +119,7 @@ class _Segment:
         self.size = 0
         self.waiting = 0
         self.waiting_bytes = 0
-        self.locks = b""
+        self.locks = bytearray()
 
     def may_hold(self, lock_id: int, lock_seq: int) -> bool:
         locks = self.locks
@@ -139,21 +139,19 @@ class _Segment:
         return out
 
     def add_locks(self, ranges: dict) -> None:
-        """Widen the lock ranges by ``ranges`` (lock_id -> [low, high])."""
+        """Widen the lock ranges by ``ranges`` (lock_id -> [low, high]), in place: the
+        summary of a segment stays where it is on the heap instead of leaving a copy
+        behind at every append (which would cut the free heap into small pieces)."""
         if not ranges:
             return
-        out = bytearray()
         locks = self.locks
         for pos in range(0, len(locks), _RANGE_SIZE):
             lid, low, high = struct.unpack_from(_RANGE, locks, pos)
             extra = ranges.pop(lid, None)
-            if extra is not None:
-                low = min(low, extra[0])
-                high = max(high, extra[1])
-            out.extend(struct.pack(_RANGE, lid, low, high))
+            if extra is not None and (extra[0] < low or extra[1] > high):
+                struct.pack_into(_RANGE, locks, pos, lid, min(low, extra[0]), max(high, extra[1]))
         for lid in ranges:
-            out.extend(struct.pack(_RANGE, lid, ranges[lid][0], ranges[lid][1]))
-        self.locks = bytes(out)
+            locks.extend(struct.pack(_RANGE, lid, ranges[lid][0], ranges[lid][1]))
 
 
 def _widen(ranges: dict, record: bytes) -> None:
