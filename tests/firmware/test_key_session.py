@@ -7,7 +7,7 @@ tests/firmware/key_double.py's KeyDouble behind its key port or NFC reader doubl
 Station reasons are SPEC.md 9.2's; the valid-until time on the display is Stockholm time.
 """
 
-from firmware import codec
+from firmware import codec, station_events
 from firmware.bundle_cache import BundleCache
 from firmware.clock import ManualClock
 from firmware.code_check import CodeCheck
@@ -59,7 +59,7 @@ from tests.firmware.key_double import (
     audit_event,
     key_seed,
 )
-from tests.firmware.power_cut import RamFiles
+from tests.firmware.power_cut import PowerCut, RamFiles
 
 SUPPORT = "Support 0141-22 59 72"
 ANNA = 10
@@ -73,8 +73,9 @@ SERIAL2 = fx.read("bundle_serial2.bin")
 class Station:
     """The station's parts around key sessions: flash, cache, code counters, outbox, board."""
 
-    def __init__(self, bundle=SERIAL1, now=fx.EPOCH, capacity=256 * 1024):
-        self.files = RamFiles()
+    def __init__(self, bundle=SERIAL1, now=fx.EPOCH, capacity=256 * 1024, files=None):
+        booted = files is not None  # the flash of a station that ran before: boot from it
+        self.files = files if booted else RamFiles()
         self.clock = ManualClock(now)
         self.ticks = Ticks(5000)
         self.log = Log(self.clock)
@@ -82,7 +83,10 @@ class Station:
         self.cache = BundleCache(
             self.storage, fx.STATION_ID, fx.UNIT_ID, [fx.AUTHORITY_PUBLIC], self.log
         )
-        self.cache.install(bundle)
+        if booted:
+            self.cache.load()
+        else:
+            self.cache.install(bundle)
         self.codes = CodeCheck(self.storage, self.clock, self.log)
         self.outbox = Outbox(self.storage, self.log, capacity_bytes=capacity)
         self.keypad = KeypadDouble()
@@ -597,3 +601,33 @@ def test_an_audit_batch_that_misses_its_hash_twice_stores_nothing():
     assert station.lock_events() == [] and len(key.events) == 150
     assert MSG_AUDIT_ACK not in key.executed
     assert "audit.stage" not in station.storage.names()
+
+
+def test_a_power_cut_anywhere_in_a_sync_of_several_entries_loses_and_duplicates_nothing():
+    # Entries of 4 events: a batch of 10 is staged, then stored as 3 entries.
+    saved = station_events.EVENTS_PER_ENTRY
+    station_events.EVENTS_PER_ENTRY = 4
+    try:
+        cut = 0
+        while True:
+            station = Station()
+            key = _anna(10)
+            station.files.cut_after(cut)
+            try:
+                station.sync(key)  # a cut the session catches ends it as a station fault
+            except PowerCut:
+                pass
+            finished = station.files.spent < cut  # the power held to the end
+            station.files.restore_power()
+            again = Station(files=station.files)
+            result = again.sync(key)
+            assert result.outcome == "ok_until", (cut, result)
+            assert key.events == [], cut
+            assert again.lock_events() == [(100, i) for i in range(1, 11)], cut
+            assert "audit.stage" not in again.storage.names(), cut
+            if finished:
+                break
+            cut += 5
+        assert cut > 800
+    finally:
+        station_events.EVENTS_PER_ENTRY = saved
