@@ -28,7 +28,9 @@ key's and the transport's), ``set_baud`` (SPEC 5.9, with the fall back to
 115200 when the new rate fails twice), ``write_object`` (OBJ_BEGIN, OBJ_WRITE
 chunks, OBJ_COMMIT; resumes from the key's ``have`` after OUT_OF_ORDER, a
 commit before all bytes, or a lost frame) and ``read_object`` (OBJ_STAT, then
-OBJ_READ chunks, checked against the SHA-256 the key announced).
+OBJ_READ chunks, checked against the SHA-256 the key announced). An object too
+large for the heap at once (a key's audit batch) is read with ``stat_object``
+and ``read_range`` piece by piece, the caller hashing the pieces.
 """
 
 import os

@@ -28,7 +28,8 @@ the outbox. A power cut between two entries leaves the earlier ones stored
 and the key unacknowledged: the key hands them over again and the outbox's
 duplicate check drops them. ``keep`` records in ``through`` the key sequence
 number of the last event on flash, so a full outbox still lets the key
-forget what did fit.
+forget what did fit. A stage file left by a power cut is dropped by the next
+stage (the next key with events); until then it only takes flash.
 """
 
 import struct
