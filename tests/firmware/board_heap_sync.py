@@ -12,7 +12,7 @@ station's work) ends it non-zero. Run by tests/firmware/test_board_heap_cpython.
 
 On the 64-bit unix port (objects about twice a board's size) the imports,
 compiled from source, hold about 220 KiB and the key double's 1,000 events
-about 125 KiB of the heap; the sync went through at 640k and not at 576k,
+about 125 KiB of the heap; the sync went through at 576k and not at 544k,
 where the outbox that held its records in RAM needed between 4M and 6M.
 """
 
