@@ -155,6 +155,11 @@ class Station:
         if problem is not None:
             self.log.error("cached bundle discarded: %s" % problem)
             self.record(0, REASON_CACHE_DISCARDED, 0)
+        if station_events.STAGE_FILE in self.storage.names():
+            # A power cut during a key's audit read: the key was not acknowledged and still
+            # holds those events, so the half-read copy only takes flash.
+            self.storage.remove(station_events.STAGE_FILE)
+            self.log.warn("half-read audit of a key removed (the key keeps its events)")
         self.record(0, REASON_BOOT, FIRMWARE_VERSION)
         if not self.status_model.clock_set():
             self.log.warn("clock not set: waiting for the back office")

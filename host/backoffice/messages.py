@@ -752,6 +752,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Från-månaden ska vara före till-månaden (högst 60 månader)",
         "The from month must come before the to month (at most 60 months)",
     ),
+    "web.activity.no_hits": ("Inga träffar.", "No matches."),
+    "web.no_key": ("ingen nyckel", "no key"),
+    "web.activity.no_such_staff": (
+        "Ingen medarbetare heter '{name}'.",
+        "No staff member is called '{name}'.",
+    ),
     "web.staff_name": (
         "{count} medarbetare heter '{name}': ange id",
         "{count} staff members are called '{name}': give the id",

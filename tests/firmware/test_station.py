@@ -184,6 +184,15 @@ def test_a_damaged_cache_is_discarded_at_boot_and_reported():
     assert "discarded" in rig.station.log.tail(1, 4000)[2]
 
 
+def test_a_half_read_audit_left_by_a_power_cut_is_removed_at_boot():
+    files = RamFiles()
+    Rig(files)
+    files.files["/flash/audit.stage"] = bytearray(36 * 40)  # cut during a key's audit read
+    rig = Rig(files)
+    assert "/flash/audit.stage" not in files.files
+    assert "half-read audit" in rig.station.log.tail(1, 4000)[2]
+
+
 def test_factory_reset_keeps_configuration_and_unsent_events():
     rig = Rig()
     rig.station.cache.install(fx.read("bundle_serial1.bin"))
