@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import struct
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -28,7 +29,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from protocol import constants as k
 from protocol.constants import MsgType, ObjType, Outcome, Role, StationReason, Status
 from protocol.errors import ProtocolError
-from protocol.framing import crc32, decode_frame, encode_frame
+from protocol.framing import cobs_encode, crc32, decode_frame, encode_frame
 from protocol.messages import (
     challenge_message,
     decode_payload,
@@ -501,6 +502,14 @@ def _framing() -> list[dict[str, Any]]:
                 "fields": {"body": body.hex()},
             }
         )
+    # Rule 3 of section 2: a body over 520 bytes is discarded even with a correct CRC
+    # (the collection, 528 bytes, is still under the limit).
+    too_long = struct.pack("<BBHBBH", 1, MsgType.OBJ_WRITE, 0x1235, 0, 0, 513) + b"\x11" * 513
+    block = cobs_encode(too_long + crc32(too_long).to_bytes(k.CRC_SIZE, "little"))
+    assert len(block) <= k.MAX_ENCODED_FRAME
+    vectors.append(
+        refused("frame: 513-byte payload with a correct CRC", block + b"\x00", "frame", "frame")
+    )
     return vectors
 
 
