@@ -522,7 +522,8 @@ def _audit_batch_decode(data: "_Buf") -> "_Fields":
 _TOKEN = _compile(
     (
         ("format", "B"),
-        (None, -3),
+        (None, -1),
+        ("serial", "H"),
         ("station_id", "I"),
         ("technician_id", "I"),
         ("permissions", "I"),

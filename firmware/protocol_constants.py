@@ -155,6 +155,8 @@ TOKEN_OTHER_STATION = const(4)
 TOKEN_PERMISSION_MISSING = const(5)
 TOKEN_UNKNOWN_AUTHORITY_KEY = const(6)
 TOKEN_MALFORMED = const(7)
+TOKEN_USED = const(8)
+TOKEN_MEMORY_FULL = const(9)
 
 # --- 8. Records ---------------------------------------------------------------
 RECORD_FORMAT = const(1)
@@ -224,6 +226,7 @@ SERVICE_TOKEN_SIGNED_SIZE = const(36)
 PERM_SET_CLOCK = const(0x01)
 PERM_CLEAR_OUTBOX = const(0x02)
 PERM_FACTORY_RESET = const(0x04)
+PERM_MAINTENANCE = const(0x08)
 
 # --- 9. Back office -----------------------------------------------------------
 UPLOAD_BATCH_HEADER_SIZE = const(20)

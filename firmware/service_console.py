@@ -17,7 +17,8 @@ Answers to what is not a good request (SPEC.md 3 and 10):
   when it has the ``ERROR`` flag, else the payload length the type expects;
 - a token command with an empty payload (no token at all): ``AUTH_REQUIRED``,
   detail 0; any other length than its layout's: ``MALFORMED``; a refused
-  token: ``TOKEN_INVALID`` with the detail of SPEC.md 7 (and nothing changes);
+  token: ``TOKEN_INVALID`` with the detail of SPEC.md 7 (and nothing changes),
+  8 for a token this station has taken before (firmware.service_token.UsedTokens);
 - ``SVC_KEY_INFO`` with no key in the station: ``NO_KEY``;
 - ``SVC_SELFTEST`` and the token commands while a key session runs (the
   station's ``may_block()`` is False): ``BUSY``, detail 0, and nothing runs.
@@ -72,6 +73,8 @@ interface (``Services`` below, for mypy):
 ``authority_keys`` -> list[bytes]           authority Ed25519 public keys (32 bytes each)
 ``log`` -> firmware.log.Log                 the station log: tailed by SVC_LOG_TAIL,
                                             written by the console
+``storage`` -> firmware.storage.DirStorage  the flash, where the console keeps the
+                                            tokens it has taken (one use each)
 ``now()`` -> int                            station clock, seconds since 1970 UTC
 ``status()`` -> dict                        STATION_STATUS fields (SPEC.md 7), names as
                                             in protocol/CODEC_API.md
@@ -147,6 +150,7 @@ if TYPE_CHECKING:
     from typing import Callable, Protocol  # read under TYPE_CHECKING only
 
     from firmware.log import Log
+    from firmware.storage import DirStorage
 
     class Stream(Protocol):
         def read(self, max_bytes: int) -> bytes: ...
@@ -162,6 +166,9 @@ if TYPE_CHECKING:
 
         @property
         def log(self) -> "Log": ...
+
+        @property
+        def storage(self) -> "DirStorage": ...
 
         def now(self) -> int: ...
 
@@ -244,6 +251,7 @@ class ServiceConsole:
     def __init__(self, stream: "Stream", services: "Services", max_read: int = 2048) -> None:
         self._stream = stream
         self._services = services
+        self._used_tokens = service_token.UsedTokens(services.storage)
         self._max_read = max_read
         self._decoder = FrameDecoder()
         self._last_request = b""
@@ -454,6 +462,8 @@ class ServiceConsole:
         detail = service_token.check(
             token, services.authority_keys, services.station_id, when, permission
         )
+        if not detail and fields is not None:  # one use per station, stored before it runs
+            detail = self._used_tokens.spend(token, fields["not_after"], when)
         if detail:
             words = service_token.reason(detail)
             self._log().warn(

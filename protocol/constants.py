@@ -243,6 +243,7 @@ class TokenPermission(IntFlag):
     SET_CLOCK = 1
     CLEAR_OUTBOX = 2
     FACTORY_RESET = 4
+    MAINTENANCE = 8
 
 
 class TokenRefusal(IntEnum):
@@ -255,6 +256,8 @@ class TokenRefusal(IntEnum):
     PERMISSION_MISSING = 5
     UNKNOWN_AUTHORITY_KEY = 6
     MALFORMED = 7
+    USED = 8
+    MEMORY_FULL = 9
 
 
 # Which token permission each state-changing service command needs (7, 8.5).

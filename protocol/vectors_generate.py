@@ -129,11 +129,14 @@ def blocklist(version: int, issued_at: int, key_ids: list[int]) -> dict[str, Any
     )
 
 
-def service_token(station_id: int, permissions: int, not_before: int, hours: int) -> dict[str, Any]:
+def service_token(
+    station_id: int, permissions: int, not_before: int, hours: int, serial: int = 1
+) -> dict[str, Any]:
     return _signed(
         "service_token",
         {
             "format": 1,
+            "serial": serial,
             "station_id": station_id,
             "technician_id": TECHNICIAN_ID,
             "permissions": permissions,
@@ -264,7 +267,10 @@ AUDIT_BATCH = {
     "events": [EVENT_OPENED, EVENT_REFUSED, EVENT_BLOCKLIST],
 }
 TOKEN_ALL = service_token(STATION_ID, 7, DAY0 + 7 * HOUR, 12)
-TOKEN_CLOCK_ANY = service_token(0, int(k.TokenPermission.SET_CLOCK), DAY0, 24)
+TOKEN_CLOCK_ANY = service_token(0, int(k.TokenPermission.SET_CLOCK), DAY0, 24, serial=2)
+# A token works once per station (SPEC.md 8.5): each command below has its own.
+TOKEN_ALL_2 = service_token(STATION_ID, 7, DAY0 + 7 * HOUR, 12, serial=3)
+TOKEN_ALL_3 = service_token(STATION_ID, 7, DAY0 + 7 * HOUR, 12, serial=4)
 LOCK_EVENT_RECORD = {"kind": 1, "event": EVENT_OPENED, "received_at": NOW}
 SYNC_RECORD = {
     "kind": 2,
@@ -666,6 +672,8 @@ def _objects() -> list[dict[str, Any]]:
 
 def _service_console() -> list[dict[str, Any]]:
     token = encode_record("service_token", TOKEN_ALL)
+    token_2 = encode_record("service_token", TOKEN_ALL_2)
+    token_3 = encode_record("service_token", TOKEN_ALL_3)
     bundle_bytes = encode_record("bundle", BUNDLE)
     log = (
         f"120 {DAY0 + 4 * HOUR} I boot\n"
@@ -763,10 +771,10 @@ def _service_console() -> list[dict[str, Any]]:
         *exchange(
             "SVC_CLEAR_OUTBOX through index 42",
             MsgType.SVC_CLEAR_OUTBOX,
-            {"token": token, "through_index": 42},
+            {"token": token_2, "through_index": 42},
             {"removed": 3},
         ),
-        *exchange("SVC_FACTORY_RESET", MsgType.SVC_FACTORY_RESET, {"token": token}, {}),
+        *exchange("SVC_FACTORY_RESET", MsgType.SVC_FACTORY_RESET, {"token": token_3}, {}),
     ]
 
 
@@ -778,6 +786,14 @@ def _errors() -> list[dict[str, Any]]:
         error_detail("BAD_STATE: commit with 224 of 292 bytes", 224, "commit before all bytes"),
         error_detail("OUT_OF_ORDER: resume at 504", 504, ""),
         error_detail("TOKEN_INVALID: expired", int(k.TokenRefusal.EXPIRED), "token expired"),
+        message(
+            "whole error response: SVC_SET_CLOCK with a token this station has taken before",
+            MsgType.SVC_SET_CLOCK,
+            0x2A01,
+            encode_error(int(k.TokenRefusal.USED), "token already used on this station"),
+            response=True,
+            status=Status.TOKEN_INVALID,
+        ),
         error_detail("UNSUPPORTED baud: highest 460800", 460800, "Baud rate not supported ✗"),
         error_detail("text of exactly 64 bytes", 0xFFFF_FFFF, "x" * 62 + "é"),
         message(
@@ -1053,6 +1069,16 @@ FAMILIES: dict[str, tuple[str, Callable[[], list[dict[str, Any]]]]] = {
                 "technician 501 at any station, set clock only, 24 hours",
                 "service_token",
                 TOKEN_CLOCK_ANY,
+            ),
+            record(
+                "technician 501 at station 42, all permissions, serial 3 (another token)",
+                "service_token",
+                TOKEN_ALL_2,
+            ),
+            record(
+                "technician 501 at station 42, all permissions, serial 4",
+                "service_token",
+                TOKEN_ALL_3,
             ),
         ],
     ),

@@ -215,6 +215,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "signed with an authority key the station does not know",
     ),
     "token.refused_reason.7": ("felaktigt format", "malformed"),
+    "token.refused_reason.8": (
+        "har redan använts på den här stationen (en behörighet räcker till ett kommando)",
+        "already used on this station (a token is good for one command)",
+    ),
+    "token.refused_reason.9": (
+        "togs inte emot: stationen minns redan 32 giltiga behörigheter; vänta tills en har gått ut",
+        "not taken: the station already remembers 32 tokens still valid; wait until one expires",
+    ),
     "token.refused_reason.other": ("ogiltig (orsak {detail})", "invalid (reason {detail})"),
     "token.refused": (
         "Stationen vägrade {command}: servicebehörigheten {reason}"

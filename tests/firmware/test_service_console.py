@@ -52,6 +52,7 @@ from firmware.protocol_constants import (
     TOKEN_OTHER_STATION,
     TOKEN_PERMISSION_MISSING,
     TOKEN_UNKNOWN_AUTHORITY_KEY,
+    TOKEN_USED,
 )
 from firmware.service_console import ServiceConsole
 from firmware.station_events import lock_event, station_event
@@ -468,6 +469,51 @@ def test_set_clock_with_a_token_sets_it_logs_and_records_it():
     assert "technician 501" in text
 
 
+def test_a_set_clock_token_works_once_then_is_refused_as_used():
+    # issue 14.6: a token was accepted twice with new request numbers
+    station, line, console = _station_and_console()
+    payload = _token_payload("all", fx.EPOCH + 300)
+    assert _ok(console, line, MSG_SVC_SET_CLOCK, payload, seq=1) == {}
+    # the very same request again is a retry: the remembered answer, nothing runs
+    assert _ok(console, line, MSG_SVC_SET_CLOCK, payload, seq=1) == {}
+    replay = _token_payload("all", fx.EPOCH + 600)
+    answer = _exchange(console, line, MSG_SVC_SET_CLOCK, replay, seq=2)
+    assert answer["status"] == ST_TOKEN_INVALID
+    error = codec.decode_error(answer["payload"])
+    assert error == {"detail": TOKEN_USED, "text": "token already used on this station"}
+    assert _refused(console, line, MSG_SVC_FACTORY_RESET, _token_payload("all"), seq=3) == (
+        ST_TOKEN_INVALID,
+        TOKEN_USED,
+    )
+    assert station.calls == [("set_clock", fx.EPOCH + 300)]
+    assert station.now() == fx.EPOCH + 300 and station.cache.loaded
+    _, _, text = station.log.tail(0, 504)
+    assert "already used on this station" in text
+    # another token works; the memory is on flash, so a restarted console knows both
+    _ok(console, line, MSG_SVC_SET_CLOCK, _token_payload("all_2", fx.EPOCH + 900), seq=4)
+    console = ServiceConsole(line, station)
+    assert _refused(console, line, MSG_SVC_SET_CLOCK, payload, seq=5) == (
+        ST_TOKEN_INVALID,
+        TOKEN_USED,
+    )
+    assert _refused(console, line, MSG_SVC_SET_CLOCK, _token_payload("all_2", 1), seq=6) == (
+        ST_TOKEN_INVALID,
+        TOKEN_USED,
+    )
+
+
+def test_a_refused_token_is_not_spent():
+    station, line, console = _station_and_console()
+    station.clock.set(NOT_AFTER + 1)
+    payload = _token_payload("all", NOT_AFTER - 10)
+    assert _refused(console, line, MSG_SVC_SET_CLOCK, payload, seq=1) == (
+        ST_TOKEN_INVALID,
+        TOKEN_EXPIRED,
+    )
+    station.clock.set(fx.EPOCH)
+    assert _ok(console, line, MSG_SVC_SET_CLOCK, payload, seq=2) == {}
+
+
 def test_a_token_for_any_station_sets_the_clock_here():
     station, line, console = _station_and_console()
     payload = _token_payload("clock_any_station", fx.EPOCH - 30)
@@ -588,10 +634,11 @@ def test_a_retried_request_gets_the_same_answer_without_running_twice():
     assert station.calls == [("clear_outbox", 2)]
     assert console.replays == 1
     # A new seq is a new request: it runs (and finds nothing more up to index 2).
+    payload = _token_payload("all_2", 2)
     assert _ok(console, line, MSG_SVC_CLEAR_OUTBOX, payload, seq=8) == {"removed": 0}
     assert len(station.calls) == 2
-    # The same seq with other bytes is new too.
-    assert _ok(console, line, MSG_SVC_CLEAR_OUTBOX, _token_payload("all", 4), seq=8) == {
+    # The same seq with other bytes is new too (and needs a token not used before).
+    assert _ok(console, line, MSG_SVC_CLEAR_OUTBOX, _token_payload("all_3", 4), seq=8) == {
         "removed": 2
     }
     assert len(station.calls) == 3
@@ -803,6 +850,7 @@ class _VectorStation:
         self.clock = answers[MSG_SVC_STATUS]["clock"]
         response = answers[MSG_SVC_LOG_TAIL]
         self.log = _VectorLog((response["first_seq"], response["next_seq"], response["text"]))
+        self.storage = DirStorage("/flash", files=RamFiles())
         self.calls = []
 
     def now(self):

@@ -113,6 +113,7 @@ audit_batches = _fields(
 service_tokens = _fields(
     {
         "format": st.just(1),
+        "serial": u16,
         "station_id": u32,
         "technician_id": u32,
         "permissions": u32,
