@@ -1539,6 +1539,7 @@ _PAYLOADS: "dict[int, tuple[_Payload, _Payload]]" = {
         _Fixed(_compile((("removed", "I"),))),
     ),
     0x52: (_Fixed(_compile((("token", 100),))), _EMPTY_P),
+    0x53: (_Fixed(_compile((("token", 100),))), _EMPTY_P),
 }
 
 

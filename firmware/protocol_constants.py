@@ -74,6 +74,7 @@ MSG_SVC_SELFTEST = const(0x46)
 MSG_SVC_SET_CLOCK = const(0x50)
 MSG_SVC_CLEAR_OUTBOX = const(0x51)
 MSG_SVC_FACTORY_RESET = const(0x52)
+MSG_SVC_MAINTENANCE = const(0x53)
 MSG_VENDOR_FIRST = const(0x60)  # 0x60-0x7F vendor diagnostics, 0x80-0xFF reserved
 MSG_VENDOR_LAST = const(0x7F)
 

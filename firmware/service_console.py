@@ -3,9 +3,10 @@
 ``ServiceConsole(stream, services)`` reads framed messages (SPEC.md 2, with
 firmware.framing) from ``stream``, answers each with one framed response and
 never blocks: the station's main loop calls ``poll()`` every turn. Reading
-commands need nothing; ``SVC_SET_CLOCK``, ``SVC_CLEAR_OUTBOX`` and
-``SVC_FACTORY_RESET`` need an authority-signed service token at the start of
-their payload (firmware.service_token).
+commands need nothing; ``SVC_SET_CLOCK``, ``SVC_CLEAR_OUTBOX``,
+``SVC_FACTORY_RESET`` and ``SVC_MAINTENANCE`` need an authority-signed service
+token at the start of their payload (firmware.service_token), each token good
+for one command on this station.
 
 Answers to what is not a good request (SPEC.md 3 and 10):
 
@@ -93,6 +94,9 @@ interface (``Services`` below, for mypy):
                                             outbox index (the back office drops repeated
                                             (station, index) pairs); returns (a restart,
                                             if any, after ``poll`` returns)
+``enter_maintenance()``                     stop the station after ``poll`` returns and
+                                            give the USB port to the REPL (SPEC.md 7);
+                                            the answer OK goes out first
 ``record(key_id, reason, detail)`` -> bool  store a station event (SPEC.md 9.2) at the
                                             station clock; False when it could not
 ``may_block()`` -> bool                     False while a key session runs (then
@@ -121,12 +125,14 @@ from firmware.protocol_constants import (
     MSG_SVC_FACTORY_RESET,
     MSG_SVC_KEY_INFO,
     MSG_SVC_LOG_TAIL,
+    MSG_SVC_MAINTENANCE,
     MSG_SVC_OUTBOX_INFO,
     MSG_SVC_SELFTEST,
     MSG_SVC_SET_CLOCK,
     MSG_SVC_STATUS,
     PERM_CLEAR_OUTBOX,
     PERM_FACTORY_RESET,
+    PERM_MAINTENANCE,
     PERM_SET_CLOCK,
     PROTOCOL_VERSION,
     REASON_SERVICE_COMMAND,
@@ -192,6 +198,8 @@ if TYPE_CHECKING:
 
         def factory_reset(self) -> None: ...
 
+        def enter_maintenance(self) -> None: ...
+
         def record(self, key_id: int, reason: int, detail: int) -> bool: ...
 
         def may_block(self) -> bool: ...
@@ -209,11 +217,13 @@ _TOKEN_COMMANDS = {
     MSG_SVC_SET_CLOCK: (PERM_SET_CLOCK, SERVICE_TOKEN_SIZE + 4),
     MSG_SVC_CLEAR_OUTBOX: (PERM_CLEAR_OUTBOX, SERVICE_TOKEN_SIZE + 4),
     MSG_SVC_FACTORY_RESET: (PERM_FACTORY_RESET, SERVICE_TOKEN_SIZE),
+    MSG_SVC_MAINTENANCE: (PERM_MAINTENANCE, SERVICE_TOKEN_SIZE),
 }
 _NAMES = {
     MSG_SVC_SET_CLOCK: "SVC_SET_CLOCK",
     MSG_SVC_CLEAR_OUTBOX: "SVC_CLEAR_OUTBOX",
     MSG_SVC_FACTORY_RESET: "SVC_FACTORY_RESET",
+    MSG_SVC_MAINTENANCE: "SVC_MAINTENANCE",
 }
 
 
@@ -271,6 +281,7 @@ class ServiceConsole:
             MSG_SVC_SET_CLOCK: self._token_command,
             MSG_SVC_CLEAR_OUTBOX: self._token_command,
             MSG_SVC_FACTORY_RESET: self._token_command,
+            MSG_SVC_MAINTENANCE: self._token_command,
         }
 
     @property
@@ -479,6 +490,9 @@ class ServiceConsole:
             removed = services.clear_outbox(argument)
             answer = struct.pack("<I", removed)
             done = "outbox cleared through index %d, %d records removed" % (argument, removed)
+        elif msg_type == MSG_SVC_MAINTENANCE:
+            services.enter_maintenance()
+            done = "maintenance mode entered"
         else:
             services.factory_reset()
             done = "factory reset"

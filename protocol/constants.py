@@ -103,6 +103,7 @@ class MsgType(IntEnum):
     SVC_SET_CLOCK = 0x50
     SVC_CLEAR_OUTBOX = 0x51
     SVC_FACTORY_RESET = 0x52
+    SVC_MAINTENANCE = 0x53
 
 
 class Status(IntEnum):
@@ -265,4 +266,5 @@ TOKEN_COMMANDS = {
     MsgType.SVC_SET_CLOCK: TokenPermission.SET_CLOCK,
     MsgType.SVC_CLEAR_OUTBOX: TokenPermission.CLEAR_OUTBOX,
     MsgType.SVC_FACTORY_RESET: TokenPermission.FACTORY_RESET,
+    MsgType.SVC_MAINTENANCE: TokenPermission.MAINTENANCE,
 }

@@ -271,6 +271,9 @@ TOKEN_CLOCK_ANY = service_token(0, int(k.TokenPermission.SET_CLOCK), DAY0, 24, s
 # A token works once per station (SPEC.md 8.5): each command below has its own.
 TOKEN_ALL_2 = service_token(STATION_ID, 7, DAY0 + 7 * HOUR, 12, serial=3)
 TOKEN_ALL_3 = service_token(STATION_ID, 7, DAY0 + 7 * HOUR, 12, serial=4)
+TOKEN_MAINTENANCE = service_token(
+    STATION_ID, int(k.TokenPermission.MAINTENANCE), DAY0 + 7 * HOUR, 12, serial=5
+)
 LOCK_EVENT_RECORD = {"kind": 1, "event": EVENT_OPENED, "received_at": NOW}
 SYNC_RECORD = {
     "kind": 2,
@@ -775,6 +778,12 @@ def _service_console() -> list[dict[str, Any]]:
             {"removed": 3},
         ),
         *exchange("SVC_FACTORY_RESET", MsgType.SVC_FACTORY_RESET, {"token": token_3}, {}),
+        *exchange(
+            "SVC_MAINTENANCE with a maintenance token",
+            MsgType.SVC_MAINTENANCE,
+            {"token": encode_record("service_token", TOKEN_MAINTENANCE)},
+            {},
+        ),
     ]
 
 
@@ -1079,6 +1088,11 @@ FAMILIES: dict[str, tuple[str, Callable[[], list[dict[str, Any]]]]] = {
                 "technician 501 at station 42, all permissions, serial 4",
                 "service_token",
                 TOKEN_ALL_3,
+            ),
+            record(
+                "technician 501 at station 42, maintenance only, 12 hours",
+                "service_token",
+                TOKEN_MAINTENANCE,
             ),
         ],
     ),

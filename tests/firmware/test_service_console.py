@@ -29,6 +29,7 @@ from firmware.protocol_constants import (
     MSG_SVC_FACTORY_RESET,
     MSG_SVC_KEY_INFO,
     MSG_SVC_LOG_TAIL,
+    MSG_SVC_MAINTENANCE,
     MSG_SVC_OUTBOX_INFO,
     MSG_SVC_SELFTEST,
     MSG_SVC_SET_CLOCK,
@@ -185,9 +186,12 @@ class FakeStation:
         # Outbox indexes never go back: confirm everything, keep the ack file.
         self.outbox.confirm(self.outbox.next_index - 1, self.now())
         for name in self.storage.names():
-            if name != "outbox.ack":
+            if name not in ("outbox.ack", "tokens_used.bin"):  # spent tokens stay spent
                 self.storage.remove(name)
         self.outbox = Outbox(self.storage, self.log, capacity_bytes=self.outbox_capacity)
+
+    def enter_maintenance(self):
+        self.calls.append(("enter_maintenance",))
 
     def record(self, key_id, reason, detail):
         try:
@@ -669,7 +673,7 @@ def test_unknown_version_is_answered_in_version_1():
 
 def test_unknown_types_are_named_back():
     _, line, console = _station_and_console()
-    for seq, msg_type in enumerate((MSG_HELLO, 0x47, 0x53, 0x60, 0xFF, 0)):
+    for seq, msg_type in enumerate((MSG_HELLO, 0x47, 0x54, 0x60, 0xFF, 0)):
         assert _refused(console, line, msg_type, b"", seq) == (ST_UNKNOWN_TYPE, msg_type)
 
 
@@ -886,6 +890,9 @@ class _VectorStation:
     def factory_reset(self):
         self.calls.append(("factory_reset",))
 
+    def enter_maintenance(self):
+        self.calls.append(("enter_maintenance",))
+
     def record(self, key_id, reason, detail):
         self.calls.append(("record", key_id, reason, detail))
         return True
@@ -912,7 +919,7 @@ def test_golden_service_console_exchanges_come_out_byte_for_byte():
     station = _VectorStation(answers, bytes.fromhex(family["keys"]["authority_public"]))
     line = Line()
     console = ServiceConsole(line, station)
-    assert len(requests) == 10
+    assert len(requests) == 11
     for seq, msg_type in enumerate(sorted(requests)):
         answer = _exchange(console, line, msg_type, requests[msg_type], seq)
         assert answer["status"] == ST_OK, codec.decode_error(answer["payload"])
@@ -927,4 +934,6 @@ def test_golden_service_console_exchanges_come_out_byte_for_byte():
         ("record", 0, REASON_SERVICE_COMMAND, MSG_SVC_CLEAR_OUTBOX),
         ("factory_reset",),
         ("record", 0, REASON_SERVICE_COMMAND, MSG_SVC_FACTORY_RESET),
+        ("enter_maintenance",),
+        ("record", 0, REASON_SERVICE_COMMAND, MSG_SVC_MAINTENANCE),
     ]

@@ -191,21 +191,21 @@ def test_golden_vector_tokens_verify_with_the_vector_authority():
     with open(_ROOT + "protocol/vectors/records_token.json") as f:
         family = json.load(f)
     authority = bytes.fromhex(family["keys"]["authority_public"])
-    assert len(family["vectors"]) == 4
+    assert len(family["vectors"]) == 5
     for vector in family["vectors"]:
         token = bytes.fromhex(vector["hex"])
         fields = vector["fields"]
         station = fields["station_id"] or 4242
         when = fields["not_before"] + 60
-        for bit in (PERM_SET_CLOCK, PERM_CLEAR_OUTBOX, PERM_FACTORY_RESET):
+        for bit in (PERM_SET_CLOCK, PERM_CLEAR_OUTBOX, PERM_FACTORY_RESET, PERM_MAINTENANCE):
             expected = 0 if fields["permissions"] & bit else TOKEN_PERMISSION_MISSING
             assert service_token.check(token, [authority], station, when, bit) == expected
         assert service_token.check(token, KEYS, station, when, PERM_SET_CLOCK) == (
             TOKEN_UNKNOWN_AUTHORITY_KEY
         )
-        assert service_token.check(token, [authority], station, fields["not_after"] + 1, 1) == (
-            TOKEN_EXPIRED
-        )
+        late = fields["not_after"] + 1
+        bit = fields["permissions"] & -fields["permissions"]  # one it has
+        assert service_token.check(token, [authority], station, late, bit) == TOKEN_EXPIRED
 
 
 # --- one use per station (SPEC.md 8.5) ------------------------------------------------------

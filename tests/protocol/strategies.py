@@ -355,6 +355,8 @@ PAYLOAD_STRATEGIES: dict[tuple[MsgType, bool], st.SearchStrategy[Fields]] = {
     (MsgType.SVC_CLEAR_OUTBOX, True): _dict(removed=u32),
     (MsgType.SVC_FACTORY_RESET, False): _dict(token=tokens),
     (MsgType.SVC_FACTORY_RESET, True): EMPTY,
+    (MsgType.SVC_MAINTENANCE, False): _dict(token=tokens),
+    (MsgType.SVC_MAINTENANCE, True): EMPTY,
 }
 assert set(PAYLOAD_STRATEGIES) == {(t, r) for t in MsgType for r in (False, True)}
 

@@ -247,6 +247,22 @@ def test_a_set_clock_token_is_refused_the_second_time(
     assert [call[0] for call in station.station.calls] == ["set_clock"]
 
 
+def test_maintenance_mode_over_the_console(station: StationRig, run: Run, tmp_path: Path) -> None:
+    # issue 14.14: instead of holding # at power-up (SPEC.md 7, SVC_MAINTENANCE)
+    status, _, err = run("maintenance", "--port", station.path)
+    assert status == 5 and "needs a service token" in err
+    status, _, err = run("maintenance", "--port", station.path, "--token", _token(tmp_path, "all"))
+    assert status == 5
+    assert "saknar behörigheten för kommandot" in err and "PERMISSION_MISSING" in err
+    assert station.station.calls == []
+    token = _token(tmp_path, "maintenance")
+    status, out, err = run("maintenance", "--port", station.path, "--token", token)
+    assert status == 0, err
+    assert f"Stationen {fx.STATION_ID} är i underhållsläge" in out
+    assert f"Station {fx.STATION_ID} is in maintenance mode" in out
+    assert station.station.calls == [("enter_maintenance",)]
+
+
 def test_clear_outbox_only_what_was_exported(station: StationRig, run: Run, tmp_path: Path) -> None:
     station.station.outbox.append(_lock_records(5))
     token = _token(tmp_path, "all")
