@@ -9,9 +9,11 @@ the training console (emulator/trainer.py) in the terminal. With
 ``--no-console`` it only runs until interrupted.
 
 One process: the back office, the world loop and the stations are threads of
-this one. Ctrl-C, end of input, ``avsluta`` or SIGTERM stop them all and save
-the site (the locks' counters, the stations' flash and the database are in
-the work folder).
+this one. Ctrl-C (SIGINT), end of input, ``avsluta`` or SIGTERM stop them all
+and save the site (the locks' counters, the stations' flash and the database
+are in the work folder). The emulator installs its own handler for SIGINT and
+SIGTERM, so it stops on them even when it was started with SIGINT ignored (a
+background job of a shell) and puts the old handlers back when it returns.
 """
 
 from __future__ import annotations
@@ -73,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
-    """SIGTERM stops the emulator the way Ctrl-C does."""
+    """SIGINT and SIGTERM stop the emulator the way Ctrl-C does."""
     raise KeyboardInterrupt
 
 
@@ -117,7 +119,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     work = args.work.resolve()
     handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
-    signal.signal(signal.SIGTERM, _interrupt)
+    # Our own handler for both: a process started with SIGINT ignored (a shell's background
+    # job, some CI runners) has no KeyboardInterrupt for Ctrl-C otherwise, and never stops.
+    for signum in handlers:
+        signal.signal(signum, _interrupt)
     try:
         return _run(work, args.speed, not args.no_console, out)
     finally:
