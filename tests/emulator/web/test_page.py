@@ -1,0 +1,171 @@
+"""The training page in headless Chromium, used as a trainee would: clicks, drags, typing.
+
+Each test has a site of its own with its clock running at real speed. The
+lessons are done through the page only; what they check is read from the
+page (and, for the framebuffer, compared with the display driver's bytes).
+"""
+
+from __future__ import annotations
+
+import json
+
+from playwright.sync_api import Browser, Page, expect
+
+from emulator.web.lessons import PROGRESS_DIR, PROGRESS_FILE
+
+from .conftest import ARTIFACTS, Trainer
+
+TRAINEE = 2  # Lars Sandberg of Hemtjänst Nord, key 50002 (his first key is active)
+STATION = 101
+LONG_MS = 30_000
+
+
+def new_page(browser: Browser, trainer: Trainer, path: str = "") -> Page:
+    context = browser.new_context(
+        base_url=trainer.url,
+        viewport={"width": 1280, "height": 800},
+        locale="sv-SE",
+        timezone_id="Europe/Stockholm",
+    )
+    page = context.new_page()
+    page.goto(path or "/")
+    return page
+
+
+def pick_trainee(page: Page, staff_id: int) -> None:
+    page.select_option("#trainee-select", str(staff_id))  # the page reloads for the trainee
+    page.wait_for_url(f"**trainee={staff_id}**")
+    expect(page.locator("tr.me")).to_have_count(1)
+
+
+def step_now(page: Page, step: str) -> None:
+    expect(page.locator(f"ol.steps li.now[data-step='{step}']")).to_have_count(1, timeout=LONG_MS)
+
+
+def screen_says(page: Page, text: str) -> None:
+    expect(page.locator("#screen")).to_have_attribute(
+        "aria-label", _contains(text), timeout=LONG_MS
+    )
+
+
+def _contains(text: str) -> object:
+    import re
+
+    return re.compile(".*" + re.escape(text) + ".*")
+
+
+def code_of(trainer: Trainer, staff_id: int) -> str:
+    return trainer.site.demo.staff[staff_id].code
+
+
+def key_of(trainer: Trainer, staff_id: int) -> int:
+    return trainer.site.key_of(staff_id).key_id
+
+
+def test_lesson_1_start_of_shift_by_dragging_and_typing(browser: Browser, trainer: Trainer) -> None:
+    page = new_page(browser, trainer)
+    expect(page.locator("h1")).to_contain_text("synk – övning")
+    pick_trainee(page, TRAINEE)
+    page.click("[data-action=lesson][data-lesson='1']")
+    step_now(page, "insert")
+    key = key_of(trainer, TRAINEE)
+    page.drag_and_drop(f".keychip[data-key='{key}']", "#slot")  # the key onto the slot
+    expect(page.locator("#slot .keyid")).to_have_text(f"🔑 {key}")
+    step_now(page, "code")
+    screen_says(page, "Ange")  # "Hej Lars! Ange din kod"
+    code = code_of(trainer, TRAINEE)
+    page.click(f".keypad button[data-button='{code[0]}']")  # one click, the rest typed
+    page.keyboard.type(code[1:], delay=180)
+    step_now(page, "pull")
+    screen_says(page, "giltig till")
+    page.click("#slot [data-action=pull]")
+    step_now(page, "door")
+    door = page.locator("li.door").first
+    door.locator("[data-action=open]").click()
+    expect(door).to_have_class(_contains("green"), timeout=LONG_MS)
+    expect(door.locator(".outcome")).to_contain_text("öppnat")
+    expect(page.locator(".lesson-done")).to_be_visible(timeout=LONG_MS)
+    page.screenshot(path=str(ARTIFACTS / "lesson1_done.png"), full_page=True)
+    saved = json.loads((trainer.site.work_dir / PROGRESS_DIR / PROGRESS_FILE).read_text())
+    assert saved[str(TRAINEE)]["lessons"]["1"] == {"step": 4, "done": True}
+
+
+def test_lesson_3_five_wrong_codes_show_the_lockout(browser: Browser, trainer: Trainer) -> None:
+    page = new_page(browser, trainer, f"/?trainee={TRAINEE}")
+    page.click("[data-action=lesson][data-lesson='3']")
+    step_now(page, "insert")
+    key = key_of(trainer, TRAINEE)
+    page.click(f".keychip[data-key='{key}']")  # pick the key up ...
+    page.click("#slot")  # ... and put it in
+    step_now(page, "wrong")
+    screen_says(page, "Ange")
+    wrong = "000000" if code_of(trainer, TRAINEE) != "000000" else "111111"
+    for attempt in range(5):
+        for digit in wrong:
+            page.click(f".keypad button[data-button='{digit}']")
+            page.wait_for_timeout(120)
+        if attempt == 0:
+            step_now(page, "lockout")
+        if attempt < 4:
+            expect(page.locator("tr.me .state.failures")).to_contain_text(
+                f"Felaktiga koder: {attempt + 1}", timeout=LONG_MS
+            )
+    step_now(page, "pull")
+    me = page.locator("tr.me")
+    expect(me.locator(".state.lockout")).to_contain_text(
+        "För många felaktiga koder. Försök igen kl", timeout=LONG_MS
+    )
+    page.screenshot(path=str(ARTIFACTS / "lesson3_lockout.png"), full_page=True)
+    page.click("#slot [data-action=pull]")
+    step_now(page, "wait")
+    page.click("[data-action=forward][data-amount='1'][data-unit='h']")
+    step_now(page, "sync")
+    expect(me.locator(".state.lockout")).to_have_count(0)
+    page.click(f"tr.me [data-action=insert][data-key='{key}']")  # the button, for the keyboard
+    screen_says(page, "Ange")
+    page.keyboard.type(code_of(trainer, TRAINEE), delay=180)
+    expect(page.locator(".lesson-done")).to_be_visible(timeout=LONG_MS)
+    page.screenshot(path=str(ARTIFACTS / "lesson3_done.png"), full_page=True)
+
+
+def test_framebuffer_picture_equals_the_drivers_bytes(browser: Browser, trainer: Trainer) -> None:
+    page = new_page(browser, trainer, f"/?trainee={TRAINEE}")
+    hardware = trainer.site.stations[STATION].hardware
+    page.click(f"tr.me [data-action=insert][data-key='{key_of(trainer, TRAINEE)}']")
+    screen_says(page, "Ange")  # a screen with more on it than the idle one
+    with trainer.site.lock:
+        version = hardware.oled_panel.version
+        driver = bytes(hardware.oled.buffer)
+    expect(page.locator("#screen")).to_have_attribute("data-version", str(version))
+    lit = page.evaluate(
+        """() => {
+          const c = document.getElementById('screen');
+          const d = c.getContext('2d').getImageData(0, 0, 128, 64).data;
+          const out = [];
+          for (let i = 0; i < d.length; i += 4) out.push(d[i] > 0x50 ? 1 : 0);
+          return out;
+        }"""
+    )
+    expected = [(driver[(y // 8) * 128 + x] >> (y % 8)) & 1 for y in range(64) for x in range(128)]
+    assert sum(expected) > 100  # the screen says something
+    assert lit == expected
+
+
+def test_two_tabs_see_the_same_site_and_a_closed_tab_loses_nothing(
+    browser: Browser, trainer: Trainer
+) -> None:
+    first = new_page(browser, trainer, f"/?trainee={TRAINEE}")
+    second = new_page(browser, trainer, f"/?station={STATION}")
+    first.click("[data-action=lesson][data-lesson='1']")
+    key = key_of(trainer, TRAINEE)
+    first.click(f"tr.me [data-action=insert][data-key='{key}']")
+    expect(second.locator("#slot .keyid")).to_have_text(f"🔑 {key}", timeout=LONG_MS)
+    second.click("[data-action=network][data-online='']")  # the other tab unplugs the network
+    expect(first.locator(".net.off")).to_be_visible(timeout=LONG_MS)
+    step_now(first, "code")
+    first.context.close()  # the trainee's tab closes in the middle of the lesson
+    expect(second.locator("#slot .keyid")).to_have_text(f"🔑 {key}")
+    again = new_page(browser, trainer, f"/?trainee={TRAINEE}")
+    step_now(again, "code")  # the lesson goes on where it was
+    expect(again.locator(".net.off")).to_be_visible()
+    expect(again.locator("#slot .keyid")).to_have_text(f"🔑 {key}")
