@@ -1,4 +1,4 @@
-"""Fixtures for the training page: a demo site of its own per test, its clock running, the page served.
+"""Fixtures for the training page: a demo site of its own per test, clock running, page served.
 
 The demo site is built once per test process and copied for each test (as
 tests/emulator/test_trainer.py does); the copy runs at real speed, as
