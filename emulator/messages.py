@@ -785,6 +785,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Stationen klarar sig utan uppkoppling i {days} dygn och {hours} tim till (till {until}).",
         "The station can work offline for {days} days and {hours} h more (until {until}).",
     ),
+    "web.blocklist_v": ("spärrlista v{version}", "blocklist v{version}"),
+    "web.blocklist_path": (
+        "Spärrlistan: kontoret har version {office}, stationen {station}; den går vidare med "
+        "nästa nyckel som synkas och med den till låsen (versionen står vid varje nyckel och lås).",
+        "The blocklist: the back office has version {office}, the station {station}; it travels "
+        "on with the next key synced and on that key to the locks (each key and lock shows its "
+        "version).",
+    ),
     "web.queue": ("Händelser i stationens kö: {n}", "Events in the station's queue: {n}"),
     "web.lessons_title": ("Lektioner", "Lessons"),
     "web.pick_first": (
@@ -972,6 +980,41 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "lesson.5.sync.why": (
         "Med ett nytt paket fungerar stationen som vanligt igen.",
         "With a new bundle the station works as usual again.",
+    ),
+    "lesson.6.title": (
+        "6. Passets slut: synka igen, nyckeln tillbaka i skåpet",
+        "6. End of shift: sync again, the key back in the cabinet",
+    ),
+    "lesson.6.insert": (
+        "Dra din nyckel till stationens kontakt.",
+        "Drag your key onto the station's contact slot.",
+    ),
+    "lesson.6.insert.why": (
+        "Vid passets slut lämnar nyckeln av allt den har loggat vid låsen under passet.",
+        "At the end of the shift the key hands over everything it logged at the locks.",
+    ),
+    "lesson.6.code": ("Skriv din kod.", "Type your code."),
+    "lesson.6.code.why": (
+        "Stationen sparar nyckelns händelser i sitt eget minne innan nyckeln får glömma dem.",
+        "The station stores the key's events on its own flash before the key may forget them.",
+    ),
+    "lesson.6.uploaded": (
+        "Se att stationens kö blir tom: händelserna är skickade till kontoret.",
+        "See the station's queue empty: the events have been sent to the back office.",
+    ),
+    "lesson.6.uploaded.why": (
+        "Kontoret har nu hela passets händelser, så uppföljningen av besöken stämmer.",
+        "The back office now has the whole shift's events, so the follow-up of the visits is "
+        "complete.",
+    ),
+    "lesson.6.pull": (
+        "Ta ut nyckeln och lägg tillbaka den i nyckelskåpet.",
+        "Take the key out and put it back in the key cabinet.",
+    ),
+    "lesson.6.pull.why": (
+        "Nyckeln är klar för nästa pass; den får ny behörighet först när den synkas igen.",
+        "The key is ready for the next shift; it gets new permissions only when it is synced "
+        "again.",
     ),
     # == the headless scenarios (emulator/scenarios/): report, titles, steps, checks ===
     # -- the report ---------------------------------------------------------------------------

@@ -107,6 +107,14 @@ def _cache_expired(world: World, who: Trainee, event: Event | None) -> bool:
     return bool(until) and world.data.get("now", 0) >= until
 
 
+def _uploaded(world: World, who: Trainee, event: Event | None) -> bool:
+    """The trainee's station has handed its queue (the key's audit trail) to the back office."""
+    if event is not None:
+        return False
+    facts = world.data.get("station_facts", {}).get(str(who.station_id))
+    return facts is not None and facts["network"] and facts["queue"] == 0
+
+
 def _staff_row(world: World, who: Trainee) -> dict[str, Any] | None:
     for unit in world.data.get("units", {}).values():
         for row in unit["staff"]:
@@ -144,6 +152,15 @@ LESSONS: tuple[Lesson, ...] = (
             Step("refused", _result(CACHE_EXPIRED)),
             Step("online", _network(True)),
             Step("sync", _result(SYNCED)),
+        ),
+    ),
+    Lesson(
+        "6",
+        (
+            Step("insert", _key_in()),
+            Step("code", _result(SYNCED)),
+            Step("uploaded", _uploaded),
+            Step("pull", _event("key_out")),
         ),
     ),
 )

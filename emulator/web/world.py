@@ -239,6 +239,8 @@ class World:
                 if row["id"] not in site.locks:
                     continue
                 last = site.last_open.get(row["id"])
+                with site.lock:
+                    lock_blocklist = site.locks[row["id"]].blocklist_version
                 doors.append(
                     {
                         "lock_id": row["id"],
@@ -248,6 +250,7 @@ class World:
                         "opened": None if last is None else last.opened,
                         "outcome": None if last is None else last.outcome,
                         "key_id": None if last is None else last.key_id,
+                        "blocklist": lock_blocklist,
                     }
                 )
             units[str(unit.unit_id)] = {
@@ -268,6 +271,7 @@ class World:
                     "offline_until": status["offline_until"],
                     "queue": status["outbox_records"],
                     "bundle": status["bundle_serial"],
+                    "blocklist": emulated.station.cache.info()["blocklist_version"],
                 }
         return {
             "now": now,
@@ -275,6 +279,7 @@ class World:
             "speed": site.clock.speed,
             "units": units,
             "station_facts": stations,
+            "office_blocklist": office.current_blocklist(admin)["version"],
         }
 
     def _staff_row(
@@ -294,6 +299,7 @@ class World:
             "failures": 0,
             "locked_until": 0,
             "where": None,
+            "blocklist": 0,
         }
         if carried is None or carried["id"] not in self.site.keys:
             return row
@@ -308,6 +314,7 @@ class World:
                 failures=codes.failures(key.key_id),
                 locked_until=codes.locked_until(key.key_id),
                 where=self.where(key),
+                blocklist=key.blocklist_version,
             )
         return row
 

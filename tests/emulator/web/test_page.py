@@ -169,3 +169,63 @@ def test_two_tabs_see_the_same_site_and_a_closed_tab_loses_nothing(
     step_now(again, "code")  # the lesson goes on where it was
     expect(again.locator(".net.off")).to_be_visible()
     expect(again.locator("#slot .keyid")).to_have_text(f"🔑 {key}")
+
+
+def test_lesson_5_past_8_days_offline_the_station_refuses(
+    browser: Browser, trainer: Trainer
+) -> None:
+    page = new_page(browser, trainer, f"/?trainee={TRAINEE}")
+    page.click("[data-action=lesson][data-lesson='5']")
+    step_now(page, "offline")
+    page.click("[data-action=network][data-online='']")
+    expect(page.locator(".net.off")).to_be_visible(timeout=LONG_MS)
+    step_now(page, "forward")
+    expect(page.locator(".margin")).to_contain_text("utan uppkoppling i 7 dygn")
+    page.click("[data-action=forward][data-amount='8'][data-unit='d']")
+    page.click("[data-action=forward][data-amount='1'][data-unit='d']")
+    expect(page.locator(".margin")).to_contain_text("för länge", timeout=LONG_MS)
+    step_now(page, "refused")
+    key = key_of(trainer, TRAINEE)
+    page.drag_and_drop(f".keychip[data-key='{key}']", "#slot")
+    step_now(page, "online")
+    with trainer.site.lock:
+        refused = trainer.site.stations[STATION].station.last_result
+    assert refused.outcome == "cache_expired" and refused.key_id == key
+    page.screenshot(path=str(ARTIFACTS / "lesson5_refused.png"), full_page=True)
+    page.click("#slot [data-action=pull]")
+    page.click("[data-action=network][data-online='1']")
+    step_now(page, "sync")
+    expect(page.locator(".margin")).to_contain_text("utan uppkoppling i", timeout=LONG_MS)
+    page.click(f"tr.me [data-action=insert][data-key='{key}']")
+    screen_says(page, "Ange")
+    page.keyboard.type(code_of(trainer, TRAINEE), delay=180)
+    expect(page.locator(".lesson-done")).to_be_visible(timeout=LONG_MS)
+    page.screenshot(path=str(ARTIFACTS / "lesson5_done.png"), full_page=True)
+
+
+def test_lesson_6_end_of_shift_the_audit_trail_is_uploaded(
+    browser: Browser, trainer: Trainer
+) -> None:
+    page = new_page(browser, trainer, f"/?trainee={TRAINEE}")
+    page.click("[data-action=lesson][data-lesson='6']")
+    key = key_of(trainer, TRAINEE)
+    page.drag_and_drop(f".keychip[data-key='{key}']", "#slot")
+    step_now(page, "code")
+    screen_says(page, "Ange")
+    page.keyboard.type(code_of(trainer, TRAINEE), delay=180)
+    step_now(page, "pull")
+    expect(page.locator(".queue")).to_contain_text("kö: 0")
+    page.click("#slot [data-action=pull]")
+    expect(page.locator(".lesson-done")).to_be_visible(timeout=LONG_MS)
+    page.screenshot(path=str(ARTIFACTS / "lesson6_done.png"), full_page=True)
+
+
+def test_a_lesson_restarts_from_its_first_step(browser: Browser, trainer: Trainer) -> None:
+    page = new_page(browser, trainer, f"/?trainee={TRAINEE}")
+    page.click("[data-action=lesson][data-lesson='1']")
+    page.click(f"tr.me [data-action=insert][data-key='{key_of(trainer, TRAINEE)}']")
+    step_now(page, "code")
+    page.click(".lesson [data-action=lesson][data-lesson='1']")  # "Börja om"
+    step_now(page, "insert")
+    page.click(".lesson [data-action=lesson_stop]")
+    expect(page.locator(".lesson-list")).to_contain_text("steg 1 av 4")
