@@ -766,6 +766,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Pick who you are at the top of the page, then you can walk to a door and open it with "
         "your key.",
     ),
+    "web.confirm_looked": ("Jag har letat", "I have looked"),
+    "web.open_with_hand": (
+        "Dörrarna öppnas med din nyckel; klicka först på en kollegas nyckel för att öppna med den.",
+        "The doors open with your key; click a colleague's key first to open with theirs.",
+    ),
     "web.walk_open": ("Gå dit och öppna", "Walk there and open"),
     "web.clock": ("Klockan {time} (fart {speed})", "Time {time} (speed {speed})"),
     "web.forward": ("Spola fram:", "Fast-forward:"),
@@ -934,6 +939,57 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "lesson.3.sync.why": (
         "Med rätt kod börjar räkningen om från noll.",
         "With the right code the count starts again from zero.",
+    ),
+    "lesson.4.title": (
+        "4. Borttappad nyckel: leta först, anmäl sedan; vad händer vid låsen",
+        "4. A lost key: look first, then report it; what happens at the locks",
+    ),
+    "lesson.4.look": (
+        "Du hittar inte din nyckel. Leta först: i fickan, i bilen, hos den senaste kunden.",
+        "You cannot find your key. Look first: in your pocket, in the car, at the last customer's.",
+    ),
+    "lesson.4.look.why": (
+        "En anmäld nyckel spärras i alla lås; den går inte att använda igen förrän den "
+        "anmälts hittad och synkats.",
+        "A reported key is blocked in every lock; it cannot be used again until it is "
+        "reported found and synced.",
+    ),
+    "lesson.4.report": (
+        "Anmäl nyckeln förlorad (knappen under personallistan; i verkligheten gör chefen det "
+        "i kontoret).",
+        "Report the key lost (the button under the staff list; in real life the manager does "
+        "it in the back office).",
+    ),
+    "lesson.4.report.why": (
+        "Kontoret lägger nyckeln på en ny signerad spärrlista, som stationerna hämtar.",
+        "The back office puts the key on a new signed blocklist, which the stations fetch.",
+    ),
+    "lesson.4.station": (
+        "Vänta tills stationen har hämtat den nya spärrlistan (spola fram en timme).",
+        "Wait until the station has fetched the new blocklist (fast-forward one hour).",
+    ),
+    "lesson.4.station.why": (
+        "Stationen hämtar nya paket var femte minut när den har nät; låsen har inget nät alls.",
+        "The station fetches new bundles every five minutes when it has network; the locks "
+        "have no network at all.",
+    ),
+    "lesson.4.colleague": (
+        "En kollega börjar sitt pass: sätt i en kollegas nyckel och skriv kollegans kod.",
+        "A colleague starts their shift: put a colleague's key in and type the colleague's code.",
+    ),
+    "lesson.4.colleague.why": (
+        "Varje nyckel som synkas får med sig den nya spärrlistan.",
+        "Every key synced takes the new blocklist with it.",
+    ),
+    "lesson.4.lock": (
+        "Kollegan går till en dörr: klicka på kollegans nyckel, sedan på ”Gå dit och öppna”.",
+        "The colleague walks to a door: click the colleague's key, then “Walk there and open”.",
+    ),
+    "lesson.4.lock.why": (
+        "Låset tar spärrlistan från kollegans nyckel; från och med nu öppnar det inte för den "
+        "borttappade nyckeln.",
+        "The lock takes the blocklist from the colleague's key; from now on it does not open "
+        "for the lost key.",
     ),
     "lesson.5.title": (
         "5. Stationen utan uppkoppling: 8 dygn",

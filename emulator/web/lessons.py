@@ -68,6 +68,8 @@ def _event(kind: str, **match: Any) -> Check:
             return False
         if event.key_id and event.key_id != who.key_id:
             return False
+        if event.staff_id and event.staff_id != who.staff_id:
+            return False
         if event.station_id and kind != "door" and event.station_id != who.station_id:
             return False
         return all(getattr(event, name) == value for name, value in match.items())
@@ -107,6 +109,35 @@ def _cache_expired(world: World, who: Trainee, event: Event | None) -> bool:
     return bool(until) and world.data.get("now", 0) >= until
 
 
+def _colleague_synced(world: World, who: Trainee, event: Event | None) -> bool:
+    """Another staff member's key synced at the trainee's station."""
+    return (
+        event is not None
+        and event.kind == "result"
+        and event.outcome == SYNCED
+        and event.station_id == who.station_id
+        and event.key_id != who.key_id
+    )
+
+
+def _lock_took_blocklist(world: World, who: Trainee, event: Event | None) -> bool:
+    """A lock took the new blocklist from a colleague's key."""
+    return (
+        event is not None
+        and event.kind == "door"
+        and event.key_id != who.key_id
+        and event.blocklist_updated
+    )
+
+
+def _station_has_blocklist(world: World, who: Trainee, event: Event | None) -> bool:
+    """The trainee's station holds the back office's latest blocklist."""
+    if event is not None:
+        return False
+    facts = world.data.get("station_facts", {}).get(str(who.station_id))
+    return facts is not None and facts["blocklist"] == world.data.get("office_blocklist")
+
+
 def _uploaded(world: World, who: Trainee, event: Event | None) -> bool:
     """The trainee's station has handed its queue (the key's audit trail) to the back office."""
     if event is not None:
@@ -142,6 +173,16 @@ LESSONS: tuple[Lesson, ...] = (
             Step("pull", _event("key_out")),
             Step("wait", _lockout_over),
             Step("sync", _result(SYNCED)),
+        ),
+    ),
+    Lesson(
+        "4",
+        (
+            Step("look", _event("confirm")),
+            Step("report", _event("lost")),
+            Step("station", _station_has_blocklist),
+            Step("colleague", _colleague_synced),
+            Step("lock", _lock_took_blocklist),
         ),
     ),
     Lesson(

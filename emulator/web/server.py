@@ -11,7 +11,8 @@
   fragments: staff and keys, doors, network and clock, lesson, log) each
   time the world changes; ``GET /state?...`` the same once, as JSON;
 - ``POST /api/<action>`` (JSON) what the trainee does: press, insert, pull,
-  nfc, nfc_off, open, network, forward, lose, found, lesson, lesson_stop.
+  nfc, nfc_off, open, network, forward, lose, found, confirm, lesson,
+  lesson_stop.
   A request must be ``application/json`` and, when it names an origin, come
   from the page's own: another site in the same browser cannot drive it.
 
@@ -208,7 +209,7 @@ class TrainerWeb:
         elif action == "nfc_off":
             world.pull(station, nfc=True)
         elif action == "open":
-            return world.open_door(staff, body.get("lock"))
+            return world.open_door(staff, body.get("lock"), body.get("key"))
         elif action == "network":
             return world.set_network(station, bool(body.get("online")))
         elif action == "forward":
@@ -217,6 +218,8 @@ class TrainerWeb:
             return world.lose(staff)
         elif action == "found":
             return world.found(staff)
+        elif action == "confirm":
+            world.confirm(staff)
         elif action in ("lesson", "lesson_stop"):
             trainee = str(staff or "")
             if not trainee.isdecimal() or int(trainee) not in self.site.demo.staff:

@@ -36,6 +36,7 @@ from emulator.virtual_key import VirtualKey
 from firmware.key_session import CODE
 from host.backoffice.timeutil import format_time
 from hw.keypad import KEYS
+from protocol.constants import Outcome
 
 SLOW_EVERY_S = 1.0
 LOG_LINES = 40
@@ -55,7 +56,8 @@ class ActionError(Exception):
 @dataclass(frozen=True)
 class Event:
     """Something a person would notice: ``kind`` is key_in, key_out, nfc_in, result,
-    wrong_code, door, network or forward."""
+    wrong_code, door, network, forward, lost or confirm (the trainee says they did a step
+    the page cannot see, such as looking for a key)."""
 
     seq: int
     kind: str
@@ -65,6 +67,8 @@ class Event:
     lock_id: int = 0
     opened: bool = False
     online: bool = False
+    blocklist_updated: bool = False  # door: the lock took a newer blocklist from the key
+    staff_id: int = 0  # lost, confirm: who did it
 
 
 class PageConsole(TrainingConsole):
@@ -140,9 +144,6 @@ class World:
             self._dirty = False
             self._slow_at = time.monotonic()
             self._slow = self._read_slow()
-        with self._note_lock:
-            for listener in self._listeners:
-                listener(None)
         data = {"stations": stations, **self._slow, "log": list(self.log)}
         for name, provide in self.extra.items():
             data[name] = provide()
@@ -153,6 +154,9 @@ class World:
                 self.data = data
                 self.version += 1
                 self._changed.notify_all()
+        with self._note_lock:  # the state checks see this look's data
+            for listener in self._listeners:
+                listener(None)
 
     def wait(self, version: int, timeout_s: float) -> tuple[int, dict[str, Any]]:
         """The first version newer than ``version`` (or the current one after ``timeout_s``)."""
@@ -392,11 +396,19 @@ class World:
         self._dirty = True
         return pairs
 
-    def open_door(self, staff_id: object, lock_id: object) -> list[tuple[str, str, str]]:
+    def open_door(
+        self, staff_id: object, lock_id: object, key_id: object = None
+    ) -> list[tuple[str, str, str]]:
+        """Walk to a lock and present a key: the trainee's, or ``key_id`` (then as its holder)."""
         try:
             lock = int(str(lock_id))
         except ValueError:
             raise ActionError("web.error.unknown_lock", arg=lock_id) from None
+        if key_id not in (None, ""):
+            holder = self.site.demo.keys.get(self._key(key_id).key_id)
+            if holder is None:
+                raise ActionError("web.error.unknown_key", arg=key_id)
+            staff_id = holder.staff_id
         before = self.site.last_open.get(lock)
         pairs = self.command(staff_id, f"öppna {lock}")
         after = self.site.last_open.get(lock)
@@ -407,6 +419,9 @@ class World:
                 key_id=after.key_id or 0,
                 opened=after.opened,
                 outcome=after.outcome,
+                blocklist_updated=any(
+                    e["outcome"] == Outcome.BLOCKLIST_UPDATED for e in after.events
+                ),
             )
         return pairs
 
@@ -426,7 +441,19 @@ class World:
         return pairs
 
     def lose(self, staff_id: object) -> list[tuple[str, str, str]]:
-        return self.command(staff_id, "tappa")
+        """Report the staff member's key lost, as their unit's manager would."""
+        said = self.command(staff_id, "tappa")
+        if not any(kind == "error" for kind, _, _ in said):
+            staff = int(str(staff_id))
+            key_id = self.console._key_id(self.site.demo.staff[staff]) or 0
+            self._note("lost", key_id=key_id, staff_id=staff)
+        return said
+
+    def confirm(self, staff_id: object) -> None:
+        """The trainee says they did what the page cannot see (looked for the key, ...)."""
+        if not str(staff_id).isdecimal() or int(str(staff_id)) not in self.site.demo.staff:
+            raise ActionError("web.error.pick_first")
+        self._note("confirm", staff_id=int(str(staff_id)))
 
     def found(self, staff_id: object) -> list[tuple[str, str, str]]:
         return self.command(staff_id, "hittad")

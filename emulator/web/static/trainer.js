@@ -121,7 +121,10 @@
     switch (d.action) {
       case "press": act("press", { button: d.button }); break;
       case "insert": case "nfc": act(d.action, { key: d.key }); break;
-      case "open": act("open", { lock: d.lock }); break;
+      case "open": // with the key in hand (a colleague's), else the trainee's own
+        act("open", { lock: d.lock, key: hand });
+        setHand(null);
+        break;
       case "network": act("network", { online: d.online === "1" }); break;
       case "forward": act("forward", { amount: d.amount, unit: d.unit }); break;
       case "lesson": act("lesson", { lesson: d.lesson }); break;

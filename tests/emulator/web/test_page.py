@@ -229,3 +229,37 @@ def test_a_lesson_restarts_from_its_first_step(browser: Browser, trainer: Traine
     step_now(page, "insert")
     page.click(".lesson [data-action=lesson_stop]")
     expect(page.locator(".lesson-list")).to_contain_text("steg 1 av 4")
+
+
+def test_lesson_4_a_lost_key_and_the_blocklist_travelling_to_a_lock(
+    browser: Browser, trainer: Trainer
+) -> None:
+    page = new_page(browser, trainer, f"/?trainee={TRAINEE}")
+    page.click("[data-action=lesson][data-lesson='4']")
+    step_now(page, "look")
+    page.click(".lesson [data-action=confirm]")
+    step_now(page, "report")
+    page.click("[data-action=lose]")
+    expect(page.locator("tr.me .state.lost")).to_be_visible(timeout=LONG_MS)
+    step_now(page, "station")
+    page.click("[data-action=forward][data-amount='1'][data-unit='h']")
+    step_now(page, "colleague")
+    colleague = 3  # Oskar Hussein, the same unit
+    key = key_of(trainer, colleague)
+    page.drag_and_drop(f".keychip[data-key='{key}']", "#slot")
+    screen_says(page, "Ange")
+    page.keyboard.type(code_of(trainer, colleague), delay=180)
+    step_now(page, "lock")
+    page.click("#slot [data-action=pull]")
+    page.click(f".keychip[data-key='{key}']")  # the colleague's key in hand ...
+    door = page.locator("li.door").first
+    door.locator("[data-action=open]").click()  # ... to the door
+    expect(door).to_have_class(_contains("green"), timeout=LONG_MS)
+    expect(page.locator(".lesson-done")).to_be_visible(timeout=LONG_MS)
+    page.screenshot(path=str(ARTIFACTS / "lesson4_done.png"), full_page=True)
+    site = trainer.site
+    current = site.office.current_blocklist(site.admin)
+    assert site.key_of(TRAINEE).key_id in current["key_ids"]
+    with site.lock:
+        lock_id = next(iter(site.last_open))
+        assert site.locks[lock_id].blocklist_version == current["version"]
