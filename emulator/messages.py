@@ -813,6 +813,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Bra! Lektionen är klar.",
         "Well done! The lesson is complete.",
     ),
+    "web.activity_title": ("Kontorets logg över låsen", "The back office's log of the locks"),
     "web.log_title": ("Vad som hände", "What happened"),
     "web.error.unknown_station": ("Ingen station {arg}.", "No station {arg}."),
     "web.error.unknown_key": ("Ingen nyckel {arg}.", "No key {arg}."),
@@ -888,6 +889,52 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "nyckeln; den kommer till kontoret vid nästa synk.",
         "The lock checks the key's signed permissions without a network and logs the opening "
         "on the key; it reaches the back office at the next sync.",
+    ),
+    "lesson.2.title": (
+        "2. Besök hos en kund: öppna, och vad som loggas",
+        "2. Visiting a customer: opening, and what is logged",
+    ),
+    "lesson.2.sync": (
+        "Synka din nyckel: sätt i den och skriv koden.",
+        "Sync your key: put it in and type the code.",
+    ),
+    "lesson.2.sync.why": (
+        "Utan dagens behörighet öppnar inget lås.",
+        "Without today's permissions no lock opens.",
+    ),
+    "lesson.2.pull": ("Ta ut nyckeln.", "Take the key out."),
+    "lesson.2.pull.why": (
+        "Nyckeln har nu behörighet för enhetens kunder till passets slut.",
+        "The key now opens the unit's customers' doors until the end of the shift.",
+    ),
+    "lesson.2.open": (
+        "Gå till en kunds dörr och öppna.",
+        "Walk to a customer's door and open it.",
+    ),
+    "lesson.2.open.why": (
+        "Låset sparar öppningen och lämnar den till nyckeln: vem, vilken dörr, när. Låset har "
+        "inget nät, så loggen reser med nyckeln.",
+        "The lock records the opening and hands it to the key: who, which door, when. The lock "
+        "has no network, so the log travels on the key.",
+    ),
+    "lesson.2.handover": (
+        "Synka nyckeln igen: stationen läser av nyckelns händelser.",
+        "Sync the key again: the station reads the key's events.",
+    ),
+    "lesson.2.handover.why": (
+        "Stationen sparar händelserna innan nyckeln glömmer dem och skickar dem till kontoret.",
+        "The station stores the events before the key forgets them and sends them to the back "
+        "office.",
+    ),
+    "lesson.2.logged": (
+        "Se öppningen i kontorets logg (längst ner till höger).",
+        "See the opening in the back office's log (bottom right).",
+    ),
+    "lesson.2.logged.why": (
+        "Loggen visar vem som öppnade vilken dörr och när; den jämförs med de registrerade "
+        "besöken i uppföljningen.",
+        "The log shows who opened which door and when; the follow-up compares it with the "
+        "registered visits.",
     ),
     "lesson.3.title": (
         "3. Fel kod och spärrtid",

@@ -138,6 +138,16 @@ def _station_has_blocklist(world: World, who: Trainee, event: Event | None) -> b
     return facts is not None and facts["blocklist"] == world.data.get("office_blocklist")
 
 
+def _logged(world: World, who: Trainee, event: Event | None) -> bool:
+    """The back office's log has an opening by the trainee's key."""
+    if event is not None:
+        return False
+    return any(
+        str(row["key_id"]) == str(who.key_id) and row["outcome"] == "OPENED"
+        for row in world.data.get("activity", [])
+    )
+
+
 def _uploaded(world: World, who: Trainee, event: Event | None) -> bool:
     """The trainee's station has handed its queue (the key's audit trail) to the back office."""
     if event is not None:
@@ -162,6 +172,16 @@ LESSONS: tuple[Lesson, ...] = (
             Step("code", _result(SYNCED)),
             Step("pull", _event("key_out")),
             Step("door", _event("door", opened=True)),
+        ),
+    ),
+    Lesson(
+        "2",
+        (
+            Step("sync", _result(SYNCED)),
+            Step("pull", _event("key_out")),
+            Step("open", _event("door", opened=True)),
+            Step("handover", _result(SYNCED)),
+            Step("logged", _logged),
         ),
     ),
     Lesson(

@@ -173,7 +173,7 @@ class TrainerWeb:
     def fragments(self, data: dict[str, Any], station_id: int, trainee: int | None) -> Any:
         context = self.context(data, station_id, trainee)
         module = self.env.get_template("_fragments.html").make_module(context)
-        names = ("staff", "doors", "status", "lesson", "log")
+        names = ("staff", "doors", "status", "lesson", "log", "activity")
         return {name: str(getattr(module, name)()) for name in names}
 
     def view(self, data: dict[str, Any], station_id: int, trainee: int | None) -> dict[str, Any]:

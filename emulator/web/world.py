@@ -34,11 +34,14 @@ from emulator.site import EmulatedSite, EmulatedStation
 from emulator.trainer import KEY_GAP_MS, KEY_HOLD_MS, TrainingConsole
 from emulator.virtual_key import VirtualKey
 from firmware.key_session import CODE
+from host.backoffice import reports
 from host.backoffice.timeutil import format_time
 from hw.keypad import KEYS
 from protocol.constants import Outcome
 
 SLOW_EVERY_S = 1.0
+ACTIVITY_S = 86_400  # the back office's log of the last day ...
+ACTIVITY_ROWS = 8  # ... its latest rows
 LOG_LINES = 40
 EVENTS_KEPT = 500
 FORWARD_UNITS = {"h": "h", "d": "d", "m": "min"}
@@ -263,6 +266,18 @@ class World:
                 "staff": staff,
                 "doors": doors,
             }
+        activity = [
+            {
+                "time": row["time"],
+                "lock_id": row["lock_id"],
+                "outcome": row["outcome"],
+                "staff": row["staff"] or "",
+                "key_id": row["key_id"],
+            }
+            for row in office.search_activity(admin, reports.ActivityQuery(since=now - ACTIVITY_S))[
+                -ACTIVITY_ROWS:
+            ][::-1]
+        ]
         stations: dict[str, Any] = {}
         with site.lock:
             for sid, emulated in site.stations.items():
@@ -284,6 +299,7 @@ class World:
             "units": units,
             "station_facts": stations,
             "office_blocklist": office.current_blocklist(admin)["version"],
+            "activity": activity,
         }
 
     def _staff_row(

@@ -263,3 +263,34 @@ def test_lesson_4_a_lost_key_and_the_blocklist_travelling_to_a_lock(
     with site.lock:
         lock_id = next(iter(site.last_open))
         assert site.locks[lock_id].blocklist_version == current["version"]
+
+
+def sync_by_page(page: Page, trainer: Trainer, staff_id: int) -> None:
+    """Drag the key onto the slot, type the code, wait for "giltig till", pull the key out."""
+    key = key_of(trainer, staff_id)
+    page.drag_and_drop(f".keychip[data-key='{key}']", "#slot")
+    screen_says(page, "Ange")
+    page.keyboard.type(code_of(trainer, staff_id), delay=180)
+    screen_says(page, "giltig till")
+
+
+def test_lesson_2_a_visit_the_opening_reaches_the_back_offices_log(
+    browser: Browser, trainer: Trainer
+) -> None:
+    page = new_page(browser, trainer, f"/?trainee={TRAINEE}")
+    page.click("[data-action=lesson][data-lesson='2']")
+    sync_by_page(page, trainer, TRAINEE)
+    step_now(page, "pull")
+    page.click("#slot [data-action=pull]")
+    step_now(page, "open")
+    door = page.locator("li.door").first
+    lock_id = door.get_attribute("data-lock")
+    door.locator("[data-action=open]").click()
+    expect(door).to_have_class(_contains("green"), timeout=LONG_MS)
+    step_now(page, "handover")
+    sync_by_page(page, trainer, TRAINEE)
+    expect(page.locator(".lesson-done")).to_be_visible(timeout=LONG_MS)
+    mine = page.locator("table.activity tr.mine")
+    expect(mine.first).to_contain_text(str(lock_id))
+    expect(mine.first).to_contain_text("öppnat")
+    page.screenshot(path=str(ARTIFACTS / "lesson2_done.png"), full_page=True)
