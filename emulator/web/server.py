@@ -11,7 +11,7 @@
   fragments: staff and keys, doors, network and clock, lesson, log) each
   time the world changes; ``GET /state?...`` the same once, as JSON;
 - ``POST /api/<action>`` (JSON) what the trainee does: press, insert, pull,
-  nfc, nfc_off, open, network, forward, lose, found, confirm, lesson,
+  nfc, nfc_off, open, network, forward, lose, found, install, confirm, lesson,
   lesson_stop.
   A request must be ``application/json`` and, when it names an origin, come
   from the page's own: another site in the same browser cannot drive it.
@@ -89,6 +89,7 @@ class TrainerWeb:
             keys=KEYS,
             forwards=FORWARDS,
             catalogue=messages.CATALOGUE,
+            pair=messages.pair,
         )
         self._stop = threading.Event()
         self._httpd = ThreadingHTTPServer((host, port), _handler(self))
@@ -218,6 +219,8 @@ class TrainerWeb:
             return world.lose(staff)
         elif action == "found":
             return world.found(staff)
+        elif action == "install":
+            return world.install(staff, body.get("customer"), body.get("kind"))
         elif action == "confirm":
             world.confirm(staff)
         elif action in ("lesson", "lesson_stop"):

@@ -265,6 +265,7 @@ class World:
                 "station_id": emulated.station_id,
                 "staff": staff,
                 "doors": doors,
+                "customers": [c["reference"] for c in office.list_customers(admin, unit.unit_id)],
             }
         activity = [
             {
@@ -464,6 +465,20 @@ class World:
             key_id = self.console._key_id(self.site.demo.staff[staff]) or 0
             self._note("lost", key_id=key_id, staff_id=staff)
         return said
+
+    def install(
+        self, staff_id: object, customer: object, kind: object
+    ) -> list[tuple[str, str, str]]:
+        """The technician mounts a new door lock or key box at a customer's (the console's rule:
+        a new one replaces the customer's old one of that kind)."""
+        known = {c["reference"] for c in self.site.office.list_customers(self.site.admin)}
+        if customer not in known:
+            raise ActionError("web.error.unknown_customer", arg=customer)
+        if kind not in ("customer_door", "key_box"):
+            raise ActionError("web.error.unknown_kind", arg=kind)
+        return self.command(
+            staff_id, f"montera {customer}{' nyckelbox' if kind == 'key_box' else ''}"
+        )
 
     def confirm(self, staff_id: object) -> None:
         """The trainee says they did what the page cannot see (looked for the key, ...)."""

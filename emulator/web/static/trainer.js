@@ -167,6 +167,13 @@
     });
   }
 
+  document.addEventListener("submit", (event) => {
+    const form = event.target.closest("form[data-form]");
+    if (!form) return;
+    event.preventDefault();
+    act(form.dataset.form, Object.fromEntries(new FormData(form)));
+  });
+
   document.getElementById("trainee-select").addEventListener("change", (event) => {
     event.target.form.submit();
   });

@@ -294,3 +294,20 @@ def test_lesson_2_a_visit_the_opening_reaches_the_back_offices_log(
     expect(mine.first).to_contain_text(str(lock_id))
     expect(mine.first).to_contain_text("öppnat")
     page.screenshot(path=str(ARTIFACTS / "lesson2_done.png"), full_page=True)
+
+
+def test_a_new_lock_installed_on_the_page_is_a_door_to_walk_to(
+    browser: Browser, trainer: Trainer
+) -> None:
+    page = new_page(browser, trainer, f"/?trainee={TRAINEE}")
+    doors = page.locator("li.door")
+    before = doors.count()
+    customer = page.locator("form.install select[name=customer] option").first.get_attribute(
+        "value"
+    )
+    page.select_option("form.install select[name=kind]", "key_box")
+    page.click("form.install button[type=submit]")
+    expect(doors).to_have_count(before + 1, timeout=LONG_MS)
+    expect(page.locator("ul.log")).to_contain_text(str(customer))
+    new = page.locator("li.door", has_text=f"Nyckelbox {customer}")
+    expect(new).to_have_count(1)
