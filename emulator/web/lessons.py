@@ -82,9 +82,17 @@ def _result(outcome: str) -> Check:
 
 
 def _key_in() -> Check:
-    """The key in the slot or on the NFC pad of the trainee's station."""
+    """The key in the slot or on the NFC pad of the trainee's station (put there now, or
+    already there when the step began)."""
     slot, pad = _event("key_in"), _event("nfc_in")
-    return lambda world, who, event: slot(world, who, event) or pad(world, who, event)
+
+    def check(world: World, who: Trainee, event: Event | None) -> bool:
+        if event is not None:
+            return slot(world, who, event) or pad(world, who, event)
+        seen = world.data.get("stations", {}).get(str(who.station_id), {})
+        return who.key_id in (seen.get("key"), seen.get("nfc"))
+
+    return check
 
 
 def _network(online: bool) -> Check:

@@ -225,10 +225,15 @@ def test_a_lesson_restarts_from_its_first_step(browser: Browser, trainer: Traine
     page.click("[data-action=lesson][data-lesson='1']")
     page.click(f"tr.me [data-action=insert][data-key='{key_of(trainer, TRAINEE)}']")
     step_now(page, "code")
+    page.click("#slot [data-action=pull]")
+    expect(page.locator("#slot .inside")).to_be_hidden()
     page.click(".lesson [data-action=lesson][data-lesson='1']")  # "Börja om"
     step_now(page, "insert")
     page.click(".lesson [data-action=lesson_stop]")
     expect(page.locator(".lesson-list")).to_contain_text("steg 1 av 4")
+    page.click(f"tr.me [data-action=insert][data-key='{key_of(trainer, TRAINEE)}']")
+    page.click(".lesson-list [data-action=lesson][data-lesson='1']")  # with the key already in
+    step_now(page, "code")
 
 
 def test_lesson_4_a_lost_key_and_the_blocklist_travelling_to_a_lock(
