@@ -316,3 +316,26 @@ def test_a_new_lock_installed_on_the_page_is_a_door_to_walk_to(
     expect(page.locator("ul.log")).to_contain_text(str(customer))
     new = page.locator("li.door", has_text=f"Nyckelbox {customer}")
     expect(new).to_have_count(1)
+
+
+def test_the_keyboard_alone_puts_the_key_in_and_types_the_code_on_a_tablet(
+    browser: Browser, trainer: Trainer
+) -> None:
+    context = browser.new_context(
+        base_url=trainer.url, viewport={"width": 800, "height": 1280}, has_touch=True
+    )
+    page = context.new_page()
+    page.goto(f"/?trainee={TRAINEE}")
+    screen = page.locator("#screen").bounding_box()
+    assert screen is not None and screen["x"] + screen["width"] <= 800  # nothing off the side
+    key = key_of(trainer, TRAINEE)
+    page.focus(f".keychip[data-key='{key}']")
+    page.keyboard.press("Enter")  # pick the key up
+    expect(page.locator(f".keychip[data-key='{key}']")).to_have_class(_contains("in-hand"))
+    page.focus("#slot")
+    page.keyboard.press("Enter")  # and put it in
+    screen_says(page, "Ange")
+    page.keyboard.type(code_of(trainer, TRAINEE), delay=180)
+    screen_says(page, "giltig till")
+    page.screenshot(path=str(ARTIFACTS / "tablet_synced.png"), full_page=True)
+    context.close()
