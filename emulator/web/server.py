@@ -47,6 +47,7 @@ STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; char
 TICK_S = 0.02
 HEARTBEAT_S = 15.0
 MAX_BODY = 4096
+FRAGMENTS_KEPT = 32
 DAY = 86_400
 HOUR = 3_600
 FORWARDS = (("1", "h"), ("8", "h"), ("1", "d"), ("8", "d"))
@@ -97,6 +98,8 @@ class TrainerWeb:
         self.port = int(self._httpd.server_address[1])
         self.url = f"http://{host}:{self.port}/"
         self._threads: list[threading.Thread] = []
+        self._fragments: dict[str, dict[str, str]] = {}
+        self._cache_lock = threading.Lock()
 
     # -- running ----------------------------------------------------------------------------
 
@@ -121,9 +124,7 @@ class TrainerWeb:
 
     def stop(self) -> None:
         self._stop.set()
-        self.world.touch()
-        with self.world._changed:
-            self.world._changed.notify_all()
+        self.world.wake()
         self._httpd.shutdown()
         self._httpd.server_close()
         for thread in self._threads:
@@ -172,10 +173,22 @@ class TrainerWeb:
         }
 
     def fragments(self, data: dict[str, Any], station_id: int, trainee: int | None) -> Any:
+        """The server-rendered parts; the same for every look that changed only the pictures."""
+        rest = {name: value for name, value in data.items() if name != "stations"}
+        key = json.dumps([rest, station_id, trainee], sort_keys=True)
+        with self._cache_lock:
+            cached = self._fragments.get(key)
+        if cached is not None:
+            return cached
         context = self.context(data, station_id, trainee)
         module = self.env.get_template("_fragments.html").make_module(context)
         names = ("staff", "doors", "status", "lesson", "log", "activity")
-        return {name: str(getattr(module, name)()) for name in names}
+        rendered = {name: str(getattr(module, name)()) for name in names}
+        with self._cache_lock:
+            if len(self._fragments) > FRAGMENTS_KEPT:
+                self._fragments.clear()
+            self._fragments[key] = rendered
+        return rendered
 
     def view(self, data: dict[str, Any], station_id: int, trainee: int | None) -> dict[str, Any]:
         """What one page (a station, a trainee) gets on each change."""

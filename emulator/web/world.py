@@ -161,6 +161,11 @@ class World:
             for listener in self._listeners:
                 listener(None)
 
+    def wake(self) -> None:
+        """Let every ``wait`` look again now (the server is stopping)."""
+        with self._changed:
+            self._changed.notify_all()
+
     def wait(self, version: int, timeout_s: float) -> tuple[int, dict[str, Any]]:
         """The first version newer than ``version`` (or the current one after ``timeout_s``)."""
         with self._changed:
