@@ -818,6 +818,28 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Well done! The lesson is complete.",
     ),
     "web.activity_title": ("Kontorets logg över låsen", "The back office's log of the locks"),
+    "web.scenarios_link": ("Scenarier", "Scenarios"),
+    "web.scenarios_title": ("synk – scenarier", "synk – scenarios"),
+    "web.back_to_station": ("Till stationen", "To the station"),
+    "web.scenarios_intro": (
+        "Varje scenario spelas upp på en egen övningsplats, steg för steg: vad som händer och "
+        "varför, stationens skärm och det scenariot kontrollerar. Övningsplatsen ändras inte.",
+        "Each scenario is played on a site of its own, step by step: what happens and why, "
+        "the station's screen, and what the scenario checks. The training site is not "
+        "changed.",
+    ),
+    "web.show_scenario": ("Visa", "Show"),
+    "web.next_step": ("Nästa steg", "Next step"),
+    "web.all_steps": ("Alla steg", "All steps"),
+    "web.play_again": ("Spela igen", "Play again"),
+    "web.scenario_starting": ("Scenariot startar …", "The scenario is starting …"),
+    "web.scenario_running": ("Scenariot spelas …", "The scenario is playing …"),
+    "web.station_screen": ("Stationens skärm", "The station's screen"),
+    "web.scenario_passed": (
+        "Alla kontroller gick igenom.",
+        "Every check passed.",
+    ),
+    "web.scenario_failed": ("En kontroll gick inte igenom.", "A check failed."),
     "web.log_title": ("Vad som hände", "What happened"),
     "web.error.unknown_station": ("Ingen station {arg}.", "No station {arg}."),
     "web.error.unknown_key": ("Ingen nyckel {arg}.", "No key {arg}."),
@@ -844,6 +866,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "web.error.unknown_customer": ("Ingen kund {arg}.", "No customer {arg}."),
     "web.error.unknown_kind": ("Inget låsslag {arg}.", "No kind of lock {arg}."),
+    "web.error.unknown_scenario": ("Inget scenario {arg}.", "No scenario {arg}."),
     "web.error.pick_first": ("Välj först vem du är.", "First pick who you are."),
     "web.error.not_found": ("Sidan finns inte.", "No such page."),
     "web.error.origin": (

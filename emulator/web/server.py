@@ -10,8 +10,11 @@
   station's framebuffer, LEDs, slot and pad, and the server-rendered
   fragments: staff and keys, doors, network and clock, lesson, log) each
   time the world changes; ``GET /state?...`` the same once, as JSON;
+- ``GET /scenarios``, ``GET /scenario?name=N`` the scenarios of
+  emulator/scenarios/ shown step by step (``emulator.web.shows``), with
+  ``GET /scenario.json?name=N`` the steps so far;
 - ``POST /api/<action>`` (JSON) what the trainee does: press, insert, pull,
-  nfc, nfc_off, open, network, forward, lose, found, install, confirm, lesson,
+  nfc, nfc_off, open, network, forward, lose, found, install, scenario, confirm, lesson,
   lesson_stop.
   A request must be ``application/json`` and, when it names an origin, come
   from the page's own: another site in the same browser cannot drive it.
@@ -34,9 +37,11 @@ from urllib.parse import parse_qs, urlsplit
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from emulator import messages
+from emulator import messages, scenarios
+from emulator.messages import scenario_text
 from emulator.site import EmulatedSite
-from emulator.web.lessons import BY_ID, LESSONS, Lessons
+from emulator.web.lessons import BY_ID, LESSONS, PROGRESS_DIR, Lessons
+from emulator.web.shows import Shows
 from emulator.web.world import ActionError, World
 from host.backoffice.timeutil import format_time
 from hw.keypad import KEYS
@@ -77,6 +82,7 @@ class TrainerWeb:
         self.site = site
         self.world = World(site)
         self.lessons = Lessons(self.world)
+        self.shows = Shows(site.work_dir / PROGRESS_DIR / "scenarios")
         self.env = Environment(
             loader=FileSystemLoader(str(HERE / "templates")),
             autoescape=select_autoescape(["html"]),
@@ -206,6 +212,37 @@ class TrainerWeb:
         )
         return self.env.get_template("trainer.html").render(context)
 
+    # -- the scenarios, shown ---------------------------------------------------------------
+
+    def scenarios_page(self) -> str:
+        items = []
+        for name in scenarios.SCENARIOS:
+            module = scenarios.module(name)
+            items.append(
+                {
+                    "name": name,
+                    "title": scenario_text(module.TITLE),
+                    "summary": scenario_text(module.SUMMARY),
+                }
+            )
+        return self.env.get_template("scenarios.html").render(items=items)
+
+    def scenario_page(self, name: str) -> str | None:
+        if name not in scenarios.SCENARIOS:
+            return None
+        module = scenarios.module(name)
+        return self.env.get_template("scenario.html").render(
+            name=name, title=scenario_text(module.TITLE), summary=scenario_text(module.SUMMARY)
+        )
+
+    def scenario_view(self, name: str) -> dict[str, Any]:
+        show = self.shows.get(name)
+        module = self.env.get_template("_fragments.html").make_module(
+            {"show": show, "data": {}, "unit": {}, "trainee": None}
+        )
+        steps = getattr(module, "show_steps")  # noqa: B009 (a macro of the template)
+        return {"html": str(steps()), "done": bool(show and show.done)}
+
     # -- what the trainee does --------------------------------------------------------------
 
     def act(self, action: str, body: dict[str, Any]) -> list[tuple[str, str, str]]:
@@ -234,6 +271,10 @@ class TrainerWeb:
             return world.found(staff)
         elif action == "install":
             return world.install(staff, body.get("customer"), body.get("kind"))
+        elif action == "scenario":
+            if str(body.get("name")) not in scenarios.SCENARIOS:
+                raise ActionError("web.error.unknown_scenario", arg=body.get("name"))
+            self.shows.start(str(body.get("name")))
         elif action == "confirm":
             world.confirm(staff)
         elif action in ("lesson", "lesson_stop"):
@@ -300,6 +341,12 @@ def _handler(web: TrainerWeb) -> type[BaseHTTPRequestHandler]:
                 station, trainee = web.choose(query)
                 _, data = web.world.wait(0, 0)
                 self._json(HTTPStatus.OK, web.view(data, station, trainee))
+            elif path == "/scenarios":
+                self._send(HTTPStatus.OK, web.scenarios_page().encode(), "text/html; charset=utf-8")
+            elif path == "/scenario" and (shown := web.scenario_page(query.get("name", ""))):
+                self._send(HTTPStatus.OK, shown.encode(), "text/html; charset=utf-8")
+            elif path == "/scenario.json" and query.get("name", "") in scenarios.SCENARIOS:
+                self._json(HTTPStatus.OK, web.scenario_view(query["name"]))
             elif path == "/events":
                 self._events(*web.choose(query))
             else:

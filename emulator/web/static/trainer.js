@@ -6,31 +6,9 @@
   const station = body.dataset.station;
   const trainee = body.dataset.trainee;
   const canvas = document.getElementById("screen");
-  const ctx = canvas.getContext("2d");
   const fragments = {};
   let hand = null; // a key picked up by a click, waiting to be put somewhere
   let fbVersion = -1;
-
-  // The display RAM as the SSD1306 holds it (MONO_VLSB): 8 pages of 128 bytes,
-  // each byte 8 vertical pixels, bit 0 on top. One canvas pixel per OLED pixel.
-  function drawFramebuffer(b64) {
-    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-    const image = ctx.createImageData(128, 64);
-    for (let page = 0; page < 8; page++) {
-      for (let x = 0; x < 128; x++) {
-        const byte = bytes[page * 128 + x];
-        for (let bit = 0; bit < 8; bit++) {
-          const i = ((page * 8 + bit) * 128 + x) * 4;
-          const on = (byte >> bit) & 1;
-          image.data[i] = on ? 0x9f : 0x08;
-          image.data[i + 1] = on ? 0xe8 : 0x10;
-          image.data[i + 2] = on ? 0xff : 0x18;
-          image.data[i + 3] = 255;
-        }
-      }
-    }
-    ctx.putImageData(image, 0, 0);
-  }
 
   function showPlace(id, keyId) {
     const place = document.getElementById(id);
@@ -44,7 +22,7 @@
   function render(view) {
     const s = view.station;
     if (s.fb_version !== fbVersion) {
-      drawFramebuffer(s.fb);
+      window.synkOled.draw(canvas, s.fb);
       fbVersion = s.fb_version;
       canvas.dataset.version = String(s.fb_version);
     }

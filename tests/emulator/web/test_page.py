@@ -11,6 +11,7 @@ import json
 
 from playwright.sync_api import Browser, Page, expect
 
+from emulator.scenarios import SCENARIOS
 from emulator.web.lessons import PROGRESS_DIR, PROGRESS_FILE
 
 from .conftest import ARTIFACTS, Trainer
@@ -339,3 +340,32 @@ def test_the_keyboard_alone_puts_the_key_in_and_types_the_code_on_a_tablet(
     screen_says(page, "giltig till")
     page.screenshot(path=str(ARTIFACTS / "tablet_synced.png"), full_page=True)
     context.close()
+
+
+def test_a_scenario_is_shown_step_by_step_with_the_stations_screen(
+    browser: Browser, trainer: Trainer
+) -> None:
+    page = new_page(browser, trainer, "/")
+    page.click("a.to-scenarios")
+    expect(page.locator("ul.scenario-list li")).to_have_count(len(SCENARIOS))
+    page.locator("ul.scenario-list li", has_text="Fel kod fem gånger").locator("a").click()
+    verdict = page.locator(".verdict")
+    expect(verdict).to_have_class(_contains("passed"), timeout=120_000)
+    steps = page.locator("li.show-step")
+    assert steps.count() > 2
+    expect(steps.nth(1)).to_be_hidden()  # one step at a time
+    page.click("#next")
+    expect(steps.nth(1)).to_be_visible()
+    lit = page.evaluate(
+        """() => {
+          const c = document.querySelectorAll('li.show-step canvas.fb')[1];
+          const d = c.getContext('2d').getImageData(0, 0, 128, 64).data;
+          let n = 0;
+          for (let i = 0; i < d.length; i += 4) n += d[i] > 0x50 ? 1 : 0;
+          return n;
+        }"""
+    )
+    assert lit > 50  # the station's screen as it was at that step
+    expect(page.locator("ul.checks li.failed")).to_have_count(0)
+    page.click("#all")
+    page.screenshot(path=str(ARTIFACTS / "scenario_wrong_code.png"), full_page=True)
