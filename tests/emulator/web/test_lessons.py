@@ -79,3 +79,25 @@ def test_an_action_the_page_cannot_do_changes_nothing(site: EmulatedSite) -> Non
     with pytest.raises(ActionError):
         world.forward("61", "d")
     assert site.stations[STATION].hardware.wire.key is key
+
+
+def test_the_api_takes_json_from_the_page_only(site: EmulatedSite) -> None:
+    import httpx
+
+    from emulator.web.server import TrainerWeb
+
+    web = TrainerWeb(site)
+    url = web.start()
+    try:
+        press = {"station": STATION, "button": "1"}
+        other = httpx.post(f"{url}api/press", json=press, headers={"Origin": "http://evil.test"})
+        assert other.status_code == 403
+        form = httpx.post(f"{url}api/press", data={"station": str(STATION), "button": "1"})
+        assert form.status_code == 415  # a plain form from another site cannot send JSON
+        assert site.stations[STATION].hardware.matrix.idle  # neither pressed a key
+        own = httpx.post(f"{url}api/press", json=press, headers={"Origin": url.rstrip("/")})
+        assert own.status_code == 200
+        assert not site.stations[STATION].hardware.matrix.idle
+        assert httpx.get(f"{url}static/../server.py").status_code == 404
+    finally:
+        web.stop()
