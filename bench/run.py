@@ -12,6 +12,7 @@ MODULES = (
     "bench.retention_bench",
     "bench.station_sync_bench",
     "bench.outbox_bench",
+    "bench.trainer_web_bench",
 )
 
 

@@ -212,3 +212,25 @@ def test_a_work_folder_that_cannot_hold_a_site_is_reported(tmp_path: Path) -> No
     text = out.getvalue()
     assert "Platsen kunde inte starta" in text and "The site could not start" in text
     assert "Traceback" not in text
+
+
+def test_the_training_page_is_served_on_loopback_and_its_address_printed(work: Path) -> None:
+    proc = _start(work, "--no-console", "--no-browser")
+    output = Lines(proc)
+    try:
+        banner = output.until(READY, START_TIMEOUT_S)
+        found = re.search(r"Training page: (http://127\.0\.0\.1:(\d+)/)", banner)
+        assert found is not None, banner
+        assert "Övningssidan: " + found.group(1) in banner
+        with urllib.request.urlopen(found.group(1), timeout=5) as page:
+            html = page.read().decode()
+        assert "synk – övning" in html and 'id="screen"' in html
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=20)
+        rest = output.rest(timeout_s=5)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, rest
+    assert "Traceback" not in rest
