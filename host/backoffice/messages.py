@@ -536,8 +536,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "help.token": ("Utfärda servicebehörighet", "Issue a service token"),
     "help.technician": ("Teknikerns användarnamn", "The technician's user name"),
     "help.allow": (
-        "Behörigheter, kommaseparerade: set-clock, clear-outbox, factory-reset",
-        "Permissions, comma separated: set-clock, clear-outbox, factory-reset",
+        "Behörigheter, kommaseparerade: set-clock, clear-outbox, factory-reset, maintenance",
+        "Permissions, comma separated: set-clock, clear-outbox, factory-reset, maintenance",
     ),
     "help.hours": ("Giltighet i timmar", "Validity in hours"),
     "help.token_station": ("Station (0 = alla)", "Station (0 = any)"),

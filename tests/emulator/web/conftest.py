@@ -71,7 +71,7 @@ def trainer(template: Path, tmp_path: Path) -> Iterator[Trainer]:
     close_trainer(opened)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # not session: a running Playwright holds an asyncio loop
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.fail(
