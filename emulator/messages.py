@@ -623,7 +623,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "result.unknown_key": ("okänd nyckel", "unknown key"),
     "result.key_blocked": ("nyckeln är spärrad", "the key is blocked"),
     "result.locked_out": ("för många fel koder", "too many wrong codes"),
-    "result.cache_expired": ("stationen har varit offline för länge", "station offline too long"),
+    "result.cache_expired": (
+        "stationen har varit utan nät för länge",
+        "station without network too long",
+    ),
     "result.no_bundle": ("stationen har inget paket", "the station has no bundle"),
     "result.no_set_now": ("ingen behörighet just nu", "no set for now"),
     "result.key_auth_failed": ("nyckeln kunde inte verifieras", "the key could not be verified"),
@@ -1351,7 +1354,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The back office shows a gap in lock {lock}'s numbering at number {seq}",
     ),
     # -- 3 offline -----------------------------------------------------------------------------
-    "scenario.offline.title": ("Offline", "Offline"),
+    "scenario.offline.title": ("Utan nät", "Offline"),
     "scenario.offline.summary": (
         "Stationen fungerar varje dag fram till gränsen, nekar dagen efter med sitt "
         "meddelande, och återhämtar sig när nätet kommer tillbaka och laddar upp sin kö.",
@@ -1365,7 +1368,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "scenario.offline.check.monday": ("Synken lyckades", "The sync went through"),
     "scenario.offline.network_down": (
         "Stationens nät går ner. Paketet den har innehåller behörigheter för 8 dygn och får "
-        "användas offline till {until}; händelser köas i flash tills nätet är tillbaka.",
+        "användas utan nät till {until}; händelser köas i flash tills nätet är tillbaka.",
         "The station's network goes down. Its bundle holds sets for 8 days and may be used "
         "offline until {until}; events queue on flash until the network is back.",
     ),
@@ -1376,8 +1379,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "gives today's set from the bundle.",
     ),
     "scenario.offline.check.idle": (
-        'Stationen visar "Offline, {left} dygn kvar"',
-        'The station shows "Offline, {left} days left"',
+        'Stationen visar "Utan nät, {left} dygn kvar"',
+        'The station shows "No network, {left} days left"',
     ),
     "scenario.offline.check.day_sync": (
         "Synken gav dagens behörighet, giltig till {until}",
@@ -1433,7 +1436,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     # -- 4 new lock while offline --------------------------------------------------------------
     "scenario.new_lock_offline.title": (
-        "Nytt lås medan stationen är offline",
+        "Nytt lås medan stationen är utan nät",
         "New lock while offline",
     ),
     "scenario.new_lock_offline.summary": (

@@ -368,7 +368,7 @@ class KeySession:
             return SPEED if self.baud else WRITE_SET
         if verdict == WRONG:
             self._record(REASON_WRONG_CODE, self.codes.failures(key_id))
-            self._show("wrong_code", value)
+            self._show("wrong_code", messages.counted("tries", value))
             self.indicator.error()
             self.indicator.busy()
             return CODE

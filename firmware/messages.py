@@ -1,8 +1,13 @@
 """The station's message catalogue: everything the display says, Swedish first, English second.
 
 ``text(name, *args)`` gives ``(swedish, english)``. Arguments are filled with
-``%``; a missing or extra argument is a programming error and raises. The
+``%``; a missing or extra argument is a programming error and raises. An
+argument that is a pair (``counted``'s answer) gives each language its own
+words: "1 day" but "2 days", where Swedish says "1 dygn" and "2 dygn". The
 support contact (who to call) comes from the station's configuration.
+
+Swedish as staff say it: "utan nät", not "offline"; "spärrad" only for a key
+reported lost or blocked, never for the lockout after wrong codes.
 """
 
 _CATALOGUE = {
@@ -21,14 +26,14 @@ _CATALOGUE = {
         "Nyckeln är spärrad. Kontakta %s",
         "This key is blocked. Contact %s",
     ),
-    "wrong_code": ("Fel kod, %d försök kvar", "Wrong code, %d tries left"),
+    "wrong_code": ("Felaktig kod, %s kvar", "Wrong code, %s left"),
     "locked_out": (
-        "För många fel. Nyckeln spärrad här till %s",
-        "Too many wrong codes. Refused here until %s",
+        "För många felaktiga koder. Försök igen efter %s",
+        "Too many wrong codes. Try again after %s",
     ),
     "cache_expired": (
-        "Stationen har varit offline i mer än 8 dygn. Ring %s",
-        "Station offline for more than 8 days. Call %s",
+        "Stationen har varit utan nät i mer än 8 dygn. Ring %s",
+        "No network for more than 8 days. Call %s",
     ),
     "no_bundle": (
         "Stationen har inga behörigheter än. Ring %s",
@@ -58,7 +63,7 @@ _CATALOGUE = {
         "Nyckelns batteri är svagt. Byt nyckel",
         "Key battery low. Replace the key",
     ),
-    "offline_margin": ("Offline, %d dygn kvar", "Offline, %d days left"),
+    "offline_margin": ("Utan nät, %s kvar", "No network, %s left"),
     "not_provisioned": (
         "Stationen är inte installerad. Ring teknikern",
         "Station not provisioned. Call the technician",
@@ -97,9 +102,28 @@ _CATALOGUE = {
 }
 
 
+# what -> (Swedish one, Swedish many, English one, English many)
+_COUNTED = {
+    "days": ("%d dygn", "%d dygn", "%d day", "%d days"),
+    "tries": ("%d försök", "%d försök", "%d try", "%d tries"),
+}
+
+
+def counted(what: str, n: int) -> tuple[str, str]:
+    """``n`` days or tries in each language, singular or plural as the number asks."""
+    sv_one, sv_many, en_one, en_many = _COUNTED[what]
+    if n == 1:
+        return sv_one % n, en_one % n
+    return sv_many % n, en_many % n
+
+
+def _side(args: tuple, index: int) -> tuple:
+    return tuple(a[index] if isinstance(a, tuple) else a for a in args)
+
+
 def text(name: str, *args: object) -> tuple[str, str]:
     sv, en = _CATALOGUE[name]
-    return sv % args, en % args
+    return sv % _side(args, 0), en % _side(args, 1)
 
 
 def names() -> list[str]:

@@ -175,6 +175,7 @@ class Status:
             return messages.text("cache_expired", self._support)
         sv, en = messages.text("ready")
         if self.link is not None and not self.online():
-            days_sv, days_en = messages.text("offline_margin", self._cache.margin_s(now) // 86400)
+            days = messages.counted("days", self._cache.margin_s(now) // 86400)
+            days_sv, days_en = messages.text("offline_margin", days)
             return sv + "\n" + days_sv, en + "\n" + days_en
         return sv, en

@@ -145,6 +145,11 @@ def test_every_outcome_reason_and_station_result_has_words() -> None:
         assert f"result.{name}" in messages.CATALOGUE, name
 
 
+def test_the_swedish_says_utan_nat_not_offline() -> None:
+    for key, (sv, _) in messages.CATALOGUE.items():
+        assert "offline" not in sv.lower(), key
+
+
 def test_every_back_office_role_has_words() -> None:
     # The start-up banner names each demo user's role.
     for role in USER_ROLES:
@@ -263,7 +268,7 @@ def test_step_by_step_with_a_wrong_code(site: EmulatedSite, trainee: Trainee) ->
     assert "1234567" in trainee("kod 1234567")  # too many presses: refused, nothing typed
     wrong = f"{(int(person.code) + 1) % 1_000_000:06d}"
     output = trainee(f"kod {wrong}")
-    assert "Fel kod, 4 försök kvar | Wrong code, 4 tries left" in output
+    assert "Felaktig kod, 4 försök kvar | Wrong code, 4 tries left" in output
     assert _says(output, "why.wrong_code")
     assert _says(trainee("kod 12"), "say.code_partial")
     output = trainee(f"code *{person.code}")  # * clears what was typed
@@ -383,12 +388,12 @@ def test_an_offline_station_works_from_its_cache_then_refuses(
     trainee("spola 2h")
     stations = trainee("stations")
     row = next(line for line in stations.splitlines() if line.strip().startswith("101"))
-    assert "av/off" in row and "nere/offline" in row and "Offline, 7 dygn kvar" in row
+    assert "av/off" in row and "nere/offline" in row and "Utan nät, 7 dygn kvar" in row
     assert "Synk klar" in trainee("synka")
     assert site.stations[101].station.outbox.records() > 0  # queued for the office
     trainee("spola 9d")
     late = trainee("synka")
-    assert "Stationen har varit offline i mer än 8 dygn" in late
+    assert "Stationen har varit utan nät i mer än 8 dygn" in late
     assert _says(late, "why.cache_expired")
     back = trainee("online 101")
     assert _says(back, "why.online")

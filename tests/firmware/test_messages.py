@@ -27,3 +27,23 @@ def test_argument_count_mismatch_is_an_error():
     except TypeError:
         return
     raise AssertionError("missing argument accepted")
+
+
+def test_one_and_many_in_each_language():
+    assert messages.text("wrong_code", messages.counted("tries", 1)) == (
+        "Felaktig kod, 1 försök kvar",
+        "Wrong code, 1 try left",
+    )
+    assert messages.text("offline_margin", messages.counted("days", 3)) == (
+        "Utan nät, 3 dygn kvar",
+        "No network, 3 days left",
+    )
+    assert messages.counted("days", 1) == ("1 dygn", "1 day")
+
+
+def test_the_swedish_says_utan_nat_and_keeps_sparrad_for_blocked_keys():
+    for name in messages.names():
+        sv, _ = messages._CATALOGUE[name]
+        assert "offline" not in sv.lower(), name
+        if name != "key_blocked":
+            assert "spärrad" not in sv, name

@@ -175,7 +175,7 @@ def test_expired_cache_and_clock_flags():
     rig.station.cache.install(fx.read("bundle_serial1.bin"))
     rig.clock.set(fx.OFFLINE_UNTIL + 1)
     rig.run(1)
-    assert rig.display.swedish.startswith("Stationen har varit offline")
+    assert rig.display.swedish.startswith("Stationen har varit utan nät")
     assert rig.station.status()["flags"] & 2
     rig.clock.set(1000)
     assert rig.station.status()["flags"] & 4

@@ -58,7 +58,7 @@ def test_the_idle_screen_and_the_expired_flag_turn_at_the_same_second():
     assert rig.station.status()["flags"] == 0
     rig.clock.set(fx.OFFLINE_UNTIL)
     rig.run(1000)
-    assert rig.display.swedish.startswith("Stationen har varit offline")
+    assert rig.display.swedish.startswith("Stationen har varit utan nät")
     assert rig.station.status()["flags"] == STATION_FLAG_CACHE_EXPIRED
     assert rig.station.uplink.status_fields()["flags"] == STATION_FLAG_CACHE_EXPIRED
 
@@ -69,7 +69,8 @@ def test_offline_the_idle_screen_counts_the_days_left():
     rig.run(2000)
     assert rig.station.status()["online"] == 0
     days = (fx.OFFLINE_UNTIL - rig.clock.now()) // 86400
-    assert rig.display.english == "Insert your key\nOffline, %d days left" % days
+    left = ("%d day" if days == 1 else "%d days") % days
+    assert rig.display.english == "Insert your key\nNo network, %s left" % left
 
 
 def test_a_failed_sync_is_the_last_error_until_a_factory_reset():
