@@ -30,7 +30,7 @@ from playwright.sync_api import expect, sync_playwright
 from emulator.site import EmulatedSite
 from emulator.trainer import KEY_GAP_MS, KEY_HOLD_MS
 from emulator.web.server import TrainerWeb
-from tests.host.web.test_browser import ARGS, CHROMIUM
+from tests.chromium import ARGS, CHROMIUM
 
 START = 1_795_000_000
 CLICKS = 50

@@ -58,7 +58,9 @@ def play(run: ScenarioRun) -> None:
         idle = [
             a + "\n" + b
             for a, b in zip(
-                messages.text("ready"), messages.text("offline_margin", left), strict=True
+                messages.text("ready"),
+                messages.text("offline_margin", messages.counted("days", left)),
+                strict=True,
             )
         ]
         run.check(

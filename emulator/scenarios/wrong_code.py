@@ -38,11 +38,19 @@ def play(run: ScenarioRun) -> None:
     for attempt in range(1, TRIES + 1):
         site.type_code(station_id, wrong)
         if attempt < TRIES:
-            site.run_until(lambda a=attempt: tools.shows(emulated, "wrong_code", TRIES - a), 10)
+            site.run_until(
+                lambda a=attempt: tools.shows(
+                    emulated, "wrong_code", messages.counted("tries", TRIES - a)
+                ),
+                10,
+            )
             shown.append(tools.screen(emulated)[0])
     typed_at = site.clock.now()
     result = tools.await_result(site, station_id, before)
-    expected = [messages.text("wrong_code", TRIES - a)[0] for a in range(1, TRIES)]
+    expected = [
+        messages.text("wrong_code", messages.counted("tries", TRIES - a))[0]
+        for a in range(1, TRIES)
+    ]
     run.check(
         "wrong_code.check.tries_left",
         asked and shown == expected,

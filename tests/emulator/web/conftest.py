@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from emulator.site import EmulatedSite
 from emulator.web.server import TrainerWeb
+from tests.chromium import launched
 from tests.emulator.test_trainer import HISTORY_DAYS, START, copy_site
-from tests.host.web.test_browser import ARGS, CHROMIUM
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "emulator_web"
 BUNDLE_WAIT_S = 15.0
@@ -71,15 +71,7 @@ def trainer(template: Path, tmp_path: Path) -> Iterator[Trainer]:
     close_trainer(opened)
 
 
-@pytest.fixture(scope="module")  # not session: a running Playwright holds an asyncio loop
+@pytest.fixture(scope="module")  # not session: see tests/chromium.py
 def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(
-            f"Chromium is missing at {CHROMIUM}: run 'inv system-deps'"
-            " (or 'apt-get install -y chromium'), or set SYNK_CHROMIUM"
-        )
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
+    with launched(ARTIFACTS) as chromium:
+        yield chromium

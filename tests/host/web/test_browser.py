@@ -9,28 +9,17 @@ Each page's screenshot is saved in ``tests/artifacts/web/``.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
+
+from tests.chromium import launched
 
 from .conftest import Server
 from .demo import PASSWORDS
 
-CHROMIUM = os.environ.get("SYNK_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--lang=sv-SE",  # date fields as a Swedish user sees them
-]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "web"
 
 # page, path, a text the page must show, the CSV link's href start
@@ -46,16 +35,8 @@ PAGES = [
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(
-            f"Chromium is missing at {CHROMIUM}: run 'inv system-deps'"
-            " (or 'apt-get install -y chromium'), or set SYNK_CHROMIUM"
-        )
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
+    with launched(ARTIFACTS) as chromium:
+        yield chromium
 
 
 def _sign_in(browser: Browser, server: Server, username: str, shot: str | None = None) -> Page:
