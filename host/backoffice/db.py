@@ -2,9 +2,11 @@
 
 The URL comes from ``--db``, else ``SYNK_DATABASE_URL``, else the SQLite file
 ``synk.db`` in the site directory, created by ``synk admin init`` (the site's
-first start) with mode 0600. Migrations (Alembic, shipped as package
-data) are applied programmatically whenever a site is opened, so a new
-release upgrades the schema on first start.
+first start) with mode 0600. PostgreSQL: ``postgresql+psycopg://user:pw@host/name``
+(psycopg 3, a dependency); the models and migrations are the same on both
+engines. Migrations (Alembic, shipped as package data) are applied
+programmatically whenever a site is opened, so a new release upgrades the
+schema on first start.
 
 SQLite runs in WAL mode with ``synchronous=FULL``: the station API
 acknowledges an upload only after its commit, and that commit must survive a
