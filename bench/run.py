@@ -11,6 +11,7 @@ MODULES = (
     "bench.blocklist_bench",
     "bench.retention_bench",
     "bench.station_sync_bench",
+    "bench.audit_ingest_bench",
 )
 
 

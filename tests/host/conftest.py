@@ -1,5 +1,5 @@
-"""Fixtures shared by the host tests: the session's PostgreSQL cluster and a database URL
-for each engine.
+"""Fixtures shared by the host tests: a database URL for each engine (the session's
+PostgreSQL cluster and ``postgresql`` are in tests/conftest.py).
 
 ``database`` is parametrised: a test (or fixture) asking for it runs once on SQLite (``None``:
 the site's own ``synk.db``) and once on PostgreSQL (a fresh database of the session's cluster,
@@ -34,25 +34,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept
-
-
-@pytest.fixture(scope="session")
-def postgresql_cluster() -> Iterator[Cluster]:
-    """The test process's PostgreSQL cluster, started on first use."""
-    cluster = Cluster()
-    try:
-        cluster.start()
-        yield cluster
-    finally:
-        cluster.stop()
-
-
-@pytest.fixture
-def postgresql(postgresql_cluster: Cluster) -> Iterator[str]:
-    """The URL of a new migrated PostgreSQL database, dropped after the test."""
-    url = postgresql_cluster.database()
-    yield url
-    postgresql_cluster.drop(url)
 
 
 @pytest.fixture(params=ENGINES)
