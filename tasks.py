@@ -115,16 +115,23 @@ def vectors(c: Context) -> None:
         "work": "work folder, kept between runs (default: work/emulator)",
         "speed": "how fast the emulated clock runs (1 = real time)",
         "console": "run the training console (--no-console: only run until Ctrl-C)",
+        "browser": "open the training page in the browser (--no-browser: only print its address)",
     }
 )
 def emulate(
-    c: Context, work: str = "work/emulator", speed: float = 1.0, console: bool = True
+    c: Context,
+    work: str = "work/emulator",
+    speed: float = 1.0,
+    console: bool = True,
+    browser: bool = True,
 ) -> None:
-    """The whole site on this laptop: back office, stations, keys, locks, training console."""
+    """The whole site on this laptop: the training page, back office, stations, keys, locks."""
     os.chdir(ROOT)
     args = [PY, "-m", "emulator.emulate", "--work", work, "--speed", str(speed)]
     if not console:
         args.append("--no-console")
+    if not browser:
+        args.append("--no-browser")
     os.execv(PY, args)
 
 

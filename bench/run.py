@@ -11,6 +11,8 @@ MODULES = (
     "bench.blocklist_bench",
     "bench.retention_bench",
     "bench.station_sync_bench",
+    "bench.outbox_bench",
+    "bench.trainer_web_bench",
     "bench.audit_ingest_bench",
 )
 

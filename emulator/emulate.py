@@ -4,22 +4,29 @@ Builds the demo site in the work folder the first time (``./work/emulator``
 unless ``--work`` says otherwise; it survives restarts) or reopens it, starts
 it with its clock running (``--speed``, 1 = real time), prints what people
 connect to (the back office's URL and demo sign-ins, each station's service
-console PTY and the USB key reader's PTY, for ``synk diag --port``) and runs
-the training console (emulator/trainer.py) in the terminal. With
-``--no-console`` it only runs until interrupted.
+console PTY and the USB key reader's PTY, for ``synk diag --port``), serves
+the training page (emulator/web/) on loopback, prints its address and opens
+it in the browser when there is one (not with ``--no-browser``, nor under CI
+or tests), and runs the training console (emulator/trainer.py) in the
+terminal. With ``--no-console`` it only runs until interrupted.
 
 One process: the back office, the world loop and the stations are threads of
-this one. Ctrl-C, end of input, ``avsluta`` or SIGTERM stop them all and save
-the site (the locks' counters, the stations' flash and the database are in
-the work folder).
+this one. Ctrl-C (SIGINT), end of input, ``avsluta`` or SIGTERM stop them all
+and save the site (the locks' counters, the stations' flash and the database
+are in the work folder). The emulator installs its own handler for SIGINT and
+SIGTERM, so it stops on them even when it was started with SIGINT ignored (a
+background job of a shell) and puts the old handlers back when it returns.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import signal
 import sys
 import time
+import webbrowser
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
@@ -28,6 +35,7 @@ from typing import TextIO
 from emulator import messages
 from emulator.site import EmulatedSite
 from emulator.trainer import TrainingConsole
+from emulator.web.server import TrainerWeb
 from host.backoffice.errors import ServiceError
 from host.backoffice.timeutil import format_time
 
@@ -69,11 +77,23 @@ def _parser() -> argparse.ArgumentParser:
         "--speed", type=_speed, default=1.0, metavar="X", help=both("emulate.help_speed")
     )
     parser.add_argument("--no-console", action="store_true", help=both("emulate.help_no_console"))
+    parser.add_argument("--no-browser", action="store_true", help=both("emulate.help_no_browser"))
+    parser.add_argument(
+        "--web-port", type=int, default=0, metavar="PORT", help=both("emulate.help_web_port")
+    )
     return parser
 
 
+def _open_browser(url: str) -> None:
+    """The training page in the user's browser, when there is one and nobody runs us headless."""
+    if any(os.environ.get(name) for name in ("CI", "PYTEST_CURRENT_TEST")):
+        return
+    with contextlib.suppress(webbrowser.Error):  # no browser here: the address is printed
+        webbrowser.get().open(url, new=2)
+
+
 def _interrupt(signum: int, frame: FrameType | None) -> None:
-    """SIGTERM stops the emulator the way Ctrl-C does."""
+    """SIGINT and SIGTERM stop the emulator the way Ctrl-C does."""
     raise KeyboardInterrupt
 
 
@@ -88,10 +108,12 @@ def _wait_for_bundles(site: EmulatedSite, timeout_s: float) -> bool:
     return False  # the stations say so on their screens; the console shows them
 
 
-def banner(site: EmulatedSite, out: TextIO) -> None:
-    """What people connect to: the back office, its sign-ins, the PTYs."""
+def banner(site: EmulatedSite, out: TextIO, web_url: str | None = None) -> None:
+    """What people connect to: the training page, the back office, its sign-ins, the PTYs."""
     _say("emulate.running", out)
     _say("emulate.work", out, work=site.work_dir)
+    if web_url is not None:
+        _say("emulate.web", out, url=web_url)
     _say("emulate.url", out, url=f"{site.url}/web/")
     _say("emulate.users", out)
     for user in site.demo.users.values():
@@ -117,15 +139,32 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     work = args.work.resolve()
     handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
-    signal.signal(signal.SIGTERM, _interrupt)
+    # Our own handler for both: a process started with SIGINT ignored (a shell's background
+    # job, some CI runners) has no KeyboardInterrupt for Ctrl-C otherwise, and never stops.
+    for signum in handlers:
+        signal.signal(signum, _interrupt)
     try:
-        return _run(work, args.speed, not args.no_console, out)
+        return _run(
+            work,
+            args.speed,
+            not args.no_console,
+            out,
+            web_port=args.web_port,
+            browser=not args.no_browser,
+        )
     finally:
         for signum, handler in handlers.items():
             signal.signal(signum, handler)
 
 
-def _run(work: Path, speed: float, console: bool, out: TextIO) -> int:
+def _run(
+    work: Path,
+    speed: float,
+    console: bool,
+    out: TextIO,
+    web_port: int = 0,
+    browser: bool = False,
+) -> int:
     _say("emulate.starting", out, work=work)
     try:
         site = EmulatedSite(work, speed=speed)
@@ -135,11 +174,16 @@ def _run(work: Path, speed: float, console: bool, out: TextIO) -> int:
     except KeyboardInterrupt:  # while building: the next start carries on where it stopped
         print(file=out)
         return EXIT_INTERRUPTED
+    web: TrainerWeb | None = None
     try:
         site.start()
         trainer = TrainingConsole(site) if console else None
         _wait_for_bundles(site, BUNDLE_WAIT_S)
-        banner(site, out)
+        web = TrainerWeb(site, port=web_port)
+        web_url = web.start()
+        banner(site, out, web_url)
+        if browser:
+            _open_browser(web_url)
         if trainer is None:
             _say("emulate.waiting", out)
             while True:
@@ -155,6 +199,8 @@ def _run(work: Path, speed: float, console: bool, out: TextIO) -> int:
         _say("emulate.stopping", out)
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, signal.SIG_IGN)  # a second Ctrl-C must not cut the saving short
+        if web is not None:
+            web.stop()
         site.stop()
         _say("emulate.stopped", out, work=work)
     return 0

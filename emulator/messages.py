@@ -720,6 +720,435 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Stoppat; platsen är sparad i {work}.",
         "Stopped; the site is saved in {work}.",
     ),
+    "emulate.help_no_browser": (
+        "öppna inte övningssidan i webbläsaren (adressen skrivs ut ändå)",
+        "do not open the training page in the browser (its address is printed anyway)",
+    ),
+    "emulate.help_web_port": (
+        "port för övningssidan på 127.0.0.1 (förval: en ledig port)",
+        "port of the training page on 127.0.0.1 (default: a free port)",
+    ),
+    "emulate.web": ("Övningssidan: {url}", "Training page: {url}"),
+    # == the training page (emulator/web/) =================================================
+    "web.title": ("synk – övning", "synk – training"),
+    "web.choose_station": ("Station", "Station"),
+    "web.who_are_you": ("Vem är du?", "Who are you?"),
+    "web.show": ("Visa", "Show"),
+    "web.slot": ("Kontakten – dra hit nyckeln", "Contact slot – drag the key here"),
+    "web.pad": ("NFC-läsaren – håll nyckeln här", "NFC reader – hold the key here"),
+    "web.pull": ("Ta ut", "Pull out"),
+    "web.take_away": ("Ta bort", "Take away"),
+    "web.hint_station": (
+        "Dra din nyckel till kontakten (eller klicka på nyckeln och sedan på kontakten). "
+        "Siffrorna på tangentbordet trycker på knappsatsen.",
+        "Drag your key onto the slot (or click the key, then the slot). "
+        "The keyboard's digits press the keypad.",
+    ),
+    "web.staff_title": ("Personal i {unit}", "Staff of {unit}"),
+    "web.you": ("(du)", "(you)"),
+    "web.valid_until": ("Giltig till", "Valid until"),
+    "web.put_in": ("Sätt i", "Put in"),
+    "web.where.slot": ("i stationen", "in the station"),
+    "web.where.nfc": ("vid NFC-läsaren", "at the NFC reader"),
+    "web.where.reader": ("i USB-läsaren", "in the USB reader"),
+    "web.lockout": (
+        "För många felaktiga koder. Försök igen kl {until}",
+        "Too many wrong codes. Try again at {until}",
+    ),
+    "web.failures": ("Felaktiga koder: {n}", "Wrong codes: {n}"),
+    "web.lose": ("Anmäl min nyckel förlorad", "Report my key lost"),
+    "web.found": ("Min nyckel är hittad", "My key is found"),
+    "web.doors_title": (
+        "Kundernas dörrar och enhetens lås",
+        "The customers' doors and the unit's locks",
+    ),
+    "web.pick_to_open": (
+        "Välj vem du är överst på sidan, så kan du gå till en dörr och öppna med din nyckel.",
+        "Pick who you are at the top of the page, then you can walk to a door and open it with "
+        "your key.",
+    ),
+    "web.confirm_looked": ("Jag har letat", "I have looked"),
+    "web.open_with_hand": (
+        "Dörrarna öppnas med din nyckel; klicka först på en kollegas nyckel för att öppna med den.",
+        "The doors open with your key; click a colleague's key first to open with theirs.",
+    ),
+    "web.walk_open": ("Gå dit och öppna", "Walk there and open"),
+    "web.install_title": ("Montera ett nytt lås", "Install a new lock"),
+    "web.install_customer": ("Kund", "Customer"),
+    "web.install_kind": ("Slag", "Kind"),
+    "web.install": ("Montera (som tekniker)", "Install (as the technician)"),
+    "web.clock": ("Klockan {time} (fart {speed})", "Time {time} (speed {speed})"),
+    "web.forward": ("Spola fram:", "Fast-forward:"),
+    "web.unit.h": ("tim", "h"),
+    "web.unit.d": ("dygn", "days"),
+    "web.network_on": ("Stationens nät: på", "The station's network: on"),
+    "web.network_off": ("Stationens nät: av", "The station's network: off"),
+    "web.network_cut": ("Dra ur nätsladden", "Unplug the network"),
+    "web.network_restore": ("Koppla in nätet", "Plug the network in"),
+    "web.margin.none": ("Stationen har inget paket ännu.", "The station has no bundle yet."),
+    "web.margin.over": (
+        "Stationen har varit utan uppkoppling för länge: den synkar inga nycklar förrän den "
+        "fått ett nytt paket.",
+        "The station has been offline too long: it syncs no keys until it has a new bundle.",
+    ),
+    "web.margin.left": (
+        "Stationen klarar sig utan uppkoppling i {days} dygn och {hours} tim till (till {until}).",
+        "The station can work offline for {days} days and {hours} h more (until {until}).",
+    ),
+    "web.blocklist_v": ("spärrlista v{version}", "blocklist v{version}"),
+    "web.blocklist_path": (
+        "Spärrlistan: kontoret har version {office}, stationen {station}; den går vidare med "
+        "nästa nyckel som synkas och med den till låsen (versionen står vid varje nyckel och lås).",
+        "The blocklist: the back office has version {office}, the station {station}; it travels "
+        "on with the next key synced and on that key to the locks (each key and lock shows its "
+        "version).",
+    ),
+    "web.queue": ("Händelser i stationens kö: {n}", "Events in the station's queue: {n}"),
+    "web.lessons_title": ("Lektioner", "Lessons"),
+    "web.pick_first": (
+        "Välj först vem du är överst på sidan.",
+        "First pick who you are at the top of the page.",
+    ),
+    "web.start": ("Börja", "Start"),
+    "web.restart": ("Börja om", "Start again"),
+    "web.lesson_close": ("Till lektionerna", "Back to the lessons"),
+    "web.done": ("klar", "done"),
+    "web.step_of": ("steg {n} av {total}", "step {n} of {total}"),
+    "web.lesson_done": (
+        "Bra! Lektionen är klar.",
+        "Well done! The lesson is complete.",
+    ),
+    "web.activity_title": ("Kontorets logg över låsen", "The back office's log of the locks"),
+    "web.scenarios_link": ("Scenarier", "Scenarios"),
+    "web.scenarios_title": ("synk – scenarier", "synk – scenarios"),
+    "web.back_to_station": ("Till stationen", "To the station"),
+    "web.scenarios_intro": (
+        "Varje scenario spelas upp på en egen övningsplats, steg för steg: vad som händer och "
+        "varför, stationens skärm och det scenariot kontrollerar. Övningsplatsen ändras inte.",
+        "Each scenario is played on a site of its own, step by step: what happens and why, "
+        "the station's screen, and what the scenario checks. The training site is not "
+        "changed.",
+    ),
+    "web.show_scenario": ("Visa", "Show"),
+    "web.next_step": ("Nästa steg", "Next step"),
+    "web.all_steps": ("Alla steg", "All steps"),
+    "web.play_again": ("Spela igen", "Play again"),
+    "web.scenario_starting": ("Scenariot startar …", "The scenario is starting …"),
+    "web.scenario_running": ("Scenariot spelas …", "The scenario is playing …"),
+    "web.station_screen": ("Stationens skärm", "The station's screen"),
+    "web.scenario_passed": (
+        "Alla kontroller gick igenom.",
+        "Every check passed.",
+    ),
+    "web.scenario_failed": ("En kontroll gick inte igenom.", "A check failed."),
+    "web.log_title": ("Vad som hände", "What happened"),
+    "web.error.unknown_station": ("Ingen station {arg}.", "No station {arg}."),
+    "web.error.unknown_key": ("Ingen nyckel {arg}.", "No key {arg}."),
+    "web.error.unknown_staff": ("Ingen medarbetare {arg}.", "No staff member {arg}."),
+    "web.error.unknown_lock": ("Inget lås {arg}.", "No lock {arg}."),
+    "web.error.unknown_lesson": ("Ingen lektion {arg}.", "No lesson {arg}."),
+    "web.error.unknown_action": ("Okänd handling {arg}.", "Unknown action {arg}."),
+    "web.error.bad_button": ("Ingen knapp {arg} på knappsatsen.", "No button {arg} on the keypad."),
+    "web.error.bad_forward": (
+        "Spola fram med timmar eller dygn, högst 60.",
+        "Fast-forward by hours or days, at most 60.",
+    ),
+    "web.error.key_elsewhere": (
+        "Nyckel {key} sitter redan i en station eller läsare; ta ut den först.",
+        "Key {key} is already in a station or reader; take it out first.",
+    ),
+    "web.error.slot_busy": (
+        "Det sitter redan en nyckel i kontakten.",
+        "There is a key in the slot already.",
+    ),
+    "web.error.pad_busy": (
+        "Det ligger redan en nyckel vid NFC-läsaren.",
+        "There is a key at the NFC reader already.",
+    ),
+    "web.error.unknown_customer": ("Ingen kund {arg}.", "No customer {arg}."),
+    "web.error.unknown_kind": ("Inget låsslag {arg}.", "No kind of lock {arg}."),
+    "web.error.unknown_scenario": ("Inget scenario {arg}.", "No scenario {arg}."),
+    "web.error.pick_first": ("Välj först vem du är.", "First pick who you are."),
+    "web.error.not_found": ("Sidan finns inte.", "No such page."),
+    "web.error.origin": (
+        "Förfrågan kom inte från övningssidan.",
+        "The request did not come from the training page.",
+    ),
+    "web.error.json": ("Förfrågan ska vara JSON.", "The request must be JSON."),
+    # -- lessons: a title, then per step what to do and (.why) why -------------------------
+    "lesson.1.title": (
+        "1. Passets början: synka nyckeln, koden, ”giltig till”",
+        "1. Start of shift: sync your key, the code, “valid until”",
+    ),
+    "lesson.1.insert": (
+        "Dra din nyckel till stationens kontakt.",
+        "Drag your key onto the station's contact slot.",
+    ),
+    "lesson.1.insert.why": (
+        "Nyckeln får sin behörighet bara i stationen, där den också lämnar av vad den har "
+        "loggat vid låsen.",
+        "The key gets its permissions only at the station, where it also hands over what it "
+        "logged at the locks.",
+    ),
+    "lesson.1.code": (
+        "Skriv din kod på knappsatsen (koden står i personallistan).",
+        "Type your code on the keypad (the code is in the staff list).",
+    ),
+    "lesson.1.code.why": (
+        "Koden visar att det är du som har nyckeln: en upphittad nyckel utan kod får ingen "
+        "behörighet.",
+        "The code shows that it is you who holds the key: a found key without the code gets "
+        "no permissions.",
+    ),
+    "lesson.1.pull": (
+        "Läs ”giltig till” på skärmen och ta ut nyckeln.",
+        "Read “valid until” on the screen and take the key out.",
+    ),
+    "lesson.1.pull.why": (
+        "Behörigheten gäller bara till passets slut; en nyckel som tappas bort slutar därför "
+        "av sig själv att fungera.",
+        "The permissions last only until the end of the shift, so a lost key stops working "
+        "by itself.",
+    ),
+    "lesson.1.door": (
+        "Gå till en kunds dörr och öppna med din nyckel.",
+        "Walk to a customer's door and open it with your key.",
+    ),
+    "lesson.1.door.why": (
+        "Låset kontrollerar nyckelns signerade behörighet utan nät och loggar öppningen på "
+        "nyckeln; den kommer till kontoret vid nästa synk.",
+        "The lock checks the key's signed permissions without a network and logs the opening "
+        "on the key; it reaches the back office at the next sync.",
+    ),
+    "lesson.2.title": (
+        "2. Besök hos en kund: öppna, och vad som loggas",
+        "2. Visiting a customer: opening, and what is logged",
+    ),
+    "lesson.2.sync": (
+        "Synka din nyckel: sätt i den och skriv koden.",
+        "Sync your key: put it in and type the code.",
+    ),
+    "lesson.2.sync.why": (
+        "Utan dagens behörighet öppnar inget lås.",
+        "Without today's permissions no lock opens.",
+    ),
+    "lesson.2.pull": ("Ta ut nyckeln.", "Take the key out."),
+    "lesson.2.pull.why": (
+        "Nyckeln har nu behörighet för enhetens kunder till passets slut.",
+        "The key now opens the unit's customers' doors until the end of the shift.",
+    ),
+    "lesson.2.open": (
+        "Gå till en kunds dörr och öppna.",
+        "Walk to a customer's door and open it.",
+    ),
+    "lesson.2.open.why": (
+        "Låset sparar öppningen och lämnar den till nyckeln: vem, vilken dörr, när. Låset har "
+        "inget nät, så loggen reser med nyckeln.",
+        "The lock records the opening and hands it to the key: who, which door, when. The lock "
+        "has no network, so the log travels on the key.",
+    ),
+    "lesson.2.handover": (
+        "Synka nyckeln igen: stationen läser av nyckelns händelser.",
+        "Sync the key again: the station reads the key's events.",
+    ),
+    "lesson.2.handover.why": (
+        "Stationen sparar händelserna innan nyckeln glömmer dem och skickar dem till kontoret.",
+        "The station stores the events before the key forgets them and sends them to the back "
+        "office.",
+    ),
+    "lesson.2.logged": (
+        "Se öppningen i kontorets logg (längst ner till höger).",
+        "See the opening in the back office's log (bottom right).",
+    ),
+    "lesson.2.logged.why": (
+        "Loggen visar vem som öppnade vilken dörr och när; den jämförs med de registrerade "
+        "besöken i uppföljningen.",
+        "The log shows who opened which door and when; the follow-up compares it with the "
+        "registered visits.",
+    ),
+    "lesson.3.title": (
+        "3. Fel kod och spärrtid",
+        "3. Wrong code and lockout",
+    ),
+    "lesson.3.insert": (
+        "Dra din nyckel till stationens kontakt.",
+        "Drag your key onto the station's contact slot.",
+    ),
+    "lesson.3.insert.why": (
+        "Stationen frågar efter koden varje gång en nyckel synkas.",
+        "The station asks for the code each time a key is synced.",
+    ),
+    "lesson.3.wrong": (
+        "Skriv en felaktig kod, till exempel 000000.",
+        "Type a wrong code, for example 000000.",
+    ),
+    "lesson.3.wrong.why": (
+        "Stationen räknar felaktiga koder per nyckel och visar hur många försök som är kvar.",
+        "The station counts wrong codes per key and shows how many tries are left.",
+    ),
+    "lesson.3.lockout": (
+        "Skriv fel kod tills stationen säger att det blev för många.",
+        "Type wrong codes until the station says there were too many.",
+    ),
+    "lesson.3.lockout.why": (
+        "Efter 5 felaktiga koder tar stationen inte emot nyckeln på 15 minuter, så ingen kan "
+        "prova sig fram till koden.",
+        "After 5 wrong codes the station refuses the key for 15 minutes, so nobody can guess "
+        "the code by trying.",
+    ),
+    "lesson.3.pull": ("Ta ut nyckeln.", "Take the key out."),
+    "lesson.3.pull.why": (
+        "Spärrtiden gäller nyckeln i den här stationen; personallistan visar när den är slut.",
+        "The lockout holds for the key at this station; the staff list shows when it ends.",
+    ),
+    "lesson.3.wait": (
+        "Vänta ut spärrtiden: spola fram klockan en timme.",
+        "Wait out the lockout: fast-forward the clock one hour.",
+    ),
+    "lesson.3.wait.why": (
+        "I verkligheten väntar du 15 minuter eller ringer Bemanningen om du har glömt koden.",
+        "In real life you wait 15 minutes, or call Bemanningen if you have forgotten the code.",
+    ),
+    "lesson.3.sync": (
+        "Sätt i nyckeln igen och skriv rätt kod.",
+        "Put the key in again and type the right code.",
+    ),
+    "lesson.3.sync.why": (
+        "Med rätt kod börjar räkningen om från noll.",
+        "With the right code the count starts again from zero.",
+    ),
+    "lesson.4.title": (
+        "4. Borttappad nyckel: leta först, anmäl sedan; vad händer vid låsen",
+        "4. A lost key: look first, then report it; what happens at the locks",
+    ),
+    "lesson.4.look": (
+        "Du hittar inte din nyckel. Leta först: i fickan, i bilen, hos den senaste kunden.",
+        "You cannot find your key. Look first: in your pocket, in the car, at the last customer's.",
+    ),
+    "lesson.4.look.why": (
+        "En anmäld nyckel spärras i alla lås; den går inte att använda igen förrän den "
+        "anmälts hittad och synkats.",
+        "A reported key is blocked in every lock; it cannot be used again until it is "
+        "reported found and synced.",
+    ),
+    "lesson.4.report": (
+        "Anmäl nyckeln förlorad (knappen under personallistan; i verkligheten gör chefen det "
+        "i kontoret).",
+        "Report the key lost (the button under the staff list; in real life the manager does "
+        "it in the back office).",
+    ),
+    "lesson.4.report.why": (
+        "Kontoret lägger nyckeln på en ny signerad spärrlista, som stationerna hämtar.",
+        "The back office puts the key on a new signed blocklist, which the stations fetch.",
+    ),
+    "lesson.4.station": (
+        "Vänta tills stationen har hämtat den nya spärrlistan (spola fram en timme).",
+        "Wait until the station has fetched the new blocklist (fast-forward one hour).",
+    ),
+    "lesson.4.station.why": (
+        "Stationen hämtar nya paket var femte minut när den har nät; låsen har inget nät alls.",
+        "The station fetches new bundles every five minutes when it has network; the locks "
+        "have no network at all.",
+    ),
+    "lesson.4.colleague": (
+        "En kollega börjar sitt pass: sätt i en kollegas nyckel och skriv kollegans kod.",
+        "A colleague starts their shift: put a colleague's key in and type the colleague's code.",
+    ),
+    "lesson.4.colleague.why": (
+        "Varje nyckel som synkas får med sig den nya spärrlistan.",
+        "Every key synced takes the new blocklist with it.",
+    ),
+    "lesson.4.lock": (
+        "Kollegan går till en dörr: klicka på kollegans nyckel, sedan på ”Gå dit och öppna”.",
+        "The colleague walks to a door: click the colleague's key, then “Walk there and open”.",
+    ),
+    "lesson.4.lock.why": (
+        "Låset tar spärrlistan från kollegans nyckel; från och med nu öppnar det inte för den "
+        "borttappade nyckeln.",
+        "The lock takes the blocklist from the colleague's key; from now on it does not open "
+        "for the lost key.",
+    ),
+    "lesson.5.title": (
+        "5. Stationen utan uppkoppling: 8 dygn",
+        "5. The station offline: 8 days",
+    ),
+    "lesson.5.offline": (
+        "Dra ur stationens nätsladd.",
+        "Unplug the station's network.",
+    ),
+    "lesson.5.offline.why": (
+        "Stationen synkar vidare från sitt sparade paket och köar händelserna.",
+        "The station keeps syncing from its stored bundle and queues the events.",
+    ),
+    "lesson.5.forward": (
+        "Spola fram klockan tills marginalen är slut (mer än 8 dygn).",
+        "Fast-forward the clock until the margin is used up (more than 8 days).",
+    ),
+    "lesson.5.forward.why": (
+        "Ett paket gäller högst 8 dygn utan kontakt med kontoret, så en spärrad nyckel inte "
+        "kan synkas hur länge som helst.",
+        "A bundle lasts at most 8 days without contact with the back office, so a blocked key "
+        "cannot be synced for ever.",
+    ),
+    "lesson.5.refused": (
+        "Sätt i din nyckel: stationen säger nej.",
+        "Put your key in: the station refuses.",
+    ),
+    "lesson.5.refused.why": (
+        "Stationen vet inte längre vilka nycklar som är spärrade och ger därför ingen behörighet.",
+        "The station no longer knows which keys are blocked, so it gives no permissions.",
+    ),
+    "lesson.5.online": (
+        "Ta ut nyckeln och koppla in nätet igen.",
+        "Take the key out and plug the network in again.",
+    ),
+    "lesson.5.online.why": (
+        "Stationen hämtar ett nytt paket och skickar sin kö till kontoret.",
+        "The station fetches a new bundle and sends its queue to the back office.",
+    ),
+    "lesson.5.sync": (
+        "Synka din nyckel: sätt i den och skriv koden.",
+        "Sync your key: put it in and type the code.",
+    ),
+    "lesson.5.sync.why": (
+        "Med ett nytt paket fungerar stationen som vanligt igen.",
+        "With a new bundle the station works as usual again.",
+    ),
+    "lesson.6.title": (
+        "6. Passets slut: synka igen, nyckeln tillbaka i skåpet",
+        "6. End of shift: sync again, the key back in the cabinet",
+    ),
+    "lesson.6.insert": (
+        "Dra din nyckel till stationens kontakt.",
+        "Drag your key onto the station's contact slot.",
+    ),
+    "lesson.6.insert.why": (
+        "Vid passets slut lämnar nyckeln av allt den har loggat vid låsen under passet.",
+        "At the end of the shift the key hands over everything it logged at the locks.",
+    ),
+    "lesson.6.code": ("Skriv din kod.", "Type your code."),
+    "lesson.6.code.why": (
+        "Stationen sparar nyckelns händelser i sitt eget minne innan nyckeln får glömma dem.",
+        "The station stores the key's events on its own flash before the key may forget them.",
+    ),
+    "lesson.6.uploaded": (
+        "Se att stationens kö blir tom: händelserna är skickade till kontoret.",
+        "See the station's queue empty: the events have been sent to the back office.",
+    ),
+    "lesson.6.uploaded.why": (
+        "Kontoret har nu hela passets händelser, så uppföljningen av besöken stämmer.",
+        "The back office now has the whole shift's events, so the follow-up of the visits is "
+        "complete.",
+    ),
+    "lesson.6.pull": (
+        "Ta ut nyckeln och lägg tillbaka den i nyckelskåpet.",
+        "Take the key out and put it back in the key cabinet.",
+    ),
+    "lesson.6.pull.why": (
+        "Nyckeln är klar för nästa pass; den får ny behörighet först när den synkas igen.",
+        "The key is ready for the next shift; it gets new permissions only when it is synced "
+        "again.",
+    ),
     # == the headless scenarios (emulator/scenarios/): report, titles, steps, checks ===
     # -- the report ---------------------------------------------------------------------------
     "scenario.report.passed": (

@@ -105,6 +105,7 @@ class EmulatedSite:
         }
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
+        self.last_open: dict[int, OpenResult] = {}  # lock id -> the last presentation there
 
     # -- building ---------------------------------------------------------------------
 
@@ -322,6 +323,13 @@ class EmulatedSite:
             uid = b"\x08" + key.key_id.to_bytes(4, "big")[1:]  # 0x08: a random-ID UID
             self.stations[station_id].hardware.hold_key_to_reader(key, uid)
 
+    def key_on_nfc(self, station_id: int) -> VirtualKey | None:
+        """The key held to the station's NFC reader, if any."""
+        with self.lock:
+            card = self.stations[station_id].hardware.chip
+            held = card.card if card is not None else None
+            return getattr(held, "key", None)
+
     def take_key_from_nfc(self, station_id: int) -> None:
         with self.lock:
             self.stations[station_id].hardware.take_key_from_reader()
@@ -332,7 +340,9 @@ class EmulatedSite:
 
     def open_door(self, lock_id: int, key: VirtualKey) -> OpenResult:
         with self.lock:
-            return self.locks[lock_id].try_open(key)
+            result = self.locks[lock_id].try_open(key)
+            self.last_open[lock_id] = result
+            return result
 
     def set_online(self, station_id: int, online: bool) -> None:
         with self.lock:

@@ -8,7 +8,9 @@ a real one at the level the drivers speak:
   driving ``emulator.pn532_chip.EmulatedPN532`` byte by byte, a
   ``emulator.key_card.KeyCard`` in its field when a key is held to it;
 - keypad, display, LEDs and buzzer: the real drivers on
-  ``emulator.virtual_panel`` pins and screen;
+  ``emulator.virtual_panel`` pins and screen; the screen's lines also go
+  through the real ``hw.ssd1306.SSD1306_I2C`` driver to ``oled_panel``, an
+  emulated SSD1306 on I2C whose display RAM the training page draws;
 - clock: the station's RTC, a ``DriftingClock`` on the world clock (setting it
   moves this station only);
 - storage: ``firmware.storage.DirStorage`` in a folder, through ``FlakyFiles``
@@ -27,7 +29,13 @@ from emulator.network_switch import NetworkSwitch
 from emulator.pn532_chip import EmulatedPN532
 from emulator.virtual_clock import DriftingClock, VirtualClock
 from emulator.virtual_key import VirtualKey
-from emulator.virtual_panel import KeypadMatrix, ScreenRecorder, VirtualBuzzer, VirtualPin
+from emulator.virtual_panel import (
+    KeypadMatrix,
+    OledPanel,
+    ScreenRecorder,
+    VirtualBuzzer,
+    VirtualPin,
+)
 from firmware.storage import DirStorage
 from host.secret_files import private_folder
 from hw._port import TICKS_PERIOD
@@ -37,6 +45,7 @@ from hw.indicator import Indicator
 from hw.keypad import MatrixKeypad
 from hw.nfc_reader import NfcKeyReader
 from hw.pn532 import PN532_UART
+from hw.ssd1306 import SSD1306_I2C
 
 
 class VirtualStationBoard:
@@ -60,7 +69,9 @@ class VirtualStationBoard:
         self.wire = KeyWire(ticks_ms=world.monotonic_ms, baud=baud, sleep_ms=world.sleep_ms)
         self.chip = EmulatedPN532() if nfc else None
         self.matrix = KeypadMatrix(world.monotonic_ms)
-        self.screen = ScreenRecorder()
+        self.oled_panel = OledPanel()
+        self.oled = SSD1306_I2C(self.oled_panel)  # the board's display driver
+        self.screen = ScreenRecorder(oled=self.oled)
         self.green = VirtualPin()
         self.red = VirtualPin()
         self.buzzer = VirtualBuzzer()

@@ -3,8 +3,12 @@
 A real reader is a contact socket behind a USB serial bridge: it passes SPEC.md
 frames (section 2) between the technician's laptop and the key unchanged. Here
 the socket holds a VirtualKey (or nothing). With no key in it, or a key that
-does not answer (pulled, flat battery), the reader itself answers every intact
-request with status NO_KEY so the tool can tell "no key" from "no reader".
+does not answer (pulled, flat battery), the reader answers for the absent key
+(SPEC.md 5.10): first the header rules of section 3 as a key applies them
+(shorter than a header or a length that disagrees: MALFORMED, detail 8 or 6;
+a version other than 1: UNSUPPORTED_VERSION, detail 1; the RESPONSE flag or a
+status: MALFORMED, detail 4 or 5), and only a well-formed request gets NO_KEY,
+detail 0.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import threading
 
 from emulator.pty_port import PtyPort
 from emulator.virtual_key import KeyDead, VirtualKey
+from protocol import constants as k
 from protocol.constants import Status
 from protocol.errors import ProtocolError
 from protocol.framing import FrameDecoder, encode_frame
@@ -74,17 +79,35 @@ class UsbKeyReader:
 
     @staticmethod
     def _no_key(body: bytes) -> bytes | None:
-        try:
-            request = decode_message(body)
-        except ProtocolError:
-            return None  # not even a header: nothing to answer to
+        """The reader's own answer when no key answers (SPEC.md 5.10)."""
+        if len(body) < 4:
+            return None  # no type and seq to answer with
+        msg_type, seq = body[1], int.from_bytes(body[2:4], "little")
+        status, detail, text = _refusal(body)
         return encode_message(
-            request["type"],
-            request["seq"],
-            encode_error(0, "no key in the reader"),
-            response=True,
-            status=Status.NO_KEY,
+            msg_type, seq, encode_error(detail, text), response=True, status=status
         )
 
     def close(self) -> None:
         self.port.close()
+
+
+def _refusal(body: bytes) -> tuple[Status, int, str]:
+    """(status, detail, text) for a message reaching an empty reader: header rules first."""
+    if len(body) < k.HEADER_SIZE:
+        return Status.MALFORMED, k.HEADER_SIZE, "shorter than a header"
+    if body[0] != k.PROTOCOL_VERSION:
+        return (
+            Status.UNSUPPORTED_VERSION,
+            k.PROTOCOL_VERSION,
+            f"supported versions: {k.PROTOCOL_VERSION}",
+        )
+    try:
+        message = decode_message(body)
+    except ProtocolError:
+        return Status.MALFORMED, 6, "length does not match the payload"
+    if message["flags"] & (k.FLAG_RESPONSE | k.FLAG_ERROR):
+        return Status.MALFORMED, 4, "a request has neither RESPONSE nor ERROR"
+    if message["status"] != 0:
+        return Status.MALFORMED, 5, "a request has status 0"
+    return Status.NO_KEY, 0, "no key in the reader"

@@ -527,7 +527,8 @@ def _audit_batch_decode(data: "_Buf") -> "_Fields":
 _TOKEN = _compile(
     (
         ("format", "B"),
-        (None, -3),
+        (None, -1),
+        ("serial", "H"),
         ("station_id", "I"),
         ("technician_id", "I"),
         ("permissions", "I"),
@@ -1620,6 +1621,7 @@ _PAYLOADS: "dict[int, tuple[_Payload, _Payload]]" = {
         _Fixed(_compile((("removed", "I"),))),
     ),
     0x52: (_Fixed(_compile((("token", 100),))), _EMPTY_P),
+    0x53: (_Fixed(_compile((("token", 100),))), _EMPTY_P),
 }
 
 

@@ -120,7 +120,8 @@ class FrameDecoder:
     """Bytes in, intact bodies out (SPEC.md section 2, "Receiving and resynchronising").
 
     ``frames`` counts bodies delivered; ``crc_errors`` frames dropped for bad
-    COBS, a decoded length under 12 or a CRC mismatch; ``overlong`` collections
+    COBS, a decoded length under 12 or over 524 (a body over 520 bytes, even
+    with a correct CRC: rule 3) or a CRC mismatch; ``overlong`` collections
     that passed 528 bytes (each is skipped up to the next 0x00, counted once).
     """
 
@@ -174,7 +175,7 @@ class FrameDecoder:
         except CobsError:
             self.crc_errors += 1
             return None
-        if len(decoded) < MIN_DECODED:
+        if len(decoded) < MIN_DECODED or len(decoded) > MAX_BODY + 4:
             self.crc_errors += 1
             return None
         body = decoded[:-4]

@@ -28,7 +28,9 @@ key's and the transport's), ``set_baud`` (SPEC 5.9, with the fall back to
 115200 when the new rate fails twice), ``write_object`` (OBJ_BEGIN, OBJ_WRITE
 chunks, OBJ_COMMIT; resumes from the key's ``have`` after OUT_OF_ORDER, a
 commit before all bytes, or a lost frame) and ``read_object`` (OBJ_STAT, then
-OBJ_READ chunks, checked against the SHA-256 the key announced).
+OBJ_READ chunks, checked against the SHA-256 the key announced). An object too
+large for the heap at once (a key's audit batch) is read with ``stat_object``
+and ``read_range`` piece by piece, the caller hashing the pieces.
 """
 
 import os
@@ -481,47 +483,61 @@ class KeyLink:
             raise LinkError(MALFORMED, "OBJ_BEGIN says the key holds %d of %d bytes" % (have, size))
         return have
 
+    def stat_object(self, obj: int) -> "tuple[int, bytes] | None":
+        """OBJ_STAT: (size, SHA-256) of object ``obj``, None when the key has none.
+
+        For the audit batch (object 3) this takes the key's snapshot (SPEC 5.5)."""
+        status, stat = self.request(MSG_OBJ_STAT, {"obj": obj})
+        if status == ST_NOT_FOUND:
+            return None
+        if status != ST_OK:
+            raise _refused(MSG_OBJ_STAT, status, stat)
+        return int(stat["size"]), bytes(stat["sha256"])
+
+    def read_range(self, obj: int, offset: int, length: int, resumes: int = 1) -> bytes:
+        """``length`` bytes of object ``obj`` from ``offset`` (after ``stat_object``), in
+        OBJ_READ chunks; an exchange without any answer is asked again ``resumes`` times."""
+        chunk = self.max_payload - OBJ_READ_HEADER_SIZE
+        buf = bytearray()
+        while len(buf) < length:
+            at = offset + len(buf)
+            want = min(chunk, length - len(buf))
+            try:
+                answer = self.expect(MSG_OBJ_READ, {"obj": obj, "max_len": want, "offset": at})
+            except KeyGone as gone:
+                if gone.removed or resumes <= 0:
+                    raise
+                resumes -= 1
+                continue
+            part = answer["data"]
+            if answer["offset"] != at or not part or len(part) > want:
+                raise LinkError(
+                    MALFORMED,
+                    "OBJ_READ at %d answered %d bytes at %d" % (at, len(part), answer["offset"]),
+                )
+            buf.extend(part)
+        return bytes(buf)
+
     def read_object(self, obj: int, max_size: int, resumes: int = 1) -> "bytes | None":
         """Read object ``obj`` whole (None when the key has none), checked against its SHA-256.
 
         A hash mismatch reads it once more from a fresh OBJ_STAT; an exchange
-        without any answer is asked again ``resumes`` times before KeyGone.
+        without any answer is asked again ``resumes`` times before KeyGone. An
+        object too large to hold at once is read in pieces with ``stat_object``
+        and ``read_range`` instead (the key session does so for the audit batch).
         """
-        chunk = self.max_payload - OBJ_READ_HEADER_SIZE
         for _ in range(2):
-            status, stat = self.request(MSG_OBJ_STAT, {"obj": obj})
-            if status == ST_NOT_FOUND:
+            stat = self.stat_object(obj)
+            if stat is None:
                 return None
-            if status != ST_OK:
-                raise _refused(MSG_OBJ_STAT, status, stat)
-            size = stat["size"]
+            size, digest = stat
             if size > max_size:
                 raise LinkError(
                     TOO_LARGE, "object %d has %d bytes, over %d" % (obj, size, max_size)
                 )
-            buf = bytearray()
-            while len(buf) < size:
-                offset = len(buf)
-                want = min(chunk, size - offset)
-                try:
-                    answer = self.expect(
-                        MSG_OBJ_READ, {"obj": obj, "max_len": want, "offset": offset}
-                    )
-                except KeyGone as gone:
-                    if gone.removed or resumes <= 0:
-                        raise
-                    resumes -= 1
-                    continue
-                part = answer["data"]
-                if answer["offset"] != offset or not part or len(part) > want:
-                    raise LinkError(
-                        MALFORMED,
-                        "OBJ_READ at %d answered %d bytes at %d"
-                        % (offset, len(part), answer["offset"]),
-                    )
-                buf.extend(part)
-            if sha256(bytes(buf)).digest() == stat["sha256"]:
-                return bytes(buf)
+            data = self.read_range(obj, 0, size, resumes)
+            if sha256(data).digest() == digest:
+                return data
         raise LinkError(HASH, "object %d does not match its SHA-256 twice" % obj)
 
 

@@ -17,9 +17,12 @@ current state once and returns the next state:
     speed            SET_BAUD to ``baud`` (only when one is given)
     write_set        today's permission set into the key's inactive slot, commit
     write_blocklist  the bundle's blocklist, unless the key has that version or newer
-    read_audit       the key's audit batch, in chunks, SHA-256 checked
-    store_audit      the events into the outbox, on flash
-    ack              AUDIT_ACK through the last key sequence number stored
+    read_audit       the key's audit snapshot, AUDIT_PIECE_EVENTS at a time through
+                     its SHA-256, up to ``max_audit_events`` of it staged on flash
+    store_audit      the checked events into the outbox, a slice an entry
+    ack              AUDIT_ACK through the last key sequence number stored; a key
+                     with events left goes round again (read, store, ack), at
+                     most MAX_AUDIT_ROUNDS times
     finish           SYNC_OK, "OK, valid until ..."
 
 Every state but ``code`` does its exchanges with the key at once (each wait is
@@ -47,11 +50,12 @@ refused without a new event.
 
 import os
 import struct
+from hashlib import sha256
 
 from firmware import ed25519, localtime, messages, station_events
 from firmware.bundle_cache import Refusal
 from firmware.code_check import LOCKED_NOW, OK, WRONG
-from firmware.key_link import MALFORMED, KeyGone, LinkError
+from firmware.key_link import HASH, MALFORMED, KeyGone, LinkError
 from firmware.outbox import OutboxFull
 from firmware.protocol_constants import (
     AUDIT_BATCH_HEADER_SIZE,
@@ -91,7 +95,7 @@ if TYPE_CHECKING:
     from firmware.key_link import KeyLink
     from firmware.log import Log
     from firmware.outbox import Outbox
-    from firmware.station_events import EventRecorder
+    from firmware.station_events import EventRecorder, KeyEventStage
 
 HELLO = "hello"
 AUTHENTICATE = "authenticate"
@@ -122,7 +126,9 @@ STEPS = {
 SYNCED = "ok_until"  # the outcome of a sync that went through
 
 CODE_TIMEOUT_MS = 30000
-MAX_AUDIT_EVENTS = 2048  # the largest audit batch the station reads at once (~72 KiB)
+MAX_AUDIT_EVENTS = 2048  # the most audit events one round stores (~72 KiB staged on flash)
+MAX_AUDIT_ROUNDS = 8  # rounds of read, store, ack in one sync: a key's 16,384 events
+AUDIT_PIECE_EVENTS = 64  # events read (and held in RAM) at a time: ~2.3 KiB
 
 # --- the session -----------------------------------------------------------------
 
@@ -215,8 +221,9 @@ class KeySession:
         self._code_since = 0
         self._entry: "dict | None" = None  # the bundle's KEYS entry for this key
         self._iterations = 0  # the code_iterations of the bundle _entry came from
-        self._batch: "bytes | None" = None  # the audit batch read from the key, verbatim
-        self._batch_through = 0  # key sequence number of its last event
+        self._stage: "KeyEventStage | None" = None  # this round's audit events, on flash
+        self._rounds = 0  # audit rounds begun (a key over max_audit_events takes several)
+        self._outbox_full = False
         self._handlers: "dict[str, Callable[[], str]]" = {
             HELLO: self._hello,
             AUTHENTICATE: self._authenticate,
@@ -406,55 +413,107 @@ class KeySession:
         return READ_AUDIT
 
     def _read_audit(self) -> str:
-        info = self.link.key_info or {}
-        if not info.get("audit_count", 0):
+        if self._rounds == 0:
+            info = self.link.key_info or {}
+            if not info.get("audit_count", 0):
+                return FINISH
+        self._rounds += 1
+        stage = None
+        for _ in range(2):  # a hash mismatch reads it once more, from a fresh snapshot
+            stat = self.link.stat_object(OBJ_AUDIT)
+            if stat is None:
+                return FINISH
+            stage = self._read_snapshot(stat[0], stat[1])
+            if stage is not None:
+                break
+        if stage is None:
+            raise LinkError(HASH, "audit batch does not match its SHA-256 twice")
+        if not stage.count:
+            stage.discard()
             return FINISH
-        data = self.link.read_object(
-            OBJ_AUDIT, AUDIT_BATCH_HEADER_SIZE + AUDIT_EVENT_SIZE * self.max_audit_events
-        )
-        if data is None:
-            return FINISH
+        self.result.events_read += stage.count
+        self._stage = stage
+        return STORE_AUDIT
+
+    def _read_snapshot(self, size: int, digest: bytes) -> "KeyEventStage | None":
+        """The key's audit snapshot, read AUDIT_PIECE_EVENTS at a time through its SHA-256,
+        its first ``max_audit_events`` events staged on flash; None when the hash does not
+        match (the stage is then dropped). Events past the limit are read for the hash
+        only: the next round takes them."""
+        head = self.link.read_range(OBJ_AUDIT, 0, min(size, AUDIT_BATCH_HEADER_SIZE))
         try:
-            key_id, first_seq, count = station_events.batch_header(data)
+            key_id, first_seq, count = station_events.batch_head(head, size)
         except station_events.BadBatch as exc:
             raise LinkError(MALFORMED, str(exc))
         if key_id != self.result.key_id:
             raise LinkError(MALFORMED, "audit batch of key %d" % key_id)
-        self.result.events_read = count
-        if not count:
-            return FINISH
-        self._batch = data
-        self._batch_through = first_seq + count - 1
-        return STORE_AUDIT
+        hasher = sha256(head)
+        stage = self.events.stage(key_id, first_seq)
+        keep = min(count, self.max_audit_events)
+        done = 0
+        try:
+            while done < count:
+                n = min(AUDIT_PIECE_EVENTS, count - done)
+                offset = AUDIT_BATCH_HEADER_SIZE + AUDIT_EVENT_SIZE * done
+                piece = self.link.read_range(OBJ_AUDIT, offset, AUDIT_EVENT_SIZE * n)
+                hasher.update(piece)
+                if done < keep:
+                    stage.add(piece[: AUDIT_EVENT_SIZE * min(n, keep - done)])
+                done += n
+        except Exception:
+            stage.discard()
+            raise
+        if hasher.digest() != digest:
+            stage.discard()
+            self.log.warn("key %d: audit batch does not match its SHA-256" % key_id)
+            return None
+        return stage
 
     def _store_audit(self) -> str:
-        batch = self._batch
-        if batch is None:
+        stage = self._stage
+        if stage is None:
             return FINISH
         try:
-            self.result.events_stored = self.events.keep_key_events(batch)
+            self.result.events_stored += stage.keep()
         except OutboxFull:
-            count = self.result.events_read
-            self._show("outbox_full", self.support)
-            self.indicator.error()
-            self._record(REASON_OUTBOX_FULL, count)
-            self._finish_result("outbox_full", STORE_AUDIT, REASON_OUTBOX_FULL, count)
-            return DONE
+            self._outbox_full = True
+            if stage.through:
+                return ACK  # what did fit may leave the key
+            return self._outbox_full_end()
         return ACK
 
     def _ack(self) -> str:
-        # Only reached after keep_key_events returned: the events are on flash.
-        if self._batch is None:
+        # Only reached after the stage's keep stored them: the events are on flash.
+        stage = self._stage
+        if stage is None or not stage.through:
             return FINISH
-        count = self.result.events_read
-        answer = self.link.expect(MSG_AUDIT_ACK, {"through_seq": self._batch_through})
-        self._batch = None  # the key may forget them now; so may we
-        self.result.events_acked = count
+        answer = self.link.expect(MSG_AUDIT_ACK, {"through_seq": stage.through})
+        self._stage = None  # the key may forget them now; so may we
+        acked = stage.through - stage.first_seq + 1
+        self.result.events_acked += acked
+        remaining = answer["remaining"]
         self.log.info(
             "key %d: %d events stored, %d acknowledged, %d left"
-            % (self.result.key_id, self.result.events_stored, count, answer["remaining"])
+            % (self.result.key_id, stage.stored, acked, remaining)
         )
+        if self._outbox_full:
+            return self._outbox_full_end()
+        if remaining and self._rounds < MAX_AUDIT_ROUNDS:
+            return READ_AUDIT  # more than one read takes: another round
+        if remaining:
+            self.log.warn(
+                "key %d: %d events left after %d rounds"
+                % (self.result.key_id, remaining, self._rounds)
+            )
         return FINISH
+
+    def _outbox_full_end(self) -> str:
+        count = self.result.events_read - self.result.events_acked
+        self._show("outbox_full", self.support)
+        self.indicator.error()
+        self._record(REASON_OUTBOX_FULL, count)
+        self._finish_result("outbox_full", STORE_AUDIT, REASON_OUTBOX_FULL, count)
+        return DONE
 
     def _finish(self) -> str:
         self._record(REASON_SYNC_OK, self.result.set_serial)

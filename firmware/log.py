@@ -1,6 +1,7 @@
 """The station's log: a numbered ring of recent lines, tailed over the service console.
 
-Lines are ``seq time level message``; ``seq`` grows by one per line from 1, so
+Lines are ``seq time level message`` (level ``I``, ``W`` or ``E``; a newline in a
+message is written as a space); ``seq`` grows by one per line from 1, so
 a technician's ``log --follow`` asks for lines after the last seq it saw and
 notices when the ring dropped some (the first seq it gets is higher).
 """
@@ -30,6 +31,9 @@ class Log:
         self._echo = echo  # e.g. print, to mirror lines on the REPL
 
     def _add(self, level: str, message: str) -> None:
+        # one line per entry (SPEC.md 7): a newline inside a message (an exception's words,
+        # a name) would otherwise start a line without seq, time and level
+        message = message.replace("\r", " ").replace("\n", " ")
         line = "%d %d %s %s" % (self._next_seq, self._clock.now(), level, message)
         self._next_seq += 1
         self._lines.append(line)

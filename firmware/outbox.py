@@ -20,6 +20,14 @@ under the same id starts its indexes at 1 again, under a new epoch, so the back
 office never takes its new events for duplicates of the old ones. An outbox
 found without the file (but with records or an ack) keeps epoch 0, "unknown".
 
+RAM holds no record: only a summary of each segment (its name, first and
+last index, size, what of it waits, and per lock the lowest and highest
+lock_seq it holds). Everything else is read from flash in pieces of at most
+``_PIECE`` bytes: ``pending``, ``read``, ``oldest_time`` and the duplicate check
+of lock events, which reads a segment only when its lock ranges could hold
+one of the events offered. So the heap an outbox needs grows with its
+segments (a few dozen bytes and 12 per lock each), not with its records.
+
 When the outbox's byte budget or the flash is full, ``append`` raises
 ``OutboxFull`` and writes nothing: the station then stops acknowledging to
 keys, which keep their events until there is room again.
@@ -45,6 +53,9 @@ if TYPE_CHECKING:
     from firmware.storage import DirStorage
 
 _HEAD = "<HHI"
+_RANGE = "<III"  # lock_id, lowest lock_seq, highest lock_seq
+_RANGE_SIZE = 12
+_PIECE = 1024  # flash is read this many bytes at a time
 _HEAD_SIZE = 8
 _CRC_SIZE = 4
 _PREFIX = "ob_"
@@ -90,17 +101,71 @@ def split_records(body: bytes) -> list[bytes]:
     return records
 
 
-class _Entry:
-    __slots__ = ("count", "first", "records", "segment", "size")
+class _Segment:
+    """What RAM keeps of one segment file: never its records, only their summary.
 
-    def __init__(
-        self, segment: str, first: int, count: int, size: int, records: list[bytes]
-    ) -> None:
-        self.segment = segment
+    ``first``/``last``: outbox indexes of its first and last record; ``size``: its
+    bytes on flash; ``waiting``/``waiting_bytes``: its records above the
+    acknowledgement and their bytes; ``locks``: packed ``<III`` triples (lock_id,
+    lowest lock_seq, highest lock_seq) of its lock events, for the duplicate check.
+    """
+
+    __slots__ = ("first", "last", "locks", "name", "size", "waiting", "waiting_bytes")
+
+    def __init__(self, name: str, first: int) -> None:
+        self.name = name
         self.first = first
-        self.count = count
-        self.size = size
-        self.records = records
+        self.last = first - 1
+        self.size = 0
+        self.waiting = 0
+        self.waiting_bytes = 0
+        self.locks = bytearray()
+
+    def may_hold(self, lock_id: int, lock_seq: int) -> bool:
+        locks = self.locks
+        for pos in range(0, len(locks), _RANGE_SIZE):
+            lid, low, high = struct.unpack_from(_RANGE, locks, pos)
+            if lid == lock_id:
+                return low <= lock_seq <= high
+        return False
+
+    def ranges(self) -> dict:
+        """lock_id -> (lowest, highest lock_seq) of the segment, unpacked for one look-up round."""
+        out = {}
+        locks = self.locks
+        for pos in range(0, len(locks), _RANGE_SIZE):
+            lid, low, high = struct.unpack_from(_RANGE, locks, pos)
+            out[lid] = (low, high)
+        return out
+
+    def add_locks(self, ranges: dict) -> None:
+        """Widen the lock ranges by ``ranges`` (lock_id -> [low, high]), in place: the
+        summary of a segment stays where it is on the heap instead of leaving a copy
+        behind at every append (which would cut the free heap into small pieces)."""
+        if not ranges:
+            return
+        locks = self.locks
+        for pos in range(0, len(locks), _RANGE_SIZE):
+            lid, low, high = struct.unpack_from(_RANGE, locks, pos)
+            extra = ranges.pop(lid, None)
+            if extra is not None and (extra[0] < low or extra[1] > high):
+                struct.pack_into(_RANGE, locks, pos, lid, min(low, extra[0]), max(high, extra[1]))
+        for lid in ranges:
+            locks.extend(struct.pack(_RANGE, lid, ranges[lid][0], ranges[lid][1]))
+
+
+def _widen(ranges: dict, record: bytes) -> None:
+    event_id = _lock_event_id(record)
+    if event_id is None:
+        return
+    lock_id, seq = event_id
+    have = ranges.get(lock_id)
+    if have is None:
+        ranges[lock_id] = [seq, seq]
+    elif seq < have[0]:
+        have[0] = seq
+    elif seq > have[1]:
+        have[1] = seq
 
 
 class Outbox:
@@ -118,12 +183,11 @@ class Outbox:
         self._log = log
         self.capacity_bytes = capacity_bytes
         self._segment_bytes = segment_bytes
-        self._entries: list[_Entry] = []
-        self._segment_sizes: dict[str, int] = {}
+        self._segments: list[_Segment] = []
         self._acked = 0
         self._next = 1
         self._scan_next = 1
-        self._seen: set[tuple[int, int]] = set()
+        self._oldest: "int | None" = None  # time of the oldest waiting record, once read
         self.last_ack_time = 0
         self.full = False
         self.recover()
@@ -131,17 +195,16 @@ class Outbox:
     # -- boot ------------------------------------------------------------------
 
     def recover(self) -> None:
-        """Rebuild the index from flash, cutting a torn tail and dropping confirmed segments."""
+        """Rebuild the summaries from flash, cutting a torn tail and dropping confirmed segments."""
         raw = self._storage.read(ACK_FILE)
         self._acked = struct.unpack("<I", raw)[0] if raw is not None and len(raw) == 4 else 0
         self._next = self._acked + 1
-        self._entries = []
-        self._segment_sizes = {}
-        self._seen = set()
+        self._segments = []
         self._scan_next = 1
-        segments = sorted(n for n in self._storage.names() if n.startswith(_PREFIX))
-        self.epoch = self._load_epoch(fresh=raw is None and not segments)
-        for name in segments:
+        self._oldest = None
+        names = sorted(n for n in self._storage.names() if n.startswith(_PREFIX))
+        self.epoch = self._load_epoch(fresh=raw is None and not names)
+        for name in names:
             self._scan_segment(name)
         self._next = max(self._next, self._scan_next)
         self._drop_confirmed_segments()
@@ -161,100 +224,221 @@ class Outbox:
         return epoch
 
     def _scan_segment(self, name: str) -> None:
-        data = self._storage.read(name) or b""
+        size = self._storage.size(name)
+        segment: "_Segment | None" = None
         pos = 0
-        while pos < len(data):
-            entry = self._parse_entry(name, data, pos)
-            if entry is None:
-                self._log.warn(
-                    "outbox: cut torn entry in %s at byte %d of %d" % (name, pos, len(data))
-                )
+        while pos < size:
+            checked = self._check_entry(name, pos, size)
+            if checked is None:
+                self._log.warn("outbox: cut torn entry in %s at byte %d of %d" % (name, pos, size))
                 self._storage.truncate(name, pos)
                 break
-            pos += entry.size
-            self._scan_next = entry.first + entry.count
-            if entry.first + entry.count - 1 <= self._acked:
-                continue
-            self._add_entry(entry)
-        if pos == 0:
+            entry_size, first, count, ranges, waiting, waiting_bytes = checked
+            if segment is None:
+                segment = _Segment(name, first)
+            pos += entry_size
+            self._scan_next = first + count
+            segment.last = first + count - 1
+            segment.size = pos
+            segment.waiting += waiting
+            segment.waiting_bytes += waiting_bytes
+            segment.add_locks(ranges)
+        if segment is None:
             self._storage.remove(name)
-        else:
-            self._segment_sizes[name] = pos
+            return
+        self._segments.append(segment)
+        if segment.last > self._acked:
+            self._next = segment.last + 1
 
-    def _parse_entry(self, name: str, data: bytes, pos: int) -> _Entry | None:
-        if pos + _HEAD_SIZE + _CRC_SIZE > len(data):
+    def _check_entry(self, name: str, pos: int, size: int) -> "tuple | None":
+        """(size, first, count, lock ranges, waiting records, their bytes) of the intact entry
+        at ``pos``, or None for a torn or foreign one. Reads it in pieces of _PIECE bytes."""
+        if pos + _HEAD_SIZE + _CRC_SIZE > size:
             return None
-        length, count, first = struct.unpack_from(_HEAD, data, pos)
+        head = self._storage.read_at(name, pos, _HEAD_SIZE)
+        if head is None or len(head) != _HEAD_SIZE:
+            return None
+        length, count, first = struct.unpack(_HEAD, head)
         end = pos + _HEAD_SIZE + length
-        if end + _CRC_SIZE > len(data):
+        if end + _CRC_SIZE > size or first < self._scan_next:
             return None
-        if crc32(data[pos:end]) != struct.unpack_from("<I", data, end)[0]:
+        tail = self._storage.read_at(name, end, _CRC_SIZE)
+        if tail is None or len(tail) != _CRC_SIZE:
             return None
-        try:
-            records = split_records(data[pos + _HEAD_SIZE : end])
-        except ValueError:
+        crc = crc32(head)
+        ranges: dict = {}
+        seen = 0
+        waiting = 0
+        waiting_bytes = 0
+        buf = b""
+        at = 0  # start of the next record in buf
+        offset = 0  # body bytes read so far
+        while True:
+            if len(buf) - at >= 2 and len(buf) - at >= 2 + buf[at + 1]:
+                n = 2 + buf[at + 1]
+                record = buf[at : at + n]
+                at += n
+                if first + seen > self._acked:
+                    waiting += 1
+                    waiting_bytes += n
+                seen += 1
+                _widen(ranges, record)
+                continue
+            if offset >= length:
+                break
+            want = min(_PIECE, length - offset)
+            piece = self._storage.read_at(name, pos + _HEAD_SIZE + offset, want)
+            if piece is None or len(piece) != want:
+                return None
+            crc = crc32(piece, crc)
+            offset += want
+            buf = buf[at:] + piece
+            at = 0
+        if at != len(buf) or seen != count:
+            return None  # a record cut, or not the count the head says
+        if crc != struct.unpack("<I", tail)[0]:
             return None
-        if len(records) != count or first < self._scan_next:
-            return None
-        return _Entry(name, first, count, end + _CRC_SIZE - pos, records)
-
-    def _add_entry(self, entry: _Entry) -> None:
-        self._entries.append(entry)
-        self._next = entry.first + entry.count
-        for record in entry.records:
-            event_id = _lock_event_id(record)
-            if event_id is not None:
-                self._seen.add(event_id)
+        return end + _CRC_SIZE - pos, first, count, ranges, waiting, waiting_bytes
 
     def _drop_confirmed_segments(self) -> None:
-        live = set(e.segment for e in self._entries)
-        for name in list(self._segment_sizes):
-            if name not in live:
-                self._storage.remove(name)
-                del self._segment_sizes[name]
+        kept = []
+        for segment in self._segments:
+            if segment.last <= self._acked:
+                self._storage.remove(segment.name)
+            else:
+                kept.append(segment)
+        self._segments = kept
 
-    def _last_segment(self) -> str | None:
-        return max(self._segment_sizes) if self._segment_sizes else None
+    # -- reading flash in pieces -------------------------------------------------
+
+    def _segment_records(self, segment: _Segment, from_index: int) -> "Iterator[tuple[int, bytes]]":
+        """(index, record) of ``segment`` from ``from_index`` on, read _PIECE bytes at a time;
+        entries wholly before ``from_index`` are skipped by their head alone."""
+        name = segment.name
+        pos = 0
+        while pos < segment.size:
+            head = self._storage.read_at(name, pos, _HEAD_SIZE)
+            if head is None or len(head) != _HEAD_SIZE:
+                raise OSError("outbox segment %s unreadable at %d" % (name, pos))
+            length, count, first = struct.unpack(_HEAD, head)
+            body = pos + _HEAD_SIZE
+            pos = body + length + _CRC_SIZE
+            if first + count <= from_index:
+                continue
+            index = first
+            buf = b""
+            at = 0
+            offset = 0
+            while True:
+                if len(buf) - at >= 2 and len(buf) - at >= 2 + buf[at + 1]:
+                    n = 2 + buf[at + 1]
+                    if index >= from_index:
+                        yield index, buf[at : at + n]
+                    at += n
+                    index += 1
+                    continue
+                if offset >= length:
+                    break
+                want = min(_PIECE, length - offset)
+                piece = self._storage.read_at(name, body + offset, want)
+                if piece is None or len(piece) != want:
+                    raise OSError("outbox segment %s unreadable at %d" % (name, body + offset))
+                offset += want
+                buf = buf[at:] + piece
+                at = 0
+
+    def _iter_from(self, from_index: int) -> "Iterator[tuple[int, bytes]]":
+        for segment in self._segments:
+            if segment.last >= from_index:
+                yield from self._segment_records(segment, from_index)
+
+    def _iter_pending(self) -> "Iterator[tuple[int, bytes]]":
+        return self._iter_from(self._acked + 1)
 
     # -- writing ---------------------------------------------------------------
 
     def contains(self, lock_id: int, lock_seq: int) -> bool:
-        return (lock_id, lock_seq) in self._seen
+        for segment in self._segments:
+            if segment.may_hold(lock_id, lock_seq):
+                for _, record in self._segment_records(segment, 0):
+                    if _lock_event_id(record) == (lock_id, lock_seq):
+                        return True
+        return False
+
+    def _already_here(self, records: list) -> dict:
+        """The positions in ``records`` of lock events already stored here, as a dict.
+
+        A segment is read from flash only when its lock ranges could hold one of them."""
+        offered = []  # (position, (lock_id, lock_seq))
+        for i, record in enumerate(records):
+            event_id = _lock_event_id(record)
+            if event_id is not None:
+                offered.append((i, event_id))
+        found: dict = {}
+        if not offered:
+            return found
+        for segment in self._segments:
+            ranges = segment.ranges()
+            candidates: dict = {}  # (lock_id, lock_seq) -> position in records
+            for i, event_id in offered:
+                span = ranges.get(event_id[0])
+                if span is not None and span[0] <= event_id[1] <= span[1] and i not in found:
+                    candidates[event_id] = i
+            del ranges
+            if not candidates:
+                continue
+            for _, record in self._segment_records(segment, 0):
+                event_id = _lock_event_id(record)
+                if event_id is not None and event_id in candidates:
+                    found[candidates.pop(event_id)] = True
+                    if not candidates:
+                        break
+        return found
 
     def append(self, records: list[bytes]) -> int | None:
         """Store encoded records as one entry; returns the index of the first, or None if all
         were lock events already waiting here. Raises OutboxFull (nothing written)."""
+        known = self._already_here(records)
         fresh: list[bytes] = []
-        for record in records:
-            event_id = _lock_event_id(record)
-            if event_id is not None and event_id in self._seen:
+        for i, record in enumerate(records):
+            if i in known:
                 continue  # the key gave us this before its last acknowledgement was lost
             fresh.append(bytes(record))
         if not fresh:
             return None
+        if not self._oldest:
+            self._oldest = None  # was empty: the oldest record is one of these
         body = b"".join(fresh)
         first = self._next
         head = struct.pack(_HEAD, len(body), len(fresh), first)
-        entry = head + body
-        entry += struct.pack("<I", crc32(entry))
+        entry = b"".join((head, body, struct.pack("<I", crc32(body, crc32(head)))))
+        del body
         if self.flash_bytes() + len(entry) > self.capacity_bytes:
             self._mark_full(len(entry))
-        segment = self._last_segment()
-        if segment is None or self._segment_sizes[segment] + len(entry) > self._segment_bytes:
-            segment = _PREFIX + "%08x" % first
-            self._segment_sizes[segment] = 0
+        segment = self._segments[-1] if self._segments else None
+        new = segment is None or segment.size + len(entry) > self._segment_bytes
+        name = _PREFIX + "%08x" % first if new or segment is None else segment.name
         try:
-            self._storage.append(segment, entry)
+            self._storage.append(name, entry)
         except (StorageFull, OSError):
             # A partial write may sit on flash: cut it so RAM and flash agree.
-            if self._segment_sizes[segment] == 0:
-                self._storage.remove(segment)
-                del self._segment_sizes[segment]
+            if new or segment is None:
+                self._storage.remove(name)
             else:
-                self._storage.truncate(segment, self._segment_sizes[segment])
+                self._storage.truncate(name, segment.size)
             self._mark_full(len(entry))
-        self._segment_sizes[segment] += len(entry)
-        self._add_entry(_Entry(segment, first, len(fresh), len(entry), fresh))
+        if new or segment is None:
+            segment = _Segment(name, first)
+            self._segments.append(segment)
+        ranges: dict = {}
+        for record in fresh:
+            _widen(ranges, record)
+        segment.add_locks(ranges)
+        segment.size += len(entry)
+        segment.last = first + len(fresh) - 1
+        segment.waiting += len(fresh)
+        segment.waiting_bytes += len(entry) - _HEAD_SIZE - _CRC_SIZE
+        self._next = first + len(fresh)
         self.full = False
         return first
 
@@ -273,17 +457,13 @@ class Outbox:
         out: list[bytes] = []
         used = 0
         first = 0
-        for entry in self._entries:
-            for i, record in enumerate(entry.records):
-                index = entry.first + i
-                if index <= self._acked:
-                    continue
-                if len(out) >= max_records or used + len(record) > max_bytes:
-                    return first, out
-                if not out:
-                    first = index
-                out.append(record)
-                used += len(record)
+        for index, record in self._iter_pending():
+            if len(out) >= max_records or used + len(record) > max_bytes:
+                break
+            if not out:
+                first = index
+            out.append(record)
+            used += len(record)
         return first, out
 
     def read(self, from_index: int, max_records: int) -> tuple[int, int, list[bytes]]:
@@ -291,14 +471,13 @@ class Outbox:
         start = max(from_index, self._acked + 1)
         out: list[bytes] = []
         first = 0
-        for entry in self._entries:
-            for i, record in enumerate(entry.records):
-                index = entry.first + i
-                if index < start or len(out) >= max_records:
-                    continue
+        if max_records > 0:
+            for index, record in self._iter_from(start):
                 if not out:
                     first = index
                 out.append(record)
+                if len(out) >= max_records:
+                    break
         return self.records(), first, out
 
     def confirm(self, through_index: int, now: int = 0) -> int:
@@ -310,21 +489,25 @@ class Outbox:
         self._storage.write(ACK_FILE, struct.pack("<I", through_index))
         self._acked = through_index
         self.last_ack_time = now
-        kept: list[_Entry] = []
-        for entry in self._entries:
-            if entry.first + entry.count - 1 <= through_index:
-                for record in entry.records:
-                    event_id = _lock_event_id(record)
-                    if event_id is not None:
-                        self._seen.discard(event_id)
-            else:
-                kept.append(entry)
-        self._entries = kept
+        self._oldest = None
         self._drop_confirmed_segments()
+        if self._segments and self._segments[0].first <= through_index:
+            # Partly confirmed: count what is left of it, reading it in pieces.
+            segment = self._segments[0]
+            segment.waiting = 0
+            segment.waiting_bytes = 0
+            for _, record in self._segment_records(segment, through_index + 1):
+                segment.waiting += 1
+                segment.waiting_bytes += len(record)
         self.full = False
         return before - self.records()
 
     # -- figures ---------------------------------------------------------------
+
+    @property
+    def storage(self) -> "DirStorage":
+        """The flash the outbox lives on (the key session stages a key's events there too)."""
+        return self._storage
 
     @property
     def next_index(self) -> int:
@@ -335,24 +518,21 @@ class Outbox:
         return self._acked
 
     def records(self) -> int:
-        return sum(1 for _ in self._iter_pending())
+        return sum(s.waiting for s in self._segments)
 
     def pending_bytes(self) -> int:
-        return sum(len(r) for _, r in self._iter_pending())
+        return sum(s.waiting_bytes for s in self._segments)
 
     def flash_bytes(self) -> int:
-        return sum(self._segment_sizes.values())
+        return sum(s.size for s in self._segments)
 
     def oldest_time(self) -> int:
-        for _, record in self._iter_pending():
-            return _record_time(record)
-        return 0
-
-    def _iter_pending(self) -> "Iterator[tuple[int, bytes]]":
-        for entry in self._entries:
-            for i, record in enumerate(entry.records):
-                if entry.first + i > self._acked:
-                    yield entry.first + i, record
+        if self._oldest is None:
+            self._oldest = 0
+            for _, record in self._iter_pending():
+                self._oldest = _record_time(record)
+                break
+        return self._oldest
 
     def info(self) -> dict:
         """What SVC_OUTBOX_INFO reports (SPEC.md section 7)."""

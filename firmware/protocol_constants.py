@@ -74,6 +74,7 @@ MSG_SVC_SELFTEST = const(0x46)
 MSG_SVC_SET_CLOCK = const(0x50)
 MSG_SVC_CLEAR_OUTBOX = const(0x51)
 MSG_SVC_FACTORY_RESET = const(0x52)
+MSG_SVC_MAINTENANCE = const(0x53)
 MSG_VENDOR_FIRST = const(0x60)  # 0x60-0x7F vendor diagnostics, 0x80-0xFF reserved
 MSG_VENDOR_LAST = const(0x7F)
 
@@ -155,6 +156,8 @@ TOKEN_OTHER_STATION = const(4)
 TOKEN_PERMISSION_MISSING = const(5)
 TOKEN_UNKNOWN_AUTHORITY_KEY = const(6)
 TOKEN_MALFORMED = const(7)
+TOKEN_USED = const(8)
+TOKEN_MEMORY_FULL = const(9)
 
 # --- 8. Records ---------------------------------------------------------------
 RECORD_FORMAT = const(1)
@@ -224,6 +227,7 @@ SERVICE_TOKEN_SIGNED_SIZE = const(36)
 PERM_SET_CLOCK = const(0x01)
 PERM_CLEAR_OUTBOX = const(0x02)
 PERM_FACTORY_RESET = const(0x04)
+PERM_MAINTENANCE = const(0x08)
 
 # --- 9. Back office -----------------------------------------------------------
 UPLOAD_BATCH_HEADER_SIZE = const(20)

@@ -3,9 +3,10 @@
 ``ServiceConsole(stream, services)`` reads framed messages (SPEC.md 2, with
 firmware.framing) from ``stream``, answers each with one framed response and
 never blocks: the station's main loop calls ``poll()`` every turn. Reading
-commands need nothing; ``SVC_SET_CLOCK``, ``SVC_CLEAR_OUTBOX`` and
-``SVC_FACTORY_RESET`` need an authority-signed service token at the start of
-their payload (firmware.service_token).
+commands need nothing; ``SVC_SET_CLOCK``, ``SVC_CLEAR_OUTBOX``,
+``SVC_FACTORY_RESET`` and ``SVC_MAINTENANCE`` need an authority-signed service
+token at the start of their payload (firmware.service_token), each token good
+for one command on this station.
 
 Answers to what is not a good request (SPEC.md 3 and 10):
 
@@ -17,7 +18,8 @@ Answers to what is not a good request (SPEC.md 3 and 10):
   when it has the ``ERROR`` flag, else the payload length the type expects;
 - a token command with an empty payload (no token at all): ``AUTH_REQUIRED``,
   detail 0; any other length than its layout's: ``MALFORMED``; a refused
-  token: ``TOKEN_INVALID`` with the detail of SPEC.md 7 (and nothing changes);
+  token: ``TOKEN_INVALID`` with the detail of SPEC.md 7 (and nothing changes),
+  8 for a token this station has taken before (firmware.service_token.UsedTokens);
 - ``SVC_KEY_INFO`` with no key in the station: ``NO_KEY``;
 - ``SVC_SELFTEST`` and the token commands while a key session runs (the
   station's ``may_block()`` is False): ``BUSY``, detail 0, and nothing runs.
@@ -72,6 +74,8 @@ interface (``Services`` below, for mypy):
 ``authority_keys`` -> list[bytes]           authority Ed25519 public keys (32 bytes each)
 ``log`` -> firmware.log.Log                 the station log: tailed by SVC_LOG_TAIL,
                                             written by the console
+``storage`` -> firmware.storage.DirStorage  the flash, where the console keeps the
+                                            tokens it has taken (one use each)
 ``now()`` -> int                            station clock, seconds since 1970 UTC
 ``status()`` -> dict                        STATION_STATUS fields (SPEC.md 7), names as
                                             in protocol/CODEC_API.md
@@ -90,6 +94,9 @@ interface (``Services`` below, for mypy):
                                             outbox index (the back office drops repeated
                                             (station, index) pairs); returns (a restart,
                                             if any, after ``poll`` returns)
+``enter_maintenance()``                     stop the station after ``poll`` returns and
+                                            give the USB port to the REPL (SPEC.md 7);
+                                            the answer OK goes out first
 ``record(key_id, reason, detail)`` -> bool  store a station event (SPEC.md 9.2) at the
                                             station clock; False when it could not
 ``may_block()`` -> bool                     False while a key session runs (then
@@ -118,12 +125,14 @@ from firmware.protocol_constants import (
     MSG_SVC_FACTORY_RESET,
     MSG_SVC_KEY_INFO,
     MSG_SVC_LOG_TAIL,
+    MSG_SVC_MAINTENANCE,
     MSG_SVC_OUTBOX_INFO,
     MSG_SVC_SELFTEST,
     MSG_SVC_SET_CLOCK,
     MSG_SVC_STATUS,
     PERM_CLEAR_OUTBOX,
     PERM_FACTORY_RESET,
+    PERM_MAINTENANCE,
     PERM_SET_CLOCK,
     PROTOCOL_VERSION,
     REASON_SERVICE_COMMAND,
@@ -147,6 +156,7 @@ if TYPE_CHECKING:
     from typing import Callable, Protocol  # read under TYPE_CHECKING only
 
     from firmware.log import Log
+    from firmware.storage import DirStorage
 
     class Stream(Protocol):
         def read(self, max_bytes: int) -> bytes: ...
@@ -162,6 +172,9 @@ if TYPE_CHECKING:
 
         @property
         def log(self) -> "Log": ...
+
+        @property
+        def storage(self) -> "DirStorage": ...
 
         def now(self) -> int: ...
 
@@ -185,6 +198,8 @@ if TYPE_CHECKING:
 
         def factory_reset(self) -> None: ...
 
+        def enter_maintenance(self) -> None: ...
+
         def record(self, key_id: int, reason: int, detail: int) -> bool: ...
 
         def may_block(self) -> bool: ...
@@ -202,11 +217,13 @@ _TOKEN_COMMANDS = {
     MSG_SVC_SET_CLOCK: (PERM_SET_CLOCK, SERVICE_TOKEN_SIZE + 4),
     MSG_SVC_CLEAR_OUTBOX: (PERM_CLEAR_OUTBOX, SERVICE_TOKEN_SIZE + 4),
     MSG_SVC_FACTORY_RESET: (PERM_FACTORY_RESET, SERVICE_TOKEN_SIZE),
+    MSG_SVC_MAINTENANCE: (PERM_MAINTENANCE, SERVICE_TOKEN_SIZE),
 }
 _NAMES = {
     MSG_SVC_SET_CLOCK: "SVC_SET_CLOCK",
     MSG_SVC_CLEAR_OUTBOX: "SVC_CLEAR_OUTBOX",
     MSG_SVC_FACTORY_RESET: "SVC_FACTORY_RESET",
+    MSG_SVC_MAINTENANCE: "SVC_MAINTENANCE",
 }
 
 
@@ -244,6 +261,7 @@ class ServiceConsole:
     def __init__(self, stream: "Stream", services: "Services", max_read: int = 2048) -> None:
         self._stream = stream
         self._services = services
+        self._used_tokens = service_token.UsedTokens(services.storage)
         self._max_read = max_read
         self._decoder = FrameDecoder()
         self._last_request = b""
@@ -263,6 +281,7 @@ class ServiceConsole:
             MSG_SVC_SET_CLOCK: self._token_command,
             MSG_SVC_CLEAR_OUTBOX: self._token_command,
             MSG_SVC_FACTORY_RESET: self._token_command,
+            MSG_SVC_MAINTENANCE: self._token_command,
         }
 
     @property
@@ -454,6 +473,8 @@ class ServiceConsole:
         detail = service_token.check(
             token, services.authority_keys, services.station_id, when, permission
         )
+        if not detail and fields is not None:  # one use per station, stored before it runs
+            detail = self._used_tokens.spend(token, fields["not_after"], when)
         if detail:
             words = service_token.reason(detail)
             self._log().warn(
@@ -469,6 +490,9 @@ class ServiceConsole:
             removed = services.clear_outbox(argument)
             answer = struct.pack("<I", removed)
             done = "outbox cleared through index %d, %d records removed" % (argument, removed)
+        elif msg_type == MSG_SVC_MAINTENANCE:
+            services.enter_maintenance()
+            done = "maintenance mode entered"
         else:
             services.factory_reset()
             done = "factory reset"

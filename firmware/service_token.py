@@ -17,7 +17,20 @@ before anything it says is believed:
 Authority keys are matched by key id exactly as firmware.bundle_cache does
 (first 8 bytes of SHA-256 of the public key), so a station with several keys
 (rotation) accepts tokens from each.
+
+A token works once per station (SPEC.md 8.5): ``UsedTokens`` remembers on flash
+the id of every token the station has taken (the first 8 bytes of SHA-256 of its
+signed bytes [0, 36)) with the token's ``not_after``. ``spend`` answers 8
+(already used) for a token it holds, and otherwise stores it *before* the
+command runs, so that a power cut can cost the technician the token but never
+let it work twice. A remembered token is forgotten once the time a token is
+judged at has passed its ``not_after`` (it is expired by then), so the memory
+stays bounded: at most ``USED_CAPACITY`` tokens still valid; one more is
+refused with 9 (memory full) until one of them expires.
 """
+
+import hashlib
+import struct
 
 from firmware import codec, ed25519
 from firmware.bundle_cache import authority_key_id
@@ -27,11 +40,20 @@ from firmware.protocol_constants import (
     TOKEN_BAD_SIGNATURE,
     TOKEN_EXPIRED,
     TOKEN_MALFORMED,
+    TOKEN_MEMORY_FULL,
     TOKEN_NOT_YET_VALID,
     TOKEN_OTHER_STATION,
     TOKEN_PERMISSION_MISSING,
     TOKEN_UNKNOWN_AUTHORITY_KEY,
+    TOKEN_USED,
 )
+
+try:
+    from typing import TYPE_CHECKING
+except ImportError:
+    TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from firmware.storage import DirStorage  # read under TYPE_CHECKING only
 
 VALID = 0
 
@@ -44,7 +66,14 @@ REASONS = {
     TOKEN_PERMISSION_MISSING: "permission missing",
     TOKEN_UNKNOWN_AUTHORITY_KEY: "unknown authority key",
     TOKEN_MALFORMED: "malformed",
+    TOKEN_USED: "already used on this station",
+    TOKEN_MEMORY_FULL: "too many tokens in use at this station",
 }
+
+USED_FILE = "tokens_used.bin"
+USED_CAPACITY = 32  # tokens still valid that one station remembers (12 bytes each)
+_ENTRY = "<8sI"  # token id, not_after
+_ENTRY_SIZE = 12
 
 
 def decode(token: "bytes | bytearray | memoryview") -> "dict | None":
@@ -95,3 +124,45 @@ def check(
 def reason(detail: int) -> str:
     """English words for a TOKEN_INVALID detail (``"token 5"`` for a code this version lacks)."""
     return REASONS.get(detail, "token %d" % detail)
+
+
+def token_id(token: "bytes | bytearray | memoryview") -> bytes:
+    """A token's identity: the first 8 bytes of SHA-256 of its signed bytes [0, 36)."""
+    return hashlib.sha256(bytes(token[:SERVICE_TOKEN_SIGNED_SIZE])).digest()[:8]
+
+
+class UsedTokens:
+    """The tokens this station has taken, on flash (see the module docstring)."""
+
+    def __init__(self, storage: "DirStorage", capacity: int = USED_CAPACITY) -> None:
+        self._storage = storage
+        self.capacity = capacity
+        self._entries: "list[tuple[bytes, int]]" = []
+        data = storage.read(USED_FILE) or b""
+        for offset in range(0, len(data) - _ENTRY_SIZE + 1, _ENTRY_SIZE):
+            ident, not_after = struct.unpack_from(_ENTRY, data, offset)
+            self._entries.append((bytes(ident), not_after))
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def holds(self, token: "bytes | bytearray | memoryview") -> bool:
+        ident = token_id(token)
+        return any(held == ident for held, _ in self._entries)
+
+    def spend(self, token: "bytes | bytearray | memoryview", not_after: int, when: int) -> int:
+        """0 when ``token`` was not used before (it is stored now), else 8 used or 9 full.
+
+        Raises OSError when the flash will not take it; then the token is not spent
+        and the command must not run."""
+        ident = token_id(token)
+        kept = [entry for entry in self._entries if entry[1] >= when]
+        for held, _ in kept:
+            if held == ident:
+                return TOKEN_USED
+        if len(kept) >= self.capacity:
+            return TOKEN_MEMORY_FULL
+        kept.append((ident, not_after))
+        self._storage.write(USED_FILE, b"".join(struct.pack(_ENTRY, i, t) for i, t in kept))
+        self._entries = kept
+        return VALID

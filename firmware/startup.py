@@ -6,11 +6,13 @@ given a stream). ``run_board()`` is what firmware/main.py calls on a
 MicroPython board: read the signed configuration from flash, build the real
 board from its pin map, honour maintenance mode, connect Wi-Fi, boot, loop.
 
-Maintenance mode: hold ``#`` on the keypad while the station powers up. The
-station then shows "Underhållsläge" and does not start, leaving the USB port
-to MicroPython's REPL so `synk flash deploy` (mpremote) can reach it. While
-the station runs, the USB port carries the service console's frames and
-Ctrl-C is off (frames may hold the byte 0x03).
+Maintenance mode: hold ``#`` on the keypad while the station powers up, or
+send ``SVC_MAINTENANCE`` with a service token over the console (``synk diag
+maintenance --token FILE``, SPEC.md 7). The station then shows
+"Underhållsläge" and does not start (or stops), leaving the USB port to
+MicroPython's REPL so `synk flash deploy` (mpremote) can reach it. While the
+station runs, the USB port carries the service console's frames and Ctrl-C is
+off (frames may hold the byte 0x03).
 """
 
 from firmware import messages, station_config
@@ -80,6 +82,10 @@ def uplink_tls_context(config: "dict[str, Any]") -> "Any":
 
 
 def _pins(board_name: str) -> "dict[str, Any]":
+    if board_name == "unix":
+        from hw import pins_unix
+
+        return pins_unix.PINS
     if board_name == "pico2w":
         from hw import pins_pico2w
 
@@ -116,7 +122,14 @@ def run_board() -> None:
         board.indicator.error()
         print("synk: station not started:", exc)
         return
-    board = make_board(_pins(config.get("board", "esp32s3")), config)
+    pins = _pins(config.get("board", "esp32s3"))
+    if not pins:
+        print(
+            "synk: station %d configured; this board has no station hardware"
+            % (config["station_id"])
+        )
+        return
+    board = make_board(pins, config)
     if maintenance_requested(board.keypad):
         sv, en = messages.text("maintenance")
         board.display.show(sv, en)
@@ -128,6 +141,7 @@ def run_board() -> None:
     station = build_station(board, config, console_stream=console)
     station.boot()
     try:
-        station.run_forever()
+        station.run_forever()  # returns after SVC_MAINTENANCE
     finally:
         console.release()
+    print("synk: maintenance mode, REPL free")

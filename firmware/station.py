@@ -38,7 +38,7 @@ The station implements the ``services`` the service console asks for
 and the token-guarded set clock, clear outbox and factory reset).
 """
 
-from firmware import key_link, localtime, station_config, station_events
+from firmware import key_link, localtime, messages, station_config, station_events
 from firmware.bundle_cache import BundleCache
 from firmware.clock import board_ticks_ms, ticks_period, ticks_since
 from firmware.code_check import CodeCheck
@@ -135,6 +135,7 @@ class Station:
         self._last_was_nfc = False
         self._last_key_info: "dict[str, Any] | None" = None
         self._idle_shown: "tuple[str, str] | None" = None
+        self.maintenance = False  # SVC_MAINTENANCE: the station has stopped (SPEC.md 7)
 
     @property
     def uplink(self) -> "Any":
@@ -155,6 +156,11 @@ class Station:
         if problem is not None:
             self.log.error("cached bundle discarded: %s" % problem)
             self.record(0, REASON_CACHE_DISCARDED, 0)
+        if station_events.STAGE_FILE in self.storage.names():
+            # A power cut during a key's audit read: the key was not acknowledged and still
+            # holds those events, so the half-read copy only takes flash.
+            self.storage.remove(station_events.STAGE_FILE)
+            self.log.warn("half-read audit of a key removed (the key keeps its events)")
         self.record(0, REASON_BOOT, FIRMWARE_VERSION)
         if not self.status_model.clock_set():
             self.log.warn("clock not set: waiting for the back office")
@@ -167,6 +173,8 @@ class Station:
     # -- the main loop -------------------------------------------------------------
 
     def tick(self) -> None:
+        if self.maintenance:
+            return  # stopped for a technician: the USB port is the REPL's now
         self.status_model.tick()  # counts the uptime across the ticks' wraps
         if self.console is not None:
             self.console.poll()
@@ -181,7 +189,8 @@ class Station:
                 self.show_idle()
 
     def run_forever(self, poll_ms: int = 5) -> None:
-        while True:
+        """The main loop; it returns only when a technician's SVC_MAINTENANCE stopped it."""
+        while not self.maintenance:
             self.tick()
             self.sleep_ms(poll_ms)
 
@@ -348,6 +357,14 @@ class Station:
 
     def clear_outbox(self, through_index: int) -> int:
         return self.outbox.confirm(through_index, self.clock.now())
+
+    def enter_maintenance(self) -> None:
+        """SVC_MAINTENANCE (SPEC.md 7): stop after this turn, show "Underhållsläge"."""
+        self.maintenance = True
+        sv, en = messages.text("maintenance")
+        self.board.display.show(sv, en)
+        self.board.indicator.off()
+        self.log.warn("maintenance mode: station stopped by a technician")
 
     def factory_reset(self) -> None:
         """Back to as provisioned: no bundle, no code counters. The configuration stays, and so

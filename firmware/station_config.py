@@ -28,7 +28,7 @@ backoffice_ca       the back office's CA certificate, DER in base64; required
 wifi_ssid           optional; no uplink without it on a board
 wifi_password       optional
 nfc                 optional: "uart" (default), "i2c", "none"
-board               optional: "esp32s3" (default), "pico2w", "emulator"
+board               optional: "esp32s3" (default), "pico2w", "unix" (the virtual board), "emulator"
 ==================  =========================================================
 """
 
@@ -54,7 +54,7 @@ _REQUIRED_INTS = ("format", "station_id", "unit_id")
 _REQUIRED_TEXTS = ("backoffice_url", "credential", "support_contact")
 _OPTIONAL_CHOICES = {
     "nfc": ("uart", "i2c", "none"),
-    "board": ("esp32s3", "pico2w", "emulator"),
+    "board": ("esp32s3", "pico2w", "unix", "emulator"),
 }
 _OPTIONAL_TEXTS = ("wifi_ssid", "wifi_password")
 

@@ -12,10 +12,24 @@ lock's MAC covers those bytes (SPEC.md 8.3) and a relay that decoded and
 re-encoded them would turn a field it does not know into a forged event.
 Nothing here decodes an event; only the batch header is read.
 
-``keep_key_events`` is the one place where "durable before acknowledged"
-holds: it returns only once the events are on flash (the outbox appends one
-CRC-checked entry), and only then may the key session acknowledge them to
-the key. No buffer beyond the batch the key session read and one record.
+``keep_key_events`` (a batch held in RAM) and ``KeyEventStage.keep`` (a batch
+read from the key piece by piece) are the one place where "durable before
+acknowledged" holds: they return only once the events are on flash, in
+outbox entries of at most ``EVENTS_PER_ENTRY`` events each (one CRC-checked
+entry apiece), and only then may the key session acknowledge them to the key.
+
+A key's audit batch can be up to ~72 KiB (2,048 events), too much for a
+board's heap at once: the key session reads it in pieces, hashes each into
+the SHA-256 the key announced, and hands each piece to a ``KeyEventStage``,
+which appends its bytes to the stage file ``audit.stage`` on flash. Only when
+the whole batch matched its hash does ``keep`` move the staged events into
+the outbox, ``EVENTS_PER_ENTRY`` at a time, so nothing unchecked ever enters
+the outbox. A power cut between two entries leaves the earlier ones stored
+and the key unacknowledged: the key hands them over again and the outbox's
+duplicate check drops them. ``keep`` records in ``through`` the key sequence
+number of the last event on flash, so a full outbox still lets the key
+forget what did fit. A stage file left by a power cut is dropped by the next
+stage (the next key with events); until then it only takes flash.
 """
 
 import struct
@@ -36,6 +50,8 @@ _STATION_EVENT = "<BBIIBBHI"  # kind, length, key_id, time, reason, 3 reserved, 
 _STATION_EVENT_LENGTH = 16
 _LOCK_EVENT_LENGTH = AUDIT_EVENT_SIZE + 4  # the event, then received_at
 _BATCH_MAGIC = b"SKAB"
+EVENTS_PER_ENTRY = 64  # lock events per outbox entry (~2.7 KiB on flash, ~5 KiB of heap)
+STAGE_FILE = "audit.stage"
 
 
 class BadBatch(ValueError):
@@ -73,18 +89,27 @@ def batch_header(data: bytes) -> tuple[int, int, int]:
 
     The events themselves are not looked at: whether each is genuine is for the
     back office, which holds the locks' secrets, to say."""
-    if len(data) < AUDIT_BATCH_HEADER_SIZE:
-        raise BadBatch("audit batch of %d bytes: shorter than its header" % len(data))
+    return batch_head(data[:AUDIT_BATCH_HEADER_SIZE], len(data))
+
+
+def batch_head(head: bytes, size: int) -> tuple[int, int, int]:
+    """(key_id, first_seq, count) of an audit batch of ``size`` bytes from its first 16 bytes
+    (read before the events), checked like ``batch_header``."""
+    if size < AUDIT_BATCH_HEADER_SIZE or len(head) < AUDIT_BATCH_HEADER_SIZE:
+        raise BadBatch("audit batch of %d bytes: shorter than its header" % size)
+    key_id, first_seq, count = batch_header_fields(head)
+    expected = AUDIT_BATCH_HEADER_SIZE + AUDIT_EVENT_SIZE * count
+    if size != expected:
+        raise BadBatch("audit batch of %d events must be %d bytes, is %d" % (count, expected, size))
+    return key_id, first_seq, count
+
+
+def batch_header_fields(data: bytes) -> tuple[int, int, int]:
     if bytes(data[0:4]) != _BATCH_MAGIC:
         raise BadBatch("audit batch without its magic")
     if data[4] != 1:
         raise BadBatch("audit batch format %d" % data[4])
     count, key_id, first_seq = struct.unpack_from("<HII", data, 6)
-    size = AUDIT_BATCH_HEADER_SIZE + AUDIT_EVENT_SIZE * count
-    if len(data) != size:
-        raise BadBatch(
-            "audit batch of %d events must be %d bytes, is %d" % (count, size, len(data))
-        )
     return key_id, first_seq, count
 
 
@@ -124,9 +149,73 @@ class EventRecorder:
         """The events of a key's audit batch onto flash, verbatim; returns how many are new
         (an event already waiting in the outbox is not stored twice).
 
-        Returns only when they are durable; raises ``OutboxFull`` (nothing written) when
-        there is no room, ``BadBatch`` for a batch whose header does not hold."""
-        records = batch_events(batch, self.clock.now())
-        before = self.outbox.next_index
-        self.outbox.append(records)
-        return self.outbox.next_index - before
+        Returns only when they are durable; raises ``OutboxFull`` when there is no
+        room (the entries before it stay stored), ``BadBatch`` for a batch whose
+        header does not hold."""
+        _, _, count = batch_header(batch)
+        return self._keep_events(batch, AUDIT_BATCH_HEADER_SIZE, count, self.clock.now())
+
+    def _keep_events(self, data: bytes, offset: int, count: int, received_at: int) -> int:
+        """``count`` events from ``offset`` of ``data`` into the outbox, a slice at a time."""
+        stored = 0
+        for start in range(0, count, EVENTS_PER_ENTRY):
+            records = []
+            for i in range(start, min(count, start + EVENTS_PER_ENTRY)):
+                at = offset + AUDIT_EVENT_SIZE * i
+                records.append(lock_event(data[at : at + AUDIT_EVENT_SIZE], received_at))
+            before = self.outbox.next_index
+            self.outbox.append(records)
+            stored += self.outbox.next_index - before
+        return stored
+
+    def stage(self, key_id: int, first_seq: int) -> "KeyEventStage":
+        """A new stage on flash for the events of a key's batch (an old one is dropped)."""
+        return KeyEventStage(self, key_id, first_seq)
+
+
+class KeyEventStage:
+    """A key's audit events on flash while their batch is read and checked (see above)."""
+
+    def __init__(self, recorder: EventRecorder, key_id: int, first_seq: int) -> None:
+        self._recorder = recorder
+        self._storage = recorder.outbox.storage
+        self.key_id = key_id
+        self.first_seq = first_seq
+        self.count = 0  # events staged
+        self.stored = 0  # of them new in the outbox (a repeat of an earlier read is not)
+        self.through = 0  # key sequence number of the last staged event on flash, 0 none
+        self._storage.remove(STAGE_FILE)
+
+    def add(self, events: bytes) -> None:
+        """Whole events (36 bytes each), oldest first, onto the stage file. A flash without
+        room raises OutboxFull: the key keeps its events."""
+        if len(events) % AUDIT_EVENT_SIZE:
+            raise ValueError("%d bytes are not whole audit events" % len(events))
+        try:
+            self._storage.append(STAGE_FILE, events)
+        except OSError as exc:  # StorageFull among them; a torn tail is never read
+            self._recorder.log.error("audit stage: %r" % (exc,))
+            self.discard()
+            raise OutboxFull()
+        self.count += len(events) // AUDIT_EVENT_SIZE
+
+    def keep(self) -> int:
+        """The staged events into the outbox, ``EVENTS_PER_ENTRY`` at a time; returns how many
+        are new. Raises ``OutboxFull`` when there is no room: ``through`` then names the last
+        event that did fit (0 none). The stage file is gone afterwards either way."""
+        received_at = self._recorder.clock.now()
+        piece = AUDIT_EVENT_SIZE * EVENTS_PER_ENTRY
+        try:
+            for start in range(0, self.count, EVENTS_PER_ENTRY):
+                n = min(EVENTS_PER_ENTRY, self.count - start)
+                data = self._storage.read_at(STAGE_FILE, start * AUDIT_EVENT_SIZE, piece)
+                if data is None or len(data) < n * AUDIT_EVENT_SIZE:
+                    raise OSError("audit stage cut at event %d of %d" % (start, self.count))
+                self.stored += self._recorder._keep_events(data, 0, n, received_at)
+                self.through = self.first_seq + start + n - 1
+        finally:
+            self.discard()
+        return self.stored
+
+    def discard(self) -> None:
+        self._storage.remove(STAGE_FILE)

@@ -103,6 +103,7 @@ class MsgType(IntEnum):
     SVC_SET_CLOCK = 0x50
     SVC_CLEAR_OUTBOX = 0x51
     SVC_FACTORY_RESET = 0x52
+    SVC_MAINTENANCE = 0x53
 
 
 class Status(IntEnum):
@@ -243,6 +244,7 @@ class TokenPermission(IntFlag):
     SET_CLOCK = 1
     CLEAR_OUTBOX = 2
     FACTORY_RESET = 4
+    MAINTENANCE = 8
 
 
 class TokenRefusal(IntEnum):
@@ -255,6 +257,8 @@ class TokenRefusal(IntEnum):
     PERMISSION_MISSING = 5
     UNKNOWN_AUTHORITY_KEY = 6
     MALFORMED = 7
+    USED = 8
+    MEMORY_FULL = 9
 
 
 # Which token permission each state-changing service command needs (7, 8.5).
@@ -262,4 +266,5 @@ TOKEN_COMMANDS = {
     MsgType.SVC_SET_CLOCK: TokenPermission.SET_CLOCK,
     MsgType.SVC_CLEAR_OUTBOX: TokenPermission.CLEAR_OUTBOX,
     MsgType.SVC_FACTORY_RESET: TokenPermission.FACTORY_RESET,
+    MsgType.SVC_MAINTENANCE: TokenPermission.MAINTENANCE,
 }

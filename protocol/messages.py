@@ -208,6 +208,8 @@ PAYLOADS: dict[tuple[MsgType, bool], c.Construct[Any, Any]] = {
     (MsgType.SVC_CLEAR_OUTBOX, True): Record("removed" / U32),
     (MsgType.SVC_FACTORY_RESET, False): Record(_TOKEN),
     (MsgType.SVC_FACTORY_RESET, True): EMPTY,
+    (MsgType.SVC_MAINTENANCE, False): Record(_TOKEN),
+    (MsgType.SVC_MAINTENANCE, True): EMPTY,
 }
 
 

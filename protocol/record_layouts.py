@@ -84,7 +84,8 @@ AUDIT_BATCH = Record(
 SERVICE_TOKEN = Record(
     "_magic" / Magic(k.MAGIC_SERVICE_TOKEN),
     "format" / Format(),
-    c.Padding(3),
+    c.Padding(1),
+    "serial" / U16,
     "station_id" / U32,
     "technician_id" / U32,
     "permissions" / U32,

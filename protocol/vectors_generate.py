@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import struct
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -28,7 +29,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from protocol import constants as k
 from protocol.constants import MsgType, ObjType, Outcome, Role, StationReason, Status
 from protocol.errors import ProtocolError
-from protocol.framing import crc32, decode_frame, encode_frame
+from protocol.framing import cobs_encode, crc32, decode_frame, encode_frame
 from protocol.messages import (
     challenge_message,
     decode_payload,
@@ -128,11 +129,14 @@ def blocklist(version: int, issued_at: int, key_ids: list[int]) -> dict[str, Any
     )
 
 
-def service_token(station_id: int, permissions: int, not_before: int, hours: int) -> dict[str, Any]:
+def service_token(
+    station_id: int, permissions: int, not_before: int, hours: int, serial: int = 1
+) -> dict[str, Any]:
     return _signed(
         "service_token",
         {
             "format": 1,
+            "serial": serial,
             "station_id": station_id,
             "technician_id": TECHNICIAN_ID,
             "permissions": permissions,
@@ -263,7 +267,13 @@ AUDIT_BATCH = {
     "events": [EVENT_OPENED, EVENT_REFUSED, EVENT_BLOCKLIST],
 }
 TOKEN_ALL = service_token(STATION_ID, 7, DAY0 + 7 * HOUR, 12)
-TOKEN_CLOCK_ANY = service_token(0, int(k.TokenPermission.SET_CLOCK), DAY0, 24)
+TOKEN_CLOCK_ANY = service_token(0, int(k.TokenPermission.SET_CLOCK), DAY0, 24, serial=2)
+# A token works once per station (SPEC.md 8.5): each command below has its own.
+TOKEN_ALL_2 = service_token(STATION_ID, 7, DAY0 + 7 * HOUR, 12, serial=3)
+TOKEN_ALL_3 = service_token(STATION_ID, 7, DAY0 + 7 * HOUR, 12, serial=4)
+TOKEN_MAINTENANCE = service_token(
+    STATION_ID, int(k.TokenPermission.MAINTENANCE), DAY0 + 7 * HOUR, 12, serial=5
+)
 LOCK_EVENT_RECORD = {"kind": 1, "event": EVENT_OPENED, "received_at": NOW}
 SYNC_RECORD = {
     "kind": 2,
@@ -501,6 +511,14 @@ def _framing() -> list[dict[str, Any]]:
                 "fields": {"body": body.hex()},
             }
         )
+    # Rule 3 of section 2: a body over 520 bytes is discarded even with a correct CRC
+    # (the collection, 528 bytes, is still under the limit).
+    too_long = struct.pack("<BBHBBH", 1, MsgType.OBJ_WRITE, 0x1235, 0, 0, 513) + b"\x11" * 513
+    block = cobs_encode(too_long + crc32(too_long).to_bytes(k.CRC_SIZE, "little"))
+    assert len(block) <= k.MAX_ENCODED_FRAME
+    vectors.append(
+        refused("frame: 513-byte payload with a correct CRC", block + b"\x00", "frame", "frame")
+    )
     return vectors
 
 
@@ -657,6 +675,8 @@ def _objects() -> list[dict[str, Any]]:
 
 def _service_console() -> list[dict[str, Any]]:
     token = encode_record("service_token", TOKEN_ALL)
+    token_2 = encode_record("service_token", TOKEN_ALL_2)
+    token_3 = encode_record("service_token", TOKEN_ALL_3)
     bundle_bytes = encode_record("bundle", BUNDLE)
     log = (
         f"120 {DAY0 + 4 * HOUR} I boot\n"
@@ -754,10 +774,16 @@ def _service_console() -> list[dict[str, Any]]:
         *exchange(
             "SVC_CLEAR_OUTBOX through index 42",
             MsgType.SVC_CLEAR_OUTBOX,
-            {"token": token, "through_index": 42},
+            {"token": token_2, "through_index": 42},
             {"removed": 3},
         ),
-        *exchange("SVC_FACTORY_RESET", MsgType.SVC_FACTORY_RESET, {"token": token}, {}),
+        *exchange("SVC_FACTORY_RESET", MsgType.SVC_FACTORY_RESET, {"token": token_3}, {}),
+        *exchange(
+            "SVC_MAINTENANCE with a maintenance token",
+            MsgType.SVC_MAINTENANCE,
+            {"token": encode_record("service_token", TOKEN_MAINTENANCE)},
+            {},
+        ),
     ]
 
 
@@ -769,6 +795,14 @@ def _errors() -> list[dict[str, Any]]:
         error_detail("BAD_STATE: commit with 224 of 292 bytes", 224, "commit before all bytes"),
         error_detail("OUT_OF_ORDER: resume at 504", 504, ""),
         error_detail("TOKEN_INVALID: expired", int(k.TokenRefusal.EXPIRED), "token expired"),
+        message(
+            "whole error response: SVC_SET_CLOCK with a token this station has taken before",
+            MsgType.SVC_SET_CLOCK,
+            0x2A01,
+            encode_error(int(k.TokenRefusal.USED), "token already used on this station"),
+            response=True,
+            status=Status.TOKEN_INVALID,
+        ),
         error_detail("UNSUPPORTED baud: highest 460800", 460800, "Baud rate not supported ✗"),
         error_detail("text of exactly 64 bytes", 0xFFFF_FFFF, "x" * 62 + "é"),
         message(
@@ -1044,6 +1078,21 @@ FAMILIES: dict[str, tuple[str, Callable[[], list[dict[str, Any]]]]] = {
                 "technician 501 at any station, set clock only, 24 hours",
                 "service_token",
                 TOKEN_CLOCK_ANY,
+            ),
+            record(
+                "technician 501 at station 42, all permissions, serial 3 (another token)",
+                "service_token",
+                TOKEN_ALL_2,
+            ),
+            record(
+                "technician 501 at station 42, all permissions, serial 4",
+                "service_token",
+                TOKEN_ALL_3,
+            ),
+            record(
+                "technician 501 at station 42, maintenance only, 12 hours",
+                "service_token",
+                TOKEN_MAINTENANCE,
             ),
         ],
     ),

@@ -544,8 +544,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "help.token": ("Utfärda servicebehörighet", "Issue a service token"),
     "help.technician": ("Teknikerns användarnamn", "The technician's user name"),
     "help.allow": (
-        "Behörigheter, kommaseparerade: set-clock, clear-outbox, factory-reset",
-        "Permissions, comma separated: set-clock, clear-outbox, factory-reset",
+        "Behörigheter, kommaseparerade: set-clock, clear-outbox, factory-reset, maintenance",
+        "Permissions, comma separated: set-clock, clear-outbox, factory-reset, maintenance",
     ),
     "help.hours": ("Giltighet i timmar", "Validity in hours"),
     "help.token_station": ("Station (0 = alla)", "Station (0 = any)"),
@@ -763,6 +763,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "web.month_range": (
         "Från-månaden ska vara före till-månaden (högst 60 månader)",
         "The from month must come before the to month (at most 60 months)",
+    ),
+    "web.activity.no_hits": ("Inga träffar.", "No matches."),
+    "web.no_key": ("ingen nyckel", "no key"),
+    "web.activity.no_such_staff": (
+        "Ingen medarbetare heter '{name}'.",
+        "No staff member is called '{name}'.",
     ),
     "web.staff_name": (
         "{count} medarbetare heter '{name}': ange id",

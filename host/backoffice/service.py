@@ -1223,18 +1223,26 @@ class BackOffice:
             issued_at = self.now()
             not_before = issued_at - service_tokens.CLOCK_LEEWAY_S
             not_after = issued_at + int(timedelta(hours=hours).total_seconds())
-            token = service_tokens.sign(key, station_id, user.id, bits, not_before, not_after)
-            session.add(
-                ServiceTokenIssue(
-                    station_id=station_id,
-                    technician_id=user.id,
-                    permissions=bits,
-                    not_before=not_before,
-                    not_after=not_after,
-                    authority_key_id=key.key_id.hex(),
-                    issued_by=actor.user_id,
-                    issued_at=issued_at,
-                )
+            issue = ServiceTokenIssue(
+                station_id=station_id,
+                technician_id=user.id,
+                permissions=bits,
+                not_before=not_before,
+                not_after=not_after,
+                authority_key_id=key.key_id.hex(),
+                issued_by=actor.user_id,
+                issued_at=issued_at,
+            )
+            session.add(issue)
+            session.flush()  # the row's id is the token's serial: no two tokens alike
+            token = service_tokens.sign(
+                key,
+                station_id,
+                user.id,
+                bits,
+                not_before,
+                not_after,
+                serial=service_tokens.serial_of(issue.id),
             )
             self._log(session, actor, "issue", "service_token", station_id, technician)
             return token

@@ -32,6 +32,11 @@ def permission_bits(names: Iterable[str]) -> int:
     return bits
 
 
+def serial_of(issue_id: int) -> int:
+    """The token's `serial` (SPEC.md 8.5) for the issue record's id: u16, counting round."""
+    return issue_id & 0xFFFF
+
+
 def sign(
     key: SigningKey,
     station_id: int,
@@ -39,9 +44,13 @@ def sign(
     permissions: int,
     not_before: int,
     not_after: int,
+    serial: int = 0,
 ) -> bytes:
+    """The signed token. Stations take a token once (SPEC.md 8.5), so every token the back
+    office issues gets its own `serial` (`serial_of` the issue record's id)."""
     fields = {
         "format": constants.RECORD_FORMAT,
+        "serial": serial,
         "station_id": station_id,
         "technician_id": technician_id,
         "permissions": permissions,

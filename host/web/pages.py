@@ -391,6 +391,9 @@ def lock_share_csv(request: Request) -> Response:
 # -- 4 activity log ---------------------------------------------------------------------------
 
 
+NO_SUCH_STAFF = 0  # a staff id no one has: the search for an unknown name finds nothing
+
+
 def _staff_id(web: Web, actor: Actor, value: str | None) -> int | None:
     if value is None or not value.strip():
         return None
@@ -398,6 +401,8 @@ def _staff_id(web: Web, actor: Actor, value: str | None) -> int | None:
         return _int(value, "staff", 1)
     wanted = value.strip().casefold()
     found = [s["id"] for s in web.office.list_staff(actor) if s["name"].casefold() == wanted]
+    if not found:
+        return NO_SUCH_STAFF  # "inga träffar", not an error: a name typed wrong is normal
     if len(found) != 1:
         raise Invalid("web.staff_name", name=value.strip(), count=len(found))
     return int(found[0])
@@ -469,6 +474,9 @@ def activity_page(request: Request) -> Response:
         units=units,
         all_units=readable is None,
         unit_id=unit_id if unit_id is not None else (readable[0] if readable else None),
+        unknown_staff=(params.get("staff") or "").strip()
+        if query.staff_id == NO_SUCH_STAFF
+        else "",
     )
 
 

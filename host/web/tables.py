@@ -433,7 +433,8 @@ def activity_table(rows: Sequence[activity.LogRow]) -> Table:
                     _cell(text.time(r.time)),
                     _cell(r.kind, text.label(f"web.event_kind.{r.kind}")),
                     _cell(r.event, event),
-                    _cell(r.key_id),
+                    # a station event about no key (a boot, a bundle) has key id 0
+                    _cell(r.key_id or None, None if r.key_id else text.label("web.no_key")),
                     _cell(r.staff_id),
                     _cell(r.staff),
                     _cell(r.lock_id),

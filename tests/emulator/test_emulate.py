@@ -3,7 +3,8 @@
 The subprocess tests reopen a demo site built here (a short history, so it
 is quick). Without the console: the printed back office answers, a
 technician's pyserial tool finds a station on each printed console path and
-an empty reader on the reader's path, and SIGINT (Ctrl-C) stops it cleanly.
+an empty reader on the reader's path, and SIGINT (Ctrl-C) stops it cleanly,
+also when it was started with SIGINT ignored (a shell's background job).
 With the console: commands on stdin run against the running world, and end
 of input stops it cleanly.
 """
@@ -97,8 +98,16 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+def _ignore_sigint() -> None:
+    """In the child before exec: SIGINT ignored, as for a background job of a shell."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _start(
-    work: Path, *options: str, stdin: int | None = subprocess.DEVNULL
+    work: Path,
+    *options: str,
+    stdin: int | None = subprocess.DEVNULL,
+    sigint_ignored: bool = False,
 ) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "emulator.emulate", "--work", str(work), *options],
@@ -108,6 +117,7 @@ def _start(
         stderr=subprocess.STDOUT,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        preexec_fn=_ignore_sigint if sigint_ignored else None,
     )
 
 
@@ -144,6 +154,24 @@ def test_emulate_prints_where_to_connect_and_stops_on_sigint(work: Path) -> None
     sv, en = messages.text("emulate.stopped", work=work)
     assert sv in rest and en in rest
     assert (work / LOCKS_FILE).exists()  # the locks' counters were saved
+
+
+def test_started_with_sigint_ignored_it_still_stops_on_sigint(work: Path) -> None:
+    # issue 14.18: a background job (or a CI runner) starts it with SIGINT ignored
+    proc = _start(work, "--no-console", sigint_ignored=True)
+    output = Lines(proc)
+    try:
+        output.until(READY, START_TIMEOUT_S)
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=20)
+        rest = output.rest(timeout_s=5)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, rest
+    assert "Traceback" not in rest
+    assert messages.text("emulate.stopped", work=work)[1] in rest
 
 
 def test_the_console_runs_in_the_terminal_until_end_of_input(work: Path) -> None:
@@ -184,3 +212,25 @@ def test_a_work_folder_that_cannot_hold_a_site_is_reported(tmp_path: Path) -> No
     text = out.getvalue()
     assert "Platsen kunde inte starta" in text and "The site could not start" in text
     assert "Traceback" not in text
+
+
+def test_the_training_page_is_served_on_loopback_and_its_address_printed(work: Path) -> None:
+    proc = _start(work, "--no-console", "--no-browser")
+    output = Lines(proc)
+    try:
+        banner = output.until(READY, START_TIMEOUT_S)
+        found = re.search(r"Training page: (http://127\.0\.0\.1:(\d+)/)", banner)
+        assert found is not None, banner
+        assert "Övningssidan: " + found.group(1) in banner
+        with urllib.request.urlopen(found.group(1), timeout=5) as page:
+            html = page.read().decode()
+        assert "synk – övning" in html and 'id="screen"' in html
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=20)
+        rest = output.rest(timeout_s=5)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, rest
+    assert "Traceback" not in rest

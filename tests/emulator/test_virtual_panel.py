@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from emulator.virtual_panel import KeypadMatrix, ScreenRecorder, VirtualBuzzer, VirtualPin
+from emulator.virtual_panel import (
+    KeypadMatrix,
+    OledPanel,
+    ScreenRecorder,
+    VirtualBuzzer,
+    VirtualPin,
+)
+from hw import ssd1306
 from hw.display import TextDisplay
 from hw.indicator import Indicator
 from hw.keypad import MatrixKeypad
+from hw.ssd1306 import SSD1306_I2C
 
 
 class FakeTicks:
@@ -72,3 +80,54 @@ def test_indicator_lights_and_beeps() -> None:
     assert (green.value(), red.value()) == (1, 1)
     indicator.off()
     assert (green.value(), red.value()) == (0, 0)
+
+
+# -- the OLED: the SSD1306 driver's bytes over I2C into the emulated controller's RAM ----------
+
+
+def _oled() -> tuple[OledPanel, SSD1306_I2C]:
+    panel = OledPanel()
+    return panel, SSD1306_I2C(panel)
+
+
+def test_the_panels_ram_is_the_drivers_frame_buffer() -> None:
+    panel, oled = _oled()
+    ScreenRecorder(oled=oled).show_lines(["Sätt i nyckeln", "", "Insert your key"])
+    version, picture = panel.picture()
+    assert panel.on and version > 0
+    assert picture == bytes(oled.buffer)
+    assert sum(bin(b).count("1") for b in picture) > 100
+
+
+def test_a_window_write_wraps_inside_its_columns_and_pages() -> None:
+    panel, oled = _oled()
+    # columns 2..3, pages 1..2: four bytes fill the window in rows of two
+    for cmd in (ssd1306.SET_COL_ADDR, 2, 3, ssd1306.SET_PAGE_ADDR, 1, 2):
+        oled.write_cmd(cmd)
+    oled.write_data(bytes([1, 2, 3, 4, 5]))  # the fifth wraps to the window's start
+    ram = panel.ram
+    assert (ram[128 + 2], ram[128 + 3], ram[256 + 2], ram[256 + 3]) == (5, 2, 3, 4)
+    assert sum(ram) == 5 + 2 + 3 + 4
+
+
+def test_a_panel_switched_off_or_mounted_otherwise_shows_what_a_person_would_see() -> None:
+    panel, oled = _oled()
+    oled.pixel(0, 0, 1)
+    oled.show()
+    assert panel.picture()[1][0] == 0x01
+    oled.write_cmd(ssd1306.SET_SEG_REMAP)  # no remap: the picture is mirrored left to right
+    assert panel.picture()[1][127] == 0x01
+    oled.write_cmd(ssd1306.SET_SEG_REMAP | 1)
+    oled.write_cmd(ssd1306.SET_COM_OUT_DIR)  # normal COM scan: upside down
+    assert panel.picture()[1][7 * 128] == 0x80
+    oled.write_cmd(ssd1306.SET_COM_OUT_DIR | 0x08)
+    oled.invert(True)
+    assert panel.picture()[1][0] == 0xFE
+    oled.poweroff()
+    assert panel.picture()[1] == bytes(1024)
+
+
+def test_a_write_to_another_address_is_not_acknowledged() -> None:
+    panel = OledPanel()
+    with pytest.raises(OSError):
+        panel.writeto(0x3D, b"\x80\xaf")

@@ -280,6 +280,7 @@ def test_audit_batch_malformed():
 
 TOKEN = {
     "format": 1,
+    "serial": 0x0203,
     "station_id": 77,
     "technician_id": 501,
     "permissions": 5,
@@ -290,7 +291,7 @@ TOKEN = {
 }
 TOKEN_BYTES = (
     b"SKST"  # 0 magic
-    + _h("01 000000")  # 4 format, 5 reserved
+    + _h("01 00 0302")  # 4 format, 5 reserved, 6 serial
     + _h("4d000000")  # 8 station_id
     + _h("f5010000")  # 12 technician_id
     + _h("05000000")  # 16 permissions

@@ -197,6 +197,19 @@ def test_decoder_short_frame_is_a_crc_error():
     assert dec.crc_errors == 1
 
 
+def test_decoder_drops_a_body_over_520_bytes_with_a_correct_crc():
+    # SPEC.md 2 rule 3: a header and a 513-byte payload (521 bytes) still fits the
+    # 528-byte collection, but is discarded, not delivered
+    body = _body(8 + 513, 5)
+    block = cobs_encode(body + struct.pack("<I", crc32(body)))
+    assert len(block) <= 528
+    dec = FrameDecoder()
+    assert dec.feed(block + b"\x00") == []
+    assert dec.crc_errors == 1 and dec.overlong == 0 and dec.frames == 0
+    largest = _body(520, 5)
+    assert dec.feed(encode_frame(largest)) == [largest]
+
+
 def test_decoder_cobs_error_is_a_crc_error():
     dec = FrameDecoder()
     assert dec.feed(b"\x09\x01\x02\x00") == []

@@ -7,7 +7,7 @@ tests/firmware/key_double.py's KeyDouble behind its key port or NFC reader doubl
 Station reasons are SPEC.md 9.2's; the valid-until time on the display is Stockholm time.
 """
 
-from firmware import codec
+from firmware import codec, station_events
 from firmware.bundle_cache import BundleCache
 from firmware.clock import ManualClock
 from firmware.code_check import CodeCheck
@@ -16,6 +16,7 @@ from firmware.key_session import (
     ACK,
     CODE,
     DONE,
+    MAX_AUDIT_ROUNDS,
     STEPS,
     STORE_AUDIT,
     KeySession,
@@ -58,7 +59,7 @@ from tests.firmware.key_double import (
     audit_event,
     key_seed,
 )
-from tests.firmware.power_cut import RamFiles
+from tests.firmware.power_cut import PowerCut, RamFiles
 
 SUPPORT = "Support 0141-22 59 72"
 ANNA = 10
@@ -72,8 +73,9 @@ SERIAL2 = fx.read("bundle_serial2.bin")
 class Station:
     """The station's parts around key sessions: flash, cache, code counters, outbox, board."""
 
-    def __init__(self, bundle=SERIAL1, now=fx.EPOCH, capacity=256 * 1024):
-        self.files = RamFiles()
+    def __init__(self, bundle=SERIAL1, now=fx.EPOCH, capacity=256 * 1024, files=None):
+        booted = files is not None  # the flash of a station that ran before: boot from it
+        self.files = files if booted else RamFiles()
         self.clock = ManualClock(now)
         self.ticks = Ticks(5000)
         self.log = Log(self.clock)
@@ -81,7 +83,10 @@ class Station:
         self.cache = BundleCache(
             self.storage, fx.STATION_ID, fx.UNIT_ID, [fx.AUTHORITY_PUBLIC], self.log
         )
-        self.cache.install(bundle)
+        if booted:
+            self.cache.load()
+        else:
+            self.cache.install(bundle)
         self.codes = CodeCheck(self.storage, self.clock, self.log)
         self.outbox = Outbox(self.storage, self.log, capacity_bytes=capacity)
         self.keypad = KeypadDouble()
@@ -130,7 +135,8 @@ class Station:
         return self.last_session.run()
 
     def records(self):
-        return [codec.decode_record("outbox_record", r) for r in self.outbox.pending()[1]]
+        waiting = self.outbox.pending(max_records=100000, max_bytes=1 << 30)[1]
+        return [codec.decode_record("outbox_record", r) for r in waiting]
 
     def station_events(self):
         return [(r["reason"], r["key_id"], r["detail"]) for r in self.records() if r["kind"] == 2]
@@ -518,3 +524,110 @@ def test_a_station_fault_ends_the_session_cleanly():
     assert result.outcome == "station_fault" and result.step == STEPS[CODE]
     assert SUPPORT in station.display.english and station.indicator.state == "error"
     assert key.active_set() is None and len(key.events) == 3
+
+
+# --- audit batches larger than a heap or a round (issues 19.3, 14.16) ------------------
+
+
+def test_a_key_holding_more_events_than_one_round_takes_is_synced_in_several_rounds():
+    station = Station()
+    key = KeyDouble(ANNA, audit_capacity=2500)
+    key.add_events(2500)
+    result = station.sync(key)
+    assert result.outcome == "ok_until"
+    assert key.executed.count(MSG_AUDIT_ACK) == 2  # 2,048 events, then the other 452
+    assert key.events == [] and result.events_acked == 2500
+    assert result.events_read == 2500 and result.events_stored == 2500
+    assert station.lock_events() == [(100, i) for i in range(1, 2501)]
+    assert "audit.stage" not in station.storage.names()
+
+
+def test_rounds_are_bounded_and_what_is_left_waits_on_the_key_for_the_next_sync():
+    station = Station()
+    key = _anna(1000)
+    result = station.sync(key, max_audit_events=100)
+    assert result.outcome == "ok_until"
+    assert key.executed.count(MSG_AUDIT_ACK) == MAX_AUDIT_ROUNDS
+    assert len(key.events) == 1000 - 100 * MAX_AUDIT_ROUNDS
+    assert key.events[0][0] == 100 * MAX_AUDIT_ROUNDS + 1
+    assert result.events_stored == result.events_acked == 100 * MAX_AUDIT_ROUNDS
+    station.keypad.presses = []
+    assert station.sync(key, max_audit_events=100).outcome == "ok_until" and key.events == []
+    assert station.lock_events() == [(100, i) for i in range(1, 1001)]
+
+
+def test_an_outbox_that_fills_mid_batch_lets_the_key_forget_only_what_fit():
+    station = Station(capacity=6000)  # two entries of 64 lock events, not a third
+    key = _anna(200)
+    result = station.sync(key)
+    assert result.outcome == "outbox_full"
+    assert station.lock_events() == [(100, i) for i in range(1, 129)]
+    assert [seq for seq, _ in key.events] == list(range(129, 201))
+    assert result.events_acked == 128
+    assert (REASON_OUTBOX_FULL, ANNA, 72) in station.station_events()
+    assert "audit.stage" not in station.storage.names()
+
+
+def _wrong_hash_once(key, times=1):
+    real = key._stat
+    left = [times]
+
+    def stat(fields):
+        status, answer = real(fields)
+        if fields["obj"] == 3 and left[0] > 0:
+            left[0] -= 1
+            answer = {"size": answer["size"], "sha256": bytes(32)}
+        return status, answer
+
+    key._stat = stat
+
+
+def test_an_audit_batch_that_misses_its_hash_is_read_again_and_stored_once():
+    station = Station()
+    key = _anna(150)
+    _wrong_hash_once(key)
+    result = station.sync(key)
+    assert result.outcome == "ok_until" and key.events == []
+    assert key.executed.count(MSG_OBJ_STAT) == 2
+    assert station.lock_events() == [(100, i) for i in range(1, 151)]
+
+
+def test_an_audit_batch_that_misses_its_hash_twice_stores_nothing():
+    station = Station()
+    key = _anna(150)
+    _wrong_hash_once(key, times=2)
+    result = station.sync(key)
+    assert result.outcome == "key_fault"
+    assert station.lock_events() == [] and len(key.events) == 150
+    assert MSG_AUDIT_ACK not in key.executed
+    assert "audit.stage" not in station.storage.names()
+
+
+def test_a_power_cut_anywhere_in_a_sync_of_several_entries_loses_and_duplicates_nothing():
+    # Entries of 4 events: a batch of 10 is staged, then stored as 3 entries.
+    saved = station_events.EVENTS_PER_ENTRY
+    station_events.EVENTS_PER_ENTRY = 4
+    try:
+        cut = 0
+        while True:
+            station = Station()
+            key = _anna(10)
+            station.files.cut_after(cut)
+            try:
+                station.sync(key)  # a cut the session catches ends it as a station fault
+            except PowerCut:
+                pass
+            finished = station.files.spent < cut  # the power held to the end
+            station.files.restore_power()
+            again = Station(files=station.files)
+            result = again.sync(key)
+            assert result.outcome == "ok_until", (cut, result)
+            assert key.events == [], cut
+            assert again.lock_events() == [(100, i) for i in range(1, 11)], cut
+            assert "audit.stage" not in again.storage.names(), cut
+            if finished:
+                break
+            cut += 5
+        assert cut > 800
+    finally:
+        station_events.EVENTS_PER_ENTRY = saved

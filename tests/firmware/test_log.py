@@ -43,3 +43,13 @@ def test_the_ring_drops_old_lines_and_says_so():
     first, next_seq, text = log.tail(1, 1000)
     assert (first, next_seq) == (3, 6)
     assert text.splitlines()[0] == "3 0 I 2"
+
+
+def test_a_newline_in_a_message_does_not_start_a_line_of_its_own():
+    # SPEC.md 7: every line is "seq time level message"
+    log = Log(ManualClock(1000))
+    log.error("storage: write failed\nE forged line\r")
+    log.info("next")
+    first, next_seq, text = log.tail(0, 500)
+    assert (first, next_seq) == (1, 3)
+    assert text == "1 1000 E storage: write failed E forged line \n2 1000 I next\n"

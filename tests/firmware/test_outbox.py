@@ -202,3 +202,61 @@ def test_power_cut_at_every_unit_loses_and_duplicates_nothing_acknowledged():
             break
         cut += 1
     assert cut > 300
+
+
+class _CountingFiles(RamFiles):
+    """RamFiles that remember the length of every read of an outbox segment (-1: whole)."""
+
+    def __init__(self):
+        RamFiles.__init__(self)
+        self.reads = []
+
+    def read(self, path, offset=0, length=-1):
+        if "/ob_" in path:
+            self.reads.append(length)
+        return RamFiles.read(self, path, offset, length)
+
+
+def test_the_outbox_reads_its_segments_in_bounded_pieces_and_keeps_no_record_in_ram():
+    files = _CountingFiles()
+    box = _outbox(files, segment_bytes=4096)
+    for n in range(40):
+        box.append([lock_event(1 + i % 7, n * 10 + i + 1) for i in range(10)])
+    again = _outbox(files, segment_bytes=4096)
+    assert again.records() == 400
+    again.pending(max_records=300)
+    again.read(150, 20)
+    again.contains(3, 55)
+    again.append([lock_event(3, 52), lock_event(3, 9999)])
+    again.confirm(250)
+    again.oldest_time()
+    assert files.reads and min(files.reads) > 0 and max(files.reads) <= 1024
+    # What RAM keeps per segment is a summary: no list of records anywhere in it.
+    for value in again.__dict__.values():
+        assert not (isinstance(value, list) and value and isinstance(value[0], bytes))
+
+
+def test_duplicates_are_found_on_flash_after_a_reboot_and_figures_follow_a_partial_confirm():
+    files = RamFiles()
+    box = _outbox(files, segment_bytes=300)
+    box.append([lock_event(5, n) for n in range(1, 6)])
+    box.append([station_event(1, time=1800000100)])
+    box.append([lock_event(6, n) for n in range(1, 4)])
+    again = _outbox(files, segment_bytes=300)
+    assert again.contains(5, 3) and again.contains(6, 1)
+    assert not again.contains(5, 6) and not again.contains(7, 1)
+    assert again.append([lock_event(5, 4), lock_event(6, 3), lock_event(5, 6)]) == 10
+    assert again.records() == 10
+    again.confirm(3)
+    assert again.records() == 7
+    assert again.pending_bytes() == 2 * 42 + 18 + 4 * 42
+    assert again.oldest_time() == 1800000000
+    again.confirm(5)
+    assert again.oldest_time() == 1800000100
+    assert again.read(1, 3) == (
+        5,
+        6,
+        [station_event(1, time=1800000100), lock_event(6, 1), lock_event(6, 2)],
+    )
+    rebooted = _outbox(files, segment_bytes=300)
+    assert (rebooted.records(), rebooted.pending_bytes()) == (5, again.pending_bytes())

@@ -29,6 +29,7 @@ from firmware.protocol_constants import (
     MSG_SVC_FACTORY_RESET,
     MSG_SVC_KEY_INFO,
     MSG_SVC_LOG_TAIL,
+    MSG_SVC_MAINTENANCE,
     MSG_SVC_OUTBOX_INFO,
     MSG_SVC_SELFTEST,
     MSG_SVC_SET_CLOCK,
@@ -52,6 +53,7 @@ from firmware.protocol_constants import (
     TOKEN_OTHER_STATION,
     TOKEN_PERMISSION_MISSING,
     TOKEN_UNKNOWN_AUTHORITY_KEY,
+    TOKEN_USED,
 )
 from firmware.service_console import ServiceConsole
 from firmware.station_events import lock_event, station_event
@@ -184,9 +186,12 @@ class FakeStation:
         # Outbox indexes never go back: confirm everything, keep the ack file.
         self.outbox.confirm(self.outbox.next_index - 1, self.now())
         for name in self.storage.names():
-            if name != "outbox.ack":
+            if name not in ("outbox.ack", "tokens_used.bin"):  # spent tokens stay spent
                 self.storage.remove(name)
         self.outbox = Outbox(self.storage, self.log, capacity_bytes=self.outbox_capacity)
+
+    def enter_maintenance(self):
+        self.calls.append(("enter_maintenance",))
 
     def record(self, key_id, reason, detail):
         try:
@@ -468,6 +473,51 @@ def test_set_clock_with_a_token_sets_it_logs_and_records_it():
     assert "technician 501" in text
 
 
+def test_a_set_clock_token_works_once_then_is_refused_as_used():
+    # issue 14.6: a token was accepted twice with new request numbers
+    station, line, console = _station_and_console()
+    payload = _token_payload("all", fx.EPOCH + 300)
+    assert _ok(console, line, MSG_SVC_SET_CLOCK, payload, seq=1) == {}
+    # the very same request again is a retry: the remembered answer, nothing runs
+    assert _ok(console, line, MSG_SVC_SET_CLOCK, payload, seq=1) == {}
+    replay = _token_payload("all", fx.EPOCH + 600)
+    answer = _exchange(console, line, MSG_SVC_SET_CLOCK, replay, seq=2)
+    assert answer["status"] == ST_TOKEN_INVALID
+    error = codec.decode_error(answer["payload"])
+    assert error == {"detail": TOKEN_USED, "text": "token already used on this station"}
+    assert _refused(console, line, MSG_SVC_FACTORY_RESET, _token_payload("all"), seq=3) == (
+        ST_TOKEN_INVALID,
+        TOKEN_USED,
+    )
+    assert station.calls == [("set_clock", fx.EPOCH + 300)]
+    assert station.now() == fx.EPOCH + 300 and station.cache.loaded
+    _, _, text = station.log.tail(0, 504)
+    assert "already used on this station" in text
+    # another token works; the memory is on flash, so a restarted console knows both
+    _ok(console, line, MSG_SVC_SET_CLOCK, _token_payload("all_2", fx.EPOCH + 900), seq=4)
+    console = ServiceConsole(line, station)
+    assert _refused(console, line, MSG_SVC_SET_CLOCK, payload, seq=5) == (
+        ST_TOKEN_INVALID,
+        TOKEN_USED,
+    )
+    assert _refused(console, line, MSG_SVC_SET_CLOCK, _token_payload("all_2", 1), seq=6) == (
+        ST_TOKEN_INVALID,
+        TOKEN_USED,
+    )
+
+
+def test_a_refused_token_is_not_spent():
+    station, line, console = _station_and_console()
+    station.clock.set(NOT_AFTER + 1)
+    payload = _token_payload("all", NOT_AFTER - 10)
+    assert _refused(console, line, MSG_SVC_SET_CLOCK, payload, seq=1) == (
+        ST_TOKEN_INVALID,
+        TOKEN_EXPIRED,
+    )
+    station.clock.set(fx.EPOCH)
+    assert _ok(console, line, MSG_SVC_SET_CLOCK, payload, seq=2) == {}
+
+
 def test_a_token_for_any_station_sets_the_clock_here():
     station, line, console = _station_and_console()
     payload = _token_payload("clock_any_station", fx.EPOCH - 30)
@@ -588,10 +638,11 @@ def test_a_retried_request_gets_the_same_answer_without_running_twice():
     assert station.calls == [("clear_outbox", 2)]
     assert console.replays == 1
     # A new seq is a new request: it runs (and finds nothing more up to index 2).
+    payload = _token_payload("all_2", 2)
     assert _ok(console, line, MSG_SVC_CLEAR_OUTBOX, payload, seq=8) == {"removed": 0}
     assert len(station.calls) == 2
-    # The same seq with other bytes is new too.
-    assert _ok(console, line, MSG_SVC_CLEAR_OUTBOX, _token_payload("all", 4), seq=8) == {
+    # The same seq with other bytes is new too (and needs a token not used before).
+    assert _ok(console, line, MSG_SVC_CLEAR_OUTBOX, _token_payload("all_3", 4), seq=8) == {
         "removed": 2
     }
     assert len(station.calls) == 3
@@ -622,7 +673,7 @@ def test_unknown_version_is_answered_in_version_1():
 
 def test_unknown_types_are_named_back():
     _, line, console = _station_and_console()
-    for seq, msg_type in enumerate((MSG_HELLO, 0x47, 0x53, 0x60, 0xFF, 0)):
+    for seq, msg_type in enumerate((MSG_HELLO, 0x47, 0x54, 0x60, 0xFF, 0)):
         assert _refused(console, line, msg_type, b"", seq) == (ST_UNKNOWN_TYPE, msg_type)
 
 
@@ -803,6 +854,7 @@ class _VectorStation:
         self.clock = answers[MSG_SVC_STATUS]["clock"]
         response = answers[MSG_SVC_LOG_TAIL]
         self.log = _VectorLog((response["first_seq"], response["next_seq"], response["text"]))
+        self.storage = DirStorage("/flash", files=RamFiles())
         self.calls = []
 
     def now(self):
@@ -838,6 +890,9 @@ class _VectorStation:
     def factory_reset(self):
         self.calls.append(("factory_reset",))
 
+    def enter_maintenance(self):
+        self.calls.append(("enter_maintenance",))
+
     def record(self, key_id, reason, detail):
         self.calls.append(("record", key_id, reason, detail))
         return True
@@ -864,7 +919,7 @@ def test_golden_service_console_exchanges_come_out_byte_for_byte():
     station = _VectorStation(answers, bytes.fromhex(family["keys"]["authority_public"]))
     line = Line()
     console = ServiceConsole(line, station)
-    assert len(requests) == 10
+    assert len(requests) == 11
     for seq, msg_type in enumerate(sorted(requests)):
         answer = _exchange(console, line, msg_type, requests[msg_type], seq)
         assert answer["status"] == ST_OK, codec.decode_error(answer["payload"])
@@ -879,4 +934,6 @@ def test_golden_service_console_exchanges_come_out_byte_for_byte():
         ("record", 0, REASON_SERVICE_COMMAND, MSG_SVC_CLEAR_OUTBOX),
         ("factory_reset",),
         ("record", 0, REASON_SERVICE_COMMAND, MSG_SVC_FACTORY_RESET),
+        ("enter_maintenance",),
+        ("record", 0, REASON_SERVICE_COMMAND, MSG_SVC_MAINTENANCE),
     ]

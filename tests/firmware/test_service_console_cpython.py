@@ -18,12 +18,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from firmware.service_console import ServiceConsole
+from firmware.storage import DirStorage
 from protocol import framing as ref_framing
 from protocol import messages as ref
 from protocol.constants import MsgType, Status, TokenRefusal
 from protocol.records import encode_record
 from tests import factories
 from tests.firmware import fixtures as fx
+from tests.firmware.power_cut import RamFiles
 from tests.firmware.test_service_console import FakeStation, Line, _lock_records
 from tests.firmware.test_service_token import (
     IMPOSTOR_PUBLIC,
@@ -47,9 +49,10 @@ def _signer(name: str) -> factories.Signer:
 def test_embedded_tokens_are_what_the_factories_sign() -> None:
     assert _signer("impostor").public == IMPOSTOR_PUBLIC
     assert _signer("authority").public == fx.AUTHORITY_PUBLIC
-    for name, (station, permissions, signer, named) in TOKEN_SPECS.items():
+    for name, (station, permissions, signer, named, serial) in TOKEN_SPECS.items():
         fields = {
             "format": 1,
+            "serial": serial,
             "station_id": station,
             "technician_id": TECHNICIAN,
             "permissions": permissions,
@@ -130,7 +133,7 @@ def test_token_commands_agree_with_the_reference() -> None:
         0,
         {"removed": 3},
     )
-    clock = {"token": token, "time": fx.EPOCH + 9}
+    clock = {"token": TOKENS["all_2"], "time": fx.EPOCH + 9}
     assert _ask(console, line, MsgType.SVC_SET_CLOCK, clock, 2) == (0, {})
     assert station.now() == fx.EPOCH + 9
     status, error = _ask(
@@ -138,7 +141,7 @@ def test_token_commands_agree_with_the_reference() -> None:
     )
     assert (status, error["detail"]) == (Status.TOKEN_INVALID, TokenRefusal.PERMISSION_MISSING)
     assert "permission missing" in error["text"]
-    assert _ask(console, line, MsgType.SVC_FACTORY_RESET, {"token": token}, 4) == (0, {})
+    assert _ask(console, line, MsgType.SVC_FACTORY_RESET, {"token": TOKENS["all_3"]}, 4) == (0, {})
     assert [call[0] for call in station.calls] == ["clear_outbox", "set_clock", "factory_reset"]
 
 
@@ -164,6 +167,7 @@ class Scripted:
     def __init__(self, answers: dict[int, dict[str, Any]]) -> None:
         self.answers = answers
         self.log = self
+        self.storage = DirStorage("/flash", files=RamFiles())
 
     def tail(self, from_seq: int, max_bytes: int) -> tuple[int, int, str]:
         fields = self.answers[MsgType.SVC_LOG_TAIL]

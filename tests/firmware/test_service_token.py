@@ -14,16 +14,21 @@ from firmware import service_token
 from firmware.protocol_constants import (
     PERM_CLEAR_OUTBOX,
     PERM_FACTORY_RESET,
+    PERM_MAINTENANCE,
     PERM_SET_CLOCK,
     TOKEN_BAD_SIGNATURE,
     TOKEN_EXPIRED,
     TOKEN_MALFORMED,
+    TOKEN_MEMORY_FULL,
     TOKEN_NOT_YET_VALID,
     TOKEN_OTHER_STATION,
     TOKEN_PERMISSION_MISSING,
     TOKEN_UNKNOWN_AUTHORITY_KEY,
+    TOKEN_USED,
 )
+from firmware.storage import DirStorage
 from tests.firmware import fixtures as fx
+from tests.firmware.power_cut import RamFiles
 
 TECHNICIAN = 501
 NOT_BEFORE = fx.EPOCH - 3600
@@ -31,13 +36,16 @@ NOT_AFTER = fx.EPOCH + 12 * 3600
 ALL = PERM_SET_CLOCK | PERM_CLEAR_OUTBOX | PERM_FACTORY_RESET
 # Public key of tests.factories.Signer("not the authority").
 IMPOSTOR_PUBLIC = bytes.fromhex("6f770f112c005ec5f37d086626ecac68d297c8a7a8edcad4532f543274734e4b")
-# name: (station_id, permissions, signer, authority key id named) -> token hex
+# name: (station_id, permissions, signer, authority key id named, serial) -> token hex
 TOKEN_SPECS = {
-    "all": (fx.STATION_ID, ALL, "authority", "authority"),
-    "clock_any_station": (0, PERM_SET_CLOCK, "authority", "authority"),
-    "other_station": (fx.STATION_ID + 1, ALL, "authority", "authority"),
-    "impostor": (fx.STATION_ID, ALL, "impostor", "impostor"),
-    "forged": (fx.STATION_ID, ALL, "impostor", "authority"),
+    "all": (fx.STATION_ID, ALL, "authority", "authority", 0),
+    "clock_any_station": (0, PERM_SET_CLOCK, "authority", "authority", 0),
+    "other_station": (fx.STATION_ID + 1, ALL, "authority", "authority", 0),
+    "impostor": (fx.STATION_ID, ALL, "impostor", "impostor", 0),
+    "forged": (fx.STATION_ID, ALL, "impostor", "authority", 0),
+    "all_2": (fx.STATION_ID, ALL, "authority", "authority", 2),
+    "all_3": (fx.STATION_ID, ALL, "authority", "authority", 3),
+    "maintenance": (fx.STATION_ID, PERM_MAINTENANCE, "authority", "authority", 4),
 }
 TOKENS = {
     "all": bytes.fromhex(
@@ -64,6 +72,21 @@ TOKENS = {
         "534b53540100000007000000f501000007000000b078fd6a802ffe6a45d654825bf542e1"
         "4db5fa1c6cb3b4a5d68391c60d609396278c0fc4a5551b90e74ca48f05f5df8df3f15bbe"
         "9190a368c3cb79f97785d3af235c39d4da05bdffbf54cea5c0f33806"
+    ),
+    "all_2": bytes.fromhex(
+        "534b53540100020007000000f501000007000000b078fd6a802ffe6a45d654825bf542e1"
+        "9257d746a81ed39b8fcd5348fc701f431b3bc21b90b25376f6da872e3cdd0c7ef33579b0"
+        "9e06a4893b9ab296bab413daeeed3175e2ab014a4d3bca99f99d9903"
+    ),
+    "all_3": bytes.fromhex(
+        "534b53540100030007000000f501000007000000b078fd6a802ffe6a45d654825bf542e1"
+        "02d6e6496bbcd6c1aaf1328be9bd59c93045fcba7d49a2194ec1086f5f74f095563a5d15"
+        "5f345132ef680f2f2e16675a5aa1b322a7a8f49b1e4e972c9145860c"
+    ),
+    "maintenance": bytes.fromhex(
+        "534b53540100040007000000f501000008000000b078fd6a802ffe6a45d654825bf542e1"
+        "bd3eb8a07a24f941c8fd52d9bb867978a818de9a022158188a70124fa4d24e2814a4f7b8"
+        "6bbdaaff984d292a270b3cc3c909a85fb59aa88d80c27b455844090c"
     ),
 }
 KEYS = [fx.AUTHORITY_PUBLIC]
@@ -168,18 +191,60 @@ def test_golden_vector_tokens_verify_with_the_vector_authority():
     with open(_ROOT + "protocol/vectors/records_token.json") as f:
         family = json.load(f)
     authority = bytes.fromhex(family["keys"]["authority_public"])
-    assert len(family["vectors"]) == 2
+    assert len(family["vectors"]) == 5
     for vector in family["vectors"]:
         token = bytes.fromhex(vector["hex"])
         fields = vector["fields"]
         station = fields["station_id"] or 4242
         when = fields["not_before"] + 60
-        for bit in (PERM_SET_CLOCK, PERM_CLEAR_OUTBOX, PERM_FACTORY_RESET):
+        for bit in (PERM_SET_CLOCK, PERM_CLEAR_OUTBOX, PERM_FACTORY_RESET, PERM_MAINTENANCE):
             expected = 0 if fields["permissions"] & bit else TOKEN_PERMISSION_MISSING
             assert service_token.check(token, [authority], station, when, bit) == expected
         assert service_token.check(token, KEYS, station, when, PERM_SET_CLOCK) == (
             TOKEN_UNKNOWN_AUTHORITY_KEY
         )
-        assert service_token.check(token, [authority], station, fields["not_after"] + 1, 1) == (
-            TOKEN_EXPIRED
-        )
+        late = fields["not_after"] + 1
+        bit = fields["permissions"] & -fields["permissions"]  # one it has
+        assert service_token.check(token, [authority], station, late, bit) == TOKEN_EXPIRED
+
+
+# --- one use per station (SPEC.md 8.5) ------------------------------------------------------
+
+
+def _storage():
+    return DirStorage("/flash", files=RamFiles())
+
+
+def test_a_token_is_spent_once_and_remembered_on_flash():
+    storage = _storage()
+    used = service_token.UsedTokens(storage)
+    token = TOKENS["all"]
+    assert not used.holds(token)
+    assert used.spend(token, NOT_AFTER, fx.EPOCH) == 0
+    assert used.holds(token)
+    assert used.spend(token, NOT_AFTER, fx.EPOCH + 5) == TOKEN_USED
+    again = service_token.UsedTokens(storage)  # after a restart
+    assert again.holds(token) and not again.holds(TOKENS["all_2"])
+    assert again.spend(token, NOT_AFTER, fx.EPOCH + 9) == TOKEN_USED
+    assert again.spend(TOKENS["all_2"], NOT_AFTER, fx.EPOCH + 9) == 0
+    assert len(service_token.UsedTokens(storage)) == 2
+
+
+def test_the_id_is_the_signed_part_so_serials_tell_tokens_apart():
+    assert service_token.token_id(TOKENS["all"]) != service_token.token_id(TOKENS["all_2"])
+    forged_signature = TOKENS["all"][:36] + bytes(64)
+    assert service_token.token_id(forged_signature) == service_token.token_id(TOKENS["all"])
+
+
+def test_the_memory_is_bounded_and_forgets_expired_tokens():
+    storage = _storage()
+    used = service_token.UsedTokens(storage, capacity=2)
+    assert used.spend(TOKENS["all"], fx.EPOCH + 10, fx.EPOCH) == 0
+    assert used.spend(TOKENS["all_2"], fx.EPOCH + 20, fx.EPOCH) == 0
+    assert used.spend(TOKENS["all_3"], NOT_AFTER, fx.EPOCH) == TOKEN_MEMORY_FULL
+    assert not used.holds(TOKENS["all_3"])  # refused: not spent
+    # once the first has expired its place is free (and it is refused as expired by check)
+    assert used.spend(TOKENS["all_3"], NOT_AFTER, fx.EPOCH + 11) == 0
+    assert not used.holds(TOKENS["all"]) and used.holds(TOKENS["all_2"])
+    assert len(service_token.UsedTokens(storage)) == 2
+    assert len(storage.read(service_token.USED_FILE)) == 24

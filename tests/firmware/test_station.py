@@ -8,11 +8,17 @@ what was written, the clock is moved by hand.
 from firmware import codec, station_config
 from firmware.bundle_cache import CACHE_FILE
 from firmware.clock import ManualClock
+from firmware.framing import FrameDecoder, encode_frame
 from firmware.protocol_constants import (
+    MSG_SVC_MAINTENANCE,
+    MSG_SVC_STATUS,
     REASON_BOOT,
     REASON_CACHE_DISCARDED,
+    REASON_SERVICE_COMMAND,
     REASON_SYNC_OK,
+    ST_OK,
 )
+from firmware.service_console import ServiceConsole
 from firmware.station import (
     CHECK_BUNDLE,
     CHECK_CLOCK,
@@ -36,6 +42,8 @@ from tests.firmware.key_double import (
     Ticks,
 )
 from tests.firmware.power_cut import RamFiles
+from tests.firmware.test_service_console import Line
+from tests.firmware.test_service_token import TOKENS
 
 ANNA = 10
 ANNA_CODE = fx.KEYS[10][0]
@@ -184,6 +192,15 @@ def test_a_damaged_cache_is_discarded_at_boot_and_reported():
     assert "discarded" in rig.station.log.tail(1, 4000)[2]
 
 
+def test_a_half_read_audit_left_by_a_power_cut_is_removed_at_boot():
+    files = RamFiles()
+    Rig(files)
+    files.files["/flash/audit.stage"] = bytearray(36 * 40)  # cut during a key's audit read
+    rig = Rig(files)
+    assert "/flash/audit.stage" not in files.files
+    assert "half-read audit" in rig.station.log.tail(1, 4000)[2]
+
+
 def test_factory_reset_keeps_configuration_and_unsent_events():
     rig = Rig()
     rig.station.cache.install(fx.read("bundle_serial1.bin"))
@@ -200,3 +217,36 @@ def test_clear_outbox_confirms_through_an_index():
     assert rig.station.outbox.records() == 2
     assert rig.station.clear_outbox(1) == 1
     assert rig.station.outbox.records() == 1
+
+
+def test_svc_maintenance_stops_the_main_loop_after_answering():
+    # issue 14.14: maintenance mode from the console, token-guarded (SPEC.md 7)
+    rig = Rig()
+    line = Line()
+    rig.station.console = ServiceConsole(line, rig.station)
+    request = codec.encode_message(MSG_SVC_MAINTENANCE, 9, TOKENS["maintenance"])
+    line.incoming += encode_frame(request)
+    rig.run(3)
+    (answer,) = FrameDecoder().feed(bytes(line.outgoing))
+    answer = codec.decode_message(answer)
+    assert (answer["type"], answer["seq"], answer["status"]) == (MSG_SVC_MAINTENANCE, 9, ST_OK)
+    assert rig.station.maintenance
+    assert (rig.display.swedish, rig.display.english) == ("Underhållsläge", "Maintenance mode")
+    assert (REASON_SERVICE_COMMAND, 0) in rig.station_events()
+    rig.station.run_forever()  # returns: the station has stopped
+    # stopped: the console is not read any more (the port is the REPL's)
+    line.outgoing = bytearray()
+    line.incoming += encode_frame(codec.encode_message(MSG_SVC_STATUS, 10, b""))
+    rig.run(3)
+    assert line.outgoing == bytearray()
+
+
+def test_svc_maintenance_needs_the_maintenance_permission():
+    rig = Rig()
+    line = Line()
+    rig.station.console = ServiceConsole(line, rig.station)
+    line.incoming += encode_frame(codec.encode_message(MSG_SVC_MAINTENANCE, 1, TOKENS["all"]))
+    rig.run(3)
+    (answer,) = FrameDecoder().feed(bytes(line.outgoing))
+    assert codec.decode_message(answer)["status"] != ST_OK
+    assert not rig.station.maintenance

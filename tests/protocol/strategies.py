@@ -113,6 +113,7 @@ audit_batches = _fields(
 service_tokens = _fields(
     {
         "format": st.just(1),
+        "serial": u16,
         "station_id": u32,
         "technician_id": u32,
         "permissions": u32,
@@ -354,6 +355,8 @@ PAYLOAD_STRATEGIES: dict[tuple[MsgType, bool], st.SearchStrategy[Fields]] = {
     (MsgType.SVC_CLEAR_OUTBOX, True): _dict(removed=u32),
     (MsgType.SVC_FACTORY_RESET, False): _dict(token=tokens),
     (MsgType.SVC_FACTORY_RESET, True): EMPTY,
+    (MsgType.SVC_MAINTENANCE, False): _dict(token=tokens),
+    (MsgType.SVC_MAINTENANCE, True): EMPTY,
 }
 assert set(PAYLOAD_STRATEGIES) == {(t, r) for t in MsgType for r in (False, True)}
 

@@ -112,6 +112,16 @@ def test_short_bad_and_empty_collections() -> None:
     assert decoder.frames == 1
 
 
+def test_body_over_520_bytes_is_dropped_even_with_a_correct_crc() -> None:
+    # SPEC.md 2 rule 3: 8 + 513 bytes fit the 528-byte collection but are discarded
+    body = bytes([1, 0x40]) + b"\x11" * (k.MAX_BODY - 1)
+    block = cobs_encode(body + crc32(body).to_bytes(4, "little"))
+    assert len(block) <= k.MAX_ENCODED_FRAME
+    decoder = FrameDecoder()
+    assert decoder.feed(block + b"\x00") == []
+    assert (decoder.crc_errors, decoder.overlong, decoder.frames) == (1, 0, 0)
+
+
 def test_collection_limit_is_528_bytes() -> None:
     decoder = FrameDecoder()
     decoder.feed(b"\x01" * k.MAX_ENCODED_FRAME + b"\x00")

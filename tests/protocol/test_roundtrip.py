@@ -156,6 +156,7 @@ FIXED_PAYLOAD_SIZES = {
     (k.MsgType.SVC_SET_CLOCK, False): 104,
     (k.MsgType.SVC_CLEAR_OUTBOX, False): 104,
     (k.MsgType.SVC_FACTORY_RESET, False): 100,
+    (k.MsgType.SVC_MAINTENANCE, False): 100,
 }
 
 

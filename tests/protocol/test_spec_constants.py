@@ -236,6 +236,7 @@ FIELD_TABLES: list[tuple[str, Any]] = [
     ("SVC_CLEAR_OUTBOX request", _payload(T.SVC_CLEAR_OUTBOX, False)),
     ("SVC_CLEAR_OUTBOX response", _payload(T.SVC_CLEAR_OUTBOX, True)),
     ("SVC_FACTORY_RESET request", _payload(T.SVC_FACTORY_RESET, False)),
+    ("SVC_MAINTENANCE request", _payload(T.SVC_MAINTENANCE, False)),
     ("permission set", PERMISSION_SET),
     ("blocklist", BLOCKLIST),
     ("audit event", AUDIT_EVENT),

@@ -249,6 +249,11 @@ def test_service_tokens(
     fields = decode_record("service_token", token)
     assert (fields["station_id"], fields["permissions"]) == (world.station_a, 1)
     assert fields["not_after"] - fields["not_before"] == 8 * 3600 + CLOCK_LEEWAY_S
+    # stations take a token once (SPEC.md 8.5): the same request in the same second
+    # still gives another token, told apart by its serial
+    again = office.issue_service_token(admin, world.station_a, "tekniker", ["set-clock"], 8)
+    assert again != token
+    assert decode_record("service_token", again)["serial"] == fields["serial"] + 1
     office.issue_service_token(technician, world.station_a, "tekniker", ["clear-outbox"], 1)
     with pytest.raises(Forbidden):
         office.issue_service_token(technician, 0, "tekniker", ["set-clock"], 1)

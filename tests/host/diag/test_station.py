@@ -231,6 +231,38 @@ def test_set_clock_with_a_token(station: StationRig, run: Run, tmp_path: Path) -
     assert "Ogiltig tid noon" in err
 
 
+def test_a_set_clock_token_is_refused_the_second_time(
+    station: StationRig, run: Run, tmp_path: Path
+) -> None:
+    # issue 14.6: a token works once per station (SPEC.md 8.5)
+    token = _token(tmp_path, "all")
+    when = ("--time", "2026-11-18T13:00")
+    status, _, err = run("set-clock", "--port", station.path, "--token", token, *when)
+    assert status == 0, err
+    status, _, err = run("set-clock", "--port", station.path, "--token", token, *when)
+    assert status == 5
+    assert "servicebehörigheten har redan använts på den här stationen" in err, err
+    assert "the service token is already used on this station" in err
+    assert "TOKEN_INVALID, detail 8 USED" in err
+    assert [call[0] for call in station.station.calls] == ["set_clock"]
+
+
+def test_maintenance_mode_over_the_console(station: StationRig, run: Run, tmp_path: Path) -> None:
+    # issue 14.14: instead of holding # at power-up (SPEC.md 7, SVC_MAINTENANCE)
+    status, _, err = run("maintenance", "--port", station.path)
+    assert status == 5 and "needs a service token" in err
+    status, _, err = run("maintenance", "--port", station.path, "--token", _token(tmp_path, "all"))
+    assert status == 5
+    assert "saknar behörigheten för kommandot" in err and "PERMISSION_MISSING" in err
+    assert station.station.calls == []
+    token = _token(tmp_path, "maintenance")
+    status, out, err = run("maintenance", "--port", station.path, "--token", token)
+    assert status == 0, err
+    assert f"Stationen {fx.STATION_ID} är i underhållsläge" in out
+    assert f"Station {fx.STATION_ID} is in maintenance mode" in out
+    assert station.station.calls == [("enter_maintenance",)]
+
+
 def test_clear_outbox_only_what_was_exported(station: StationRig, run: Run, tmp_path: Path) -> None:
     station.station.outbox.append(_lock_records(5))
     token = _token(tmp_path, "all")

@@ -48,6 +48,11 @@ def pico2w_image() -> Image:
     return build_image("pico2w", signed_config("pico2w"))
 
 
+@pytest.fixture(scope="session")
+def unix_image() -> Image:
+    return build_image("unix", signed_config("unix"))
+
+
 @pytest.fixture
 def image_dir(esp32s3_image: Image, tmp_path: Path) -> ImageDir:
     write_image(esp32s3_image, tmp_path / "image")

@@ -33,7 +33,7 @@ from host.flash.mpy import MpyCross, read_header
 
 from .conftest import signed_config
 
-ARCH = {"xtensawin": 10, "armv7emsp": 7}  # MicroPython's MPY_FEATURE_ARCH numbers
+ARCH = {"xtensawin": 10, "armv7emsp": 7, "x64": 2}  # MicroPython's MPY_FEATURE_ARCH numbers
 
 
 def _sources() -> list[Path]:
@@ -104,7 +104,8 @@ def test_pin_maps_and_board_only_code(esp32s3_image: Image, pico2w_image: Image)
     assert "/hw/pins_pico2w.mpy" in pico and "/hw/pins_esp32s3.mpy" not in pico
     assert "/hw/board_setup.mpy" in esp and "/hw/board_setup.mpy" in pico
     assert [(e.source, e.reason) for e in esp32s3_image.excluded] == [
-        ("hw/pins_pico2w.py", "other_board")
+        ("hw/pins_pico2w.py", "other_board"),
+        ("hw/pins_unix.py", "other_board"),
     ]
 
 

@@ -12,9 +12,10 @@ import pytest
 
 from host.backoffice.errors import Forbidden, Invalid
 from host.backoffice.followup import sample
-from host.backoffice.followup.activity import LogQuery
+from host.backoffice.followup.activity import LogQuery, LogRow
 from host.backoffice.followup.service import CUSTOMER_LOCK_TYPES, LOCK_TYPES, FollowUp
 from host.backoffice.timeutil import parse_time
+from host.web import tables
 
 from .conftest import Server
 from .demo import NOW, build
@@ -283,3 +284,25 @@ def test_anomalies_with_openings_no_visit_explains(demo_server: Server) -> None:
     assert limited.openings == [] and limited.more_openings
     with pytest.raises(Invalid):
         followup.anomalies(demo.admin, "tampering", since, until)
+
+
+def test_activity_search_for_a_name_no_one_has_finds_nothing_and_says_so(
+    demo_server: Server,
+) -> None:
+    with demo_server.client("chef.nord") as client:
+        page = client.get("/web/activity", params={"staff": "Ingen Sådan"})
+        assert page.status_code == 200
+        assert "Inga träffar." in page.text
+        assert "Ingen medarbetare heter &#39;Ingen Sådan&#39;." in page.text
+        stations = client.get("/web/activity", params={"kind": "station"})
+        assert stations.status_code == 200 and "Inga träffar." not in stations.text
+
+
+def test_a_station_event_about_no_key_says_so() -> None:
+    boot = LogRow(time=NOW, kind="station", event="BOOT", key_id=0, station_id=7)
+    synced = LogRow(time=NOW, kind="station", event="SYNC_OK", key_id=101, station_id=7)
+    table = tables.activity_table([boot, synced])
+    key_column = [c.name for c in table.columns].index("key_id")
+    assert "ingen nyckel" in str(table.rows[0].cells[key_column][1])
+    assert table.rows[0].cells[key_column][0] is None  # an empty cell in the CSV, not 0
+    assert table.rows[1].cells[key_column] == (101, "101")
