@@ -13,6 +13,7 @@ MODULES = (
     "bench.station_sync_bench",
     "bench.outbox_bench",
     "bench.trainer_web_bench",
+    "bench.audit_ingest_bench",
 )
 
 

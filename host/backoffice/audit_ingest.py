@@ -25,6 +25,15 @@ a ``sequence_gap`` anomaly for the missing range; an event that arrives late
 may fill a gap, which is then marked resolved. Every anomaly has a
 fingerprint, so the same bad record uploaded twice is recorded once.
 
+Several processes (``synk backoffice serve --workers N`` on PostgreSQL) take
+uploads at once: ``_serialise`` first locks the station's row and then the
+batch's locks' rows, in ascending id order (``SELECT ... FOR UPDATE``), so the
+uploads of one station, and the events of one lock from any station, are
+checked one after the other — a duplicate is seen as one, and a gap is
+judged against every event committed before. (SQLite has no row locks and
+takes one writer at a time.) A unique key hit anyway, or a deadlock, makes
+the service run the batch again (``db.retryable``).
+
 The acknowledgement covers every record of the batch, the rejected ones
 included: they were recorded as anomalies, and a station that kept re-sending
 them would never empty its outbox. It is built only after the caller commits.
@@ -43,7 +52,15 @@ from sqlalchemy.orm import Session
 
 from host.backoffice import blocklist, wire
 from host.backoffice.errors import Invalid
-from host.backoffice.models import Anomaly, AuditEvent, Key, KeyStateChange, Lock, SyncEvent
+from host.backoffice.models import (
+    Anomaly,
+    AuditEvent,
+    Key,
+    KeyStateChange,
+    Lock,
+    Station,
+    SyncEvent,
+)
 from protocol import constants
 from protocol.errors import ProtocolError
 from protocol.records import decode_record
@@ -152,6 +169,7 @@ def ingest(session: Session, station_id: int, body: bytes, now: int) -> Ack:
             lock_events if record["kind"] == constants.OutboxKind.LOCK_EVENT else station_events
         )
         target.append((first + offset, record))
+    _serialise(session, station_id, {record["event"]["lock_id"] for _, record in lock_events})
     _station_events(session, work, station_events)
     _lock_events(session, work, lock_events)
     if work.events:
@@ -161,6 +179,15 @@ def ingest(session: Session, station_id: int, body: bytes, now: int) -> Ack:
     _store_anomalies(session, work)
     last = first + len(batch["records"]) - 1
     return Ack(last, work.stored, work.duplicates, work.rejected)
+
+
+def _serialise(session: Session, station_id: int, lock_ids: set[int]) -> None:
+    """Lock the station's row, then the locks' rows in id order, until the commit."""
+    session.execute(select(Station.id).where(Station.id == station_id).with_for_update())
+    if lock_ids:
+        session.execute(
+            select(Lock.id).where(Lock.id.in_(lock_ids)).order_by(Lock.id).with_for_update()
+        )
 
 
 def _station_event_content(record: dict[str, Any]) -> tuple[int, int, int, int]:

@@ -323,7 +323,9 @@ def store(
 ) -> StationBundle:
     """Keep the stored bundle if the content is unchanged, else store ``make(serial + 1)``."""
     digest = content.digest()
-    stored = session.get(StationBundle, station_id)
+    # Locked until the commit: two processes refreshing one station's bundle at once give
+    # it one serial each, never the same serial to two different bundles.
+    stored = session.get(StationBundle, station_id, with_for_update=True)
     if stored is not None and stored.content_hash == digest:
         return stored
     serial = (stored.serial if stored else 0) + 1

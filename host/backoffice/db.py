@@ -2,9 +2,11 @@
 
 The URL comes from ``--db``, else ``SYNK_DATABASE_URL``, else the SQLite file
 ``synk.db`` in the site directory, created by ``synk admin init`` (the site's
-first start) with mode 0600. Migrations (Alembic, shipped as package
-data) are applied programmatically whenever a site is opened, so a new
-release upgrades the schema on first start.
+first start) with mode 0600. PostgreSQL: ``postgresql+psycopg://user:pw@host/name``
+(psycopg 3, a dependency); the models and migrations are the same on both
+engines. Migrations (Alembic, shipped as package data) are applied
+programmatically whenever a site is opened, so a new release upgrades the
+schema on first start.
 
 SQLite runs in WAL mode with ``synchronous=FULL``: the station API
 acknowledges an upload only after its commit, and that commit must survive a
@@ -20,11 +22,14 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from host.secret_files import write_secret
 
 DB_ENV = "SYNK_DATABASE_URL"
+# PostgreSQL's SQLSTATEs of a transaction that lost a race and may simply run again.
+RETRY_STATES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
 DB_FILE = "synk.db"
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -64,6 +69,16 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def retryable(exc: DBAPIError) -> bool:
+    """Whether a transaction that failed so lost a race with another one and may run again.
+
+    A unique key another transaction took first (both engines), or on PostgreSQL a
+    deadlock or a serialization failure. The one place that knows engines' error codes."""
+    if isinstance(exc, IntegrityError):
+        return True
+    return getattr(exc.orig, "sqlstate", None) in RETRY_STATES
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

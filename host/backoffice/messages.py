@@ -378,6 +378,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "--certfile och --keyfile hör ihop: ange båda eller ingen",
         "--certfile and --keyfile go together: give both or neither",
     ),
+    "cli.serving_workers": (
+        "{workers} arbetsprocesser, alla mot samma databas",
+        "{workers} worker processes, all on the same database",
+    ),
+    "serve.workers": (
+        "Ogiltigt antal arbetsprocesser: {workers} (minst 1)",
+        "Invalid number of worker processes: {workers} (at least 1)",
+    ),
     "serve.proxy": (
         "Ogiltig proxyadress {proxy}: ange en IP-adress eller ett nät (10.0.0.0/24)",
         "Invalid proxy address {proxy}: give an IP address or a network (10.0.0.0/24)",
@@ -548,6 +556,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "TLS certificate (PEM): the back office speaks https itself",
     ),
     "help.keyfile": ("Certifikatets privata nyckel (PEM)", "The certificate's private key (PEM)"),
+    "help.serve_workers": (
+        "Antal arbetsprocesser (uvicorn); fler än en med PostgreSQL",
+        "Number of worker processes (uvicorn); more than one with PostgreSQL",
+    ),
     "help.proxy": (
         "Omvänd proxy (adress eller nät) vars X-Forwarded-For/-Proto betros; kan upprepas",
         "Reverse proxy (address or network) whose X-Forwarded-For/-Proto are believed; repeatable",

@@ -30,19 +30,35 @@ Host $host;``), since sign-in and forms check ``Origin`` against it, and set
     }
 
 with ``synk backoffice serve --host 127.0.0.1 --proxy 127.0.0.1``.
+
+Several processes: ``--workers N`` runs N uvicorn worker processes on one
+port (for PostgreSQL: SQLite takes one writer at a time, so there more
+processes only wait for each other). Each worker opens the site itself
+(``worker_app``, a factory uvicorn imports by name: a process cannot inherit
+another's database connections); the parent supervises them and runs the
+hourly retention purge once. Nothing a request leaves behind is kept in a
+worker's memory: web sessions, the sign-in throttle, the stored bundles and
+their serials and the uploaded events are rows of the database (the sign-in
+form's CSRF token is a cookie), so any worker can answer any request.
 """
 
 from __future__ import annotations
 
 import argparse
 import ipaddress
+import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from host.backoffice import messages, retention
+from host.backoffice import db, messages, retention
 from host.backoffice.errors import Invalid
-from host.backoffice.site import Site, site_dir, system_clock
+from host.backoffice.site import SITE_ENV, Site, site_dir, system_clock
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+WORKER_APP = "host.backoffice.server:worker_app"
 
 
 def options(
@@ -66,6 +82,14 @@ def options(
     }
 
 
+def worker_app() -> FastAPI:
+    """The app of one worker process: the site named by ``$SYNK_SITE`` and ``$SYNK_DATABASE_URL``
+    (``serve`` sets both before starting the workers)."""
+    from host.backoffice.api import create_app
+
+    return create_app(Site.open(site_dir(None)))
+
+
 def serve(
     site: Site,
     host: str = "127.0.0.1",
@@ -73,11 +97,19 @@ def serve(
     certfile: str | None = None,
     keyfile: str | None = None,
     proxies: Sequence[str] = (),
+    workers: int = 1,
 ) -> None:
     settings = options(certfile, keyfile, proxies)  # refuse a bad set-up before starting
+    if workers < 1:
+        raise Invalid("serve.workers", workers=workers)
     from host.backoffice.api import create_app  # FastAPI is slow to import; only here
 
-    app = create_app(site)
+    app: Any = create_app(site)  # also checks the authority key before any worker starts
+    if workers > 1:
+        os.environ[SITE_ENV] = str(site.directory.resolve())
+        os.environ[db.DB_ENV] = site.url
+        app = WORKER_APP
+        settings.update(workers=workers, factory=True)
     scheme = "https" if certfile else "http"
     print(
         messages.text("cli.serving", scheme=scheme, host=host, port=port, site=site.directory),
@@ -85,6 +117,8 @@ def serve(
     )
     if proxies:
         print(messages.text("cli.serving_proxies", proxies=", ".join(proxies)), flush=True)
+    if workers > 1:
+        print(messages.text("cli.serving_workers", workers=workers), flush=True)
     import uvicorn
 
     purging = retention.Scheduler(site, system_clock)  # the data kept by rule, hourly
@@ -98,7 +132,9 @@ def serve(
 def _serve_command(args: argparse.Namespace) -> int:
     site = Site.open(site_dir(args.site), args.db)
     try:
-        serve(site, args.host, args.port, args.certfile, args.keyfile, args.proxy or ())
+        serve(
+            site, args.host, args.port, args.certfile, args.keyfile, args.proxy or (), args.workers
+        )
     finally:
         site.close()
     return 0
@@ -117,4 +153,5 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     serve_parser.add_argument("--certfile", metavar="PEM", help=t("help.certfile"))
     serve_parser.add_argument("--keyfile", metavar="PEM", help=t("help.keyfile"))
     serve_parser.add_argument("--proxy", metavar="ADDR", action="append", help=t("help.proxy"))
+    serve_parser.add_argument("--workers", type=int, default=1, help=t("help.serve_workers"))
     serve_parser.set_defaults(func=_serve_command)

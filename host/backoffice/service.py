@@ -19,7 +19,7 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, delete, func, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from host.backoffice import (
@@ -29,6 +29,7 @@ from host.backoffice import (
     blocklist,
     bundles,
     codes,
+    db,
     passwords,
     reports,
     service_tokens,
@@ -1292,9 +1293,9 @@ class BackOffice:
                         session, station, self.signing_key(session), self.now()
                     )
                     return StoredBundle(stored.serial, stored.issued_at, stored.data)
-            except IntegrityError:
+            except DBAPIError as exc:
                 # Another request stored the same station's bundle first: read theirs.
-                if attempt == 2:
+                if attempt == 2 or not db.retryable(exc):
                     raise
         raise AssertionError("unreachable")
 
@@ -1312,9 +1313,9 @@ class BackOffice:
             try:
                 with self.site.sessions.begin() as session:
                     return audit_ingest.ingest(session, station_id, body, self.now())
-            except IntegrityError:
+            except DBAPIError as exc:
                 # A concurrent upload stored some of the same events: run again, they dedupe.
-                if attempt == 2:
+                if attempt == 2 or not db.retryable(exc):
                     raise
         raise AssertionError("unreachable")
 

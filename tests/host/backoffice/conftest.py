@@ -1,5 +1,12 @@
 """Fixtures: a movable clock, a fresh site in tmp_path, a small populated world, actors,
-and a live uvicorn server on 127.0.0.1 (port 0) in a background thread."""
+and a live uvicorn server on 127.0.0.1 (port 0) in a background thread.
+
+``site`` (and so ``office``, ``world``, ``live_server`` and every test using them: the
+service, ingest, API, bundle, blocklist, retention and export tests here) runs on both
+engines: SQLite, and PostgreSQL on the session's own cluster (``tests/host/conftest.py``'s
+``database``; a fresh database per test). The web pages' tests (tests/host/web) run on
+SQLite only, apart from those that name PostgreSQL themselves: the pages ask the same
+service, and the browser tests twice would double the suite's slowest part."""
 
 from __future__ import annotations
 
@@ -41,9 +48,13 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def site(tmp_path: Path, clock: Clock) -> Iterator[Site]:
+def site(tmp_path: Path, clock: Clock, database: str | None) -> Iterator[Site]:
     made, _password = init_site(
-        tmp_path / "site", admin_password="admin-pw", password_cost=QUICK_PASSWORDS, clock=clock
+        tmp_path / "site",
+        url=database,
+        admin_password="admin-pw",
+        password_cost=QUICK_PASSWORDS,
+        clock=clock,
     )
     yield made
     made.close()

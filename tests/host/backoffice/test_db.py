@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,10 +15,24 @@ from host.backoffice import db
 from host.backoffice.errors import Conflict, NotFound
 from host.backoffice.models import Base
 from host.backoffice.site import Site, init_site
+from tests.host.conftest import ENGINES
+from tests.host.postgresql import Cluster
 
 
-def test_upgrade_head_on_an_empty_database_gives_the_models_schema(tmp_path: Path) -> None:
-    engine = db.make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+@pytest.fixture(params=ENGINES)
+def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database on each engine (PostgreSQL: not a copy of the migrated template)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    cluster: Cluster = request.getfixturevalue("postgresql_cluster")
+    url = cluster.database(migrated=False)
+    yield url
+    cluster.drop(url)
+
+
+def test_upgrade_head_on_an_empty_database_gives_the_models_schema(empty_url: str) -> None:
+    engine = db.make_engine(empty_url)
     try:
         db.upgrade(engine)
         with engine.connect() as connection:
@@ -30,9 +45,9 @@ def test_upgrade_head_on_an_empty_database_gives_the_models_schema(tmp_path: Pat
         engine.dispose()
 
 
-def test_the_models_differ_from_an_empty_database(tmp_path: Path) -> None:
+def test_the_models_differ_from_an_empty_database(empty_url: str) -> None:
     """The comparison above can fail: against no schema at all it finds every table."""
-    engine = db.make_engine(f"sqlite:///{tmp_path / 'none.db'}")
+    engine = db.make_engine(empty_url)
     try:
         with engine.connect() as connection:
             context = MigrationContext.configure(connection)

@@ -59,9 +59,15 @@ def exported(site: Site, office: BackOffice, admin: Actor, world: World, tmp_pat
 
 
 def test_every_table_comes_back_as_it_was(
-    site: Site, exported: Path, tmp_path: Path, office: BackOffice, admin: Actor, world: World
+    site: Site,
+    exported: Path,
+    tmp_path: Path,
+    office: BackOffice,
+    admin: Actor,
+    world: World,
+    second_database: str | None,
 ) -> None:
-    rebuilt = site_export.import_site(exported, tmp_path / "rebuilt")
+    rebuilt = site_export.import_site(exported, tmp_path / "rebuilt", second_database)
     try:
         assert _everything(rebuilt) == _everything(site)
         # The new site signs as the old one: its bundles verify with the same authority.
@@ -99,11 +105,13 @@ def test_the_export_is_open_formats_and_owner_only(exported: Path) -> None:
     )
 
 
-def test_a_damaged_export_imports_nothing(exported: Path, tmp_path: Path) -> None:
+def test_a_damaged_export_imports_nothing(
+    exported: Path, tmp_path: Path, second_database: str | None
+) -> None:
     staff = exported / "tables" / "staff.csv"
     staff.write_text(staff.read_text().replace("Anna", "Anja"))
     with pytest.raises(Invalid) as damaged:
-        site_export.import_site(exported, tmp_path / "new")
+        site_export.import_site(exported, tmp_path / "new", second_database)
     assert damaged.value.key == "export.damaged"
     assert not (tmp_path / "new" / "synk.db").exists()
     # A row that cannot be read, with the checksum made to match: refused, nothing left.
@@ -115,7 +123,7 @@ def test_a_damaged_export_imports_nothing(exported: Path, tmp_path: Path) -> Non
         entry["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
     (exported / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(Invalid) as unreadable:
-        site_export.import_site(exported, tmp_path / "new")
+        site_export.import_site(exported, tmp_path / "new", second_database)
     assert unreadable.value.key == "export.row"
     assert not (tmp_path / "new" / "synk.db").exists()
 
@@ -126,15 +134,22 @@ def test_an_existing_site_is_never_overwritten(site: Site, exported: Path) -> No
 
 
 def test_cli_export_then_import(
-    site: Site, world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str], clock: Clock
+    site: Site,
+    world: World,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    clock: Clock,
+    second_database: str | None,
 ) -> None:
     folder = tmp_path / "cli-export"
     assert main(["admin", "data", "export", str(folder), "--site", str(site.directory)]) == 0
     assert (folder / "manifest.json").exists()
-    assert main(["admin", "data", "import", str(folder), "--site", str(tmp_path / "cli-new")]) == 0
+    to = ["--db", second_database] if second_database else []
+    new = str(tmp_path / "cli-new")
+    assert main(["admin", "data", "import", str(folder), "--site", new, *to]) == 0
     out = capsys.readouterr().out
     assert "cli-new" in out
-    rebuilt = Site.open(tmp_path / "cli-new")
+    rebuilt = Site.open(tmp_path / "cli-new", second_database)
     try:
         assert _everything(rebuilt) == _everything(site)
     finally:

@@ -1,5 +1,10 @@
 """Fixtures for the web pages: the demo site (``demo.build``) served by uvicorn on 127.0.0.1.
 
+Every page test runs on both engines, SQLite and PostgreSQL (``web_database``: the
+session's cluster, ``tests/host/postgresql.py``); the browser tests (test_browser.py) on
+SQLite only, since Chromium is the suite's slowest part and the pages' queries are
+already run on PostgreSQL by the HTTP tests.
+
 ``demo_server`` is built once per test process and must not be changed by a
 test (sign-ins are fine); a test that changes data or moves the clock builds
 its own site with ``fresh_server``.
@@ -18,6 +23,8 @@ import pytest
 
 from host.backoffice.threaded_server import ThreadedServer
 
+from ..conftest import ENGINES
+from ..postgresql import Cluster
 from .demo import PASSWORDS, Demo, build
 
 
@@ -65,9 +72,23 @@ def _serve(demo: Demo) -> tuple[str, Callable[[], None]]:
     return server.start(), server.stop
 
 
+@pytest.fixture(scope="session", params=ENGINES)
+def web_database(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """The demo server's database: None (SQLite) or a PostgreSQL database of the session's."""
+    if request.param == "sqlite":
+        yield None
+        return
+    cluster: Cluster = request.getfixturevalue("postgresql_cluster")
+    url = cluster.database()
+    yield url
+    cluster.drop(url)
+
+
 @pytest.fixture(scope="session")
-def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    demo = build(tmp_path_factory.mktemp("web") / "site")
+def demo_server(
+    tmp_path_factory: pytest.TempPathFactory, web_database: str | None
+) -> Iterator[Server]:
+    demo = build(tmp_path_factory.mktemp("web") / "site", web_database)
     url, stop = _serve(demo)
     yield Server(url, demo)
     stop()
@@ -75,8 +96,8 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 @pytest.fixture
-def fresh_server(tmp_path: Path) -> Iterator[Server]:
-    demo = build(tmp_path / "site")
+def fresh_server(tmp_path: Path, database: str | None) -> Iterator[Server]:
+    demo = build(tmp_path / "site", database)
     url, stop = _serve(demo)
     yield Server(url, demo)
     stop()
@@ -84,8 +105,8 @@ def fresh_server(tmp_path: Path) -> Iterator[Server]:
 
 
 @pytest.fixture
-def fresh_demo(tmp_path: Path) -> Iterator[Demo]:
+def fresh_demo(tmp_path: Path, database: str | None) -> Iterator[Demo]:
     """The demo site of its own, for a test that changes it (no server)."""
-    demo = build(tmp_path / "site")
+    demo = build(tmp_path / "site", database)
     yield demo
     demo.site.close()

@@ -107,10 +107,12 @@ class Demo:
         self.records = {}
 
 
-def build(directory: Path) -> Demo:
+def build(directory: Path, url: str | None = None) -> Demo:
+    """The demo site in ``directory``; its database at ``url`` (None: the site's SQLite file)."""
     clock = Clock(parse_time("2025-10-01T09:00"))
     site, _ = init_site(
         directory,
+        url=url,
         admin_password=PASSWORDS["admin"],
         clock=clock,
         code_iterations=50,

@@ -33,6 +33,10 @@ PAGES = [
 ]
 
 
+# SQLite only (tests/host/conftest.py): the pages' queries run on PostgreSQL in the HTTP tests.
+pytestmark = pytest.mark.sqlite_only
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with launched(ARTIFACTS) as chromium:

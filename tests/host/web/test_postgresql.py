@@ -1,22 +1,12 @@
-"""The sign-in throttle on PostgreSQL: a cluster of the test's own (initdb in a temporary folder,
-a Unix socket only), the schema by the migrations, 30 wrong passwords at once over real HTTP.
-
-The PostgreSQL server programs come from ``pg_config --bindir`` (or ``SYNK_PG_BINDIR``); run as
-root, the cluster runs as the ``postgres`` user, since PostgreSQL refuses root.
-"""
+"""The sign-in throttle on PostgreSQL (the session's cluster, ``tests/host/postgresql.py``):
+30 wrong passwords at once over real HTTP."""
 
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
-import subprocess
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
 
 from host.backoffice.service import BackOffice
 from host.backoffice.sign_in import MAX_FAILURES
@@ -25,57 +15,6 @@ from host.backoffice.threaded_server import ThreadedServer
 from tests.host.backoffice.builders import QUICK_PASSWORDS
 
 from .conftest import login_token
-
-PORT = 55432
-
-
-def _bindir() -> Path:
-    configured = os.environ.get("SYNK_PG_BINDIR")
-    if configured:
-        return Path(configured)
-    pg_config = shutil.which("pg_config")
-    if pg_config is None:
-        pytest.fail("PostgreSQL is missing: install it (apt-get install -y postgresql)")
-    found = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, check=True)
-    return Path(found.stdout.strip())
-
-
-@pytest.fixture(scope="module")
-def postgresql() -> Iterator[str]:
-    """A database URL on a new cluster, stopped and removed afterwards.
-
-    The folder is made under the system's temporary folder (pytest's is its
-    owner's only, closed to the ``postgres`` user)."""
-    bindir = _bindir()
-    folder = Path(tempfile.mkdtemp(prefix="synk-pg-"))
-    as_user: list[str] = []
-    if os.geteuid() == 0:
-        shutil.chown(folder, "postgres")
-        as_user = ["runuser", "-u", "postgres", "--"]
-    data = folder / "data"
-
-    def run(*command: str) -> None:
-        subprocess.run([*as_user, *command], check=True, capture_output=True, timeout=120)
-
-    run(str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "synk", "--no-sync")
-    options = f"-k {folder} -p {PORT} -c listen_addresses='' -c fsync=off"
-    run(
-        str(bindir / "pg_ctl"),
-        "-D",
-        str(data),
-        "-o",
-        options,
-        "-l",
-        str(folder / "log"),
-        "-w",
-        "start",
-    )
-    try:
-        run(str(bindir / "createdb"), "-h", str(folder), "-p", str(PORT), "-U", "synk", "synk")
-        yield f"postgresql+psycopg://synk@/synk?host={folder}&port={PORT}"
-    finally:
-        run(str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop")
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 async def _burst(url: str, cookies: httpx.Cookies, data: dict[str, str], n: int) -> list[int]:
