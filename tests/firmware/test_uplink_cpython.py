@@ -46,6 +46,15 @@ from tests.tls_pki import HOST as TLS_HOST
 from tests.tls_pki import ServerFiles
 
 # The back office's fixtures, by the names the tests ask for.
+
+
+@pytest.fixture
+def database() -> None:
+    """The back office on SQLite only: these test the station's side of the uplink; the
+    back office's own tests run it on both engines (tests/host/conftest.py)."""
+    return None
+
+
 clock = backoffice_fixtures.clock
 site = backoffice_fixtures.site
 office = backoffice_fixtures.office

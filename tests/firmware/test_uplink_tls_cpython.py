@@ -31,6 +31,14 @@ from tests.host.backoffice.conftest import Clock, World
 from tests.test_on_micropython import ROOT, micropython_command
 from tests.tls_pki import Pki, make_pki
 
+
+@pytest.fixture
+def database() -> None:
+    """The back office on SQLite only: these test the station's side of the uplink; the
+    back office's own tests run it on both engines (tests/host/conftest.py)."""
+    return None
+
+
 clock = backoffice_fixtures.clock
 site = backoffice_fixtures.site
 office = backoffice_fixtures.office
