@@ -19,21 +19,12 @@ sys.path.insert(0, ".")
 from firmware.bundle_cache import BundleCache
 from firmware.clock import ManualClock
 from firmware.code_check import CodeCheck
-from firmware.key_link import KeyLink, StreamTransport
-from firmware.key_session import KeySession
 from firmware.log import Log
 from firmware.outbox import Outbox
 from firmware.storage import DirStorage
-from tests.firmware.key_double import (
-    DisplayDouble,
-    IndicatorDouble,
-    KeyDouble,
-    KeypadDouble,
-    KeyPortDouble,
-    Ticks,
-    audit_event,
-)
+from tests.firmware.key_double import KeyDouble, Ticks, audit_event
 from tests.firmware.power_cut import RamFiles
+from tests.firmware.sync_rig import contact_session
 
 
 def _station(bundle, authority, station_id, unit_id, now):
@@ -56,31 +47,7 @@ def _key(key_id, locks, events, now):
 
 def _session(parts, key, code, station_id, ticks):
     clock, log, _, cache, codes, outbox = parts
-    keypad = KeypadDouble()
-    keypad.type(code)
-    port = KeyPortDouble(key, ticks)
-    link = KeyLink(
-        StreamTransport(port, ticks.ticks_ms, ticks.sleep_ms),
-        ticks.ticks_ms,
-        ticks.sleep_ms,
-        first_seq=1000,
-    )
-    return KeySession(
-        link,
-        cache,
-        codes,
-        outbox,
-        clock,
-        keypad,
-        DisplayDouble(),
-        IndicatorDouble(),
-        log,
-        station_id,
-        "Support",
-        random_bytes=lambda n: bytes(n),
-        ticks_ms=ticks.ticks_ms,
-        sleep_ms=ticks.sleep_ms,
-    )
+    return contact_session(key, code, cache, codes, outbox, clock, log, station_id, ticks)
 
 
 def _allocated(args):

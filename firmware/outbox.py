@@ -44,10 +44,7 @@ try:
 except ImportError:
     TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import (
-        Callable,
-        Iterator,  # read under TYPE_CHECKING only
-    )
+    from typing import Callable, Iterator  # read under TYPE_CHECKING only
 
     from firmware.log import Log
     from firmware.storage import DirStorage

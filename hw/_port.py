@@ -27,7 +27,7 @@ try:
 except ImportError:
     TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Protocol
+    from typing import Protocol  # read under TYPE_CHECKING only
 
     from micropython import const
 

@@ -26,21 +26,12 @@ from firmware import codec
 from firmware.bundle_cache import BundleCache
 from firmware.clock import ManualClock
 from firmware.code_check import CodeCheck
-from firmware.key_link import KeyLink, StreamTransport
-from firmware.key_session import KeySession
 from firmware.log import Log
 from firmware.outbox import Outbox, OutboxFull
 from firmware.storage import DirStorage
 from tests.firmware import fixtures as fx
-from tests.firmware.key_double import (
-    DisplayDouble,
-    IndicatorDouble,
-    KeyDouble,
-    KeypadDouble,
-    KeyPortDouble,
-    Ticks,
-    audit_event,
-)
+from tests.firmware.key_double import KeyDouble, Ticks, audit_event
+from tests.firmware.sync_rig import contact_session
 
 KEY = 10
 EVENTS = 1000
@@ -86,30 +77,8 @@ def main(folder):
     outbox = Outbox(storage, log, capacity_bytes=CAPACITY)
     filled = fill(outbox)
     ticks = Ticks(5000)
-    keypad = KeypadDouble()
-    keypad.type(fx.KEYS[KEY][0])
-    port = KeyPortDouble(key, ticks)
-    link = KeyLink(
-        StreamTransport(port, ticks.ticks_ms, ticks.sleep_ms),
-        ticks.ticks_ms,
-        ticks.sleep_ms,
-        first_seq=1000,
-    )
-    session = KeySession(
-        link,
-        cache,
-        codes,
-        outbox,
-        clock,
-        keypad,
-        DisplayDouble(),
-        IndicatorDouble(),
-        log,
-        fx.STATION_ID,
-        "Support",
-        random_bytes=lambda n: bytes(n),
-        ticks_ms=ticks.ticks_ms,
-        sleep_ms=ticks.sleep_ms,
+    session = contact_session(
+        key, fx.KEYS[KEY][0], cache, codes, outbox, clock, log, fx.STATION_ID, ticks
     )
     result = session.run()
     print("synced %d %d (outbox filled with %d)" % (result.events_stored, outbox.records(), filled))
