@@ -7,9 +7,7 @@ running scripts of bench/ as a station would run the code.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -17,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from bench.sync_wire import typical_sync_bytes
+from emulator.vm_board import micropython_command
 from tests import factories
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,14 +28,14 @@ RFC_TEST3 = (
 )
 
 
-def _micropython() -> str:
-    found = shutil.which("micropython", path=str(Path(sys.executable).parent))
-    return found or "micropython"
-
-
 def _run_micropython(*args: str) -> dict[str, float]:
     out = subprocess.run(
-        [_micropython(), *args], cwd=ROOT, capture_output=True, text=True, check=True, timeout=900
+        [micropython_command(), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=900,
     ).stdout
     figures = {}
     for line in out.splitlines():

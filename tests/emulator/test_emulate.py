@@ -121,6 +121,13 @@ def _start(
     )
 
 
+def _stopped_by_sigint(proc: subprocess.Popen[str], output: Lines) -> str:
+    """Ctrl-C as a trainer presses it; what it printed after. It must end by itself."""
+    proc.send_signal(signal.SIGINT)
+    proc.wait(timeout=20)
+    return output.rest(timeout_s=5)
+
+
 def test_emulate_prints_where_to_connect_and_stops_on_sigint(work: Path) -> None:
     (work / LOCKS_FILE).unlink()  # written again when the command stops
     proc = _start(work, "--no-console")
@@ -142,9 +149,7 @@ def test_emulate_prints_where_to_connect_and_stops_on_sigint(work: Path) -> None
         for station_id, path in consoles.items():
             assert _ask(path) == f"station {station_id}"
         assert _ask(reader.group(1)) == "reader_empty"
-        proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=20)
-        rest = output.rest(timeout_s=5)
+        rest = _stopped_by_sigint(proc, output)
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -162,9 +167,7 @@ def test_started_with_sigint_ignored_it_still_stops_on_sigint(work: Path) -> Non
     output = Lines(proc)
     try:
         output.until(READY, START_TIMEOUT_S)
-        proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=20)
-        rest = output.rest(timeout_s=5)
+        rest = _stopped_by_sigint(proc, output)
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -225,9 +228,7 @@ def test_the_training_page_is_served_on_loopback_and_its_address_printed(work: P
         with urllib.request.urlopen(found.group(1), timeout=5) as page:
             html = page.read().decode()
         assert "synk – övning" in html and 'id="screen"' in html
-        proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=20)
-        rest = output.rest(timeout_s=5)
+        rest = _stopped_by_sigint(proc, output)
     finally:
         if proc.poll() is None:
             proc.kill()
