@@ -12,11 +12,11 @@ lock's MAC covers those bytes (SPEC.md 8.3) and a relay that decoded and
 re-encoded them would turn a field it does not know into a forged event.
 Nothing here decodes an event; only the batch header is read.
 
-``keep_key_events`` (a batch held in RAM) and ``KeyEventStage.keep`` (a batch
-read from the key piece by piece) are the one place where "durable before
-acknowledged" holds: they return only once the events are on flash, in
-outbox entries of at most ``EVENTS_PER_ENTRY`` events each (one CRC-checked
-entry apiece), and only then may the key session acknowledge them to the key.
+``KeyEventStage.keep`` (a batch read from the key piece by piece) is the one
+place where "durable before acknowledged" holds: it returns only once the
+events are on flash, in outbox entries of at most ``EVENTS_PER_ENTRY`` events
+each (one CRC-checked entry apiece), and only then may the key session
+acknowledge them to the key.
 
 A key's audit batch can be up to ~72 KiB (2,048 events), too much for a
 board's heap at once: the key session reads it in pieces, hashes each into
@@ -123,16 +123,6 @@ class EventRecorder:
             )
             return False
         return True
-
-    def keep_key_events(self, batch: bytes) -> int:
-        """The events of a key's audit batch onto flash, verbatim; returns how many are new
-        (an event already waiting in the outbox is not stored twice).
-
-        Returns only when they are durable; raises ``OutboxFull`` when there is no
-        room (the entries before it stay stored), ``BadBatch`` for a batch whose
-        header does not hold."""
-        _, _, count = batch_head(batch[:AUDIT_BATCH_HEADER_SIZE], len(batch))
-        return self._keep_events(batch, AUDIT_BATCH_HEADER_SIZE, count, self.clock.now())
 
     def _keep_events(self, data: bytes, offset: int, count: int, received_at: int) -> int:
         """``count`` events from ``offset`` of ``data`` into the outbox, a slice at a time."""

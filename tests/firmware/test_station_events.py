@@ -43,7 +43,10 @@ def test_a_batch_goes_in_verbatim_one_entry_per_slice():
     files = RamFiles()
     recorder = _recorder(files)
     count = 2 * EVENTS_PER_ENTRY + 5
-    assert recorder.keep_key_events(_batch(count)) == count
+    stage = recorder.stage(10, 1)
+    stage.add(_batch(count)[16:])
+    stage.keep()
+    assert stage.stored == count
     records = recorder.outbox.pending(max_records=1000)[1]
     assert [r[2:38] for r in records] == [_event(n) for n in range(1, count + 1)]
     assert _entries(files) == [
