@@ -44,7 +44,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "skriv koden på stationens knappsats (förvalt: rätt kod)",
         "type the code on the station's keypad (default: the right code)",
     ),
-    "help.ta_ut": ("ta ut nyckeln ur stationen", "take the key out of the station"),
+    "help.håll_nfc": (
+        "håll nyckeln mot stationens NFC-läsare (förvalt: enhetens station)",
+        "hold the key to the station's NFC reader (default: the unit's station)",
+    ),
+    "help.ta_ut": (
+        "ta ut nyckeln ur stationen eller ta bort den från NFC-läsaren",
+        "take the key out of the station or away from its NFC reader",
+    ),
     "help.synka": (
         "sätt i nyckeln, skriv koden och ta ut nyckeln",
         "put the key in, type the code and take the key out",
@@ -105,6 +112,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "args.skärm": ("[station]", "[station]"),
     "args.sätt_i": ("[station]", "[station]"),
     "args.kod": ("[siffror]", "[digits]"),
+    "args.håll_nfc": ("[station]", "[station]"),
     "args.ta_ut": ("[station]", "[station]"),
     "args.synka": ("[station]", "[station]"),
     "args.kunder": ("[enhet]", "[unit]"),
@@ -148,6 +156,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "say.code_partial": (
         "Koden är inte färdig: skriv fler siffror, eller # för att skicka.",
         "The code is not complete: type more digits, or # to send it.",
+    ),
+    "say.tap": (
+        "{name} håller nyckel {key} mot NFC-läsaren på {station}.",
+        "{name} holds key {key} to the NFC reader of {station}.",
     ),
     "say.pull": ("{name} tar ut nyckeln ur {station}.", "{name} takes the key out of {station}."),
     "say.synced": (

@@ -52,6 +52,8 @@ TICK_MS = 5
 SUPPORT_CONTACT = "Bemanningen 010-123 45 67"
 LOCKS_FILE = "locks.json"
 KEYS_FILE = "keys.json"
+# Locks installed while the site runs (not in the demo facts): their kind and MAC secret.
+INSTALLED_LOCKS_FILE = "installed_locks.json"
 
 
 @dataclass
@@ -208,7 +210,52 @@ class EmulatedSite:
                     DriftingClock(self.clock),
                     seq_start=facts.next_seq,
                 )
+        for text_id, installed in self._installed_locks().items():
+            lock_id = int(text_id)
+            if lock_id in locks:
+                continue
+            secret = bytes.fromhex(installed["secret"])
+            state = saved.get(text_id)
+            if state is not None:
+                locks[lock_id] = VirtualLock.from_saved(
+                    state, self.demo.authority_keys, secret, DriftingClock(self.clock)
+                )
+            else:
+                locks[lock_id] = VirtualLock(
+                    lock_id,
+                    installed["kind"],
+                    self.demo.authority_keys,
+                    secret,
+                    DriftingClock(self.clock),
+                )
         return locks
+
+    def _installed_locks(self) -> dict[str, Any]:
+        path = self.work_dir / INSTALLED_LOCKS_FILE
+        if not path.exists():
+            return {}
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as err:
+            raise ValueError(f"{path}: not readable: {err}") from None
+        if not isinstance(data, dict):
+            raise ValueError(f"{path}: not a JSON object")
+        return data
+
+    def install_lock(self, lock_id: int, kind: str, secret: bytes) -> VirtualLock:
+        """A lock fitted while the site runs: kept with the site's state, back after a restart."""
+        with self.lock:
+            if lock_id in self.locks:
+                raise ValueError(f"lock {lock_id} is already installed")
+            installed = self._installed_locks()
+            installed[str(lock_id)] = {"kind": kind, "secret": secret.hex()}
+            # the MAC secret: owner only
+            write_secret(self.work_dir / INSTALLED_LOCKS_FILE, json.dumps(installed, indent=2))
+            lock = VirtualLock(
+                lock_id, kind, self.demo.authority_keys, secret, DriftingClock(self.clock)
+            )
+            self.locks[lock_id] = lock
+        return lock
 
     def _load_keys(self) -> None:
         """Keys keep their sets, blocklist and events between runs, as real keys do."""

@@ -22,40 +22,33 @@ the back office is shown with its own bilingual text.
 Changes go through the back office's service layer as the person who would
 make them: the unit's manager reports a key lost or found and adds customers,
 the technician registers and installs locks. Locks installed here are not in
-the demo site's facts, so their kind and MAC secret are kept in
-``trainer_locks.json`` in the work folder (owner-only) and rebuilt on the next
-start; the site saves their counters with the other locks.
+the demo site's facts; the site keeps them with the rest of its state
+(``EmulatedSite.install_lock``) and rebuilds them on the next start.
 """
 
 from __future__ import annotations
 
 import cmd
-import json
 import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO, Any
 
 from emulator import messages
 from emulator.demo_site import DemoStaff, PlanCustomer, plan_demo
 from emulator.messages import Two
-from emulator.site import LOCKS_FILE, EmulatedSite, EmulatedStation
-from emulator.virtual_clock import DriftingClock
+from emulator.site import EmulatedSite, EmulatedStation
 from emulator.virtual_key import VirtualKey
-from emulator.virtual_lock import VirtualLock
 from firmware.key_session import CODE, SYNCED
 from host.backoffice import reports
 from host.backoffice.errors import ServiceError
 from host.backoffice.roles import Actor
 from host.backoffice.timeutil import format_time
-from host.secret_files import write_secret
 from protocol.constants import Outcome
 
 __all__ = ["COMMANDS", "Command", "InputError", "Pace", "ScreenWatch", "TrainingConsole"]
 
-TRAINER_LOCKS_FILE = "trainer_locks.json"
 HOUR = 3_600
 DAY = 86_400
 MAX_FORWARD_DAYS = 60
@@ -122,6 +115,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("stationer", "stations", "do_stations"),
     Command("skärm", "screen", "do_screen"),
     Command("sätt_i", "insert", "do_insert"),
+    Command("håll_nfc", "tap", "do_tap"),
     Command("kod", "code", "do_code"),
     Command("ta_ut", "pull", "do_pull"),
     Command("synka", "sync", "do_sync"),
@@ -281,7 +275,6 @@ class TrainingConsole(cmd.Cmd):
             for name in (command.name, command.alias, *command.extra):
                 self._commands[fold(name)] = command
         self._plan_customers: dict[str, PlanCustomer] | None = None
-        self._restore_locks()
 
     # -- the loop ---------------------------------------------------------------------------
 
@@ -437,9 +430,13 @@ class TrainingConsole(cmd.Cmd):
         """The station the key is in, "reader" for the USB reader, None: in the pocket."""
         with self.site.lock:
             for emulated in self.site.stations.values():
-                if emulated.hardware.wire.key is key:
+                if self._key_at(emulated) is key:
                     return emulated
             return "reader" if self.site.reader.key is key else None
+
+    def _key_at(self, emulated: EmulatedStation) -> VirtualKey | None:
+        """The key in the station's port or held to its NFC reader."""
+        return emulated.hardware.wire.key or self.site.key_on_nfc(emulated.station_id)
 
     def _in_pocket(self, key: VirtualKey) -> None:
         where = self._where(key)
@@ -633,21 +630,29 @@ class TrainingConsole(cmd.Cmd):
     def do_insert(self, arg: str) -> None:
         self._insert(arg)
 
-    def _insert(self, arg: str) -> bool:
-        """Put the picked staff member's key in; True when the station then waits for the code."""
+    def do_tap(self, arg: str) -> None:
+        self._insert(arg, nfc=True)
+
+    def _insert(self, arg: str, nfc: bool = False) -> bool:
+        """Put the picked staff member's key in (or hold it to the NFC reader); True when the
+        station then waits for the code."""
         staff = self._need_staff()
         key = self._need_key(staff)
         self._in_pocket(key)
         emulated = self._station(arg)
         station = emulated.station
         with self.site.lock:
-            if emulated.hardware.wire.key is not None:
+            if self._key_at(emulated) is not None:
                 raise InputError("error.station_busy", station=self._label(emulated))
             watch = ScreenWatch(emulated)
             before = station.last_result
-        self._say("say.insert", name=staff.name, key=key.key_id, station=self._label(emulated))
+        said = "say.tap" if nfc else "say.insert"
+        self._say(said, name=staff.name, key=key.key_id, station=self._label(emulated))
         self._why("why.insert")
-        self.site.insert_key(emulated.station_id, key)
+        if nfc:
+            self.site.hold_key_to_nfc(emulated.station_id, key)
+        else:
+            self.site.insert_key(emulated.station_id, key)
 
         def asks_for_code() -> bool:
             self._show_changes(watch)
@@ -739,7 +744,7 @@ class TrainingConsole(cmd.Cmd):
         if arg:
             emulated = self._station(arg)
             with self.site.lock:
-                key = emulated.hardware.wire.key
+                key = self._key_at(emulated)
             if key is None:
                 raise InputError("error.key_not_in_station")
             holder = (
@@ -763,7 +768,10 @@ class TrainingConsole(cmd.Cmd):
             before = station.last_result
             busy = station.session is not None
         self._say("say.pull", name=holder, station=self._label(emulated))
-        self.site.pull_key(emulated.station_id)
+        if self.site.key_on_nfc(emulated.station_id) is key:
+            self.site.take_key_from_nfc(emulated.station_id)
+        else:
+            self.site.pull_key(emulated.station_id)
         changed: list[bool] = []
 
         def back_at_rest() -> bool:
@@ -1143,46 +1151,7 @@ class TrainingConsole(cmd.Cmd):
         return demo.address
 
     def _add_lock(self, lock_id: int, kind: str, secret: bytes) -> None:
-        path = self.site.work_dir / TRAINER_LOCKS_FILE
-        saved = self._read_json(path)
-        saved[str(lock_id)] = {"kind": kind, "secret": secret.hex()}
-        write_secret(path, json.dumps(saved, indent=2))
-        lock = VirtualLock(
-            lock_id, kind, self.site.demo.authority_keys, secret, DriftingClock(self.site.clock)
-        )
-        with self.site.lock:
-            self.site.locks[lock_id] = lock
-
-    def _restore_locks(self) -> None:
-        """The locks installed in earlier sessions, as the site saved them at its last stop."""
-        saved = self._read_json(self.site.work_dir / TRAINER_LOCKS_FILE)
-        states = self._read_json(self.site.work_dir / LOCKS_FILE)
-        for text_id, facts in saved.items():
-            lock_id = int(text_id)
-            if lock_id in self.site.locks:
-                continue
-            secret = bytes.fromhex(facts["secret"])
-            clock = DriftingClock(self.site.clock)
-            keys = self.site.demo.authority_keys
-            state = states.get(text_id)
-            if state is not None:
-                lock = VirtualLock.from_saved(state, keys, secret, clock)
-            else:
-                lock = VirtualLock(lock_id, facts["kind"], keys, secret, clock)
-            with self.site.lock:
-                self.site.locks[lock_id] = lock
-
-    @staticmethod
-    def _read_json(path: Path) -> dict[str, Any]:
-        if not path.exists():
-            return {}
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as err:
-            raise ValueError(f"{path}: not readable: {err}") from None
-        if not isinstance(data, dict):
-            raise ValueError(f"{path}: not a JSON object")
-        return data
+        self.site.install_lock(lock_id, kind, secret)
 
     # -- the back office's logs -------------------------------------------------------------
 

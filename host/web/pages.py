@@ -641,3 +641,44 @@ def visits_upload(
         result=result,
         filename=file.filename or "",
     )
+
+
+# -- service tokens for a remote technician ------------------------------------------------------
+
+
+@router.post("/service-token")
+def service_token(
+    request: Request,
+    station: Annotated[str, Form()] = "",
+    permissions: Annotated[str, Form()] = "",
+    hours: Annotated[str, Form()] = "",
+    technician: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    """A signed service token (SPEC.md 8.5) as a file, the same as ``synk diag token`` writes.
+
+    The service layer decides who may have one (a technician: only for themselves) and logs
+    the issue in the activity log; a token is one-time use at the station.
+    """
+    web = _web(request)
+    identity = web.identity(request)
+    web.check_post(request, identity.csrf, csrf)
+    station_id = _int(station, "station")
+    if station_id is None:
+        raise Invalid("web.param", name="station", value=station)
+    try:
+        how_long = float(hours.replace(",", "."))
+    except ValueError:
+        raise Invalid("web.param", name="hours", value=hours) from None
+    wanted = [p.strip() for p in permissions.replace(",", " ").split() if p.strip()]
+    token = web.office.issue_service_token(
+        identity.actor, station_id, technician or identity.actor.name, wanted, how_long
+    )
+    return Response(
+        token,
+        media_type="application/octet-stream",
+        headers={
+            "Content-Disposition": f'attachment; filename="synk-token-{station_id}.bin"',
+            "Cache-Control": "no-store",
+        },
+    )
