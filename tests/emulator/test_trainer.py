@@ -11,6 +11,7 @@ import io
 import json
 import re
 import shutil
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import pytest
 
 from emulator import emulate, messages, trainer
 from emulator.demo_site import FACTS_FILE, DemoStaff, plan_demo
-from emulator.site import EmulatedSite
+from emulator.site import INSTALLED_LOCKS_FILE, EmulatedSite
 from emulator.trainer import COMMANDS, TrainingConsole, screen_line
 from firmware import messages as station_messages
 from host.backoffice import reports
@@ -474,6 +475,8 @@ def test_a_new_lock_is_usable_after_the_next_bundle_and_sync(
         assert seq > 1
     finally:
         site.stop()
+    # their MAC secrets are the owner's only
+    assert stat.S_IMODE((work / INSTALLED_LOCKS_FILE).stat().st_mode) == 0o600
     # Locks installed here survive a restart, with their counters.
     again = _open(work)
     try:
