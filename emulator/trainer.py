@@ -490,6 +490,8 @@ class TrainingConsole(cmd.Cmd):
             self._print(f"  {f'{name} {arg}':<36} {what}")
 
     def do_quit(self, arg: str) -> bool:
+        # "avsluta passet" (end the shift) must not stop the whole site.
+        self._no_more(arg)
         self._say("say.goodbye")
         return True
 

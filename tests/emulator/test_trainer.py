@@ -562,3 +562,9 @@ def test_with_the_world_thread_running(site: EmulatedSite, trainee: Trainee) -> 
     output = trainee("synka")
     assert "OK, giltig till" in output and "Synk klar" in output
     assert "[släckt/off] Sätt i nyckeln" in output
+
+
+def test_avsluta_passet_does_not_stop_the_site(trainee: Trainee) -> None:
+    """Issue 16.6: "avsluta passet" (end the shift) is not taken as quitting the whole site."""
+    output = trainee("avsluta passet")  # Trainee asserts the console keeps running
+    assert _says(output, "error.extra", arg="passet")
