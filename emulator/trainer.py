@@ -294,6 +294,12 @@ class TrainingConsole(cmd.Cmd):
             self._say("say.goodbye")
             return True
         command = self._commands.get(fold(words[0]))
+        if command is None and len(words) > 1:
+            # "sätt i", "ta ut", "nät av": people type the two words a command's name joins
+            first, *rest = words[1].split(None, 1)
+            command = self._commands.get(fold(f"{words[0]}_{first}"))
+            if command is not None:
+                words = [f"{words[0]}_{first}", *rest]
         if command is None:
             self._error("error.unknown_command", name=words[0])
             return False

@@ -263,7 +263,7 @@ def test_step_by_step_with_a_wrong_code(site: EmulatedSite, trainee: Trainee) ->
     person = _staff(site, "Hemtjänst Syd")
     trainee(f"välj {person.staff_id}")
     assert "nyckeln sitter inte i någon station" in trainee("kod")
-    inserted = trainee("sätt_i")
+    inserted = trainee("sätt i")  # as people type it: two words, not the command's name
     assert _says(inserted, "why.insert") and _says(inserted, "say.wants_code")
     assert "Fel: " in trainee("sätt_i")  # already in
     assert "1234567" in trainee("kod 1234567")  # too many presses: refused, nothing typed
