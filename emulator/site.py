@@ -196,39 +196,36 @@ class EmulatedSite:
         for lock_id, facts in self.demo.locks.items():
             if not facts.installed:
                 continue
-            state = saved.get(str(lock_id))
-            if state is not None:
-                locks[lock_id] = VirtualLock.from_saved(
-                    state, self.demo.authority_keys, facts.secret, DriftingClock(self.clock)
-                )
-            else:
-                locks[lock_id] = VirtualLock(
-                    lock_id,
-                    facts.kind,
-                    self.demo.authority_keys,
-                    facts.secret,
-                    DriftingClock(self.clock),
-                    seq_start=facts.next_seq,
-                )
+            locks[lock_id] = self._virtual_lock(
+                lock_id, facts.kind, facts.secret, saved.get(str(lock_id)), facts.next_seq
+            )
         for text_id, installed in self._installed_locks().items():
             lock_id = int(text_id)
-            if lock_id in locks:
-                continue
-            secret = bytes.fromhex(installed["secret"])
-            state = saved.get(text_id)
-            if state is not None:
-                locks[lock_id] = VirtualLock.from_saved(
-                    state, self.demo.authority_keys, secret, DriftingClock(self.clock)
-                )
-            else:
-                locks[lock_id] = VirtualLock(
+            if lock_id not in locks:
+                locks[lock_id] = self._virtual_lock(
                     lock_id,
                     installed["kind"],
-                    self.demo.authority_keys,
-                    secret,
-                    DriftingClock(self.clock),
+                    bytes.fromhex(installed["secret"]),
+                    saved.get(text_id),
                 )
         return locks
+
+    def _virtual_lock(
+        self, lock_id: int, kind: str, secret: bytes, state: Any, seq_start: int = 1
+    ) -> VirtualLock:
+        """A lock as saved at the last stop, or new when it has no saved state."""
+        if state is not None:
+            return VirtualLock.from_saved(
+                state, self.demo.authority_keys, secret, DriftingClock(self.clock)
+            )
+        return VirtualLock(
+            lock_id,
+            kind,
+            self.demo.authority_keys,
+            secret,
+            DriftingClock(self.clock),
+            seq_start=seq_start,
+        )
 
     def _installed_locks(self) -> dict[str, Any]:
         path = self.work_dir / INSTALLED_LOCKS_FILE
@@ -251,9 +248,7 @@ class EmulatedSite:
             installed[str(lock_id)] = {"kind": kind, "secret": secret.hex()}
             # the MAC secret: owner only
             write_secret(self.work_dir / INSTALLED_LOCKS_FILE, json.dumps(installed, indent=2))
-            lock = VirtualLock(
-                lock_id, kind, self.demo.authority_keys, secret, DriftingClock(self.clock)
-            )
+            lock = self._virtual_lock(lock_id, kind, secret, None)
             self.locks[lock_id] = lock
         return lock
 

@@ -1122,7 +1122,7 @@ class TrainingConsole(cmd.Cmd):
         name = f"{'Nyckelbox' if kind == 'key_box' else 'Dörr'} {reference}"
         row, secret = self.office.add_lock(technician, kind, name)
         self.office.install_lock(technician, row["id"], address, customer["id"])
-        self._add_lock(row["id"], kind, secret)
+        self.site.install_lock(row["id"], kind, secret)
         self._say(
             "say.installed",
             technician=who,
@@ -1157,9 +1157,6 @@ class TrainingConsole(cmd.Cmd):
         if demo is None:
             raise InputError("error.bad_address")
         return demo.address
-
-    def _add_lock(self, lock_id: int, kind: str, secret: bytes) -> None:
-        self.site.install_lock(lock_id, kind, secret)
 
     # -- the back office's logs -------------------------------------------------------------
 

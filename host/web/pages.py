@@ -658,7 +658,7 @@ def service_token(
     """A signed service token (SPEC.md 8.5) as a file, the same as ``synk diag token`` writes.
 
     The service layer decides who may have one (a technician: only for themselves) and logs
-    the issue in the activity log; a token is one-time use at the station.
+    the issue in its change log; a token is one-time use at the station.
     """
     web = _web(request)
     identity = web.identity(request)
@@ -670,7 +670,7 @@ def service_token(
         how_long = float(hours.replace(",", "."))
     except ValueError:
         raise Invalid("web.param", name="hours", value=hours) from None
-    wanted = [p.strip() for p in permissions.replace(",", " ").split() if p.strip()]
+    wanted = permissions.replace(",", " ").split()
     token = web.office.issue_service_token(
         identity.actor, station_id, technician or identity.actor.name, wanted, how_long
     )
