@@ -5,7 +5,10 @@
   (owner-only) to ``--out``; ``--dry-run`` shows what it would do and changes
   nothing.
 - ``build``: the image for ``--board`` from firmware/, hw/ and the
-  configuration in ``--config``, written to ``--out`` with its manifest.
+  configuration in ``--config``, written to ``--out`` with its manifest; in
+  the board's form (ROMFS where the board's firmware has a ROM partition,
+  host.flash.boards) unless ``--form folder`` asks for the .mpy files on the
+  file system (a stock firmware without ROMFS).
 - ``deploy``: the image in ``--image`` onto the board at ``--port`` (default
   auto), every file read back and compared; ``--dry-run`` prints every step
   with its mpremote command and needs no board.
@@ -26,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from host.backoffice.service import BackOffice
 from host.backoffice.site import Site, site_dir
 from host.flash import config_files, provision
-from host.flash.boards import BOARDS
+from host.flash.boards import BOARDS, FORMS
 from host.flash.deploy import deploy
 from host.flash.errors import INVALID, FlashError
 from host.flash.image import build_image, load_image, write_image
@@ -131,7 +134,7 @@ def _provision(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     config = config_files.read_config(Path(args.config))
-    image = build_image(args.board, config)
+    image = build_image(args.board, config, form=args.form)
     out = Path(args.out)
     write_image(image, out)
     say = sys.stderr if args.json else sys.stdout
@@ -146,6 +149,17 @@ def _build(args: argparse.Namespace) -> int:
         ),
         file=say,
     )
+    if image.romfs:
+        print(
+            t(
+                "build.romfs",
+                kib=-(-len(image.romfs) // 1024),
+                partition=image.board.romfs_bytes // 1024,
+                firmware=image.board.firmware_title,
+                build=image.board.build,
+            ),
+            file=say,
+        )
     for excluded in image.excluded:
         sv, en = pair(f"build.reason.{excluded.reason}")
         print(t("build.excluded", source=excluded.source, reason_sv=sv, reason_en=en), file=say)
@@ -215,6 +229,7 @@ def register(commands: SubParsers) -> None:
     build.add_argument("--board", required=True, choices=boards, help=t("help.board"))
     build.add_argument("--config", required=True, metavar="DIR", help=t("help.config"))
     build.add_argument("--out", required=True, metavar="DIR", help=t("help.image_out"))
+    build.add_argument("--form", choices=FORMS, help=t("help.form"))
     build.add_argument("--json", action="store_true", help=t("help.json"))
     build.set_defaults(func=_guarded(_build))
 

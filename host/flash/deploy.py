@@ -1,4 +1,4 @@
-"""Deploying an image folder onto a board with mpremote, file by file, with read-back checks.
+"""Deploying an image folder onto a board with mpremote, with read-back checks.
 
 Steps (``deploy``):
 
@@ -6,18 +6,23 @@ Steps (``deploy``):
    the board probed: it must be the image's board (``sys.platform`` and the
    chip in ``sys.implementation._machine``), load .mpy files of the image's
    version, and have a file system big enough for the image and the station's
-   data reserve;
-2. the image's directories made;
-3. each file copied, then read back on the board and its SHA-256 compared
-   with the manifest's; a mismatch (or a file not there) is copied once more,
-   and a second mismatch stops the deploy. Code first, then the
-   configuration, ``boot.py`` and ``main.py`` last, so a board reset half-way
-   does not start a half-copied station;
-4. files in the image's code folders that the image does not hold removed
-   (an old ``codec.py`` would be imported instead of the new ``codec.mpy``);
-   the station's data in /flash/synk is never touched, only its two
-   configuration files are replaced;
-5. the board reset: it starts the new station.
+   data reserve; for the romfs form also a ROM partition the ROMFS image fits
+   (a firmware without one is refused, naming the firmware to build);
+2. romfs form: the ROMFS image written with ``mpremote romfs deploy``, then the
+   partition read back on the board and its SHA-256 compared with the
+   manifest's; a mismatch is written once more, a second one stops the deploy;
+3. the image's directories made;
+4. each file of the file system copied, then read back on the board and its
+   SHA-256 compared with the manifest's, retried once as above. Code first,
+   then the configuration, ``boot.py`` and ``main.py`` last, so a board reset
+   half-way does not start a half-copied station;
+5. folder form: files in the image's code folders that the image does not hold
+   removed (an old ``codec.py`` would be imported instead of the new
+   ``codec.mpy``); romfs form: the code folders of a folder-form image
+   (``/firmware``, ``/hw``) removed from the file system, as they would be
+   imported instead of /rom's. The station's data in /flash/synk is never
+   touched, only its two configuration files are replaced;
+6. the board reset: it mounts /rom again and starts the new station.
 
 Progress goes to ``out``, one line per step and per file. With ``dry_run``
 every step is printed with the exact mpremote command line and nothing runs.
@@ -30,9 +35,18 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TextIO
 
-from host.flash.boards import Board
+from host.flash.boards import FORM_ROMFS, Board
 from host.flash.errors import INVALID, FlashError
-from host.flash.image import KIND_MPY, MAIN, Entry, ImageDir, directories, footprint
+from host.flash.image import (
+    KIND_MPY,
+    MAIN,
+    ROM,
+    Entry,
+    ImageDir,
+    directories,
+    footprint,
+    in_rom,
+)
 from host.flash.messages import text
 from host.flash.mpremote import DeviceInfo, Mpremote
 from host.flash.mpy import MPY_VERSION
@@ -48,8 +62,9 @@ class Report:
     removed: list[str] = field(default_factory=list)
 
 
-def check_device(target: Board, info: DeviceInfo, needed: int) -> None:
-    """Refuse a board that is not ``target``, loads other .mpy files, or is too small."""
+def check_device(target: Board, info: DeviceInfo, needed: int, romfs_size: int = 0) -> None:
+    """Refuse a board that is not ``target``, loads other .mpy files, or is too small (its
+    file system for ``needed`` bytes, its ROM partition for a ``romfs_size`` image)."""
     if info.platform != target.platform or target.machine not in info.machine.upper():
         raise FlashError(
             "device.wrong_board",
@@ -64,7 +79,23 @@ def check_device(target: Board, info: DeviceInfo, needed: int) -> None:
             INVALID,
             version=info.mpy_version,
             expected=MPY_VERSION,
-            firmware=target.firmware,
+            firmware=target.firmware_title,
+        )
+    if romfs_size and info.rom_partitions < 1:
+        raise FlashError(
+            "device.no_romfs",
+            INVALID,
+            board=target.title,
+            firmware=target.firmware_title,
+            build=target.build,
+        )
+    if romfs_size > info.rom_bytes:
+        raise FlashError(
+            "device.romfs_small",
+            INVALID,
+            size=info.rom_bytes // 1024,
+            need=-(-romfs_size // 1024),
+            build=target.build,
         )
     if info.fs_total < needed + target.reserve:
         raise FlashError(
@@ -73,6 +104,12 @@ def check_device(target: Board, info: DeviceInfo, needed: int) -> None:
             total=info.fs_total // 1024,
             need=(needed + target.reserve) // 1024,
         )
+
+
+def rom_code_trees(entries: list[Entry]) -> list[str]:
+    """The folders the ROMFS image's code would be in on the file system ("/firmware")."""
+    tops = {PurePosixPath(e.path).relative_to(ROM).parts[0] for e in entries if in_rom(e.path)}
+    return sorted("/" + top for top in tops if not top.endswith(".mpy"))
 
 
 def code_folders(entries: list[Entry]) -> dict[str, tuple[str, ...]]:
@@ -105,11 +142,13 @@ class Deployer:
             print(f"    $ {shlex.join(command)}", file=self.out)
 
     def run(self) -> Report:
-        entries = self.image.entries
+        romfs = self.image.romfs if self.image.form == FORM_ROMFS else None
+        entries = self.image.fs_entries
         paths = [e.path for e in entries]
         if MAIN not in paths:
             raise FlashError("deploy.no_main", INVALID, image=self.image.directory)
         needed = footprint(paths, (e.size for e in entries), self.image.board)
+        romfs_size = int(romfs["size"]) if romfs else 0
         dirs = directories(paths)
         total = len(entries)
         if self.dry_run:
@@ -118,7 +157,7 @@ class Deployer:
             "deploy.start",
             board=self.image.board.title,
             files=total,
-            kib=sum(e.size for e in entries) // 1024,
+            kib=(sum(e.size for e in entries) + romfs_size) // 1024,
             port=self.device.port,
         )
         self._say("deploy.step_probe")
@@ -133,7 +172,13 @@ class Deployer:
                 total=info.fs_total // 1024,
                 free=info.fs_free // 1024,
             )
-            check_device(self.image.board, info, needed)
+            if info.rom_partitions > 0:
+                self._say("deploy.found_rom", rom=info.rom_bytes // 1024)
+            if info.heap_bytes:
+                self._say("deploy.found_heap", heap=info.heap_bytes // 1024)
+            check_device(self.image.board, info, needed, romfs_size)
+        if romfs:
+            self._romfs(str(romfs["sha256"]), romfs_size)
         self._say("deploy.step_dirs", dirs=", ".join(dirs))
         self._show(self.device.make_dirs_command(dirs))
         if not self.dry_run:
@@ -142,19 +187,48 @@ class Deployer:
         for number, entry in enumerate(entries, 1):
             counter = f"[{number:>{width}}/{total}]"
             self._file(counter, entry)
-        keep = code_folders(entries)
-        self._say("deploy.step_clean", dirs=", ".join(keep))
-        self._show(self.device.clean_command(keep))
-        if not self.dry_run:
-            self.report.removed = self.device.clean(keep)
-            for path in self.report.removed:
-                print(f"    {path}: {text('deploy.removed')}", file=self.out)
+        if romfs:
+            trees = rom_code_trees(self.image.entries)
+            self._say("deploy.step_trees", dirs=", ".join(trees))
+            self._show(self.device.remove_trees_command(trees))
+            if not self.dry_run:
+                self.report.removed = self.device.remove_trees(trees)
+        else:
+            keep = code_folders(entries)
+            self._say("deploy.step_clean", dirs=", ".join(keep))
+            self._show(self.device.clean_command(keep))
+            if not self.dry_run:
+                self.report.removed = self.device.clean(keep)
+        for path in self.report.removed:
+            print(f"    {path}: {text('deploy.removed')}", file=self.out)
         self._say("deploy.step_reset")
         self._show(self.device.reset_command())
         if not self.dry_run:
             self.device.reset()
             self._say("deploy.done", files=total, retried=len(self.report.retried))
         return self.report
+
+    def _romfs(self, sha256: str, size: int) -> None:
+        """The ROMFS image into ROM partition 0, read back; written at most twice."""
+        local = str(self.image.romfs_path)
+        self._say("deploy.step_romfs", kib=-(-size // 1024), file=local)
+        if self.dry_run:
+            self._show(self.device.romfs_deploy_command(local))
+            self._show(self.device.romfs_sha256_command(size))
+            print(f"    {text('deploy.expect')}: {sha256}", file=self.out)
+            return
+        for attempt in range(1, ATTEMPTS + 1):
+            self.device.romfs_deploy(local)
+            found = self.device.romfs_sha256(size)
+            if found == sha256:
+                print(f"{ROM} ({size} B): {text('deploy.romfs_ok')}", file=self.out, flush=True)
+                self.report.copied.append(ROM)
+                return
+            if attempt < ATTEMPTS:
+                retry = text("deploy.romfs_retry", found=found or "-")
+                print(f"{ROM} ({size} B): {retry}", file=self.out, flush=True)
+                self.report.retried.append(ROM)
+        raise FlashError("deploy.hash_mismatch", path=ROM, expected=sha256, found=found or "-")
 
     def _file(self, counter: str, entry: Entry) -> None:
         local = str(self.image.local(entry))

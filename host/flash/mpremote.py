@@ -12,9 +12,19 @@ Steps and what the board runs for them (small MicroPython scripts through
 
 - ``probe``: ``sys.platform``, ``sys.implementation._mpy`` (the .mpy version
   it loads), ``sys.implementation._machine`` and the size and free space of the
-  file system at "/" (``os.statvfs``);
+  file system at "/" (``os.statvfs``); the ROM partitions
+  (``vfs.rom_ioctl(1)``, -1 when the firmware has no ``vfs.rom_ioctl``) and the
+  size of the first (``len(memoryview(vfs.rom_ioctl(2, 0)))``, as ``mpremote
+  romfs query`` reads it); the heap (``gc.mem_free() + gc.mem_alloc()``);
 - ``make_dirs``: ``os.mkdir`` for each directory, an existing one is fine;
 - ``copy``: ``fs cp -f LOCAL :PATH`` (mpremote's own copy);
+- ``romfs_deploy``: ``romfs deploy LOCAL.romfs`` (mpremote 1.25 and later: the
+  image written to ROM partition 0, which it unmounts first);
+- ``romfs_sha256``: the first N bytes of ROM partition 0 read back on the
+  board through ``hashlib.sha256``;
+- ``remove_trees``: folders of the file system removed with all they hold
+  (code of a folder-form image, which would shadow /rom: "" is before /rom on
+  ``sys.path``);
 - ``sha256``: the file read back on the board through ``hashlib.sha256``;
 - ``clean``: files in the image's code folders that the image does not hold
   (an old ``.py`` would shadow the new ``.mpy``), removed;
@@ -70,6 +80,9 @@ class DeviceInfo:
     fs_total: int
     fs_free: int
     machine: str
+    rom_partitions: int = -1  # vfs.rom_ioctl(1); -1: the firmware has no vfs.rom_ioctl
+    rom_bytes: int = 0  # ROM partition 0's size
+    heap_bytes: int = 0  # the GC heap, free and used, at the probe
 
     @property
     def mpy_version(self) -> int:
@@ -84,6 +97,17 @@ PROBE_SCRIPT = (
     "i=sys.implementation\n"
     'print("synk-probe",sys.platform,getattr(i,"_mpy",0),s[0]*s[2],s[0]*s[3],'
     'getattr(i,"_machine","?"))\n'
+    "try:\n"
+    " import vfs\n"
+    " r=vfs.rom_ioctl\n"
+    "except (ImportError,AttributeError):\n"
+    ' print("synk-rom",-1,0)\n'
+    "else:\n"
+    " n=r(1)\n"
+    ' print("synk-rom",n,len(memoryview(r(2,0))) if n>0 else 0)\n'
+    "import gc\n"
+    "gc.collect()\n"
+    'print("synk-heap",gc.mem_free()+gc.mem_alloc())\n'
 )
 
 MKDIR_SCRIPT = (
@@ -108,6 +132,35 @@ SHA256_SCRIPT = (
     ' print("synk-sha256",binascii.hexlify(h.digest()).decode())\n'
     "except OSError:\n"
     ' print("synk-sha256","-")\n'
+)
+
+ROMFS_SHA256_SCRIPT = (
+    "n={size}\n"
+    "import vfs,hashlib,binascii\n"
+    "h=hashlib.sha256()\n"
+    "try:\n"
+    " d=memoryview(vfs.rom_ioctl(2,0))\n"
+    "except Exception:\n"
+    ' print("synk-romfs","-")\n'
+    "else:\n"
+    " for i in range(0,min(n,len(d)),1024):h.update(d[i:min(i+1024,n)])\n"
+    ' print("synk-romfs",binascii.hexlify(h.digest()).decode() if len(d)>=n else "-")\n'
+)
+
+REMOVE_TREES_SCRIPT = (
+    "t={trees}\n"
+    "import os\n"
+    "def rm(p):\n"
+    " try:s=os.stat(p)\n"
+    " except OSError:return\n"
+    " if s[0]&0x4000:\n"
+    "  for n in os.listdir(p):rm(p+'/'+n)\n"
+    "  os.rmdir(p)\n"
+    " else:\n"
+    "  os.remove(p)\n"
+    '  print("synk-removed",p)\n'
+    "for p in t:rm(p)\n"
+    'print("synk-trees")\n'
 )
 
 CLEAN_SCRIPT = (
@@ -136,6 +189,16 @@ def _answer(stdout: str, tag: str) -> list[str] | None:
         if words and words[0] == tag:
             return words[1:]
     return None
+
+
+def _tagged(stdout: str, tag: str) -> list[str]:
+    """What follows ``tag`` on every line that starts with it."""
+    found = []
+    for line in stdout.splitlines():
+        first, _, rest = line.strip().partition(" ")
+        if first == tag:
+            found.append(rest)
+    return found
 
 
 def _port_path(port: str) -> str | None:
@@ -175,6 +238,15 @@ class Mpremote:
 
     def sha256_command(self, path: str) -> list[str]:
         return self._line("exec", SHA256_SCRIPT.format(path=literal(path)))
+
+    def romfs_deploy_command(self, local: str) -> list[str]:
+        return self._line("romfs", "deploy", local)
+
+    def romfs_sha256_command(self, size: int) -> list[str]:
+        return self._line("exec", ROMFS_SHA256_SCRIPT.format(size=literal(size)))
+
+    def remove_trees_command(self, trees: Sequence[str]) -> list[str]:
+        return self._line("exec", REMOVE_TREES_SCRIPT.format(trees=literal(list(trees))))
 
     def clean_command(self, keep: dict[str, tuple[str, ...]]) -> list[str]:
         return self._line("exec", CLEAN_SCRIPT.format(keep=literal(keep)))
@@ -217,13 +289,19 @@ class Mpremote:
         return words
 
     def probe(self) -> DeviceInfo:
-        words = self._expect(self._run(self.probe_command()), "synk-probe")
+        stdout = self._run(self.probe_command())
+        words = self._expect(stdout, "synk-probe")
+        rom = _answer(stdout, "synk-rom") or ["-1", "0"]
+        heap = _answer(stdout, "synk-heap") or ["0"]
         try:
             platform, mpy, total, free = words[0], int(words[1]), int(words[2]), int(words[3])
+            partitions, rom_bytes, heap_bytes = int(rom[0]), int(rom[1]), int(heap[0])
         except (IndexError, ValueError):
             raise FlashError("device.no_answer", port=self.port, step="synk-probe") from None
         machine = " ".join(words[4:]) or "?"
-        return DeviceInfo(platform, mpy, total, free, machine)
+        return DeviceInfo(
+            platform, mpy, total, free, machine, partitions, max(rom_bytes, 0), heap_bytes
+        )
 
     def make_dirs(self, dirs: Sequence[str]) -> None:
         self._expect(self._run(self.make_dirs_command(dirs)), "synk-dirs")
@@ -236,16 +314,28 @@ class Mpremote:
         words = self._expect(self._run(self.sha256_command(path)), "synk-sha256")
         return None if words == ["-"] else words[0]
 
+    def romfs_deploy(self, local: str) -> None:
+        stdout = self._run(self.romfs_deploy_command(local), COPY_TIMEOUT)
+        if "ROMFS image deployed" not in stdout:  # mpremote's last line when it wrote it all
+            last = stdout.strip().splitlines()[-1:] or ["-"]
+            raise FlashError("device.failed", port=self.port, error=last[0])
+
+    def romfs_sha256(self, size: int) -> str | None:
+        """The hex SHA-256 of the first ``size`` bytes of ROM partition 0; None: no such."""
+        words = self._expect(self._run(self.romfs_sha256_command(size)), "synk-romfs")
+        return None if words == ["-"] else words[0]
+
+    def remove_trees(self, trees: Sequence[str]) -> list[str]:
+        """Remove the folders ``trees`` with all they hold; returns the files removed."""
+        stdout = self._run(self.remove_trees_command(trees))
+        self._expect(stdout, "synk-trees")
+        return _tagged(stdout, "synk-removed")
+
     def clean(self, keep: dict[str, tuple[str, ...]]) -> list[str]:
         """Remove the files of ``keep``'s folders not listed there; returns their paths."""
         stdout = self._run(self.clean_command(keep))
         self._expect(stdout, "synk-clean")
-        removed = []
-        for line in stdout.splitlines():
-            tag, _, path = line.strip().partition(" ")
-            if tag == "synk-removed":
-                removed.append(path)
-        return removed
+        return _tagged(stdout, "synk-removed")
 
     def reset(self) -> None:
         self._run(self.reset_command())

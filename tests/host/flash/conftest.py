@@ -53,8 +53,20 @@ def unix_image() -> Image:
     return build_image("unix", signed_config("unix"))
 
 
+@pytest.fixture(scope="session")
+def esp32s3_folder_image() -> Image:
+    """The ESP32-S3's image in the folder form (a firmware without ROMFS)."""
+    return build_image("esp32s3", signed_config("esp32s3"), form="folder")
+
+
 @pytest.fixture
-def image_dir(esp32s3_image: Image, tmp_path: Path) -> ImageDir:
+def image_dir(esp32s3_folder_image: Image, tmp_path: Path) -> ImageDir:
+    write_image(esp32s3_folder_image, tmp_path / "image")
+    return load_image(tmp_path / "image")
+
+
+@pytest.fixture
+def romfs_dir(esp32s3_image: Image, tmp_path: Path) -> ImageDir:
     write_image(esp32s3_image, tmp_path / "image")
     return load_image(tmp_path / "image")
 

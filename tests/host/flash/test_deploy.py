@@ -128,7 +128,7 @@ def test_old_micropython_is_refused(image_dir: ImageDir) -> None:
     assert refused.value.values == {
         "version": 5,
         "expected": MPY_VERSION,
-        "firmware": "ESP32_GENERIC_S3",
+        "firmware": "ESP32_GENERIC_S3 (SPIRAM_OCT)",
     }
 
 
@@ -261,4 +261,4 @@ def test_cli_build_then_dry_run(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "pico2w" in err
     assert main(["flash", "deploy", "--image", str(image), "--dry-run", "--port", "id:E661"]) == 0
     out, _err = capsys.readouterr()
-    assert "connect id:E661" in out and "/hw/pins_pico2w.mpy" in out
+    assert "connect id:E661" in out and "romfs deploy" in out and "code.romfs" in out

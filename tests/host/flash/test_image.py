@@ -1,5 +1,6 @@
 """The station image, file by file: every firmware/ and hw/ file compiled or kept as a boot file,
-nothing else, the signed configuration readable by the firmware's own loader, and the size check."""
+nothing else, the signed configuration readable by the firmware's own loader, and the size check;
+in the romfs form the compiled files in one ROMFS image that MicroPython mounts and imports from."""
 
 from __future__ import annotations
 
@@ -21,12 +22,14 @@ from host.flash.image import (
     KIND_MPY,
     KIND_SOURCE,
     REPO_ROOT,
+    ROMFS_FILE,
     Image,
     build_image,
     check_fits,
     directories,
     footprint,
     load_image,
+    romfs_image,
     write_image,
 )
 from host.flash.mpy import MpyCross, read_header
@@ -45,8 +48,8 @@ def _sources() -> list[Path]:
     )
 
 
-def _expected_path(source: Path, board_name: str) -> str | None:
-    """Where ``source`` must be on ``board_name``'s image; None: left out."""
+def _expected_path(source: Path, board_name: str, form: str = "folder") -> str | None:
+    """Where ``source`` must be on ``board_name``'s image in ``form``; None: left out."""
     relative = source.relative_to(REPO_ROOT)
     if (
         relative.parts[0] == "firmware"
@@ -62,7 +65,7 @@ def _expected_path(source: Path, board_name: str) -> str | None:
         return None
     if source.name.startswith("pins_") and source.stem != f"pins_{board_name}":
         return None
-    return "/" + relative.with_suffix(".mpy").as_posix()
+    return ("/rom/" if form == "romfs" else "/") + relative.with_suffix(".mpy").as_posix()
 
 
 @pytest.fixture(params=sorted(BOARDS))
@@ -74,8 +77,9 @@ def image(request: pytest.FixtureRequest) -> Image:
 def test_every_file_is_compiled_or_a_boot_file_and_nothing_else(image: Image) -> None:
     files = {entry.path: (entry, data) for entry, data in image.files}
     expected = {}
+    assert image.form == image.board.code_form
     for source in _sources():
-        path = _expected_path(source, image.board.name)
+        path = _expected_path(source, image.board.name, image.form)
         if path is not None:
             expected[path] = source
     config_paths = {"/flash/synk/station.json", "/flash/synk/station.sig"}
@@ -100,9 +104,9 @@ def test_every_file_is_compiled_or_a_boot_file_and_nothing_else(image: Image) ->
 def test_pin_maps_and_board_only_code(esp32s3_image: Image, pico2w_image: Image) -> None:
     esp = {e.path for e in esp32s3_image.entries}
     pico = {e.path for e in pico2w_image.entries}
-    assert "/hw/pins_esp32s3.mpy" in esp and "/hw/pins_pico2w.mpy" not in esp
-    assert "/hw/pins_pico2w.mpy" in pico and "/hw/pins_esp32s3.mpy" not in pico
-    assert "/hw/board_setup.mpy" in esp and "/hw/board_setup.mpy" in pico
+    assert "/rom/hw/pins_esp32s3.mpy" in esp and "/rom/hw/pins_pico2w.mpy" not in esp
+    assert "/rom/hw/pins_pico2w.mpy" in pico and "/rom/hw/pins_esp32s3.mpy" not in pico
+    assert "/rom/hw/board_setup.mpy" in esp and "/rom/hw/board_setup.mpy" in pico
     assert [(e.source, e.reason) for e in esp32s3_image.excluded] == [
         ("hw/pins_pico2w.py", "other_board"),
         ("hw/pins_unix.py", "other_board"),
@@ -131,10 +135,10 @@ def test_the_config_in_the_image_is_signed_and_the_firmware_reads_it(image: Imag
 
 
 def test_the_compiled_image_runs_the_loader_under_micropython(
-    esp32s3_image: Image, tmp_path: Path
+    esp32s3_folder_image: Image, tmp_path: Path
 ) -> None:
     """The image's own .mpy files (no .py beside them) load the image's config on MicroPython."""
-    write_image(esp32s3_image, tmp_path / "image")
+    write_image(esp32s3_folder_image, tmp_path / "image")
     root = tmp_path / "image" / "files"
     script = (
         "import sys\n"
@@ -194,12 +198,20 @@ def test_footprint_counts_whole_blocks_and_directories() -> None:
 
 
 def test_budgets_documented_per_board() -> None:
-    # MicroPython's ESP32_GENERIC_S3: vfs 0x600000 at 0x200000 (partitions-8MiB.csv up to
-    # 1.25; from 1.26 made at boot from the app's end to the end of the 8 MiB flash).
+    # Our ESP32-S3 build (host/flash/firmware/SYNK_ESP32_S3/partitions-synk.csv): romfs
+    # 0x40000 at 0x200000, and the port's main.c makes vfs from there to the end of 8 MiB.
     esp = BOARDS["esp32s3"]
-    assert esp.fs_bytes == 0x600000
-    assert [esp.fs_bytes_for(r) for r in ((1, 24), (1, 25), (1, 26), (1, 28))] == [0x600000] * 4
+    assert esp.fs_bytes == 0x800000 - 0x240000
+    assert [esp.fs_bytes_for(r) for r in ((1, 25), (1, 26), (1, 28))] == [0x5C0000] * 3
+    table = (REPO_ROOT / "host/flash/firmware/SYNK_ESP32_S3/partitions-synk.csv").read_text()
+    assert "romfs,    data, 0x8f,    0x200000, 0x40000," in table
+    assert esp.romfs_bytes == 0x40000
+    # ports/rp2: MICROPY_HW_ROMFS_BYTES of our build, below the 2.5 MiB file system
     assert BOARDS["pico2w"].fs_bytes == 2560 * 1024
+    header = (REPO_ROOT / "host/flash/firmware/SYNK_PICO2_W/mpconfigboard.h").read_text()
+    assert "#define MICROPY_HW_ROMFS_BYTES (256 * 1024)" in header
+    assert BOARDS["pico2w"].romfs_bytes == 256 * 1024
+    assert BOARDS["unix"].romfs_bytes == 0 and BOARDS["unix"].code_form == "folder"
     for known in BOARDS.values():
         assert known.fs_bytes == min(size for _, size in known.fs_by_release)
     for known in BOARDS.values():
@@ -210,10 +222,10 @@ def test_the_real_image_fits_both_boards(image: Image) -> None:
     assert 0 < image.footprint <= image.board.image_budget
 
 
-def test_fits_check_refuses_an_oversized_image(esp32s3_image: Image) -> None:
+def test_fits_check_refuses_an_oversized_image(esp32s3_folder_image: Image) -> None:
     small = replace(BOARDS["esp32s3"], fs_bytes=STATION_DATA_RESERVE + 64 * 1024)
     with pytest.raises(FlashError) as refused:
-        check_fits(small, esp32s3_image.footprint)
+        check_fits(small, esp32s3_folder_image.footprint)
     assert refused.value.key == "image.too_large"
     assert "får inte plats" in refused.value.text and "does not fit" in refused.value.text
     check_fits(small, 64 * 1024)  # exactly the budget is fine
@@ -230,12 +242,19 @@ def test_build_refuses_code_too_big_for_the_pico(tmp_path: Path) -> None:
     root = _copy_tree(tmp_path)
     budget = BOARDS["pico2w"].image_budget
     part = 450_000  # one string constant each: mpy-cross's own heap is 2 MiB
+    font = root / "hw" / "font5x7.py"
     for number in range(budget // part + 1):
         (root / "hw" / f"glyphs_{number}.py").write_text(f"GLYPHS = {'x' * part!r}\n")
+        font.write_text(font.read_text() + f"from hw import glyphs_{number}\n")  # used
     with pytest.raises(FlashError) as refused:
-        build_image("pico2w", signed_config("pico2w"), root=root)
+        build_image("pico2w", signed_config("pico2w"), root=root, form="folder")
     assert refused.value.key == "image.too_large"
     assert refused.value.values["budget"] == budget // 1024
+    with pytest.raises(FlashError) as refused:
+        build_image("pico2w", signed_config("pico2w"), root=root)
+    assert refused.value.key == "image.romfs_too_large"
+    assert refused.value.values["partition"] == 256
+    assert "ROM-partitionen har 256 KiB" in refused.value.text
 
 
 def test_missing_boot_files_are_listed(tmp_path: Path) -> None:
@@ -245,6 +264,33 @@ def test_missing_boot_files_are_listed(tmp_path: Path) -> None:
     built = build_image("esp32s3", signed_config(), root=root)
     assert built.missing == ["firmware/boot.py", "firmware/main.py"]
     assert not any(e.kind == KIND_SOURCE for e in built.entries)
+
+
+def test_modules_the_station_never_imports_stay_out(tmp_path: Path) -> None:
+    root = _copy_tree(tmp_path)
+    (root / "firmware" / "scenario_helper.py").write_text("HELP = 1\n")  # imported by no one
+    (root / "firmware" / "typing_only.py").write_text("class Shape: ...\n")
+    (root / "firmware" / "chained.py").write_text("VALUE = 2\n")
+    (root / "firmware" / "used.py").write_text("from firmware import chained\n")
+    status = root / "firmware" / "status.py"
+    status.write_text(
+        status.read_text()
+        + "\nif TYPE_CHECKING:\n    from firmware.typing_only import Shape\n"
+        + "from firmware import used\n"
+    )
+    built = build_image("esp32s3", signed_config(), root=root)
+    unused = sorted(e.source for e in built.excluded if e.reason == "unused")
+    assert unused == ["firmware/scenario_helper.py", "firmware/typing_only.py"]
+    paths = {e.path for e in built.entries}
+    assert {"/rom/firmware/used.mpy", "/rom/firmware/chained.mpy"} <= paths
+    assert "/rom/firmware/__init__.mpy" in paths  # the package's own, imported first
+
+
+def test_docstrings_are_not_in_the_image(image: Image) -> None:
+    files = {e.source: data for e, data in image.files if e.kind == KIND_MPY}
+    doc = b"Putting a station together: the same wiring on a board"  # firmware/startup.py's
+    assert doc in (REPO_ROOT / "firmware" / "startup.py").read_bytes()
+    assert doc not in files["firmware/startup.py"] and doc not in image.romfs
 
 
 def test_cpython_only_modules_stay_out(tmp_path: Path) -> None:
@@ -314,23 +360,51 @@ def test_folder_round_trip(esp32s3_image: Image, tmp_path: Path) -> None:
     assert on_disk == sorted(e.path for e in esp32s3_image.entries)
 
 
-def test_rewriting_an_image_folder_replaces_it(esp32s3_image: Image, tmp_path: Path) -> None:
+def test_rewriting_an_image_folder_replaces_it(
+    esp32s3_image: Image, esp32s3_folder_image: Image, tmp_path: Path
+) -> None:
     write_image(esp32s3_image, tmp_path / "image")
-    stale = tmp_path / "image" / "files" / "firmware" / "old.mpy"
+    stale = tmp_path / "image" / "files" / "rom" / "firmware" / "old.mpy"
     stale.write_bytes(b"M\x06")
     write_image(esp32s3_image, tmp_path / "image")
     assert not stale.exists()
     load_image(tmp_path / "image")
+    write_image(esp32s3_folder_image, tmp_path / "image")  # the other form: no code.romfs left
+    assert not (tmp_path / "image" / ROMFS_FILE).exists()
+    assert load_image(tmp_path / "image").form == "folder"
 
 
-def test_a_changed_file_in_the_folder_is_refused(esp32s3_image: Image, tmp_path: Path) -> None:
-    write_image(esp32s3_image, tmp_path / "image")
+def test_a_changed_file_in_the_folder_is_refused(
+    esp32s3_folder_image: Image, tmp_path: Path
+) -> None:
+    write_image(esp32s3_folder_image, tmp_path / "image")
     codec = tmp_path / "image" / "files" / "firmware" / "codec.mpy"
     codec.write_bytes(codec.read_bytes()[:-1] + b"\x00")
     with pytest.raises(FlashError) as refused:
         load_image(tmp_path / "image")
     assert refused.value.key == "image.corrupt"
     assert refused.value.values["path"] == "/firmware/codec.mpy"
+
+
+def test_a_romfs_image_that_is_not_the_files_listed_is_refused(
+    esp32s3_image: Image, pico2w_image: Image, tmp_path: Path
+) -> None:
+    write_image(esp32s3_image, tmp_path / "image")
+    romfs = tmp_path / "image" / ROMFS_FILE
+    romfs.write_bytes(romfs.read_bytes()[:-1] + b"\x00")
+    with pytest.raises(FlashError) as refused:
+        load_image(tmp_path / "image")
+    assert refused.value.key == "image.corrupt" and refused.value.values["path"] == "/rom"
+    # the manifest made to agree with another board's code.romfs: the files listed say no
+    write_image(esp32s3_image, tmp_path / "image")
+    romfs.write_bytes(pico2w_image.romfs)
+    manifest = tmp_path / "image" / "manifest.json"
+    listed = json.loads(manifest.read_text())
+    listed["romfs"]["sha256"] = hashlib.sha256(pico2w_image.romfs).hexdigest()
+    manifest.write_text(json.dumps(listed))
+    with pytest.raises(FlashError) as refused:
+        load_image(tmp_path / "image")
+    assert refused.value.key == "image.corrupt" and refused.value.values["path"] == "/rom"
 
 
 def test_a_manifest_pointing_outside_the_folder_is_refused(
