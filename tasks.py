@@ -17,6 +17,7 @@ import sysconfig
 from pathlib import Path
 
 from invoke.context import Context
+from invoke.exceptions import Exit
 from invoke.tasks import task
 
 ROOT = Path(__file__).resolve().parent
@@ -150,9 +151,10 @@ def scenario(c: Context, name: str = "", work: str = "") -> None:
 
 @task
 def bench(c: Context) -> None:
-    """Measure every benchmark metric of the issues; print a table, write bench/results.json."""
+    """Measure every benchmark metric of the issues; print a table, write bench/results.json;
+    fail when a metric is over its budget (bench/run.py BUDGETS)."""
     sys.path.insert(0, str(ROOT))
-    from bench.run import run_all
+    from bench.run import over_budget, run_all
 
     results = run_all()
     width = max(len(name) for name in results)
@@ -165,6 +167,11 @@ def bench(c: Context) -> None:
         )
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     print(f"written to {RESULTS.relative_to(ROOT)}")
+    over = over_budget(results)
+    for name, (value, limit) in over.items():
+        print(f"OVER BUDGET: {name} = {value:,} > {limit:,}")
+    if over:
+        raise Exit(code=1)
 
 
 @task(

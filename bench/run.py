@@ -1,4 +1,5 @@
-"""Collects every benchmark module's figures into one dict (metric name -> value)."""
+"""Collects every benchmark module's figures into one dict (metric name -> value), and the
+budgets some of them must keep (``over_budget``: ``inv bench`` fails on any)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,20 @@ MODULES = (
     "bench.outbox_bench",
     "bench.trainer_web_bench",
     "bench.audit_ingest_bench",
+    "bench.station_run_bench",
 )
+
+# metric -> the most it may be (issue 17: the data a full station run holds, 96 KiB)
+BUDGETS: dict[str, float] = {"vm_heap_data_peak_bytes": 96 * 1024}
+
+
+def over_budget(results: dict[str, float]) -> dict[str, tuple[float, float]]:
+    """The metrics of ``results`` above their budget: name -> (value, budget)."""
+    return {
+        name: (results[name], limit)
+        for name, limit in BUDGETS.items()
+        if name in results and results[name] > limit
+    }
 
 
 def run_all() -> dict[str, float]:

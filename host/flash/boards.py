@@ -102,7 +102,7 @@ class Board:
 
     @property
     def firmware_title(self) -> str:
-        """"ESP32_GENERIC_S3 (SPIRAM_OCT)": the firmware a technician builds or downloads."""
+        """ "ESP32_GENERIC_S3 (SPIRAM_OCT)": the firmware a technician builds or downloads."""
         return f"{self.firmware} ({self.variant})" if self.variant else self.firmware
 
     @property

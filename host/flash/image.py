@@ -194,7 +194,7 @@ def _board_path(source: str, suffix: str) -> str:
 
 
 def _module_name(source: str) -> str:
-    """"firmware/codec.py" -> "firmware.codec"; a package's __init__.py -> the package."""
+    """ "firmware/codec.py" -> "firmware.codec"; a package's __init__.py -> the package."""
     parts = list(PurePosixPath(source).with_suffix("").parts)
     if parts[-1] == "__init__":
         parts.pop()
@@ -364,8 +364,8 @@ def romfs_image(files: Iterable[tuple[Entry, bytes]]) -> bytes:
                 writer.mkfile(name, node[name])
 
     add(tree)
-    data: bytes = writer.finalise()
-    return data
+    image: bytes = writer.finalise()
+    return image
 
 
 def check_romfs_fits(target: Board, size: int) -> None:

@@ -185,7 +185,9 @@ class FakeBoard:
         if self.rom is None:
             return Result(0, "ROMFS is not enabled on this device\n", "")
         size = len(self.rom)
-        lines = [f"ROMFS0 partition has size {size} bytes ({size // 4096} blocks of 4096 bytes each)"]
+        lines = [
+            f"ROMFS0 partition has size {size} bytes ({size // 4096} blocks of 4096 bytes each)"
+        ]
         if not self.rom.startswith(ROMFS_HEADER):
             lines.append("  Not a valid ROMFS")
         else:

@@ -29,7 +29,6 @@ from host.flash.image import (
     directories,
     footprint,
     load_image,
-    romfs_image,
     write_image,
 )
 from host.flash.mpy import MpyCross, read_header

@@ -1,0 +1,197 @@
+"""Issue 17's figures: the image per board, and the heap the firmware takes on the unix port.
+
+- ``image_bytes_<board>``: bytes ``synk flash build`` puts in the board's flash
+  (``Image.flash_bytes``: the ROMFS image where the board runs its code from
+  ROMFS, else the .mpy files, plus the boot files and the configuration).
+  Before issue 17 (every .mpy copied to the file system, commit 17dd0be):
+  esp32s3 133,431, pico2w 133,415, unix 132,687.
+- ``vm_heap_code_bytes``: the heap importing every module of the unix image
+  takes, in the folder form the virtual board runs (bench/vm_heap_code.py);
+  ``vm_heap_code_bytes_romfs_<board>``: the same for that board's ROMFS image,
+  mounted with ``vfs.VfsRom`` and run in place, what the board's heap pays for
+  code. Both on the 64-bit unix port: a 32-bit board's objects are smaller.
+- ``vm_heap_data_peak_bytes``: the most live data one full run holds
+  (bench/station_run.py: boot, heartbeat + bundle download, upload, one key
+  session with 200 audit events, upload), with ``vm_heap_data_peak_<phase>``
+  per phase. Budget ``DATA_PEAK_BUDGET`` (96 KiB): bench/run.py's ``BUDGETS``,
+  which ``inv bench`` fails on.
+
+The bundle is SPEC.md 8.4's budget (100 keys, 60 locks, tests/factories.py),
+served with the station's own interface of SPEC.md 9 by ``_BackOffice`` on
+loopback: ``GET .../bundle`` (ETag, 304 for the serial the station holds),
+``POST .../heartbeat`` (the time) and ``POST .../audit`` (acknowledged through
+the batch's last index, as the back office does after its commit). It keeps
+nothing of the station's, so the station's side is what is measured.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+import tempfile
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from bench.firmware_bench import _run_micropython
+from firmware import codec
+from host.flash.boards import BOARDS
+from host.flash.image import Image, build_image, in_rom, write_image
+from tests import factories
+from tests.host.flash.conftest import signed_config
+
+DATA_PEAK_BUDGET = 96 * 1024
+KEYS, LOCKS, EVENTS = 100, 60, 200
+STATION_ID, UNIT_ID = 7, 3  # the factories' bundle's
+_BATCH_HEAD = struct.Struct("<4sBBHIII")  # firmware/audit_upload.py: SKUP header
+
+
+def images() -> dict[str, Image]:
+    return {name: build_image(name, signed_config(name)) for name in sorted(BOARDS)}
+
+
+def _modules(image: Image) -> list[str]:
+    """Every module of the image, as ``import`` names it."""
+    names = []
+    for entry in image.entries:
+        if entry.kind != "mpy":
+            continue
+        path = entry.path.removeprefix("/rom") if in_rom(entry.path) else entry.path
+        name = path.removeprefix("/").removesuffix(".mpy").replace("/", ".")
+        names.append(name.removesuffix(".__init__"))
+    return sorted(names)
+
+
+def code_heap(built: dict[str, Image], work: Path) -> dict[str, float]:
+    results: dict[str, float] = {}
+    for name, image in built.items():
+        folder = work / name
+        write_image(image, folder)
+        if image.form == "romfs":
+            where, metric = str(folder / "code.romfs"), f"vm_heap_code_bytes_romfs_{name}"
+        else:
+            where, metric = str(folder / "files"), "vm_heap_code_bytes"
+        figures = _run_micropython(
+            "-X", "heapsize=8M", "bench/vm_heap_code.py", image.form, where, *_modules(image)
+        )
+        results[metric] = int(figures["vm_heap_code_bytes"])
+    return results
+
+
+class _BackOffice(ThreadingHTTPServer):
+    def __init__(self, bundle: bytes) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.bundle = bundle
+        self.serial = codec.bundle_header(bundle)["serial"]
+        self.uploaded = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _BackOffice
+    prefix = f"/api/v1/stations/{STATION_ID}/"
+
+    def _answer(self, status: int, body: bytes, headers: dict[str, str]) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _json(self, fields: dict[str, Any]) -> None:
+        self._answer(200, json.dumps(fields).encode(), {"Content-Type": "application/json"})
+
+    def _route(self) -> str | None:
+        if self.headers.get("Authorization") != "Bearer station-run-bench":
+            self._answer(401, b"{}", {"Content-Type": "application/json"})
+            return None
+        if not self.path.startswith(self.prefix):
+            self._answer(404, b"{}", {"Content-Type": "application/json"})
+            return None
+        return self.path[len(self.prefix) :]
+
+    def do_GET(self) -> None:  # the name http.server calls
+        if self._route() != "bundle":
+            return
+        etag = f'"{self.server.serial}"'
+        if etag in self.headers.get("If-None-Match", ""):
+            self._answer(304, b"", {"ETag": etag})
+            return
+        headers = {"ETag": etag, "Content-Type": "application/octet-stream"}
+        self._answer(200, self.server.bundle, headers)
+
+    def do_POST(self) -> None:
+        route = self._route()
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        if route == "heartbeat":
+            self._json({"time": factories.EPOCH})
+        elif route == "audit":
+            magic, _, _, count, station, first, _ = _BATCH_HEAD.unpack_from(body)
+            if magic != b"SKUP" or station != STATION_ID or count == 0:
+                self._answer(400, b"{}", {"Content-Type": "application/json"})
+                return
+            self.server.uploaded += count
+            last = first + count - 1
+            self._json({"acked_through": last, "stored": count, "duplicates": 0, "rejected": 0})
+        elif route is not None:
+            self._answer(404, b"{}", {"Content-Type": "application/json"})
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def data_peak(
+    unix: Image, work: Path, keys: int = KEYS, locks: int = LOCKS, events: int = EVENTS
+) -> dict[str, float]:
+    staff = factories.unit_keys(keys, locks)
+    key = staff[0]
+    folder = work / "unix-run"
+    write_image(unix, folder)
+    flash = work / "flash"
+    flash.mkdir()
+    server = _BackOffice(factories.bundle(staff))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        figures = _run_micropython(
+            "-X",
+            "heapsize=4M",
+            "bench/station_run.py",
+            str(folder / "files"),
+            str(flash),
+            server.url,
+            factories.AUTHORITY.public.hex(),
+            str(STATION_ID),
+            str(UNIT_ID),
+            str(factories.EPOCH),
+            str(key.key_id),
+            key.code,
+            str(locks),
+            str(events),
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    if server.uploaded < events:
+        raise RuntimeError(f"the back office got {server.uploaded} records, not {events}+")
+    results = {"vm_heap_data_peak_bytes": int(figures["vm_heap_data_peak_bytes"])}
+    for phase in ("boot", "online", "session", "upload"):
+        results[f"vm_heap_data_peak_{phase}"] = int(figures[f"{phase}_peak"])
+    return results
+
+
+def run() -> dict[str, float]:
+    built = images()
+    results: dict[str, float] = {
+        f"image_bytes_{name}": image.flash_bytes for name, image in built.items()
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        results.update(code_heap(built, work))
+        results.update(data_peak(built["unix"], work))
+    return results
