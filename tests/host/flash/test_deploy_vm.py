@@ -77,6 +77,13 @@ def test_the_image_lands_byte_for_byte_and_the_board_boots_it(
     assert vm.boots >= 2
 
 
+def test_the_probe_tells_the_vm_has_no_rom_partition_and_its_heap(vm: VmBoard) -> None:
+    """The unix port has vfs.VfsRom but no vfs.rom_ioctl: the VM gets the folder form."""
+    info = Mpremote(vm.port).probe()
+    assert (info.platform, info.rom_partitions, info.rom_bytes) == ("linux", -1, 0)
+    assert 0 < info.heap_bytes <= 512 * 1024  # VmBoard(heap_bytes=512 * 1024)
+
+
 def test_every_compiled_module_imports_on_the_vm(image_dir: ImageDir, vm: VmBoard) -> None:
     deploy(image_dir, Mpremote(vm.port), io.StringIO())
     assert _wait_for(vm, b"this board has no station hardware")  # rebooted after the deploy
