@@ -49,6 +49,10 @@ bytecode takes no heap) or ``folder`` (the .mpy files on the file system,
 copied into the heap on import). A board without a ROM partition can still be
 given the folder form (``synk flash build --form folder``).
 
+``port_manifest`` is the frozen manifest the board's firmware is built with;
+the frozen manifest ``synk flash build`` writes beside the image includes it
+(host.flash.image: the other way to keep code in flash, a firmware per release).
+
 ``fs_by_release`` lists the file system's size per MicroPython release (the
 first release it holds for); ``fs_bytes`` is the smallest of them, what an
 image is budgeted against when the release is not known.
@@ -96,6 +100,7 @@ class Board:
     heap_source: str  # where that figure comes from
     code_form: str = FORM_FOLDER
     romfs_bytes: int = 0  # the ROM partition of ``build``; 0 none
+    port_manifest: str = ""  # the firmware's own frozen manifest, for a frozen build
     fs_by_release: tuple[tuple[tuple[int, int], int], ...] = ()  # ((major, minor), bytes)
     block_size: int = BLOCK_SIZE
     reserve: int = STATION_DATA_RESERVE
@@ -144,6 +149,7 @@ BOARDS: dict[str, Board] = {
         ),
         code_form=FORM_ROMFS,
         romfs_bytes=ROMFS_BYTES,
+        port_manifest="$(PORT_DIR)/boards/manifest.py",
         fs_by_release=(((1, 25), 8 * 1024 * KIB - 0x240000),),
     ),
     "pico2w": Board(
@@ -164,6 +170,7 @@ BOARDS: dict[str, Board] = {
         ),
         code_form=FORM_ROMFS,
         romfs_bytes=ROMFS_BYTES,
+        port_manifest="$(PORT_DIR)/boards/RPI_PICO2_W/manifest.py",
         fs_by_release=(((1, 25), 4 * 1024 * KIB - 1536 * KIB),),
     ),
     "unix": Board(

@@ -37,6 +37,12 @@ SHA-256, kind and source; the form; the ROMFS image's size and SHA-256),
 ``load_image`` reads such a folder back for ``deploy`` and refuses it when a
 file differs from the manifest, or the ROMFS image from the files it lists.
 
+For a board with a firmware manifest (``Board.port_manifest``) the folder also
+holds ``frozen/``: ``manifest.py`` and the sources of the image's modules, to
+freeze the same code into a firmware instead (``make BOARD=...
+FROZEN_MANIFEST=.../frozen/manifest.py``, hw/README.md): frozen code keeps
+even its names and raw code in flash, at the price of a firmware per release.
+
 ``footprint`` is what the files on the writable file system take on
 littlefs: whole 4096-byte blocks per file (a little less than a block of data
 each, littlefs keeps skip-list pointers in them) and a metadata pair per
@@ -69,6 +75,7 @@ MAIN = "/main.py"
 MANIFEST = "manifest.json"
 FILES_DIR = "files"
 ROMFS_FILE = "code.romfs"  # the name mpremote romfs deploy reads as an image (.romfs)
+FROZEN_DIR = "frozen"
 ROM = "/rom"  # where MicroPython mounts the ROM partition (extmod/vfs.c)
 FORMAT = 1
 
@@ -139,6 +146,7 @@ class Image:
     config: dict[str, Any]
     form: str = FORM_FOLDER
     romfs: bytes = b""  # the ROMFS image of the files under /rom (romfs form)
+    sources: dict[str, bytes] = field(default_factory=dict)  # compiled modules' sources
 
     @property
     def entries(self) -> list[Entry]:
@@ -308,9 +316,11 @@ def build_image(
     selection = select_sources(target, root)
     mpy_cross = compiler or MpyCross()
     files = []
+    sources = {}
     for source in selection.sources:
         if source.kind == KIND_MPY:
             data = mpy_cross.compile(source.local, source.source, target.march)
+            sources[source.source] = source.local.read_bytes()
             path = ROM + source.path if form == FORM_ROMFS else source.path
         else:
             data = source.local.read_bytes()
@@ -329,6 +339,7 @@ def build_image(
         fields,
         form,
         romfs,
+        sources,
     )
     check_fits(image.board, image.footprint)
     check_romfs_fits(image.board, len(image.romfs))
@@ -366,6 +377,26 @@ def romfs_image(files: Iterable[tuple[Entry, bytes]]) -> bytes:
     add(tree)
     image: bytes = writer.finalise()
     return image
+
+
+def frozen_manifest(image: Image) -> str:
+    """A MicroPython frozen manifest of the image's modules (their sources in sources/ beside
+    it), on top of the board's own firmware manifest."""
+    packages: dict[str, list[str]] = {}
+    for source in sorted(image.sources):
+        top, _, rest = source.partition("/")
+        packages.setdefault(top, []).append(rest)
+    lines = [
+        f"# synk's station code for {image.board.title}, frozen into the firmware:",
+        "# the other way to keep it in flash (hw/README.md, Firmware). Build with",
+        f"#   make BOARD={image.board.build or image.board.firmware}"
+        f" FROZEN_MANIFEST=<this file>",
+        f'include("{image.board.port_manifest}")',
+    ]
+    for top, files in packages.items():
+        listed = ", ".join(repr(name) for name in files)
+        lines.append(f'package("{top}", files=({listed},), base_path="sources")')
+    return "\n".join(lines) + "\n"
 
 
 def check_romfs_fits(target: Board, size: int) -> None:
@@ -430,12 +461,18 @@ def write_image(image: Image, directory: Path) -> Path:
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     directory.chmod(0o700)  # the configuration in it holds the station's credential
     shutil.rmtree(directory / FILES_DIR, ignore_errors=True)
+    shutil.rmtree(directory / FROZEN_DIR, ignore_errors=True)
     (directory / ROMFS_FILE).unlink(missing_ok=True)
     for entry, data in image.files:
         path = local_path(directory, entry.path)
         write_secret(path, data)  # its folders made 0700 (the configuration is among them)
     if image.romfs:
         write_secret(directory / ROMFS_FILE, image.romfs)
+    if image.board.port_manifest and image.sources:
+        frozen = directory / FROZEN_DIR
+        for source, data in image.sources.items():
+            write_secret(frozen / "sources" / source, data)
+        write_secret(frozen / "manifest.py", frozen_manifest(image).encode())
     manifest.write_text(json.dumps(image.manifest(), indent=1, ensure_ascii=False) + "\n")
     return manifest
 

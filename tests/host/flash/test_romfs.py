@@ -10,6 +10,7 @@ station's code in /rom and nothing on the file system shadowing it.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import io
 import json
@@ -23,7 +24,7 @@ from host.cli import main
 from host.flash.boards import BOARDS
 from host.flash.deploy import deploy, rom_code_trees
 from host.flash.errors import FlashError
-from host.flash.image import ROMFS_FILE, Image, ImageDir, load_image, write_image
+from host.flash.image import REPO_ROOT, ROMFS_FILE, Image, ImageDir, load_image, write_image
 from host.flash.mpremote import Mpremote
 from tests.test_on_micropython import micropython_command
 
@@ -295,3 +296,29 @@ def test_cli_build_romfs_and_folder(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main([*unix, "--out", str(tmp_path / "u"), "--form", "romfs"]) == 2
     _out, err = capsys.readouterr()
     assert "romfs" in err and "ROM-partition" in err
+
+
+def test_the_frozen_manifest_lists_the_same_modules_with_their_sources(
+    romfs_image: Image, unix_image: Image, tmp_path: Path
+) -> None:
+    """The other way to keep the code in flash: the same modules, frozen into a firmware."""
+    write_image(romfs_image, tmp_path / "image")
+    frozen = tmp_path / "image" / "frozen"
+    manifest = (frozen / "manifest.py").read_text()
+    assert f'include("{romfs_image.board.port_manifest}")' in manifest
+    listed = []
+    for call in ast.parse(manifest).body:
+        assert isinstance(call, ast.Expr) and isinstance(call.value, ast.Call)
+        name = call.value.func
+        assert isinstance(name, ast.Name) and name.id in ("include", "package")
+        if name.id == "package":
+            top = ast.literal_eval(call.value.args[0])
+            options = {k.arg: ast.literal_eval(k.value) for k in call.value.keywords}
+            assert options["base_path"] == "sources"
+            listed += [f"{top}/{file}" for file in options["files"]]
+    compiled = sorted(e.source for e in romfs_image.entries if e.kind == "mpy")
+    assert sorted(listed) == compiled
+    for source in compiled:
+        assert (frozen / "sources" / source).read_bytes() == (REPO_ROOT / source).read_bytes()
+    write_image(unix_image, tmp_path / "unix")
+    assert not (tmp_path / "unix" / "frozen").exists()  # the unix port's is not ours to build
