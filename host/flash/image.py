@@ -389,8 +389,7 @@ def frozen_manifest(image: Image) -> str:
     lines = [
         f"# synk's station code for {image.board.title}, frozen into the firmware:",
         "# the other way to keep it in flash (hw/README.md, Firmware). Build with",
-        f"#   make BOARD={image.board.build or image.board.firmware}"
-        f" FROZEN_MANIFEST=<this file>",
+        f"#   make BOARD={image.board.build or image.board.firmware} FROZEN_MANIFEST=<this file>",
         f'include("{image.board.port_manifest}")',
     ]
     for top, files in packages.items():
