@@ -47,7 +47,9 @@ ROMFS image, deployed to the board's ROM partition with ``mpremote romfs
 deploy``, mounted by MicroPython at /rom and run in place from flash: the
 bytecode takes no heap) or ``folder`` (the .mpy files on the file system,
 copied into the heap on import). A board without a ROM partition can still be
-given the folder form (``synk flash build --form folder``).
+given the folder form (``synk flash build --form folder``); ``frozen`` is for a
+firmware with the code frozen in (built from the image's frozen manifest): the
+image then holds only the boot files and the configuration.
 
 ``port_manifest`` is the frozen manifest the board's firmware is built with;
 the frozen manifest ``synk flash build`` writes beside the image includes it
@@ -82,7 +84,8 @@ ROMFS_BYTES = 256 * KIB  # the ROM partition our firmware builds reserve (hw/REA
 
 FORM_ROMFS = "romfs"
 FORM_FOLDER = "folder"
-FORMS = (FORM_ROMFS, FORM_FOLDER)
+FORM_FROZEN = "frozen"
+FORMS = (FORM_ROMFS, FORM_FOLDER, FORM_FROZEN)
 
 
 @dataclass(frozen=True)

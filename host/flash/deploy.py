@@ -20,8 +20,9 @@ Steps (``deploy``):
    removed (an old ``codec.py`` would be imported instead of the new
    ``codec.mpy``); romfs form: the code folders of a folder-form image
    (``/firmware``, ``/hw``) removed from the file system, as they would be
-   imported instead of /rom's. The station's data in /flash/synk is never
-   touched, only its two configuration files are replaced;
+   imported instead of /rom's (frozen form: instead of the firmware's). The
+   station's data in /flash/synk is never touched, only its two configuration
+   files are replaced;
 6. the board reset: it mounts /rom again and starts the new station.
 
 Progress goes to ``out``, one line per step and per file. With ``dry_run``
@@ -35,9 +36,10 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TextIO
 
-from host.flash.boards import FORM_ROMFS, Board
+from host.flash.boards import FORM_FOLDER, FORM_ROMFS, Board
 from host.flash.errors import INVALID, FlashError
 from host.flash.image import (
+    CODE_DIRS,
     KIND_MPY,
     MAIN,
     ROM,
@@ -45,7 +47,6 @@ from host.flash.image import (
     ImageDir,
     directories,
     footprint,
-    in_rom,
 )
 from host.flash.messages import text
 from host.flash.mpremote import DeviceInfo, Mpremote
@@ -106,10 +107,9 @@ def check_device(target: Board, info: DeviceInfo, needed: int, romfs_size: int =
         )
 
 
-def rom_code_trees(entries: list[Entry]) -> list[str]:
-    """The folders the ROMFS image's code would be in on the file system ("/firmware")."""
-    tops = {PurePosixPath(e.path).relative_to(ROM).parts[0] for e in entries if in_rom(e.path)}
-    return sorted("/" + top for top in tops if not top.endswith(".mpy"))
+def fs_code_trees() -> list[str]:
+    """The folders a folder-form image's code is in on the file system ("/firmware", "/hw")."""
+    return ["/" + top for top in CODE_DIRS]
 
 
 def code_folders(entries: list[Entry]) -> dict[str, tuple[str, ...]]:
@@ -187,8 +187,8 @@ class Deployer:
         for number, entry in enumerate(entries, 1):
             counter = f"[{number:>{width}}/{total}]"
             self._file(counter, entry)
-        if romfs:
-            trees = rom_code_trees(self.image.entries)
+        if self.image.form != FORM_FOLDER:  # the code is in /rom or frozen: none on the fs
+            trees = fs_code_trees()
             self._say("deploy.step_trees", dirs=", ".join(trees))
             self._show(self.device.remove_trees_command(trees))
             if not self.dry_run:

@@ -12,6 +12,8 @@ Two forms (``host.flash.boards``: ``code_form``, or ``build_image(form=...)``):
 - ``folder``: the compiled modules on the file system (``/firmware/codec.mpy``),
   loaded into the heap on import; for a board without a ROM partition (the
   unix port of the virtual board, a stock firmware).
+- ``frozen``: no code at all, only the boot files and the configuration, for a
+  firmware built with the code frozen in from the image's ``frozen/manifest.py``.
 
 What goes in (``select_sources``):
 
@@ -62,7 +64,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from host.flash import config_files
-from host.flash.boards import FORM_FOLDER, FORM_ROMFS, FORMS, Board, board
+from host.flash.boards import FORM_FOLDER, FORM_FROZEN, FORM_ROMFS, FORMS, Board, board
 from host.flash.errors import INVALID, NOT_FOUND, FlashError
 from host.flash.mpy import MPY_VERSION, MpyCross
 from host.secret_files import write_secret
@@ -307,7 +309,11 @@ def build_image(
     in the board's form unless ``form`` says otherwise."""
     target = board(board_name)
     form = form or target.code_form
-    if form not in FORMS or (form == FORM_ROMFS and not target.romfs_bytes):
+    if (
+        form not in FORMS
+        or (form == FORM_ROMFS and not target.romfs_bytes)
+        or (form == FORM_FROZEN and not target.port_manifest)
+    ):
         raise FlashError("image.form", INVALID, board=target.name, form=form)
     fields = config_files.check(config)
     configured = fields.get("board", "esp32s3")
@@ -321,6 +327,8 @@ def build_image(
         if source.kind == KIND_MPY:
             data = mpy_cross.compile(source.local, source.source, target.march)
             sources[source.source] = source.local.read_bytes()
+            if form == FORM_FROZEN:
+                continue  # in the firmware
             path = ROM + source.path if form == FORM_ROMFS else source.path
         else:
             data = source.local.read_bytes()

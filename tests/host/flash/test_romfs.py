@@ -22,9 +22,17 @@ import pytest
 
 from host.cli import main
 from host.flash.boards import BOARDS
-from host.flash.deploy import deploy, rom_code_trees
+from host.flash.deploy import deploy, fs_code_trees
 from host.flash.errors import FlashError
-from host.flash.image import REPO_ROOT, ROMFS_FILE, Image, ImageDir, load_image, write_image
+from host.flash.image import (
+    REPO_ROOT,
+    ROMFS_FILE,
+    Image,
+    ImageDir,
+    build_image,
+    load_image,
+    write_image,
+)
 from host.flash.mpremote import Mpremote
 from tests.test_on_micropython import micropython_command
 
@@ -209,7 +217,7 @@ def test_the_mpremote_commands_in_order(romfs_dir: ImageDir) -> None:
     expected += [device.remove_trees_command(["/firmware", "/hw"]), device.reset_command()]
     assert board.commands == expected
     assert board.commands[1][-3:] == ["romfs", "deploy", str(romfs_dir.romfs_path)]
-    assert rom_code_trees(romfs_dir.entries) == ["/firmware", "/hw"]
+    assert fs_code_trees() == ["/firmware", "/hw"]
 
 
 def test_a_bad_rom_write_is_written_again_once(romfs_dir: ImageDir) -> None:
@@ -322,3 +330,24 @@ def test_the_frozen_manifest_lists_the_same_modules_with_their_sources(
         assert (frozen / "sources" / source).read_bytes() == (REPO_ROOT / source).read_bytes()
     write_image(unix_image, tmp_path / "unix")
     assert not (tmp_path / "unix" / "frozen").exists()  # the unix port's is not ours to build
+
+
+def test_the_frozen_form_deploys_configuration_and_boot_files_alone(tmp_path: Path) -> None:
+    image = build_image("pico2w", signed_config("pico2w"), form="frozen")
+    assert sorted(e.path for e in image.entries) == [
+        "/boot.py",
+        "/flash/synk/station.json",
+        "/flash/synk/station.sig",
+        "/main.py",
+    ]
+    loaded = _written(image, tmp_path)
+    assert loaded.form == "frozen" and (tmp_path / "image" / "frozen" / "manifest.py").is_file()
+    board = _fake_board("pico2w")
+    board.dirs |= {"/firmware"}
+    board.files["/firmware/station.mpy"] = b"M\x06 old"  # would be imported before .frozen
+    report = deploy(loaded, Mpremote(runner=board), io.StringIO())
+    assert report.removed == ["/firmware/station.mpy"]
+    assert not any(c[-3:-1] == ["romfs", "deploy"] for c in board.commands)
+    with pytest.raises(FlashError) as refused:
+        build_image("unix", signed_config("unix"), form="frozen")
+    assert refused.value.key == "image.form"
