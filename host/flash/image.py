@@ -570,7 +570,11 @@ def load_image(directory: Path) -> ImageDir:
         # the image deployed must be exactly the files listed: made again, compared
         path = loaded.romfs_path
         data = path.read_bytes() if path.is_file() else None
-        if data is None or romfs_row(data, target)["sha256"] != romfs["sha256"]:
+        if (
+            data is None
+            or len(data) != int(romfs["size"])
+            or romfs_row(data, target)["sha256"] != romfs["sha256"]
+        ):
             raise FlashError("image.corrupt", INVALID, path=ROM, file=path)
         if romfs_image(files) != data:
             raise FlashError("image.corrupt", INVALID, path=ROM, file=path)
