@@ -82,6 +82,13 @@ def test_the_probe_tells_the_vm_has_no_rom_partition_and_its_heap(vm: VmBoard) -
     info = Mpremote(vm.port).probe()
     assert (info.platform, info.rom_partitions, info.rom_bytes) == ("linux", -1, 0)
     assert 0 < info.heap_bytes <= 512 * 1024  # VmBoard(heap_bytes=512 * 1024)
+    query = subprocess.run(
+        [sys.executable, "-m", "mpremote", "connect", vm.port, "romfs", "query"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "ROMFS is not enabled on this device" in query.stdout, query.stdout + query.stderr
 
 
 def test_every_compiled_module_imports_on_the_vm(image_dir: ImageDir, vm: VmBoard) -> None:
