@@ -36,8 +36,8 @@ and ``read_range`` piece by piece, the caller hashing the pieces.
 import os
 from hashlib import sha256
 
-from firmware import codec
 from firmware.framing import MAX_BODY, FrameDecoder, encode_frame
+from firmware.payloads import decode_payload, encode_payload
 from firmware.protocol_constants import (
     BAUD_FALLBACK_MS,
     DEFAULT_BAUD,
@@ -67,6 +67,8 @@ from firmware.protocol_constants import (
     ST_OUT_OF_ORDER,
     ST_UNSUPPORTED_VERSION,
 )
+from firmware.wire_fields import CodecError
+from firmware.wire_messages import decode_error, decode_message, encode_message
 from hw import _port
 from hw.nfc_reader import NfcError
 
@@ -307,7 +309,7 @@ class KeyLink:
         if fields is None:
             payload = b""
         elif isinstance(fields, dict):
-            payload = codec.encode_payload(msg_type, False, fields)
+            payload = encode_payload(msg_type, False, fields)
         else:
             payload = bytes(fields)
         if len(payload) > self.max_payload:
@@ -316,7 +318,7 @@ class KeyLink:
             )
         self.seq = (self.seq + 1) & 0xFFFF
         self.requests += 1
-        body = codec.encode_message(msg_type, self.seq, payload)
+        body = encode_message(msg_type, self.seq, payload)
         reply_len = _REPLY_SIZE.get(msg_type, self.max_payload)
         if msg_type == MSG_OBJ_READ and isinstance(fields, dict):
             reply_len = OBJ_READ_HEADER_SIZE + int(fields["max_len"])
@@ -324,9 +326,9 @@ class KeyLink:
         status = message["status"]
         try:
             if status == ST_OK:
-                return status, codec.decode_payload(msg_type, True, message["payload"])
-            return status, codec.decode_error(message["payload"])
-        except codec.CodecError as exc:
+                return status, decode_payload(msg_type, True, message["payload"])
+            return status, decode_error(message["payload"])
+        except CodecError as exc:
             raise LinkError(
                 MALFORMED, "answer to type 0x%02x does not decode: %s" % (msg_type, exc)
             )
@@ -365,8 +367,8 @@ class KeyLink:
     def _match(self, reply: bytes, msg_type: int) -> "dict | None":
         """The decoded answer if it answers the request in flight, else None (dropped)."""
         try:
-            message = codec.decode_message(reply)
-        except codec.CodecError:
+            message = decode_message(reply)
+        except CodecError:
             self.dropped += 1
             return None
         if (

@@ -14,7 +14,7 @@ Steps (``deploy``):
    configuration, ``boot.py`` and ``main.py`` last, so a board reset half-way
    does not start a half-copied station;
 4. files in the image's code folders that the image does not hold removed
-   (an old ``codec.py`` would be imported instead of the new ``codec.mpy``);
+   (an old ``records.py`` would be imported instead of the new ``records.mpy``);
    the station's data in /flash/synk is never touched, only its two
    configuration files are replaced;
 5. the board reset: it starts the new station.

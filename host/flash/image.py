@@ -10,6 +10,8 @@ What goes in (``select_sources``):
   (without ``main.py`` the station does not start, so ``deploy`` refuses it);
 - of the pin maps ``hw/pins_<board>.py`` only the board's own;
 - never a CPython-only module (named ``*_cpython.py``) nor ``__pycache__``;
+- never an encoder module only tests, test doubles and tools use (named
+  ``*_encoders.py``, ``ENCODERS_SUFFIX``: ``firmware/record_encoders.py``);
 - the signed configuration (station.json + station.sig) in the folder the
   firmware reads it from, ``hw.board_setup.STORAGE_ROOT`` (``/flash/synk``).
 
@@ -45,6 +47,7 @@ from hw.board_setup import STORAGE_ROOT
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CODE_DIRS = ("firmware", "hw")
 BOOT_FILES = ("boot.py", "main.py")  # run in this order by MicroPython at start-up
+ENCODERS_SUFFIX = "_encoders.py"  # encoders for tests and tools only: not on the board
 MAIN = "/main.py"
 MANIFEST = "manifest.json"
 FILES_DIR = "files"
@@ -90,7 +93,7 @@ class Source:
 @dataclass(frozen=True)
 class Excluded:
     source: str
-    reason: str  # "other_board" or "cpython"
+    reason: str  # "other_board", "cpython" or "encoders"
 
 
 @dataclass
@@ -154,6 +157,8 @@ def select_sources(target: Board, root: Path = REPO_ROOT) -> Selection:
                 selection.sources.append(Source(local, source, "/" + name, KIND_SOURCE))
             elif name.endswith("_cpython.py"):
                 selection.excluded.append(Excluded(source, "cpython"))
+            elif name.endswith(ENCODERS_SUFFIX):
+                selection.excluded.append(Excluded(source, "encoders"))
             elif top == "hw" and name.startswith("pins_") and local.stem != target.pins_module:
                 selection.excluded.append(Excluded(source, "other_board"))
             else:

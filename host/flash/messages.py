@@ -195,6 +195,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "build.reason.other_board": ("annat korts stiftkarta", "another board's pin map"),
     "build.reason.cpython": ("bara för CPython", "CPython only"),
+    "build.reason.encoders": (
+        "kodare som bara tester och verktyg använder",
+        "encoders only tests and tools use",
+    ),
     "build.missing_main": (
         "VARNING: firmware/main.py saknas: avbilden kan inte installeras förrän den finns",
         "WARNING: firmware/main.py is missing: the image cannot be deployed until it exists",

@@ -11,8 +11,22 @@ Portable: runs under MicroPython (tests/micropython_runner.py) and pytest.
 from binascii import unhexlify
 from hashlib import sha256
 
-from firmware import codec
-from firmware.codec import CodecError
+from firmware.bundle_format import (
+    bundle_blocklist,
+    bundle_check,
+    bundle_find_key,
+    bundle_header,
+    bundle_key_at,
+    bundle_key_count,
+    bundle_lock_list,
+    bundle_rebuild_permission_set,
+    bundle_set_entry,
+)
+from firmware.payloads import decode_payload, encode_payload
+from firmware.record_encoders import encode_record
+from firmware.records import decode_record, signed_part
+from firmware.wire_fields import CodecError
+from firmware.wire_messages import decode_error, decode_message, encode_error, encode_message
 
 
 def _h(text):
@@ -47,10 +61,10 @@ def _only_codec_error(func, *args):
 
 
 def _round_trip(kind, fields, expected):
-    assert codec.encode_record(kind, fields) == expected
-    assert codec.decode_record(kind, expected) == fields
-    assert codec.decode_record(kind, memoryview(expected)) == fields
-    assert codec.decode_record(kind, bytearray(expected)) == fields
+    assert encode_record(kind, fields) == expected
+    assert decode_record(kind, expected) == fields
+    assert decode_record(kind, memoryview(expected)) == fields
+    assert decode_record(kind, bytearray(expected)) == fields
 
 
 # --- 8.1 permission set -------------------------------------------------------------
@@ -92,45 +106,45 @@ PERMSET_BYTES = (
 def test_permission_set_golden():
     assert len(PERMSET_BYTES) == 132 + 4 * 2  # 8.1: size 132 + 4n
     _round_trip("permission_set", PERMSET, PERMSET_BYTES)
-    assert codec.signed_part("permission_set", PERMSET_BYTES) == PERMSET_BYTES[:76]
+    assert signed_part("permission_set", PERMSET_BYTES) == PERMSET_BYTES[:76]
 
 
 def test_permission_set_budget_40_locks():
     fields = dict(PERMSET)
     fields["lock_ids"] = list(range(1, 41))
-    assert len(codec.encode_record("permission_set", fields)) == 292  # 8.1 and 12
+    assert len(encode_record("permission_set", fields)) == 292  # 8.1 and 12
 
 
 def test_permission_set_empty_and_full():
     for n in (0, 1024):
         fields = dict(PERMSET)
         fields["lock_ids"] = list(range(1, n + 1))
-        data = codec.encode_record("permission_set", fields)
+        data = encode_record("permission_set", fields)
         assert len(data) == 132 + 4 * n
-        assert codec.decode_record("permission_set", data) == fields
+        assert decode_record("permission_set", data) == fields
     fields["lock_ids"] = list(range(1, 1026))
-    _fails("lock_ids", codec.encode_record, "permission_set", fields)
+    _fails("lock_ids", encode_record, "permission_set", fields)
 
 
 def test_permission_set_malformed():
     data = bytearray(PERMSET_BYTES)
     data[0:4] = b"SKPX"
-    _fails("magic", codec.decode_record, "permission_set", bytes(data))
+    _fails("magic", decode_record, "permission_set", bytes(data))
     data = bytearray(PERMSET_BYTES)
     data[4] = 2
-    _fails("format", codec.decode_record, "permission_set", bytes(data))
-    _fails("signature", codec.decode_record, "permission_set", PERMSET_BYTES[:-1])
-    _fails("lock_ids", codec.decode_record, "permission_set", PERMSET_BYTES[:70])
-    _fails("key_public", codec.decode_record, "permission_set", PERMSET_BYTES[:20])
-    _fails("length", codec.decode_record, "permission_set", PERMSET_BYTES + b"\x00")
+    _fails("format", decode_record, "permission_set", bytes(data))
+    _fails("signature", decode_record, "permission_set", PERMSET_BYTES[:-1])
+    _fails("lock_ids", decode_record, "permission_set", PERMSET_BYTES[:70])
+    _fails("key_public", decode_record, "permission_set", PERMSET_BYTES[:20])
+    _fails("length", decode_record, "permission_set", PERMSET_BYTES + b"\x00")
     data = bytearray(PERMSET_BYTES)
     data[6:8] = _le16(1025)
-    _fails("lock_count", codec.decode_record, "permission_set", bytes(data))
+    _fails("lock_count", decode_record, "permission_set", bytes(data))
     # ids must be strictly ascending: swapped, then equal
     swapped = PERMSET_BYTES[:68] + _h("00000001 0a000000") + SIG
-    _fails("lock_ids[1]", codec.decode_record, "permission_set", swapped)
+    _fails("lock_ids[1]", decode_record, "permission_set", swapped)
     equal = PERMSET_BYTES[:68] + _h("0a000000 0a000000") + SIG
-    _fails("lock_ids[1]", codec.decode_record, "permission_set", equal)
+    _fails("lock_ids[1]", decode_record, "permission_set", equal)
 
 
 def test_permission_set_encoder_refuses_bad_fields():
@@ -139,18 +153,18 @@ def test_permission_set_encoder_refuses_bad_fields():
         fields[name] = value
         return fields
 
-    _fails("lock_ids[1]", codec.encode_record, "permission_set", bad("lock_ids", [5, 5]))
-    _fails("lock_ids[0]", codec.encode_record, "permission_set", bad("lock_ids", [-1]))
-    _fails("lock_ids[0]", codec.encode_record, "permission_set", bad("lock_ids", [1 << 32]))
-    _fails("key_public", codec.encode_record, "permission_set", bad("key_public", b"\x11" * 31))
-    _fails("key_id", codec.encode_record, "permission_set", bad("key_id", 1 << 32))
-    _fails("key_id", codec.encode_record, "permission_set", bad("key_id", "7"))
-    _fails("flags", codec.encode_record, "permission_set", bad("flags", 256))
-    _fails("format", codec.encode_record, "permission_set", bad("format", 2))
-    _fails("signature", codec.encode_record, "permission_set", bad("signature", None))
+    _fails("lock_ids[1]", encode_record, "permission_set", bad("lock_ids", [5, 5]))
+    _fails("lock_ids[0]", encode_record, "permission_set", bad("lock_ids", [-1]))
+    _fails("lock_ids[0]", encode_record, "permission_set", bad("lock_ids", [1 << 32]))
+    _fails("key_public", encode_record, "permission_set", bad("key_public", b"\x11" * 31))
+    _fails("key_id", encode_record, "permission_set", bad("key_id", 1 << 32))
+    _fails("key_id", encode_record, "permission_set", bad("key_id", "7"))
+    _fails("flags", encode_record, "permission_set", bad("flags", 256))
+    _fails("format", encode_record, "permission_set", bad("format", 2))
+    _fails("signature", encode_record, "permission_set", bad("signature", None))
     fields = dict(PERMSET)
     del fields["serial"]
-    _fails("serial", codec.encode_record, "permission_set", fields)
+    _fails("serial", encode_record, "permission_set", fields)
 
 
 # --- 8.2 blocklist ------------------------------------------------------------------
@@ -179,24 +193,24 @@ BLOCKLIST_BYTES = (
 def test_blocklist_golden():
     assert len(BLOCKLIST_BYTES) == 88 + 4 * 3  # 8.2: size 88 + 4n
     _round_trip("blocklist", BLOCKLIST, BLOCKLIST_BYTES)
-    assert codec.signed_part("blocklist", BLOCKLIST_BYTES) == BLOCKLIST_BYTES[:36]
+    assert signed_part("blocklist", BLOCKLIST_BYTES) == BLOCKLIST_BYTES[:36]
 
 
 def test_blocklist_budget_50_keys():
     fields = dict(BLOCKLIST)
     fields["key_ids"] = list(range(1, 51))
-    assert len(codec.encode_record("blocklist", fields)) == 288  # 8.2 and 12
+    assert len(encode_record("blocklist", fields)) == 288  # 8.2 and 12
 
 
 def test_blocklist_malformed():
     data = bytearray(BLOCKLIST_BYTES)
     data[6:8] = _le16(4097)
-    _fails("count", codec.decode_record, "blocklist", bytes(data))
+    _fails("count", decode_record, "blocklist", bytes(data))
     data = bytearray(BLOCKLIST_BYTES)
     data[28:32] = _le32(4)
-    _fails("key_ids[1]", codec.decode_record, "blocklist", bytes(data))
-    _fails("magic", codec.decode_record, "blocklist", PERMSET_BYTES)
-    _fails("length", codec.decode_record, "blocklist", BLOCKLIST_BYTES + b"\x00")
+    _fails("key_ids[1]", decode_record, "blocklist", bytes(data))
+    _fails("magic", decode_record, "blocklist", PERMSET_BYTES)
+    _fails("length", decode_record, "blocklist", BLOCKLIST_BYTES + b"\x00")
 
 
 # --- 8.3 audit event and batch --------------------------------------------------------
@@ -232,15 +246,15 @@ def test_audit_event_golden():
     # an event made without the field (a lock that predates it) carries version 0
     without = dict(EVENT)
     del without["blocklist_version"]
-    assert codec.encode_record("audit_event", without)[2:4] == b"\x00\x00"
+    assert encode_record("audit_event", without)[2:4] == b"\x00\x00"
 
 
 def test_audit_event_malformed():
-    _fails("format", codec.decode_record, "audit_event", b"\x02" + EVENT_BYTES[1:])
-    _fails("mac", codec.decode_record, "audit_event", EVENT_BYTES[:35])
-    _fails("length", codec.decode_record, "audit_event", EVENT_BYTES + b"\x00")
-    _fails("mac", codec.encode_record, "audit_event", dict(EVENT, mac=b"\x00" * 15))
-    _fails("outcome", codec.encode_record, "audit_event", dict(EVENT, outcome=-1))
+    _fails("format", decode_record, "audit_event", b"\x02" + EVENT_BYTES[1:])
+    _fails("mac", decode_record, "audit_event", EVENT_BYTES[:35])
+    _fails("length", decode_record, "audit_event", EVENT_BYTES + b"\x00")
+    _fails("mac", encode_record, "audit_event", dict(EVENT, mac=b"\x00" * 15))
+    _fails("outcome", encode_record, "audit_event", dict(EVENT, outcome=-1))
 
 
 AUDIT_BATCH = {"format": 1, "flags": 0, "key_id": 100, "first_seq": 41, "events": [EVENT, EVENT2]}
@@ -264,16 +278,16 @@ def test_audit_batch_golden():
 
 def test_audit_batch_budget_200_events():
     fields = dict(AUDIT_BATCH, events=[EVENT] * 200)
-    assert len(codec.encode_record("audit_batch", fields)) == 7216  # 12
+    assert len(encode_record("audit_batch", fields)) == 7216  # 12
 
 
 def test_audit_batch_malformed():
     bad = AUDIT_BATCH_BYTES[:52] + b"\x07" + AUDIT_BATCH_BYTES[53:]
-    _fails("events[1].format", codec.decode_record, "audit_batch", bad)
-    _fails("events[1]", codec.decode_record, "audit_batch", AUDIT_BATCH_BYTES[:-1])
-    _fails("length", codec.decode_record, "audit_batch", AUDIT_BATCH_BYTES + b"\x00")
+    _fails("events[1].format", decode_record, "audit_batch", bad)
+    _fails("events[1]", decode_record, "audit_batch", AUDIT_BATCH_BYTES[:-1])
+    _fails("length", decode_record, "audit_batch", AUDIT_BATCH_BYTES + b"\x00")
     fields = dict(AUDIT_BATCH, events=[EVENT, dict(EVENT2, mac=b"")])
-    _fails("events[1].mac", codec.encode_record, "audit_batch", fields)
+    _fails("events[1].mac", encode_record, "audit_batch", fields)
 
 
 # --- 8.5 service token ----------------------------------------------------------------
@@ -305,13 +319,13 @@ TOKEN_BYTES = (
 def test_service_token_golden():
     assert len(TOKEN_BYTES) == 100  # 8.5
     _round_trip("service_token", TOKEN, TOKEN_BYTES)
-    assert codec.signed_part("service_token", TOKEN_BYTES) == TOKEN_BYTES[:36]
+    assert signed_part("service_token", TOKEN_BYTES) == TOKEN_BYTES[:36]
 
 
 def test_service_token_malformed():
-    _fails("signature", codec.decode_record, "service_token", TOKEN_BYTES[:99])
-    _fails("length", codec.decode_record, "service_token", TOKEN_BYTES + b"\x00")
-    _fails("magic", codec.decode_record, "service_token", b"SKSX" + TOKEN_BYTES[4:])
+    _fails("signature", decode_record, "service_token", TOKEN_BYTES[:99])
+    _fails("length", decode_record, "service_token", TOKEN_BYTES + b"\x00")
+    _fails("magic", decode_record, "service_token", b"SKSX" + TOKEN_BYTES[4:])
 
 
 # --- 9.1 upload batch and 9.2 outbox records ----------------------------------------------
@@ -335,20 +349,20 @@ def test_outbox_records_golden():
 
 
 def test_outbox_record_malformed():
-    _fails("kind", codec.decode_record, "outbox_record", b"\x03\x10" + bytes(16))
-    _fails("length", codec.decode_record, "outbox_record", b"\x01\x27" + LOCK_RECORD_BYTES[2:])
-    _fails("length", codec.decode_record, "outbox_record", b"\x02\x28" + STATION_RECORD_BYTES[2:])
-    _fails("received_at", codec.decode_record, "outbox_record", LOCK_RECORD_BYTES[:-1])
-    _fails("event.mac", codec.decode_record, "outbox_record", LOCK_RECORD_BYTES[:30])
-    _fails("detail", codec.decode_record, "outbox_record", STATION_RECORD_BYTES[:-1])
-    _fails("length", codec.decode_record, "outbox_record", STATION_RECORD_BYTES + b"\x00")
+    _fails("kind", decode_record, "outbox_record", b"\x03\x10" + bytes(16))
+    _fails("length", decode_record, "outbox_record", b"\x01\x27" + LOCK_RECORD_BYTES[2:])
+    _fails("length", decode_record, "outbox_record", b"\x02\x28" + STATION_RECORD_BYTES[2:])
+    _fails("received_at", decode_record, "outbox_record", LOCK_RECORD_BYTES[:-1])
+    _fails("event.mac", decode_record, "outbox_record", LOCK_RECORD_BYTES[:30])
+    _fails("detail", decode_record, "outbox_record", STATION_RECORD_BYTES[:-1])
+    _fails("length", decode_record, "outbox_record", STATION_RECORD_BYTES + b"\x00")
     _fails(
         "event.format",
-        codec.encode_record,
+        encode_record,
         "outbox_record",
         dict(LOCK_RECORD, event=dict(EVENT, format=0)),
     )
-    _fails("kind", codec.encode_record, "outbox_record", dict(STATION_RECORD, kind=3))
+    _fails("kind", encode_record, "outbox_record", dict(STATION_RECORD, kind=3))
 
 
 UPLOAD = {
@@ -376,12 +390,12 @@ def test_upload_batch_golden():
 
 
 def test_upload_batch_malformed():
-    _fails("records[1].detail", codec.decode_record, "upload_batch", UPLOAD_BYTES[:-1])
-    _fails("length", codec.decode_record, "upload_batch", UPLOAD_BYTES + b"\x02")
+    _fails("records[1].detail", decode_record, "upload_batch", UPLOAD_BYTES[:-1])
+    _fails("length", decode_record, "upload_batch", UPLOAD_BYTES + b"\x02")
     bad = UPLOAD_BYTES[:62] + b"\x09" + UPLOAD_BYTES[63:]
-    _fails("records[1].kind", codec.decode_record, "upload_batch", bad)
+    _fails("records[1].kind", decode_record, "upload_batch", bad)
     fields = dict(UPLOAD, records=[LOCK_RECORD, dict(STATION_RECORD, reason=300)])
-    _fails("records[1].reason", codec.encode_record, "upload_batch", fields)
+    _fails("records[1].reason", encode_record, "upload_batch", fields)
 
 
 # --- 8.4 station bundle ------------------------------------------------------------------------
@@ -525,12 +539,12 @@ def test_bundle_golden():
     data, table = _hand_bundle()
     assert len(data) == 284 + (4 + 4 + 12 + 4 + 4) + (4 + 2 * 88) + (4 + 4 * 80) + 100
     fields = _bundle_fields(table)
-    assert codec.decode_record("bundle", data) == fields
-    assert codec.decode_record("bundle", memoryview(data)) == fields
-    assert codec.encode_record("bundle", fields) == data
+    assert decode_record("bundle", data) == fields
+    assert decode_record("bundle", memoryview(data)) == fields
+    assert encode_record("bundle", fields) == data
     del fields["sections"]  # the encoder computes them
-    assert codec.encode_record("bundle", fields) == data
-    assert codec.signed_part("bundle", data) == data[:220]
+    assert encode_record("bundle", fields) == data
+    assert signed_part("bundle", data) == data[:220]
 
 
 def test_bundle_header_and_check():
@@ -538,36 +552,36 @@ def test_bundle_header_and_check():
     fields = _bundle_fields(table)
     for name in ("lock_lists", "keys", "sets", "blocklist"):
         del fields[name]
-    assert codec.bundle_header(data) == fields
-    assert codec.bundle_check(data) == fields
-    assert codec.bundle_header(memoryview(data)) == fields
+    assert bundle_header(data) == fields
+    assert bundle_check(data) == fields
+    assert bundle_header(memoryview(data)) == fields
 
 
 def test_bundle_lazy_accessors():
     data, _ = _hand_bundle()
     for buf in (data, memoryview(data)):
-        header = codec.bundle_header(buf)
-        assert codec.bundle_key_count(buf, header) == 2
-        assert codec.bundle_find_key(buf, header, 100) == 0
-        assert codec.bundle_find_key(buf, header, 200) == 1
+        header = bundle_header(buf)
+        assert bundle_key_count(buf, header) == 2
+        assert bundle_find_key(buf, header, 100) == 0
+        assert bundle_find_key(buf, header, 200) == 1
         for missing in (0, 99, 150, 201, 0xFFFFFFFF):
-            assert codec.bundle_find_key(buf, header, missing) == -1
-        assert codec.bundle_key_at(buf, header, 0) == KEY_A
-        assert codec.bundle_key_at(buf, header, 1) == KEY_B
-        assert codec.bundle_set_entry(buf, header, 1, 1) == SETS[1][1]
-        assert codec.bundle_set_entry(buf, header, 0, 1) == NO_SET
-        assert codec.bundle_lock_list(buf, header, 0) == [10, 20, 30]
-        assert codec.bundle_lock_list(buf, header, 1) == [40]
-        assert codec.bundle_blocklist(buf, header) == BLOCKLIST_BYTES
-        _fails("keys[]", codec.bundle_key_at, buf, header, 2)
-        _fails("sets[]", codec.bundle_set_entry, buf, header, -1, 0)
-        _fails("sets[0][]", codec.bundle_set_entry, buf, header, 0, 2)
-        _fails("lock_lists[]", codec.bundle_lock_list, buf, header, 2)
+            assert bundle_find_key(buf, header, missing) == -1
+        assert bundle_key_at(buf, header, 0) == KEY_A
+        assert bundle_key_at(buf, header, 1) == KEY_B
+        assert bundle_set_entry(buf, header, 1, 1) == SETS[1][1]
+        assert bundle_set_entry(buf, header, 0, 1) == NO_SET
+        assert bundle_lock_list(buf, header, 0) == [10, 20, 30]
+        assert bundle_lock_list(buf, header, 1) == [40]
+        assert bundle_blocklist(buf, header) == BLOCKLIST_BYTES
+        _fails("keys[]", bundle_key_at, buf, header, 2)
+        _fails("sets[]", bundle_set_entry, buf, header, -1, 0)
+        _fails("sets[0][]", bundle_set_entry, buf, header, 0, 2)
+        _fails("lock_lists[]", bundle_lock_list, buf, header, 2)
 
 
 def test_bundle_rebuild_permission_set():
     data, _ = _hand_bundle()
-    header = codec.bundle_header(data)
+    header = bundle_header(data)
     # 8.4: the set for key k on day d, from KEYS[k], SETS[k][d], its lock list and the header
     expected = (
         b"SKPS"
@@ -583,32 +597,30 @@ def test_bundle_rebuild_permission_set():
         + _le32(40)  # LOCK_LISTS[1]
         + b"\x62" * 64  # SETS[1][0].signature
     )
-    assert codec.bundle_rebuild_permission_set(data, header, 1, 0) == expected
-    assert codec.bundle_rebuild_permission_set(memoryview(data), header, 1, 0) == expected
-    rebuilt = codec.decode_record(
-        "permission_set", codec.bundle_rebuild_permission_set(data, header, 0, 0)
-    )
+    assert bundle_rebuild_permission_set(data, header, 1, 0) == expected
+    assert bundle_rebuild_permission_set(memoryview(data), header, 1, 0) == expected
+    rebuilt = decode_record("permission_set", bundle_rebuild_permission_set(data, header, 0, 0))
     assert rebuilt["key_id"] == 100 and rebuilt["lock_ids"] == [10, 20, 30]
     assert rebuilt["signature"] == b"\x61" * 64 and rebuilt["flags"] == 0
-    assert codec.bundle_rebuild_permission_set(data, header, 0, 1) is None  # valid_until 0
+    assert bundle_rebuild_permission_set(data, header, 0, 1) is None  # valid_until 0
 
 
 def test_bundle_structure_errors():
     data, _ = _hand_bundle()
-    _fails("magic", codec.bundle_header, b"SKSX" + data[4:])
-    _fails("format", codec.bundle_header, data[:4] + b"\x02" + data[5:])
-    _fails("section_count", codec.bundle_header, data[:6] + _le16(5) + data[8:])
+    _fails("magic", bundle_header, b"SKSX" + data[4:])
+    _fails("format", bundle_header, data[:4] + b"\x02" + data[5:])
+    _fails("section_count", bundle_header, data[:6] + _le16(5) + data[8:])
     bad = bytearray(data)
     bad[44] = 2  # first section's id
-    _fails("sections[0].id", codec.bundle_header, bytes(bad))
+    _fails("sections[0].id", bundle_header, bytes(bad))
     bad = bytearray(data)
     bad[44 + 44 + 4 : 44 + 44 + 8] = _le32(284 + 28 + 1)  # KEYS offset one byte late
-    _fails("sections[1].offset", codec.bundle_header, bytes(bad))
-    _fails("length", codec.bundle_header, data + b"\x00")
-    _fails("sections[3].length", codec.bundle_header, data[:-1])
-    _fails("signature", codec.bundle_header, data[:250])
-    _fails("sections[2]", codec.bundle_header, data[:140])
-    for func in (codec.bundle_check, codec.bundle_header):
+    _fails("sections[1].offset", bundle_header, bytes(bad))
+    _fails("length", bundle_header, data + b"\x00")
+    _fails("sections[3].length", bundle_header, data[:-1])
+    _fails("signature", bundle_header, data[:250])
+    _fails("sections[2]", bundle_header, data[:140])
+    for func in (bundle_check, bundle_header):
         _fails("sets", func, _hand_bundle(header_days=3)[0])
 
 
@@ -617,52 +629,52 @@ def test_bundle_hash_checked_by_check_and_decode_not_header():
     bad = bytearray(data)
     bad[table[1]["offset"] + 4 + 50] ^= 1  # a byte of KEYS[0].code_salt
     bad = bytes(bad)
-    assert codec.bundle_header(bad)["serial"] == 3
-    _fails("sections[1].sha256", codec.bundle_check, bad)
-    _fails("sections[1].sha256", codec.decode_record, "bundle", bad)
+    assert bundle_header(bad)["serial"] == 3
+    _fails("sections[1].sha256", bundle_check, bad)
+    _fails("sections[1].sha256", decode_record, "bundle", bad)
 
 
 def test_bundle_content_errors():
     # (consistent hashes, so only the content check can catch them)
     unsorted, _ = _hand_bundle(keys=[KEY_B, KEY_A], names=["Åsa Öberg".encode(), b"Anna"])
-    codec.bundle_header(unsorted)
-    _fails("keys[1].key_id", codec.bundle_check, unsorted)
-    _fails("keys[1].key_id", codec.decode_record, "bundle", unsorted)
+    bundle_header(unsorted)
+    _fails("keys[1].key_id", bundle_check, unsorted)
+    _fails("keys[1].key_id", decode_record, "bundle", unsorted)
     nul, _ = _hand_bundle(names=[b"An\x00na", b"Bo"])
-    _fails("keys[0].display_name", codec.decode_record, "bundle", nul)
-    _fails("keys[0].display_name", codec.bundle_check, nul)
+    _fails("keys[0].display_name", decode_record, "bundle", nul)
+    _fails("keys[0].display_name", bundle_check, nul)
     overlong, _ = _hand_bundle(names=[b"\xc0\x80", b"Bo"])  # overlong NUL is not UTF-8
-    _fails("keys[0].display_name", codec.decode_record, "bundle", overlong)
+    _fails("keys[0].display_name", decode_record, "bundle", overlong)
     bad_blocklist = BLOCKLIST_BYTES[:28] + _le32(4) + BLOCKLIST_BYTES[32:]
     data, _ = _hand_bundle(blocklist=bad_blocklist)
-    _fails("blocklist.key_ids[1]", codec.decode_record, "bundle", data)
+    _fails("blocklist.key_ids[1]", decode_record, "bundle", data)
     data, _ = _hand_bundle(blocklist=BLOCKLIST_BYTES[:-1])
-    _fails("blocklist.signature", codec.bundle_header, data)
+    _fails("blocklist.signature", bundle_header, data)
 
 
 def test_bundle_display_names():
     sixteen = "Åsa-Britt Öbergs"  # 18 bytes of UTF-8: too long
     fields = _bundle_fields(_hand_bundle()[1])
     fields["keys"] = [dict(KEY_A, display_name=sixteen), KEY_B]
-    _fails("keys[0].display_name", codec.encode_record, "bundle", fields)
+    _fails("keys[0].display_name", encode_record, "bundle", fields)
     fields["keys"] = [dict(KEY_A, display_name="a\x00b"), KEY_B]
-    _fails("keys[0].display_name", codec.encode_record, "bundle", fields)
+    _fails("keys[0].display_name", encode_record, "bundle", fields)
     for name in ("", "x" * 16, "ÅÄÖåäöÉé"):
         fields["keys"] = [dict(KEY_A, display_name=name), KEY_B]
-        assert codec.decode_record("bundle", codec.encode_record("bundle", fields))["keys"][
-            0
-        ] == dict(KEY_A, display_name=name)
+        assert decode_record("bundle", encode_record("bundle", fields))["keys"][0] == dict(
+            KEY_A, display_name=name
+        )
 
 
 def test_bundle_encoder_structure():
     fields = _bundle_fields(_hand_bundle()[1])
-    _fails("sets", codec.encode_record, "bundle", dict(fields, sets=SETS[:1]))
-    _fails("sets[1]", codec.encode_record, "bundle", dict(fields, sets=[SETS[0], SETS[1][:1]]))
-    _fails("keys[1].key_id", codec.encode_record, "bundle", dict(fields, keys=[KEY_A, KEY_A]))
-    _fails("lock_lists[0][1]", codec.encode_record, "bundle", dict(fields, lock_lists=[[3, 2]]))
-    _fails("blocklist.magic", codec.encode_record, "bundle", dict(fields, blocklist=b"nope"))
+    _fails("sets", encode_record, "bundle", dict(fields, sets=SETS[:1]))
+    _fails("sets[1]", encode_record, "bundle", dict(fields, sets=[SETS[0], SETS[1][:1]]))
+    _fails("keys[1].key_id", encode_record, "bundle", dict(fields, keys=[KEY_A, KEY_A]))
+    _fails("lock_lists[0][1]", encode_record, "bundle", dict(fields, lock_lists=[[3, 2]]))
+    _fails("blocklist.magic", encode_record, "bundle", dict(fields, blocklist=b"nope"))
     bad_sets = [SETS[0], [SETS[1][0], dict(SETS[1][1], lock_list=70000)]]
-    _fails("sets[1][1].lock_list", codec.encode_record, "bundle", dict(fields, sets=bad_sets))
+    _fails("sets[1][1].lock_list", encode_record, "bundle", dict(fields, sets=bad_sets))
 
 
 def _big_bundle(blocked):
@@ -709,21 +721,21 @@ def _big_bundle(blocked):
         "lock_lists": [list(range(1, 61))],
         "keys": keys,
         "sets": sets,
-        "blocklist": codec.encode_record("blocklist", blocklist),
+        "blocklist": encode_record("blocklist", blocklist),
     }
 
 
 def test_bundle_budget():
     # 8.4: 100 keys x 8 days, one shared list of 60 locks, 50 blocked keys: 73,628 bytes;
     # 12: with an empty blocklist 73,428 bytes
-    data = codec.encode_record("bundle", _big_bundle(50))
+    data = encode_record("bundle", _big_bundle(50))
     assert len(data) == 73628
-    header = codec.bundle_check(data)
+    header = bundle_check(data)
     for k in range(100):
-        assert codec.bundle_find_key(data, header, 1000 + 7 * k) == k
-        assert codec.bundle_find_key(data, header, 1001 + 7 * k) == -1
-    assert len(codec.bundle_rebuild_permission_set(data, header, 99, 7)) == 132 + 4 * 60
-    assert len(codec.encode_record("bundle", _big_bundle(0))) == 73428
+        assert bundle_find_key(data, header, 1000 + 7 * k) == k
+        assert bundle_find_key(data, header, 1001 + 7 * k) == -1
+    assert len(bundle_rebuild_permission_set(data, header, 99, 7)) == 132 + 4 * 60
+    assert len(encode_record("bundle", _big_bundle(0))) == 73428
 
 
 # --- 3 message header ----------------------------------------------------------------------------
@@ -731,10 +743,10 @@ def test_bundle_budget():
 
 def test_message_header_golden():
     payload = _h("78563412 01 00 0002 4d000000")
-    body = codec.encode_message(0x01, 0x1234, payload)
+    body = encode_message(0x01, 0x1234, payload)
     # 3: version 1, type, seq u16, flags, status, length u16
     assert body == _h("01 01 3412 00 00 0c00") + payload
-    assert codec.decode_message(body) == {
+    assert decode_message(body) == {
         "version": 1,
         "type": 1,
         "seq": 0x1234,
@@ -742,35 +754,35 @@ def test_message_header_golden():
         "status": 0,
         "payload": payload,
     }
-    ok = codec.encode_message(0x01, 0x1234, b"", response=True)
+    ok = encode_message(0x01, 0x1234, b"", response=True)
     assert ok == _h("01 01 3412 01 00 0000")
-    detail = codec.encode_error(504, "have")
+    detail = encode_error(504, "have")
     assert detail == _h("f8010000") + b"have"
-    err = codec.encode_message(0x11, 7, detail, True, 5)
+    err = encode_message(0x11, 7, detail, True, 5)
     assert err == _h("01 11 0700 03 05 0800") + detail  # RESPONSE | ERROR, OUT_OF_ORDER
-    assert codec.decode_error(codec.decode_message(err)["payload"]) == {
+    assert decode_error(decode_message(err)["payload"]) == {
         "detail": 504,
         "text": "have",
     }
 
 
 def test_message_header_malformed():
-    _fails("header", codec.decode_message, b"\x01\x01\x00\x00\x00\x00\x00")
-    _fails("header.length", codec.decode_message, _h("01 01 0000 00 00 0100"))
-    _fails("header.length", codec.decode_message, _h("01 01 0000 00 00 0000 00"))
-    _fails("header.seq", codec.encode_message, 1, 65536, b"")
-    _fails("header.type", codec.encode_message, 256, 0, b"")
+    _fails("header", decode_message, b"\x01\x01\x00\x00\x00\x00\x00")
+    _fails("header.length", decode_message, _h("01 01 0000 00 00 0100"))
+    _fails("header.length", decode_message, _h("01 01 0000 00 00 0000 00"))
+    _fails("header.seq", encode_message, 1, 65536, b"")
+    _fails("header.type", encode_message, 256, 0, b"")
     # unknown versions and types are the caller's to answer (3), not the decoder's
-    assert codec.decode_message(_h("07 99 0100 00 00 0000"))["version"] == 7
+    assert decode_message(_h("07 99 0100 00 00 0000"))["version"] == 7
 
 
 def test_error_detail():
-    assert codec.decode_error(_h("02000000")) == {"detail": 2, "text": ""}
-    assert codec.encode_error(1, "x" * 64)
-    _fails("text", codec.encode_error, 1, "x" * 65)
-    _fails("text", codec.decode_error, _h("01000000") + b"x" * 65)
-    _fails("detail", codec.decode_error, b"\x01\x00")
-    _fails("text", codec.decode_error, _h("01000000 c3"))
+    assert decode_error(_h("02000000")) == {"detail": 2, "text": ""}
+    assert encode_error(1, "x" * 64)
+    _fails("text", encode_error, 1, "x" * 65)
+    _fails("text", decode_error, _h("01000000") + b"x" * 65)
+    _fails("detail", decode_error, b"\x01\x00")
+    _fails("text", decode_error, _h("01000000 c3"))
 
 
 # --- 5, 6, 7 payloads --------------------------------------------------------------------------
@@ -962,8 +974,8 @@ def test_payloads_golden():
     seen = set()
     for msg_type, response, fields, data in PAYLOADS:
         seen.add((msg_type, response))
-        assert codec.encode_payload(msg_type, response, fields) == data, (hex(msg_type), response)
-        assert codec.decode_payload(msg_type, response, data) == fields, (hex(msg_type), response)
+        assert encode_payload(msg_type, response, fields) == data, (hex(msg_type), response)
+        assert decode_payload(msg_type, response, data) == fields, (hex(msg_type), response)
     for msg_type in (
         1,
         2,
@@ -997,14 +1009,14 @@ def test_payloads_reject_trailing_and_short():
         if msg_type == 0x12 and response:
             continue
         try:
-            codec.decode_payload(msg_type, response, data + b"\x00")
+            decode_payload(msg_type, response, data + b"\x00")
         except CodecError:
             pass
         else:
             raise AssertionError("trailing byte accepted for %s %s" % (hex(msg_type), response))
         if data:
             try:
-                codec.decode_payload(msg_type, response, data[:-1])
+                decode_payload(msg_type, response, data[:-1])
             except CodecError:
                 pass
             else:
@@ -1013,54 +1025,52 @@ def test_payloads_reject_trailing_and_short():
 
 def test_payload_malformed_fields():
     hello = _h("78563412 01 00 0002 4d000000")
-    _fails("peer_id", codec.decode_payload, 0x01, False, hello[:11])
-    _fails("length", codec.decode_payload, 0x01, False, hello + b"\x00")
-    _fails("data", codec.decode_payload, 0x11, False, _h("02 000000 f8010000"))  # OBJ_WRITE n >= 1
-    _fails("data", codec.encode_payload, 0x11, False, {"obj": 2, "offset": 0, "data": b""})
-    _fails("length", codec.decode_payload, 0x12, True, b"\x01\x00")
-    _fails("event.format", codec.decode_payload, 0x21, False, b"\x00" + EVENT_BYTES[1:])
-    _fails("event.mac", codec.encode_payload, 0x21, False, {"event": dict(EVENT, mac=b"")})
-    _fails("event", codec.encode_payload, 0x21, False, {})
-    _fails("checks[1]", codec.decode_payload, 0x46, True, _h("02 0100 05"))
-    _fails("length", codec.decode_payload, 0x46, True, _h("01 0100 05"))
+    _fails("peer_id", decode_payload, 0x01, False, hello[:11])
+    _fails("length", decode_payload, 0x01, False, hello + b"\x00")
+    _fails("data", decode_payload, 0x11, False, _h("02 000000 f8010000"))  # OBJ_WRITE n >= 1
+    _fails("data", encode_payload, 0x11, False, {"obj": 2, "offset": 0, "data": b""})
+    _fails("length", decode_payload, 0x12, True, b"\x01\x00")
+    _fails("event.format", decode_payload, 0x21, False, b"\x00" + EVENT_BYTES[1:])
+    _fails("event.mac", encode_payload, 0x21, False, {"event": dict(EVENT, mac=b"")})
+    _fails("event", encode_payload, 0x21, False, {})
+    _fails("checks[1]", decode_payload, 0x46, True, _h("02 0100 05"))
+    _fails("length", decode_payload, 0x46, True, _h("01 0100 05"))
     _fails(
         "checks[0].status",
-        codec.encode_payload,
+        encode_payload,
         0x46,
         True,
         {"checks": [{"check": 1, "status": 256}]},
     )
-    _fails("token", codec.encode_payload, 0x52, False, {"token": b"\x00" * 99})
+    _fails("token", encode_payload, 0x52, False, {"token": b"\x00" * 99})
     _fails(
         "role",
-        codec.encode_payload,
+        encode_payload,
         0x01,
         False,
         {"time": 0, "role": 256, "max_payload": 0, "peer_id": 0},
     )
     _fails(
         "time",
-        codec.encode_payload,
+        encode_payload,
         0x01,
         False,
         {"time": -1, "role": 1, "max_payload": 0, "peer_id": 0},
     )
-    _fails("peer_id", codec.encode_payload, 0x01, False, {"time": 0, "role": 1, "max_payload": 0})
-    _fails(
-        "temperature_c", codec.encode_payload, 0x30, True, dict(PAYLOADS[23][2], temperature_c=128)
-    )
-    _fails("type", codec.decode_payload, 0x99, False, b"")
-    _fails("type", codec.encode_payload, 0x60, True, {})
+    _fails("peer_id", encode_payload, 0x01, False, {"time": 0, "role": 1, "max_payload": 0})
+    _fails("temperature_c", encode_payload, 0x30, True, dict(PAYLOADS[23][2], temperature_c=128))
+    _fails("type", decode_payload, 0x99, False, b"")
+    _fails("type", encode_payload, 0x60, True, {})
     _fails(
         "records[0].kind",
-        codec.decode_payload,
+        decode_payload,
         0x45,
         True,
         _h("01000000 05000000 0100 0000 0310") + bytes(16),
     )
     _fails(
         "records[1].kind",
-        codec.decode_payload,
+        decode_payload,
         0x45,
         True,
         _h("02000000 05000000 0200 0000") + STATION_RECORD_BYTES,
@@ -1070,7 +1080,7 @@ def test_payload_malformed_fields():
 def test_text_is_strict_utf8():
     head = _h("0a000000 0c000000")
     for good in ("", "plain", "åäö", "€", "\U0001f600"):
-        assert codec.decode_payload(0x44, True, head + good.encode())["text"] == good
+        assert decode_payload(0x44, True, head + good.encode())["text"] == good
     for bad in (
         b"\xc0\x80",  # overlong NUL
         b"\xe0\x80\x80",  # overlong
@@ -1081,7 +1091,7 @@ def test_text_is_strict_utf8():
         b"a\x80",  # stray continuation byte
         b"\xff",
     ):
-        _fails("text", codec.decode_payload, 0x44, True, head + bad)
+        _fails("text", decode_payload, 0x44, True, head + bad)
 
 
 def test_anything_malformed_is_a_codec_error():
@@ -1109,18 +1119,18 @@ def test_anything_malformed_is_a_codec_error():
     )
     for sample in samples:
         for kind in kinds:
-            _only_codec_error(codec.decode_record, kind, sample)
+            _only_codec_error(decode_record, kind, sample)
         for msg_type, response, _f, _d in PAYLOADS:
-            _only_codec_error(codec.decode_payload, msg_type, response, sample)
-        _only_codec_error(codec.decode_message, sample)
-        _only_codec_error(codec.decode_error, sample)
-    _fails("kind", codec.decode_record, "no_such_kind", b"")
+            _only_codec_error(decode_payload, msg_type, response, sample)
+        _only_codec_error(decode_message, sample)
+        _only_codec_error(decode_error, sample)
+    _fails("kind", decode_record, "no_such_kind", b"")
     for kind in kinds:
-        _fails("", codec.encode_record, kind, None)
-        _only_codec_error(codec.encode_record, kind, {})
+        _fails("", encode_record, kind, None)
+        _only_codec_error(encode_record, kind, {})
     for msg_type, response, _f, _d in PAYLOADS:
-        _only_codec_error(codec.encode_payload, msg_type, response, {"data": 5, "event": 5})
-    _fails("kind", codec.signed_part, "audit_event", EVENT_BYTES)
+        _only_codec_error(encode_payload, msg_type, response, {"data": 5, "event": 5})
+    _fails("kind", signed_part, "audit_event", EVENT_BYTES)
 
 
 # --- protocol/vectors: the golden vectors that are part of SPEC.md -------------------------------
@@ -1190,17 +1200,17 @@ _RECORD_KINDS = (
 
 def _decode_vector(kind, msg_type, response, data):
     if kind == "message":
-        return codec.decode_message(data)
+        return decode_message(data)
     if kind == "error_detail":
-        return codec.decode_error(data)
+        return decode_error(data)
     if kind is None:
-        return codec.decode_payload(msg_type, response, data)
-    return codec.decode_record(kind, data)
+        return decode_payload(msg_type, response, data)
+    return decode_record(kind, data)
 
 
 def _encode_vector(kind, msg_type, response, fields):
     if kind == "message":
-        return codec.encode_message(
+        return encode_message(
             fields["type"],
             fields["seq"],
             fields["payload"],
@@ -1208,10 +1218,10 @@ def _encode_vector(kind, msg_type, response, fields):
             fields["status"],
         )
     if kind == "error_detail":
-        return codec.encode_error(fields["detail"], fields["text"])
+        return encode_error(fields["detail"], fields["text"])
     if kind is None:
-        return codec.encode_payload(msg_type, response, fields)
-    return codec.encode_record(kind, fields)
+        return encode_payload(msg_type, response, fields)
+    return encode_record(kind, fields)
 
 
 def test_golden_vectors():
@@ -1237,58 +1247,54 @@ def test_golden_vectors():
 
 def test_encoders_refuse_what_they_would_otherwise_drop():
     # an unknown (misspelt) key, a bool for an integer, format True
-    _fails("lockids", codec.encode_record, "permission_set", dict(PERMSET, lockids=[]))
-    _fails("extra", codec.encode_payload, 0x20, False, {"through_seq": 1, "extra": 0})
-    _fails("extra", codec.encode_payload, 0x12, True, {"extra": 0})
+    _fails("lockids", encode_record, "permission_set", dict(PERMSET, lockids=[]))
+    _fails("extra", encode_payload, 0x20, False, {"through_seq": 1, "extra": 0})
+    _fails("extra", encode_payload, 0x12, True, {"extra": 0})
     _fails(
         "events[0].x",
-        codec.encode_record,
+        encode_record,
         "audit_batch",
         dict(AUDIT_BATCH, events=[dict(EVENT, x=1)]),
     )
-    _fails("online", codec.encode_payload, 0x40, True, dict(PAYLOADS[25][2], online=True))
-    _fails("format", codec.encode_record, "audit_event", dict(EVENT, format=True))
+    _fails("online", encode_payload, 0x40, True, dict(PAYLOADS[25][2], online=True))
+    _fails("format", encode_record, "audit_event", dict(EVENT, format=True))
     _fails(
         "type",
-        codec.encode_payload,
+        encode_payload,
         True,
         False,
         {"time": 0, "role": 1, "max_payload": 0, "peer_id": 0},
     )
-    _fails("response", codec.encode_payload, 0x20, 1, {"through_seq": 1})
+    _fails("response", encode_payload, 0x20, 1, {"through_seq": 1})
     # a decoded bundle (with its sections) encodes again
     data, table = _hand_bundle()
-    assert codec.encode_record("bundle", codec.decode_record("bundle", data)) == data
-    _fails("extra", codec.encode_record, "bundle", dict(_bundle_fields(table), extra=1))
+    assert encode_record("bundle", decode_record("bundle", data)) == data
+    _fails("extra", encode_record, "bundle", dict(_bundle_fields(table), extra=1))
 
 
 def test_payload_size_limits():
     # a payload is at most 512 bytes (1, 2): OBJ_WRITE carries 1..504 bytes of data,
     # an OBJ_READ answer 0..508, a log tail 504 bytes of text
     head = _h("02 000000 00000000")
-    assert codec.decode_payload(0x11, False, head + b"\x01" * 504)["data"] == b"\x01" * 504
-    _fails("length", codec.decode_payload, 0x11, False, head + b"\x01" * 505)
-    _fails(
-        "data", codec.encode_payload, 0x11, False, {"obj": 2, "offset": 0, "data": b"\x01" * 505}
-    )
-    assert len(codec.encode_payload(0x14, True, {"offset": 0, "data": bytes(508)})) == 512
-    _fails("data", codec.encode_payload, 0x14, True, {"offset": 0, "data": bytes(509)})
-    _fails("length", codec.decode_payload, 0x14, True, bytes(513))
-    assert codec.encode_payload(0x44, True, {"first_seq": 0, "next_seq": 0, "text": "x" * 504})
-    _fails(
-        "text", codec.encode_payload, 0x44, True, {"first_seq": 0, "next_seq": 0, "text": "x" * 505}
-    )
+    assert decode_payload(0x11, False, head + b"\x01" * 504)["data"] == b"\x01" * 504
+    _fails("length", decode_payload, 0x11, False, head + b"\x01" * 505)
+    _fails("data", encode_payload, 0x11, False, {"obj": 2, "offset": 0, "data": b"\x01" * 505})
+    assert len(encode_payload(0x14, True, {"offset": 0, "data": bytes(508)})) == 512
+    _fails("data", encode_payload, 0x14, True, {"offset": 0, "data": bytes(509)})
+    _fails("length", decode_payload, 0x14, True, bytes(513))
+    assert encode_payload(0x44, True, {"first_seq": 0, "next_seq": 0, "text": "x" * 504})
+    _fails("text", encode_payload, 0x44, True, {"first_seq": 0, "next_seq": 0, "text": "x" * 505})
     records = [STATION_RECORD] * 29  # 12 + 29 * 18 = 534 bytes
     _fails(
         "length",
-        codec.encode_payload,
+        encode_payload,
         0x45,
         True,
         {"total": 0, "first_index": 0, "records": records},
     )
     # header (3): at most 512 bytes of payload; status only in responses
-    assert len(codec.encode_message(0x11, 1, bytes(512))) == 520
-    _fails("payload", codec.encode_message, 0x11, 1, bytes(513))
-    _fails("header.length", codec.decode_message, _h("01 11 0100 00 00 0102") + bytes(513))
-    _fails("header.status", codec.encode_message, 0x11, 1, b"", False, 3)
-    _fails("header.flags", codec.encode_message, 0x11, 1, b"", 1)
+    assert len(encode_message(0x11, 1, bytes(512))) == 520
+    _fails("payload", encode_message, 0x11, 1, bytes(513))
+    _fails("header.length", decode_message, _h("01 11 0100 00 00 0102") + bytes(513))
+    _fails("header.status", encode_message, 0x11, 1, b"", False, 3)
+    _fails("header.flags", encode_message, 0x11, 1, b"", 1)
