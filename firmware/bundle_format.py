@@ -34,6 +34,10 @@ from firmware.protocol_constants import (
     PERMISSION_SET_SIGNED_BASE,
     PUBLIC_KEY_SIZE,
     RECORD_FORMAT,
+    SEC_BLOCKLIST,
+    SEC_KEYS,
+    SEC_LOCK_LISTS,
+    SEC_SETS,
     SECTION_ENTRY_SIZE,
     SHA256_SIZE,
     SIGNATURE_SIZE,
@@ -157,6 +161,13 @@ SET_ENTRY = layout(
         ("signature", SIGNATURE_SIZE),
     )
 )
+# Indexes of the section table (SPEC.md 8.4 ids start at 1); every section starts with
+# u16 count and u16 (reserved, or the days of SETS), a lock list with u16 n and u16 reserved.
+_LOCK_LISTS = SEC_LOCK_LISTS - 1
+_KEYS = SEC_KEYS - 1
+_SETS = SEC_SETS - 1
+_BLOCKLIST = SEC_BLOCKLIST - 1
+_COUNTS = 4
 # Where things lie inside the head, a key entry and a set entry (the layouts above).
 TABLE_AT = BUNDLE_SIGNED_SIZE - BUNDLE_SECTION_COUNT * SECTION_ENTRY_SIZE  # the section table
 _KEY_NAME_AT = BUNDLE_KEY_SIZE - DISPLAY_NAME_SIZE
@@ -298,41 +309,41 @@ def _u16(read: "Read", offset: int) -> int:
 
 def _check_section_lengths(read: "Read", header: "BundleHeader") -> None:
     # LOCK_LISTS: walk the lists
-    start, length = _section_span(header, 0)
+    start, length = _section_span(header, _LOCK_LISTS)
     end = start + length
-    if length < 4:
+    if length < _COUNTS:
         raise CodecError("sections[0].length", "shorter than its count")
     count = _u16(read, start)
-    offset = start + 4
+    offset = start + _COUNTS
     for i in range(count):
-        if end - offset < 4:
+        if end - offset < _COUNTS:
             raise CodecError("lock_lists[%d]" % i, "truncated")
         n = _u16(read, offset)
-        offset += 4 + 4 * n
+        offset += _COUNTS + 4 * n
         if offset > end:
             raise CodecError("lock_lists[%d]" % i, "truncated")
     if offset != end:
         raise CodecError("sections[0].length", "bytes after the last lock list")
     # KEYS
-    start, length = _section_span(header, 1)
-    if length < 4:
+    start, length = _section_span(header, _KEYS)
+    if length < _COUNTS:
         raise CodecError("sections[1].length", "shorter than its count")
     keys = _u16(read, start)
-    if length != 4 + BUNDLE_KEY_SIZE * keys:
+    if length != _COUNTS + BUNDLE_KEY_SIZE * keys:
         raise CodecError("sections[1].length", "must be 4 + %d x keys" % BUNDLE_KEY_SIZE)
     # SETS
-    start, length = _section_span(header, 2)
-    if length < 4:
+    start, length = _section_span(header, _SETS)
+    if length < _COUNTS:
         raise CodecError("sections[2].length", "shorter than its counts")
-    set_keys, set_days = struct.unpack("<HH", read(start, 4))
+    set_keys, set_days = struct.unpack("<HH", read(start, _COUNTS))
     if set_keys != keys:
         raise CodecError("sets", "SETS has %d keys, KEYS %d" % (set_keys, keys))
     if set_days != header["days"]:
         raise CodecError("sets", "SETS has %d days, the header %d" % (set_days, header["days"]))
-    if length != 4 + BUNDLE_SET_SIZE * keys * set_days:
+    if length != _COUNTS + BUNDLE_SET_SIZE * keys * set_days:
         raise CodecError("sections[2].length", "must be 4 + %d x keys x days" % BUNDLE_SET_SIZE)
     # BLOCKLIST: structure only
-    start, length = _section_span(header, 3)
+    start, length = _section_span(header, _BLOCKLIST)
     try:
         check_blocklist(read(start, length))
     except CodecError as exc:
@@ -352,16 +363,16 @@ def bundle_check(data: "Buf") -> "BundleHeader":
 def _bundle_check(data: "Buf") -> "BundleHeader":
     header = _bundle_header(data, True)
     view = memoryview(data)
-    start = header["sections"][0]["offset"]
-    offset = start + 4
+    start = header["sections"][_LOCK_LISTS]["offset"]
+    offset = start + _COUNTS
     for i in range(struct.unpack_from("<H", data, start)[0]):
         n = struct.unpack_from("<H", data, offset)[0]
-        decode_ids(data, offset + 4, n, "lock_lists[%d]" % i)
-        offset += 4 + 4 * n
-    base = header["sections"][1]["offset"]
+        decode_ids(data, offset + _COUNTS, n, "lock_lists[%d]" % i)
+        offset += _COUNTS + 4 * n
+    base = header["sections"][_KEYS]["offset"]
     prev = -1
     for i in range(struct.unpack_from("<H", data, base)[0]):
-        offset = base + 4 + BUNDLE_KEY_SIZE * i
+        offset = base + _COUNTS + BUNDLE_KEY_SIZE * i
         key_id = struct.unpack_from("<I", data, offset)[0]
         if key_id <= prev:
             raise CodecError("keys[%d].key_id" % i, "not strictly ascending")
@@ -369,7 +380,7 @@ def _bundle_check(data: "Buf") -> "BundleHeader":
         decode_name(
             view[offset + _KEY_NAME_AT : offset + BUNDLE_KEY_SIZE], "keys[%d].display_name" % i
         )
-    start, length = _section_span(header, 3)
+    start, length = _section_span(header, _BLOCKLIST)
     try:
         decode_blocklist(view[start : start + length])
     except CodecError as exc:
@@ -386,16 +397,16 @@ def _bundle_decode(data: "Buf") -> "Bundle":
     header = _bundle_check(data)
     view = memoryview(data)
     read = _reader(data)
-    start = header["sections"][0]["offset"]
+    start = header["sections"][_LOCK_LISTS]["offset"]
     lists = []
-    offset = start + 4
+    offset = start + _COUNTS
     for _ in range(struct.unpack_from("<H", data, start)[0]):
         n = struct.unpack_from("<H", data, offset)[0]
-        lists.append(list(struct.unpack_from("<%dI" % n, data, offset + 4)))
-        offset += 4 + 4 * n
+        lists.append(list(struct.unpack_from("<%dI" % n, data, offset + _COUNTS)))
+        offset += _COUNTS + 4 * n
     count = _bundle_key_count(read, header)
     days = header["days"]
-    start, length = _section_span(header, 3)
+    start, length = _section_span(header, _BLOCKLIST)
     out: "Bundle" = header  # type: ignore[assignment]  # filled in below
     out["lock_lists"] = lists
     out["keys"] = [_bundle_key_at(read, header, k) for k in range(count)]
@@ -417,12 +428,12 @@ def bundle_key_count(data: "Source", header: "BundleHeader") -> int:
 
 
 def _bundle_key_count(read: "Read", header: "BundleHeader") -> int:
-    return _u16(read, header["sections"][1]["offset"])
+    return _u16(read, header["sections"][_KEYS]["offset"])
 
 
 def bundle_lock_list_count(data: "Source", header: "BundleHeader") -> int:
     """Number of lock lists in the bundle's ``LOCK_LISTS`` section."""
-    return guard(_u16, (_reader(data), header["sections"][0]["offset"]), "lock_lists")
+    return guard(_u16, (_reader(data), header["sections"][_LOCK_LISTS]["offset"]), "lock_lists")
 
 
 def _index(value: object, count: int, field: str) -> None:
@@ -437,7 +448,9 @@ def bundle_key_at(data: "Source", header: "BundleHeader", index: int) -> "KeyEnt
 
 def _bundle_key_at(read: "Read", header: "BundleHeader", index: int) -> "KeyEntry":
     _index(index, _bundle_key_count(read, header), "keys[]")
-    entry = read(header["sections"][1]["offset"] + 4 + BUNDLE_KEY_SIZE * index, BUNDLE_KEY_SIZE)
+    entry = read(
+        header["sections"][_KEYS]["offset"] + _COUNTS + BUNDLE_KEY_SIZE * index, BUNDLE_KEY_SIZE
+    )
     try:
         return _key_entry_decode(entry, 0)
     except CodecError as exc:
@@ -467,8 +480,8 @@ def bundle_find_key(data: "Source", header: "BundleHeader", key_id: int) -> int:
 
 
 def _bundle_find_key(read: "Read", header: "BundleHeader", key_id: int) -> int:
-    base = header["sections"][1]["offset"]
-    return _find_u32(read, base + 4, BUNDLE_KEY_SIZE, _u16(read, base), key_id)
+    base = header["sections"][_KEYS]["offset"]
+    return _find_u32(read, base + _COUNTS, BUNDLE_KEY_SIZE, _u16(read, base), key_id)
 
 
 def bundle_blocklist_has(data: "Source", header: "BundleHeader", key_id: int) -> bool:
@@ -477,14 +490,14 @@ def bundle_blocklist_has(data: "Source", header: "BundleHeader", key_id: int) ->
 
 
 def _bundle_blocklist_has(read: "Read", header: "BundleHeader", key_id: int) -> bool:
-    start = header["sections"][3]["offset"]
+    start = header["sections"][_BLOCKLIST]["offset"]
     count = _u16(read, start + _BLOCKLIST_COUNT_AT)
     return _find_u32(read, start + BLOCKLIST_SIGNED_BASE, 4, count, key_id) >= 0
 
 
 def bundle_blocklist_version(data: "Source", header: "BundleHeader") -> int:
     """The ``version`` of the bundle's blocklist (8.2)."""
-    start = header["sections"][3]["offset"] + _BLOCKLIST_VERSION_AT
+    start = header["sections"][_BLOCKLIST]["offset"] + _BLOCKLIST_VERSION_AT
     return guard(lambda: struct.unpack("<I", _reader(data)(start, 4))[0], (), "blocklist")
 
 
@@ -499,7 +512,9 @@ def _set_offset(read: "Read", header: "BundleHeader", key_index: int, day: int) 
     _index(key_index, _bundle_key_count(read, header), "sets[]")
     days = header["days"]
     _index(day, days, "sets[%d][]" % key_index)
-    return header["sections"][2]["offset"] + 4 + BUNDLE_SET_SIZE * (key_index * days + day)
+    return (
+        header["sections"][_SETS]["offset"] + _COUNTS + BUNDLE_SET_SIZE * (key_index * days + day)
+    )
 
 
 def _bundle_set_entry(read: "Read", header: "BundleHeader", key_index: int, day: int) -> "SetEntry":
@@ -510,12 +525,12 @@ def _bundle_set_entry(read: "Read", header: "BundleHeader", key_index: int, day:
 
 def _lock_list_span(read: "Read", header: "BundleHeader", list_index: int) -> "tuple[int, int]":
     """(offset of the u32 ids, n) of ``LOCK_LISTS[list_index]``."""
-    start = header["sections"][0]["offset"]
+    start = header["sections"][_LOCK_LISTS]["offset"]
     _index(list_index, _u16(read, start), "lock_lists[]")
-    offset = start + 4
+    offset = start + _COUNTS
     for _ in range(list_index):
-        offset += 4 + 4 * _u16(read, offset)
-    return offset + 4, _u16(read, offset)
+        offset += _COUNTS + 4 * _u16(read, offset)
+    return offset + _COUNTS, _u16(read, offset)
 
 
 def bundle_lock_list(data: "Source", header: "BundleHeader", list_index: int) -> "list[int]":
@@ -534,7 +549,7 @@ def bundle_blocklist(data: "Source", header: "BundleHeader") -> bytes:
 
 
 def _bundle_blocklist(read: "Read", header: "BundleHeader") -> bytes:
-    start, length = _section_span(header, 3)
+    start, length = _section_span(header, _BLOCKLIST)
     return bytes(read(start, length))
 
 
@@ -561,7 +576,7 @@ def _bundle_rebuild(
     if n > MAX_LOCK_IDS:
         raise CodecError("lock_lists[%d]" % lock_list, "more than %d locks" % MAX_LOCK_IDS)
     key_end = _KEY_PUBLIC_AT + PUBLIC_KEY_SIZE
-    key = read(header["sections"][1]["offset"] + 4 + BUNDLE_KEY_SIZE * key_index, key_end)
+    key = read(header["sections"][_KEYS]["offset"] + _COUNTS + BUNDLE_KEY_SIZE * key_index, key_end)
     end = PERMISSION_SET_SIGNED_BASE + 4 * n
     out = bytearray(end + SIGNATURE_SIZE)
     out[0:MAGIC_SIZE] = MAGIC_PERMISSION_SET
