@@ -27,6 +27,7 @@ nothing of the station's, so the station's side is what is measured.
 from __future__ import annotations
 
 import json
+import shutil
 import struct
 import tempfile
 import threading
@@ -35,9 +36,9 @@ from pathlib import Path
 from typing import Any
 
 from bench.firmware_bench import _run_micropython
-from firmware import codec
+from firmware import bundle_format
 from host.flash.boards import BOARDS
-from host.flash.image import Image, build_image, in_rom, write_image
+from host.flash.image import REPO_ROOT, Image, build_image, in_rom, write_image
 from tests import factories
 from tests.host.flash.conftest import signed_config
 
@@ -83,7 +84,7 @@ class _BackOffice(ThreadingHTTPServer):
     def __init__(self, bundle: bytes) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.bundle = bundle
-        self.serial = codec.bundle_header(bundle)["serial"]
+        self.serial = bundle_format.bundle_header(bundle)["serial"]
         self.uploaded = 0
 
     @property
@@ -152,6 +153,9 @@ def data_peak(
     key = staff[0]
     folder = work / "unix-run"
     write_image(unix, folder)
+    # The key double (another device, made before the baseline) encodes its
+    # records with the encoders the image leaves out; its package is the image's.
+    shutil.copy(REPO_ROOT / "firmware" / "record_encoders.py", folder / "files" / "firmware")
     flash = work / "flash"
     flash.mkdir()
     server = _BackOffice(factories.bundle(staff))

@@ -22,7 +22,7 @@ piece: the signature was checked when the bundle arrived.
 
 Nothing of the bundle is kept in RAM but its parsed header: a key's entry,
 its day's set, the lock list and the blocklist are read from flash at their
-offsets when asked for (firmware.codec's accessors with a flash reader; keys
+offsets when asked for (firmware.bundle_format's accessors with a flash reader; keys
 and blocked ids by binary search over their sorted tables). For a key,
 ``permission_set_for`` picks the set whose window contains now (the
 latest-starting one where windows overlap) and rebuilds it byte for byte, so
@@ -43,7 +43,8 @@ onto keys (88 + 4n: 288 bytes for 50 keys, 16,472 at the format's 4,096).
 import hashlib
 import struct
 
-from firmware import codec, ed25519
+from firmware import bundle_format, ed25519
+from firmware.wire_fields import CodecError
 
 try:
     from typing import TYPE_CHECKING
@@ -52,21 +53,23 @@ except ImportError:
 if TYPE_CHECKING:
     from typing import Any  # read under TYPE_CHECKING only
 
+    from firmware.bundle_format import BundleHeader, KeyEntry, SetEntry, Source
     from firmware.log import Log
     from firmware.storage import DirStorage, PendingFile
 from firmware.protocol_constants import (
+    BUNDLE_HEADER_SIZE,
     BUNDLE_MAX_SIZE,
+    BUNDLE_SIGNED_SIZE,
     REASON_CACHE_EXPIRED,
     REASON_KEY_BLOCKED,
     REASON_NO_SET_NOW,
     REASON_UNKNOWN_KEY,
+    SHA256_SIZE,
 )
 
 CACHE_FILE = "bundle.bin"
 _CACHE_MAGIC = b"SKCF"
-_TRAILER = 4 + 4 + 32  # magic, u32 length, sha256 of the bundle
-_HEAD = 284  # SPEC.md 8.4: header, section table and signature
-_SIGNED = 220  # SPEC.md 8.4: the signature covers bytes [0, 220)
+_TRAILER = 4 + 4 + SHA256_SIZE  # magic, u32 length, sha256 of the bundle
 BLOCK = 1024  # bytes per flash write of an arriving bundle, per read of the boot check
 
 # Why a bundle was refused (detail of the BUNDLE_REJECTED station event).
@@ -129,11 +132,11 @@ class Installation:
         self._cache = cache
         self._storage = storage
         self._file: "PendingFile | None" = None
-        self._head = bytearray(_HEAD)
+        self._head = bytearray(BUNDLE_HEADER_SIZE)
         self._block = bytearray(BLOCK) if storage is not None else bytearray(0)
         self._filled = 0  # bytes of self._block not yet written
         self.received = 0
-        self.header: "dict | None" = None
+        self.header: "BundleHeader | None" = None
         self._size = 0  # the bundle's length, from its section table
         self._section = 0  # the section the next bytes belong to
         self._section_end = 0
@@ -162,11 +165,11 @@ class Installation:
         if self.received + n > (self._size if self.header is not None else BUNDLE_MAX_SIZE):
             raise BundleRejected(REJECT_MALFORMED)  # more than the section table says
         at = 0
-        if self.received < _HEAD:
-            at = min(_HEAD - self.received, n)
+        if self.received < BUNDLE_HEADER_SIZE:
+            at = min(BUNDLE_HEADER_SIZE - self.received, n)
             self._head[self.received : self.received + at] = piece[:at]
             self.received += at
-            if self.received == _HEAD:
+            if self.received == BUNDLE_HEADER_SIZE:
                 self._check_head()
         while at < n:
             self._close_empty_sections()
@@ -203,10 +206,10 @@ class Installation:
     def _check_head(self) -> None:
         cache = self._cache
         try:
-            header = codec.bundle_head(self._head)
-        except codec.CodecError:
+            header = bundle_format.bundle_head(self._head)
+        except CodecError:
             raise BundleRejected(REJECT_MALFORMED)
-        size = codec.bundle_size(header)
+        size = bundle_format.bundle_size(header)
         if size > BUNDLE_MAX_SIZE:
             raise BundleRejected(REJECT_MALFORMED)
         if header["station_id"] != cache._station_id or header["unit_id"] != cache._unit_id:
@@ -215,7 +218,7 @@ class Installation:
         if public_key is None:
             raise BundleRejected(REJECT_UNKNOWN_AUTHORITY)
         verifier = ed25519.Verifier(public_key, header["signature"])
-        verifier.update(memoryview(self._head)[:_SIGNED])
+        verifier.update(memoryview(self._head)[:BUNDLE_SIGNED_SIZE])
         if not verifier.verify():
             raise BundleRejected(REJECT_BAD_SIGNATURE)
         self.header = header
@@ -237,7 +240,7 @@ class Installation:
                 raise BundleRejected(REJECT_BAD_HASH)
             self._open_section(self._section + 1)
 
-    def check_whole(self, data: "codec._Source | None") -> dict:
+    def check_whole(self, data: "Source | None") -> "BundleHeader":
         """The checks that need the whole bundle: its length, then (unless ``data`` is None) the
         section counts read from ``data``, and the serial."""
         if self._failed is not None:
@@ -248,15 +251,15 @@ class Installation:
         if data is None:
             return header
         try:
-            codec.bundle_check_sections(data, header)
-        except codec.CodecError:
+            bundle_format.bundle_check_sections(data, header)
+        except CodecError:
             raise BundleRejected(REJECT_MALFORMED)
         cached = self._cache._header
         if cached is not None and header["serial"] <= cached["serial"]:
             raise BundleRejected(REJECT_NOT_NEWER)  # last, as SPEC.md 8.4 lists the checks
         return header
 
-    def finish(self) -> dict:
+    def finish(self) -> "BundleHeader":
         """Check the whole, store the trailer, rename the new bundle in and start using it."""
         try:
             return self._finish()
@@ -264,7 +267,7 @@ class Installation:
             self._fail(rejected)
             raise
 
-    def _finish(self) -> dict:
+    def _finish(self) -> "BundleHeader":
         if self._done:
             raise ValueError("installation finished")
         header = self.check_whole(None)  # the length; the section counts once on flash
@@ -318,7 +321,7 @@ class BundleCache:
         for public_key in authority_keys:
             self._authorities[authority_key_id(public_key)] = public_key
         self._log = log
-        self._header: dict | None = None
+        self._header: "BundleHeader | None" = None
         self._base = 0  # where the bundle starts in the cache file (40: the older layout)
         self._blocklist_version = 0
 
@@ -329,7 +332,7 @@ class BundleCache:
         return self._header is not None
 
     @property
-    def header(self) -> dict | None:
+    def header(self) -> "BundleHeader | None":
         return self._header
 
     @property
@@ -354,7 +357,7 @@ class BundleCache:
             return {
                 "bundle_serial": 0,
                 "bundle_size": 0,
-                "header_sha256": bytes(32),
+                "header_sha256": bytes(SHA256_SIZE),
                 "keys": 0,
                 "lock_lists": 0,
                 "days": 0,
@@ -363,10 +366,10 @@ class BundleCache:
             }
         return {
             "bundle_serial": header["serial"],
-            "bundle_size": codec.bundle_size(header),
-            "header_sha256": _sha256(self._read(0, _HEAD)),
-            "keys": codec.bundle_key_count(self._read, header),
-            "lock_lists": codec.bundle_lock_list_count(self._read, header),
+            "bundle_size": bundle_format.bundle_size(header),
+            "header_sha256": _sha256(self._read(0, BUNDLE_HEADER_SIZE)),
+            "keys": bundle_format.bundle_key_count(self._read, header),
+            "lock_lists": bundle_format.bundle_lock_list_count(self._read, header),
             "days": header["days"],
             "blocklist_version": self._blocklist_version,
             "day0_start": header["day0_start"],
@@ -395,7 +398,7 @@ class BundleCache:
         header = self._examine()[2]
         return None if header is not None else self._examine()[0]
 
-    def _examine(self) -> "tuple[str, int, dict | None]":
+    def _examine(self) -> "tuple[str, int, BundleHeader | None]":
         """(why it is unusable, where the bundle starts, its header or None) of the cache file."""
         storage = self._storage
         size = storage.size(CACHE_FILE)
@@ -424,9 +427,9 @@ class BundleCache:
             return _exact(storage.read_at(CACHE_FILE, base + offset, n), n)
 
         try:
-            header = codec.bundle_head(read(0, min(_HEAD, length)), length)
-            codec.bundle_check_sections(read, header)
-        except codec.CodecError as exc:
+            header = bundle_format.bundle_head(read(0, min(BUNDLE_HEADER_SIZE, length)), length)
+            bundle_format.bundle_check_sections(read, header)
+        except CodecError as exc:
             return "unreadable: %s" % exc.field, 0, None
         if header["station_id"] != self._station_id or header["unit_id"] != self._unit_id:
             return "belongs to another station", 0, None
@@ -438,7 +441,7 @@ class BundleCache:
         """Start taking in a bundle that arrives in pieces (see Installation)."""
         return Installation(self, self._storage)
 
-    def verify(self, data: "bytes | bytearray | memoryview") -> dict:
+    def verify(self, data: "bytes | bytearray | memoryview") -> "BundleHeader":
         """All checks of SPEC.md 8.4 for a whole bundle in RAM; returns its header or raises."""
         check = Installation(self, None)
         view = memoryview(data)
@@ -446,7 +449,7 @@ class BundleCache:
             check.write(view[at : at + BLOCK])
         return check.check_whole(view)
 
-    def install(self, data: "bytes | bytearray | memoryview") -> dict:
+    def install(self, data: "bytes | bytearray | memoryview") -> "BundleHeader":
         """Take in a whole bundle, as the uplink does piece by piece; the cached one stays in
         use until this returns."""
         installation = self.begin_install()
@@ -458,10 +461,10 @@ class BundleCache:
         finally:
             installation.abort()
 
-    def _adopt(self, header: dict, base: int) -> None:
+    def _adopt(self, header: "BundleHeader", base: int) -> None:
         self._header = header
         self._base = base
-        self._blocklist_version = codec.bundle_blocklist_version(self._read, header)
+        self._blocklist_version = bundle_format.bundle_blocklist_version(self._read, header)
 
     def discard(self) -> None:
         """Forget the cached bundle (factory reset)."""
@@ -475,22 +478,22 @@ class BundleCache:
     def blocklist(self) -> bytes:
         """The signed blocklist, verbatim, for writing onto keys."""
         if self._header is None:
-            raise codec.CodecError("blocklist", "no bundle loaded")
-        return codec.bundle_blocklist(self._read, self._header)
+            raise CodecError("blocklist", "no bundle loaded")
+        return bundle_format.bundle_blocklist(self._read, self._header)
 
-    def key(self, key_id: int) -> dict | None:
+    def key(self, key_id: int) -> "KeyEntry | None":
         """The bundle's entry for a key (public key, code salt and verifier, name) or None."""
         if self._header is None:
             return None
-        index = codec.bundle_find_key(self._read, self._header, key_id)
+        index = bundle_format.bundle_find_key(self._read, self._header, key_id)
         if index < 0:
             return None
-        return codec.bundle_key_at(self._read, self._header, index)
+        return bundle_format.bundle_key_at(self._read, self._header, index)
 
     def is_blocked(self, key_id: int) -> bool:
         if self._header is None:
             return False
-        return codec.bundle_blocklist_has(self._read, self._header, key_id)
+        return bundle_format.bundle_blocklist_has(self._read, self._header, key_id)
 
     def check_usable(self, key_id: int, now: int) -> None:
         """Raise Refusal unless this station may serve this key now (before asking for the code)."""
@@ -504,21 +507,21 @@ class BundleCache:
             raise Refusal(REASON_CACHE_EXPIRED, "cache_expired", header["offline_until"])
         if self.is_blocked(key_id):
             raise Refusal(REASON_KEY_BLOCKED, "key_blocked")
-        index = codec.bundle_find_key(self._read, header, key_id)
+        index = bundle_format.bundle_find_key(self._read, header, key_id)
         if index < 0:
             raise Refusal(REASON_UNKNOWN_KEY, "unknown_key")
         return index
 
-    def permission_set_for(self, key_id: int, now: int) -> tuple[bytes, dict]:
+    def permission_set_for(self, key_id: int, now: int) -> "tuple[bytes, SetEntry]":
         """(set bytes, set entry) for the key now, or raise Refusal saying why not."""
         index = self._usable_index(key_id, now)
         header = self._header
         assert header is not None  # _usable_index refuses otherwise
         read = self._read
-        best: "dict | None" = None
+        best: "SetEntry | None" = None
         best_day = -1
         for day in range(header["days"]):
-            entry = codec.bundle_set_entry(read, header, index, day)
+            entry = bundle_format.bundle_set_entry(read, header, index, day)
             if entry["valid_until"] == 0:
                 continue
             if entry["valid_from"] <= now < entry["valid_until"] and (
@@ -528,6 +531,6 @@ class BundleCache:
                 best_day = day
         if best is None:
             raise Refusal(REASON_NO_SET_NOW, "no_set_now")
-        signed = codec.bundle_rebuild_permission_set(read, header, index, best_day)
+        signed = bundle_format.bundle_rebuild_permission_set(read, header, index, best_day)
         assert signed is not None  # None only for valid_until 0, and now < valid_until
         return signed, best

@@ -36,12 +36,16 @@ and ``read_range`` piece by piece, the caller hashing the pieces.
 import os
 from hashlib import sha256
 
-from firmware import codec
 from firmware.framing import MAX_BODY, FrameDecoder, encode_frame
+from firmware.payloads import decode_payload, encode_payload
 from firmware.protocol_constants import (
     BAUD_FALLBACK_MS,
     DEFAULT_BAUD,
+    DIAG_SIZE,
     FLAG_RESPONSE,
+    HEADER_SIZE,
+    KEY_INFO_SIZE,
+    MAX_ERROR_TEXT,
     MAX_PAYLOAD,
     MSG_AUDIT_ACK,
     MSG_CHALLENGE,
@@ -60,6 +64,8 @@ from firmware.protocol_constants import (
     REPLY_TIMEOUT_MS,
     RETRIES,
     ROLE_STATION,
+    SHA256_SIZE,
+    SIGNATURE_SIZE,
     ST_BAD_STATE,
     ST_HASH_MISMATCH,
     ST_NOT_FOUND,
@@ -67,6 +73,8 @@ from firmware.protocol_constants import (
     ST_OUT_OF_ORDER,
     ST_UNSUPPORTED_VERSION,
 )
+from firmware.wire_fields import CodecError
+from firmware.wire_messages import decode_error, decode_message, encode_message
 from hw import _port
 from hw.nfc_reader import NfcError
 
@@ -77,20 +85,20 @@ except ImportError:
 if TYPE_CHECKING:
     from typing import Any, Callable  # read under TYPE_CHECKING only
 
-_ERROR_PAYLOAD = 68  # u32 detail + up to 64 bytes of text (SPEC 3)
+_ERROR_PAYLOAD = 4 + MAX_ERROR_TEXT  # u32 detail + up to 64 bytes of text (SPEC 3)
 _PN532_TIMEOUT = 0x01  # PN532 error code: the target has not answered
 _MIN_KEY_PAYLOAD = 16  # a key that cannot take this much cannot take an OBJ_WRITE worth sending
 # OK answer sizes (SPEC 5, 6) for the reply part of the wait; OBJ_READ is computed per request.
 _REPLY_SIZE = {
-    MSG_HELLO: 40,
-    MSG_CHALLENGE: 64,
+    MSG_HELLO: KEY_INFO_SIZE,
+    MSG_CHALLENGE: SIGNATURE_SIZE,
     MSG_SET_BAUD: 0,
     MSG_OBJ_BEGIN: 4,
     MSG_OBJ_WRITE: 4,
     MSG_OBJ_COMMIT: 1,
-    MSG_OBJ_STAT: 36,
+    MSG_OBJ_STAT: 4 + SHA256_SIZE,
     MSG_AUDIT_ACK: 2,
-    MSG_DIAG: 16,
+    MSG_DIAG: DIAG_SIZE,
 }
 
 # LinkError reasons
@@ -307,7 +315,7 @@ class KeyLink:
         if fields is None:
             payload = b""
         elif isinstance(fields, dict):
-            payload = codec.encode_payload(msg_type, False, fields)
+            payload = encode_payload(msg_type, False, fields)
         else:
             payload = bytes(fields)
         if len(payload) > self.max_payload:
@@ -316,17 +324,17 @@ class KeyLink:
             )
         self.seq = (self.seq + 1) & 0xFFFF
         self.requests += 1
-        body = codec.encode_message(msg_type, self.seq, payload)
+        body = encode_message(msg_type, self.seq, payload)
         reply_len = _REPLY_SIZE.get(msg_type, self.max_payload)
         if msg_type == MSG_OBJ_READ and isinstance(fields, dict):
             reply_len = OBJ_READ_HEADER_SIZE + int(fields["max_len"])
-        message = self._exchange(msg_type, body, 8 + max(reply_len, _ERROR_PAYLOAD))
+        message = self._exchange(msg_type, body, HEADER_SIZE + max(reply_len, _ERROR_PAYLOAD))
         status = message["status"]
         try:
             if status == ST_OK:
-                return status, codec.decode_payload(msg_type, True, message["payload"])
-            return status, codec.decode_error(message["payload"])
-        except codec.CodecError as exc:
+                return status, decode_payload(msg_type, True, message["payload"])
+            return status, decode_error(message["payload"])
+        except CodecError as exc:
             raise LinkError(
                 MALFORMED, "answer to type 0x%02x does not decode: %s" % (msg_type, exc)
             )
@@ -365,8 +373,8 @@ class KeyLink:
     def _match(self, reply: bytes, msg_type: int) -> "dict | None":
         """The decoded answer if it answers the request in flight, else None (dropped)."""
         try:
-            message = codec.decode_message(reply)
-        except codec.CodecError:
+            message = decode_message(reply)
+        except CodecError:
             self.dropped += 1
             return None
         if (

@@ -90,6 +90,7 @@ if TYPE_CHECKING:
     from typing import Any, Callable  # read under TYPE_CHECKING only
 
     from firmware.bundle_cache import BundleCache
+    from firmware.bundle_format import KeyEntry
     from firmware.clock import Clock
     from firmware.code_check import CodeCheck
     from firmware.key_link import KeyLink
@@ -219,7 +220,7 @@ class KeySession:
         self.result = SessionResult()
         self._typed = ""  # digits typed so far (private: it is the code)
         self._code_since = 0
-        self._entry: "dict | None" = None  # the bundle's KEYS entry for this key
+        self._entry: "KeyEntry | None" = None  # the bundle's KEYS entry for this key
         self._iterations = 0  # the code_iterations of the bundle _entry came from
         self._stage: "KeyEventStage | None" = None  # this round's audit events, on flash
         self._rounds = 0  # audit rounds begun (a key over max_audit_events takes several)

@@ -111,8 +111,9 @@ answers ``OK``: it did run.
 
 import struct
 
-from firmware import codec, service_token
+from firmware import service_token
 from firmware.framing import FrameDecoder, encode_frame
+from firmware.payloads import encode_payload
 from firmware.protocol_constants import (
     FLAG_ERROR,
     FLAG_RESPONSE,
@@ -147,6 +148,8 @@ from firmware.protocol_constants import (
     ST_UNSUPPORTED_VERSION,
     STATION_FLAG_CLOCK_NOT_SET,
 )
+from firmware.records import decode_outbox_record
+from firmware.wire_messages import encode_error, encode_message
 
 try:
     from typing import TYPE_CHECKING
@@ -378,7 +381,7 @@ class ServiceConsole:
             if handler is None:
                 raise _Refuse(ST_UNKNOWN_TYPE, msg_type, "unknown type 0x%02x" % msg_type)
             answer = handler(msg_type, payload)
-            return codec.encode_message(msg_type, seq, answer, True, 0)
+            return encode_message(msg_type, seq, answer, True, 0)
         except _Refuse as refusal:
             return self._error(msg_type, seq, refusal)
         except Exception as exc:  # a station fault must still get an answer
@@ -387,8 +390,8 @@ class ServiceConsole:
             return self._error(msg_type, seq, _Refuse(ST_INTERNAL, 0, words))
 
     def _error(self, msg_type: int, seq: int, refusal: _Refuse) -> bytes:
-        payload = codec.encode_error(refusal.detail, _fit(refusal.text))
-        return codec.encode_message(msg_type, seq, payload, True, refusal.status)
+        payload = encode_error(refusal.detail, _fit(refusal.text))
+        return encode_message(msg_type, seq, payload, True, refusal.status)
 
     def _clock_not_set(self) -> bool:
         return bool(self._services.status()["flags"] & STATION_FLAG_CLOCK_NOT_SET)
@@ -400,29 +403,29 @@ class ServiceConsole:
 
     def _status(self, msg_type: int, payload: bytes) -> bytes:
         _expect(payload, 0)
-        return codec.encode_payload(msg_type, True, self._services.status())
+        return encode_payload(msg_type, True, self._services.status())
 
     def _cache_info(self, msg_type: int, payload: bytes) -> bytes:
         _expect(payload, 0)
-        return codec.encode_payload(msg_type, True, self._services.cache_info())
+        return encode_payload(msg_type, True, self._services.cache_info())
 
     def _outbox_info(self, msg_type: int, payload: bytes) -> bytes:
         _expect(payload, 0)
-        return codec.encode_payload(msg_type, True, self._services.outbox_info())
+        return encode_payload(msg_type, True, self._services.outbox_info())
 
     def _key_info(self, msg_type: int, payload: bytes) -> bytes:
         _expect(payload, 0)
         info = self._services.key_info()
         if info is None:
             raise _Refuse(ST_NO_KEY, 0, "no key in the station")
-        return codec.encode_payload(msg_type, True, info)
+        return encode_payload(msg_type, True, info)
 
     def _log_tail(self, msg_type: int, payload: bytes) -> bytes:
         _expect(payload, 8)
         from_seq, max_bytes = struct.unpack_from("<IH", payload, 0)
         first_seq, next_seq, text = self._log().tail(from_seq, min(max_bytes, _MAX_LOG_TEXT))
         fields = {"first_seq": first_seq, "next_seq": next_seq, "text": text}
-        return codec.encode_payload(msg_type, True, fields)
+        return encode_payload(msg_type, True, fields)
 
     def _audit_read(self, msg_type: int, payload: bytes) -> bytes:
         _expect(payload, 8)
@@ -433,7 +436,7 @@ class ServiceConsole:
         used = _AUDIT_READ_HEAD
         for record in records:
             record = bytes(record)
-            codec.decode_record("outbox_record", record)  # nothing malformed goes on the wire
+            decode_outbox_record(record)  # nothing malformed goes on the wire
             if used + len(record) > MAX_PAYLOAD:
                 break  # the rest are for the next request, from first_index + count
             parts.append(record)
@@ -449,7 +452,7 @@ class ServiceConsole:
         _expect(payload, 0)
         self._not_during_a_session("selftest")
         checks = [{"check": check, "status": status} for check, status in self._services.selftest()]
-        return codec.encode_payload(msg_type, True, {"checks": checks})
+        return encode_payload(msg_type, True, {"checks": checks})
 
     # -- token commands ---------------------------------------------------------
 

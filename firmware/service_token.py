@@ -32,7 +32,7 @@ refused with 9 (memory full) until one of them expires.
 import hashlib
 import struct
 
-from firmware import codec, ed25519
+from firmware import ed25519
 from firmware.bundle_cache import authority_key_id
 from firmware.protocol_constants import (
     SERVICE_TOKEN_SIGNED_SIZE,
@@ -47,13 +47,16 @@ from firmware.protocol_constants import (
     TOKEN_UNKNOWN_AUTHORITY_KEY,
     TOKEN_USED,
 )
+from firmware.records import decode_service_token
+from firmware.wire_fields import CodecError
 
 try:
     from typing import TYPE_CHECKING
 except ImportError:
     TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from firmware.storage import DirStorage  # read under TYPE_CHECKING only
+    from firmware.record_layouts import ServiceToken  # read under TYPE_CHECKING only
+    from firmware.storage import DirStorage
 
 VALID = 0
 
@@ -76,13 +79,13 @@ _ENTRY = "<8sI"  # token id, not_after
 _ENTRY_SIZE = 12
 
 
-def decode(token: "bytes | bytearray | memoryview") -> "dict | None":
+def decode(token: "bytes | bytearray | memoryview") -> "ServiceToken | None":
     """The token's fields (CODEC_API.md shape), or None when it is not a well-formed token."""
     if not isinstance(token, (bytes, bytearray, memoryview)) or len(token) != SERVICE_TOKEN_SIZE:
         return None
     try:
-        return codec.decode_record("service_token", bytes(token))
-    except codec.CodecError:
+        return decode_service_token(bytes(token))
+    except CodecError:
         return None
 
 

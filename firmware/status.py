@@ -138,7 +138,7 @@ class Status:
     def fields(self) -> "dict[str, int]":
         """``STATION_STATUS`` (SPEC.md 7): the console's answer and the heartbeat's body."""
         now = self._clock.now()
-        header = self._cache.header or {}
+        header = self._cache.header
         port = self._key_port
         flash_free = 0
         if self._storage is not None:
@@ -153,9 +153,9 @@ class Status:
             "online": 1 if self.online() else 0,
             "last_error": self.last_error & 0xFF,
             "clock": _u32(now),
-            "bundle_serial": header.get("serial", 0),
-            "bundle_issued": header.get("issued_at", 0),
-            "offline_until": header.get("offline_until", 0),
+            "bundle_serial": header["serial"] if header else 0,
+            "bundle_issued": header["issued_at"] if header else 0,
+            "offline_until": header["offline_until"] if header else 0,
             "outbox_records": self._outbox.records(),
             "outbox_bytes": self._outbox.pending_bytes(),
             "flash_free": flash_free,

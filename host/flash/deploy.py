@@ -17,8 +17,8 @@ Steps (``deploy``):
    then the configuration, ``boot.py`` and ``main.py`` last, so a board reset
    half-way does not start a half-copied station;
 5. folder form: files in the image's code folders that the image does not hold
-   removed (an old ``codec.py`` would be imported instead of the new
-   ``codec.mpy``); romfs form: the code folders of a folder-form image
+   removed (an old ``records.py`` would be imported instead of the new
+   ``records.mpy``); romfs form: the code folders of a folder-form image
    (``/firmware``, ``/hw``) removed from the file system, as they would be
    imported instead of /rom's (frozen form: instead of the firmware's). The
    station's data in /flash/synk is never touched, only its two configuration

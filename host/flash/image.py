@@ -9,7 +9,7 @@ Two forms (``host.flash.boards``: ``code_form``, or ``build_image(form=...)``):
   romfs build`` uses (a folder's names sorted), so ``mpremote romfs build
   files/rom`` makes the same bytes. Only the boot files and the configuration
   go on the writable file system.
-- ``folder``: the compiled modules on the file system (``/firmware/codec.mpy``),
+- ``folder``: the compiled modules on the file system (``/firmware/records.mpy``),
   loaded into the heap on import; for a board without a ROM partition (the
   unix port of the virtual board, a stock firmware).
 - ``frozen``: no code at all, only the boot files and the configuration, for a
@@ -18,13 +18,15 @@ Two forms (``host.flash.boards``: ``code_form``, or ``build_image(form=...)``):
 What goes in (``select_sources``):
 
 - every ``.py`` of ``firmware/`` and ``hw/`` compiled with mpy-cross for the
-  board, at the same place on the board with ``.mpy`` (``/firmware/codec.mpy``);
+  board, at the same place on the board with ``.mpy`` (``/firmware/records.mpy``);
 - except the boot files ``firmware/main.py`` and ``firmware/boot.py``: they stay
   source and go to the board's root (``/main.py``, ``/boot.py``), which is
   where MicroPython runs them from; a missing one is listed in ``missing``
   (without ``main.py`` the station does not start, so ``deploy`` refuses it);
 - of the pin maps ``hw/pins_<board>.py`` only the board's own;
 - never a CPython-only module (named ``*_cpython.py``) nor ``__pycache__``;
+- never an encoder module only tests, test doubles and tools use (named
+  ``*_encoders.py``, ``ENCODERS_SUFFIX``: ``firmware/record_encoders.py``);
 - nothing the boot files do not import, directly or through other modules
   ("unused": helpers only the emulator or the tests import); imports under
   ``if TYPE_CHECKING:`` do not count, they never run on a board;
@@ -73,6 +75,7 @@ from hw.board_setup import STORAGE_ROOT
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CODE_DIRS = ("firmware", "hw")
 BOOT_FILES = ("boot.py", "main.py")  # run in this order by MicroPython at start-up
+ENCODERS_SUFFIX = "_encoders.py"  # encoders for tests and tools only: not on the board
 MAIN = "/main.py"
 MANIFEST = "manifest.json"
 FILES_DIR = "files"
@@ -92,11 +95,11 @@ LFS_POINTER_BYTES = 8  # littlefs CTZ skip-list: two 4-byte pointers per block o
 class Entry:
     """One file of the image, as the manifest lists it."""
 
-    path: str  # on the board, absolute: "/firmware/codec.mpy"
+    path: str  # on the board, absolute: "/firmware/records.mpy"
     size: int
     sha256: str
     kind: str
-    source: str  # where it came from: "firmware/codec.py", "station.json"
+    source: str  # where it came from: "firmware/records.py", "station.json"
 
     def row(self) -> dict[str, Any]:
         return {
@@ -121,7 +124,7 @@ class Source:
 @dataclass(frozen=True)
 class Excluded:
     source: str
-    reason: str  # "other_board", "cpython" or "unused"
+    reason: str  # "other_board", "cpython", "encoders" or "unused"
 
 
 @dataclass
@@ -204,7 +207,7 @@ def _board_path(source: str, suffix: str) -> str:
 
 
 def _module_name(source: str) -> str:
-    """ "firmware/codec.py" -> "firmware.codec"; a package's __init__.py -> the package."""
+    """ "firmware/records.py" -> "firmware.records"; a package's __init__.py -> the package."""
     parts = list(PurePosixPath(source).with_suffix("").parts)
     if parts[-1] == "__init__":
         parts.pop()
@@ -272,6 +275,8 @@ def select_sources(target: Board, root: Path = REPO_ROOT) -> Selection:
                 selection.sources.append(Source(local, source, "/" + name, KIND_SOURCE))
             elif name.endswith("_cpython.py"):
                 selection.excluded.append(Excluded(source, "cpython"))
+            elif name.endswith(ENCODERS_SUFFIX):
+                selection.excluded.append(Excluded(source, "encoders"))
             elif top == "hw" and name.startswith("pins_") and local.stem != target.pins_module:
                 selection.excluded.append(Excluded(source, "other_board"))
             else:

@@ -246,6 +246,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "importeras aldrig av stationen (bara av emulatorn eller testerna)",
         "never imported by the station (only by the emulator or the tests)",
     ),
+    "build.reason.encoders": (
+        "kodare som bara tester och verktyg använder",
+        "encoders only tests and tools use",
+    ),
     "build.missing_main": (
         "VARNING: firmware/main.py saknas: avbilden kan inte installeras förrän den finns",
         "WARNING: firmware/main.py is missing: the image cannot be deployed until it exists",

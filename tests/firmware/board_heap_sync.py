@@ -22,12 +22,12 @@ import sys
 
 sys.path.insert(0, ".")
 
-from firmware import codec
 from firmware.bundle_cache import BundleCache
 from firmware.clock import ManualClock
 from firmware.code_check import CodeCheck
 from firmware.log import Log
 from firmware.outbox import Outbox, OutboxFull
+from firmware.record_encoders import encode_record
 from firmware.storage import DirStorage
 from tests.firmware import fixtures as fx
 from tests.firmware.key_double import KeyDouble, Ticks, audit_event
@@ -66,7 +66,7 @@ def main(folder):
             gc.collect()  # keeps the key's events together below the HMAC's garbage
         # raw bytes on the key: the key double's own heap is not the station's to pay
         key.append_event(
-            codec.encode_record("audit_event", audit_event(100, KEY, fx.EPOCH + i, i + 1))
+            encode_record("audit_event", audit_event(100, KEY, fx.EPOCH + i, i + 1))
         )
     clock = ManualClock(fx.EPOCH)
     log = Log(clock)

@@ -1,5 +1,6 @@
 """A synk key, its contact port and NFC reader, and the station's keypad, display and indicator, as
-test doubles that run under MicroPython as well as CPython (written with firmware/codec.py).
+test doubles that run under MicroPython as well as CPython (written with the firmware's codec
+modules: firmware.records, firmware.record_encoders, firmware.payloads, firmware.wire_messages).
 
 ``KeyDouble`` answers the key side of protocol/SPEC.md 3, 5 and 6: HELLO, CHALLENGE, SET_BAUD,
 OBJ_BEGIN/WRITE/COMMIT (permission set into the inactive slot, switched only at a good commit;
@@ -22,9 +23,10 @@ add noise, or pull the key when a given request arrives (before or after the key
 import struct
 from hashlib import sha256
 
-from firmware import codec, ed25519
+from firmware import ed25519
 from firmware.framing import FrameDecoder, encode_frame
 from firmware.hmac_sha256 import hmac_sha256
+from firmware.payloads import decode_payload, encode_payload
 from firmware.protocol_constants import (
     AUTH_CONTEXT,
     DEFAULT_BAUD,
@@ -57,6 +59,10 @@ from firmware.protocol_constants import (
     ST_UNSUPPORTED,
     ST_UNSUPPORTED_VERSION,
 )
+from firmware.record_encoders import encode_record
+from firmware.records import decode_record
+from firmware.wire_fields import CodecError
+from firmware.wire_messages import decode_message, encode_error, encode_message
 from hw._port import TICKS_PERIOD, period_add, period_diff
 from hw.nfc_reader import MAX_MESSAGE, NfcError
 
@@ -148,7 +154,7 @@ class _AuditSnapshot:
     def __init__(self, key_id, events, next_seq):
         # Events are dicts or, for a lock this station does not know, raw bytes.
         self.events = [
-            e if isinstance(e, bytes) else codec.encode_record("audit_event", e) for _, e in events
+            e if isinstance(e, bytes) else encode_record("audit_event", e) for _, e in events
         ]
         first = events[0][0] if events else next_seq
         self.head = b"SKAB" + struct.pack("<BBHII", 1, 0, len(self.events), key_id, first)
@@ -227,7 +233,7 @@ class KeyDouble:
 
     def active_set_fields(self):
         data = self.active_set()
-        return None if data is None else codec.decode_record("permission_set", data)
+        return None if data is None else decode_record("permission_set", data)
 
     def seqs(self):
         return [seq for seq, _ in self.events]
@@ -237,13 +243,13 @@ class KeyDouble:
     def handle(self, body):
         """One request message in, its answer out (None: nothing to answer, e.g. a response)."""
         try:
-            msg = codec.decode_message(body)
-        except codec.CodecError:
+            msg = decode_message(body)
+        except CodecError:
             return None
         if msg["flags"] & 1:
             return None
         if msg["version"] != 1:
-            return self._answer(msg, ST_UNSUPPORTED_VERSION, codec.encode_error(1, "1"))
+            return self._answer(msg, ST_UNSUPPORTED_VERSION, encode_error(1, "1"))
         if self.last is not None and self.last[0] == bytes(body):
             return self.last[1]
         status, payload = self._execute(msg)
@@ -253,7 +259,7 @@ class KeyDouble:
         return answer
 
     def _answer(self, msg, status, payload):
-        return codec.encode_message(msg["type"], msg["seq"], payload, True, status)
+        return encode_message(msg["type"], msg["seq"], payload, True, status)
 
     def _execute(self, msg):
         msg_type = msg["type"]
@@ -271,20 +277,20 @@ class KeyDouble:
             MSG_DIAG: self._diag,
         }.get(msg_type)
         if handler is None:
-            return ST_UNKNOWN_TYPE, codec.encode_error(msg_type)
+            return ST_UNKNOWN_TYPE, encode_error(msg_type)
         if len(msg["payload"]) > self.max_payload:
-            return ST_TOO_LARGE, codec.encode_error(self.max_payload)
+            return ST_TOO_LARGE, encode_error(self.max_payload)
         if msg_type != MSG_HELLO and self.greeted is None:
-            return ST_BAD_STATE, codec.encode_error(0, "HELLO first")
+            return ST_BAD_STATE, encode_error(0, "HELLO first")
         try:
-            fields = codec.decode_payload(msg_type, False, msg["payload"])
-        except codec.CodecError:
-            return ST_MALFORMED, codec.encode_error(0)
+            fields = decode_payload(msg_type, False, msg["payload"])
+        except CodecError:
+            return ST_MALFORMED, encode_error(0)
         self.executed.append(msg_type)
         status, answer = handler(fields)
         if status != ST_OK:
-            return status, codec.encode_error(answer)
-        return ST_OK, codec.encode_payload(msg_type, True, answer)
+            return status, encode_error(answer)
+        return ST_OK, encode_payload(msg_type, True, answer)
 
     def _hello(self, f):
         self.greeted = (f["role"], f["peer_id"])
@@ -369,8 +375,8 @@ class KeyDouble:
             return ST_HASH_MISMATCH, 0
         if obj == OBJ_PERMSET:
             try:
-                fields = codec.decode_record("permission_set", data)
-            except codec.CodecError:
+                fields = decode_record("permission_set", data)
+            except CodecError:
                 return ST_MALFORMED, 0
             if fields["key_id"] != self.key_id or fields["key_public"] != self.public:
                 return ST_KEY_MISMATCH, fields["key_id"]
@@ -381,8 +387,8 @@ class KeyDouble:
             del self.transfers[obj]
             return ST_OK, {"active_slot": slot}
         try:
-            fields = codec.decode_record("blocklist", data)
-        except codec.CodecError:
+            fields = decode_record("blocklist", data)
+        except CodecError:
             return ST_MALFORMED, 0
         del self.transfers[obj]
         if fields["version"] <= self.blocklist_version:

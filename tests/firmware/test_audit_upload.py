@@ -2,12 +2,13 @@
 
 import struct
 
-from firmware import codec
 from firmware.audit_upload import apply_ack, next_batch
 from firmware.clock import ManualClock
 from firmware.log import Log
 from firmware.outbox import Outbox
 from firmware.protocol_constants import REASON_SYNC_OK
+from firmware.record_encoders import encode_record
+from firmware.records import decode_record
 from firmware.station_events import lock_event, station_event
 from firmware.storage import DirStorage
 from tests.firmware.power_cut import RamFiles
@@ -32,7 +33,7 @@ def _outbox_with(count):
     box = Outbox(DirStorage("/flash", files=RamFiles()), Log(clock))
     box.append(
         [
-            lock_event(codec.encode_record("audit_event", _event(seq)), NOW)
+            lock_event(encode_record("audit_event", _event(seq)), NOW)
             for seq in range(1, count + 1)
         ]
     )
@@ -43,7 +44,7 @@ def _outbox_with(count):
 def test_a_batch_holds_the_oldest_records_in_the_upload_layout():
     box = _outbox_with(3)
     batch = next_batch(box, station_id=7, max_records=3)
-    fields = codec.decode_record("upload_batch", batch.body)
+    fields = decode_record("upload_batch", batch.body)
     assert (fields["station_id"], fields["first_index"]) == (7, 1)
     assert [r["event"]["lock_seq"] for r in fields["records"]] == [1, 2, 3]
     assert (batch.first, batch.last) == (1, 3)

@@ -5,7 +5,7 @@ The bundles are the committed fixtures of tests/firmware/make_fixtures.py
 ManualClock.
 """
 
-from firmware import codec, ed25519
+from firmware import ed25519
 from firmware.bundle_cache import (
     BLOCK,
     CACHE_FILE,
@@ -27,6 +27,7 @@ from firmware.protocol_constants import (
     REASON_NO_SET_NOW,
     REASON_UNKNOWN_KEY,
 )
+from firmware.records import decode_record, signed_part
 from firmware.storage import DirStorage
 from tests.firmware import fixtures as fx
 from tests.firmware.power_cut import PowerCut, RamFiles
@@ -63,7 +64,7 @@ def test_installed_bundle_hands_out_the_authoritys_own_set():
     cache, clock, _ = _cache()
     cache.install(SERIAL1)
     data, entry = cache.permission_set_for(10, clock.now())
-    fields = codec.decode_record("permission_set", data)
+    fields = decode_record("permission_set", data)
     _, locks, public = fx.KEYS[10]
     assert fields["key_id"] == 10
     assert fields["key_public"] == public
@@ -71,7 +72,7 @@ def test_installed_bundle_hands_out_the_authoritys_own_set():
     assert fields["valid_from"] <= clock.now() < fields["valid_until"]
     assert entry["valid_until"] == fields["valid_until"]
     assert ed25519.verify(
-        fx.AUTHORITY_PUBLIC, codec.signed_part("permission_set", data), data[-64:]
+        fx.AUTHORITY_PUBLIC, signed_part("permission_set", data), data[-64:]
     )
 
 
@@ -99,7 +100,7 @@ def test_offline_day_by_day_up_to_the_limit_then_refused_with_the_reason():
     for day in range(8):
         clock.set(fx.EPOCH + day * fx.DAY)
         data, _ = cache.permission_set_for(10, clock.now())
-        fields = codec.decode_record("permission_set", data)
+        fields = decode_record("permission_set", data)
         assert fields["valid_from"] <= clock.now() < fields["valid_until"], day
     # Day 8, one second before the limit: the last day's window still holds.
     clock.set(fx.OFFLINE_UNTIL - 1)
@@ -123,7 +124,7 @@ def test_only_what_the_bundle_holds_is_handed_out():
                 data, _ = cache.permission_set_for(key_id, now)
             except Refusal:
                 continue
-            fields = codec.decode_record("permission_set", data)
+            fields = decode_record("permission_set", data)
             assert fields["lock_ids"] == locks
             assert fx.NEW_LOCK not in fields["lock_ids"]
 
@@ -145,9 +146,9 @@ def test_unknown_and_blocked_keys_are_refused():
     refusal = _refusal(cache, 11, clock.now())
     assert (refusal.reason, refusal.message) == (REASON_KEY_BLOCKED, "key_blocked")
     data, _ = cache.permission_set_for(10, clock.now())
-    assert fx.NEW_LOCK in codec.decode_record("permission_set", data)["lock_ids"]
+    assert fx.NEW_LOCK in decode_record("permission_set", data)["lock_ids"]
     assert cache.is_blocked(11)
-    assert codec.decode_record("blocklist", cache.blocklist())["key_ids"] == [11]
+    assert decode_record("blocklist", cache.blocklist())["key_ids"] == [11]
 
 
 def test_every_bad_bundle_is_refused_and_the_cached_one_stays_in_use():
@@ -342,7 +343,7 @@ def test_the_cache_reads_entries_at_offsets_never_the_whole_bundle():
     rebooted.permission_set_for(10, clock.now())
     assert rebooted.key(12)["key_id"] == 12
     assert rebooted.is_blocked(11) and not rebooted.is_blocked(10)
-    assert rebooted.blocklist() == codec.decode_record("bundle", SERIAL2)["blocklist"]
+    assert rebooted.blocklist() == decode_record("bundle", SERIAL2)["blocklist"]
     assert rebooted.info()["bundle_size"] == len(SERIAL2)
     assert files.reads and -1 not in files.reads  # never "the whole file"
     assert max(files.reads) <= 1024 < len(SERIAL2)
@@ -362,7 +363,7 @@ def test_a_cache_file_of_the_older_layout_is_still_read():
     assert cache.load() is None
     assert cache.serial == 1
     data, _ = cache.permission_set_for(10, clock.now())
-    assert codec.decode_record("permission_set", data)["key_id"] == 10
-    assert cache.blocklist() == codec.decode_record("bundle", SERIAL1)["blocklist"]
+    assert decode_record("permission_set", data)["key_id"] == 10
+    assert cache.blocklist() == decode_record("bundle", SERIAL1)["blocklist"]
     cache.install(SERIAL2)
     assert _cache(files)[0].load() is None

@@ -1,4 +1,5 @@
-"""firmware.codec / firmware.framing against the reference protocol/ package (CPython only).
+"""The firmware codec (firmware.records, .record_encoders, .bundle_format, .payloads,
+.wire_messages) and firmware.framing against the reference protocol/ package (CPython only).
 
 The two codecs are written independently from SPEC.md; Hypothesis holds them
 together: every record and payload the shared strategies draw
@@ -17,8 +18,13 @@ import struct
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from firmware import codec as fw
+from firmware import bundle_format as fw_bundle
 from firmware import framing as fw_framing
+from firmware import payloads as fw_payloads
+from firmware import record_encoders as fw_encoders
+from firmware import records as fw_records
+from firmware import wire_messages as fw_messages
+from firmware.wire_fields import CodecError
 from protocol import framing as ref_framing
 from protocol import messages as ref_messages
 from protocol import records as ref_records
@@ -42,7 +48,7 @@ def _without_sections(fields):
 def _fw_outcome(func, *args):
     try:
         return ("ok", func(*args))
-    except fw.CodecError as exc:
+    except CodecError as exc:
         return ("refused", exc.field)
 
 
@@ -69,18 +75,18 @@ def _agree(fw_func, ref_func, *args):
 @given(records())
 def test_records_encode_alike_and_decode_across(kind_fields):
     kind, fields = kind_fields
-    mine = fw.encode_record(kind, fields)
+    mine = fw_encoders.encode_record(kind, fields)
     theirs = ref_records.encode_record(kind, fields)
     assert mine == theirs
-    decoded_by_fw = fw.decode_record(kind, theirs)
+    decoded_by_fw = fw_records.decode_record(kind, theirs)
     decoded_by_ref = ref_records.decode_record(kind, mine)
     assert decoded_by_fw == decoded_by_ref
     assert _without_sections(decoded_by_fw) == fields
     # what one decoder gives, the other encoder takes back to the same bytes
-    assert fw.encode_record(kind, decoded_by_ref) == theirs
+    assert fw_encoders.encode_record(kind, decoded_by_ref) == theirs
     assert ref_records.encode_record(kind, decoded_by_fw) == mine
     if kind in ref_records.SIGNED_KINDS:
-        assert fw.signed_part(kind, mine) == ref_records.signed_part(kind, theirs)
+        assert fw_records.signed_part(kind, mine) == ref_records.signed_part(kind, theirs)
 
 
 @SLOW
@@ -89,37 +95,37 @@ def test_bundle_lazy_accessors_match_the_reference_decoder(fields, as_view):
     data = ref_records.encode_record("bundle", fields)
     decoded = ref_records.decode_record("bundle", data)
     buf = memoryview(data) if as_view else data
-    header = fw.bundle_header(buf)
-    assert fw.bundle_check(buf) == header
+    header = fw_bundle.bundle_header(buf)
+    assert fw_bundle.bundle_check(buf) == header
     for name in ("lock_lists", "keys", "sets", "blocklist"):
         del decoded[name]
     assert header == decoded
-    assert fw.bundle_blocklist(buf, header) == fields["blocklist"]
-    assert fw.bundle_key_count(buf, header) == len(fields["keys"])
+    assert fw_bundle.bundle_blocklist(buf, header) == fields["blocklist"]
+    assert fw_bundle.bundle_key_count(buf, header) == len(fields["keys"])
     for index, ids in enumerate(fields["lock_lists"]):
-        assert fw.bundle_lock_list(buf, header, index) == ids
+        assert fw_bundle.bundle_lock_list(buf, header, index) == ids
     present = set()
     for k, key in enumerate(fields["keys"]):
         present.add(key["key_id"])
-        assert fw.bundle_find_key(buf, header, key["key_id"]) == k
-        assert fw.bundle_key_at(buf, header, k) == key
+        assert fw_bundle.bundle_find_key(buf, header, key["key_id"]) == k
+        assert fw_bundle.bundle_key_at(buf, header, k) == key
         for d, entry in enumerate(fields["sets"][k]):
-            assert fw.bundle_set_entry(buf, header, k, d) == entry
+            assert fw_bundle.bundle_set_entry(buf, header, k, d) == entry
             if entry["valid_until"] == 0:
-                assert fw.bundle_rebuild_permission_set(buf, header, k, d) is None
+                assert fw_bundle.bundle_rebuild_permission_set(buf, header, k, d) is None
             elif entry["lock_list"] < len(fields["lock_lists"]):
                 expected = ref_records.rebuild_permission_set(fields, k, d)
-                assert fw.bundle_rebuild_permission_set(buf, header, k, d) == expected
+                assert fw_bundle.bundle_rebuild_permission_set(buf, header, k, d) == expected
             else:
                 try:
-                    fw.bundle_rebuild_permission_set(buf, header, k, d)
-                except fw.CodecError:
+                    fw_bundle.bundle_rebuild_permission_set(buf, header, k, d)
+                except CodecError:
                     pass
                 else:
                     raise AssertionError("dangling lock_list accepted")
     for probe in (0, 1, 0x7FFFFFFF, 0xFFFFFFFF):
         if probe not in present:
-            assert fw.bundle_find_key(buf, header, probe) == -1
+            assert fw_bundle.bundle_find_key(buf, header, probe) == -1
 
 
 # --- payloads, messages, error details ------------------------------------------------------
@@ -129,10 +135,10 @@ def test_bundle_lazy_accessors_match_the_reference_decoder(fields, as_view):
 @given(payloads())
 def test_payloads_encode_alike_and_decode_across(payload):
     msg_type, response, fields = payload
-    mine = fw.encode_payload(msg_type, response, fields)
+    mine = fw_payloads.encode_payload(msg_type, response, fields)
     theirs = ref_messages.encode_payload(msg_type, response, fields)
     assert mine == theirs
-    assert fw.decode_payload(msg_type, response, theirs) == fields
+    assert fw_payloads.decode_payload(msg_type, response, theirs) == fields
     assert ref_messages.decode_payload(msg_type, response, mine) == fields
 
 
@@ -147,18 +153,18 @@ def test_payloads_encode_alike_and_decode_across(payload):
 def test_messages_encode_alike_and_decode_across(msg_type, seq, payload, response, status):
     if not response:
         status = 0
-    mine = fw.encode_message(msg_type, seq, payload, response, status)
+    mine = fw_messages.encode_message(msg_type, seq, payload, response, status)
     theirs = ref_messages.encode_message(msg_type, seq, payload, response, status)
     assert mine == theirs
-    assert fw.decode_message(theirs) == ref_messages.decode_message(mine)
+    assert fw_messages.decode_message(theirs) == ref_messages.decode_message(mine)
 
 
 @SLOW
 @given(error_details())
 def test_error_details_encode_alike_and_decode_across(detail):
-    mine = fw.encode_error(detail["detail"], detail["text"])
+    mine = fw_messages.encode_error(detail["detail"], detail["text"])
     assert mine == ref_messages.encode_error(detail["detail"], detail["text"])
-    assert fw.decode_error(mine) == ref_messages.decode_error(mine) == detail
+    assert fw_messages.decode_error(mine) == ref_messages.decode_error(mine) == detail
 
 
 # --- the same inputs accepted and refused ------------------------------------------------------
@@ -168,11 +174,11 @@ def test_error_details_encode_alike_and_decode_across(detail):
 @given(st.binary(max_size=600))
 def test_arbitrary_bytes_judged_alike(data):
     for kind in KINDS:
-        _agree(fw.decode_record, ref_records.decode_record, kind, data)
+        _agree(fw_records.decode_record, ref_records.decode_record, kind, data)
     for msg_type, response in PAYLOAD_KEYS:
-        _agree(fw.decode_payload, ref_messages.decode_payload, msg_type, response, data)
-    _agree(fw.decode_message, ref_messages.decode_message, data)
-    _agree(fw.decode_error, ref_messages.decode_error, data)
+        _agree(fw_payloads.decode_payload, ref_messages.decode_payload, msg_type, response, data)
+    _agree(fw_messages.decode_message, ref_messages.decode_message, data)
+    _agree(fw_messages.decode_error, ref_messages.decode_error, data)
 
 
 def _rehash(data):
@@ -215,10 +221,10 @@ def test_mutated_records_judged_alike(data):
     mutated = data.draw(_mutations(ref_records.encode_record(kind, fields)))
     if kind == "bundle":
         mutated = _rehash(mutated)
-    _agree(fw.decode_record, ref_records.decode_record, kind, mutated)
+    _agree(fw_records.decode_record, ref_records.decode_record, kind, mutated)
     if kind == "bundle":
-        outcome = _fw_outcome(fw.bundle_check, mutated)
-        assert outcome[0] == _fw_outcome(fw.decode_record, kind, mutated)[0]
+        outcome = _fw_outcome(fw_bundle.bundle_check, mutated)
+        assert outcome[0] == _fw_outcome(fw_records.decode_record, kind, mutated)[0]
 
 
 @SLOW
@@ -235,8 +241,8 @@ def test_mutated_bundle_sections_judged_alike(data):
         else:
             out[at] = data.draw(st.sampled_from((0, 1, 0x80, 0xC0, 0xC3, 0xED, 0xF4, 0xFF)))
     mutated = _rehash(bytes(out))
-    mine = _agree(fw.decode_record, ref_records.decode_record, "bundle", mutated)
-    assert _fw_outcome(fw.bundle_check, mutated)[0] == mine[0]
+    mine = _agree(fw_records.decode_record, ref_records.decode_record, "bundle", mutated)
+    assert _fw_outcome(fw_bundle.bundle_check, mutated)[0] == mine[0]
 
 
 @SLOW
@@ -244,7 +250,7 @@ def test_mutated_bundle_sections_judged_alike(data):
 def test_mutated_payloads_judged_alike(data):
     msg_type, response, fields = data.draw(payloads())
     mutated = data.draw(_mutations(ref_messages.encode_payload(msg_type, response, fields)))
-    _agree(fw.decode_payload, ref_messages.decode_payload, msg_type, response, mutated)
+    _agree(fw_payloads.decode_payload, ref_messages.decode_payload, msg_type, response, mutated)
 
 
 @SLOW
@@ -252,11 +258,11 @@ def test_mutated_payloads_judged_alike(data):
 def test_mutated_messages_and_errors_judged_alike(data):
     detail = data.draw(error_details())
     error = ref_messages.encode_error(detail["detail"], detail["text"])
-    _agree(fw.decode_error, ref_messages.decode_error, data.draw(_mutations(error)))
+    _agree(fw_messages.decode_error, ref_messages.decode_error, data.draw(_mutations(error)))
     body = ref_messages.encode_message(
         data.draw(st.integers(0, 255)), data.draw(st.integers(0, 0xFFFF)), error, True, 3
     )
-    _agree(fw.decode_message, ref_messages.decode_message, data.draw(_mutations(body)))
+    _agree(fw_messages.decode_message, ref_messages.decode_message, data.draw(_mutations(body)))
 
 
 # --- framing --------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ messages (1.2), the sequence-number rules (3) and the object transfer rules (6).
 
 from hashlib import sha256
 
-from firmware import codec
 from firmware.framing import encode_frame
 from firmware.key_link import (
     HASH,
@@ -41,6 +40,9 @@ from firmware.protocol_constants import (
     ST_OK,
     ST_OUT_OF_ORDER,
 )
+from firmware.record_encoders import encode_record
+from firmware.records import decode_record
+from firmware.wire_messages import encode_message
 from tests.firmware.key_double import KeyDouble, KeyPortDouble, NfcReaderDouble, Ticks
 
 NOW = 1795000000
@@ -72,7 +74,7 @@ def _nfc(key=None):
 def _set_bytes(size):
     """A blocklist-shaped object of about ``size`` bytes that the double accepts."""
     count = max(0, (size - 88) // 4)
-    return codec.encode_record(
+    return encode_record(
         "blocklist",
         {
             "format": 1,
@@ -128,7 +130,7 @@ def test_a_lost_answer_is_asked_for_again_with_the_same_seq_and_executed_once():
 def test_late_answer_with_another_seq_and_noise_are_dropped():
     _key, port, link, _ = _stream()
     link.hello(NOW, 7)
-    stale = codec.encode_message(MSG_DIAG, (link.seq - 5) & 0xFFFF, bytes(16), True)
+    stale = encode_message(MSG_DIAG, (link.seq - 5) & 0xFFFF, bytes(16), True)
     port.noise = b"\x13\x37garbage\x00" + encode_frame(stale)
     status, answer = link.request(MSG_DIAG)
     assert status == ST_OK and answer["battery_mv"] == 3000
@@ -267,7 +269,7 @@ def test_read_object_in_chunks_checks_the_hash():
     link.hello(NOW, 7)
     key.add_events(40)
     data = link.read_object(OBJ_AUDIT, 100000)
-    batch = codec.decode_record("audit_batch", data)
+    batch = decode_record("audit_batch", data)
     assert [e["lock_seq"] for e in batch["events"]] == list(range(1, 41))
     assert key.executed.count(MSG_OBJ_READ) == (len(data) + 95) // 96
     assert link.read_object(OBJ_PERMSET, 10000) is None  # NOT_FOUND: nothing there
@@ -287,7 +289,7 @@ def test_read_object_reads_again_after_a_bad_hash_and_then_gives_up():
     key, _port, link, _ = _stream(Liar(10))
     link.hello(NOW, 7)
     key.add_events(5)
-    assert codec.decode_record("audit_batch", link.read_object(OBJ_AUDIT, 10000))["key_id"] == 10
+    assert decode_record("audit_batch", link.read_object(OBJ_AUDIT, 10000))["key_id"] == 10
     key.lies = 2
     assert _raises(LinkError, link.read_object, OBJ_AUDIT, 10000).reason == HASH
 

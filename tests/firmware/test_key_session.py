@@ -7,7 +7,7 @@ tests/firmware/key_double.py's KeyDouble behind its key port or NFC reader doubl
 Station reasons are SPEC.md 9.2's; the valid-until time on the display is Stockholm time.
 """
 
-from firmware import codec, station_events
+from firmware import station_events
 from firmware.bundle_cache import BundleCache
 from firmware.clock import ManualClock
 from firmware.code_check import CodeCheck
@@ -46,6 +46,8 @@ from firmware.protocol_constants import (
     REASON_WRONG_CODE,
     ST_KEY_MISMATCH,
 )
+from firmware.record_encoders import encode_record
+from firmware.records import decode_record
 from firmware.storage import DirStorage
 from tests.firmware import fixtures as fx
 from tests.firmware.key_double import (
@@ -136,7 +138,7 @@ class Station:
 
     def records(self):
         waiting = self.outbox.pending(max_records=100000, max_bytes=1 << 30)[1]
-        return [codec.decode_record("outbox_record", r) for r in waiting]
+        return [decode_record("outbox_record", r) for r in waiting]
 
     def station_events(self):
         return [(r["reason"], r["key_id"], r["detail"]) for r in self.records() if r["kind"] == 2]
@@ -460,7 +462,7 @@ def test_the_keys_events_go_into_the_outbox_byte_for_byte():
     station = Station()
     key = _anna()
     newer = bytes([2, 0x7F, 0xEF, 0xBE]) + bytes(range(100, 132))
-    full = codec.encode_record("audit_event", audit_event(0xFFFFFFFE, ANNA, 0xFFFFFFF0, 9, 4))
+    full = encode_record("audit_event", audit_event(0xFFFFFFFE, ANNA, 0xFFFFFFF0, 9, 4))
     key.append_event(newer)
     key.append_event(full)
     result = station.sync(key)

@@ -23,7 +23,6 @@ from emulator.key_card import KeyCard
 from emulator.key_wire import KeyWire
 from emulator.pn532_chip import EmulatedPN532
 from emulator.virtual_key import VirtualKey, sample_events
-from firmware import codec
 from firmware.bundle_cache import BundleCache, Refusal
 from firmware.clock import ManualClock
 from firmware.code_check import CodeCheck
@@ -31,6 +30,7 @@ from firmware.key_link import nfc_link, stream_link
 from firmware.key_session import CODE, DONE, KeySession, SessionResult
 from firmware.log import Log
 from firmware.outbox import Outbox
+from firmware.records import decode_record
 from firmware.storage import DirStorage
 from hw.nfc_reader import NfcKeyReader
 from hw.pn532 import PN532_UART
@@ -99,7 +99,7 @@ class Station:
 
     def stored_events(self, outbox: Outbox | None = None) -> list[tuple[int, int]]:
         records = [
-            codec.decode_record("outbox_record", r) for r in (outbox or self.outbox).pending()[1]
+            decode_record("outbox_record", r) for r in (outbox or self.outbox).pending()[1]
         ]
         return [(r["event"]["lock_id"], r["event"]["lock_seq"]) for r in records if r["kind"] == 1]
 

@@ -50,7 +50,7 @@ def test_the_scan_reads_the_firmware():
     assert "firmware/station.py" in names and "hw/_port.py" in names, names
     assert _CHAINED.search("raise ValueError(x) from None")
     assert _CHAINED.search(") from exc")
-    assert not _CHAINED.search("from firmware import codec")
+    assert not _CHAINED.search("from firmware import records")
     assert not _CHAINED.search('"the bytes read from flash"')
     assert _TICKS_MATH.search("self._next = self.ticks_ms() + NFC_POLL_MS")
     assert _TICKS_MATH.search("now - self._ticks.ticks_ms()")

@@ -13,12 +13,12 @@ construct reference.
 import json
 import struct
 
-from firmware import codec
 from firmware.bundle_cache import BundleCache
 from firmware.clock import ManualClock
 from firmware.framing import FrameDecoder, encode_frame
 from firmware.log import Log
 from firmware.outbox import Outbox, OutboxFull, split_records
+from firmware.payloads import decode_payload
 from firmware.protocol_constants import (
     FLAG_ERROR,
     FLAG_RESPONSE,
@@ -55,9 +55,12 @@ from firmware.protocol_constants import (
     TOKEN_UNKNOWN_AUTHORITY_KEY,
     TOKEN_USED,
 )
+from firmware.record_encoders import encode_record
+from firmware.records import decode_record
 from firmware.service_console import ServiceConsole
 from firmware.station_events import lock_event, station_event
 from firmware.storage import DirStorage
+from firmware.wire_messages import decode_error, decode_message, encode_message
 from tests.firmware import fixtures as fx
 from tests.firmware.power_cut import RamFiles
 from tests.firmware.test_service_token import NOT_AFTER, TOKENS
@@ -211,7 +214,7 @@ def _station_and_console(chunk=4096, max_read=2048, **kwargs):
 
 
 def _send(line, msg_type, seq, payload=b"", raw=None):
-    body = raw if raw is not None else codec.encode_message(msg_type, seq, payload)
+    body = raw if raw is not None else encode_message(msg_type, seq, payload)
     line.incoming += b"\x00" + encode_frame(body)
     return body
 
@@ -221,7 +224,7 @@ def _answers(line):
     bodies = decoder.feed(bytes(line.outgoing))
     assert decoder.crc_errors == 0
     line.outgoing = bytearray()
-    return [codec.decode_message(body) for body in bodies]
+    return [decode_message(body) for body in bodies]
 
 
 def _exchange(console, line, msg_type, payload=b"", seq=1):
@@ -240,15 +243,15 @@ def _exchange(console, line, msg_type, payload=b"", seq=1):
 
 def _ok(console, line, msg_type, payload=b"", seq=1):
     answer = _exchange(console, line, msg_type, payload, seq)
-    assert answer["status"] == ST_OK, codec.decode_error(answer["payload"])
-    return codec.decode_payload(msg_type, True, answer["payload"])
+    assert answer["status"] == ST_OK, decode_error(answer["payload"])
+    return decode_payload(msg_type, True, answer["payload"])
 
 
 def _refused(console, line, msg_type, payload=b"", seq=1):
     """(status, detail) of an error answer."""
     answer = _exchange(console, line, msg_type, payload, seq)
     assert answer["status"] != ST_OK
-    error = codec.decode_error(answer["payload"])
+    error = decode_error(answer["payload"])
     return answer["status"], error["detail"]
 
 
@@ -264,7 +267,7 @@ def _lock_records(count, first_seq=1):
             "lock_seq": first_seq + i,
             "mac": bytes(16),
         }
-        records.append(lock_event(codec.encode_record("audit_event", event), fx.EPOCH))
+        records.append(lock_event(encode_record("audit_event", event), fx.EPOCH))
     return records
 
 
@@ -275,7 +278,7 @@ def _token_payload(name, argument=None):
 
 def _events(station):
     _, records = station.outbox.pending()
-    return [codec.decode_record("outbox_record", r) for r in records]
+    return [decode_record("outbox_record", r) for r in records]
 
 
 # --- reading commands ------------------------------------------------------------------
@@ -400,7 +403,7 @@ def test_audit_read_pages_through_the_outbox_within_one_payload():
         got += fields["records"]
         index += len(fields["records"])
         seq += 1
-    expected = [codec.decode_record("outbox_record", r) for r in station.outbox.pending()[1]]
+    expected = [decode_record("outbox_record", r) for r in station.outbox.pending()[1]]
     assert got == expected
     assert got[10] == {
         "kind": 2,
@@ -483,7 +486,7 @@ def test_a_set_clock_token_works_once_then_is_refused_as_used():
     replay = _token_payload("all", fx.EPOCH + 600)
     answer = _exchange(console, line, MSG_SVC_SET_CLOCK, replay, seq=2)
     assert answer["status"] == ST_TOKEN_INVALID
-    error = codec.decode_error(answer["payload"])
+    error = decode_error(answer["payload"])
     assert error == {"detail": TOKEN_USED, "text": "token already used on this station"}
     assert _refused(console, line, MSG_SVC_FACTORY_RESET, _token_payload("all"), seq=3) == (
         ST_TOKEN_INVALID,
@@ -666,7 +669,7 @@ def test_unknown_version_is_answered_in_version_1():
     assert answer["version"] == 1
     assert (answer["type"], answer["seq"]) == (MSG_SVC_STATUS, 0x1234)
     assert answer["status"] == ST_UNSUPPORTED_VERSION
-    error = codec.decode_error(answer["payload"])
+    error = decode_error(answer["payload"])
     assert error["detail"] == 1
     assert "1" in error["text"]
 
@@ -696,7 +699,7 @@ def test_malformed_requests_say_where():
         (answer,) = _answers(line)
         assert answer["status"] == ST_MALFORMED
         assert answer["seq"] == body[2]
-        assert codec.decode_error(answer["payload"])["detail"] == detail
+        assert decode_error(answer["payload"])["detail"] == detail
     # Reserved bits and the reserved u16 of SVC_LOG_TAIL are ignored.
     flags_body = struct.pack("<BBHBBH", 1, MSG_SVC_STATUS, 7, 0xFC, 0, 0)
     _send(line, 0, 0, raw=flags_body)
@@ -707,7 +710,7 @@ def test_malformed_requests_say_where():
 
 def test_responses_are_not_answered():
     _, line, console = _station_and_console()
-    response = codec.encode_message(MSG_SVC_STATUS, 1, b"", True, 0)
+    response = encode_message(MSG_SVC_STATUS, 1, b"", True, 0)
     _send(line, 0, 0, raw=response)
     assert console.poll() == 0
     assert line.outgoing == b""
@@ -717,8 +720,8 @@ def test_responses_are_not_answered():
 def test_noise_costs_no_intact_request():
     _, line, console = _station_and_console()
     line.incoming += b"\x01\x02\xff noise on the line \x03"
-    good = codec.encode_message(MSG_SVC_STATUS, 1, b"")
-    broken = bytearray(encode_frame(codec.encode_message(MSG_SVC_STATUS, 2, b"")))
+    good = encode_message(MSG_SVC_STATUS, 1, b"")
+    broken = bytearray(encode_frame(encode_message(MSG_SVC_STATUS, 2, b"")))
     broken[3] ^= 0x40
     line.incoming += b"\x00" + bytes(broken)
     line.incoming += b"\x00" * 3 + encode_frame(good)
@@ -808,7 +811,7 @@ def test_a_stream_that_takes_bytes_slowly_still_gets_the_whole_response():
     _send(line, MSG_SVC_STATUS, 1)
     assert console.poll() == 1
     (answer,) = _answers(line)
-    assert codec.decode_payload(MSG_SVC_STATUS, True, answer["payload"]) == station.status()
+    assert decode_payload(MSG_SVC_STATUS, True, answer["payload"]) == station.status()
     assert console.write_errors == 0
 
 
@@ -911,7 +914,7 @@ def test_golden_service_console_exchanges_come_out_byte_for_byte():
         msg_type = vector["msg_type"]
         if vector["response"]:
             responses[msg_type] = bytes.fromhex(vector["hex"])
-            answers[msg_type] = codec.decode_payload(msg_type, True, responses[msg_type])
+            answers[msg_type] = decode_payload(msg_type, True, responses[msg_type])
         else:
             requests[msg_type] = bytes.fromhex(vector["hex"])
     raw = responses[MSG_SVC_AUDIT_READ][12:]
@@ -922,10 +925,10 @@ def test_golden_service_console_exchanges_come_out_byte_for_byte():
     assert len(requests) == 11
     for seq, msg_type in enumerate(sorted(requests)):
         answer = _exchange(console, line, msg_type, requests[msg_type], seq)
-        assert answer["status"] == ST_OK, codec.decode_error(answer["payload"])
+        assert answer["status"] == ST_OK, decode_error(answer["payload"])
         assert answer["payload"] == responses[msg_type], hex(msg_type)
-    clock = codec.decode_payload(MSG_SVC_SET_CLOCK, False, requests[MSG_SVC_SET_CLOCK])["time"]
-    clear = codec.decode_payload(MSG_SVC_CLEAR_OUTBOX, False, requests[MSG_SVC_CLEAR_OUTBOX])
+    clock = decode_payload(MSG_SVC_SET_CLOCK, False, requests[MSG_SVC_SET_CLOCK])["time"]
+    clear = decode_payload(MSG_SVC_CLEAR_OUTBOX, False, requests[MSG_SVC_CLEAR_OUTBOX])
     assert station.calls == [
         ("audit_read", 40, 10),
         ("set_clock", clock),

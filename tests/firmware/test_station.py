@@ -5,7 +5,7 @@ KeyDouble behind a contact slot that can be empty; flash is RAM that keeps
 what was written, the clock is moved by hand.
 """
 
-from firmware import codec, station_config
+from firmware import station_config
 from firmware.bundle_cache import CACHE_FILE
 from firmware.clock import ManualClock
 from firmware.framing import FrameDecoder, encode_frame
@@ -18,6 +18,7 @@ from firmware.protocol_constants import (
     REASON_SYNC_OK,
     ST_OK,
 )
+from firmware.records import decode_record
 from firmware.service_console import ServiceConsole
 from firmware.station import (
     CHECK_BUNDLE,
@@ -31,6 +32,7 @@ from firmware.station import (
     Station,
 )
 from firmware.storage import DirStorage
+from firmware.wire_messages import decode_message, encode_message
 from hw.board import Board
 from tests.firmware import fixtures as fx
 from tests.firmware.key_double import (
@@ -116,7 +118,7 @@ class Rig:
 
     def station_events(self):
         records = [
-            codec.decode_record("outbox_record", r) for r in self.station.outbox.pending()[1]
+            decode_record("outbox_record", r) for r in self.station.outbox.pending()[1]
         ]
         return [(r["reason"], r["key_id"]) for r in records if r["kind"] == 2]
 
@@ -224,11 +226,11 @@ def test_svc_maintenance_stops_the_main_loop_after_answering():
     rig = Rig()
     line = Line()
     rig.station.console = ServiceConsole(line, rig.station)
-    request = codec.encode_message(MSG_SVC_MAINTENANCE, 9, TOKENS["maintenance"])
+    request = encode_message(MSG_SVC_MAINTENANCE, 9, TOKENS["maintenance"])
     line.incoming += encode_frame(request)
     rig.run(3)
     (answer,) = FrameDecoder().feed(bytes(line.outgoing))
-    answer = codec.decode_message(answer)
+    answer = decode_message(answer)
     assert (answer["type"], answer["seq"], answer["status"]) == (MSG_SVC_MAINTENANCE, 9, ST_OK)
     assert rig.station.maintenance
     assert (rig.display.swedish, rig.display.english) == ("Underhållsläge", "Maintenance mode")
@@ -236,7 +238,7 @@ def test_svc_maintenance_stops_the_main_loop_after_answering():
     rig.station.run_forever()  # returns: the station has stopped
     # stopped: the console is not read any more (the port is the REPL's)
     line.outgoing = bytearray()
-    line.incoming += encode_frame(codec.encode_message(MSG_SVC_STATUS, 10, b""))
+    line.incoming += encode_frame(encode_message(MSG_SVC_STATUS, 10, b""))
     rig.run(3)
     assert line.outgoing == bytearray()
 
@@ -245,8 +247,8 @@ def test_svc_maintenance_needs_the_maintenance_permission():
     rig = Rig()
     line = Line()
     rig.station.console = ServiceConsole(line, rig.station)
-    line.incoming += encode_frame(codec.encode_message(MSG_SVC_MAINTENANCE, 1, TOKENS["all"]))
+    line.incoming += encode_frame(encode_message(MSG_SVC_MAINTENANCE, 1, TOKENS["all"]))
     rig.run(3)
     (answer,) = FrameDecoder().feed(bytes(line.outgoing))
-    assert codec.decode_message(answer)["status"] != ST_OK
+    assert decode_message(answer)["status"] != ST_OK
     assert not rig.station.maintenance

@@ -1,7 +1,7 @@
 """firmware.uplink against a fake back office that checks every request against SPEC.md 9.
 
 ``FakeBackOffice`` is the ``http`` callable: it records each request, checks
-method, path, headers and body layout (decoded with firmware.codec), and
+method, path, headers and body layout (decoded with firmware.records), and
 answers as section 9 says (bundle with ETag or 304, JSON acknowledgement only
 for what it holds, heartbeat with ``time``), unless a test scripted other
 answers or took it down. Monotonic ticks and both clocks (the station's and
@@ -11,13 +11,13 @@ the back office's) move together through ``World``; nothing sleeps.
 import errno
 import json
 
-from firmware import codec
 from firmware.backoff import Backoff
 from firmware.bundle_cache import (
     REJECT_BAD_HASH,
     REJECT_UNKNOWN_AUTHORITY,
     BundleCache,
 )
+from firmware.bundle_format import bundle_header
 from firmware.clock import ManualClock
 from firmware.log import Log
 from firmware.outbox import Outbox
@@ -29,6 +29,8 @@ from firmware.protocol_constants import (
     STATION_FLAG_CLOCK_NOT_SET,
     STATION_FLAG_OUTBOX_FULL,
 )
+from firmware.record_encoders import encode_record
+from firmware.records import decode_record
 from firmware.station_events import lock_event, station_event
 from firmware.storage import DirStorage
 from firmware.uplink import (
@@ -86,7 +88,7 @@ class FakeBackOffice:
         self.streamed = 0  # pieces the last streamed body was handed over in
 
     def serial(self):
-        return codec.bundle_header(self.bundle)["serial"]
+        return bundle_header(self.bundle)["serial"]
 
     def __call__(self, method, url, headers, body, timeout, **options):
         sink = options.pop("sink", None)
@@ -142,7 +144,7 @@ class FakeBackOffice:
         assert method == "POST"
         assert headers["Content-Type"] == "application/octet-stream"
         assert len(body) <= 64 * 1024
-        batch = codec.decode_record("upload_batch", body)
+        batch = decode_record("upload_batch", body)
         assert batch["station_id"] == fx.STATION_ID and batch["records"]
         self.uploads.append(batch)
         stored = duplicates = 0
@@ -279,7 +281,7 @@ class World:
         return self.log.tail(1, 100000)[2]
 
     def pending(self):
-        return [codec.decode_record("outbox_record", r) for r in self.outbox.pending(10000)[1]]
+        return [decode_record("outbox_record", r) for r in self.outbox.pending(10000)[1]]
 
 
 def _lock_event(seq, lock_id=100, key_id=10, time=fx.EPOCH):
@@ -299,7 +301,7 @@ def _sync(world, first_seq, count, key_id=10):
     now = world.clock.now()
     records = [
         lock_event(
-            codec.encode_record("audit_event", _lock_event(s, key_id=key_id, time=now - 60)), now
+            encode_record("audit_event", _lock_event(s, key_id=key_id, time=now - 60)), now
         )
         for s in range(first_seq, first_seq + count)
     ]
@@ -461,7 +463,7 @@ def test_the_outbox_goes_up_in_the_upload_layout_and_only_acknowledged_records_l
     assert world.drain() == ["upload", "upload"]
     first, second = world.server.uploads[1:]
     assert (first["first_index"], len(first["records"])) == (2, 5)
-    assert [codec.encode_record("outbox_record", r) for r in first["records"]] == sent
+    assert [encode_record("outbox_record", r) for r in first["records"]] == sent
     assert (second["first_index"], len(second["records"])) == (4, 3)  # the rest, again
     assert world.outbox.acked_through == 3
     assert world.outbox.records() == 3

@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from firmware import codec
 from firmware.bundle_cache import REJECT_UNKNOWN_AUTHORITY, BundleCache
 from firmware.clock import ManualClock
 from firmware.log import Log
@@ -28,6 +27,7 @@ from firmware.protocol_constants import (
     REASON_BUNDLE_REJECTED,
     REASON_SYNC_OK,
 )
+from firmware.record_encoders import encode_record
 from firmware.station_events import lock_event, station_event
 from firmware.storage import DirStorage
 from firmware.uplink import CREDENTIAL_REFUSED, UNREACHABLE, Uplink
@@ -204,7 +204,7 @@ class Station:
             seq = self.next_seq[lock_id]
             self.next_seq[lock_id] += 1
             event = maced_event(self.world.secrets[lock_id], lock_id, key_id, seq, now - 600)
-            records.append(lock_event(codec.encode_record("audit_event", event), now))
+            records.append(lock_event(encode_record("audit_event", event), now))
             made.append((lock_id, seq))
         records.append(station_event(key_id, now, REASON_SYNC_OK, self.cache.serial))
         self.outbox.append(records)

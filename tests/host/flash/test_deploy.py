@@ -62,17 +62,17 @@ def test_the_mpremote_commands_in_order(image_dir: ImageDir, board: FakeBoard) -
 
 def test_the_board_ends_up_with_exactly_the_image(image_dir: ImageDir, board: FakeBoard) -> None:
     board.dirs |= {"/firmware", "/flash", "/flash/synk"}
-    board.files["/firmware/codec.py"] = b"# an old source that would shadow codec.mpy"
+    board.files["/firmware/records.py"] = b"# an old source that would shadow records.mpy"
     board.files["/flash/synk/bundle.bin"] = b"the station's cached bundle"
     board.files["/flash/synk/station.json"] = b"{}"
     out, _ = _deploy(image_dir, board)
     for entry in image_dir.entries:
         assert hashlib.sha256(board.files[entry.path]).hexdigest() == entry.sha256
-    assert "/firmware/codec.py" not in board.files
+    assert "/firmware/records.py" not in board.files
     assert board.files["/flash/synk/bundle.bin"] == b"the station's cached bundle"
     assert set(board.files) == {e.path for e in image_dir.entries} | {"/flash/synk/bundle.bin"}
     assert board.resets == 1
-    assert "/firmware/codec.py" in out
+    assert "/firmware/records.py" in out
     assert "Klart" in out and "Done" in out
 
 
@@ -87,23 +87,23 @@ def test_progress_line_per_file(image_dir: ImageDir, board: FakeBoard) -> None:
 
 
 def test_a_bad_copy_is_copied_again_once(image_dir: ImageDir, board: FakeBoard) -> None:
-    board.corrupt["/firmware/codec.mpy"] = 1
+    board.corrupt["/firmware/records.mpy"] = 1
     out = io.StringIO()
     report = deploy(image_dir, Mpremote(runner=board), out)
-    assert report.retried == ["/firmware/codec.mpy"]
-    copies = [c for c in board.commands if c[-1] == ":/firmware/codec.mpy"]
+    assert report.retried == ["/firmware/records.mpy"]
+    copies = [c for c in board.commands if c[-1] == ":/firmware/records.mpy"]
     assert len(copies) == 2
-    entry = next(e for e in image_dir.entries if e.path == "/firmware/codec.mpy")
+    entry = next(e for e in image_dir.entries if e.path == "/firmware/records.mpy")
     assert hashlib.sha256(board.files[entry.path]).hexdigest() == entry.sha256
     assert "kopierar igen" in out.getvalue()
 
 
 def test_a_second_bad_copy_stops_the_deploy(image_dir: ImageDir, board: FakeBoard) -> None:
-    board.corrupt["/firmware/codec.mpy"] = 2
+    board.corrupt["/firmware/records.mpy"] = 2
     with pytest.raises(FlashError) as refused:
         deploy(image_dir, Mpremote(runner=board), io.StringIO())
     assert refused.value.key == "deploy.hash_mismatch"
-    assert refused.value.values["path"] == "/firmware/codec.mpy"
+    assert refused.value.values["path"] == "/firmware/records.mpy"
     assert "/main.py" not in board.files  # the station does not start half-copied
     assert board.resets == 0
 

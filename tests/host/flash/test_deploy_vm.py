@@ -116,7 +116,7 @@ def test_every_compiled_module_imports_on_the_vm(image_dir: ImageDir, vm: VmBoar
 def test_a_file_spoilt_on_the_board_between_copy_and_read_back_is_copied_again(
     image_dir: ImageDir, vm: VmBoard
 ) -> None:
-    target = "/firmware/codec.mpy"
+    target = "/firmware/records.mpy"
     spoilt: list[str] = []
 
     def runner(args: Sequence[str], timeout: float) -> Result:

@@ -70,10 +70,10 @@ def test_sha256_of_files_read_back(device: Mpremote, tmp_path: Path) -> None:
 def test_clean_removes_only_what_the_image_does_not_hold(device: Mpremote, tmp_path: Path) -> None:
     code = tmp_path / "firmware"
     (code / "sub").mkdir(parents=True)
-    for name in ("codec.mpy", "codec.py", "old.mpy"):
+    for name in ("bundle_format.mpy", "bundle_format.py", "old.mpy"):
         (code / name).write_bytes(b"x")
     (tmp_path / "bundle.bin").write_bytes(b"data")
-    removed = device.clean({str(code): ("codec.mpy", "sub")})
-    assert sorted(removed) == [str(code / "codec.py"), str(code / "old.mpy")]
-    assert sorted(p.name for p in code.iterdir()) == ["codec.mpy", "sub"]
+    removed = device.clean({str(code): ("bundle_format.mpy", "sub")})
+    assert sorted(removed) == [str(code / "bundle_format.py"), str(code / "old.mpy")]
+    assert sorted(p.name for p in code.iterdir()) == ["bundle_format.mpy", "sub"]
     assert (tmp_path / "bundle.bin").exists()

@@ -60,7 +60,7 @@ def _expected_path(source: Path, board_name: str, form: str = "folder") -> str |
         )
     ):
         return "/" + source.name
-    if source.name.endswith("_cpython.py"):
+    if source.name.endswith(("_cpython.py", "_encoders.py")):
         return None
     if source.name.startswith("pins_") and source.stem != f"pins_{board_name}":
         return None
@@ -107,6 +107,7 @@ def test_pin_maps_and_board_only_code(esp32s3_image: Image, pico2w_image: Image)
     assert "/rom/hw/pins_pico2w.mpy" in pico and "/rom/hw/pins_esp32s3.mpy" not in pico
     assert "/rom/hw/board_setup.mpy" in esp and "/rom/hw/board_setup.mpy" in pico
     assert [(e.source, e.reason) for e in esp32s3_image.excluded] == [
+        ("firmware/record_encoders.py", "encoders"),
         ("hw/pins_pico2w.py", "other_board"),
         ("hw/pins_unix.py", "other_board"),
     ]
@@ -302,6 +303,67 @@ def test_cpython_only_modules_stay_out(tmp_path: Path) -> None:
     assert not any("serial_bridge" in e.path for e in built.entries)
 
 
+# What only tests, test doubles and tools encode: the record encoders' module and the names
+# that module alone defines (qstrs of an .mpy keep them; none may be in a board's image).
+ENCODER_MODULES = ("firmware/record_encoders.py",)
+ENCODER_NAMES = (
+    b"encode_record",
+    b"_permset_encode",
+    b"_blocklist_encode",
+    b"_audit_batch_encode",
+    b"_token_encode",
+    b"_outbox_encode",
+    b"_upload_encode",
+    b"_bundle_encode",
+    b"_key_entry_encode",
+)
+
+
+def test_the_test_only_encoders_stay_out_of_every_image(image: Image) -> None:
+    for module in ENCODER_MODULES:
+        assert (REPO_ROOT / module).is_file(), module
+        assert (module, "encoders") in [(e.source, e.reason) for e in image.excluded]
+    assert not any(e.source in ENCODER_MODULES for e in image.entries)
+    assert not any("_encoders." in e.path for e in image.entries)
+    for entry, data in image.files:
+        for name in ENCODER_NAMES:
+            assert name not in data, (entry.path, name)
+
+
+def test_the_station_imports_without_the_encoders(
+    esp32s3_folder_image: Image, tmp_path: Path
+) -> None:
+    """On the image's own files, the station's codec loads and the encoders are not there."""
+    write_image(esp32s3_folder_image, tmp_path / "image")
+    root = tmp_path / "image" / "files"
+    script = (
+        "import sys\n"
+        f"sys.path[:] = [{str(root)!r}]\n"
+        "from firmware import bundle_cache, key_link, payloads, records, service_console\n"
+        "from firmware.wire_fields import CodecError\n"
+        "try:\n"
+        "    import firmware.record_encoders\n"
+        "    print('encoders present')\n"
+        "except ImportError:\n"
+        "    print('no encoders')\n"
+        "try:\n"
+        "    payloads.encode_payload(0x21, False, {'event': {}})\n"
+        "except CodecError as exc:\n"
+        "    print(exc.field)\n"
+    )
+    micropython = Path(sys.executable).parent / "micropython"
+    done = subprocess.run(
+        [str(micropython), "-X", "heapsize=8M", "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.split() == ["no", "encoders", "event"]
+
+
 def test_native_code_is_compiled_for_the_boards_cpu(tmp_path: Path) -> None:
     source = tmp_path / "fast.py"
     source.write_text("import micropython\n@micropython.native\ndef f(x):\n    return x + 1\n")
@@ -377,12 +439,12 @@ def test_a_changed_file_in_the_folder_is_refused(
     esp32s3_folder_image: Image, tmp_path: Path
 ) -> None:
     write_image(esp32s3_folder_image, tmp_path / "image")
-    codec = tmp_path / "image" / "files" / "firmware" / "codec.mpy"
+    codec = tmp_path / "image" / "files" / "firmware" / "records.mpy"
     codec.write_bytes(codec.read_bytes()[:-1] + b"\x00")
     with pytest.raises(FlashError) as refused:
         load_image(tmp_path / "image")
     assert refused.value.key == "image.corrupt"
-    assert refused.value.values["path"] == "/firmware/codec.mpy"
+    assert refused.value.values["path"] == "/firmware/records.mpy"
 
 
 def test_a_romfs_image_that_is_not_the_files_listed_is_refused(
