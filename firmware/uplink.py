@@ -67,6 +67,7 @@ if TYPE_CHECKING:
     from firmware.log import Log
     from firmware.outbox import Outbox
     from hw._port import TicksSource
+    from hw.board import NetworkPart
 
     class SettableClock(Protocol):
         """The station's clock: ManualClock, OffsetClock, hw.ds3231.DS3231."""
@@ -194,7 +195,7 @@ class Uplink:
         outbox: "Outbox",
         clock: "SettableClock",
         log: "Log",
-        network: "Any",
+        network: "NetworkPart | None",
         http: "Http | None" = None,
         ticks: "TicksSource | None" = None,
         random: "Callable[[], float] | None" = None,

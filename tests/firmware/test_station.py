@@ -63,20 +63,20 @@ class ContactSlot:
     def pull(self):
         self.port = None
 
-    def present(self):
+    def present(self) -> bool:
         return self.port is not None and self.port.present()
 
-    def read(self, max_bytes):
+    def read(self, max_bytes: int) -> bytes:
         return self.port.read(max_bytes) if self.port is not None else b""
 
-    def write(self, buf):
+    def write(self, buf: bytes) -> int:
         return self.port.write(buf) if self.port is not None else len(buf)
 
-    def flush(self):
+    def flush(self) -> None:
         if self.port is not None:
             self.port.flush()
 
-    def set_baud(self, rate):
+    def set_baud(self, rate: int) -> None:
         self.baud = rate
         if self.port is not None:
             self.port.set_baud(rate)

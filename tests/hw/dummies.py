@@ -34,16 +34,16 @@ class FakeClock:
         self.now = now
         self.period = period
 
-    def ticks_ms(self):
+    def ticks_ms(self) -> int:
         return self.now % self.period
 
-    def ticks_add(self, ticks, delta):
+    def ticks_add(self, ticks: int, delta: int) -> int:
         return period_add(ticks, delta, self.period)
 
-    def ticks_diff(self, end, start):
+    def ticks_diff(self, end: int, start: int) -> int:
         return period_diff(end, start, self.period)
 
-    def sleep_ms(self, ms):
+    def sleep_ms(self, ms: int) -> None:
         self.now += ms
 
     def advance(self, ms):
