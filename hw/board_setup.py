@@ -106,7 +106,7 @@ def make_board(pins: "dict[str, Any]", config: "dict[str, Any] | None" = None) -
         nfc = NfcKeyReader(chip)
         try:
             nfc.begin()
-        except PN532Error as exc:
+        except (PN532Error, OSError) as exc:  # OSError: no PN532 acknowledges on the I2C bus
             faults.append("nfc: %s" % exc)
             nfc = None
 
