@@ -38,6 +38,18 @@ def with_modules(modules, fn, *args):
                 sys.modules[name] = saved[name]
 
 
+def with_attributes(changes, fn, *args):
+    """``fn(*args)`` with ``changes`` ((object, name, value), ...) set; the old values put back."""
+    saved = [(target, name, getattr(target, name)) for target, name, _ in changes]
+    for target, name, value in changes:
+        setattr(target, name, value)
+    try:
+        return fn(*args)
+    finally:
+        for target, name, value in saved:
+            setattr(target, name, value)
+
+
 def temp_folder():
     """A new empty folder under /tmp (MicroPython has no tempfile); ``remove_tree`` it after."""
     path = "/tmp/synk-test-" + "".join("%02x" % b for b in os.urandom(6))
