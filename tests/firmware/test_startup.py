@@ -22,6 +22,7 @@ from firmware.protocol_constants import (
     MSG_SVC_STATUS,
     REASON_BOOT,
     ST_OK,
+    STATION_FLAG_CLOCK_NOT_SET,
 )
 from firmware.service_console import ServiceConsole
 from firmware.storage import DirStorage
@@ -159,7 +160,8 @@ def test_maintenance_is_asked_for_only_while_the_key_is_held_at_every_look():
 class BoardBench:
     """Everything run_board reaches for on a board, as stand-ins; ``run()`` calls it."""
 
-    def __init__(self, config_files=None, usb_in=b"", wlan=None, flat=False):
+    def __init__(self, config_files=None, usb_in=b"", wlan=None, rtc=True, loop=True):
+        """``rtc``: a DS3231 on the bus; ``loop``: False stops the station right after boot."""
         self.root = temp_folder()
         self.storage_root = self.root + "/synk"
         storage = DirStorage(self.storage_root)
@@ -169,8 +171,10 @@ class BoardBench:
         self.machine = DummyMachine(keypad=(PINS["keypad_rows"], PINS["keypad_cols"]))
         bus = self.machine.I2C(PINS["i2c_id"])
         bus.add_device(0x3C)  # the SSD1306
-        bus.add_device(0x68, 0x13)  # the DS3231, keeping UTC
-        DS3231(bus).set(fx.EPOCH)
+        if rtc:
+            bus.add_device(0x68, 0x13)  # the DS3231, keeping UTC
+            DS3231(bus).set(fx.EPOCH)
+        self.loop = loop
         self.wlan = wlan or DummyWLAN(polls_needed=2)
         self.usb_in_path = self.root + "/usb-in"
         with open(self.usb_in_path, "wb") as f:
@@ -198,6 +202,8 @@ class BoardBench:
         self.joined_before_start = self.wlan.joined
         station = self._real_build_station(*args, **kwargs)
         self.stations.append(station)
+        if not self.loop:
+            station.run_forever = lambda poll_ms=5: None
         return station
 
     def _usb_serial(self):
@@ -305,6 +311,24 @@ def test_run_board_starts_the_station_serves_the_console_and_stops_for_maintenan
         station_events = [r["reason"] for r in records if r["kind"] == 2]
         assert station_events[0] == REASON_BOOT
         assert station_config.CONFIG_FILE in DirStorage(bench.storage_root).names()
+    finally:
+        bench.close()
+
+
+def test_run_board_with_an_rtc_that_does_not_answer_starts_and_waits_for_the_time():
+    bench = BoardBench(_config(), rtc=False, loop=False)
+    try:
+        bench.run()
+        (board,) = bench.boards
+        (station,) = bench.stations
+        assert [fault.split(":")[0] for fault in board.faults] == ["nfc", "clock"]
+        # booted on a clock that counts as not set, until the back office tells the time
+        assert station.status()["flags"] & STATION_FLAG_CLOCK_NOT_SET
+        records = [codec.decode_record("outbox_record", r) for r in station.outbox.pending()[1]]
+        assert [r["reason"] for r in records if r["kind"] == 2] == [REASON_BOOT]
+        board.clock.set(fx.EPOCH)
+        assert not station.status()["flags"] & STATION_FLAG_CLOCK_NOT_SET
+        assert fx.EPOCH <= station.now() <= fx.EPOCH + 5
     finally:
         bench.close()
 

@@ -132,6 +132,10 @@ def test_parts_that_do_not_answer_are_faults_and_the_board_still_starts():
         board.display.show("Sätt i nyckeln", "Insert your key")
         assert board.display.swedish == "Sätt i nyckeln"
         assert board.key_port is not None and board.keypad is not None
+        # a clock that did not answer: the port's counter, not set until told the time
+        assert not isinstance(board.clock, DS3231) and not board.clock.is_set
+        board.clock.set(NOW)
+        assert board.clock.is_set and NOW <= board.clock.now() <= NOW + 5
     finally:
         remove_tree(root)
 
