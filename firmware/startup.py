@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from typing import Any, Callable  # read under TYPE_CHECKING only
 
     from hw._port import TicksSource
-    from hw.board import Board, KeypadPart
+    from hw.board import Board, HttpTransport, KeypadPart
 
 MAINTENANCE_KEY = "#"
 
@@ -36,7 +36,7 @@ MAINTENANCE_KEY = "#"
 def build_station(
     board: "Board",
     config: "dict[str, Any]",
-    http: "Callable[..., Any] | None" = None,
+    http: "HttpTransport | None" = None,
     console_stream: "Any" = None,
     ticks: "TicksSource | None" = None,
     random_bytes: "Callable[[int], bytes] | None" = None,

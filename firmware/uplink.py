@@ -67,7 +67,7 @@ if TYPE_CHECKING:
     from firmware.log import Log
     from firmware.outbox import Outbox
     from hw._port import TicksSource
-    from hw.board import NetworkPart
+    from hw.board import HttpTransport, NetworkPart
 
     class SettableClock(Protocol):
         """The station's clock: ManualClock, OffsetClock, hw.ds3231.DS3231."""
@@ -75,8 +75,6 @@ if TYPE_CHECKING:
         def now(self) -> int: ...
 
         def set(self, __now: int) -> None: ...
-
-    Http = Callable[..., "tuple[int, dict[str, str], bytes]"]
 
 HEARTBEAT = "heartbeat"
 BUNDLE = "bundle"
@@ -196,7 +194,7 @@ class Uplink:
         clock: "SettableClock",
         log: "Log",
         network: "NetworkPart | None",
-        http: "Http | None" = None,
+        http: "HttpTransport | None" = None,
         ticks: "TicksSource | None" = None,
         random: "Callable[[], float] | None" = None,
         status: "Callable[[], dict[str, int]] | None" = None,

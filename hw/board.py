@@ -19,7 +19,9 @@ firmware/ uses") describes them:
 - ``clock``: ``ClockPart``, hw.ds3231.DS3231 or any clock with now() and set(t)
 - ``storage``: firmware.storage.DirStorage on "/flash/synk", over the flash's file
   primitives ``FlashFiles`` (firmware.storage.OsFiles on a board)
-- ``network``: ``NetworkPart``, hw.network.Wifi (connect, isconnected), or None (no uplink)
+- ``network``: ``NetworkPart``, hw.network.Wifi (connect, isconnected), or None (no uplink);
+  the requests through it are an ``HttpTransport`` (hw.http_client.request), given to
+  firmware.startup.build_station beside the board
 - ``faults``: what failed while the board was set up, for the self-test
 """
 
@@ -28,7 +30,7 @@ try:
 except ImportError:
     TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Protocol  # read under TYPE_CHECKING only
+    from typing import Any, Callable, Protocol  # read under TYPE_CHECKING only
 
     from firmware.storage import DirStorage
 
@@ -93,6 +95,26 @@ if TYPE_CHECKING:
         def connect(self, timeout_ms: int) -> bool: ...
 
         def isconnected(self) -> bool: ...
+
+    class HttpTransport(Protocol):
+        """The uplink's way through the network: one HTTP request, as hw.http_client.request.
+
+        Returns (status, headers with lower-case names, body); a 200 body goes to ``sink``
+        piece by piece when one is given. Raises OSError when the network fails.
+        """
+
+        def __call__(
+            self,
+            method: str,
+            url: str,
+            headers: "dict[str, str]",
+            body: bytes,
+            timeout: float,
+            *,
+            max_body: int = ...,
+            ssl_context: "Any" = ...,
+            sink: "Callable[[memoryview], bool] | None" = ...,
+        ) -> "tuple[int, dict[str, str], bytes]": ...
 
     class FlashFiles(Protocol):
         """The flash's file primitives under firmware.storage.DirStorage (paths, not names)."""

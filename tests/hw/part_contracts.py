@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         ClockPart,
         DisplayPart,
         FlashFiles,
+        HttpTransport,
         IndicatorPart,
         KeypadPart,
         KeyPortPart,
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
     from tests.firmware.power_cut import RamFiles
     from tests.firmware.test_station import ContactSlot
     from tests.firmware.test_ticks_wrap import NfcCounter
-    from tests.firmware.test_uplink import Network
+    from tests.firmware.test_uplink import FakeBackOffice, Network
     from tests.hw.dummies import FakeClock
 
     def key_ports(key: KeyDouble, ticks: Ticks) -> "list[KeyPortPart]":
@@ -62,6 +63,9 @@ if TYPE_CHECKING:
 
     def networks() -> "list[NetworkPart]":
         return [Network()]
+
+    def http_transports(world: object) -> "list[HttpTransport]":
+        return [FakeBackOffice(world)]
 
     def flash_files() -> "list[FlashFiles]":
         return [RamFiles()]
