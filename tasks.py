@@ -32,6 +32,8 @@ TYPED_PACKAGES = [p for p in ("protocol", "host", "emulator") if (ROOT / p).is_d
 # adds the port's modules (hashlib, time, machine, ...) at site-packages' top.
 SITE_PACKAGES = Path(sysconfig.get_paths()["purelib"])
 PORT_STUBS = ROOT / ".mypy_micropython"
+# The test doubles checked against hw.board's part interfaces, with the MicroPython stubs.
+PART_CONTRACTS = "tests/hw/part_contracts.py"
 
 
 def _port_stubs() -> Path:
@@ -66,7 +68,7 @@ def lint(c: Context) -> None:
         firmware_dirs = " ".join(d for d in ("firmware", "hw") if (ROOT / d).is_dir())
         c.run(
             f"MYPYPATH={_port_stubs()} {_tool('mypy')} --config-file mypy-micropython.ini"
-            f" --custom-typeshed-dir {SITE_PACKAGES} {firmware_dirs}",
+            f" --custom-typeshed-dir {SITE_PACKAGES} {firmware_dirs} {PART_CONTRACTS}",
             echo=True,
         )
 

@@ -9,8 +9,10 @@ reaching the back office.
 from __future__ import annotations
 
 import errno
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from hw.board import HttpTransport
 
 
 class NetworkSwitch:
@@ -28,7 +30,7 @@ class NetworkSwitch:
     def disconnect(self) -> None:
         self.online = False
 
-    def wrap(self, request: Callable[..., Any]) -> Callable[..., Any]:
+    def wrap(self, request: HttpTransport) -> HttpTransport:
         """``request`` (hw.http_client.request) that fails while the switch is off."""
 
         def switched(*args: Any, **kwargs: Any) -> Any:

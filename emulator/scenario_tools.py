@@ -273,8 +273,8 @@ def remove_key(site: EmulatedSite, station_id: int) -> None:
 
 
 def screen(emulated: EmulatedStation) -> tuple[str, str]:
-    display = emulated.station.board.display
-    return str(display.swedish), str(display.english)
+    display = emulated.hardware.display
+    return display.swedish, display.english
 
 
 def shows(emulated: EmulatedStation, name: str, *args: object) -> bool:

@@ -78,6 +78,9 @@ class VirtualStationBoard:
         self.network = NetworkSwitch()
         self.files = FlakyFiles()
         self._card: KeyCard | None = None
+        # The board's display as what it is (the text shown), for the trainer and scenarios;
+        # firmware/ sees only hw.board's DisplayPart.
+        self.display = TextDisplay(self.screen)
         self.board = self._build()
 
     def _build(self) -> Board:
@@ -93,7 +96,7 @@ class VirtualStationBoard:
             key_port=self.wire,
             nfc=reader,
             keypad=MatrixKeypad(self.matrix.rows, self.matrix.cols, ticks=ticks),
-            display=TextDisplay(self.screen),
+            display=self.display,
             indicator=Indicator(self.green, self.red, self.buzzer, sleep=sleep),
             clock=self.rtc,
             storage=self.storage(),
@@ -133,7 +136,7 @@ class VirtualStationBoard:
 
     @property
     def screen_text(self) -> str:
-        return "\n".join(self.board.display.lines)
+        return "\n".join(self.display.lines)
 
     @property
     def led(self) -> str:

@@ -589,7 +589,7 @@ class TrainingConsole(cmd.Cmd):
                         format_time(offline_until)[:16] if offline_until else "-",
                         status["outbox_records"],
                         key.key_id if key is not None else "-",
-                        screen_line(emulated.hardware.board.display.lines),
+                        screen_line(emulated.hardware.display.lines),
                     )
                 )
         self._say("say.stations_title")
@@ -611,14 +611,14 @@ class TrainingConsole(cmd.Cmd):
     def do_screen(self, arg: str) -> None:
         emulated = self._station(arg) if arg else self._station_of_picked_key() or self._station("")
         with self.site.lock:
-            lines = list(emulated.hardware.board.display.lines)
+            lines = list(emulated.hardware.display.lines)
             led = emulated.hardware.led
         self._say(
             "say.screen",
             station=self._label(emulated),
             led=messages.both(LED_NAMES.get(led, "led.off")),
         )
-        width = emulated.hardware.board.display.columns
+        width = emulated.hardware.display.columns
         self._print("  +" + "-" * width + "+")
         for line in lines:
             self._print(f"  |{line:<{width}}|")
@@ -1051,7 +1051,7 @@ class TrainingConsole(cmd.Cmd):
         self._say("say.forward", amount=amount, time=format_time(self.site.clock.now()))
         with self.site.lock:
             screens = [
-                (self._label(e), screen_line(e.hardware.board.display.lines))
+                (self._label(e), screen_line(e.hardware.display.lines))
                 for e in self.site.stations.values()
             ]
         for label, line in screens:

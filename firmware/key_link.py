@@ -85,6 +85,8 @@ except ImportError:
 if TYPE_CHECKING:
     from typing import Any, Callable  # read under TYPE_CHECKING only
 
+    from hw.board import KeyPortPart, NfcPart
+
 _ERROR_PAYLOAD = 4 + MAX_ERROR_TEXT  # u32 detail + up to 64 bytes of text (SPEC 3)
 _PN532_TIMEOUT = 0x01  # PN532 error code: the target has not answered
 _MIN_KEY_PAYLOAD = 16  # a key that cannot take this much cannot take an OBJ_WRITE worth sending
@@ -141,7 +143,7 @@ class StreamTransport:
 
     def __init__(
         self,
-        port: "Any",
+        port: "KeyPortPart",
         ticks_ms: "Callable[[], int] | None" = None,
         sleep_ms: "Callable[[int], None] | None" = None,
         poll_ms: int = 1,
@@ -227,7 +229,7 @@ class NfcTransport:
     crc_errors = 0  # ISO/IEC 14443 checks its own CRC; failed exchanges are counted in ``failures``
     baud = 0
 
-    def __init__(self, reader: "Any") -> None:
+    def __init__(self, reader: "NfcPart") -> None:
         self.reader = reader
         self.failures = 0
         self._pending: "bytes | None" = None
@@ -560,7 +562,7 @@ def _refused(msg_type: int, status: int, answer: dict) -> LinkError:
 
 
 def stream_link(
-    port: "Any",
+    port: "KeyPortPart",
     ticks_ms: "Callable[[], int] | None" = None,
     sleep_ms: "Callable[[int], None] | None" = None,
     **options: "Any",
@@ -569,6 +571,6 @@ def stream_link(
     return KeyLink(StreamTransport(port, ticks_ms, sleep_ms), **options)
 
 
-def nfc_link(reader: "Any", **options: "Any") -> KeyLink:
+def nfc_link(reader: "NfcPart", **options: "Any") -> KeyLink:
     """A KeyLink on an NFC key reader whose ``find_key`` just found a key."""
     return KeyLink(NfcTransport(reader), **options)

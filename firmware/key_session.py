@@ -87,7 +87,7 @@ try:
 except ImportError:
     TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable  # read under TYPE_CHECKING only
+    from typing import Callable  # read under TYPE_CHECKING only
 
     from firmware.bundle_cache import BundleCache
     from firmware.bundle_format import KeyEntry
@@ -97,6 +97,7 @@ if TYPE_CHECKING:
     from firmware.log import Log
     from firmware.outbox import Outbox
     from firmware.station_events import EventRecorder, KeyEventStage
+    from hw.board import DisplayPart, IndicatorPart, KeypadPart
 
 HELLO = "hello"
 AUTHENTICATE = "authenticate"
@@ -182,9 +183,9 @@ class KeySession:
         codes: "CodeCheck",
         outbox: "Outbox",
         clock: "Clock",
-        keypad: "Any",
-        display: "Any",
-        indicator: "Any",
+        keypad: "KeypadPart",
+        display: "DisplayPart",
+        indicator: "IndicatorPart",
         log: "Log",
         station_id: int,
         support: str,

@@ -28,14 +28,15 @@ if TYPE_CHECKING:
     from typing import Any, Callable  # read under TYPE_CHECKING only
 
     from hw._port import TicksSource
+    from hw.board import Board, HttpTransport, KeypadPart
 
 MAINTENANCE_KEY = "#"
 
 
 def build_station(
-    board: "Any",
+    board: "Board",
     config: "dict[str, Any]",
-    http: "Callable[..., Any] | None" = None,
+    http: "HttpTransport | None" = None,
     console_stream: "Any" = None,
     ticks: "TicksSource | None" = None,
     random_bytes: "Callable[[int], bytes] | None" = None,
@@ -95,7 +96,7 @@ def _pins(board_name: str) -> "dict[str, Any]":
     return pins_esp32s3.PINS
 
 
-def maintenance_requested(keypad: "Any", looks: int = 5) -> bool:
+def maintenance_requested(keypad: "KeypadPart", looks: int = 5) -> bool:
     """True when the maintenance key is held down at power-up (seen on every look)."""
     from hw._port import sleep_ms
 

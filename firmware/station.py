@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     from typing import Any, Callable  # read under TYPE_CHECKING only
 
     from hw._port import TicksSource
+    from hw.board import Board
 
 NFC_POLL_MS = 500  # how often an idle station looks for a key in the NFC field
 
@@ -80,7 +81,7 @@ STATUS_NOT_FOUND = 9
 class Station:
     def __init__(
         self,
-        board: "Any",
+        board: "Board",
         config: "dict[str, Any]",
         ticks: "TicksSource | None" = None,
         random_bytes: "Callable[[int], bytes] | None" = None,

@@ -39,7 +39,9 @@ if TYPE_CHECKING:
 
     from firmware.bundle_cache import BundleCache
     from firmware.outbox import Outbox
+    from firmware.storage import DirStorage
     from hw._port import TicksSource
+    from hw.board import KeyPortPart
 
 FIRMWARE_VERSION = 0x0100  # 1.0: major × 256 + minor, as KEY_INFO and STATION_STATUS carry it
 CLOCK_SET_AFTER = 1704067200  # 2024-01-01: a clock before this has never been set
@@ -67,8 +69,8 @@ class Status:
         cache: "BundleCache",
         outbox: "Outbox",
         ticks: "TicksSource",
-        storage: "Any" = None,
-        key_port: "Any" = None,
+        storage: "DirStorage | None" = None,
+        key_port: "KeyPortPart | None" = None,
         support: str = "",
     ) -> None:
         self.station_id = int(station_id)

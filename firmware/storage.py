@@ -14,10 +14,10 @@ The firmware reaches flash only through ``DirStorage``:
   which the file's owner detects (CRC) and cuts with ``truncate``
 - ``truncate(name, size)``, ``remove(name)``, ``size(name)``, ``names()``, ``free()``
 
-``DirStorage`` does its work through a handful of file primitives (``OsFiles``
-on a board's littlefs or any CPython directory). Tests and the emulator pass
-primitives that cut the power at a chosen byte, so the replace logic below is
-the code under test.
+``DirStorage`` does its work through a handful of file primitives, the
+interface hw.board.FlashFiles (``OsFiles`` on a board's littlefs or any CPython
+directory). Tests and the emulator pass primitives that cut the power at a
+chosen byte, so the replace logic below is the code under test.
 
 Atomic replace: the new data goes to ``name.tmp``; then ``name`` is renamed to
 ``name.old`` (if it exists), ``name.tmp`` to ``name``, and ``name.old`` is
@@ -28,6 +28,13 @@ a ``.old`` means the ``.tmp`` was complete, so the replace is finished; a
 """
 
 import os
+
+try:
+    from typing import TYPE_CHECKING
+except ImportError:
+    TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hw.board import FlashFiles  # read under TYPE_CHECKING only
 
 _TMP = ".tmp"
 _OLD = ".old"
@@ -132,11 +139,11 @@ class DirStorage:
     """Files in one directory, with an optional byte budget (the flash share we may use)."""
 
     def __init__(
-        self, root: str, capacity: int | None = None, files: "OsFiles | None" = None
+        self, root: str, capacity: int | None = None, files: "FlashFiles | None" = None
     ) -> None:
         self._root = root.rstrip("/") or "/"
         self._capacity = capacity
-        self._files = files if files is not None else OsFiles()
+        self._files: "FlashFiles" = files if files is not None else OsFiles()
         self._files.mkdir(self._root)
         self.recover()
 

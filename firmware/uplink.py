@@ -67,6 +67,7 @@ if TYPE_CHECKING:
     from firmware.log import Log
     from firmware.outbox import Outbox
     from hw._port import TicksSource
+    from hw.board import HttpTransport, NetworkPart
 
     class SettableClock(Protocol):
         """The station's clock: ManualClock, OffsetClock, hw.ds3231.DS3231."""
@@ -74,8 +75,6 @@ if TYPE_CHECKING:
         def now(self) -> int: ...
 
         def set(self, __now: int) -> None: ...
-
-    Http = Callable[..., "tuple[int, dict[str, str], bytes]"]
 
 HEARTBEAT = "heartbeat"
 BUNDLE = "bundle"
@@ -194,8 +193,8 @@ class Uplink:
         outbox: "Outbox",
         clock: "SettableClock",
         log: "Log",
-        network: "Any",
-        http: "Http | None" = None,
+        network: "NetworkPart | None",
+        http: "HttpTransport | None" = None,
         ticks: "TicksSource | None" = None,
         random: "Callable[[], float] | None" = None,
         status: "Callable[[], dict[str, int]] | None" = None,

@@ -12,9 +12,11 @@
 (default "/flash/synk"); ``display_address`` (default 0x3C).
 
 A part that does not answer at start-up (no OLED on the bus, a PN532 that does
-not wake) is noted in ``board.faults`` and replaced by nothing (NFC) or by a
-display that only remembers its text, so the station still serves contact keys
-and the self-test can say what is wrong. Nothing here runs under CPython.
+not wake, no RTC) is noted in ``board.faults`` and replaced by nothing (NFC), by
+a display that only remembers its text, or by a clock on the port's own
+counter that counts as not set until the back office gives the time
+(firmware.clock.OffsetClock), so the station still serves contact keys and
+the self-test can say what is wrong. Nothing here runs under CPython.
 """
 
 try:
@@ -23,6 +25,8 @@ except ImportError:
     TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any  # read under TYPE_CHECKING only
+
+    from hw.board import ClockPart
 
 from hw.board import Board
 from hw.display import TextDisplay
@@ -57,6 +61,14 @@ def _storage(root: str) -> "Any":
         except OSError:
             pass  # there already
     return DirStorage(root)
+
+
+def _unset_clock() -> "ClockPart":
+    import time
+
+    from firmware.clock import OffsetClock
+
+    return OffsetClock(time.time)
 
 
 def make_board(pins: "dict[str, Any]", config: "dict[str, Any] | None" = None) -> Board:
@@ -106,7 +118,7 @@ def make_board(pins: "dict[str, Any]", config: "dict[str, Any] | None" = None) -
         nfc = NfcKeyReader(chip)
         try:
             nfc.begin()
-        except PN532Error as exc:
+        except (PN532Error, OSError) as exc:  # OSError: no PN532 acknowledges on the I2C bus
             faults.append("nfc: %s" % exc)
             nfc = None
 
@@ -130,12 +142,16 @@ def make_board(pins: "dict[str, Any]", config: "dict[str, Any] | None" = None) -
         PWM(Pin(pins["buzzer"]), freq=2000, duty_u16=0),
     )
 
-    clock = DS3231(i2c)
+    rtc = DS3231(i2c)
+    clock: "ClockPart" = rtc
     try:
-        if clock.lost_power():
+        if rtc.lost_power():
             faults.append("clock: the RTC lost its time (OSF set); waiting for the back office")
     except OSError as exc:
+        # Every read of a clock that does not answer would raise: the station keeps time
+        # from the port's own counter instead, not set until the back office tells it.
         faults.append("clock: %s" % exc)
+        clock = _unset_clock()
 
     network = None
     if config.get("wifi_ssid"):

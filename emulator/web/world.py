@@ -227,7 +227,7 @@ class World:
             "key": key.key_id if key is not None else None,
             "nfc": nfc.key_id if nfc is not None else None,
             "asks_code": session is not None and session.state == CODE,
-            "lines": list(hardware.board.display.lines),
+            "lines": list(hardware.display.lines),
         }
 
     def _read_slow(self) -> dict[str, Any]:

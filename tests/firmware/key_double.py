@@ -513,10 +513,10 @@ class KeyPortDouble(_Faults):
         self._rx = bytearray()
         self._last_valid = 0
 
-    def present(self):
+    def present(self) -> bool:
         return self.inserted
 
-    def write(self, buf):
+    def write(self, buf: bytes) -> int:
         self.sent_bytes += len(buf)
         if not self.inserted:
             return len(buf)
@@ -541,16 +541,16 @@ class KeyPortDouble(_Faults):
             self.key_baud = self.key.pending_baud
             self.key.pending_baud = 0
 
-    def read(self, max_bytes):
+    def read(self, max_bytes: int) -> bytes:
         data = bytes(self._rx[:max_bytes])
         self._rx = self._rx[max_bytes:]
         self.received_bytes += len(data)
         return data
 
-    def flush(self):
+    def flush(self) -> None:
         self._rx = bytearray()
 
-    def set_baud(self, rate):
+    def set_baud(self, rate: int) -> None:
         self.baud = rate
         self._rx = bytearray()
 
@@ -563,11 +563,11 @@ class NfcReaderDouble(_Faults):
         self.target = None
         self.largest = 0  # the longest message carried, either way
 
-    def find_key(self):
+    def find_key(self) -> bool:
         self.target = "key" if self.inserted else None
         return self.target is not None
 
-    def exchange(self, message):
+    def exchange(self, message: bytes) -> bytes:
         if not 0 < len(message) <= MAX_MESSAGE:
             raise ValueError("an NFC message is 1..%d bytes, not %d" % (MAX_MESSAGE, len(message)))
         if self.target is None:
@@ -581,7 +581,7 @@ class NfcReaderDouble(_Faults):
         self.largest = max(self.largest, len(answer))
         return answer
 
-    def release(self):
+    def release(self) -> None:
         self.target = None
 
 
@@ -600,33 +600,42 @@ class Ticks:
         self.now = now
         self.period = period
 
-    def ticks_ms(self):
+    def ticks_ms(self) -> int:
         return self.now % self.period
 
-    def ticks_add(self, ticks, delta):
+    def ticks_add(self, ticks: int, delta: int) -> int:
         return period_add(ticks, delta, self.period)
 
-    def ticks_diff(self, end, start):
+    def ticks_diff(self, end: int, start: int) -> int:
         return period_diff(end, start, self.period)
 
-    def sleep_ms(self, ms):
+    def sleep_ms(self, ms: int) -> None:
         self.now += ms
 
 
 class KeypadDouble:
-    """Hands out the keys of ``presses`` one per ``read_key``; a space is a look with no press."""
+    """Hands out the keys of ``presses`` one per ``read_key``; a space is a look with no press.
 
-    def __init__(self, presses=""):
+    ``held`` is the key held down now, what ``scan`` sees (the power-up check for maintenance).
+    """
+
+    def __init__(self, presses="", held=None):
         self.presses = list(presses)
+        self.held = held
+        self.scans = 0
 
     def type(self, presses):
         self.presses.extend(presses)
 
-    def read_key(self):
+    def read_key(self) -> "str | None":
         if not self.presses:
             return None
         key = self.presses.pop(0)
         return None if key == " " else key
+
+    def scan(self) -> "str | None":
+        self.scans += 1
+        return self.held
 
 
 class DisplayDouble:
@@ -635,7 +644,7 @@ class DisplayDouble:
         self.swedish = ""
         self.english = ""
 
-    def show(self, swedish, english=""):
+    def show(self, swedish: str, english: str = "") -> None:
         self.swedish = swedish
         self.english = english
         self.shown.append((swedish, english))
@@ -650,14 +659,14 @@ class IndicatorDouble:
         self.state = state
         self.history.append(state)
 
-    def ok(self):
+    def ok(self) -> None:
         self._set("ok")
 
-    def error(self):
+    def error(self) -> None:
         self._set("error")
 
-    def busy(self):
+    def busy(self) -> None:
         self._set("busy")
 
-    def off(self):
+    def off(self) -> None:
         self._set("off")

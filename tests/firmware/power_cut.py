@@ -34,22 +34,24 @@ class RamFiles:
                 raise PowerCut()
             self.spent += 1
 
-    def listdir(self, path):
+    def listdir(self, path: str) -> "list[str]":
         prefix = path + "/"
         return [p[len(prefix) :] for p in self.files if p.startswith(prefix)]
 
-    def size(self, path):
+    def size(self, path: str) -> int:
         data = self.files.get(path)
         return -1 if data is None else len(data)
 
-    def read(self, path, offset=0, length=-1):
+    def read(self, path: str, offset: int = 0, length: int = -1) -> "bytes | None":
         data = self.files.get(path)
         if data is None:
             return None
         end = len(data) if length < 0 else offset + length
         return bytes(data[offset:end])
 
-    def write(self, path, data, append=False):
+    def write(
+        self, path: str, data: "bytes | bytearray | memoryview", append: bool = False
+    ) -> None:
         if not append or path not in self.files:
             self._spend()
             self.files[path] = bytearray()
@@ -63,19 +65,19 @@ class RamFiles:
         self.spent = self.budget
         raise PowerCut()
 
-    def rename(self, src, dst):
+    def rename(self, src: str, dst: str) -> None:
         self._spend()
         if src not in self.files:
             raise OSError(2)
         self.files[dst] = self.files.pop(src)
 
-    def remove(self, path):
+    def remove(self, path: str) -> None:
         if path in self.files:
             self._spend()
             del self.files[path]
 
-    def mkdir(self, path):
+    def mkdir(self, path: str) -> None:
         self.dirs.add(path)
 
-    def free(self, path):
+    def free(self, path: str) -> int:
         return self.size_limit - sum(len(d) for d in self.files.values())

@@ -65,20 +65,20 @@ class ContactSlot:
     def pull(self):
         self.port = None
 
-    def present(self):
+    def present(self) -> bool:
         return self.port is not None and self.port.present()
 
-    def read(self, max_bytes):
+    def read(self, max_bytes: int) -> bytes:
         return self.port.read(max_bytes) if self.port is not None else b""
 
-    def write(self, buf):
+    def write(self, buf: bytes) -> int:
         return self.port.write(buf) if self.port is not None else len(buf)
 
-    def flush(self):
+    def flush(self) -> None:
         if self.port is not None:
             self.port.flush()
 
-    def set_baud(self, rate):
+    def set_baud(self, rate: int) -> None:
         self.baud = rate
         if self.port is not None:
             self.port.set_baud(rate)
@@ -252,3 +252,60 @@ def test_svc_maintenance_needs_the_maintenance_permission():
     (answer,) = FrameDecoder().feed(bytes(line.outgoing))
     assert decode_message(answer)["status"] != ST_OK
     assert not rig.station.maintenance
+
+
+# -- the services a board's bring-up reaches first (issue 19.4) ---------------------------
+
+
+def test_now_is_the_boards_clock():
+    rig = Rig()
+    assert rig.station.now() == fx.EPOCH
+    rig.clock.advance(90)
+    assert rig.station.now() == fx.EPOCH + 90
+
+
+def test_set_clock_moves_the_boards_clock_and_logs_both_times():
+    rig = Rig()
+    rig.station.set_clock(fx.EPOCH + 3600)
+    assert rig.clock.now() == fx.EPOCH + 3600
+    assert rig.station.now() == fx.EPOCH + 3600
+    text = rig.station.log.tail(1, 4000)[2]
+    assert "clock set from %d to %d by a technician" % (fx.EPOCH, fx.EPOCH + 3600) in text
+
+
+def test_audit_read_gives_the_outbox_records_from_an_index():
+    rig = Rig()  # the boot is record 1
+    rig.station.record(ANNA, REASON_SYNC_OK, 0)
+    rig.station.record(0, REASON_BOOT, 2)
+    total, first, records = rig.station.audit_read(0, 10)
+    assert (total, first, len(records)) == (3, 1, 3)
+    decoded = [codec.decode_record("outbox_record", r) for r in records]
+    assert [(r["reason"], r["key_id"]) for r in decoded] == [
+        (REASON_BOOT, 0),
+        (REASON_SYNC_OK, ANNA),
+        (REASON_BOOT, 0),
+    ]
+    total, first, records = rig.station.audit_read(2, 1)
+    assert (total, first) == (3, 2)
+    assert records == [rig.station.outbox.read(0, 3)[2][1]]
+    assert rig.station.audit_read(4, 10)[2] == []
+
+
+def test_run_forever_runs_the_main_loop_until_a_technician_stops_it():
+    rig = Rig()
+    line = Line()
+    rig.station.console = ServiceConsole(line, rig.station)
+    line.incoming += encode_frame(codec.encode_message(MSG_SVC_STATUS, 1, b""))
+    line.incoming += encode_frame(
+        codec.encode_message(MSG_SVC_MAINTENANCE, 2, TOKENS["maintenance"])
+    )
+    started = rig.ticks.now
+    rig.station.run_forever(poll_ms=7)  # returns only because SVC_MAINTENANCE stopped it
+    answers = [codec.decode_message(a) for a in FrameDecoder().feed(bytes(line.outgoing))]
+    assert [(a["type"], a["status"]) for a in answers] == [
+        (MSG_SVC_STATUS, ST_OK),
+        (MSG_SVC_MAINTENANCE, ST_OK),
+    ]
+    assert rig.station.maintenance
+    # it slept poll_ms between passes on the station's ticks, never on the real clock
+    assert rig.ticks.now > started and (rig.ticks.now - started) % 7 == 0

@@ -14,6 +14,7 @@ from firmware.storage import DirStorage
 from firmware.uplink import Uplink
 from hw import _port
 from hw.board import Board
+from hw.nfc_reader import NfcError
 from tests.firmware import fixtures as fx
 from tests.firmware.key_double import (
     DisplayDouble,
@@ -35,12 +36,16 @@ class NfcCounter:
     def __init__(self, ticks):
         self.ticks = ticks
         self.polls = []  # ticks.now at each look
+        self.target = None  # never a key selected
 
-    def find_key(self):
+    def find_key(self) -> bool:
         self.polls.append(self.ticks.now)
         return False
 
-    def release(self):
+    def exchange(self, message: bytes) -> bytes:
+        raise NfcError("no key selected")
+
+    def release(self) -> None:
         pass
 
 

@@ -189,10 +189,10 @@ class Network:
         self.joinable = True
         self.connects = 0
 
-    def isconnected(self):
+    def isconnected(self) -> bool:
         return self.connected
 
-    def connect(self, timeout_ms):
+    def connect(self, timeout_ms: int) -> bool:
         self.connects += 1
         self.connected = self.joinable
         return self.connected

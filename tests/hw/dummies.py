@@ -2,8 +2,13 @@
 
 Portable (CPython and the MicroPython unix port), in the manner of
 micropython-lib's lora tests (DummySPI, DummyPin): they record what the driver
-did and answer what a test told them to.
+did and answer what a test told them to. ``DummyMachine`` and ``DummyNetwork``
+stand in for whole modules (``machine``, ``network``) where code imports them
+itself, as hw.board_setup does: a test puts them in ``sys.modules``.
 """
+
+import os
+import sys
 
 from hw._port import TICKS_PERIOD, period_add, period_diff
 
@@ -15,6 +20,51 @@ def raises(exc_type, fn, *args, **kwargs):
     except exc_type as exc:
         return exc
     raise AssertionError("%s was not raised" % exc_type.__name__)
+
+
+def with_modules(modules, fn, *args):
+    """``fn(*args)`` while ``sys.modules`` holds ``modules`` (name -> stand-in); put back after."""
+    saved = {}
+    for name in modules:
+        saved[name] = sys.modules.get(name)
+        sys.modules[name] = modules[name]
+    try:
+        return fn(*args)
+    finally:
+        for name in saved:
+            if saved[name] is None:
+                del sys.modules[name]
+            else:
+                sys.modules[name] = saved[name]
+
+
+def with_attributes(changes, fn, *args):
+    """``fn(*args)`` with ``changes`` ((object, name, value), ...) set; the old values put back."""
+    saved = [(target, name, getattr(target, name)) for target, name, _ in changes]
+    for target, name, value in changes:
+        setattr(target, name, value)
+    try:
+        return fn(*args)
+    finally:
+        for target, name, value in saved:
+            setattr(target, name, value)
+
+
+def temp_folder():
+    """A new empty folder under /tmp (MicroPython has no tempfile); ``remove_tree`` it after."""
+    path = "/tmp/synk-test-" + "".join("%02x" % b for b in os.urandom(6))
+    os.mkdir(path)
+    return path
+
+
+def remove_tree(path):
+    for name in os.listdir(path):
+        inner = path + "/" + name
+        if os.stat(inner)[0] & 0x4000:  # S_IFDIR
+            remove_tree(inner)
+        else:
+            os.remove(inner)
+    os.rmdir(path)
 
 
 def hexbytes(text):
@@ -34,16 +84,16 @@ class FakeClock:
         self.now = now
         self.period = period
 
-    def ticks_ms(self):
+    def ticks_ms(self) -> int:
         return self.now % self.period
 
-    def ticks_add(self, ticks, delta):
+    def ticks_add(self, ticks: int, delta: int) -> int:
         return period_add(ticks, delta, self.period)
 
-    def ticks_diff(self, end, start):
+    def ticks_diff(self, end: int, start: int) -> int:
         return period_diff(end, start, self.period)
 
-    def sleep_ms(self, ms):
+    def sleep_ms(self, ms: int) -> None:
         self.now += ms
 
     def advance(self, ms):
@@ -148,6 +198,10 @@ class DummyI2C:
         self.writes.append((address, data))
         return len(data)
 
+    def readfrom(self, address, count):
+        memory = self._device(address)
+        return bytes(memory[:count])
+
     def readfrom_mem(self, address, register, count):
         memory = self._device(address)
         return bytes(memory[register : register + count])
@@ -178,6 +232,84 @@ class DummyPWM:
         self.duty = duty
         self.history.append(("duty", duty))
         return None
+
+
+class DummyMachine:
+    """The ``machine`` module of a board port: ``Pin``, ``I2C``, ``UART``, ``PWM`` as
+    hw.board_setup calls them, each part kept where a test finds it again: ``pins`` by GPIO
+    number, ``i2c`` and ``uarts`` by bus id (a test may put a bus there first), ``pwms``.
+
+    ``keypad`` (rows, columns: GPIO numbers) wires a DummyKeyMatrix to those pins, so a
+    test can hold a key down at power-up (``matrix.press``).
+    """
+
+    def __init__(self, keypad=None):
+        self.pins = {}
+        self.i2c = {}
+        self.uarts = {}
+        self.pwms = []
+        self.matrix = DummyKeyMatrix()
+        if keypad is not None:
+            rows, cols = keypad
+            for number, pin in zip(rows, self.matrix.rows):
+                self.pins[number] = pin
+            for number, pin in zip(cols, self.matrix.cols):
+                self.pins[number] = pin
+        self.Pin = _PinMaker(self)
+
+    def I2C(self, bus, scl=None, sda=None, freq=400000):
+        if bus not in self.i2c:
+            self.i2c[bus] = DummyI2C()
+        self.i2c[bus].freq = freq
+        return self.i2c[bus]
+
+    def UART(self, bus, baudrate=9600, **options):
+        if bus not in self.uarts:
+            self.uarts[bus] = DummyUART()
+        self.uarts[bus].init(baudrate=baudrate, **options)
+        return self.uarts[bus]
+
+    def PWM(self, pin, freq=0, duty_u16=0):
+        pwm = DummyPWM()
+        pwm.pin = pin
+        pwm.freq(freq)
+        pwm.duty_u16(duty_u16)
+        self.pwms.append(pwm)
+        return pwm
+
+
+class _PinMaker:
+    """``machine.Pin(id, mode, pull, value=)``: the same DummyPin for the same GPIO number."""
+
+    IN = DummyPin.IN
+    OUT = DummyPin.OUT
+    PULL_UP = DummyPin.PULL_UP
+
+    def __init__(self, machine):
+        self._machine = machine
+
+    def __call__(self, number, mode=-1, pull=-1, value=None):
+        pins = self._machine.pins
+        if number not in pins:
+            pins[number] = DummyPin(1 if pull == self.PULL_UP else 0)
+        pin = pins[number]
+        if value is not None:
+            pin.value(value)
+        return pin
+
+
+class DummyNetwork:
+    """The ``network`` module of a board port with Wi-Fi: ``WLAN(STA_IF)`` is ``wlan``."""
+
+    STA_IF = 0
+
+    def __init__(self, wlan):
+        self.wlan = wlan
+        self.interfaces = []
+
+    def WLAN(self, interface):
+        self.interfaces.append(interface)
+        return self.wlan
 
 
 class DummyWLAN:
