@@ -15,6 +15,12 @@
   session with 200 audit events, upload), with ``vm_heap_data_peak_<phase>``
   per phase. Budget ``DATA_PEAK_BUDGET`` (96 KiB): bench/run.py's ``BUDGETS``,
   which ``inv bench`` fails on.
+- ``vm_heap_min_ok_bytes`` (issue 15, and 11's bisection): the smallest
+  ``-X heapsize`` at which that same full run succeeds (the script exits 0, the
+  back office got every event), to ``HEAP_STEP`` (4 KiB), by bench/heap_bisect.py;
+  a ``MemoryError`` or any other failure is not ok. The heap holds the code
+  (folder form: every .mpy read into it) and the key double too, so this is the
+  whole run's need on the 64-bit port. Budget ``HEAP_MIN_OK_BUDGET`` (160 KiB).
 
 The bundle is SPEC.md 8.4's budget (100 keys, 60 locks, tests/factories.py),
 served with the station's own interface of SPEC.md 9 by ``_BackOffice`` on
@@ -29,12 +35,14 @@ from __future__ import annotations
 import json
 import shutil
 import struct
+import sys
 import tempfile
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from bench import heap_bisect
 from bench.firmware_bench import _run_micropython
 from firmware import bundle_format
 from host.flash.boards import BOARDS
@@ -43,6 +51,9 @@ from tests import factories
 from tests.host.flash.conftest import signed_config
 
 DATA_PEAK_BUDGET = 96 * 1024
+HEAP_MIN_OK_BUDGET = 160 * 1024  # issue 15's goal, from about 800 KiB before it
+HEAP_STEP = 4 * 1024
+HEAP_MIN_HIGH = 4 * 1024 * 1024  # the heap the other figures run with
 KEYS, LOCKS, EVENTS = 100, 60, 200
 STATION_ID, UNIT_ID = 7, 3  # the factories' bundle's
 _BATCH_HEAD = struct.Struct("<4sBBHIII")  # firmware/audit_upload.py: SKUP header
@@ -86,6 +97,12 @@ class _BackOffice(ThreadingHTTPServer):
         self.bundle = bundle
         self.serial = bundle_format.bundle_header(bundle)["serial"]
         self.uploaded = 0
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A run with too small a heap drops its connection mid-answer (the bisection's
+        # failing runs): nothing to report; anything else is.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
     @property
     def url(self) -> str:
@@ -146,47 +163,87 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-def data_peak(
-    unix: Image, work: Path, keys: int = KEYS, locks: int = LOCKS, events: int = EVENTS
-) -> dict[str, float]:
-    staff = factories.unit_keys(keys, locks)
-    key = staff[0]
-    folder = work / "unix-run"
-    write_image(unix, folder)
-    # The key double (another device, made before the baseline) encodes its
-    # records with the encoders the image leaves out; its package is the image's.
-    shutil.copy(REPO_ROOT / "firmware" / "record_encoders.py", folder / "files" / "firmware")
-    flash = work / "flash"
-    flash.mkdir()
-    server = _BackOffice(factories.bundle(staff))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        figures = _run_micropython(
-            "-X",
-            "heapsize=4M",
+class _Site:
+    """The back office on loopback and the unix image's folder form: what a full run
+    (bench/station_run.py) needs, for as many runs as asked, each on an empty flash."""
+
+    def __init__(self, unix: Image, work: Path, keys: int, locks: int, events: int) -> None:
+        staff = factories.unit_keys(keys, locks)
+        self.key, self.locks, self.events = staff[0], locks, events
+        work.mkdir(parents=True, exist_ok=True)
+        self.folder = work / "unix-run"
+        write_image(unix, self.folder)
+        # The key double (another device, made before the baseline) encodes its
+        # records with the encoders the image leaves out; its package is the image's.
+        shutil.copy(
+            REPO_ROOT / "firmware" / "record_encoders.py", self.folder / "files" / "firmware"
+        )
+        self.flashes = work / "flashes"
+        self.flashes.mkdir()
+        self.server = _BackOffice(factories.bundle(staff))
+
+    def __enter__(self) -> _Site:
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def args(self) -> list[str]:
+        """The script and its arguments for one run on a new, empty flash; the back office's
+        count of uploaded records starts again at 0."""
+        flash = tempfile.mkdtemp(dir=self.flashes)
+        self.server.uploaded = 0
+        return [
             "bench/station_run.py",
-            str(folder / "files"),
-            str(flash),
-            server.url,
+            str(self.folder / "files"),
+            flash,
+            self.server.url,
             factories.AUTHORITY.public.hex(),
             str(STATION_ID),
             str(UNIT_ID),
             str(factories.EPOCH),
-            str(key.key_id),
-            key.code,
-            str(locks),
-            str(events),
-        )
-    finally:
-        server.shutdown()
-        server.server_close()
-    if server.uploaded < events:
-        raise RuntimeError(f"the back office got {server.uploaded} records, not {events}+")
-    results = {"vm_heap_data_peak_bytes": int(figures["vm_heap_data_peak_bytes"])}
+            str(self.key.key_id),
+            self.key.code,
+            str(self.locks),
+            str(self.events),
+        ]
+
+    def all_uploaded(self) -> bool:
+        return self.server.uploaded >= self.events
+
+
+def data_peak(
+    unix: Image, work: Path, keys: int = KEYS, locks: int = LOCKS, events: int = EVENTS
+) -> dict[str, float]:
+    with _Site(unix, work, keys, locks, events) as site:
+        figures = _run_micropython("-X", "heapsize=4M", *site.args())
+        if not site.all_uploaded():
+            raise RuntimeError(f"the back office got {site.server.uploaded} records, not {events}+")
+    results: dict[str, float] = {"vm_heap_data_peak_bytes": int(figures["vm_heap_data_peak_bytes"])}
     for phase in ("boot", "online", "session", "upload"):
         results[f"vm_heap_data_peak_{phase}"] = int(figures[f"{phase}_peak"])
     return results
+
+
+def heap_min_ok(
+    unix: Image,
+    work: Path,
+    keys: int = KEYS,
+    locks: int = LOCKS,
+    events: int = EVENTS,
+    high: int = HEAP_MIN_HIGH,
+) -> dict[str, float]:
+    """``vm_heap_min_ok_bytes``: the smallest ``-X heapsize`` (to ``HEAP_STEP``) at which the
+    whole run succeeds: the script exits 0 and the back office got every event."""
+    with _Site(unix, work, keys, locks, events) as site:
+
+        def ok(heapsize: int) -> bool:
+            return heap_bisect.micropython_ok(site.args(), heapsize) and site.all_uploaded()
+
+        found = heap_bisect.min_ok(ok, 0, high, HEAP_STEP)
+    return {"vm_heap_min_ok_bytes": found}
 
 
 def run() -> dict[str, float]:
@@ -198,4 +255,5 @@ def run() -> dict[str, float]:
         work = Path(tmp)
         results.update(code_heap(built, work))
         results.update(data_peak(built["unix"], work))
+        results.update(heap_min_ok(built["unix"], work / "min-ok"))
     return results

@@ -10,7 +10,8 @@
   host.flash.boards) unless ``--form folder`` asks for the .mpy files on the
   file system (a stock firmware without ROMFS).
 - ``deploy``: the image in ``--image`` onto the board at ``--port`` (default
-  auto), every file read back and compared; ``--dry-run`` prints every step
+  auto), every file read back and compared (one the board already holds byte
+  for byte is not copied again); ``--dry-run`` prints every step
   with its mpremote command and needs no board.
 
 Errors print "svenska / English" on stderr; exit status 1 for a failed step

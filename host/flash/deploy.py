@@ -11,11 +11,14 @@ Steps (``deploy``):
 2. romfs form: the ROMFS image written with ``mpremote romfs deploy``, then the
    partition read back on the board and its SHA-256 compared with the
    manifest's; a mismatch is written once more, a second one stops the deploy;
-3. the image's directories made;
-4. each file of the file system copied, then read back on the board and its
-   SHA-256 compared with the manifest's, retried once as above. Code first,
-   then the configuration, ``boot.py`` and ``main.py`` last, so a board reset
-   half-way does not start a half-copied station;
+3. the image's directories made, and the SHA-256 of every file of the image
+   read on the board in one call (``Mpremote.hashes``);
+4. each file of the file system whose SHA-256 on the board is not the
+   manifest's copied, then read back on the board and its SHA-256 compared
+   with the manifest's, retried once as above; a file the board already holds
+   byte for byte is kept (a second deploy copies only what changed). Code
+   first, then the configuration, ``boot.py`` and ``main.py`` last, so a board
+   reset half-way does not start a half-copied station;
 5. folder form: files in the image's code folders that the image does not hold
    removed (an old ``records.py`` would be imported instead of the new
    ``records.mpy``); romfs form: the code folders of a folder-form image
@@ -24,6 +27,8 @@ Steps (``deploy``):
    station's data in /flash/synk is never touched, only its two configuration
    files are replaced;
 6. the board reset: it mounts /rom again and starts the new station.
+
+The last line says how many files were copied, kept and removed.
 
 Progress goes to ``out``, one line per step and per file. With ``dry_run``
 every step is printed with the exact mpremote command line and nothing runs.
@@ -59,6 +64,7 @@ ATTEMPTS = 2  # a file is copied at most twice
 class Report:
     device: DeviceInfo | None = None
     copied: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # already on the board, byte for byte
     retried: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
 
@@ -181,12 +187,21 @@ class Deployer:
             self._romfs(str(romfs["sha256"]), romfs_size)
         self._say("deploy.step_dirs", dirs=", ".join(dirs))
         self._show(self.device.make_dirs_command(dirs))
+        on_board: dict[str, str | None] = {}
+        self._say("deploy.step_hashes")
+        self._show(self.device.hashes_command(paths))
         if not self.dry_run:
             self.device.make_dirs(dirs)
+            on_board = self.device.hashes(paths)
         width = len(str(total))
         for number, entry in enumerate(entries, 1):
             counter = f"[{number:>{width}}/{total}]"
-            self._file(counter, entry)
+            if on_board.get(entry.path) == entry.sha256:
+                head = f"{counter} {entry.path} ({entry.size} B)"
+                print(f"{head}: {text('deploy.file_kept')}", file=self.out, flush=True)
+                self.report.kept.append(entry.path)
+            else:
+                self._file(counter, entry)
         if self.image.form != FORM_FOLDER:  # the code is in /rom or frozen: none on the fs
             trees = fs_code_trees()
             self._say("deploy.step_trees", dirs=", ".join(trees))
@@ -205,7 +220,14 @@ class Deployer:
         self._show(self.device.reset_command())
         if not self.dry_run:
             self.device.reset()
-            self._say("deploy.done", files=total, retried=len(self.report.retried))
+            self._say(
+                "deploy.done",
+                files=total,
+                copied=len([p for p in self.report.copied if p != ROM]),
+                kept=len(self.report.kept),
+                removed=len(self.report.removed),
+                retried=len(self.report.retried),
+            )
         return self.report
 
     def _romfs(self, sha256: str, size: int) -> None:

@@ -205,9 +205,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Removing code on the file system that would shadow /rom: {dirs}",
     ),
     "deploy.step_dirs": ("Skapar kataloger: {dirs}", "Creating folders: {dirs}"),
+    "deploy.step_hashes": (
+        "Läser SHA-256 för avbildens filer på kortet: det som redan är rätt kopieras inte",
+        "Reading the SHA-256 of the image's files on the board: what is already right"
+        " is not copied",
+    ),
     "deploy.file_plan": (
-        "kopieras, läses tillbaka och jämförs",
-        "copied, read back and compared",
+        "kopieras om kortet inte har den redan, läses tillbaka och jämförs",
+        "copied unless the board already holds it, read back and compared",
+    ),
+    "deploy.file_kept": (
+        "oförändrad, samma SHA-256 på kortet: behålls",
+        "unchanged, same SHA-256 on the board: kept",
     ),
     "deploy.expect": ("väntad SHA-256", "expected SHA-256"),
     "deploy.file_ok": ("kopierad, SHA-256 stämmer", "copied, SHA-256 matches"),
@@ -222,8 +231,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "deploy.removed": ("borttagen", "removed"),
     "deploy.step_reset": ("Startar om kortet", "Resetting the board"),
     "deploy.done": (
-        "Klart: {files} filer på kortet ({retried} kopierades om), stationen startar",
-        "Done: {files} files on the board ({retried} copied again), the station is starting",
+        "Klart: {files} filer på kortet (kopierade: {copied}, oförändrade: {kept},"
+        " borttagna: {removed}, omkopierade: {retried}), stationen startar",
+        "Done: {files} files on the board (copied: {copied}, unchanged: {kept},"
+        " removed: {removed}, copied again: {retried}), the station is starting",
     ),
     # -- build and provision output -------------------------------------------------------------
     "build.done": (

@@ -26,6 +26,9 @@ Steps and what the board runs for them (small MicroPython scripts through
   (code of a folder-form image, which would shadow /rom: "" is before /rom on
   ``sys.path``);
 - ``sha256``: the file read back on the board through ``hashlib.sha256``;
+- ``hashes``: the same for many files in one call (what is on the board before
+  a deploy, so files it already holds are not copied again), "-" for a file
+  that is not there;
 - ``clean``: files in the image's code folders that the image does not hold
   (an old ``.py`` would shadow the new ``.mpy``), removed;
 - ``reset``: mpremote's ``reset`` (``machine.reset()``).
@@ -134,6 +137,24 @@ SHA256_SCRIPT = (
     ' print("synk-sha256","-")\n'
 )
 
+HASHES_SCRIPT = (
+    "t={paths}\n"
+    "import hashlib,binascii\n"
+    "for p in t:\n"
+    " h=hashlib.sha256()\n"
+    " try:\n"
+    '  with open(p,"rb") as f:\n'
+    "   while 1:\n"
+    "    b=f.read(1024)\n"
+    "    if not b:break\n"
+    "    h.update(b)\n"
+    "  d=binascii.hexlify(h.digest()).decode()\n"
+    " except OSError:\n"
+    '  d="-"\n'
+    ' print("synk-hash",d,p)\n'
+    'print("synk-hashes",len(t))\n'
+)
+
 ROMFS_SHA256_SCRIPT = (
     "n={size}\n"
     "import vfs,hashlib,binascii\n"
@@ -239,6 +260,9 @@ class Mpremote:
     def sha256_command(self, path: str) -> list[str]:
         return self._line("exec", SHA256_SCRIPT.format(path=literal(path)))
 
+    def hashes_command(self, paths: Sequence[str]) -> list[str]:
+        return self._line("exec", HASHES_SCRIPT.format(paths=literal(list(paths))))
+
     def romfs_deploy_command(self, local: str) -> list[str]:
         return self._line("romfs", "deploy", local)
 
@@ -313,6 +337,19 @@ class Mpremote:
         """The hex SHA-256 of the file at ``path`` on the board; None if it is not there."""
         words = self._expect(self._run(self.sha256_command(path)), "synk-sha256")
         return None if words == ["-"] else words[0]
+
+    def hashes(self, paths: Sequence[str]) -> dict[str, str | None]:
+        """The hex SHA-256 of each file of ``paths`` on the board (None: not there), in one
+        call; a board that does not answer for every path is an error."""
+        stdout = self._run(self.hashes_command(paths))
+        count = self._expect(stdout, "synk-hashes")
+        found: dict[str, str | None] = {}
+        for rest in _tagged(stdout, "synk-hash"):
+            digest, _, path = rest.partition(" ")
+            found[path] = None if digest == "-" else digest
+        if count != [str(len(paths))] or set(found) != set(paths):
+            raise FlashError("device.no_answer", port=self.port, step="synk-hashes")
+        return found
 
     def romfs_deploy(self, local: str) -> None:
         stdout = self._run(self.romfs_deploy_command(local), COPY_TIMEOUT)

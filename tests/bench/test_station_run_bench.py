@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from bench.run import BUDGETS, over_budget
-from bench.station_run_bench import DATA_PEAK_BUDGET, code_heap, data_peak
+from bench.station_run_bench import DATA_PEAK_BUDGET, HEAP_MIN_OK_BUDGET, code_heap, data_peak
 from host.flash.image import Image, build_image
 from tests.host.flash.conftest import signed_config
 
@@ -44,4 +44,11 @@ def test_the_data_peak_budget_is_what_fails_the_bench() -> None:
     assert over_budget({"vm_heap_data_peak_bytes": 96 * 1024, "other": 10**9}) == {}
     assert over_budget({"vm_heap_data_peak_bytes": 96 * 1024 + 1}) == {
         "vm_heap_data_peak_bytes": (96 * 1024 + 1, 96 * 1024)
+    }
+
+
+def test_the_min_ok_heap_budget_is_issue_15s_goal() -> None:
+    assert BUDGETS["vm_heap_min_ok_bytes"] == HEAP_MIN_OK_BUDGET == 160 * 1024
+    assert over_budget({"vm_heap_min_ok_bytes": 160 * 1024 + 4096}) == {
+        "vm_heap_min_ok_bytes": (160 * 1024 + 4096, 160 * 1024)
     }

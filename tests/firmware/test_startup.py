@@ -13,7 +13,7 @@ import json
 from hashlib import sha256
 
 import firmware
-from firmware import codec, startup, station_config
+from firmware import startup, station_config
 from firmware.bundle_cache import authority_key_id
 from firmware.clock import ManualClock
 from firmware.framing import FrameDecoder, encode_frame
@@ -24,9 +24,11 @@ from firmware.protocol_constants import (
     ST_OK,
     STATION_FLAG_CLOCK_NOT_SET,
 )
+from firmware.records import decode_record
 from firmware.service_console import ServiceConsole
 from firmware.storage import DirStorage
 from firmware.uplink import Uplink
+from firmware.wire_messages import decode_message, encode_message
 from hw import board_setup, http_client, pins_esp32s3, usb_serial
 from hw.board import Board
 from hw.ds3231 import DS3231
@@ -69,14 +71,14 @@ def _config(**fields):
 
 
 def _frames(*messages):
-    return b"".join(encode_frame(codec.encode_message(t, seq, p)) for t, seq, p in messages)
+    return b"".join(encode_frame(encode_message(t, seq, p)) for t, seq, p in messages)
 
 
 def _answers(data):
     decoder = FrameDecoder()
     bodies = decoder.feed(bytes(data))
     assert decoder.crc_errors == 0
-    return [codec.decode_message(body) for body in bodies]
+    return [decode_message(body) for body in bodies]
 
 
 # -- build_station --------------------------------------------------------------------
@@ -307,7 +309,7 @@ def test_run_board_starts_the_station_serves_the_console_and_stops_for_maintenan
             "Maintenance mode",
         )
         # booted on the flash: the boot is recorded in the outbox there
-        records = [codec.decode_record("outbox_record", r) for r in station.outbox.pending()[1]]
+        records = [decode_record("outbox_record", r) for r in station.outbox.pending()[1]]
         station_events = [r["reason"] for r in records if r["kind"] == 2]
         assert station_events[0] == REASON_BOOT
         assert station_config.CONFIG_FILE in DirStorage(bench.storage_root).names()
@@ -324,7 +326,7 @@ def test_run_board_with_an_rtc_that_does_not_answer_starts_and_waits_for_the_tim
         assert [fault.split(":")[0] for fault in board.faults] == ["nfc", "clock"]
         # booted on a clock that counts as not set, until the back office tells the time
         assert station.status()["flags"] & STATION_FLAG_CLOCK_NOT_SET
-        records = [codec.decode_record("outbox_record", r) for r in station.outbox.pending()[1]]
+        records = [decode_record("outbox_record", r) for r in station.outbox.pending()[1]]
         assert [r["reason"] for r in records if r["kind"] == 2] == [REASON_BOOT]
         board.clock.set(fx.EPOCH)
         assert not station.status()["flags"] & STATION_FLAG_CLOCK_NOT_SET

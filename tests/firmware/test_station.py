@@ -279,7 +279,7 @@ def test_audit_read_gives_the_outbox_records_from_an_index():
     rig.station.record(0, REASON_BOOT, 2)
     total, first, records = rig.station.audit_read(0, 10)
     assert (total, first, len(records)) == (3, 1, 3)
-    decoded = [codec.decode_record("outbox_record", r) for r in records]
+    decoded = [decode_record("outbox_record", r) for r in records]
     assert [(r["reason"], r["key_id"]) for r in decoded] == [
         (REASON_BOOT, 0),
         (REASON_SYNC_OK, ANNA),
@@ -295,13 +295,13 @@ def test_run_forever_runs_the_main_loop_until_a_technician_stops_it():
     rig = Rig()
     line = Line()
     rig.station.console = ServiceConsole(line, rig.station)
-    line.incoming += encode_frame(codec.encode_message(MSG_SVC_STATUS, 1, b""))
+    line.incoming += encode_frame(encode_message(MSG_SVC_STATUS, 1, b""))
     line.incoming += encode_frame(
-        codec.encode_message(MSG_SVC_MAINTENANCE, 2, TOKENS["maintenance"])
+        encode_message(MSG_SVC_MAINTENANCE, 2, TOKENS["maintenance"])
     )
     started = rig.ticks.now
     rig.station.run_forever(poll_ms=7)  # returns only because SVC_MAINTENANCE stopped it
-    answers = [codec.decode_message(a) for a in FrameDecoder().feed(bytes(line.outgoing))]
+    answers = [decode_message(a) for a in FrameDecoder().feed(bytes(line.outgoing))]
     assert [(a["type"], a["status"]) for a in answers] == [
         (MSG_SVC_STATUS, ST_OK),
         (MSG_SVC_MAINTENANCE, ST_OK),

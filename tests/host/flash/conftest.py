@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 import pytest
@@ -36,6 +38,22 @@ def signed_config(board: str = "esp32s3", station_id: int = 7) -> dict[str, byte
         backoffice_ca=BACKOFFICE_CA,
     )
     return signed_files(config, AUTHORITY.sign, AUTHORITY_PUBLIC)
+
+
+def with_one_file_changed(image: ImageDir, path: str) -> ImageDir:
+    """``image`` as the next build would leave it with only the file at ``path`` changed
+    (a byte appended, the manifest's row made to match): a folder-form image."""
+    entry = next(e for e in image.entries if e.path == path)
+    local = image.local(entry)
+    local.write_bytes(local.read_bytes() + b"\x00")
+    manifest = image.directory / "manifest.json"
+    fields = json.loads(manifest.read_text(encoding="utf-8"))
+    for row in fields["files"]:
+        if row["path"] == path:
+            row["size"] += 1
+            row["sha256"] = hashlib.sha256(local.read_bytes()).hexdigest()
+    manifest.write_text(json.dumps(fields), encoding="utf-8")
+    return load_image(image.directory)
 
 
 @pytest.fixture(scope="session")

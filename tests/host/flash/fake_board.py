@@ -119,6 +119,13 @@ class FakeBoard:
             data = self.files.get(argument)
             answer = "-" if data is None else hashlib.sha256(data).hexdigest()
             return Result(0, f"synk-sha256 {answer}\r\n", "")
+        if "synk-hashes" in script:
+            lines = []
+            for path in argument:
+                data = self.files.get(path)
+                digest = "-" if data is None else hashlib.sha256(data).hexdigest()
+                lines.append(f"synk-hash {digest} {path}")
+            return Result(0, "\r\n".join([*lines, f"synk-hashes {len(argument)}"]) + "\r\n", "")
         if "synk-romfs" in script:
             if self.rom is None or argument > len(self.rom):
                 return Result(0, "synk-romfs -\r\n", "")

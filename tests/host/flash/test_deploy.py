@@ -15,7 +15,7 @@ from host.flash.image import Entry, ImageDir, directories
 from host.flash.mpremote import DEFAULT_COMMAND, Mpremote, Result
 from host.flash.mpy import MPY_VERSION
 
-from .conftest import signed_config
+from .conftest import signed_config, with_one_file_changed
 from .fake_board import MPY_PICO2W, PICO2W, FakeBoard
 
 
@@ -37,6 +37,7 @@ def test_the_mpremote_commands_in_order(image_dir: ImageDir, board: FakeBoard) -
     expected = [
         device.probe_command(),
         device.make_dirs_command(directories(e.path for e in entries)),
+        device.hashes_command([e.path for e in entries]),
     ]
     for entry in entries:
         expected.append(device.copy_command(str(image_dir.local(entry)), entry.path))
@@ -49,7 +50,7 @@ def test_the_mpremote_commands_in_order(image_dir: ImageDir, board: FakeBoard) -
         "exec",
     ]
     assert all(c[: len(_connect("/dev/null"))] == _connect("/dev/null") for c in commands[1:])
-    copy = commands[2]
+    copy = commands[3]
     assert copy[len(_connect("/dev/null")) :] == [
         "fs",
         "cp",
@@ -84,6 +85,60 @@ def test_progress_line_per_file(image_dir: ImageDir, board: FakeBoard) -> None:
     assert lines[0].startswith(f"[ 1/{total}] /firmware/__init__.mpy")
     assert lines[-1].startswith(f"[{total}/{total}] /main.py")
     assert all("SHA-256 stämmer / copied, SHA-256 matches" in line for line in lines)
+
+
+def _copied(board: FakeBoard) -> list[str]:
+    """The board paths ``fs cp`` wrote, in order."""
+    return [c[-1].removeprefix(":") for c in board.commands if "cp" in c and "fs" in c]
+
+
+def test_a_second_deploy_copies_only_the_changed_file_and_removes_the_dropped_one(
+    image_dir: ImageDir, board: FakeBoard
+) -> None:
+    first, _ = _deploy(image_dir, board)
+    assert len(_copied(board)) == len(image_dir.entries)
+    # the next image: one module changed, one the image no longer has (left on the board
+    # as a previous image would have left it)
+    changed = "/firmware/codec.mpy"
+    second = with_one_file_changed(image_dir, changed)
+    board.files["/firmware/dropped.mpy"] = b"a module the new image does not hold"
+    board.commands.clear()
+    out = io.StringIO()
+    report = deploy(second, Mpremote(runner=board), out)
+    assert _copied(board) == [changed] == report.copied
+    assert sorted(report.kept) == sorted(e.path for e in second.entries if e.path != changed)
+    assert report.removed == ["/firmware/dropped.mpy"]
+    assert set(board.files) == {e.path for e in second.entries}
+    for entry in second.entries:
+        assert hashlib.sha256(board.files[entry.path]).hexdigest() == entry.sha256
+    kept = len(second.entries) - 1
+    assert f"kopierade: 1, oförändrade: {kept}, borttagna: 1" in out.getvalue()
+    assert f"copied: 1, unchanged: {kept}, removed: 1" in out.getvalue()
+    assert out.getvalue().count("oförändrad, samma SHA-256 på kortet") == kept
+    assert board.resets == 2
+    assert f"kopierade: {len(second.entries)}, oförändrade: 0" in first
+
+
+def test_a_file_spoilt_on_the_board_since_the_last_deploy_is_copied_again(
+    image_dir: ImageDir, board: FakeBoard
+) -> None:
+    _deploy(image_dir, board)
+    board.files["/firmware/outbox.mpy"] = b"\xff" + board.files["/firmware/outbox.mpy"][1:]
+    del board.files["/main.py"]
+    board.commands.clear()
+    report = deploy(image_dir, Mpremote(runner=board), io.StringIO())
+    assert _copied(board) == report.copied == ["/firmware/outbox.mpy", "/main.py"]
+    for entry in image_dir.entries:
+        assert hashlib.sha256(board.files[entry.path]).hexdigest() == entry.sha256
+
+
+def test_a_board_that_does_not_answer_for_every_file_is_an_error() -> None:
+    def short(args: object, timeout: float) -> Result:
+        return Result(0, "synk-hash - /main.py\r\nsynk-hashes 2\r\n", "")
+
+    with pytest.raises(FlashError) as refused:
+        Mpremote(runner=short).hashes(["/main.py", "/boot.py"])
+    assert refused.value.key == "device.no_answer"
 
 
 def test_a_bad_copy_is_copied_again_once(image_dir: ImageDir, board: FakeBoard) -> None:

@@ -23,6 +23,8 @@ from host.flash.deploy import deploy
 from host.flash.image import Image, ImageDir, load_image, write_image
 from host.flash.mpremote import Mpremote, Result, run_subprocess
 
+from .conftest import with_one_file_changed
+
 pytestmark = pytest.mark.slow  # a few hundred mpremote calls
 
 
@@ -134,6 +136,31 @@ def test_a_file_spoilt_on_the_board_between_copy_and_read_back_is_copied_again(
     assert hashlib.sha256((vm.flash / target.lstrip("/")).read_bytes()).hexdigest() == (
         entry.sha256
     )
+
+
+def test_a_second_deploy_copies_only_the_changed_file(image_dir: ImageDir, vm: VmBoard) -> None:
+    deploy(image_dir, Mpremote(vm.port), io.StringIO())
+    assert _wait_for(vm, b"this board has no station hardware")
+    changed = "/firmware/outbox.mpy"
+    second = with_one_file_changed(image_dir, changed)
+    (vm.flash / "firmware" / "dropped.mpy").write_bytes(b"a module the new image lacks")
+    commands: list[list[str]] = []
+
+    def runner(args: Sequence[str], timeout: float) -> Result:
+        commands.append(list(args))
+        return run_subprocess(args, timeout)
+
+    out = io.StringIO()
+    report = deploy(second, Mpremote(vm.port, runner=runner), out)
+    copies = [c[-1] for c in commands if c[-4:-2] == ["cp", "-f"]]
+    assert copies == [":" + changed] and report.copied == [changed]
+    assert sorted(report.kept) == sorted(e.path for e in second.entries if e.path != changed)
+    assert report.removed == ["/firmware/dropped.mpy"]
+    assert not (vm.flash / "firmware" / "dropped.mpy").exists()
+    for entry in second.entries:
+        on_flash = vm.flash / entry.path.lstrip("/")
+        assert hashlib.sha256(on_flash.read_bytes()).hexdigest() == entry.sha256, entry.path
+    assert f"copied: 1, unchanged: {len(second.entries) - 1}, removed: 1" in out.getvalue()
 
 
 def test_a_power_cut_then_power_up_boots_the_station_again(

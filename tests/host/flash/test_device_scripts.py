@@ -67,6 +67,18 @@ def test_sha256_of_files_read_back(device: Mpremote, tmp_path: Path) -> None:
     assert device.sha256(str(tmp_path / "not-there")) is None
 
 
+def test_hashes_of_many_files_in_one_call(device: Mpremote, tmp_path: Path) -> None:
+    big = bytes(range(256)) * 9 + b"tail"  # several 1024-byte reads
+    (tmp_path / "big.mpy").write_bytes(big)
+    (tmp_path / "empty.py").write_bytes(b"")
+    paths = [str(tmp_path / "big.mpy"), str(tmp_path / "empty.py"), str(tmp_path / "gone.py")]
+    assert device.hashes(paths) == {
+        paths[0]: hashlib.sha256(big).hexdigest(),
+        paths[1]: hashlib.sha256(b"").hexdigest(),
+        paths[2]: None,
+    }
+
+
 def test_clean_removes_only_what_the_image_does_not_hold(device: Mpremote, tmp_path: Path) -> None:
     code = tmp_path / "firmware"
     (code / "sub").mkdir(parents=True)

@@ -210,6 +210,7 @@ def test_the_mpremote_commands_in_order(romfs_dir: ImageDir) -> None:
         device.romfs_deploy_command(str(romfs_dir.romfs_path)),
         device.romfs_sha256_command(romfs["size"]),
         device.make_dirs_command(["/flash", "/flash/synk"]),
+        device.hashes_command([e.path for e in romfs_dir.fs_entries]),
     ]
     for entry in romfs_dir.fs_entries:
         expected.append(device.copy_command(str(romfs_dir.local(entry)), entry.path))
