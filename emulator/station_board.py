@@ -48,23 +48,24 @@ from hw.pn532 import PN532_UART
 from hw.ssd1306 import SSD1306_I2C
 
 
-class VirtualStationBoard:
+class StationFront:
+    """The parts of a station a person and the world touch, shared by both kinds of station.
+
+    The key port's line, the PN532 chip, the keypad matrix, the screen with its
+    OLED, the LEDs and buzzer, the station's RTC and its network switch: on
+    ``VirtualStationBoard`` the firmware's drivers in this process drive them;
+    on ``emulator.vm_station.VmStationBoard`` a MicroPython process does,
+    through byte channels.
+    """
+
     def __init__(
-        self,
-        name: str,
-        world: VirtualClock,
-        storage_dir: Path,
-        nfc: bool = True,
-        baud: int = 115200,
-        flash_bytes: int | None = None,
+        self, name: str, world: VirtualClock, nfc: bool = True, baud: int = 115200
     ) -> None:
         if world.ticks_period != TICKS_PERIOD:
             # The board's drivers (PN532, keypad) count with the board's period.
             raise ValueError(f"a station board needs a clock wrapping at {TICKS_PERIOD} ms")
         self.name = name
         self.world = world
-        self.storage_dir = storage_dir
-        self.flash_bytes = flash_bytes
         self.rtc = DriftingClock(world)
         self.wire = KeyWire(ticks_ms=world.monotonic_ms, baud=baud, sleep_ms=world.sleep_ms)
         self.chip = EmulatedPN532() if nfc else None
@@ -76,35 +77,7 @@ class VirtualStationBoard:
         self.red = VirtualPin()
         self.buzzer = VirtualBuzzer()
         self.network = NetworkSwitch()
-        self.files = FlakyFiles()
         self._card: KeyCard | None = None
-        self.board = self._build()
-
-    def _build(self) -> Board:
-        ticks, sleep = self.world.ticks_ms, self.world.sleep_ms
-        reader = None
-        faults: list[str] = []
-        if self.chip is not None:
-            pn532 = PN532_UART(self.chip, ticks_ms=ticks, sleep_ms=sleep)
-            reader = NfcKeyReader(pn532, search_ms=50)
-            reader.begin()
-        private_folder(self.storage_dir, own=True)  # the flash: the credential, the code verifiers
-        return Board(
-            key_port=self.wire,
-            nfc=reader,
-            keypad=MatrixKeypad(self.matrix.rows, self.matrix.cols, ticks=ticks),
-            display=TextDisplay(self.screen),
-            indicator=Indicator(self.green, self.red, self.buzzer, sleep=sleep),
-            clock=self.rtc,
-            storage=self.storage(),
-            network=self.network,
-            name=self.name,
-            faults=faults,
-        )
-
-    def storage(self) -> DirStorage:
-        """The flash as the station finds it now (after a power cut: what survived)."""
-        return DirStorage(str(self.storage_dir), self.flash_bytes, files=self.files)
 
     # -- what a person does at the station -------------------------------------------
 
@@ -133,10 +106,53 @@ class VirtualStationBoard:
 
     @property
     def screen_text(self) -> str:
-        return "\n".join(self.board.display.lines)
+        return "\n".join(self.screen.lines)
 
     @property
     def led(self) -> str:
         """'grön', 'röd', 'gul' (both) or 'av': what the LEDs show."""
         green, red = self.green.level, self.red.level
         return {(1, 0): "grön", (0, 1): "röd", (1, 1): "gul"}.get((green, red), "av")
+
+
+class VirtualStationBoard(StationFront):
+    def __init__(
+        self,
+        name: str,
+        world: VirtualClock,
+        storage_dir: Path,
+        nfc: bool = True,
+        baud: int = 115200,
+        flash_bytes: int | None = None,
+    ) -> None:
+        super().__init__(name, world, nfc, baud)
+        self.storage_dir = storage_dir
+        self.flash_bytes = flash_bytes
+        self.files = FlakyFiles()
+        self.board = self._build()
+
+    def _build(self) -> Board:
+        ticks, sleep = self.world.ticks_ms, self.world.sleep_ms
+        reader = None
+        faults: list[str] = []
+        if self.chip is not None:
+            pn532 = PN532_UART(self.chip, ticks_ms=ticks, sleep_ms=sleep)
+            reader = NfcKeyReader(pn532, search_ms=50)
+            reader.begin()
+        private_folder(self.storage_dir, own=True)  # the flash: the credential, the code verifiers
+        return Board(
+            key_port=self.wire,
+            nfc=reader,
+            keypad=MatrixKeypad(self.matrix.rows, self.matrix.cols, ticks=ticks),
+            display=TextDisplay(self.screen),
+            indicator=Indicator(self.green, self.red, self.buzzer, sleep=sleep),
+            clock=self.rtc,
+            storage=self.storage(),
+            network=self.network,
+            name=self.name,
+            faults=faults,
+        )
+
+    def storage(self) -> DirStorage:
+        """The flash as the station finds it now (after a power cut: what survived)."""
+        return DirStorage(str(self.storage_dir), self.flash_bytes, files=self.files)

@@ -67,9 +67,14 @@ def micropython_command() -> str:
 
 class VmBoard:
     def __init__(
-        self, flash: Path, heap_bytes: int = 256 * 1024, micropython: str | None = None
+        self,
+        flash: Path,
+        heap_bytes: int = 256 * 1024,
+        micropython: str | None = None,
+        env: dict[str, str] | None = None,
     ) -> None:
         self.flash = Path(flash)
+        self.env = env
         self.flash.mkdir(parents=True, exist_ok=True)
         self.heap_bytes = heap_bytes
         self.command = micropython or micropython_command()
@@ -87,8 +92,10 @@ class VmBoard:
 
     # -- power -----------------------------------------------------------------------
 
-    def start(self) -> VmBoard:
-        self._spawn("run")
+    def start(self, mode: str = "run") -> VmBoard:
+        """Power up: ``run`` as a board does (boot.py, main.py), ``repl`` only to the REPL
+        (as a board in maintenance mode, for a first deploy)."""
+        self._spawn(mode)
         self._thread.start()
         return self
 
@@ -107,7 +114,8 @@ class VmBoard:
         self._stopping = True
         with self._lock:
             self._kill()
-        self._thread.join(timeout=5)
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
         for fd in (self._device, self._device_end):
             with contextlib.suppress(OSError):
                 os.close(fd)
@@ -148,6 +156,7 @@ class VmBoard:
                 stderr=board_end,
                 close_fds=True,
                 start_new_session=True,
+                env=None if self.env is None else {**os.environ, **self.env},
             )
         except OSError as exc:
             os.close(board)
