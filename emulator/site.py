@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import shutil
 import threading
 import time
 from dataclasses import dataclass
@@ -96,6 +97,7 @@ class EmulatedSite:
         vm: str = "cpython",
         vm_stations: int | None = None,
         vm_heap_bytes: int = VM_HEAP_BYTES,
+        vm_flash: Path | None = None,
     ) -> None:
         """``vm="micropython"`` runs stations as flashed (``vm_stations``: the first so many)."""
         if vm not in ("cpython", "micropython"):
@@ -128,6 +130,7 @@ class EmulatedSite:
         if vm == "micropython":
             on_vm = set(sorted(self.demo.stations)[:vm_stations])
         self.vm_heap_bytes = vm_heap_bytes
+        self.vm_flash = vm_flash
         self.stations = {
             station_id: self._make_station(station_id)
             for station_id in self.demo.stations
@@ -191,11 +194,13 @@ class EmulatedSite:
         office the station's switched uplink), ``host.flash.image`` builds the
         image with mpy-cross, and mpremote copies it onto the VM board's flash
         and resets it. Only a flash that already holds this very image is not
-        copied again.
+        copied again (``vm_flash``: a flash folder to start from, e.g. one deployed earlier).
         """
         facts = self.demo.stations[station_id]
         folder = self.work_dir / "stations" / str(station_id)
         _, _, office_port = self.url.rpartition(":")
+        if self.vm_flash is not None and not (folder / "vm-flash").exists():
+            shutil.copytree(self.vm_flash, folder / "vm-flash")
         hardware = VmStationBoard(
             facts.name,
             self.clock,
@@ -223,10 +228,7 @@ class EmulatedSite:
             if storage.read(ACK_FILE) is None:
                 # The demo's history used the outbox indexes before this one.
                 storage.write(ACK_FILE, (facts.next_outbox_index - 1).to_bytes(4, "little"))
-            if hardware.holds(image_dir):
-                hardware.start()
-            else:
-                hardware.flash_and_start(image_dir)
+            hardware.flash_and_start(image_dir)
         except BaseException:
             hardware.stop()
             raise

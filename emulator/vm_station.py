@@ -26,6 +26,7 @@ environment (hw/pins_unix.py):
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import io
 from pathlib import Path
@@ -38,7 +39,7 @@ from emulator.vm_panel_link import PanelEnd
 from emulator.vm_uplink import SwitchedUplink
 from firmware.storage import DirStorage
 from host.flash.deploy import Report, deploy
-from host.flash.image import ImageDir
+from host.flash.image import MAIN, ImageDir
 from host.flash.mpremote import Mpremote
 from hw.board_setup import STORAGE_ROOT
 from hw.pins_unix import WIRING_VARIABLE
@@ -86,24 +87,36 @@ class VmStationBoard(StationFront):
         """The station's flash, read from outside (what a technician's tools could read)."""
         return DirStorage(str(self.storage_dir))
 
-    def holds(self, image: ImageDir) -> bool:
-        """True when every file of ``image`` is on the flash as built (SHA-256)."""
+    def missing(self, image: ImageDir) -> ImageDir:
+        """The part of ``image`` the flash does not hold as built (SHA-256), with main.py.
+
+        Read from the host's side of the flash folder: the emulator's shortcut
+        for what a full deploy's read-back would find. main.py comes along so
+        the deploy's order (main.py last) and its reset hold.
+        """
+        entries = []
         for entry in image.entries:
             path = self.flash_dir / entry.path.lstrip("/")
-            if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != entry.sha256:
-                return False
-        return True
+            same = path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == entry.sha256
+            if not same or entry.path == MAIN:
+                entries.append(entry)
+        return dataclasses.replace(image, entries=entries)
 
     # -- power ------------------------------------------------------------------------
 
-    def start(self) -> None:
-        """Power up; the station boots from what is on the flash."""
-        self.vm.start("run")
+    def flash_and_start(self, image: ImageDir, out: io.StringIO | None = None) -> Report | None:
+        """Boot ``image``: deployed first with mpremote, of it what the flash lacks.
 
-    def flash_and_start(self, image: ImageDir, out: io.StringIO | None = None) -> Report:
-        """Power up at the REPL, deploy ``image`` with mpremote; its reset boots the station."""
+        The board is powered up at its REPL (as in maintenance mode), the
+        files copied and read back, and the deploy's reset boots the station.
+        A flash that holds the whole image is only powered up (None).
+        """
+        needed = self.missing(image)
+        if [entry.path for entry in needed.entries] == [MAIN]:
+            self.vm.start("run")
+            return None
         self.vm.start("repl")
-        return deploy(image, Mpremote(self.vm.port), out or io.StringIO())
+        return deploy(needed, Mpremote(self.vm.port), out or io.StringIO())
 
     def power_cycle(self) -> None:
         """A power cut (SIGKILL), then power-up."""
