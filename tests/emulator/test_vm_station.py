@@ -5,12 +5,15 @@ from main.py → firmware/startup.py on the files mpremote copied; its parts
 reach the site's virtual hardware only through byte channels
 (hw/VIRTUAL_BOARD.md). A key is put in, its code typed on the keypad, and the
 key is synced: permission set written, audit trail read back and cleared,
-and the events uploaded to the back office.
+and the events uploaded to the back office; the technician's ``synk diag`` reads
+the station's log over its console PTY.
 """
 
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -99,3 +102,23 @@ def test_a_key_syncs_at_a_station_running_on_the_micropython_vm(site: EmulatedSi
     assert sync_events(site, station_id=at.station_id, key_id=key.key_id, since=opened_at - 1)
     assert b"MemoryError" not in hardware.vm.output()
     assert hardware.boots_served == 1  # no crash, no reboot: the one boot did it all
+    log = _diag(site, hardware.console_path, "log")
+    assert "synk station" in log and "MemoryError" not in log
+
+
+def _diag(site: EmulatedSite, port: str, verb: str) -> str:
+    """``synk diag VERB`` against the station's console PTY, the world running meanwhile."""
+    tool = subprocess.Popen(
+        [sys.executable, "-m", "host.cli", "diag", "--port", port, verb],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert site.run_until(lambda: tool.poll() is not None, 3600)
+    finally:
+        if tool.poll() is None:
+            tool.kill()
+    out, err = tool.communicate()
+    assert tool.returncode == 0, err
+    return out
