@@ -41,7 +41,6 @@ _stand_in.reset = _reset
 sys.modules["machine"] = _stand_in
 
 
-
 class _Root:
     """The flash folder at "/": VfsPosix, with its rename made to work.
 
