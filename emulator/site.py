@@ -9,6 +9,12 @@ back office over real HTTP, its service console on a PTY. Staff keys are
 VirtualKeys from the demo's seeds; locks are VirtualLocks with the demo's MAC
 secrets and sequence numbers; a virtual USB key reader sits on its own PTY.
 
+With ``vm="micropython"`` the stations (the first ``vm_stations`` of them)
+run as flashed instead (emulator/vm_station.py, ``vm_stations``): each in a
+MicroPython unix-port process, provisioned, built and deployed by mpremote,
+reaching the same kind of virtual hardware through byte channels
+(hw/VIRTUAL_BOARD.md); ``front(station_id)`` is either kind's hardware.
+
 Time is ``clock`` (a VirtualClock): stopped for scenarios, which drive it with
 ``run_for``; running at real speed for the trainer, where ``start()`` runs the
 world loop in a thread. Every action takes ``lock`` so the trainer and the

@@ -1,5 +1,9 @@
 """A sync station's hardware in the emulator: every part of hw/'s interface, virtual.
 
+``StationFront`` holds the parts a person and the world touch (below); both
+``VirtualStationBoard`` (firmware in this process) and
+emulator.vm_station.VmStationBoard (firmware on the MicroPython VM) build on it.
+
 ``VirtualStationBoard`` builds a ``hw.board.Board`` the firmware cannot tell from
 a real one at the level the drivers speak:
 

@@ -20,6 +20,12 @@ What a board does and the unix port does not is done here, on the bytes:
   moment the caller chooses) and starts it again as from power-up;
   ``power_off()`` only kills it.
 
+``env`` adds to the process's environment: emulator/vm_station.py names the
+board's byte channels there (hw/pins_unix.py). ``start("repl")`` powers up
+to the REPL without running ``boot.py`` and ``main.py`` (as a board in
+maintenance mode), for a deploy onto a flash whose station would take the
+port.
+
 The PTY stays open across restarts (the device end is held here), as a USB
 serial port stays when the board behind it reboots. Output of the board is
 also kept (``output()``) for tests and the boot figures.
