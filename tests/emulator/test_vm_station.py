@@ -102,6 +102,16 @@ def test_a_key_syncs_at_a_station_running_on_the_micropython_vm(site: EmulatedSi
     assert sync_events(site, station_id=at.station_id, key_id=key.key_id, since=opened_at - 1)
     assert b"MemoryError" not in hardware.vm.output()
     assert hardware.boots_served == 1  # no crash, no reboot: the one boot did it all
+
+    # A power cut (SIGKILL of the VM process), then power-up: the station boots from its
+    # flash again, and what the back office acknowledged is not sent twice.
+    events = activity(site, key_id=key.key_id, lock_id=lock_id, since=opened_at - 1)
+    hardware.power_cycle()
+    hardware.screen.show_lines([])
+    assert site.run_until(lambda: hardware.screen_text.startswith(IDLE), 60)
+    assert hardware.boots_served == 2
+    site.run_for(30)
+    assert activity(site, key_id=key.key_id, lock_id=lock_id, since=opened_at - 1) == events
     log = _diag(site, hardware.console_path, "log")
     assert "synk station" in log and "MemoryError" not in log
 
