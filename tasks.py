@@ -119,6 +119,7 @@ def vectors(c: Context) -> None:
         "speed": "how fast the emulated clock runs (1 = real time)",
         "console": "run the training console (--no-console: only run until Ctrl-C)",
         "browser": "open the training page in the browser (--no-browser: only print its address)",
+        "vm": "cpython (stations in the emulator's process) or micropython (flashed VM stations)",
     }
 )
 def emulate(
@@ -127,10 +128,11 @@ def emulate(
     speed: float = 1.0,
     console: bool = True,
     browser: bool = True,
+    vm: str = "cpython",
 ) -> None:
     """The whole site on this laptop: the training page, back office, stations, keys, locks."""
     os.chdir(ROOT)
-    args = [PY, "-m", "emulator.emulate", "--work", work, "--speed", str(speed)]
+    args = [PY, "-m", "emulator.emulate", "--work", work, "--speed", str(speed), "--vm", vm]
     if not console:
         args.append("--no-console")
     if not browser:

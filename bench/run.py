@@ -16,6 +16,7 @@ MODULES = (
     "bench.trainer_web_bench",
     "bench.audit_ingest_bench",
     "bench.station_run_bench",
+    "bench.vm_station_bench",
 )
 
 # metric -> the most it may be: issue 17, the data a full station run holds (96 KiB);

@@ -79,6 +79,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-console", action="store_true", help=both("emulate.help_no_console"))
     parser.add_argument("--no-browser", action="store_true", help=both("emulate.help_no_browser"))
     parser.add_argument(
+        "--vm", choices=("cpython", "micropython"), default="cpython", help=both("emulate.help_vm")
+    )
+    parser.add_argument(
         "--web-port", type=int, default=0, metavar="PORT", help=both("emulate.help_web_port")
     )
     return parser
@@ -128,9 +131,19 @@ def banner(site: EmulatedSite, out: TextIO, web_url: str | None = None) -> None:
             name=emulated.name,
             path=emulated.console.path,
         )
+    for on_vm in site.vm_stations.values():
+        _say(
+            "emulate.vm_station",
+            out,
+            station_id=on_vm.station_id,
+            name=on_vm.name,
+            path=on_vm.console_path,
+            heap=site.vm_heap_bytes // 1024,
+        )
     _say("emulate.reader", out, path=site.reader.path)
-    first = next(iter(site.stations.values()))
-    _say("emulate.diag", out, station=first.console.path, reader=site.reader.path)
+    consoles = [e.console.path for e in site.stations.values()]
+    consoles += [e.console_path for e in site.vm_stations.values()]
+    _say("emulate.diag", out, station=consoles[0], reader=site.reader.path)
     _say("emulate.clock", out, time=format_time(site.clock.now()), speed=f"{site.clock.speed:g}")
 
 
@@ -151,6 +164,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             out,
             web_port=args.web_port,
             browser=not args.no_browser,
+            vm=args.vm,
         )
     finally:
         for signum, handler in handlers.items():
@@ -164,10 +178,13 @@ def _run(
     out: TextIO,
     web_port: int = 0,
     browser: bool = False,
+    vm: str = "cpython",
 ) -> int:
     _say("emulate.starting", out, work=work)
+    if vm == "micropython":
+        _say("emulate.vm_flashing", out)
     try:
-        site = EmulatedSite(work, speed=speed)
+        site = EmulatedSite(work, speed=speed, vm=vm)
     except (ValueError, OSError, RuntimeError, ServiceError) as err:
         _say("emulate.failed", out, error=err)
         return EXIT_FAILED
@@ -177,6 +194,12 @@ def _run(
     web: TrainerWeb | None = None
     try:
         site.start()
+        if site.vm_stations:
+            # The trainer and its page read the stations' state in this process.
+            banner(site, out)
+            _say("emulate.vm_no_trainer", out)
+            while True:
+                time.sleep(3600)
         trainer = TrainingConsole(site) if console else None
         _wait_for_bundles(site, BUNDLE_WAIT_S)
         web = TrainerWeb(site, port=web_port)

@@ -739,6 +739,30 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "öppna inte övningssidan i webbläsaren (adressen skrivs ut ändå)",
         "do not open the training page in the browser (its address is printed anyway)",
     ),
+    "emulate.help_vm": (
+        "var stationernas firmware kör: cpython (i emulatorns process, förval) eller "
+        "micropython (varje station i en egen MicroPython-process, flashad med mpremote)",
+        "where the stations' firmware runs: cpython (in the emulator's process, the default) or "
+        "micropython (each station in a MicroPython process of its own, flashed with mpremote)",
+    ),
+    "emulate.vm_flashing": (
+        "Stationerna flashas med mpremote till MicroPython-processer (första gången tar det "
+        "några minuter per station) ...",
+        "Flashing the stations with mpremote into MicroPython processes (the first time takes "
+        "a few minutes per station) ...",
+    ),
+    "emulate.vm_station": (
+        "  {station_id} {name:<30} {path}  (MicroPython, heap {heap} KiB)",
+        "  {station_id} {name:<30} {path}  (MicroPython, heap {heap} KiB)",
+    ),
+    "emulate.vm_no_trainer": (
+        "Övningskonsolen och övningssidan styr bara stationer i emulatorns process (utan --vm): "
+        "stationerna på MicroPython nås med synk diag över sina servicekonsoler. Ctrl-C stoppar "
+        "allt.",
+        "The training console and page drive only stations in the emulator's process (without "
+        "--vm): reach the MicroPython stations with synk diag over their service consoles. "
+        "Ctrl-C stops everything.",
+    ),
     "emulate.help_web_port": (
         "port för övningssidan på 127.0.0.1 (förval: en ledig port)",
         "port of the training page on 127.0.0.1 (default: a free port)",

@@ -9,6 +9,12 @@ back office over real HTTP, its service console on a PTY. Staff keys are
 VirtualKeys from the demo's seeds; locks are VirtualLocks with the demo's MAC
 secrets and sequence numbers; a virtual USB key reader sits on its own PTY.
 
+With ``vm="micropython"`` the stations (the first ``vm_stations`` of them)
+run as flashed instead (emulator/vm_station.py, ``vm_stations``): each in a
+MicroPython unix-port process, provisioned, built and deployed by mpremote,
+reaching the same kind of virtual hardware through byte channels
+(hw/VIRTUAL_BOARD.md); ``front(station_id)`` is either kind's hardware.
+
 Time is ``clock`` (a VirtualClock): stopped for scenarios, which drive it with
 ``run_for``; running at real speed for the trainer, where ``start()`` runs the
 world loop in a thread. Every action takes ``lock`` so the trainer and the
@@ -23,6 +29,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import shutil
 import threading
 import time
 from dataclasses import dataclass
@@ -36,6 +43,7 @@ from emulator.usb_key_reader import UsbKeyReader
 from emulator.virtual_clock import DriftingClock, VirtualClock
 from emulator.virtual_key import VirtualKey
 from emulator.virtual_lock import OpenResult, VirtualLock
+from emulator.vm_station import VM_HEAP_BYTES, VmStationBoard
 from firmware import station_config
 from firmware.outbox import ACK_FILE
 from firmware.startup import build_station
@@ -45,6 +53,7 @@ from host.backoffice.followup.service import FollowUp
 from host.backoffice.service import BackOffice
 from host.backoffice.site import Site
 from host.backoffice.threaded_server import ThreadedServer
+from host.flash.image import build_image, load_image, write_image
 from host.secret_files import private_folder, write_secret
 from hw.http_client import request as http_request
 
@@ -66,6 +75,20 @@ class EmulatedStation:
     console: PtyPort
 
 
+@dataclass
+class VmEmulatedStation:
+    """A station as flashed: its firmware in a MicroPython process (emulator/vm_station.py)."""
+
+    station_id: int
+    unit_id: int
+    name: str
+    hardware: VmStationBoard
+
+    @property
+    def console_path(self) -> str:
+        return self.hardware.console_path
+
+
 class EmulatedSite:
     def __init__(
         self,
@@ -77,7 +100,14 @@ class EmulatedSite:
         history_days: int = 45,
         log_echo: bool = False,
         ticks_start: int = 0,
+        vm: str = "cpython",
+        vm_stations: int | None = None,
+        vm_heap_bytes: int = VM_HEAP_BYTES,
+        vm_flash: Path | None = None,
     ) -> None:
+        """``vm="micropython"`` runs stations as flashed (``vm_stations``: the first so many)."""
+        if vm not in ("cpython", "micropython"):
+            raise ValueError(f"vm: 'cpython' or 'micropython', not {vm!r}")
         self.work_dir = Path(work_dir)
         private_folder(self.work_dir, own=True)
         # ticks_start: where the stations' ticks counter starts (near 2**30: it wraps soon).
@@ -102,9 +132,25 @@ class EmulatedSite:
         self.locks = self._load_locks()
         self.reader = UsbKeyReader()
         self._log_echo = log_echo
+        on_vm: set[int] = set()
+        if vm == "micropython":
+            on_vm = set(sorted(self.demo.stations)[:vm_stations])
+        self.vm_heap_bytes = vm_heap_bytes
+        self.vm_flash = vm_flash
         self.stations = {
-            station_id: self._make_station(station_id) for station_id in self.demo.stations
+            station_id: self._make_station(station_id)
+            for station_id in self.demo.stations
+            if station_id not in on_vm
         }
+        self.vm_stations: dict[int, VmEmulatedStation] = {}
+        try:
+            for station_id in sorted(on_vm):
+                self.vm_stations[station_id] = self._make_vm_station(station_id)
+        except BaseException:
+            for emulated in self.vm_stations.values():
+                emulated.hardware.stop()
+            self.server.stop()
+            raise
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self.last_open: dict[int, OpenResult] = {}  # lock id -> the last presentation there
@@ -146,6 +192,53 @@ class EmulatedSite:
         )
         station.boot()
         return EmulatedStation(station_id, facts.unit_id, facts.name, hardware, station, console)
+
+    def _make_vm_station(self, station_id: int) -> VmEmulatedStation:
+        """Provision, build and deploy the station's image as an installer does, then boot it.
+
+        The back office issues the signed configuration (board "unix", its back
+        office the station's switched uplink), ``host.flash.image`` builds the
+        image with mpy-cross, and mpremote copies it onto the VM board's flash
+        and resets it. Only a flash that already holds this very image is not
+        copied again (``vm_flash``: a flash folder to start from, e.g. one deployed earlier).
+        """
+        facts = self.demo.stations[station_id]
+        folder = self.work_dir / "stations" / str(station_id)
+        _, _, office_port = self.url.rpartition(":")
+        if self.vm_flash is not None and not (folder / "vm-flash").exists():
+            shutil.copytree(self.vm_flash, folder / "vm-flash")
+        hardware = VmStationBoard(
+            facts.name,
+            self.clock,
+            folder / "vm-flash",
+            ("127.0.0.1", int(office_port.strip("/"))),
+            heap_bytes=self.vm_heap_bytes,
+        )
+        try:
+            data, signature, _ = self.office.station_config(
+                self.admin,
+                station_id,
+                hardware.uplink.url,
+                SUPPORT_CONTACT,
+                credential=facts.credential,
+                options={"board": "unix", "nfc": "uart"},
+            )
+            image = build_image(
+                "unix",
+                {station_config.CONFIG_FILE: data, station_config.SIGNATURE_FILE: signature},
+            )
+            write_image(image, folder / "vm-image")
+            image_dir = load_image(folder / "vm-image")
+            private_folder(hardware.storage_dir, own=True)
+            storage = hardware.storage()
+            if storage.read(ACK_FILE) is None:
+                # The demo's history used the outbox indexes before this one.
+                storage.write(ACK_FILE, (facts.next_outbox_index - 1).to_bytes(4, "little"))
+            hardware.flash_and_start(image_dir)
+        except BaseException:
+            hardware.stop()
+            raise
+        return VmEmulatedStation(station_id, facts.unit_id, facts.name, hardware)
 
     def _follow_backoffice_url(self, storage: Any) -> None:
         """A restarted emulator serves the back office on a new port: re-issue the config."""
@@ -278,6 +371,8 @@ class EmulatedSite:
         with self.lock:
             for emulated in self.stations.values():
                 emulated.station.tick()
+            for on_vm in self.vm_stations.values():
+                on_vm.hardware.step()
             self.reader.poll()
 
     def run_for(self, seconds: float) -> None:
@@ -321,6 +416,8 @@ class EmulatedSite:
             self._thread.join(timeout=5)
             self._thread = None
         self.save()
+        for on_vm in self.vm_stations.values():
+            on_vm.hardware.stop()
         self.server.stop()
         for emulated in self.stations.values():
             emulated.console.close()
@@ -345,6 +442,12 @@ class EmulatedSite:
                 return emulated
         raise KeyError(f"no station for unit {unit_id}")
 
+    def front(self, station_id: int) -> VirtualStationBoard | VmStationBoard:
+        """The station's hardware, in this process's firmware or on its VM."""
+        if station_id in self.vm_stations:
+            return self.vm_stations[station_id].hardware
+        return self.stations[station_id].hardware
+
     def key_of(self, staff_id: int) -> VirtualKey:
         key_id = self.demo.staff[staff_id].key_id
         if key_id is None:
@@ -353,32 +456,32 @@ class EmulatedSite:
 
     def insert_key(self, station_id: int, key: VirtualKey) -> None:
         with self.lock:
-            self.stations[station_id].hardware.insert_key(key)
+            self.front(station_id).insert_key(key)
 
     def pull_key(self, station_id: int) -> None:
         with self.lock:
-            self.stations[station_id].hardware.pull_key()
+            self.front(station_id).pull_key()
 
     def hold_key_to_nfc(self, station_id: int, key: VirtualKey) -> None:
         """Hold a key to the station's NFC reader (the key's UID is derived from its id)."""
         with self.lock:
             uid = b"\x08" + key.key_id.to_bytes(4, "big")[1:]  # 0x08: a random-ID UID
-            self.stations[station_id].hardware.hold_key_to_reader(key, uid)
+            self.front(station_id).hold_key_to_reader(key, uid)
 
     def key_on_nfc(self, station_id: int) -> VirtualKey | None:
         """The key held to the station's NFC reader, if any."""
         with self.lock:
-            card = self.stations[station_id].hardware.chip
+            card = self.front(station_id).chip
             held = card.card if card is not None else None
             return getattr(held, "key", None)
 
     def take_key_from_nfc(self, station_id: int) -> None:
         with self.lock:
-            self.stations[station_id].hardware.take_key_from_reader()
+            self.front(station_id).take_key_from_reader()
 
     def type_code(self, station_id: int, keys: str) -> None:
         with self.lock:
-            self.stations[station_id].hardware.press(keys)
+            self.front(station_id).press(keys)
 
     def open_door(self, lock_id: int, key: VirtualKey) -> OpenResult:
         with self.lock:
@@ -388,9 +491,9 @@ class EmulatedSite:
 
     def set_online(self, station_id: int, online: bool) -> None:
         with self.lock:
-            emulated = self.stations[station_id]
-            emulated.hardware.network.online = online
-            if online and emulated.station.uplink is not None:
+            self.front(station_id).network.online = online
+            emulated = self.stations.get(station_id)
+            if online and emulated is not None and emulated.station.uplink is not None:
                 emulated.station.uplink.retry_now()
 
     def sync(self, station_id: int, key: VirtualKey, code: str, timeout_s: float = 120) -> Any:

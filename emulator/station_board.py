@@ -1,5 +1,9 @@
 """A sync station's hardware in the emulator: every part of hw/'s interface, virtual.
 
+``StationFront`` holds the parts a person and the world touch (below); both
+``VirtualStationBoard`` (firmware in this process) and
+emulator.vm_station.VmStationBoard (firmware on the MicroPython VM) build on it.
+
 ``VirtualStationBoard`` builds a ``hw.board.Board`` the firmware cannot tell from
 a real one at the level the drivers speak:
 
@@ -48,23 +52,24 @@ from hw.pn532 import PN532_UART
 from hw.ssd1306 import SSD1306_I2C
 
 
-class VirtualStationBoard:
+class StationFront:
+    """The parts of a station a person and the world touch, shared by both kinds of station.
+
+    The key port's line, the PN532 chip, the keypad matrix, the screen with its
+    OLED, the LEDs and buzzer, the station's RTC and its network switch: on
+    ``VirtualStationBoard`` the firmware's drivers in this process drive them;
+    on ``emulator.vm_station.VmStationBoard`` a MicroPython process does,
+    through byte channels.
+    """
+
     def __init__(
-        self,
-        name: str,
-        world: VirtualClock,
-        storage_dir: Path,
-        nfc: bool = True,
-        baud: int = 115200,
-        flash_bytes: int | None = None,
+        self, name: str, world: VirtualClock, nfc: bool = True, baud: int = 115200
     ) -> None:
         if world.ticks_period != TICKS_PERIOD:
             # The board's drivers (PN532, keypad) count with the board's period.
             raise ValueError(f"a station board needs a clock wrapping at {TICKS_PERIOD} ms")
         self.name = name
         self.world = world
-        self.storage_dir = storage_dir
-        self.flash_bytes = flash_bytes
         self.rtc = DriftingClock(world)
         self.wire = KeyWire(ticks_ms=world.monotonic_ms, baud=baud, sleep_ms=world.sleep_ms)
         self.chip = EmulatedPN532() if nfc else None
@@ -76,8 +81,58 @@ class VirtualStationBoard:
         self.red = VirtualPin()
         self.buzzer = VirtualBuzzer()
         self.network = NetworkSwitch()
-        self.files = FlakyFiles()
         self._card: KeyCard | None = None
+
+    # -- what a person does at the station -------------------------------------------
+
+    def insert_key(self, key: VirtualKey) -> None:
+        """Put a key in the contact port."""
+        self.wire.insert(key)
+
+    def pull_key(self) -> None:
+        self.wire.pull()
+
+    def hold_key_to_reader(self, key: VirtualKey, uid: bytes) -> None:
+        if self.chip is None:
+            raise RuntimeError(f"{self.name} has no NFC reader")
+        self._card = KeyCard(key, uid)
+        self.chip.card = self._card
+
+    def take_key_from_reader(self) -> None:
+        if self._card is not None:
+            self._card.pull()
+        if self.chip is not None:
+            self.chip.card = None
+        self._card = None
+
+    def press(self, keys: str) -> None:
+        self.matrix.press(keys)
+
+    @property
+    def screen_text(self) -> str:
+        return "\n".join(self.screen.lines)
+
+    @property
+    def led(self) -> str:
+        """'grön', 'röd', 'gul' (both) or 'av': what the LEDs show."""
+        green, red = self.green.level, self.red.level
+        return {(1, 0): "grön", (0, 1): "röd", (1, 1): "gul"}.get((green, red), "av")
+
+
+class VirtualStationBoard(StationFront):
+    def __init__(
+        self,
+        name: str,
+        world: VirtualClock,
+        storage_dir: Path,
+        nfc: bool = True,
+        baud: int = 115200,
+        flash_bytes: int | None = None,
+    ) -> None:
+        super().__init__(name, world, nfc, baud)
+        self.storage_dir = storage_dir
+        self.flash_bytes = flash_bytes
+        self.files = FlakyFiles()
         # The board's display as what it is (the text shown), for the trainer and scenarios;
         # firmware/ sees only hw.board's DisplayPart.
         self.display = TextDisplay(self.screen)
@@ -108,38 +163,3 @@ class VirtualStationBoard:
     def storage(self) -> DirStorage:
         """The flash as the station finds it now (after a power cut: what survived)."""
         return DirStorage(str(self.storage_dir), self.flash_bytes, files=self.files)
-
-    # -- what a person does at the station -------------------------------------------
-
-    def insert_key(self, key: VirtualKey) -> None:
-        """Put a key in the contact port."""
-        self.wire.insert(key)
-
-    def pull_key(self) -> None:
-        self.wire.pull()
-
-    def hold_key_to_reader(self, key: VirtualKey, uid: bytes) -> None:
-        if self.chip is None:
-            raise RuntimeError(f"{self.name} has no NFC reader")
-        self._card = KeyCard(key, uid)
-        self.chip.card = self._card
-
-    def take_key_from_reader(self) -> None:
-        if self._card is not None:
-            self._card.pull()
-        if self.chip is not None:
-            self.chip.card = None
-        self._card = None
-
-    def press(self, keys: str) -> None:
-        self.matrix.press(keys)
-
-    @property
-    def screen_text(self) -> str:
-        return "\n".join(self.display.lines)
-
-    @property
-    def led(self) -> str:
-        """'grön', 'röd', 'gul' (both) or 'av': what the LEDs show."""
-        green, red = self.green.level, self.red.level
-        return {(1, 0): "grön", (0, 1): "röd", (1, 1): "gul"}.get((green, red), "av")

@@ -80,6 +80,16 @@ class KeypadMatrix:
                 self._held = self._queue.popleft()
                 self._since = now
 
+    def held(self) -> str | None:
+        """The key held down now, the presses moving on (a virtual board scanned the matrix)."""
+        self._advance()
+        return self._held
+
+    def peek(self) -> str | None:
+        """The key held down, the presses not moving on (no one scanned the matrix)."""
+        with self._lock:
+            return self._held
+
     def _column_reader(self, column: int) -> Callable[[], int]:
         def read() -> int:
             self._advance()

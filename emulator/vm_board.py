@@ -20,6 +20,12 @@ What a board does and the unix port does not is done here, on the bytes:
   moment the caller chooses) and starts it again as from power-up;
   ``power_off()`` only kills it.
 
+``env`` adds to the process's environment: emulator/vm_station.py names the
+board's byte channels there (hw/pins_unix.py). ``start("repl")`` powers up
+to the REPL without running ``boot.py`` and ``main.py`` (as a board in
+maintenance mode), for a deploy onto a flash whose station would take the
+port.
+
 The PTY stays open across restarts (the device end is held here), as a USB
 serial port stays when the board behind it reboots. Output of the board is
 also kept (``output()``) for tests and the boot figures.
@@ -67,9 +73,14 @@ def micropython_command() -> str:
 
 class VmBoard:
     def __init__(
-        self, flash: Path, heap_bytes: int = 256 * 1024, micropython: str | None = None
+        self,
+        flash: Path,
+        heap_bytes: int = 256 * 1024,
+        micropython: str | None = None,
+        env: dict[str, str] | None = None,
     ) -> None:
         self.flash = Path(flash)
+        self.env = env
         self.flash.mkdir(parents=True, exist_ok=True)
         self.heap_bytes = heap_bytes
         self.command = micropython or micropython_command()
@@ -87,8 +98,10 @@ class VmBoard:
 
     # -- power -----------------------------------------------------------------------
 
-    def start(self) -> VmBoard:
-        self._spawn("run")
+    def start(self, mode: str = "run") -> VmBoard:
+        """Power up: ``run`` as a board does (boot.py, main.py), ``repl`` only to the REPL
+        (as a board in maintenance mode, for a first deploy)."""
+        self._spawn(mode)
         self._thread.start()
         return self
 
@@ -107,7 +120,8 @@ class VmBoard:
         self._stopping = True
         with self._lock:
             self._kill()
-        self._thread.join(timeout=5)
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
         for fd in (self._device, self._device_end):
             with contextlib.suppress(OSError):
                 os.close(fd)
@@ -148,6 +162,7 @@ class VmBoard:
                 stderr=board_end,
                 close_fds=True,
                 start_new_session=True,
+                env=None if self.env is None else {**os.environ, **self.env},
             )
         except OSError as exc:
             os.close(board)

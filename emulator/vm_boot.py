@@ -40,10 +40,66 @@ for _name in dir(_machine):
 _stand_in.reset = _reset
 sys.modules["machine"] = _stand_in
 
+
+class _Root:
+    """The flash folder at "/": VfsPosix, with its rename made to work.
+
+    The port's ``VfsPosix.rename`` builds both paths in one buffer (root +
+    path), so the old path is overwritten by the new one and every rename of
+    an absolute path fails with ENOENT. Paths relative to the process's own
+    working directory are passed through untouched, so rename gets those.
+    """
+
+    def __init__(self, folder):
+        self._vfs = vfs.VfsPosix(folder)
+
+    def mount(self, readonly, mkfs):
+        return self._vfs.mount(readonly, mkfs)
+
+    def umount(self):
+        return self._vfs.umount()
+
+    def open(self, path, mode):
+        return self._vfs.open(path, mode)
+
+    def ilistdir(self, path):
+        return self._vfs.ilistdir(path)
+
+    def chdir(self, path):
+        return self._vfs.chdir(path)
+
+    def getcwd(self):
+        return self._vfs.getcwd()
+
+    def mkdir(self, path):
+        return self._vfs.mkdir(path)
+
+    def remove(self, path):
+        return self._vfs.remove(path)
+
+    def rmdir(self, path):
+        return self._vfs.rmdir(path)
+
+    def stat(self, path):
+        return self._vfs.stat(path)
+
+    def statvfs(self, path):
+        return self._vfs.statvfs(path)
+
+    def rename(self, old, new):
+        return self._vfs.rename(self._relative(old), self._relative(new))
+
+    def _relative(self, path):
+        if not path.startswith("/"):
+            return path
+        depth = len([part for part in self._vfs.getcwd().split("/") if part])
+        return "../" * depth + (path[1:] or ".")
+
+
 _folder = sys.argv[1]
 _mode = sys.argv[2] if len(sys.argv) > 2 else "run"
 os.umount("/")
-os.mount(vfs.VfsPosix(_folder), "/")
+os.mount(_Root(_folder), "/")
 os.chdir("/")
 sys.path[:] = ["", "/lib"]
 sys.argv[:] = [""]

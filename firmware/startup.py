@@ -96,14 +96,19 @@ def _pins(board_name: str) -> "dict[str, Any]":
     return pins_esp32s3.PINS
 
 
-def maintenance_requested(keypad: "KeypadPart", looks: int = 5) -> bool:
+def maintenance_requested(
+    keypad: "KeypadPart", ticks: "TicksSource | None" = None, looks: int = 5
+) -> bool:
     """True when the maintenance key is held down at power-up (seen on every look)."""
-    from hw._port import sleep_ms
+    source: "Any" = ticks
+    if source is None:
+        from hw import _port
 
+        source = _port
     for _ in range(looks):
         if keypad.scan() != MAINTENANCE_KEY:
             return False
-        sleep_ms(20)
+        source.sleep_ms(20)
     return True
 
 
@@ -130,8 +135,17 @@ def run_board() -> None:
             % (config["station_id"])
         )
         return
-    board = make_board(pins, config)
-    if maintenance_requested(board.keypad):
+    ticks = None
+    if config.get("board") == "unix":
+        # The virtual board (hw/pins_unix.py): its parts and its time are the emulator's,
+        # through byte channels; its clock is also the station's ticks source.
+        from hw.vm_setup import make_board as make_vm_board
+
+        board = make_vm_board(pins, config)
+        ticks = board.clock
+    else:
+        board = make_board(pins, config)
+    if maintenance_requested(board.keypad, ticks):
         sv, en = messages.text("maintenance")
         board.display.show(sv, en)
         print("synk: maintenance mode, REPL free")
@@ -139,7 +153,7 @@ def run_board() -> None:
     if board.network is not None:
         board.network.connect(15000)
     console = UsbSerial()
-    station = build_station(board, config, console_stream=console)
+    station = build_station(board, config, console_stream=console, ticks=ticks)
     station.boot()
     try:
         station.run_forever()  # returns after SVC_MAINTENANCE

@@ -48,7 +48,7 @@ class _NoPanel:
         pass
 
 
-def _storage(root: str) -> "Any":
+def storage_at(root: str) -> "Any":
     import os
 
     from firmware.storage import DirStorage
@@ -164,7 +164,7 @@ def make_board(pins: "dict[str, Any]", config: "dict[str, Any] | None" = None) -
         display,
         indicator,
         clock,
-        _storage(config.get("storage_root", STORAGE_ROOT)),
+        storage_at(config.get("storage_root", STORAGE_ROOT)),
         network,
         config.get("name", "station"),
         faults,
