@@ -135,14 +135,15 @@ def run_board() -> None:
             % (config["station_id"])
         )
         return
-    ticks = None
+    ticks: "TicksSource | None" = None
     if config.get("board") == "unix":
         # The virtual board (hw/pins_unix.py): its parts and its time are the emulator's,
         # through byte channels; its clock is also the station's ticks source.
         from hw.vm_setup import make_board as make_vm_board
 
         board = make_vm_board(pins, config)
-        ticks = board.clock
+        vm_clock: "Any" = board.clock  # the panel link: a ClockPart and a TicksSource
+        ticks = vm_clock
     else:
         board = make_board(pins, config)
     if maintenance_requested(board.keypad, ticks):

@@ -99,7 +99,7 @@ def test_a_second_deploy_copies_only_the_changed_file_and_removes_the_dropped_on
     assert len(_copied(board)) == len(image_dir.entries)
     # the next image: one module changed, one the image no longer has (left on the board
     # as a previous image would have left it)
-    changed = "/firmware/codec.mpy"
+    changed = "/firmware/records.mpy"
     second = with_one_file_changed(image_dir, changed)
     board.files["/firmware/dropped.mpy"] = b"a module the new image does not hold"
     board.commands.clear()
