@@ -14,6 +14,7 @@ MODULES = (
     "bench.outbox_bench",
     "bench.trainer_web_bench",
     "bench.audit_ingest_bench",
+    "bench.scale_bench",
 )
 
 
