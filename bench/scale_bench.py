@@ -110,12 +110,18 @@ def _pages(client: httpx.Client, unit: int, rng: random.Random) -> dict[str, flo
         month = today.replace(day=1) - timedelta(days=30 * rng.randrange(1, 12))
         first = month.replace(day=1)
         following = (first + timedelta(days=32)).replace(day=1)
-        params = {"staff": rng.choice(staff), "since": first.isoformat(),
-                  "until": following.isoformat()}
+        params = {
+            "staff": rng.choice(staff),
+            "since": first.isoformat(),
+            "until": following.isoformat(),
+        }
         searches.append(_timed(client, "/web/activity", params))
         monday = today - timedelta(days=today.weekday() + 7 * rng.randrange(1, 50))
-        params = {"lock": rng.choice(locks), "since": monday.isoformat(),
-                  "until": (monday + timedelta(days=7)).isoformat()}
+        params = {
+            "lock": rng.choice(locks),
+            "since": monday.isoformat(),
+            "until": (monday + timedelta(days=7)).isoformat(),
+        }
         searches.append(_timed(client, "/web/activity", params))
     month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
     _timed(client, "/web/sample", {"month": month})  # draws the month's sample
@@ -147,16 +153,27 @@ def _uploads(site: Site, unit: int, rounds: int) -> list[bytes]:
             lock_id = ids[n % len(ids)]
             locks[lock_id][1] += 1
             event: dict[str, Any] = {
-                "format": 1, "outcome": 0, "blocklist_version": 0, "lock_id": lock_id,
-                "key_id": unit, "time": NOW - 600 + n, "lock_seq": locks[lock_id][1],
+                "format": 1,
+                "outcome": 0,
+                "blocklist_version": 0,
+                "lock_id": lock_id,
+                "key_id": unit,
+                "time": NOW - 600 + n,
+                "lock_seq": locks[lock_id][1],
             }
             event["mac"] = audit_mac(locks[lock_id][0], event)
             records.append({"kind": 1, "event": event, "received_at": NOW - 300})
         bodies.append(
             encode_record(
                 "upload_batch",
-                {"format": 1, "flags": 0, "station_id": unit, "first_index": index,
-                 "outbox_epoch": 0, "records": records},
+                {
+                    "format": 1,
+                    "flags": 0,
+                    "station_id": unit,
+                    "first_index": index,
+                    "outbox_epoch": 0,
+                    "records": records,
+                },
             )
         )
         index += PER_UPLOAD
@@ -177,8 +194,9 @@ def _station_upload(site: Site, unit: int) -> float:
 
 def measure(directory: Path, url: str | None, size: int) -> tuple[dict[str, float], float]:
     """The figures of one site (metric stem -> value) and its load rate."""
-    site, _ = init_site(directory, url=url, admin_password="bench", password_cost=QUICK,
-                        clock=Clock(NOW))
+    site, _ = init_site(
+        directory, url=url, admin_password="bench", password_cost=QUICK, clock=Clock(NOW)
+    )
     try:
         built = scale.build(site, scale.Shape(events=size), NOW, PASSWORD, QUICK)
         assert built.events == size, built

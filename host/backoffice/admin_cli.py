@@ -264,8 +264,10 @@ def _demo_scale(args: argparse.Namespace) -> int:
         print(t("cli.site_created", site=directory, user="admin", password=password))
         print(t("cli.demo_scale", **summary))
     managers = f"{scale.manager_name(1)} .. {scale.manager_name(built.units)}"
-    print(t("cli.demo_scale_managers", users=managers, password=built.manager_password),
-          file=sys.stderr if getattr(args, "json", False) else sys.stdout)
+    print(
+        t("cli.demo_scale_managers", users=managers, password=built.manager_password),
+        file=sys.stderr if getattr(args, "json", False) else sys.stdout,
+    )
     if getattr(args, "json", False):
         print(t("cli.user_password", user="admin", password=password), file=sys.stderr)
     return 0

@@ -59,9 +59,7 @@ from protocol.constants import MAC_SIZE, Outcome, StationReason
 DAY_S = 24 * 3600
 DOORS, BOXES, ENTRANCES = 148, 8, 4  # locks per unit, by kind (150 x 160 = 24,000)
 # Share of visits per hour of the local day (home care: morning peak, lunch, evening, night).
-HOUR_WEIGHTS = (
-    (0.4, 0.3, 0.3, 0.3, 0.3, 0.5, 2, 8, 10, 9, 7, 7, 6, 5, 5, 5, 6, 7, 7, 6, 5, 4, 2, 1)
-)
+HOUR_WEIGHTS = (0.4, 0.3, 0.3, 0.3, 0.3, 0.5, 2, 8, 10, 9, 7, 7, 6, 5, 5, 5, 6, 7, 7, 6, 5, 4, 2, 1)
 WEEKDAY_WEIGHTS = (1.0, 1.0, 1.0, 1.0, 1.0, 0.8, 0.75)  # Monday .. Sunday
 SYNC_HOURS = (6, 7, 14, 15, 21, 22)  # shift starts and ends
 SYNCS_PER_EVENT = 0.25
@@ -125,9 +123,7 @@ def build(
     began = time.perf_counter()
     events, syncs, first, last = _load_events(site, shape, org, start, now, rng)
     load_s = time.perf_counter() - began
-    return Built(
-        shape.units, shape.keys, shape.locks, events, syncs, password, load_s, first, last
-    )
+    return Built(shape.units, shape.keys, shape.locks, events, syncs, password, load_s, first, last)
 
 
 class _Organisation:
@@ -157,7 +153,10 @@ class _Organisation:
         shape, at = self.shape, self.start
         salt, verifier = codes.make_verifier("482913", codes.DEFAULT_ITERATIONS)
         tables: list[tuple[Any, list[dict[str, Any]]]] = [
-            (Provider, [{"id": 1, "name": "Stockholms stad", "kind": "municipal", "created_at": at}]),
+            (
+                Provider,
+                [{"id": 1, "name": "Stockholms stad", "kind": "municipal", "created_at": at}],
+            ),
             (
                 Unit,
                 [
@@ -208,8 +207,13 @@ class _Organisation:
             for s in self.staff[u]
         ]
         keys = [
-            {"id": s["id"], "staff_id": s["id"], "public_key": _public(s["id"]), "state": "active",
-             "created_at": at}
+            {
+                "id": s["id"],
+                "staff_id": s["id"],
+                "public_key": _public(s["id"]),
+                "state": "active",
+                "created_at": at,
+            }
             for s in staff
         ]
         customers, locks, mounts, grants = [], [], [], []
@@ -330,24 +334,45 @@ def _day_rows(
         lock_rows = []
         for at, lock_id, key_id, outcome, unit in drawn:
             seqs[lock_id] = seq = seqs[lock_id] + 1
-            mac = digest(secrets[lock_id], mac_input(outcome, 0, lock_id, key_id, at, seq), "sha256")
+            mac = digest(
+                secrets[lock_id], mac_input(outcome, 0, lock_id, key_id, at, seq), "sha256"
+            )
             received = min(at + int(random_() * 6 * 3600), now)
             outbox[unit] += 1
             lock_rows.append(
-                (lock_id, seq, key_id, outcome, at, mac[:MAC_SIZE], received, unit, outbox[unit],
-                 min(received + 60, now))
+                (
+                    lock_id,
+                    seq,
+                    key_id,
+                    outcome,
+                    at,
+                    mac[:MAC_SIZE],
+                    received,
+                    unit,
+                    outbox[unit],
+                    min(received + 60, now),
+                )
             )
         sync_rows = []
-        sync_hours = rng.choices(SYNC_HOURS, cum_weights=sync_cumulative,
-                                 k=int(count * SYNCS_PER_EVENT))
+        sync_hours = rng.choices(
+            SYNC_HOURS, cum_weights=sync_cumulative, k=int(count * SYNCS_PER_EVENT)
+        )
         for hour in sorted(sync_hours):
             at = min(day + hour * 3600 + int(random_() * 3600), now)
             unit = int(random_() * units) + 1
             staff = org.staff[unit]
             outbox[unit] += 1
             sync_rows.append(
-                (unit, 0, outbox[unit], staff[int(random_() * len(staff))], at,
-                 int(StationReason.SYNC_OK), 0, min(at + 60, now))
+                (
+                    unit,
+                    0,
+                    outbox[unit],
+                    staff[int(random_() * len(staff))],
+                    at,
+                    int(StationReason.SYNC_OK),
+                    0,
+                    min(at + 60, now),
+                )
             )
         yield lock_rows, sync_rows
 
@@ -360,11 +385,25 @@ def _accumulate(values: Any) -> Iterator[float]:
 
 
 LOCK_COLUMNS = (
-    "lock_id", "lock_seq", "key_id", "outcome", "time", "mac", "received_at", "station_id",
-    "outbox_index", "uploaded_at",
+    "lock_id",
+    "lock_seq",
+    "key_id",
+    "outcome",
+    "time",
+    "mac",
+    "received_at",
+    "station_id",
+    "outbox_index",
+    "uploaded_at",
 )
 SYNC_COLUMNS = (
-    "station_id", "outbox_epoch", "outbox_index", "key_id", "time", "reason", "detail",
+    "station_id",
+    "outbox_epoch",
+    "outbox_index",
+    "key_id",
+    "time",
+    "reason",
+    "detail",
     "uploaded_at",
 )
 
@@ -410,7 +449,10 @@ def _loaders(engine: Engine) -> Iterator[tuple[Writer, Writer]]:
     writers: list[Writer] = []
     with ExitStack() as stack:
         connection: Connection | None = None
-        for table, columns in ((AuditEvent.__table__, LOCK_COLUMNS), (SyncEvent.__table__, SYNC_COLUMNS)):
+        for table, columns in (
+            (AuditEvent.__table__, LOCK_COLUMNS),
+            (SyncEvent.__table__, SYNC_COLUMNS),
+        ):
             if connection is None or postgresql:
                 connection = stack.enter_context(engine.begin())
             indexes = list(table.indexes)  # type: ignore[attr-defined]
