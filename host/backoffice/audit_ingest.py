@@ -22,7 +22,9 @@ For each record of a batch, in one transaction:
 Then per lock: lock_seq numbers that jump past the highest one received open
 a ``sequence_gap`` anomaly for the missing range; an event that arrives late
 (keys sync at different stations at different times, so reordering is normal)
-may fill a gap, which is then marked resolved. Every anomaly has a
+may fill a gap, which is then marked resolved; one that fills part of it
+resolves it and opens a gap for each run still missing, so the open gaps name
+exactly the events not received. Every anomaly has a
 fingerprint, so the same bad record uploaded twice is recorded once.
 
 Several processes (``synk backoffice serve --workers N`` on PostgreSQL) take
@@ -47,7 +49,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select
+from sqlalchemy import and_, insert, or_, select
 from sqlalchemy.orm import Session
 
 from host.backoffice import blocklist, wire
@@ -464,7 +466,11 @@ def _sequence_gaps(session: Session, work: _Batch) -> None:
 
 
 def _fill_gaps(session: Session, work: _Batch, lock_id: int, late: list[int]) -> None:
-    """Resolve the open gaps of a lock that late events have now completely filled."""
+    """Narrow the open gaps of a lock that late events fall into to what is still missing.
+
+    A gap now completely filled is resolved. One filled in part is resolved too, and a
+    gap is opened for each run of numbers still missing, so the open gaps always name
+    exactly the events not received (uploads from several stations arrive in any order)."""
     session.flush()
     gaps = session.scalars(
         select(Anomaly).where(
@@ -475,18 +481,40 @@ def _fill_gaps(session: Session, work: _Batch, lock_id: int, late: list[int]) ->
             Anomaly.seq_to >= min(late),
         )
     )
-    for gap in gaps:
+    for gap in list(gaps):
         assert gap.seq_from is not None and gap.seq_to is not None
-        have = session.scalar(
-            select(func.count())
-            .select_from(AuditEvent)
-            .where(
-                AuditEvent.lock_id == lock_id,
-                AuditEvent.lock_seq.between(gap.seq_from, gap.seq_to),
+        have = set(
+            session.scalars(
+                select(AuditEvent.lock_seq).where(
+                    AuditEvent.lock_id == lock_id,
+                    AuditEvent.lock_seq.between(gap.seq_from, gap.seq_to),
+                )
             )
         )
-        if have == gap.seq_to - gap.seq_from + 1:
-            gap.resolved_at = work.now
+        if not have:
+            continue
+        gap.resolved_at = work.now
+        for low, high in _runs(gap.seq_from, gap.seq_to, have):
+            fingerprint = f"sequence_gap:{lock_id}:{low}:{high}"
+            again = session.scalar(select(Anomaly).where(Anomaly.fingerprint == fingerprint))
+            if again is not None:  # missing once more (its events deleted by retention)
+                again.resolved_at = None
+                continue
+            work.anomaly("sequence_gap", fingerprint, lock_id=lock_id, seq_from=low, seq_to=high)
+
+
+def _runs(low: int, high: int, have: set[int]) -> list[tuple[int, int]]:
+    """The runs of numbers in low..high that are not in ``have``."""
+    runs: list[tuple[int, int]] = []
+    start = None
+    for seq in range(low, high + 2):
+        missing = seq <= high and seq not in have
+        if missing and start is None:
+            start = seq
+        elif not missing and start is not None:
+            runs.append((start, seq - 1))
+            start = None
+    return runs
 
 
 def _store_anomalies(session: Session, work: _Batch) -> None:

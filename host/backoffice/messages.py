@@ -649,7 +649,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Create a new site at a large municipality's size with a year of lock events"
         " (150 units, 10,000 keys, 24,000 locks)",
     ),
-    "help.demo_events": ("Antal låshändelser (standard 1 000 000)", "Lock events (default 1,000,000)"),
+    "help.demo_events": (
+        "Antal låshändelser (standard 1 000 000)",
+        "Lock events (default 1,000,000)",
+    ),
     "help.demo_days": ("Över hur många dagar (standard 365)", "Over how many days (default 365)"),
     "help.demo_seed": (
         "Slumpfrö: samma frö ger samma installation",
