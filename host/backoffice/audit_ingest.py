@@ -49,7 +49,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, select
+from sqlalchemy import Table, insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from host.backoffice import blocklist, wire
@@ -71,6 +71,7 @@ MAX_UPLOAD = 64 * 1024
 MAC_INPUT = constants.AUDIT_MAC_INPUT_SIZE  # the MAC covers the event's first 20 bytes as sent
 U32_MAX = 0xFFFFFFFF
 BLOCKING = ("blocked", "lost")
+AUDIT_EVENTS: Table = AuditEvent.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ class _Batch:
         self.events: list[dict[str, Any]] = []
         self.anomalies: dict[str, dict[str, Any]] = {}
         self.versions: list[tuple[int, int, int]] = []  # (lock, blocklist version mod 2**16, time)
+        self.locks: dict[int, Lock] = {}  # the batch's known locks, row-locked
 
     def anomaly(
         self,
@@ -171,11 +173,14 @@ def ingest(session: Session, station_id: int, body: bytes, now: int) -> Ack:
             lock_events if record["kind"] == constants.OutboxKind.LOCK_EVENT else station_events
         )
         target.append((first + offset, record))
-    _serialise(session, station_id, {record["event"]["lock_id"] for _, record in lock_events})
+    work.locks = _serialise(
+        session, station_id, {record["event"]["lock_id"] for _, record in lock_events}
+    )
     _station_events(session, work, station_events)
     _lock_events(session, work, lock_events)
     if work.events:
-        session.execute(insert(AuditEvent), work.events)
+        # A Core insert of the table: the rows are plain dicts, no ORM objects are needed.
+        session.execute(insert(AUDIT_EVENTS), work.events)
     _sequence_gaps(session, work)
     _blocklist_seen(session, work)
     _store_anomalies(session, work)
@@ -183,13 +188,16 @@ def ingest(session: Session, station_id: int, body: bytes, now: int) -> Ack:
     return Ack(last, work.stored, work.duplicates, work.rejected)
 
 
-def _serialise(session: Session, station_id: int, lock_ids: set[int]) -> None:
-    """Lock the station's row, then the locks' rows in id order, until the commit."""
+def _serialise(session: Session, station_id: int, lock_ids: set[int]) -> dict[int, Lock]:
+    """Lock the station's row, then the locks' rows in id order, until the commit; the
+    locks found, by id (the rest of the batch's checks read and update these)."""
     session.execute(select(Station.id).where(Station.id == station_id).with_for_update())
-    if lock_ids:
-        session.execute(
-            select(Lock.id).where(Lock.id.in_(lock_ids)).order_by(Lock.id).with_for_update()
-        )
+    if not lock_ids:
+        return {}
+    found = session.scalars(
+        select(Lock).where(Lock.id.in_(lock_ids)).order_by(Lock.id).with_for_update()
+    )
+    return {lock.id: lock for lock in found}
 
 
 def _station_event_content(record: dict[str, Any]) -> tuple[int, int, int, int]:
@@ -254,23 +262,26 @@ def _station_events(
 
 
 def _stored_macs(
-    session: Session, events: Iterable[dict[str, Any]]
+    session: Session, events: Iterable[dict[str, Any]], locks: dict[int, Lock]
 ) -> dict[tuple[int, int], bytes]:
-    """(lock_id, lock_seq) -> mac of the stored events in the seq ranges of ``events``."""
-    ranges: dict[int, tuple[int, int]] = {}
-    for event in events:
-        low, high = ranges.get(event["lock_id"], (event["lock_seq"], event["lock_seq"]))
-        ranges[event["lock_id"]] = (min(low, event["lock_seq"]), max(high, event["lock_seq"]))
-    if not ranges:
+    """(lock_id, lock_seq) -> mac of the stored events among ``events``.
+
+    Only numbers up to the lock's ``last_seq`` (the highest stored, read under the lock's
+    row lock) can be stored already: a batch of new events, the usual one, reads nothing."""
+    wanted = sorted(
+        {
+            (event["lock_id"], event["lock_seq"])
+            for event in events
+            if event["lock_seq"] <= locks[event["lock_id"]].last_seq
+        }
+    )
+    if not wanted:
         return {}
+    # One expanding (lock_id, lock_seq) IN list: the unique index answers each pair, and
+    # the statement is compiled once whatever the batch's locks.
     found = session.execute(
         select(AuditEvent.lock_id, AuditEvent.lock_seq, AuditEvent.mac).where(
-            or_(
-                *(
-                    and_(AuditEvent.lock_id == lock, AuditEvent.lock_seq.between(low, high))
-                    for lock, (low, high) in ranges.items()
-                )
-            )
+            tuple_(AuditEvent.lock_id, AuditEvent.lock_seq).in_(wanted)
         )
     )
     return {(lock, seq): mac for lock, seq, mac in found}
@@ -281,9 +292,13 @@ def _blocking_periods(session: Session, key_ids: set[int]) -> dict[int, list[tup
     periods: dict[int, list[tuple[int, int, str]]] = {}
     if not key_ids:
         return periods
-    changes = session.scalars(
-        select(KeyStateChange)
-        .where(KeyStateChange.key_id.in_(key_ids))
+    # Most keys were never lost or blocked: their history (their creation) is not read.
+    ever = select(KeyStateChange.key_id).where(
+        KeyStateChange.key_id.in_(key_ids), KeyStateChange.to_state.in_(BLOCKING)
+    )
+    changes = session.execute(
+        select(KeyStateChange.key_id, KeyStateChange.to_state, KeyStateChange.changed_at)
+        .where(KeyStateChange.key_id.in_(ever))
         .order_by(KeyStateChange.key_id, KeyStateChange.id)
     )
     open_since: dict[int, tuple[int, str]] = {}
@@ -313,9 +328,7 @@ def _blocked_at(
 def _lock_events(session: Session, work: _Batch, records: list[tuple[int, dict[str, Any]]]) -> None:
     if not records:
         return
-    lock_ids = {record["event"]["lock_id"] for _, record in records}
-    found = session.execute(select(Lock.id, Lock.secret).where(Lock.id.in_(lock_ids)))
-    secrets = {lock_id: secret for lock_id, secret in found}
+    secrets = {lock_id: lock.secret for lock_id, lock in work.locks.items()}
     verified: list[tuple[int, dict[str, Any], int, bytes]] = []
     for index, record in records:
         event = record["event"]
@@ -352,7 +365,7 @@ def _lock_events(session: Session, work: _Batch, records: list[tuple[int, dict[s
         else:
             verified.append((index, event, record["received_at"], record["raw"]))
 
-    stored = _stored_macs(session, (event for _, event, _, _ in verified))
+    stored = _stored_macs(session, (event for _, event, _, _ in verified), work.locks)
     known_keys = set(
         session.scalars(select(Key.id).where(Key.id.in_({e["key_id"] for _, e, _, _ in verified})))
     )
@@ -425,8 +438,8 @@ def _blocklist_seen(session: Session, work: _Batch) -> None:
         known = best.get(lock_id)
         if known is None or version > known[0] or (version == known[0] and at < known[1]):
             best[lock_id] = (version, at)
-    for lock in session.scalars(select(Lock).where(Lock.id.in_(best))):
-        version, at = best[lock.id]
+    for lock_id, (version, at) in best.items():
+        lock = work.locks[lock_id]
         if version > lock.blocklist_version_seen:
             lock.blocklist_version_seen, lock.blocklist_seen_since = version, at
         elif (
@@ -443,8 +456,7 @@ def _sequence_gaps(session: Session, work: _Batch) -> None:
         by_lock.setdefault(event["lock_id"], []).append(event["lock_seq"])
     if not by_lock:
         return
-    locks = session.scalars(select(Lock).where(Lock.id.in_(by_lock)))
-    for lock in locks:
+    for lock in (work.locks[lock_id] for lock_id in sorted(by_lock)):
         seqs = sorted(by_lock[lock.id])
         expected = lock.last_seq + 1
         late = [s for s in seqs if s < expected]
