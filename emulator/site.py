@@ -77,6 +77,7 @@ class EmulatedSite:
         history_days: int = 45,
         log_echo: bool = False,
         ticks_start: int = 0,
+        db_url: str | None = None,
     ) -> None:
         self.work_dir = Path(work_dir)
         private_folder(self.work_dir, own=True)
@@ -85,8 +86,10 @@ class EmulatedSite:
             start if start is not None else int(time.time()), speed, ticks_start=ticks_start
         )
         self.lock = threading.RLock()
+        # db_url: the back office's database (a PostgreSQL URL, say); None: the site's
+        # SQLite file, or the database the work folder's demo site was built in.
         self.demo: DemoSite = build_demo_site(
-            self.work_dir, seed=seed, clock=self.clock, history_days=history_days
+            self.work_dir, db_url=db_url, seed=seed, clock=self.clock, history_days=history_days
         )
         self.site: Site = self.demo.open()
         self.office = BackOffice(self.site, self.clock)
