@@ -27,6 +27,7 @@ from sqlalchemy import func, insert, select
 
 from bench.backoffice_bench import START, Clock, _uploads, populate
 from host.backoffice import wire
+from host.backoffice.audit_ingest import AUDIT_EVENTS
 from host.backoffice.models import AuditEvent, Lock
 from host.backoffice.service import BackOffice
 from host.backoffice.site import Site, init_site
@@ -135,7 +136,7 @@ def floor(directory: Path, batches: int = BATCHES) -> float:
                     }
                 )
             with site.sessions.begin() as session:
-                session.execute(insert(AuditEvent.__table__), rows)
+                session.execute(insert(AUDIT_EVENTS), rows)
         elapsed = time.perf_counter() - start
         with site.sessions() as session:
             stored = session.scalar(select(func.count()).select_from(AuditEvent))

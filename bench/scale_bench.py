@@ -123,12 +123,12 @@ def _pages(client: httpx.Client, unit: int, rng: random.Random) -> dict[str, flo
             "until": (monday + timedelta(days=7)).isoformat(),
         }
         searches.append(_timed(client, "/web/activity", params))
-    month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
-    _timed(client, "/web/sample", {"month": month})  # draws the month's sample
+    last_month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    _timed(client, "/web/sample", {"month": last_month})  # draws the month's sample
     return {
         "activity_search_p95_ms": _p95(searches),
         "activity_page_ms": _median(lambda: _timed(client, "/web/activity")),
-        "sample_page_ms": _median(lambda: _timed(client, "/web/sample", {"month": month})),
+        "sample_page_ms": _median(lambda: _timed(client, "/web/sample", {"month": last_month})),
         "keys_page_ms": _median(lambda: _timed(client, "/web/keys")),
         "stations_page_ms": _median(lambda: _timed(client, "/web/stations")),
     }
@@ -144,14 +144,17 @@ def _uploads(site: Site, unit: int, rounds: int) -> list[bytes]:
                 Lock.id.between(first_lock, first_lock + per_unit - 1)
             )
         )
-        locks = {lock_id: [secret, seq] for lock_id, secret, seq in rows}
+        locks: dict[int, tuple[bytes, int]] = {
+            lock_id: (secret, seq) for lock_id, secret, seq in rows
+        }
     ids = sorted(locks)
     bodies, index = [], 10_000_000
     for _ in range(rounds):
         records = []
         for n in range(PER_UPLOAD):
             lock_id = ids[n % len(ids)]
-            locks[lock_id][1] += 1
+            secret, seq = locks[lock_id]
+            locks[lock_id] = (secret, seq + 1)
             event: dict[str, Any] = {
                 "format": 1,
                 "outcome": 0,
@@ -159,9 +162,9 @@ def _uploads(site: Site, unit: int, rounds: int) -> list[bytes]:
                 "lock_id": lock_id,
                 "key_id": unit,
                 "time": NOW - 600 + n,
-                "lock_seq": locks[lock_id][1],
+                "lock_seq": seq + 1,
             }
-            event["mac"] = audit_mac(locks[lock_id][0], event)
+            event["mac"] = audit_mac(secret, event)
             records.append({"kind": 1, "event": event, "received_at": NOW - 300})
         bodies.append(
             encode_record(

@@ -208,13 +208,14 @@ class _Organisation:
         ]
         keys = [
             {
-                "id": s["id"],
-                "staff_id": s["id"],
-                "public_key": _public(s["id"]),
+                "id": staff_id,
+                "staff_id": staff_id,
+                "public_key": _public(staff_id),
                 "state": "active",
                 "created_at": at,
             }
-            for s in staff
+            for u in range(1, shape.units + 1)
+            for staff_id in self.staff[u]
         ]
         customers, locks, mounts, grants = [], [], [], []
         for u in range(1, shape.units + 1):
@@ -300,7 +301,7 @@ def _day_rows(
     cumulative = list(_accumulate(HOUR_WEIGHTS))
     sync_cumulative = list(_accumulate([1.0] * len(SYNC_HOURS)))
     thresholds = list(_accumulate([share for _, share in OTHER_OUTCOMES]))
-    others = [outcome for outcome, _ in OTHER_OUTCOMES]
+    others = [int(outcome) for outcome, _ in OTHER_OUTCOMES]
     outbox = [0] * (shape.units + 1)
     units = shape.units
     random_ = rng.random
@@ -328,8 +329,8 @@ def _day_rows(
             lock_id = choices[int(random_() * len(choices))]
             roll = random_()
             found = bisect.bisect(thresholds, roll)
-            outcome = others[found] if found < len(others) else Outcome.OPENED
-            drawn.append((at, lock_id, key_id, int(outcome), unit))
+            outcome = others[found] if found < len(others) else int(Outcome.OPENED)
+            drawn.append((at, lock_id, key_id, outcome, unit))
         drawn.sort()
         lock_rows = []
         for at, lock_id, key_id, outcome, unit in drawn:
