@@ -153,11 +153,19 @@ def scenario(c: Context, name: str = "", work: str = "") -> None:
         c.run(f"{PY} -m emulator.scenario_cli {' '.join(args)}", pty=False)
 
 
-@task
-def bench(c: Context) -> None:
+@task(
+    help={
+        "scale": "also the large sizes: the municipal-scale site at 1, 4 and 16 million lock"
+        " events (bench/scale_bench.py; takes long), and 16 million for retention and export"
+    }
+)
+def bench(c: Context, scale: bool = False) -> None:
     """Measure every benchmark metric of the issues; print a table, write bench/results.json;
     fail when a metric is over its budget (bench/run.py BUDGETS)."""
     sys.path.insert(0, str(ROOT))
+    if scale:
+        os.environ["SYNK_BENCH_SCALE"] = "1"
+        os.environ.setdefault("SYNK_BENCH_EVENTS", "16000000")
     from bench.run import over_budget, run_all
 
     results = run_all()

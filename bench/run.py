@@ -17,6 +17,7 @@ MODULES = (
     "bench.audit_ingest_bench",
     "bench.station_run_bench",
     "bench.vm_station_bench",
+    "bench.scale_bench",
 )
 
 # metric -> the most it may be: issue 17, the data a full station run holds (96 KiB);

@@ -104,6 +104,7 @@ class EmulatedSite:
         vm_stations: int | None = None,
         vm_heap_bytes: int = VM_HEAP_BYTES,
         vm_flash: Path | None = None,
+        db_url: str | None = None,
     ) -> None:
         """``vm="micropython"`` runs stations as flashed (``vm_stations``: the first so many)."""
         if vm not in ("cpython", "micropython"):
@@ -115,8 +116,10 @@ class EmulatedSite:
             start if start is not None else int(time.time()), speed, ticks_start=ticks_start
         )
         self.lock = threading.RLock()
+        # db_url: the back office's database (a PostgreSQL URL, say); None: the site's
+        # SQLite file, or the database the work folder's demo site was built in.
         self.demo: DemoSite = build_demo_site(
-            self.work_dir, seed=seed, clock=self.clock, history_days=history_days
+            self.work_dir, db_url=db_url, seed=seed, clock=self.clock, history_days=history_days
         )
         self.site: Site = self.demo.open()
         self.office = BackOffice(self.site, self.clock)

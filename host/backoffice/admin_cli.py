@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from host import csvfile
-from host.backoffice import messages, retention, site_export
+from host.backoffice import messages, retention, scale, site_export
 from host.backoffice.reports import ActivityQuery, AnomalyQuery, SyncQuery
 from host.backoffice.roles import USER_ROLES, Actor
 from host.backoffice.service import KEY_STATES, LOCK_TYPES, PROVIDER_KINDS, BackOffice
@@ -236,6 +236,50 @@ def _register_init(areas: SubParsers) -> None:
     _leaf(
         areas, "settings", "help.settings", lambda c, a: _emit0(c, c.office.site_settings(c.actor))
     )
+
+
+def _demo_scale(args: argparse.Namespace) -> int:
+    """A new site at a municipality's size (``scale``): for trying the pages at volume."""
+    directory = site_dir(getattr(args, "site", None))
+    shape = scale.Shape(events=args.events, days=args.days, seed=args.seed)
+    site, password = init_site(directory, url=getattr(args, "db", None), name=args.name)
+    try:
+        now = BackOffice(site).now()
+        built = scale.build(site, shape, now)
+    finally:
+        site.close()
+    summary = {
+        "site": str(directory),
+        "units": built.units,
+        "keys": built.keys,
+        "locks": built.locks,
+        "events": built.events,
+        "station_events": built.station_events,
+        "load_s": round(built.load_s, 1),
+        "events_per_s": round(built.events_per_s),
+    }
+    if getattr(args, "json", False):
+        print(json.dumps(summary))
+    else:
+        print(t("cli.site_created", site=directory, user="admin", password=password))
+        print(t("cli.demo_scale", **summary))
+    managers = f"{scale.manager_name(1)} .. {scale.manager_name(built.units)}"
+    print(
+        t("cli.demo_scale_managers", users=managers, password=built.manager_password),
+        file=sys.stderr if getattr(args, "json", False) else sys.stdout,
+    )
+    if getattr(args, "json", False):
+        print(t("cli.user_password", user="admin", password=password), file=sys.stderr)
+    return 0
+
+
+def _register_demo_scale(areas: SubParsers) -> None:
+    parser = areas.add_parser("demo-scale", parents=[COMMON], help=t("help.demo_scale"))
+    parser.add_argument("--events", type=int, default=1_000_000, help=t("help.demo_events"))
+    parser.add_argument("--days", type=int, default=365, help=t("help.demo_days"))
+    parser.add_argument("--seed", type=int, default=13, help=t("help.demo_seed"))
+    parser.add_argument("--name", default="synk", help=t("help.name"))
+    parser.set_defaults(func=_demo_scale)
 
 
 def _emit0(ctx: Context, data: Row | Sequence[Row]) -> int:
@@ -807,6 +851,7 @@ def register(commands: SubParsers) -> None:
     )
     areas = admin.add_subparsers(dest="area", required=True, metavar="AREA")
     _register_init(areas)
+    _register_demo_scale(areas)
     _register_authority(areas)
     _register_users(areas)
     _register_org(areas)

@@ -22,7 +22,9 @@ For each record of a batch, in one transaction:
 Then per lock: lock_seq numbers that jump past the highest one received open
 a ``sequence_gap`` anomaly for the missing range; an event that arrives late
 (keys sync at different stations at different times, so reordering is normal)
-may fill a gap, which is then marked resolved. Every anomaly has a
+may fill a gap, which is then marked resolved; one that fills part of it
+resolves it and opens a gap for each run still missing, so the open gaps name
+exactly the events not received. Every anomaly has a
 fingerprint, so the same bad record uploaded twice is recorded once.
 
 Several processes (``synk backoffice serve --workers N`` on PostgreSQL) take
@@ -47,7 +49,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select
+from sqlalchemy import Table, insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from host.backoffice import blocklist, wire
@@ -69,6 +71,7 @@ MAX_UPLOAD = 64 * 1024
 MAC_INPUT = constants.AUDIT_MAC_INPUT_SIZE  # the MAC covers the event's first 20 bytes as sent
 U32_MAX = 0xFFFFFFFF
 BLOCKING = ("blocked", "lost")
+AUDIT_EVENTS: Table = AuditEvent.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,7 @@ class _Batch:
         self.events: list[dict[str, Any]] = []
         self.anomalies: dict[str, dict[str, Any]] = {}
         self.versions: list[tuple[int, int, int]] = []  # (lock, blocklist version mod 2**16, time)
+        self.locks: dict[int, Lock] = {}  # the batch's known locks, row-locked
 
     def anomaly(
         self,
@@ -169,11 +173,14 @@ def ingest(session: Session, station_id: int, body: bytes, now: int) -> Ack:
             lock_events if record["kind"] == constants.OutboxKind.LOCK_EVENT else station_events
         )
         target.append((first + offset, record))
-    _serialise(session, station_id, {record["event"]["lock_id"] for _, record in lock_events})
+    work.locks = _serialise(
+        session, station_id, {record["event"]["lock_id"] for _, record in lock_events}
+    )
     _station_events(session, work, station_events)
     _lock_events(session, work, lock_events)
     if work.events:
-        session.execute(insert(AuditEvent), work.events)
+        # A Core insert of the table: the rows are plain dicts, no ORM objects are needed.
+        session.execute(insert(AUDIT_EVENTS), work.events)
     _sequence_gaps(session, work)
     _blocklist_seen(session, work)
     _store_anomalies(session, work)
@@ -181,13 +188,16 @@ def ingest(session: Session, station_id: int, body: bytes, now: int) -> Ack:
     return Ack(last, work.stored, work.duplicates, work.rejected)
 
 
-def _serialise(session: Session, station_id: int, lock_ids: set[int]) -> None:
-    """Lock the station's row, then the locks' rows in id order, until the commit."""
+def _serialise(session: Session, station_id: int, lock_ids: set[int]) -> dict[int, Lock]:
+    """Lock the station's row, then the locks' rows in id order, until the commit; the
+    locks found, by id (the rest of the batch's checks read and update these)."""
     session.execute(select(Station.id).where(Station.id == station_id).with_for_update())
-    if lock_ids:
-        session.execute(
-            select(Lock.id).where(Lock.id.in_(lock_ids)).order_by(Lock.id).with_for_update()
-        )
+    if not lock_ids:
+        return {}
+    found = session.scalars(
+        select(Lock).where(Lock.id.in_(lock_ids)).order_by(Lock.id).with_for_update()
+    )
+    return {lock.id: lock for lock in found}
 
 
 def _station_event_content(record: dict[str, Any]) -> tuple[int, int, int, int]:
@@ -252,23 +262,26 @@ def _station_events(
 
 
 def _stored_macs(
-    session: Session, events: Iterable[dict[str, Any]]
+    session: Session, events: Iterable[dict[str, Any]], locks: dict[int, Lock]
 ) -> dict[tuple[int, int], bytes]:
-    """(lock_id, lock_seq) -> mac of the stored events in the seq ranges of ``events``."""
-    ranges: dict[int, tuple[int, int]] = {}
-    for event in events:
-        low, high = ranges.get(event["lock_id"], (event["lock_seq"], event["lock_seq"]))
-        ranges[event["lock_id"]] = (min(low, event["lock_seq"]), max(high, event["lock_seq"]))
-    if not ranges:
+    """(lock_id, lock_seq) -> mac of the stored events among ``events``.
+
+    Only numbers up to the lock's ``last_seq`` (the highest stored, read under the lock's
+    row lock) can be stored already: a batch of new events, the usual one, reads nothing."""
+    wanted = sorted(
+        {
+            (event["lock_id"], event["lock_seq"])
+            for event in events
+            if event["lock_seq"] <= locks[event["lock_id"]].last_seq
+        }
+    )
+    if not wanted:
         return {}
+    # One expanding (lock_id, lock_seq) IN list: the unique index answers each pair, and
+    # the statement is compiled once whatever the batch's locks.
     found = session.execute(
         select(AuditEvent.lock_id, AuditEvent.lock_seq, AuditEvent.mac).where(
-            or_(
-                *(
-                    and_(AuditEvent.lock_id == lock, AuditEvent.lock_seq.between(low, high))
-                    for lock, (low, high) in ranges.items()
-                )
-            )
+            tuple_(AuditEvent.lock_id, AuditEvent.lock_seq).in_(wanted)
         )
     )
     return {(lock, seq): mac for lock, seq, mac in found}
@@ -279,9 +292,13 @@ def _blocking_periods(session: Session, key_ids: set[int]) -> dict[int, list[tup
     periods: dict[int, list[tuple[int, int, str]]] = {}
     if not key_ids:
         return periods
-    changes = session.scalars(
-        select(KeyStateChange)
-        .where(KeyStateChange.key_id.in_(key_ids))
+    # Most keys were never lost or blocked: their history (their creation) is not read.
+    ever = select(KeyStateChange.key_id).where(
+        KeyStateChange.key_id.in_(key_ids), KeyStateChange.to_state.in_(BLOCKING)
+    )
+    changes = session.execute(
+        select(KeyStateChange.key_id, KeyStateChange.to_state, KeyStateChange.changed_at)
+        .where(KeyStateChange.key_id.in_(ever))
         .order_by(KeyStateChange.key_id, KeyStateChange.id)
     )
     open_since: dict[int, tuple[int, str]] = {}
@@ -311,9 +328,7 @@ def _blocked_at(
 def _lock_events(session: Session, work: _Batch, records: list[tuple[int, dict[str, Any]]]) -> None:
     if not records:
         return
-    lock_ids = {record["event"]["lock_id"] for _, record in records}
-    found = session.execute(select(Lock.id, Lock.secret).where(Lock.id.in_(lock_ids)))
-    secrets = {lock_id: secret for lock_id, secret in found}
+    secrets = {lock_id: lock.secret for lock_id, lock in work.locks.items()}
     verified: list[tuple[int, dict[str, Any], int, bytes]] = []
     for index, record in records:
         event = record["event"]
@@ -350,7 +365,7 @@ def _lock_events(session: Session, work: _Batch, records: list[tuple[int, dict[s
         else:
             verified.append((index, event, record["received_at"], record["raw"]))
 
-    stored = _stored_macs(session, (event for _, event, _, _ in verified))
+    stored = _stored_macs(session, (event for _, event, _, _ in verified), work.locks)
     known_keys = set(
         session.scalars(select(Key.id).where(Key.id.in_({e["key_id"] for _, e, _, _ in verified})))
     )
@@ -423,8 +438,8 @@ def _blocklist_seen(session: Session, work: _Batch) -> None:
         known = best.get(lock_id)
         if known is None or version > known[0] or (version == known[0] and at < known[1]):
             best[lock_id] = (version, at)
-    for lock in session.scalars(select(Lock).where(Lock.id.in_(best))):
-        version, at = best[lock.id]
+    for lock_id, (version, at) in best.items():
+        lock = work.locks[lock_id]
         if version > lock.blocklist_version_seen:
             lock.blocklist_version_seen, lock.blocklist_seen_since = version, at
         elif (
@@ -441,8 +456,7 @@ def _sequence_gaps(session: Session, work: _Batch) -> None:
         by_lock.setdefault(event["lock_id"], []).append(event["lock_seq"])
     if not by_lock:
         return
-    locks = session.scalars(select(Lock).where(Lock.id.in_(by_lock)))
-    for lock in locks:
+    for lock in (work.locks[lock_id] for lock_id in sorted(by_lock)):
         seqs = sorted(by_lock[lock.id])
         expected = lock.last_seq + 1
         late = [s for s in seqs if s < expected]
@@ -464,7 +478,11 @@ def _sequence_gaps(session: Session, work: _Batch) -> None:
 
 
 def _fill_gaps(session: Session, work: _Batch, lock_id: int, late: list[int]) -> None:
-    """Resolve the open gaps of a lock that late events have now completely filled."""
+    """Narrow the open gaps of a lock that late events fall into to what is still missing.
+
+    A gap now completely filled is resolved. One filled in part is resolved too, and a
+    gap is opened for each run of numbers still missing, so the open gaps always name
+    exactly the events not received (uploads from several stations arrive in any order)."""
     session.flush()
     gaps = session.scalars(
         select(Anomaly).where(
@@ -475,18 +493,40 @@ def _fill_gaps(session: Session, work: _Batch, lock_id: int, late: list[int]) ->
             Anomaly.seq_to >= min(late),
         )
     )
-    for gap in gaps:
+    for gap in list(gaps):
         assert gap.seq_from is not None and gap.seq_to is not None
-        have = session.scalar(
-            select(func.count())
-            .select_from(AuditEvent)
-            .where(
-                AuditEvent.lock_id == lock_id,
-                AuditEvent.lock_seq.between(gap.seq_from, gap.seq_to),
+        have = set(
+            session.scalars(
+                select(AuditEvent.lock_seq).where(
+                    AuditEvent.lock_id == lock_id,
+                    AuditEvent.lock_seq.between(gap.seq_from, gap.seq_to),
+                )
             )
         )
-        if have == gap.seq_to - gap.seq_from + 1:
-            gap.resolved_at = work.now
+        if not have:
+            continue
+        gap.resolved_at = work.now
+        for low, high in _runs(gap.seq_from, gap.seq_to, have):
+            fingerprint = f"sequence_gap:{lock_id}:{low}:{high}"
+            again = session.scalar(select(Anomaly).where(Anomaly.fingerprint == fingerprint))
+            if again is not None:  # missing once more (its events deleted by retention)
+                again.resolved_at = None
+                continue
+            work.anomaly("sequence_gap", fingerprint, lock_id=lock_id, seq_from=low, seq_to=high)
+
+
+def _runs(low: int, high: int, have: set[int]) -> list[tuple[int, int]]:
+    """The runs of numbers in low..high that are not in ``have``."""
+    runs: list[tuple[int, int]] = []
+    start = None
+    for seq in range(low, high + 2):
+        missing = seq <= high and seq not in have
+        if missing and start is None:
+            start = seq
+        elif not missing and start is not None:
+            runs.append((start, seq - 1))
+            start = None
+    return runs
 
 
 def _store_anomalies(session: Session, work: _Batch) -> None:

@@ -62,13 +62,25 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _postgresql_settings(dbapi_connection: Any, _record: Any) -> None:
+    # No JIT compilation: the pages' queries read a few thousand rows through indexes, and
+    # the planner's cost estimate for them at millions of events starts LLVM, which then
+    # takes longer (some 80 ms a query) than the query itself (issue 13's scale benchmark).
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET jit = off")
+    dbapi_connection.commit()
+
+
 def make_engine(url: str) -> Engine:
-    """An engine; for SQLite with foreign keys on, WAL, and a 30 s busy timeout."""
+    """An engine; for SQLite with foreign keys on, WAL, and a 30 s busy timeout; for
+    PostgreSQL without JIT compilation."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    event.listen(engine, "connect", _postgresql_settings)
+    return engine
 
 
 def retryable(exc: DBAPIError) -> bool:

@@ -335,6 +335,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Installationen skapad i {site}. Administratör: {user}, lösenord: {password}",
         "Site created in {site}. Administrator: {user}, password: {password}",
     ),
+    "cli.demo_scale": (
+        "{units} enheter, {keys} nycklar, {locks} lås, {events} låshändelser och"
+        " {station_events} stationshändelser inlästa på {load_s} s ({events_per_s} händelser/s)",
+        "{units} units, {keys} keys, {locks} locks, {events} lock events and"
+        " {station_events} station events loaded in {load_s} s ({events_per_s} events/s)",
+    ),
+    "cli.demo_scale_managers": (
+        "Enhetschefer {users}, lösenord: {password}",
+        "Unit managers {users}, password: {password}",
+    ),
     "cli.authority_key": (
         "Utfärdarnyckel {key_id}, publik nyckel {public_key}",
         "Authority key {key_id}, public key {public_key}",
@@ -632,6 +642,21 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Databas: SQLite-filen DIR/synk.db, eller --db URL / $SYNK_DATABASE_URL.",
         "Getting started: the same commands. Database: the SQLite file DIR/synk.db,"
         " or --db URL / $SYNK_DATABASE_URL (e.g. postgresql+psycopg://user@host/synk).",
+    ),
+    "help.demo_scale": (
+        "Skapa en ny installation i en stor kommuns storlek med ett års låshändelser"
+        " (150 enheter, 10 000 nycklar, 24 000 lås)",
+        "Create a new site at a large municipality's size with a year of lock events"
+        " (150 units, 10,000 keys, 24,000 locks)",
+    ),
+    "help.demo_events": (
+        "Antal låshändelser (standard 1 000 000)",
+        "Lock events (default 1,000,000)",
+    ),
+    "help.demo_days": ("Över hur många dagar (standard 365)", "Over how many days (default 365)"),
+    "help.demo_seed": (
+        "Slumpfrö: samma frö ger samma installation",
+        "Random seed: the same seed gives the same site",
     ),
     "help.settings": ("Visa installationens inställningar", "Show the site's settings"),
     "help.visits": (

@@ -289,7 +289,8 @@ class Anomaly(Base):
     """Something the back office refused or noticed in an upload.
 
     kind: ``forged_mac``, ``unknown_lock``, ``sequence_gap`` (missing lock_seq
-    ``seq_from``..``seq_to``; resolved when a later upload fills it),
+    ``seq_from``..``seq_to``; resolved when a later upload fills it; one that
+    fills part of it resolves it and opens a gap per run still missing),
     ``sequence_reuse`` (a valid MAC on a different event with a stored
     lock_seq), ``lost_key`` (a lost key opened a door), ``blocked_key`` (any
     other event of a key lost or blocked then; both with ``key_blocked_since``,

@@ -1186,12 +1186,25 @@ class BackOffice:
             stations = list(session.scalars(query))
             jobs = bundles.plan(session, stations, key, now)
         encoded = bundles.encode_many(jobs, key, self.site.authority_dir, now, workers)
-        with self.site.sessions.begin() as session:
-            bundles.store_many(session, jobs, encoded, key, now)
-            stored = session.scalars(
-                select(StationBundle).where(StationBundle.station_id.in_([s.id for s in stations]))
-            )
-            return {b.station_id: b.serial for b in stored}
+        # Each unique-key hit is a station whose first bundle another request stored
+        # meanwhile, which cannot happen twice for one station: the tries are bounded.
+        attempts = len(jobs) + 3
+        for attempt in range(attempts):
+            try:
+                with self.site.sessions.begin() as session:
+                    bundles.store_many(session, jobs, encoded, key, now)
+                    stored = session.scalars(
+                        select(StationBundle).where(
+                            StationBundle.station_id.in_([s.id for s in stations])
+                        )
+                    )
+                    return {b.station_id: b.serial for b in stored}
+            except DBAPIError as exc:
+                # A station fetched its first bundle meanwhile and stored it first: store
+                # again over it (``store`` gives a changed bundle the next serial).
+                if attempt == attempts - 1 or not db.retryable(exc):
+                    raise
+        raise AssertionError("unreachable")
 
     def issue_service_token(
         self,

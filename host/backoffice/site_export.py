@@ -68,7 +68,7 @@ def _copy_private(source: Path, target: Path) -> None:
     write_secret(target, source.read_bytes(), "new")
 
 
-def _cell(value: Any, column_type: Any) -> str:
+def _cell(value: Any, column_type: Any) -> str | int:
     if value is None:
         return NULL
     if isinstance(column_type, Boolean):
@@ -79,6 +79,10 @@ def _cell(value: Any, column_type: Any) -> str:
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     if isinstance(value, str):
         return "\\" + value if value.startswith("\\") else value
+    if isinstance(value, int):
+        # Left an int: the CSV writer writes its digits as they are, where the text of it
+        # would be searched for formulas cell by cell (most of a site's cells are numbers).
+        return value
     return str(value)
 
 

@@ -4,7 +4,8 @@ A municipality's bundles hold some 80,000 signed permission sets and a busy
 site takes thousands of lock events a second; the ``construct`` reference in
 ``protocol/`` is exact but about a hundred times too slow for that. This
 module encodes the signed part of a permission set (8.1) and whole bundles
-(8.4), and decodes upload batches (9.1), with ``struct`` alone.
+(8.4), the bytes of a lock event its MAC covers (8.3), and decodes upload
+batches (9.1), with ``struct`` alone.
 ``tests/host/backoffice/test_wire.py`` holds every function byte for byte equal
 to ``protocol.records`` (and, for decoding, to accept exactly what it
 accepts); ``protocol/`` stays the specification.
@@ -30,6 +31,7 @@ _UPLOAD_HEAD = struct.Struct("<4sBBHIII")
 _LOCK_RECORD = struct.Struct("<BBBBHIIII16sI")  # kind, length, then event (8.3), received_at
 _STATION_RECORD = struct.Struct("<BBIIB3xI")
 _RECORD_HEAD = struct.Struct("<BB")
+_MAC_INPUT = struct.Struct("<BBHIIII")  # an audit event (8.3) up to its MAC
 
 U32_MAX = 0xFFFFFFFF
 
@@ -46,6 +48,15 @@ class WireError(ValueError):
 def pack_ids(ids: Sequence[int]) -> bytes:
     """``u32[n]`` little-endian, for ids already known to be strictly ascending."""
     return struct.pack(f"<{len(ids)}I", *ids)
+
+
+def audit_mac_input(
+    outcome: int, blocklist_version: int, lock_id: int, key_id: int, time: int, lock_seq: int
+) -> bytes:
+    """The first 20 bytes of an audit event (8.3), which its MAC covers."""
+    return _MAC_INPUT.pack(
+        k.RECORD_FORMAT, outcome, blocklist_version, lock_id, key_id, time, lock_seq
+    )
 
 
 def permission_set_signed(

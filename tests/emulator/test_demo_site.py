@@ -40,6 +40,8 @@ from protocol.records import (
     signed_part,
 )
 from tests.emulator.test_virtual_lock import station_write
+from tests.host.conftest import ENGINES
+from tests.host.postgresql import Cluster
 
 # Wednesday 2026-11-18 11:06:40 UTC (tests/factories.EPOCH): 5 days after the key loss is
 # outside a 3-day history, inside a 12-day one.
@@ -47,10 +49,19 @@ BUILT_AT = 1_795_000_000
 DAYS = 3
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoSite:
+@pytest.fixture(scope="module", params=ENGINES)
+def demo(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[DemoSite]:
+    """The demo site, built once per engine: on SQLite and on PostgreSQL."""
     work = tmp_path_factory.mktemp("demo")
-    return build_demo_site(work, clock=lambda: BUILT_AT, history_days=DAYS)
+    if request.param == "sqlite":
+        yield build_demo_site(work, clock=lambda: BUILT_AT, history_days=DAYS)
+        return
+    cluster: Cluster = request.getfixturevalue("postgresql_cluster")
+    url = cluster.database()
+    yield build_demo_site(work, db_url=url, clock=lambda: BUILT_AT, history_days=DAYS)
+    cluster.drop(url)
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """The emulated site: a sync through the firmware reaches the back office, and a restart keeps
-the stations' flash, the locks' counters and the keys' sets."""
+the stations' flash, the locks' counters and the keys' sets. Each test runs with the back
+office on SQLite and on PostgreSQL (``database``, tests/emulator/conftest.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from hw._port import TICKS_PERIOD
 START = 1_795_000_000  # Wednesday 2026-11-18, 12:06 in Stockholm
 
 
-def test_sync_then_restart_keeps_keys_locks_and_stations(tmp_path: Path) -> None:
-    site = EmulatedSite(tmp_path, start=START, history_days=2)
+def test_sync_then_restart_keeps_keys_locks_and_stations(
+    tmp_path: Path, database: str | None
+) -> None:
+    site = EmulatedSite(tmp_path, db_url=database, start=START, history_days=2)
     try:
         station_id, emulated = next(iter(site.stations.items()))
         site.run_for(2)  # the station fetches its bundle
@@ -35,9 +38,9 @@ def test_sync_then_restart_keeps_keys_locks_and_stations(tmp_path: Path) -> None
         serial = emulated.station.cache.serial
     finally:
         site.stop()
-    _only_the_owner_may_read_the_secrets(tmp_path)
+    _only_the_owner_may_read_the_secrets(tmp_path, database)
 
-    again = EmulatedSite(tmp_path, start=START + 60, history_days=2)
+    again = EmulatedSite(tmp_path, db_url=database, start=START + 60, history_days=2)
     try:
         assert again.stations[station_id].station.cache.serial == serial
         assert again.locks[lock_id].next_seq == seq_after
@@ -49,8 +52,8 @@ def test_sync_then_restart_keeps_keys_locks_and_stations(tmp_path: Path) -> None
         again.stop()
 
 
-def test_a_key_held_to_the_nfc_reader_syncs(tmp_path: Path) -> None:
-    site = EmulatedSite(tmp_path, start=START, history_days=2)
+def test_a_key_held_to_the_nfc_reader_syncs(tmp_path: Path, database: str | None) -> None:
+    site = EmulatedSite(tmp_path, db_url=database, start=START, history_days=2)
     try:
         station_id, emulated = next(iter(site.stations.items()))
         site.run_for(2)
@@ -73,21 +76,30 @@ def test_a_key_held_to_the_nfc_reader_syncs(tmp_path: Path) -> None:
         site.stop()
 
 
-def _only_the_owner_may_read_the_secrets(work: Path) -> None:
-    """The stations' flash (credential, verifiers), the locks' secrets, the keys' private keys."""
+def _only_the_owner_may_read_the_secrets(work: Path, database: str | None) -> None:
+    """The stations' flash (credential, verifiers), the locks' secrets, the keys' private keys
+    (and on SQLite the database file: it holds the locks' MAC secrets)."""
     flash = [p for p in (work / "stations").rglob("*") if p.is_file()]
     assert any(p.name == "station.json" for p in flash)
     secrets = [work / "locks.json", work / "keys.json", work / "demo_site.json"]
-    for path in [*flash, *secrets, work / "site" / "synk.db"]:
+    if database is None:
+        secrets.append(work / "site" / "synk.db")
+    else:
+        assert not (work / "site" / "synk.db").exists()  # the back office used PostgreSQL
+    for path in [*flash, *secrets]:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
     for folder in [work / "stations", *(p for p in (work / "stations").iterdir())]:
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
 
 
-def test_the_stations_carry_on_across_a_wrap_of_their_ticks(tmp_path: Path) -> None:
+def test_the_stations_carry_on_across_a_wrap_of_their_ticks(
+    tmp_path: Path, database: str | None
+) -> None:
     # The board's ticks counter wraps 10 s after start (every 12.4 days on a board): NFC
     # polling, the keypad, the PN532's timeouts, key syncs and heartbeats go on through it.
-    site = EmulatedSite(tmp_path, start=START, history_days=2, ticks_start=TICKS_PERIOD - 10_000)
+    site = EmulatedSite(
+        tmp_path, db_url=database, start=START, history_days=2, ticks_start=TICKS_PERIOD - 10_000
+    )
     try:
         station_id, emulated = next(iter(site.stations.items()))
         site.run_for(2)

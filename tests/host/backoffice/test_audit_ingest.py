@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pytest
 from sqlalchemy import func, select
 
@@ -38,7 +40,7 @@ def _anomalies(office: BackOffice, admin: Actor, **query: object) -> list[dict[s
     return office.list_anomalies(admin, AnomalyQuery(**query))  # type: ignore[arg-type]
 
 
-def _batch(world: World, clock: Clock, lock: int, seqs: range, first_index: int) -> bytes:
+def _batch(world: World, clock: Clock, lock: int, seqs: Iterable[int], first_index: int) -> bytes:
     records = [
         lock_record(lock_event(world.secrets[lock], lock, world.key_a1, seq, clock.now + seq))
         for seq in seqs
@@ -106,6 +108,21 @@ def test_a_sequence_gap_shows_until_filled(
     office.ingest_upload(station, world.station_a, _batch(world, clock, 2, range(3, 5), 5))
     assert len(_anomalies(office, admin, kind="sequence_gap", open_only=True)) == 1  # 5 missing
     office.ingest_upload(station, world.station_a, _batch(world, clock, 2, range(5, 6), 7))
+    assert _anomalies(office, admin, kind="sequence_gap", open_only=True) == []
+
+
+def test_a_gap_filled_in_part_is_narrowed_to_what_is_still_missing(
+    office: BackOffice, station: Actor, world: World, clock: Clock, admin: Actor
+) -> None:
+    office.ingest_upload(station, world.station_a, _batch(world, clock, 2, range(1, 3), 1))
+    office.ingest_upload(station, world.station_a, _batch(world, clock, 2, range(10, 11), 3))
+    office.ingest_upload(station, world.station_a, _batch(world, clock, 2, [5, 7], 4))
+    gaps = _anomalies(office, admin, kind="sequence_gap", open_only=True)
+    assert sorted((g["seq_from"], g["seq_to"]) for g in gaps) == [(3, 4), (6, 6), (8, 9)]
+    office.ingest_upload(station, world.station_a, _batch(world, clock, 2, [3, 8], 6))
+    gaps = _anomalies(office, admin, kind="sequence_gap", open_only=True)
+    assert sorted((g["seq_from"], g["seq_to"]) for g in gaps) == [(4, 4), (6, 6), (9, 9)]
+    office.ingest_upload(station, world.station_a, _batch(world, clock, 2, [4, 6, 9], 8))
     assert _anomalies(office, admin, kind="sequence_gap", open_only=True) == []
 
 

@@ -9,6 +9,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from host.backoffice import wire
+from protocol.constants import AUDIT_MAC_INPUT_SIZE
 from protocol.errors import ProtocolError
 from protocol.records import decode_record, encode_record
 from tests.protocol import strategies
@@ -147,3 +148,17 @@ def test_damaged_upload_batches_are_accepted_or_refused_alike(
     else:
         body += bytes([value]) * (1 + where % 40)
     assert _fast(bytes(body)) == _reference(bytes(body))
+
+
+@FAST
+@given(strategies.record_fields("audit_event"))
+def test_the_bytes_an_audit_events_mac_covers(event: dict[str, Any]) -> None:
+    covered = wire.audit_mac_input(
+        event["outcome"],
+        event["blocklist_version"],
+        event["lock_id"],
+        event["key_id"],
+        event["time"],
+        event["lock_seq"],
+    )
+    assert covered == encode_record("audit_event", event)[:AUDIT_MAC_INPUT_SIZE]
