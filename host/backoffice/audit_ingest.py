@@ -22,7 +22,8 @@ For each record of a batch, in one transaction:
 Then per lock: lock_seq numbers that jump past the highest one received open
 a ``sequence_gap`` anomaly for the missing range; an event that arrives late
 (keys sync at different stations at different times, so reordering is normal)
-may fill a gap, which is then marked resolved. Every anomaly has a
+may fill a gap, which is then marked resolved (at the upload's time, or at
+its detection if a clock set back makes that later). Every anomaly has a
 fingerprint, so the same bad record uploaded twice is recorded once.
 
 Several processes (``synk backoffice serve --workers N`` on PostgreSQL) take
@@ -486,7 +487,8 @@ def _fill_gaps(session: Session, work: _Batch, lock_id: int, late: list[int]) ->
             )
         )
         if have == gap.seq_to - gap.seq_from + 1:
-            gap.resolved_at = work.now
+            # never resolved before it was detected, even by a clock set back since
+            gap.resolved_at = max(work.now, gap.detected_at)
 
 
 def _store_anomalies(session: Session, work: _Batch) -> None:

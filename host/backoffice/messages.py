@@ -714,7 +714,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Antal kunder per utförare ska vara {counts}",
         "Customers per provider must be {counts}",
     ),
-    "sample.seed": ("Fröet ska vara 0–{max}", "The seed must be 0-{max}"),
+    "sample.seed": (
+        "Slumptalet för urvalet ska vara 0–{max}",
+        "The draw's random number must be 0-{max}",
+    ),
     "sample.draw_forbidden": (
         "Bara granskaren eller administratören drar om stickprovet (roll {role})",
         "Only the reviewer or the administrator redraws the sample (role {role})",
@@ -896,7 +899,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "web.col.removals_per_month": ("Nedmonteringar per månad", "Removals per month"),
     "web.col.month": ("Månad", "Month"),
     "web.col.sample_date": ("Stickprovsdatum", "Sample date"),
-    "web.col.seed": ("Frö", "Seed"),
+    "web.col.seed": ("Slumptal för urvalet", "Random number of the draw"),
     "web.col.customer_id": ("Kund-id", "Customer id"),
     "web.col.customer": ("Kund", "Customer"),
     "web.col.visits": ("Besök", "Visits"),
@@ -1170,19 +1173,29 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "web.sample.rule": (
         "Stickprovsdatum: den 15:e, eller närmast följande vardag (inte lördag, söndag, röd"
         " dag, midsommarafton, julafton eller nyårsafton). Brukare som hade ett brukarlås och"
-        " minst ett registrerat besök den dagen lottas en gång per månad med ett slumpat frö,"
-        " som sparas: alla ser samma urval (en enhetschef de brukare i urvalet som hör till"
+        " minst ett registrerat besök den dagen lottas en gång per månad, spritt över"
+        " utförarens enheter, med ett slumptal för urvalet som sparas: alla ser samma urval (en enhetschef de brukare i urvalet som hör till"
         " enheten). Ett besök räknas som öppnat med låset när en nyckel till besökets"
         " medarbetare öppnade brukarens lås från 15 minuter före start till slut.",
         "Sample date: the 15th, or the next working day (not a Saturday, Sunday, public"
         " holiday, Midsummer Eve, Christmas Eve or New Year's Eve). Customers with a customer"
-        " lock and at least one registered visit that day are drawn once a month with a random"
-        " seed, which is stored: everyone sees the same draw (a unit manager the customers of"
+        " lock and at least one registered visit that day are drawn once a month, spread over"
+        " the provider's units, with a random number for the draw, which is stored: everyone sees the same draw (a unit manager the customers of"
         " the draw in their unit). A visit counts as opened with the lock when a key of the"
         " visit's staff member opened the customer's lock from 15 minutes before its start to"
         " its end.",
     ),
     "web.sample.customers": ("Utvalda brukare", "Customers drawn"),
+    "web.sample.provider_total": (
+        "Utföraren: {count} utvalda brukare",
+        "The provider: {count} customers drawn",
+    ),
+    "web.sample.scoped": (
+        "Sidan visar bara din enhet, {unit}: de utvalda brukare som hör till den, och"
+        " utförarens summa över dem. Granskaren ser hela urvalet.",
+        "This page shows your unit only, {unit}: the customers drawn who belong to it, and"
+        " the provider's sum over them. The reviewer sees the whole draw.",
+    ),
     "web.sample.visits": ("Besöken på stickprovsdagen", "The visits on the sample day"),
     "web.sample.chart_title": (
         "Andel besök öppnade med digitalt lås per utförare och månad",

@@ -304,6 +304,8 @@ def _sample_view(
         "moved": text.sample_moved(day, passed_over) if passed_over else None,
         "may_draw": actor.role in SAMPLE_DRAWERS,
         "reason_max": REASON_MAX,
+        # a unit manager's page says it shows their unit only
+        "scoped_unit": org.unit_name(actor.unit_id) if actor.scoped else None,
     }
     if drawn:
         draw = web.followup.month_draw(actor, year, number)

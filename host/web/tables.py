@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from host.backoffice import messages
-from host.backoffice.followup import activity, blocklist_spread, fleet, installations
+from host.backoffice.followup import activity, blocklist_spread, fleet, installations, sample
 from host.backoffice.followup.service import AnomalyReport, CentralSample, Organisation
 from host.web import text
 
@@ -288,30 +288,60 @@ def sample_table(result: CentralSample, org: Organisation) -> Table:
             Column("staff_without_lock", "web.col.staff_without_lock", True),
         ]
     )
+    month = _cell(f"{result.year}-{result.month:02d}")
     for provider in result.providers:
+        name = _cell(org.provider_name(provider.provider_id))
         for m in provider.customers:
             table.rows.append(
                 Row(
                     [
-                        _cell(f"{result.year}-{result.month:02d}"),
+                        month,
                         _cell(result.day.isoformat()),
                         _cell(result.seed),
                         _cell(provider.provider_id),
-                        _cell(org.provider_name(provider.provider_id)),
+                        name,
                         _cell(m.customer_id),
                         _cell(m.reference),
                         _cell(org.unit_name(m.unit_id)),
-                        _cell(m.visit_count),
-                        _cell(m.opened_by_lock),
-                        _share(m.share_lock),
-                        _cell(m.registered_manually),
-                        _share(m.share_manual),
-                        _cell(m.staff_without_lock),
+                        *_measures(m),
                     ],
                     "warn" if m.staff_without_lock else "",
                 )
             )
+        total = provider.summary
+        units = sorted({m.unit_id for m in provider.customers})
+        table.rows.append(
+            Row(
+                [
+                    month,
+                    _cell(result.day.isoformat()),
+                    _cell(result.seed),
+                    _cell(provider.provider_id),
+                    name,
+                    _cell(None),
+                    _cell(
+                        "total",
+                        text.label("web.sample.provider_total", count=len(provider.customers)),
+                    ),
+                    _cell(", ".join(org.unit_name(u) for u in units)),
+                    *_measures(total),
+                ],
+                "sum",
+            )
+        )
     return table
+
+
+def _measures(m: sample.CustomerMeasures | sample.ProviderMeasures) -> list[tuple[object, SHOWN]]:
+    """The sample's columns of measures, for a customer or a provider's summary row."""
+    return [
+        _cell(m.visit_count),
+        _cell(m.opened_by_lock),
+        _share(m.share_lock),
+        _cell(m.registered_manually),
+        _share(m.share_manual),
+        _cell(m.staff_without_lock),
+    ]
 
 
 def sample_visits_table(result: CentralSample, org: Organisation) -> Table:

@@ -6,7 +6,10 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from emulator.site import EmulatedSite
+from host.backoffice.models import ChangeLog, SyncEvent
 from hw._port import TICKS_PERIOD
 
 START = 1_795_000_000  # Wednesday 2026-11-18, 12:06 in Stockholm
@@ -109,3 +112,35 @@ def test_the_stations_carry_on_across_a_wrap_of_their_ticks(tmp_path: Path) -> N
         assert emulated.station.status()["uptime_s"] >= 150
     finally:
         site.stop()
+
+
+def test_a_restart_resumes_the_saved_time_and_the_port(tmp_path: Path) -> None:
+    """Issue 16.5: fast-forwarded days stay done, nothing is dated after the clock, and the
+    back office's URL printed last time still works."""
+    site = EmulatedSite(tmp_path, start=START, history_days=2)
+    try:
+        station_id, emulated = next(iter(site.stations.items()))
+        site.run_for(2)
+        site.fast_forward(3 * 86_400)
+        staff = next(
+            s for s in site.demo.staff.values() if s.unit_id == emulated.unit_id and s.key_id
+        )
+        assert staff.key_id is not None
+        assert site.sync(station_id, site.keys[staff.key_id], staff.code).outcome == "ok_until"
+        site.run_for(5)  # the sync's record reaches the back office
+        shown, url = site.clock.now(), site.url
+    finally:
+        site.stop()
+
+    again = EmulatedSite(tmp_path, start=START + 60, history_days=2)
+    try:
+        assert again.clock.now() >= shown
+        assert again.url == url
+        with again.site.sessions() as session:
+            latest = max(
+                session.scalar(select(func.max(column))) or 0
+                for column in (SyncEvent.time, SyncEvent.uploaded_at, ChangeLog.at)
+            )
+        assert latest <= again.clock.now()
+    finally:
+        again.stop()
