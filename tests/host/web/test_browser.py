@@ -101,6 +101,29 @@ def test_the_sample_in_the_browser_is_the_month_s_stored_draw(
     page.context.close()
 
 
+def test_the_sample_shows_a_summary_row_per_provider_and_a_manager_their_unit(
+    browser: Browser, demo_server: Server
+) -> None:
+    """Issue 16.3: each provider's customers end in a row of the provider's two measures;
+    a unit manager reads that the page shows their unit only."""
+    page = _sign_in(browser, demo_server, "granskare")
+    page.goto("/web/sample?month=2026-03")
+    summaries = page.locator("#sample-table tbody tr.sum").all_inner_texts()
+    providers = {"Haninge kommun", "Omsorg AB"}
+    assert len(summaries) == len(providers)
+    assert {next(p for p in providers if p in row) for row in summaries} == providers
+    assert all("Utföraren:" in row and "%" in row for row in summaries)
+    assert page.locator("#sample-scope").count() == 0
+    page.screenshot(path=str(ARTIFACTS / "sample-summary.png"), full_page=True)
+    page.context.close()
+    page = _sign_in(browser, demo_server, "chef.nord")
+    page.goto("/web/sample?month=2026-03")
+    assert "bara din enhet, Hemtjänst Nord" in page.inner_text("#sample-scope")
+    rows = page.locator("#sample-table tbody tr:not(.sum)").all_inner_texts()
+    assert rows and all("Hemtjänst Nord" in row for row in rows)
+    page.context.close()
+
+
 def test_a_unit_manager_imports_visits_in_the_browser(
     browser: Browser, fresh_server: Server, tmp_path: Path
 ) -> None:
