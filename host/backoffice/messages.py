@@ -859,13 +859,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "web.no_rows": ("Inga rader", "No rows"),
     "web.show": ("Visa", "Show"),
     "web.search": ("Sök", "Search"),
-    "web.export_csv": ("Exportera CSV", "Export CSV"),
-    "web.export_csv_sv": ("CSV för svensk Excel", "CSV for Swedish Excel"),
+    "web.export_csv": ("Exportera till Excel (CSV)", "Export to Excel (CSV)"),
+    "web.export_csv_plain": ("CSV för skript", "CSV for scripts"),
+    "web.export_csv_plain_title": (
+        "Komma mellan fälten, decimalpunkt, engelska kolumnnamn och koder, tider i ISO 8601",
+        "Commas between the fields, decimal point, English column names and codes, ISO 8601"
+        " times",
+    ),
     "web.export_csv_sv_title": (
-        "Semikolon mellan fälten, decimalkomma, UTF-8 med BOM: öppnas direkt i ett svenskt"
-        " kalkylprogram",
-        "Semicolons between the fields, decimal comma, UTF-8 with a BOM: opens directly in a"
-        " spreadsheet set to Swedish",
+        "Semikolon mellan fälten, decimalkomma, svenska rubriker, UTF-8 med BOM: öppnas direkt"
+        " i ett svenskt kalkylprogram",
+        "Semicolons between the fields, decimal comma, Swedish headers, UTF-8 with a BOM: opens"
+        " directly in a spreadsheet set to Swedish",
     ),
     "web.show_numbers": ("Visa siffrorna", "Show the numbers"),
     "web.all_units": ("Alla enheter", "All units"),

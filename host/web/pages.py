@@ -21,8 +21,9 @@ visit import        ``/visits`` (GET form, POST file)
 
 Every handler asks the follow-up service, which checks the role; the page
 and its CSV are built from the same table (``tables``) and written by
-``host.csvfile`` (formulas neutralised): plain CSV, or with ``&dialect=sv``
-the one Swedish spreadsheets open directly. Times in parameters
+``host.csvfile`` (formulas neutralised): the one Swedish spreadsheets open
+directly (Swedish headers and values), or with ``&dialect=plain`` plain CSV
+with the English column names and codes for scripts. Times in parameters
 are ISO dates or date-times, Swedish local time.
 """
 
@@ -106,16 +107,16 @@ def _month(value: str | None) -> tuple[int, int] | None:
 
 
 def _csv(request: Request, name: str, table: tables.Table) -> Response:
-    """The table as a CSV download: ``?dialect=sv`` for Swedish spreadsheets, else plain."""
+    """The table as a CSV download: for Swedish spreadsheets, or ``?dialect=plain`` for scripts."""
     wanted = request.query_params.get("dialect")
     try:
         style = csvfile.dialect(wanted)
     except ValueError:
         raise Invalid("web.param", name="dialect", value=wanted) from None
-    suffix = "" if style is csvfile.PLAIN else f"-{style.name}"
+    suffix = "" if style is csvfile.DEFAULT else f"-{style.name}"
     filename = f"synk-{name}-{_today(_web(request)).isoformat()}{suffix}.csv"
     return Response(
-        csvfile.text(table.csv_rows(), style),
+        csvfile.text(table.csv_rows(style), style),
         media_type=style.media_type,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

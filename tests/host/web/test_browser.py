@@ -26,7 +26,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "web"
 PAGES = [
     ("keys", "/web/keys", "Kalle Karlsson", "/web/keys.csv"),
     ("locks", "/web/locks", "Omsorg Centrum", "/web/locks.csv"),
-    ("sample", "/web/sample?month=2026-03", "K-NORD-0001", "/web/sample.csv"),
+    ("sample", "/web/sample?month=2026-03", "K-NORD-0003", "/web/sample.csv"),
     ("activity", "/web/activity", "Anna Andersson", "/web/activity.csv"),
     ("stations", "/web/stations", "Syd 1", "/web/stations.csv"),
     ("anomalies", "/web/anomalies?since=2026-01-01", "K-NORD-0001", "/web/anomalies.csv"),
@@ -80,8 +80,10 @@ def test_every_page_opens_shows_its_data_and_exports_csv(
         download = download_info.value
         saved = ARTIFACTS / f"{number:02d}-{name}.csv"
         download.save_as(saved)
-        content = saved.read_text(encoding="utf-8-sig")
-        assert content.splitlines()[0].count(",") >= 3, name
+        raw = saved.read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf"), name  # the Swedish dialect by default: a BOM
+        content = raw.decode("utf-8-sig")
+        assert content.splitlines()[0].count(";") >= 3, name
         assert expected in content or name == "locks", name
     page.context.close()
 

@@ -58,7 +58,7 @@ def test_the_first_opening_draws_the_month_once_for_everyone(fresh_server: Serve
     with fresh_server.client("granskare") as reviewer, fresh_server.client("admin") as admin:
         pages = [reviewer.get("/web/sample?month=2026-04").text for _ in range(2)]
         pages.append(admin.get("/web/sample?month=2026-04").text)
-        csv_rows = admin.get("/web/sample.csv?month=2026-04").text.splitlines()[1:]
+        csv_rows = admin.get("/web/sample.csv?month=2026-04&dialect=plain").text.splitlines()[1:]
     assert {_seed(p) for p in pages} == {seed}  # reopening draws nothing new
     assert len(followup.sample_draws(demo.admin, 2026, 4)) == 1
     everyone = _customers(pages[0])
@@ -126,7 +126,7 @@ def test_a_redraw_is_an_explicit_logged_act_with_a_reason(fresh_server: Server) 
     assert 'id="draws-table"' in after and ">42<" in after.split('id="draws-table"')[1]
     with fresh_server.client("admin") as admin:
         assert _seed(admin.get("/web/sample?month=2026-03").text) == str(second.seed)
-        csv_rows = admin.get("/web/sample.csv?month=2026-03").text.splitlines()[1:]
+        csv_rows = admin.get("/web/sample.csv?month=2026-03&dialect=plain").text.splitlines()[1:]
         assert csv_rows and all(row.split(",")[2] == str(second.seed) for row in csv_rows)
     changes = [c for c in demo.office.list_changes(demo.admin) if c["object"] == "sample"]
     assert [(c["action"], c["user"]) for c in changes] == [  # newest first
