@@ -425,6 +425,14 @@ def _register_stations(areas: SubParsers) -> None:
     _by_id(verbs, "show", "help.show", BackOffice.show_station)
     cred = _leaf(verbs, "new-credential", "help.station_credential", _station_credential)
     cred.add_argument("id", type=int, help=t("help.id"))
+    neighbours = _leaf(
+        verbs,
+        "neighbours",
+        "help.station_neighbours",
+        lambda c, a: _emit0(c, c.office.set_station_neighbours(c.actor, a.id, a.unit or [])),
+    )
+    neighbours.add_argument("id", type=int, help=t("help.id"))
+    neighbours.add_argument("--unit", type=int, action="append", help=t("help.neighbour_unit"))
     config = _leaf(verbs, "config", "help.station_config", _station_config)
     config.add_argument("id", type=int, help=t("help.id"))
     config.add_argument("--url", required=True, help=t("help.backoffice_url"))

@@ -31,6 +31,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "exists.provider": ("Utföraren {name} finns redan", "Provider {name} already exists"),
     "exists.unit": ("Enheten {name} finns redan", "Unit {name} already exists"),
     "exists.station": ("Synkstationen {id} finns redan", "Station {id} already exists"),
+    "station.too_many_neighbours": (
+        "En synkstation kan betjäna högst {max} grannenheter",
+        "A station can serve at most {max} neighbouring units",
+    ),
+    "station.neighbour_own": (
+        "Synkstationen {id} betjänar redan sin egen enhet",
+        "Station {id} serves its own unit already",
+    ),
+    "station.neighbour_keys": (
+        "{count} aktiva nycklar är fler än de {max} som ryms i stationens paket",
+        "{count} active keys are more than the {max} the station's bundle holds",
+    ),
     "exists.key": ("Nyckeln {id} finns redan", "Key {id} already exists"),
     "exists.public_key": (
         "En nyckel med den publika nyckeln finns redan",
@@ -451,6 +463,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         " or run 'chmod 600 {path}'",
     ),
     "help.csv": ("Skriv resultatet som CSV till FIL", "Write the result as CSV to FILE"),
+    "help.station_neighbours": (
+        "Grannenheter vars nycklar stationen också betjänar (lånad station); utan --unit: inga",
+        "Neighbouring units whose keys the station also serves (a borrowed station);"
+        " without --unit: none",
+    ),
+    "help.neighbour_unit": (
+        "En grannenhet (upprepa för fler, högst 3)",
+        "A neighbouring unit (repeat for more, at most 3)",
+    ),
     "help.csv_dialect": (
         "sv (standard): semikolon, decimalkomma, UTF-8 med BOM, svenska rubriker och värden,"
         " tider ÅÅÅÅ-MM-DD tt:mm, som ett svenskt kalkylprogram öppnar direkt; plain: komma,"
@@ -976,6 +997,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "web.col.time": ("Tid", "Time"),
     "web.col.kind": ("Typ", "Kind"),
     "web.col.event": ("Händelse", "Event"),
+    "web.col.borrowed_station": ("Lånad station", "Borrowed station"),
+    "web.activity.borrowed": (
+        "på lånad station hos {unit}",
+        "at a borrowed station of {unit}",
+    ),
     "web.col.lock": ("Lås", "Lock"),
     "web.col.lock_name": ("Låsets namn", "Lock name"),
     "web.col.lock_seq": ("Löpnummer", "Sequence"),

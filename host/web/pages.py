@@ -465,7 +465,7 @@ def activity_page(request: Request) -> Response:
         page="activity",
         params=params,
         kinds=activity.KINDS,
-        table=tables.activity_table(rows),
+        table=tables.activity_table(rows, org),
         total=total,
         first=(page - 1) * PAGE_SIZE + 1 if rows else 0,
         last=(page - 1) * PAGE_SIZE + len(rows),
@@ -492,7 +492,8 @@ def activity_csv(request: Request) -> Response:
     rows, total = web.followup.activity_log(identity.actor, query, 0, CSV_MAX_ROWS, unit_id, "csv")
     if total > len(rows):
         raise Invalid("web.csv_too_many", total=total, max=CSV_MAX_ROWS)
-    return _csv(request, "activity", tables.activity_table(rows))
+    org = web.followup.organisation(identity.actor)
+    return _csv(request, "activity", tables.activity_table(rows, org))
 
 
 # -- 5 station health -------------------------------------------------------------------------

@@ -450,7 +450,7 @@ def lock_share_table(
 # -- 4 activity log ---------------------------------------------------------------------------
 
 
-def activity_table(rows: Sequence[activity.LogRow]) -> Table:
+def activity_table(rows: Sequence[activity.LogRow], org: Organisation | None = None) -> Table:
     table = Table(
         [
             Column("time", "web.col.time", time=True),
@@ -465,6 +465,7 @@ def activity_table(rows: Sequence[activity.LogRow]) -> Table:
             Column("customer_id", "web.col.customer_id", True, False),
             Column("customer_ref", "web.col.customer"),
             Column("station_id", "web.col.station", True),
+            Column("borrowed", "web.col.borrowed_station", page=False),
             Column("detail", "web.col.detail", True, False),
         ]
     )
@@ -472,6 +473,14 @@ def activity_table(rows: Sequence[activity.LogRow]) -> Table:
         prefix = "web.outcome" if r.kind == "lock" else "web.reason"
         event_key = f"{prefix}.{r.event}"
         event = _code(r.event, event_key) if event_key in messages.CATALOGUE else _cell(r.event)
+        if r.borrowed:  # a neighbouring unit's station: said on the page, a column in the CSV
+            unit = (org.unit_name(r.station_unit_id) if org else "") or str(r.station_id)
+            event = (
+                event[0],
+                Markup("{}<br>{}").format(
+                    event[1], text.label("web.activity.borrowed", unit=unit)
+                ),
+            )
         refused = r.kind == "lock" and r.event != "OPENED" and r.event != "BLOCKLIST_UPDATED"
         table.rows.append(
             Row(
@@ -489,6 +498,7 @@ def activity_table(rows: Sequence[activity.LogRow]) -> Table:
                     _cell(r.customer_id),
                     _cell(r.customer),
                     _cell(r.station_id),
+                    _cell(r.borrowed, text.label("web.yes" if r.borrowed else "web.no")),
                     _cell(r.detail or None),
                 ],
                 "warn" if refused else "",
