@@ -1131,7 +1131,9 @@ class _Builder:
         self.staff_ids[person.index] = self.staff_rows[where]
         if person.key_id not in self.keys:
             public = _public(person.key_seed)
-            row = self.office.add_key(self.admin, self.staff_ids[person.index], public, person.key_id)
+            row = self.office.add_key(
+                self.admin, self.staff_ids[person.index], public, person.key_id
+            )
             self.keys[person.key_id] = row
 
     def _problem(self, problem: PlanProblemKey) -> None:
@@ -1140,14 +1142,16 @@ class _Builder:
         if problem.problem == "never_synced":
             self._hire(person)
         elif problem.problem == "unlinked":
-            if self.office.show_staff(self.admin, self.staff_ids[person.index])["active"]:
+            staff_id = self.staff_ids[person.index]
+            if self.office.show_staff(self.admin, staff_id)["active"]:
                 self.office.deactivate_staff(
-                    self.admin, self.staff_ids[person.index], "Slutat, nyckeln inte återlämnad"
+                    self.admin, staff_id, "Slutat, nyckeln inte återlämnad"
                 )
         elif problem.problem == "blocked_in_use":
-            if self.office.show_key(self.admin, person.key_id)["state"] == "active":
+            key_id = person.key_id
+            if self.office.show_key(self.admin, key_id)["state"] == "active":
                 self.office.set_key_state(
-                    self.admin, person.key_id, "blocked", "Spärrad i väntan på återlämning"
+                    self.admin, key_id, "blocked", "Spärrad i väntan på retur"
                 )
 
     def _mount(self, lock: PlanLock, customer_id: int | None) -> None:

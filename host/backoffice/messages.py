@@ -937,8 +937,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "web.export_csv_plain": ("CSV för skript", "CSV for scripts"),
     "web.export_csv_plain_title": (
         "Komma mellan fälten, decimalpunkt, engelska kolumnnamn och koder, tider i ISO 8601",
-        "Commas between the fields, decimal point, English column names and codes, ISO 8601"
-        " times",
+        "Commas between the fields, decimal point, English column names and codes, ISO 8601 times",
     ),
     "web.export_csv_sv_title": (
         "Semikolon mellan fälten, decimalkomma, svenska rubriker, UTF-8 med BOM: öppnas direkt"
@@ -1258,14 +1257,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Stickprovsdatum: den 15:e, eller närmast följande vardag (inte lördag, söndag, röd"
         " dag, midsommarafton, julafton eller nyårsafton). Brukare som hade ett brukarlås och"
         " minst ett registrerat besök den dagen lottas en gång per månad, spritt över"
-        " utförarens enheter, med ett slumptal för urvalet som sparas: alla ser samma urval (en enhetschef de brukare i urvalet som hör till"
-        " enheten). Ett besök räknas som öppnat med låset när en nyckel till besökets"
+        " utförarens enheter, med ett slumptal för urvalet som sparas: alla ser samma urval"
+        " (en enhetschef de brukare i urvalet som hör till enheten). Ett besök räknas som"
+        " öppnat med låset när en nyckel till besökets"
         " medarbetare öppnade brukarens lås från 15 minuter före start till slut.",
         "Sample date: the 15th, or the next working day (not a Saturday, Sunday, public"
         " holiday, Midsummer Eve, Christmas Eve or New Year's Eve). Customers with a customer"
         " lock and at least one registered visit that day are drawn once a month, spread over"
-        " the provider's units, with a random number for the draw, which is stored: everyone sees the same draw (a unit manager the customers of"
-        " the draw in their unit). A visit counts as opened with the lock when a key of the"
+        " the provider's units, with a random number for the draw, which is stored: everyone"
+        " sees the same draw (a unit manager the customers of the draw in their unit). A visit"
+        " counts as opened with the lock when a key of the"
         " visit's staff member opened the customer's lock from 15 minutes before its start to"
         " its end.",
     ),

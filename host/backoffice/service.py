@@ -534,9 +534,7 @@ class BackOffice:
             self._log(session, actor, "config", "station", station_id, backoffice_url)
         return data, signature, credential
 
-    def set_station_neighbours(
-        self, actor: Actor, station_id: int, unit_ids: Sequence[int]
-    ) -> Row:
+    def set_station_neighbours(self, actor: Actor, station_id: int, unit_ids: Sequence[int]) -> Row:
         """The units whose keys the station may also serve (seed 004: a neighbouring unit's
         staff borrow it when their own station is out of order); replaces the earlier list.
 
@@ -562,13 +560,15 @@ class BackOffice:
                 .where(Staff.unit_id.in_(served), Staff.active.is_(True), Key.state == "active")
             )
             if wanted and (keys or 0) > bundles.MAX_SERVED_KEYS:
-                raise Invalid(
-                    "station.neighbour_keys", count=keys, max=bundles.MAX_SERVED_KEYS
-                )
-            session.execute(delete(StationNeighbour).where(StationNeighbour.station_id == station_id))
+                raise Invalid("station.neighbour_keys", count=keys, max=bundles.MAX_SERVED_KEYS)
+            session.execute(
+                delete(StationNeighbour).where(StationNeighbour.station_id == station_id)
+            )
             now = self.now()
             for unit_id in wanted:
-                session.add(StationNeighbour(station_id=station_id, unit_id=unit_id, created_at=now))
+                session.add(
+                    StationNeighbour(station_id=station_id, unit_id=unit_id, created_at=now)
+                )
             detail = ",".join(map(str, wanted)) or "-"
             self._log(session, actor, "neighbours", "station", station_id, detail)
             row = self._station_row(station)

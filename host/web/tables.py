@@ -57,9 +57,7 @@ class Table:
     def csv_rows(self, style: csvfile.Dialect = csvfile.PLAIN) -> list[list[object]]:
         rows = [r.cells for r in self.rows] + ([self.footer.cells] if self.footer else [])
         swedish = style.swedish
-        header: list[object] = [
-            text.pair(c.label)[0] if swedish else c.name for c in self.columns
-        ]
+        header: list[object] = [text.pair(c.label)[0] if swedish else c.name for c in self.columns]
         return [header] + [[text.csv_value(raw, swedish) for raw, _ in cells] for cells in rows]
 
 
@@ -477,9 +475,7 @@ def activity_table(rows: Sequence[activity.LogRow], org: Organisation | None = N
             unit = (org.unit_name(r.station_unit_id) if org else "") or str(r.station_id)
             event = (
                 event[0],
-                Markup("{}<br>{}").format(
-                    event[1], text.label("web.activity.borrowed", unit=unit)
-                ),
+                Markup("{}<br>{}").format(event[1], text.label("web.activity.borrowed", unit=unit)),
             )
         refused = r.kind == "lock" and r.event != "OPENED" and r.event != "BLOCKLIST_UPDATED"
         table.rows.append(

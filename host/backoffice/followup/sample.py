@@ -22,11 +22,12 @@
   customers (a unit manager those in their unit).
 * **Measures** per drawn customer, and per provider over its drawn customers
   (``ProviderMeasures``: the visits added up, the staff counted once), over
-  the visits that started on the sample day: how many visits; how many were *opened with the digital lock*
-  (a lock of the customer opened by a key of the visit's staff member from 15
-  minutes before the visit's start to its end); how many were *registered
-  manually* in the time-and-effort system; and the number of distinct staff
-  members with a visit that day that was not opened with the lock.
+  the visits that started on the sample day: how many visits; how many were
+  *opened with the digital lock* (a lock of the customer opened by a key of
+  the visit's staff member from 15 minutes before the visit's start to its
+  end); how many were *registered manually* in the time-and-effort system;
+  and the number of distinct staff members with a visit that day that was not
+  opened with the lock.
 """
 
 from __future__ import annotations
@@ -105,7 +106,9 @@ def draw(
     for customer_id in sorted(candidates):
         by_unit.setdefault(candidates[customer_id], []).append(customer_id)
     units = sorted(by_unit)
-    queues = [rng.sample(by_unit[unit], len(by_unit[unit])) for unit in rng.sample(units, len(units))]
+    queues = [
+        rng.sample(by_unit[unit], len(by_unit[unit])) for unit in rng.sample(units, len(units))
+    ]
     drawn: list[int] = []
     for rank in range(max((len(q) for q in queues), default=0)):
         for queue in queues:
