@@ -997,6 +997,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "web.col.kind": ("Typ", "Kind"),
     "web.col.event": ("Händelse", "Event"),
     "web.col.borrowed_station": ("Lånad station", "Borrowed station"),
+    "web.col.serves_units": ("Betjänar även", "Also serves"),
     "web.activity.borrowed": (
         "på lånad station hos {unit}",
         "at a borrowed station of {unit}",

@@ -599,6 +599,7 @@ def stations_table(rows: Sequence[fleet.StationHealth], org: Organisation) -> Ta
             Column("outbox_bytes", "web.col.outbox_bytes", True, False),
             Column("online", "web.col.online"),
             Column("flags", "web.col.flags"),
+            Column("serves_units", "web.col.serves_units"),
         ]
     )
     for s in rows:
@@ -628,6 +629,10 @@ def stations_table(rows: Sequence[fleet.StationHealth], org: Organisation) -> Ta
                         "" if s.online is None else text.label("web.yes" if s.online else "web.no"),
                     ),
                     _codes("web.flag", s.flags),
+                    _cell(
+                        [org.unit_name(u) for u in s.serves_units],
+                        ", ".join(org.unit_name(u) or str(u) for u in s.serves_units),
+                    ),
                 ],
                 "warn" if s.low_margin else "",
             )
