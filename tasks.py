@@ -74,13 +74,18 @@ def lint(c: Context) -> None:
 
 
 # Debian packages the tests need (name -> a file it installs): Chromium for the browser tests
-# of the web pages, PostgreSQL for the back office's tests on a cluster of their own.
-DEBIAN_PACKAGES = {"chromium": "/usr/bin/chromium", "postgresql": "/usr/bin/pg_config"}
+# of the web pages, PostgreSQL for the back office's tests on a cluster of their own,
+# LibreOffice Calc (headless, no GUI) to read a Swedish CSV export back as a spreadsheet does.
+DEBIAN_PACKAGES = {
+    "chromium": "/usr/bin/chromium",
+    "postgresql": "/usr/bin/pg_config",
+    "libreoffice-calc-nogui": "/usr/bin/soffice",
+}
 
 
 @task
 def system_deps(c: Context) -> None:
-    """Install the Debian packages the tests need (Chromium, PostgreSQL), when missing."""
+    """Install the Debian packages the tests need (Chromium, PostgreSQL, LibreOffice Calc)."""
     missing = [name for name, path in DEBIAN_PACKAGES.items() if not Path(path).exists()]
     if not missing:
         return

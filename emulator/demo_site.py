@@ -8,6 +8,16 @@ URL is given, and the authority key files):
   private company (unit Vårdkraft Hemtjänst); a station per unit;
 - 40 staff, each with a digital key and a personal 6-digit code; one key was
   lost 5 days ago and replaced the next day (still on the blocklist, SPEC.md 8.2);
+- four more staff outside the shifts, whose keys are what the monthly check of
+  the keys (seed 000 §3, the keys page's "Att åtgärda") is for
+  (``PROBLEM_KEYS``): in Hemtjänst Nord one who left three days ago without
+  handing the key in (*unlinked*: the key was blocked when they left) and one
+  whose key was blocked six days ago and was put in the station two days ago
+  all the same (*blocked but used*: the station refused it, KEY_BLOCKED); in
+  Hemtjänst Syd a new hire whose key came yesterday (*never synced*); in
+  Vårdkraft Hemtjänst one on leave whose key last synced twelve days ago (*not
+  synced for days*). Their syncs are the station events of their days, in the
+  stations' uploads whatever ``history_days`` is;
 - 120 customers with a lock each (customer doors, about one in ten a key
   box), plus 6 former customers whose locks were removed; building entrances
   (2 per unit, one more shared by all) and common areas (laundry and refuse
@@ -142,6 +152,15 @@ SHARED_ENTRANCE = 2_100
 FIRST_COMMON_AREA = 3_001
 FIRST_STATION = 101
 LOST_KEY_DAYS_AGO = 5  # still on the blocklist, which keeps a key about nine days
+# Keys that need fixing (module docstring): problem, unit index, days synced (before the build:
+# first, last; None: never), the day something happened to it (None: nothing).
+PROBLEM_KEYS = (
+    ("unlinked", 0, (14, 4), 3),  # left on day 3: staff deactivated, key blocked, not handed in
+    ("blocked_in_use", 0, (14, 7), 6),  # blocked on day 6, put in the station on day 2
+    ("never_synced", 1, None, 1),  # hired, key registered on day 1
+    ("not_synced", 2, (30, 12), None),  # on leave since day 12
+)
+BLOCKED_KEY_TRIED_DAYS_AGO = 2
 
 _FIRST_NAMES = (
     "Anna", "Maria", "Eva", "Karin", "Sara", "Lena", "Emma", "Kerstin", "Ingrid", "Malin",
@@ -227,7 +246,7 @@ class PlanStaff:
     key_seed: bytes
     lock_use: float  # chance of opening with the key on a visit
     evening: bool  # works the evening shift
-    off_days: tuple[int, int]  # weekday numbers (date.toordinal() % 7) off work
+    off_days: tuple[int, ...]  # weekday numbers (date.toordinal() % 7) off work
 
 
 @dataclass(frozen=True)
@@ -263,6 +282,16 @@ class PlanKeyLoss:
 
 
 @dataclass(frozen=True)
+class PlanProblemKey:
+    """One of ``PROBLEM_KEYS``: a staff member outside the shifts, and what their key shows."""
+
+    problem: str
+    staff: PlanStaff
+    synced: tuple[int, int] | None  # days before the build: first, last sync; None: never
+    event_days_ago: int | None
+
+
+@dataclass(frozen=True)
 class PlanGrant:
     staff: int
     lock_id: int
@@ -282,6 +311,11 @@ class DemoPlan:
     key_loss: PlanKeyLoss
     personal_grants: tuple[PlanGrant, ...]
     users: tuple[tuple[str, str, int | None], ...]  # username, role, unit index
+    problem_keys: tuple[PlanProblemKey, ...] = ()
+
+    def people(self) -> tuple[PlanStaff, ...]:
+        """Everyone: the staff on shifts, then the staff of the problem keys."""
+        return self.staff + tuple(p.staff for p in self.problem_keys)
 
     def lock(self, lock_id: int) -> PlanLock:
         return next(lock for lock in self.locks if lock.lock_id == lock_id)
@@ -430,6 +464,23 @@ def plan_demo(seed: str = DEFAULT_SEED) -> DemoPlan:
         PlanGrant(next(s.index for s in staff if s.unit == 1), first_door(0)),
         PlanGrant(next(s.index for s in staff if s.unit == 2), first_door(1)),
     )
+    # after every draw of rng: the plan of a seed is the same as before they were added
+    problem_keys = []
+    for number, (problem, unit_index, synced, event_days_ago) in enumerate(PROBLEM_KEYS):
+        index = len(staff) + number
+        key_id = new_key_id + 1 + number
+        person = PlanStaff(
+            index=index,
+            unit=unit_index,
+            name=names[index],
+            code=_code(master, index),
+            key_id=key_id,
+            key_seed=_derive(master, f"key seed {key_id}"),
+            lock_use=_LOCK_USE,
+            evening=False,
+            off_days=(),
+        )
+        problem_keys.append(PlanProblemKey(problem, person, synced, event_days_ago))
     users: tuple[tuple[str, str, int | None], ...] = (
         ("tekniker", "technician", None),
         ("granskare", "reviewer", None),
@@ -447,6 +498,7 @@ def plan_demo(seed: str = DEFAULT_SEED) -> DemoPlan:
         key_loss,
         grants,
         users,
+        tuple(problem_keys),
     )
 
 
@@ -558,7 +610,7 @@ def demo_history(plan: DemoPlan, anchor: int, days: int) -> History:
 
     visits: list[Visit] = []
     carried: list[_Carried] = []
-    syncs: list[tuple[int, int, int]] = []  # (time, station, key id)
+    syncs: list[tuple[int, int, int, StationReason]] = []  # (time, station, key id, reason)
     unplanned = 0
     for offset in range(days, 0, -1):
         day = today - timedelta(days=offset)
@@ -631,14 +683,15 @@ def demo_history(plan: DemoPlan, anchor: int, days: int) -> History:
                 finish = max([finish, *(c.time + 300 for c in own)])
                 first_key, last_key = key_of(person, begin), key_of(person, finish)
                 if first_key is not None:
-                    syncs.append((begin, station, first_key))
+                    syncs.append((begin, station, first_key, StationReason.SYNC_OK))
                 if last_key is not None:
-                    syncs.append((finish, station, last_key))
+                    syncs.append((finish, station, last_key, StationReason.SYNC_OK))
                 for item in own:
                     if item.key_id == last_key:
                         item.received_at = finish
             carried.extend(made)
 
+    syncs.extend(_problem_key_syncs(plan, today, stations))
     # Number each lock's events in time order, then MAC them.
     carried.sort(key=lambda c: (c.time, c.lock_id, c.key_id))
     next_seq: dict[int, int] = {lock.lock_id: 1 for lock in plan.locks}
@@ -661,17 +714,39 @@ def demo_history(plan: DemoPlan, anchor: int, days: int) -> History:
     )
 
 
+def _problem_key_syncs(
+    plan: DemoPlan, today: date, stations: dict[int, int]
+) -> list[tuple[int, int, int, StationReason]]:
+    """The station events of the problem keys: a sync at 07:00 and 15:30 of each day they
+    worked; the blocked key put in the station (and refused) on its day."""
+    syncs = []
+    for problem in plan.problem_keys:
+        station, key_id = stations[problem.staff.unit], problem.staff.key_id
+        if problem.synced is not None:
+            first, last = problem.synced
+            for days_ago in range(first, last - 1, -1):
+                day = today - timedelta(days=days_ago)
+                for at in (7 * HOUR, 15 * HOUR + 1_800):
+                    syncs.append((_at(day, at), station, key_id, StationReason.SYNC_OK))
+        if problem.problem == "blocked_in_use":
+            day = today - timedelta(days=BLOCKED_KEY_TRIED_DAYS_AGO)
+            syncs.append((_at(day, 7 * HOUR + 300), station, key_id, StationReason.KEY_BLOCKED))
+    return syncs
+
+
 def _uploads(
-    plan: DemoPlan, carried: list[_Carried], syncs: list[tuple[int, int, int]]
+    plan: DemoPlan,
+    carried: list[_Carried],
+    syncs: list[tuple[int, int, int, StationReason]],
 ) -> tuple[list[Upload], dict[int, int]]:
     """Each station's outbox in order of arrival, uploaded each evening at 23:30."""
     arrivals: dict[tuple[int, date], list[tuple[int, int, dict[str, Any]]]] = {}
-    for time, station, key_id in syncs:
+    for time, station, key_id, reason in syncs:
         record: dict[str, Any] = {
             "kind": OutboxKind.STATION_EVENT,
             "key_id": key_id,
             "time": time,
-            "reason": StationReason.SYNC_OK,
+            "reason": reason,
             "detail": 0,
         }
         arrivals.setdefault((station, local_day(time)), []).append((time, 1, record))
@@ -1020,19 +1095,13 @@ class _Builder:
                 continue
             credentials[str(unit.station_id)] = credential
             self._save()
-        staff = {(s["unit_id"], s["name"]): s["id"] for s in office.list_staff(admin)}
+        self.staff_rows = {(s["unit_id"], s["name"]): s["id"] for s in office.list_staff(admin)}
         self.staff_ids: dict[int, int] = {}
-        for person in plan.staff:
-            where = (self.unit_ids[person.unit], person.name)
-            if where not in staff:
-                staff[where] = office.add_staff(admin, where[0], person.name, person.code)[0]["id"]
-            self.staff_ids[person.index] = staff[where]
         self.keys = {k["id"]: k for k in office.list_keys(admin)}
-        for person in plan.staff:
-            if person.key_id not in self.keys:
-                public = _public(person.key_seed)
-                row = office.add_key(admin, self.staff_ids[person.index], public, person.key_id)
-                self.keys[person.key_id] = row
+        hired_later = {p.staff.index for p in plan.problem_keys if p.synced is None}
+        for person in plan.people():
+            if person.index not in hired_later:
+                self._hire(person)
         self.locks = {lock["id"]: lock for lock in office.list_locks(admin)}
         self.ever_installed = {
             lock_id
@@ -1052,6 +1121,38 @@ class _Builder:
                     if (self.unit_ids[index], None, lock.lock_id) not in self.grants:
                         office.grant_unit(admin, self.unit_ids[index], [lock.lock_id])
         self.customers = {c["reference"]: c["id"] for c in office.list_customers(admin)}
+
+    def _hire(self, person: PlanStaff) -> None:
+        """The staff member and their key, unless the database has them."""
+        where = (self.unit_ids[person.unit], person.name)
+        if where not in self.staff_rows:
+            row = self.office.add_staff(self.admin, where[0], person.name, person.code)[0]
+            self.staff_rows[where] = row["id"]
+        self.staff_ids[person.index] = self.staff_rows[where]
+        if person.key_id not in self.keys:
+            public = _public(person.key_seed)
+            row = self.office.add_key(
+                self.admin, self.staff_ids[person.index], public, person.key_id
+            )
+            self.keys[person.key_id] = row
+
+    def _problem(self, problem: PlanProblemKey) -> None:
+        """What happened to a problem key on its day (PROBLEM_KEYS)."""
+        person = problem.staff
+        if problem.problem == "never_synced":
+            self._hire(person)
+        elif problem.problem == "unlinked":
+            staff_id = self.staff_ids[person.index]
+            if self.office.show_staff(self.admin, staff_id)["active"]:
+                self.office.deactivate_staff(
+                    self.admin, staff_id, "Slutat, nyckeln inte återlämnad"
+                )
+        elif problem.problem == "blocked_in_use":
+            key_id = person.key_id
+            if self.office.show_key(self.admin, key_id)["state"] == "active":
+                self.office.set_key_state(
+                    self.admin, key_id, "blocked", "Spärrad i väntan på retur"
+                )
 
     def _mount(self, lock: PlanLock, customer_id: int | None) -> None:
         if lock.lock_id not in self.locks:
@@ -1076,6 +1177,10 @@ class _Builder:
         loss_day = built_day - timedelta(days=loss.lost_days_ago)
         actions.append((_at(loss_day, loss.lost_at_local + 1_800), self._report_loss))
         actions.append((_at(loss_day + timedelta(days=1), 7 * HOUR - 600), self._replace_key))
+        for problem in plan.problem_keys:
+            if problem.event_days_ago is not None:
+                day = built_day - timedelta(days=problem.event_days_ago)
+                actions.append((_at(day, 12 * HOUR), functools.partial(self._problem, problem)))
         grant_at = _at(built_day - timedelta(days=3), 13 * HOUR)
         for grant in plan.personal_grants:
             actions.append((grant_at, functools.partial(self._grant, grant)))
@@ -1170,7 +1275,7 @@ def _facts(
     staff: dict[int, DemoStaff] = {}
     keys: dict[int, DemoKey] = {}
     loss = plan.key_loss
-    for person in plan.staff:
+    for person in plan.people():
         row = staff_rows[(index_to_unit[person.unit], person.name)]
         seeds = {person.key_id: person.key_seed}
         if person.index == loss.staff:

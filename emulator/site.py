@@ -23,6 +23,14 @@ world loop never touch a device at the same time.
 State that must survive a restart (the SQLite site, each station's flash,
 each lock's sequence number and pending events, each key's slots, blocklist
 and events) lives under ``work_dir``.
+
+The site's clock never goes back: ``clock.json`` keeps the virtual time (at
+every stop and every fast-forward) and the back office's port. A restart
+resumes from the latest of the saved time, the demo's build time and the
+``start`` asked for (the wall clock when none is): fast-forwarded days stay
+done, and nothing the site recorded is dated after its own clock. The back
+office comes back on the saved port when it is free (so the URL printed last
+time still works), else on a new one.
 """
 
 from __future__ import annotations
@@ -30,13 +38,14 @@ from __future__ import annotations
 import json
 import secrets
 import shutil
+import socket
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from emulator.demo_site import DemoSite, build_demo_site
+from emulator.demo_site import FACTS_FILE, DemoSite, build_demo_site
 from emulator.pty_port import PtyPort
 from emulator.station_board import VirtualStationBoard
 from emulator.usb_key_reader import UsbKeyReader
@@ -63,6 +72,38 @@ LOCKS_FILE = "locks.json"
 KEYS_FILE = "keys.json"
 # Locks installed while the site runs (not in the demo facts): their kind and MAC secret.
 INSTALLED_LOCKS_FILE = "installed_locks.json"
+# The virtual time at the last stop or fast-forward, and the back office's port.
+CLOCK_FILE = "clock.json"
+
+
+def resume_time(start: int | None, saved: int | None, built_at: int | None) -> int:
+    """Where a (re)started site's clock begins: never before a time the site already showed.
+
+    ``start`` is the time asked for (the wall clock when None), ``saved`` the
+    clock at the last stop or fast-forward, ``built_at`` the demo's first build.
+    """
+    asked = start if start is not None else int(time.time())
+    return max(asked, saved or 0, built_at or 0)
+
+
+def _built_at(work_dir: Path) -> int | None:
+    """The demo's build time from its facts file (a folder from before ``clock.json``)."""
+    path = work_dir / FACTS_FILE
+    try:
+        value = json.loads(path.read_text(encoding="utf-8")).get("built_at")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return value if isinstance(value, int) else None
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 @dataclass
@@ -111,9 +152,12 @@ class EmulatedSite:
             raise ValueError(f"vm: 'cpython' or 'micropython', not {vm!r}")
         self.work_dir = Path(work_dir)
         private_folder(self.work_dir, own=True)
+        saved = self._saved_clock()
         # ticks_start: where the stations' ticks counter starts (near 2**30: it wraps soon).
         self.clock = VirtualClock(
-            start if start is not None else int(time.time()), speed, ticks_start=ticks_start
+            resume_time(start, saved.get("now"), _built_at(self.work_dir)),
+            speed,
+            ticks_start=ticks_start,
         )
         self.lock = threading.RLock()
         # db_url: the back office's database (a PostgreSQL URL, say); None: the site's
@@ -125,8 +169,8 @@ class EmulatedSite:
         self.office = BackOffice(self.site, self.clock)
         self.admin = self.office.actor_for(None)
         self.visits_imported = self._import_demo_visits()
-        self.server = ThreadedServer(self.site, self.clock)
-        self.url = self.server.start()
+        self.server, self.url = self._serve(saved.get("port"))
+        self._save_clock()
         self.keys = {
             key_id: VirtualKey(key_id, key.seed, monotonic=lambda: self.clock.monotonic_ms() / 1000)
             for key_id, key in self.demo.keys.items()
@@ -159,6 +203,33 @@ class EmulatedSite:
         self.last_open: dict[int, OpenResult] = {}  # lock id -> the last presentation there
 
     # -- building ---------------------------------------------------------------------
+
+    def _saved_clock(self) -> dict[str, int]:
+        path = self.work_dir / CLOCK_FILE
+        if not path.exists():
+            return {}
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as err:
+            raise ValueError(f"{path}: not readable: {err}") from None
+        if not isinstance(data, dict):
+            raise ValueError(f"{path}: not a JSON object")
+        return {k: v for k, v in data.items() if k in ("now", "port") and isinstance(v, int)}
+
+    def _save_clock(self) -> None:
+        data = {"now": self.clock.now(), "port": self.server.port}
+        (self.work_dir / CLOCK_FILE).write_text(json.dumps(data) + "\n", encoding="utf-8")
+
+    def _serve(self, port: int | None) -> tuple[ThreadedServer, str]:
+        """The back office on ``port`` when it is free, else on a port the system picks."""
+        if port and _port_free(port):
+            server = ThreadedServer(self.site, self.clock, port=port)
+            try:
+                return server, server.start()
+            except RuntimeError:  # taken between the check and the bind
+                pass
+        server = ThreadedServer(self.site, self.clock)
+        return server, server.start()
 
     def _make_station(self, station_id: int) -> EmulatedStation:
         facts = self.demo.stations[station_id]
@@ -366,6 +437,7 @@ class EmulatedSite:
         # the locks' MAC secrets and the keys' private keys: owner only
         write_secret(self.work_dir / LOCKS_FILE, json.dumps(locks))
         write_secret(self.work_dir / KEYS_FILE, json.dumps(keys))
+        self._save_clock()
 
     # -- time -------------------------------------------------------------------------
 
@@ -399,6 +471,7 @@ class EmulatedSite:
         """Jump the world's time (and every station's and lock's clock with it)."""
         with self.lock:
             self.clock.advance(seconds)
+            self._save_clock()  # a crash later does not undo the days jumped
 
     def start(self) -> None:
         """Running clock: the world loop in a thread, until stop()."""

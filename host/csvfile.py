@@ -2,11 +2,18 @@
 
 Two dialects:
 
-* ``plain`` — RFC 4180: ``,`` between cells, CRLF, UTF-8 without a BOM,
-  a decimal point. For scripts and for spreadsheets told what to expect.
-* ``sv`` — what a spreadsheet set to Swedish opens directly with a double
-  click: ``;`` between cells (Swedish Excel's list separator), UTF-8 *with*
-  a BOM (else Excel reads it as Windows-1252), a decimal comma.
+* ``sv`` (the default of every export people download, ``dialect(None)``) —
+  what a spreadsheet set to Swedish opens directly with a double click: ``;``
+  between cells (Swedish Excel's list separator), UTF-8 *with* a BOM (else
+  Excel reads it as Windows-1252), a decimal comma, ``ja``/``nej`` for
+  booleans, and times as Swedish local ``ÅÅÅÅ-MM-DD tt:mm`` (a ``datetime``,
+  a local ``YYYY-MM-DD HH:MM:SS`` or an ISO 8601 time with its offset, as
+  the back office's rows have them), which a spreadsheet reads as a date.
+  The headers and code values in Swedish are the caller's (it owns the
+  catalogue): the web tables and the admin command line give them.
+* ``plain`` — RFC 4180 for scripts: ``,`` between cells, CRLF, UTF-8 without
+  a BOM, a decimal point, ``true``/``false``, times as given (ISO 8601), and
+  the stable English codes and column names.
 
 CSV injection is neutralised in both, following OWASP's guidance
 (https://owasp.org/www-community/attacks/CSV_Injection): a text cell that
@@ -29,7 +36,7 @@ off again, so a file this module wrote reads back to the values given (the
 site export relies on it).
 
 Numbers are written as numbers (never neutralised: ``-1`` is minus one);
-``None`` is an empty cell, booleans ``true``/``false``. Anything else is
+``None`` is an empty cell, booleans as the dialect says. Anything else is
 ``str()``-ed and treated as text.
 """
 
@@ -41,7 +48,10 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal, TextIO
+
+from host.backoffice.timeutil import TZ
 
 DialectName = Literal["plain", "sv"]
 DIALECTS: tuple[DialectName, ...] = ("plain", "sv")
@@ -55,6 +65,9 @@ _DANGEROUS = re.compile(r"(?:^|[,;\t\r\n]) *[=+\-@\t\r]")
 _INNER = re.compile(r"([,;\t\r\n])(?= *[=+\-@\t\r]|')")
 _INNER_UNDONE = re.compile(r"([,;\t\r\n])'(?= *[=+\-@\t\r]|')")
 _QUOTE_NEEDED = re.compile(r'[,;\t"\r\n]')
+# a time as the back office writes one: local with seconds, or ISO 8601 with an offset or Z
+_LOCAL_TIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
+_ISO_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)")
 
 
 @dataclass(frozen=True)
@@ -63,20 +76,46 @@ class Dialect:
     delimiter: str
     bom: bool
     decimal: str
+    true: str
+    false: str
+    local_minutes: bool  # times as Swedish local YYYY-MM-DD HH:MM
     media_type: str = "text/csv; charset=utf-8"
 
+    @property
+    def swedish(self) -> bool:
+        """Headers and code values in Swedish (the caller's catalogue has them)."""
+        return self.name == "sv"
 
-PLAIN = Dialect("plain", ",", False, ".")
-SWEDISH = Dialect("sv", ";", True, ",")
+
+PLAIN = Dialect("plain", ",", False, ".", "true", "false", False)
+SWEDISH = Dialect("sv", ";", True, ",", "ja", "nej", True)
+DEFAULT = SWEDISH
 
 
 def dialect(name: str | None) -> Dialect:
-    """The dialect called ``name`` (``plain`` when none is given); ValueError for another."""
-    if name is None or name == "" or name == "plain":
+    """The dialect called ``name`` (Swedish when none is given); ValueError for another."""
+    if name is None or name == "":
+        return DEFAULT
+    if name == "plain":
         return PLAIN
     if name == "sv":
         return SWEDISH
     raise ValueError(f"unknown CSV dialect: {name!r}")
+
+
+def local_minutes(value: datetime | str) -> str | None:
+    """A time as Swedish local ``YYYY-MM-DD HH:MM``; None for a text that is no time."""
+    if isinstance(value, datetime):
+        moment = value
+    elif _LOCAL_TIME.fullmatch(value):
+        return value[:16]
+    elif _ISO_TIME.fullmatch(value):
+        moment = datetime.fromisoformat(value)
+    else:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(TZ)
+    return moment.strftime("%Y-%m-%d %H:%M")
 
 
 def dangerous(text: str) -> bool:
@@ -113,12 +152,17 @@ def cell(value: object, style: Dialect = PLAIN) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return style.true if value else style.false
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
         return _number(value, style)
-    return neutralise(str(value))
+    if isinstance(value, datetime):
+        return local_minutes(value) or "" if style.local_minutes else value.isoformat()
+    text = str(value)
+    if style.local_minutes:
+        text = local_minutes(text) or text
+    return neutralise(text)
 
 
 def _field(value: object, style: Dialect) -> str:

@@ -100,12 +100,44 @@ def secret(ctx: Context, key: str, **values: Any) -> None:
     print(t(key, **values), file=sys.stderr if ctx.json else ctx.out)
 
 
+# The Swedish word of a column's code values: the catalogue prefix per column name.
+SWEDISH_VALUES = {
+    "role": "web.role",
+    "state": "web.key_state",
+    "type": "web.lock_type",
+    "kind": "web.anomaly",
+    "outcome": "web.outcome",
+    "reason": "web.reason",
+}
+# In the plain export only: the same time in UTC, which the Swedish one shows as local time.
+PLAIN_ONLY = ("time_utc",)
+
+
 def write_csv(path: Path, rows: Sequence[Row], dialect: str | None = None) -> None:
-    """CSV (``host.csvfile``) with a header row, empty for no rows; lists and dicts as JSON."""
+    """CSV (``host.csvfile``) with a header row, empty for no rows; lists and dicts as JSON.
+
+    Swedish by default: Swedish headers (``csv.col.*``) and the Swedish words of the codes
+    (``SWEDISH_VALUES``); ``--csv-dialect plain`` keeps the English names and codes.
+    """
     style = csvfile.dialect(dialect)
     plain = [{k: _csv_cell(v) for k, v in row.items()} for row in rows]
+    if style.swedish:
+        plain = [_swedish(row) for row in plain]
     with path.open("w", newline="", encoding="utf-8") as handle:
         handle.write(csvfile.records(plain, style))
+
+
+def _swedish(row: Row) -> Row:
+    swedish: Row = {}
+    for name, value in row.items():
+        if name in PLAIN_ONLY:
+            continue
+        header = messages.CATALOGUE.get(f"csv.col.{name}", (name, name))[0]
+        prefix = SWEDISH_VALUES.get(name)
+        if prefix and isinstance(value, str) and f"{prefix}.{value}" in messages.CATALOGUE:
+            value = messages.CATALOGUE[f"{prefix}.{value}"][0]
+        swedish[header] = value
+    return swedish
 
 
 def _csv_cell(value: Any) -> Any:
@@ -437,6 +469,14 @@ def _register_stations(areas: SubParsers) -> None:
     _by_id(verbs, "show", "help.show", BackOffice.show_station)
     cred = _leaf(verbs, "new-credential", "help.station_credential", _station_credential)
     cred.add_argument("id", type=int, help=t("help.id"))
+    neighbours = _leaf(
+        verbs,
+        "neighbours",
+        "help.station_neighbours",
+        lambda c, a: _emit0(c, c.office.set_station_neighbours(c.actor, a.id, a.unit or [])),
+    )
+    neighbours.add_argument("id", type=int, help=t("help.id"))
+    neighbours.add_argument("--unit", type=int, action="append", help=t("help.neighbour_unit"))
     config = _leaf(verbs, "config", "help.station_config", _station_config)
     config.add_argument("id", type=int, help=t("help.id"))
     config.add_argument("--url", required=True, help=t("help.backoffice_url"))

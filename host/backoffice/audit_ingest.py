@@ -22,7 +22,8 @@ For each record of a batch, in one transaction:
 Then per lock: lock_seq numbers that jump past the highest one received open
 a ``sequence_gap`` anomaly for the missing range; an event that arrives late
 (keys sync at different stations at different times, so reordering is normal)
-may fill a gap, which is then marked resolved; one that fills part of it
+may fill a gap, which is then marked resolved (at the upload's time, or at
+its detection if a clock set back makes that later); one that fills part of it
 resolves it and opens a gap for each run still missing, so the open gaps name
 exactly the events not received. Every anomaly has a
 fingerprint, so the same bad record uploaded twice is recorded once.
@@ -505,7 +506,8 @@ def _fill_gaps(session: Session, work: _Batch, lock_id: int, late: list[int]) ->
         )
         if not have:
             continue
-        gap.resolved_at = work.now
+        # never resolved before it was detected, even by a clock set back since
+        gap.resolved_at = max(work.now, gap.detected_at)
         for low, high in _runs(gap.seq_from, gap.seq_to, have):
             fingerprint = f"sequence_gap:{lock_id}:{low}:{high}"
             again = session.scalar(select(Anomaly).where(Anomaly.fingerprint == fingerprint))

@@ -3,11 +3,15 @@
 For a station of unit U, built for the local day of ``now`` (day 0):
 
 * **keys**: every key in state ``active`` whose staff member is active and in
-  U, ascending by key id, with the staff member's code salt and verifier and
-  their first name (cut to 16 UTF-8 bytes) as display name;
-* **locks of a key on day d**: the locks U may open (locks mounted for U's
-  customers, and locks granted to U), plus the locks of the staff member's
-  personal grants that last at least to the end of day d's window. Only
+  U *or in one of the units the station may also serve* (``StationNeighbour``:
+  a neighbouring unit's staff borrow the station when their own is out of
+  order, seed 004), ascending by key id, with the staff member's code salt
+  and verifier and their first name (cut to 16 UTF-8 bytes) as display name;
+* **locks of a key on day d**: the locks the key's own unit may open (locks
+  mounted for its customers, and locks granted to it), plus the locks of the
+  staff member's personal grants that last at least to the end of day d's
+  window. A borrowed station hands out the same sets the key's own station
+  would (its ``unit_id`` field, the issuing unit, is the station's). Only
   mounted locks count: a lock installed appears in the next bundle, a removed
   one disappears;
 * **windows**: day d is valid from 00:00 Europe/Stockholm of day d to 12:00 of
@@ -22,6 +26,15 @@ For a station of unit U, built for the local day of ``now`` (day 0):
 * lock lists are deduplicated (a whole unit usually shares one);
 * the signed blocklist (``blocklist.current``);
 * ``offline_until`` = ``issued_at`` + 8 days.
+
+**Borrowing units, the limit.** A station serves at most
+``MAX_BORROWING_UNITS`` (3) units besides its own, and their keys and its own
+together at most ``MAX_SERVED_KEYS`` (160): 160 keys × 8 days with four lock
+lists of 60 locks and 50 blocked keys make 284 + (4 + 4 × 244) + (4 + 160 ×
+88) + (4 + 1,280 × 80) + 288 = 118,040 bytes, inside the station's 128 KiB
+cache budget (SPEC.md 8.4). The station's RAM does not grow with them: it
+reads a key's entry and set from flash by binary search (firmware.bundle_cache).
+``BackOffice.set_station_neighbours`` refuses more.
 
 Serials: the content (everything above, without serial, issue time and
 signatures) is hashed. When the hash equals that of the bundle stored for the
@@ -56,6 +69,7 @@ from host.backoffice.models import (
     Staff,
     Station,
     StationBundle,
+    StationNeighbour,
 )
 from host.backoffice.site import settings
 from host.backoffice.timeutil import day_start, day_window, local_day
@@ -64,6 +78,8 @@ from protocol import constants
 DAYS = constants.BUNDLE_DAYS
 OFFLINE_S = DAYS * 24 * 3600
 MAX_BUNDLE = 1024 * 1024  # SPEC.md section 1: a bundle is at most 1 MiB
+MAX_BORROWING_UNITS = 3  # units a station may serve besides its own (module docstring)
+MAX_SERVED_KEYS = 160  # keys of its own and those units together: the 128 KiB cache budget
 _NO_SIGNATURE = bytes(constants.SIGNATURE_SIZE)
 
 
@@ -136,6 +152,12 @@ def unit_lock_ids(session: Session, unit_id: int, mounted: set[int] | None = Non
     return customer_lock_ids(session, unit_id) | (set(session.scalars(granted)) & mounted)
 
 
+def neighbour_units(session: Session, station_id: int) -> list[int]:
+    """The units whose keys the station may also serve, by id."""
+    query = select(StationNeighbour.unit_id).where(StationNeighbour.station_id == station_id)
+    return list(session.scalars(query.order_by(StationNeighbour.unit_id)))
+
+
 def display_name(name: str) -> str:
     """The first name, cut to 16 UTF-8 bytes without splitting a character."""
     first = (name.split() or [""])[0]
@@ -177,6 +199,7 @@ def collect(
     if mounted is None:
         mounted = mounted_lock_ids(session)
     unit_id = station.unit_id
+    served = [unit_id, *neighbour_units(session, station.id)]
     key_rows = session.execute(
         select(
             Key.id,
@@ -185,12 +208,14 @@ def collect(
             Staff.name,
             Staff.code_salt,
             Staff.code_verifier,
+            Staff.unit_id,
         )
         .join(Staff, Staff.id == Key.staff_id)
-        .where(Staff.unit_id == unit_id, Staff.active.is_(True), Key.state == "active")
+        .where(Staff.unit_id.in_(served), Staff.active.is_(True), Key.state == "active")
         .order_by(Key.id)
     ).all()
-    unit_locks = unit_lock_ids(session, unit_id, mounted)
+    locks_of = {unit: unit_lock_ids(session, unit, mounted) for unit in served}
+    lists_of = {unit: tuple(sorted(locks)) for unit, locks in locks_of.items()}
     windows = [day_window(day0 + timedelta(days=d)) for d in range(DAYS)]
 
     personal: dict[int, list[tuple[int, int]]] = {}
@@ -207,11 +232,11 @@ def collect(
             if lock_id in mounted and staff_id is not None and ends_at is not None:
                 personal.setdefault(staff_id, []).append((lock_id, ends_at))
 
-    unit_list = tuple(sorted(unit_locks))
     list_index: dict[tuple[int, ...], int] = {}
     keys: list[KeyEntry] = []
     sets: list[tuple[DayEntry, ...]] = []
-    for key_id, public_key, staff_id, name, salt, verifier in key_rows:
+    for key_id, public_key, staff_id, name, salt, verifier, staff_unit in key_rows:
+        unit_locks, unit_list = locks_of[staff_unit], lists_of[staff_unit]
         keys.append(KeyEntry(key_id, public_key, salt, verifier, display_name(name)))
         grants_of_staff = personal.get(staff_id, [])
         days = []

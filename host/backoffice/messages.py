@@ -31,6 +31,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "exists.provider": ("Utföraren {name} finns redan", "Provider {name} already exists"),
     "exists.unit": ("Enheten {name} finns redan", "Unit {name} already exists"),
     "exists.station": ("Synkstationen {id} finns redan", "Station {id} already exists"),
+    "station.too_many_neighbours": (
+        "En synkstation kan betjäna högst {max} grannenheter",
+        "A station can serve at most {max} neighbouring units",
+    ),
+    "station.neighbour_own": (
+        "Synkstationen {id} betjänar redan sin egen enhet",
+        "Station {id} serves its own unit already",
+    ),
+    "station.neighbour_keys": (
+        "{count} aktiva nycklar är fler än de {max} som ryms i stationens paket",
+        "{count} active keys are more than the {max} the station's bundle holds",
+    ),
     "exists.key": ("Nyckeln {id} finns redan", "Key {id} already exists"),
     "exists.public_key": (
         "En nyckel med den publika nyckeln finns redan",
@@ -461,11 +473,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         " or run 'chmod 600 {path}'",
     ),
     "help.csv": ("Skriv resultatet som CSV till FIL", "Write the result as CSV to FILE"),
+    "help.station_neighbours": (
+        "Grannenheter vars nycklar stationen också betjänar (lånad station); utan --unit: inga",
+        "Neighbouring units whose keys the station also serves (a borrowed station);"
+        " without --unit: none",
+    ),
+    "help.neighbour_unit": (
+        "En grannenhet (upprepa för fler, högst 3)",
+        "A neighbouring unit (repeat for more, at most 3)",
+    ),
     "help.csv_dialect": (
-        "plain: komma och decimalpunkt (standard); sv: semikolon, decimalkomma och UTF-8 med"
-        " BOM, som ett svenskt kalkylprogram öppnar direkt",
-        "plain: comma and decimal point (default); sv: semicolon, decimal comma and UTF-8 with"
-        " a BOM, as a spreadsheet set to Swedish opens directly",
+        "sv (standard): semikolon, decimalkomma, UTF-8 med BOM, svenska rubriker och värden,"
+        " tider ÅÅÅÅ-MM-DD tt:mm, som ett svenskt kalkylprogram öppnar direkt; plain: komma,"
+        " decimalpunkt, engelska kolumnnamn och koder, för skript",
+        "sv (default): semicolon, decimal comma, UTF-8 with a BOM, Swedish headers and values,"
+        " times YYYY-MM-DD hh:mm, as a spreadsheet set to Swedish opens directly; plain: comma,"
+        " decimal point, English column names and codes, for scripts",
     ),
     "help.authority": ("Utfärdarnycklar", "Authority keys"),
     "help.authority_rotate": (
@@ -739,7 +762,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Antal kunder per utförare ska vara {counts}",
         "Customers per provider must be {counts}",
     ),
-    "sample.seed": ("Fröet ska vara 0–{max}", "The seed must be 0-{max}"),
+    "sample.seed": (
+        "Slumptalet för urvalet ska vara 0–{max}",
+        "The draw's random number must be 0-{max}",
+    ),
     "sample.draw_forbidden": (
         "Bara granskaren eller administratören drar om stickprovet (roll {role})",
         "Only the reviewer or the administrator redraws the sample (role {role})",
@@ -881,13 +907,68 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "web.no_rows": ("Inga rader", "No rows"),
     "web.show": ("Visa", "Show"),
     "web.search": ("Sök", "Search"),
-    "web.export_csv": ("Exportera CSV", "Export CSV"),
-    "web.export_csv_sv": ("CSV för svensk Excel", "CSV for Swedish Excel"),
+    # Swedish column headers of the command line's CSV exports (English: the name itself)
+    "csv.col.id": ("Id", "id"),
+    "csv.col.username": ("Användarnamn", "username"),
+    "csv.col.role": ("Roll", "role"),
+    "csv.col.unit_id": ("Enhets-id", "unit_id"),
+    "csv.col.active": ("Aktiv", "active"),
+    "csv.col.created_at": ("Skapad", "created_at"),
+    "csv.col.key_id": ("Nyckel", "key_id"),
+    "csv.col.public_key": ("Publik nyckel", "public_key"),
+    "csv.col.state": ("Status", "state"),
+    "csv.col.retired_at": ("Avvecklad", "retired_at"),
+    "csv.col.name": ("Namn", "name"),
+    "csv.col.kind": ("Slag", "kind"),
+    "csv.col.provider_id": ("Utförar-id", "provider_id"),
+    "csv.col.last_seen": ("Senast hörd", "last_seen"),
+    "csv.col.bundle_serial_delivered": ("Levererat paket", "bundle_serial_delivered"),
+    "csv.col.staff_id": ("Medarbetar-id", "staff_id"),
+    "csv.col.reference": ("Brukarreferens", "reference"),
+    "csv.col.type": ("Typ", "type"),
+    "csv.col.installed": ("Monterat", "installed"),
+    "csv.col.address": ("Adress", "address"),
+    "csv.col.customer_id": ("Brukar-id", "customer_id"),
+    "csv.col.last_seq": ("Senaste löpnummer", "last_seq"),
+    "csv.col.lock_id": ("Lås", "lock_id"),
+    "csv.col.ends_at": ("Slutar", "ends_at"),
+    "csv.col.in_sets_until": ("I behörigheter till", "in_sets_until"),
+    "csv.col.revoked_at": ("Återkallad", "revoked_at"),
+    "csv.col.time": ("Tid", "time"),
+    "csv.col.lock_seq": ("Löpnummer i låset", "lock_seq"),
+    "csv.col.outcome": ("Utfall", "outcome"),
+    "csv.col.staff": ("Medarbetare", "staff"),
+    "csv.col.station_id": ("Station", "station_id"),
+    "csv.col.detected": ("Upptäckt", "detected"),
+    "csv.col.seq_from": ("Från löpnummer", "seq_from"),
+    "csv.col.seq_to": ("Till löpnummer", "seq_to"),
+    "csv.col.event_time": ("Händelsens tid", "event_time"),
+    "csv.col.key_blocked_since": ("Nyckeln spärrad sedan", "key_blocked_since"),
+    "csv.col.resolved": ("Löst", "resolved"),
+    "csv.col.outbox_index": ("Plats i utkorgen", "outbox_index"),
+    "csv.col.reason": ("Orsak", "reason"),
+    "csv.col.detail": ("Detalj", "detail"),
+    "csv.col.at": ("Tid", "at"),
+    "csv.col.user": ("Användare", "user"),
+    "csv.col.action": ("Åtgärd", "action"),
+    "csv.col.object": ("Objekt", "object"),
+    "csv.col.serial": ("Löpnummer", "serial"),
+    "csv.col.size": ("Storlek", "size"),
+    "csv.col.unit": ("Enhet", "unit"),
+    "csv.col.provider": ("Utförare", "provider"),
+    "csv.col.customer": ("Brukare", "customer"),
+    "csv.col.lock": ("Lås", "lock"),
+    "web.export_csv": ("Exportera till Excel (CSV)", "Export to Excel (CSV)"),
+    "web.export_csv_plain": ("CSV för skript", "CSV for scripts"),
+    "web.export_csv_plain_title": (
+        "Komma mellan fälten, decimalpunkt, engelska kolumnnamn och koder, tider i ISO 8601",
+        "Commas between the fields, decimal point, English column names and codes, ISO 8601 times",
+    ),
     "web.export_csv_sv_title": (
-        "Semikolon mellan fälten, decimalkomma, UTF-8 med BOM: öppnas direkt i ett svenskt"
-        " kalkylprogram",
-        "Semicolons between the fields, decimal comma, UTF-8 with a BOM: opens directly in a"
-        " spreadsheet set to Swedish",
+        "Semikolon mellan fälten, decimalkomma, svenska rubriker, UTF-8 med BOM: öppnas direkt"
+        " i ett svenskt kalkylprogram",
+        "Semicolons between the fields, decimal comma, Swedish headers, UTF-8 with a BOM: opens"
+        " directly in a spreadsheet set to Swedish",
     ),
     "web.show_numbers": ("Visa siffrorna", "Show the numbers"),
     "web.all_units": ("Alla enheter", "All units"),
@@ -921,7 +1002,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "web.col.removals_per_month": ("Nedmonteringar per månad", "Removals per month"),
     "web.col.month": ("Månad", "Month"),
     "web.col.sample_date": ("Stickprovsdatum", "Sample date"),
-    "web.col.seed": ("Frö", "Seed"),
+    "web.col.seed": ("Slumptal för urvalet", "Random number of the draw"),
     "web.col.customer_id": ("Kund-id", "Customer id"),
     "web.col.customer": ("Kund", "Customer"),
     "web.col.visits": ("Besök", "Visits"),
@@ -940,6 +1021,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "web.col.time": ("Tid", "Time"),
     "web.col.kind": ("Typ", "Kind"),
     "web.col.event": ("Händelse", "Event"),
+    "web.col.borrowed_station": ("Lånad station", "Borrowed station"),
+    "web.col.serves_units": ("Betjänar även", "Also serves"),
+    "web.activity.borrowed": (
+        "på lånad station hos {unit}",
+        "at a borrowed station of {unit}",
+    ),
     "web.col.lock": ("Lås", "Lock"),
     "web.col.lock_name": ("Låsets namn", "Lock name"),
     "web.col.lock_seq": ("Löpnummer", "Sequence"),
@@ -1195,19 +1282,31 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "web.sample.rule": (
         "Stickprovsdatum: den 15:e, eller närmast följande vardag (inte lördag, söndag, röd"
         " dag, midsommarafton, julafton eller nyårsafton). Brukare som hade ett brukarlås och"
-        " minst ett registrerat besök den dagen lottas en gång per månad med ett slumpat frö,"
-        " som sparas: alla ser samma urval (en enhetschef de brukare i urvalet som hör till"
-        " enheten). Ett besök räknas som öppnat med låset när en nyckel till besökets"
+        " minst ett registrerat besök den dagen lottas en gång per månad, spritt över"
+        " utförarens enheter, med ett slumptal för urvalet som sparas: alla ser samma urval"
+        " (en enhetschef de brukare i urvalet som hör till enheten). Ett besök räknas som"
+        " öppnat med låset när en nyckel till besökets"
         " medarbetare öppnade brukarens lås från 15 minuter före start till slut.",
         "Sample date: the 15th, or the next working day (not a Saturday, Sunday, public"
         " holiday, Midsummer Eve, Christmas Eve or New Year's Eve). Customers with a customer"
-        " lock and at least one registered visit that day are drawn once a month with a random"
-        " seed, which is stored: everyone sees the same draw (a unit manager the customers of"
-        " the draw in their unit). A visit counts as opened with the lock when a key of the"
+        " lock and at least one registered visit that day are drawn once a month, spread over"
+        " the provider's units, with a random number for the draw, which is stored: everyone"
+        " sees the same draw (a unit manager the customers of the draw in their unit). A visit"
+        " counts as opened with the lock when a key of the"
         " visit's staff member opened the customer's lock from 15 minutes before its start to"
         " its end.",
     ),
     "web.sample.customers": ("Utvalda brukare", "Customers drawn"),
+    "web.sample.provider_total": (
+        "Utföraren: {count} utvalda brukare",
+        "The provider: {count} customers drawn",
+    ),
+    "web.sample.scoped": (
+        "Sidan visar bara din enhet, {unit}: de utvalda brukare som hör till den, och"
+        " utförarens summa över dem. Granskaren ser hela urvalet.",
+        "This page shows your unit only, {unit}: the customers drawn who belong to it, and"
+        " the provider's sum over them. The reviewer sees the whole draw.",
+    ),
     "web.sample.visits": ("Besöken på stickprovsdagen", "The visits on the sample day"),
     "web.sample.chart_title": (
         "Andel besök öppnade med digitalt lås per utförare och månad",

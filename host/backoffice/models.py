@@ -116,6 +116,15 @@ class Station(Base):
     bundle_serial_delivered: Mapped[int] = mapped_column(default=0)
 
 
+class StationNeighbour(Base):
+    """A unit whose keys a station may also serve: a neighbour's station borrowed (seed 004)."""
+
+    __tablename__ = "station_neighbours"
+    station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    created_at: Mapped[int]
+
+
 class StationBundle(Base):
     """The last bundle built for a station, kept so that an unchanged bundle is not rebuilt."""
 

@@ -51,6 +51,7 @@ from host.backoffice.models import (
     Staff,
     Station,
     StationBundle,
+    StationNeighbour,
     Unit,
     User,
     WebSession,
@@ -533,6 +534,47 @@ class BackOffice:
             self._log(session, actor, "config", "station", station_id, backoffice_url)
         return data, signature, credential
 
+    def set_station_neighbours(self, actor: Actor, station_id: int, unit_ids: Sequence[int]) -> Row:
+        """The units whose keys the station may also serve (seed 004: a neighbouring unit's
+        staff borrow it when their own station is out of order); replaces the earlier list.
+
+        At most ``bundles.MAX_BORROWING_UNITS`` units, and with the station's own at most
+        ``bundles.MAX_SERVED_KEYS`` active keys (the station's cache budget). The station's
+        next bundle carries their keys, sets and code verifiers.
+        """
+        require(actor, Action.STATIONS_MANAGE)
+        wanted = sorted(set(unit_ids))
+        if len(wanted) > bundles.MAX_BORROWING_UNITS:
+            raise Invalid("station.too_many_neighbours", max=bundles.MAX_BORROWING_UNITS)
+        with self.site.sessions.begin() as session:
+            station = self._get(session, Station, station_id, "station")
+            for unit_id in wanted:
+                self._get(session, Unit, unit_id, "unit")
+                if unit_id == station.unit_id:
+                    raise Invalid("station.neighbour_own", id=station_id)
+            served = [station.unit_id, *wanted]
+            keys = session.scalar(
+                select(func.count())
+                .select_from(Key)
+                .join(Staff, Staff.id == Key.staff_id)
+                .where(Staff.unit_id.in_(served), Staff.active.is_(True), Key.state == "active")
+            )
+            if wanted and (keys or 0) > bundles.MAX_SERVED_KEYS:
+                raise Invalid("station.neighbour_keys", count=keys, max=bundles.MAX_SERVED_KEYS)
+            session.execute(
+                delete(StationNeighbour).where(StationNeighbour.station_id == station_id)
+            )
+            now = self.now()
+            for unit_id in wanted:
+                session.add(
+                    StationNeighbour(station_id=station_id, unit_id=unit_id, created_at=now)
+                )
+            detail = ",".join(map(str, wanted)) or "-"
+            self._log(session, actor, "neighbours", "station", station_id, detail)
+            row = self._station_row(station)
+            row["serves_units"] = wanted
+            return row
+
     def list_stations(self, actor: Actor, unit_id: int | None = None) -> list[Row]:
         query = select(Station).order_by(Station.id)
         return self._scoped_rows(
@@ -549,6 +591,7 @@ class BackOffice:
             stored = session.get(StationBundle, station_id)
             row["bundle_serial"] = stored.serial if stored else 0
             row["bundle_issued_at"] = iso_utc(stored.issued_at) if stored else None
+            row["serves_units"] = bundles.neighbour_units(session, station_id)
             return row
 
     @staticmethod

@@ -21,8 +21,9 @@ visit import        ``/visits`` (GET form, POST file)
 
 Every handler asks the follow-up service, which checks the role; the page
 and its CSV are built from the same table (``tables``) and written by
-``host.csvfile`` (formulas neutralised): plain CSV, or with ``&dialect=sv``
-the one Swedish spreadsheets open directly. Times in parameters
+``host.csvfile`` (formulas neutralised): the one Swedish spreadsheets open
+directly (Swedish headers and values), or with ``&dialect=plain`` plain CSV
+with the English column names and codes for scripts. Times in parameters
 are ISO dates or date-times, Swedish local time.
 """
 
@@ -106,16 +107,16 @@ def _month(value: str | None) -> tuple[int, int] | None:
 
 
 def _csv(request: Request, name: str, table: tables.Table) -> Response:
-    """The table as a CSV download: ``?dialect=sv`` for Swedish spreadsheets, else plain."""
+    """The table as a CSV download: for Swedish spreadsheets, or ``?dialect=plain`` for scripts."""
     wanted = request.query_params.get("dialect")
     try:
         style = csvfile.dialect(wanted)
     except ValueError:
         raise Invalid("web.param", name="dialect", value=wanted) from None
-    suffix = "" if style is csvfile.PLAIN else f"-{style.name}"
+    suffix = "" if style is csvfile.DEFAULT else f"-{style.name}"
     filename = f"synk-{name}-{_today(_web(request)).isoformat()}{suffix}.csv"
     return Response(
-        csvfile.text(table.csv_rows(), style),
+        csvfile.text(table.csv_rows(style), style),
         media_type=style.media_type,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
@@ -304,6 +305,8 @@ def _sample_view(
         "moved": text.sample_moved(day, passed_over) if passed_over else None,
         "may_draw": actor.role in SAMPLE_DRAWERS,
         "reason_max": REASON_MAX,
+        # a unit manager's page says it shows their unit only
+        "scoped_unit": org.unit_name(actor.unit_id) if actor.scoped else None,
     }
     if drawn:
         draw = web.followup.month_draw(actor, year, number)
@@ -462,7 +465,7 @@ def activity_page(request: Request) -> Response:
         page="activity",
         params=params,
         kinds=activity.KINDS,
-        table=tables.activity_table(rows),
+        table=tables.activity_table(rows, org),
         total=total,
         first=(page - 1) * PAGE_SIZE + 1 if rows else 0,
         last=(page - 1) * PAGE_SIZE + len(rows),
@@ -489,7 +492,8 @@ def activity_csv(request: Request) -> Response:
     rows, total = web.followup.activity_log(identity.actor, query, 0, CSV_MAX_ROWS, unit_id, "csv")
     if total > len(rows):
         raise Invalid("web.csv_too_many", total=total, max=CSV_MAX_ROWS)
-    return _csv(request, "activity", tables.activity_table(rows))
+    org = web.followup.organisation(identity.actor)
+    return _csv(request, "activity", tables.activity_table(rows, org))
 
 
 # -- 5 station health -------------------------------------------------------------------------

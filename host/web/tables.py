@@ -1,10 +1,12 @@
 """Each report as one table, shown on its page and exported as CSV from the same rows.
 
 A cell holds its CSV value (locale-free: local times as
-``YYYY-MM-DD HH:MM:SS``, shares as percent with one decimal, lists joined by
-``;``; ``host.csvfile`` writes them in the dialect asked for) and what the
-page shows (Swedish number format, labels in both languages). The CSV header is the
-columns' English ``name``.
+``YYYY-MM-DD HH:MM:SS``, shares as percent with one decimal, codes as
+``text.Coded`` that know their Swedish word; ``host.csvfile`` writes them in
+the dialect asked for) and what the page shows (Swedish number format, labels
+in both languages). The CSV header is the column's Swedish label in the
+Swedish dialect (the default), its English ``name`` in the plain one, where
+the values are the stable English codes.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
+from host import csvfile
 from host.backoffice import messages
-from host.backoffice.followup import activity, blocklist_spread, fleet, installations
+from host.backoffice.followup import activity, blocklist_spread, fleet, installations, sample
 from host.backoffice.followup.service import AnomalyReport, CentralSample, Organisation
 from host.web import text
 
@@ -51,10 +54,11 @@ class Table:
         """Indexes of the columns the page shows."""
         return [i for i, c in enumerate(self.columns) if c.page]
 
-    def csv_rows(self) -> list[list[object]]:
+    def csv_rows(self, style: csvfile.Dialect = csvfile.PLAIN) -> list[list[object]]:
         rows = [r.cells for r in self.rows] + ([self.footer.cells] if self.footer else [])
-        header: list[object] = [c.name for c in self.columns]
-        return [header] + [[text.csv_value(raw) for raw, _ in cells] for cells in rows]
+        swedish = style.swedish
+        header: list[object] = [text.pair(c.label)[0] if swedish else c.name for c in self.columns]
+        return [header] + [[text.csv_value(raw, swedish) for raw, _ in cells] for cells in rows]
 
 
 def _cell(raw: object, shown: SHOWN | None = None) -> tuple[object, SHOWN]:
@@ -69,6 +73,18 @@ def _time(ts: int | None) -> tuple[object, SHOWN]:
 
 def _labels(prefix: str, codes: Sequence[str]) -> Markup:
     return Markup("<br>").join(text.label(f"{prefix}.{code}") for code in codes)
+
+
+def _code(code: str, key: str, **values: object) -> tuple[object, SHOWN]:
+    """A code: itself in the plain CSV, catalogue ``key``'s Swedish in the Swedish one."""
+    return text.coded(code, key, **values), text.label(key, **values)
+
+
+def _codes(prefix: str, codes: Sequence[str]) -> tuple[object, SHOWN]:
+    return tuple(text.coded(c, f"{prefix}.{c}") for c in codes), _labels(prefix, codes)
+
+
+TOTAL = text.coded("total", "web.col.total")
 
 
 def _share(share: float | None) -> tuple[object, SHOWN]:
@@ -101,7 +117,7 @@ def keys_table(report: Sequence[fleet.KeyStatus], org: Organisation) -> Table:
         ]
     )
     for k in report:
-        state = _cell(k.state, text.label(f"web.key_state.{k.state or 'unregistered'}"))
+        state = _code(k.state or "unregistered", f"web.key_state.{k.state or 'unregistered'}")
         active = (
             _cell(None, "")
             if k.staff_active is None
@@ -120,7 +136,7 @@ def keys_table(report: Sequence[fleet.KeyStatus], org: Organisation) -> Table:
                     _time(k.last_sync),
                     _time(k.last_use),
                     _time(k.out_of_use_since),
-                    _cell(k.problems, _labels("web.problem", k.problems)),
+                    _codes("web.problem", k.problems),
                 ],
                 "warn" if k.problems else "",
             )
@@ -146,7 +162,7 @@ def key_totals_table(totals: Sequence[fleet.UnitTotals], org: Organisation) -> T
 
     def cells(t: fleet.UnitTotals, unit: tuple[object, SHOWN]) -> list[tuple[object, SHOWN]]:
         return [
-            _cell(t.unit_id if t.unit_id is not None else "total", ""),
+            _cell(t.unit_id if t.unit_id is not None else TOTAL, ""),
             unit,
             _cell(t.registered),
             _cell(t.linked),
@@ -194,10 +210,9 @@ def installed_table(
                     _cell(row.provider_id),
                     _cell(org.provider_name(row.provider_id)),
                     _cell(row.unit_id),
-                    _cell(
-                        "common" if common else org.unit_name(row.unit_id),
-                        text.label("web.locks.common") if common else None,
-                    ),
+                    _code("common", "web.locks.common")
+                    if common
+                    else _cell(org.unit_name(row.unit_id)),
                     *(_cell(row.by_type.get(t, 0)) for t in types),
                     _cell(row.total),
                 ]
@@ -205,7 +220,7 @@ def installed_table(
         )
     table.footer = Row(
         [
-            _cell("total", ""),
+            _cell(TOTAL, ""),
             _cell(None, text.label("web.col.total")),
             _cell(None),
             _cell(None),
@@ -233,12 +248,13 @@ def mounts_table(
         table.rows.append(
             Row(
                 [
-                    _cell(
+                    _code(
                         f"{c.year}-{c.month:02d}",
-                        text.label("web.locks.in_progress", month=f"{c.year}-{c.month:02d}")
-                        if c.in_progress
-                        else f"{c.year}-{c.month:02d}",
-                    ),
+                        "web.locks.in_progress",
+                        month=f"{c.year}-{c.month:02d}",
+                    )
+                    if c.in_progress
+                    else _cell(f"{c.year}-{c.month:02d}"),
                     _cell(1),
                     _cell(c.mounts),
                     _cell(c.removals),
@@ -251,9 +267,7 @@ def mounts_table(
         table.rows.append(
             Row(
                 [
-                    _cell(
-                        f"{h.year}-H{h.half}", text.label(f"web.locks.half{h.half}", year=h.year)
-                    ),
+                    _code(f"{h.year}-H{h.half}", f"web.locks.half{h.half}", year=h.year),
                     _cell(h.months),
                     _cell(h.mounts),
                     _cell(h.removals),
@@ -288,30 +302,60 @@ def sample_table(result: CentralSample, org: Organisation) -> Table:
             Column("staff_without_lock", "web.col.staff_without_lock", True),
         ]
     )
+    month = _cell(f"{result.year}-{result.month:02d}")
     for provider in result.providers:
+        name = _cell(org.provider_name(provider.provider_id))
         for m in provider.customers:
             table.rows.append(
                 Row(
                     [
-                        _cell(f"{result.year}-{result.month:02d}"),
+                        month,
                         _cell(result.day.isoformat()),
                         _cell(result.seed),
                         _cell(provider.provider_id),
-                        _cell(org.provider_name(provider.provider_id)),
+                        name,
                         _cell(m.customer_id),
                         _cell(m.reference),
                         _cell(org.unit_name(m.unit_id)),
-                        _cell(m.visit_count),
-                        _cell(m.opened_by_lock),
-                        _share(m.share_lock),
-                        _cell(m.registered_manually),
-                        _share(m.share_manual),
-                        _cell(m.staff_without_lock),
+                        *_measures(m),
                     ],
                     "warn" if m.staff_without_lock else "",
                 )
             )
+        total = provider.summary
+        units = sorted({m.unit_id for m in provider.customers})
+        table.rows.append(
+            Row(
+                [
+                    month,
+                    _cell(result.day.isoformat()),
+                    _cell(result.seed),
+                    _cell(provider.provider_id),
+                    name,
+                    _cell(None),
+                    _cell(
+                        TOTAL,
+                        text.label("web.sample.provider_total", count=len(provider.customers)),
+                    ),
+                    _cell(", ".join(org.unit_name(u) for u in units)),
+                    *_measures(total),
+                ],
+                "sum",
+            )
+        )
     return table
+
+
+def _measures(m: sample.CustomerMeasures | sample.ProviderMeasures) -> list[tuple[object, SHOWN]]:
+    """The sample's columns of measures, for a customer or a provider's summary row."""
+    return [
+        _cell(m.visit_count),
+        _cell(m.opened_by_lock),
+        _share(m.share_lock),
+        _cell(m.registered_manually),
+        _share(m.share_manual),
+        _cell(m.staff_without_lock),
+    ]
 
 
 def sample_visits_table(result: CentralSample, org: Organisation) -> Table:
@@ -343,7 +387,7 @@ def sample_visits_table(result: CentralSample, org: Organisation) -> Table:
                             _time(v.end),
                             _cell(v.staff_id),
                             _cell(v.staff),
-                            _cell(v.registered_by, text.label(f"web.method.{v.registered_by}")),
+                            _code(v.registered_by, f"web.method.{v.registered_by}"),
                             _cell(v.by_lock, text.label("web.yes" if v.by_lock else "web.no")),
                         ],
                         "" if v.by_lock else "warn",
@@ -404,7 +448,7 @@ def lock_share_table(
 # -- 4 activity log ---------------------------------------------------------------------------
 
 
-def activity_table(rows: Sequence[activity.LogRow]) -> Table:
+def activity_table(rows: Sequence[activity.LogRow], org: Organisation | None = None) -> Table:
     table = Table(
         [
             Column("time", "web.col.time", time=True),
@@ -419,20 +463,27 @@ def activity_table(rows: Sequence[activity.LogRow]) -> Table:
             Column("customer_id", "web.col.customer_id", True, False),
             Column("customer_ref", "web.col.customer"),
             Column("station_id", "web.col.station", True),
+            Column("borrowed", "web.col.borrowed_station", page=False),
             Column("detail", "web.col.detail", True, False),
         ]
     )
     for r in rows:
         prefix = "web.outcome" if r.kind == "lock" else "web.reason"
         event_key = f"{prefix}.{r.event}"
-        event = text.label(event_key) if event_key in messages.CATALOGUE else r.event
+        event = _code(r.event, event_key) if event_key in messages.CATALOGUE else _cell(r.event)
+        if r.borrowed:  # a neighbouring unit's station: said on the page, a column in the CSV
+            unit = (org.unit_name(r.station_unit_id) if org else "") or str(r.station_id)
+            event = (
+                event[0],
+                Markup("{}<br>{}").format(event[1], text.label("web.activity.borrowed", unit=unit)),
+            )
         refused = r.kind == "lock" and r.event != "OPENED" and r.event != "BLOCKLIST_UPDATED"
         table.rows.append(
             Row(
                 [
                     _cell(text.time(r.time)),
-                    _cell(r.kind, text.label(f"web.event_kind.{r.kind}")),
-                    _cell(r.event, event),
+                    _code(r.kind, f"web.event_kind.{r.kind}"),
+                    event,
                     # a station event about no key (a boot, a bundle) has key id 0
                     _cell(r.key_id or None, None if r.key_id else text.label("web.no_key")),
                     _cell(r.staff_id),
@@ -443,6 +494,7 @@ def activity_table(rows: Sequence[activity.LogRow]) -> Table:
                     _cell(r.customer_id),
                     _cell(r.customer),
                     _cell(r.station_id),
+                    _cell(r.borrowed, text.label("web.yes" if r.borrowed else "web.no")),
                     _cell(r.detail or None),
                 ],
                 "warn" if refused else "",
@@ -511,7 +563,7 @@ def lock_versions_table(rows: Sequence[blocklist_spread.LockVersion]) -> Table:
             Row(
                 [
                     _cell(r.lock_id),
-                    _cell(r.lock_type, text.label(f"web.lock_type.{r.lock_type}")),
+                    _code(r.lock_type, f"web.lock_type.{r.lock_type}"),
                     _cell(r.address),
                     _cell(
                         r.version_seen,
@@ -547,6 +599,7 @@ def stations_table(rows: Sequence[fleet.StationHealth], org: Organisation) -> Ta
             Column("outbox_bytes", "web.col.outbox_bytes", True, False),
             Column("online", "web.col.online"),
             Column("flags", "web.col.flags"),
+            Column("serves_units", "web.col.serves_units"),
         ]
     )
     for s in rows:
@@ -575,7 +628,11 @@ def stations_table(rows: Sequence[fleet.StationHealth], org: Organisation) -> Ta
                         s.online,
                         "" if s.online is None else text.label("web.yes" if s.online else "web.no"),
                     ),
-                    _cell(s.flags, _labels("web.flag", s.flags)),
+                    _codes("web.flag", s.flags),
+                    _cell(
+                        [org.unit_name(u) for u in s.serves_units],
+                        ", ".join(org.unit_name(u) or str(u) for u in s.serves_units),
+                    ),
                 ],
                 "warn" if s.low_margin else "",
             )
@@ -608,7 +665,7 @@ def anomalies_table(report: AnomalyReport) -> Table:
         table.rows.append(
             Row(
                 [
-                    _cell(kind, text.label(f"web.anomaly.{kind}")),
+                    _code(kind, f"web.anomaly.{kind}"),
                     _cell(a["event_time"] or None),
                     _cell(a["detected"] or None),
                     _cell(a.get("key_blocked_since") or None),
@@ -628,7 +685,7 @@ def anomalies_table(report: AnomalyReport) -> Table:
         table.rows.append(
             Row(
                 [
-                    _cell("opening_without_visit", text.label("web.anomaly.opening_without_visit")),
+                    _code("opening_without_visit", "web.anomaly.opening_without_visit"),
                     _cell(text.time(r.time)),
                     _cell(None),
                     _cell(None),

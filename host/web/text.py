@@ -3,7 +3,8 @@
 Every people-facing string comes from ``host.backoffice.messages``; a page
 shows the Swedish text first and the English after it, in a smaller
 ``<span lang="en">``. CSV files get the values themselves
-(``csv_value``), written by ``host.csvfile``.
+(``csv_value``: codes for scripts, or their Swedish words, ``Coded``), written
+by ``host.csvfile``.
 """
 
 from __future__ import annotations
@@ -97,15 +98,35 @@ def decimal(value: float | None, digits: int = 1) -> str:
     return "" if value is None else _decimal(value, digits)
 
 
-def csv_value(value: object) -> object:
-    """A table's value as ``host.csvfile`` writes it: lists joined by ';', shares to 0.1.
+class Coded(str):
+    """A stable English code (the plain CSV's value) that knows its Swedish word (the Swedish
+    CSV's): ``Coded("blocked", "spärrad")``."""
 
-    The writer neutralises formulas and formats numbers for the dialect.
+    swedish: str
+
+    def __new__(cls, code: str, swedish: str) -> Coded:
+        made = super().__new__(cls, code)
+        made.swedish = swedish
+        return made
+
+
+def coded(code: str, key: str, **values: object) -> Coded:
+    """``code`` with the Swedish text of catalogue ``key``."""
+    return Coded(code, pair(key, **values)[0])
+
+
+def csv_value(value: object, swedish: bool = False) -> object:
+    """A table's value as ``host.csvfile`` writes it: shares to 0.1; a code as itself (plain)
+    or its Swedish word; lists joined by ';' (plain) or ', ' (Swedish).
+
+    The writer neutralises formulas and formats numbers, booleans and times for the dialect.
     """
     if isinstance(value, float):
         return round(value, 1)
+    if isinstance(value, Coded):
+        return value.swedish if swedish else str(value)
     if isinstance(value, list | tuple):
-        return ";".join(str(v) for v in value)
+        return (", " if swedish else ";").join(str(csv_value(v, swedish)) for v in value)
     return value
 
 

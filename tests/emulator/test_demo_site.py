@@ -28,8 +28,9 @@ from emulator.virtual_clock import VirtualClock
 from emulator.virtual_key import VirtualKey
 from emulator.virtual_lock import VirtualLock
 from host.backoffice import codes, passwords
+from host.backoffice.followup.service import FollowUp
 from host.backoffice.models import User
-from host.backoffice.reports import ActivityQuery, AnomalyQuery
+from host.backoffice.reports import ActivityQuery, AnomalyQuery, SyncQuery
 from host.backoffice.service import BackOffice
 from protocol.constants import ObjType, OutboxKind, Outcome
 from protocol.records import (
@@ -77,10 +78,11 @@ def test_the_demo_site_has_the_stated_numbers(demo: DemoSite) -> None:
     assert len({unit.provider_id for unit in demo.units.values()}) == 2
     assert len(demo.stations) == 3
     assert {s.unit_id for s in demo.stations.values()} == set(demo.units)
-    assert len(demo.staff) == 40
+    assert len(demo.staff) == 40 + len(demo_site.PROBLEM_KEYS)
     assert all(len(s.code) == 6 and not codes.is_trivial(s.code) for s in demo.staff.values())
-    assert Counter(k.state for k in demo.keys.values()) == {"active": 40, "lost": 1}
-    assert all(s.key_id is not None for s in demo.staff.values())
+    # the problem keys: one blocked as its holder left, one blocked and used all the same
+    assert Counter(k.state for k in demo.keys.values()) == {"active": 42, "lost": 1, "blocked": 2}
+    assert sum(s.key_id is None for s in demo.staff.values()) == 2
     customer_locks = [lk for lk in demo.locks.values() if lk.customer_ref is not None]
     assert sum(lk.installed for lk in customer_locks) == 120
     assert sum(not lk.installed for lk in customer_locks) == 6
@@ -119,6 +121,24 @@ def test_building_again_changes_nothing(demo: DemoSite, office: BackOffice) -> N
     again = build_demo_site(demo.work_dir, clock=lambda: BUILT_AT + 86_400)
     assert again == demo
     assert len(office.list_changes(admin, limit=100_000)) == before
+
+
+def test_the_keys_page_has_a_key_of_every_problem(demo: DemoSite, office: BackOffice) -> None:
+    """Issue 16.7: "Att åtgärda" shows something true of each kind, in the unit the plan says,
+    and the blocked key put in a station is a station event the back office has."""
+    report, _totals = FollowUp(office).keys_and_totals(office.actor_for(None))
+    found = {(k.key_id, problem) for k in report for problem in k.problems}
+    units = {u.station_id - demo_site.FIRST_STATION: u.unit_id for u in demo.units.values()}
+    plan = plan_demo(demo.seed)
+    expected = {(p.staff.key_id, p.problem) for p in plan.problem_keys}
+    assert expected <= found
+    assert {p for _k, p in found} >= {"unlinked", "never_synced", "not_synced", "blocked_in_use"}
+    for problem in plan.problem_keys:
+        key = demo.keys[problem.staff.key_id]
+        assert key.unit_id == units[problem.staff.unit]
+    blocked_key = next(p.staff.key_id for p in plan.problem_keys if p.problem == "blocked_in_use")
+    events = office.list_sync_events(office.actor_for(None), SyncQuery(key_id=blocked_key))
+    assert [e["reason"] for e in events].count("KEY_BLOCKED") == 1
 
 
 def _hashes(demo: DemoSite) -> dict[str, str]:
@@ -176,7 +196,9 @@ def test_each_station_bundle_verifies_and_opens_its_unit_s_doors(
         }
         assert {k["key_id"] for k in bundle["keys"]} == unit_keys
         blocked = decode_record("blocklist", bundle["blocklist"])["key_ids"]
-        assert blocked == [k.key_id for k in demo.keys.values() if k.state == "lost"]
+        assert blocked == sorted(
+            k.key_id for k in demo.keys.values() if k.state in ("lost", "blocked")
+        )
 
         # Day 0's set of the unit's first key, written as the station writes it, opens a door.
         index = 0
@@ -253,7 +275,7 @@ def test_a_build_cut_short_resumes(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(demo_site._Builder, "_upload", upload)
     demo = build_demo_site(tmp_path, clock=lambda: BUILT_AT + 999, history_days=1)
     assert demo.built_at == BUILT_AT
-    assert len(demo.keys) == 41 and len(demo.stations) == 3 and len(demo.customers) == 126
+    assert len(demo.keys) == 45 and len(demo.stations) == 3 and len(demo.customers) == 126
     site = demo.open()
     try:
         office = BackOffice(site, lambda: BUILT_AT + 3_600)

@@ -7,7 +7,16 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
+import pytest
+from sqlalchemy import func, select
+
 from emulator.site import EmulatedSite
+from host.backoffice import bundles
+from host.backoffice.errors import Invalid
+from host.backoffice.followup.activity import LogQuery
+from host.backoffice.followup.service import FollowUp
+from host.backoffice.models import ChangeLog, SyncEvent
+from host.backoffice.reports import AnomalyQuery, SyncQuery
 from hw._port import TICKS_PERIOD
 
 START = 1_795_000_000  # Wednesday 2026-11-18, 12:06 in Stockholm
@@ -119,5 +128,102 @@ def test_the_stations_carry_on_across_a_wrap_of_their_ticks(
         assert emulated.station.uplink.online
         assert emulated.station.uplink.last_success >= site.clock.now() - 61  # heartbeats
         assert emulated.station.status()["uptime_s"] >= 150
+    finally:
+        site.stop()
+
+
+def test_a_restart_resumes_the_saved_time_and_the_port(tmp_path: Path) -> None:
+    """Issue 16.5: fast-forwarded days stay done, nothing is dated after the clock, and the
+    back office's URL printed last time still works."""
+    site = EmulatedSite(tmp_path, start=START, history_days=2)
+    try:
+        station_id, emulated = next(iter(site.stations.items()))
+        site.run_for(2)
+        site.fast_forward(3 * 86_400)
+        staff = next(
+            s for s in site.demo.staff.values() if s.unit_id == emulated.unit_id and s.key_id
+        )
+        assert staff.key_id is not None
+        assert site.sync(station_id, site.keys[staff.key_id], staff.code).outcome == "ok_until"
+        site.run_for(5)  # the sync's record reaches the back office
+        shown, url = site.clock.now(), site.url
+    finally:
+        site.stop()
+
+    again = EmulatedSite(tmp_path, start=START + 60, history_days=2)
+    try:
+        assert again.clock.now() >= shown
+        assert again.url == url
+        with again.site.sessions() as session:
+            latest = max(
+                session.scalar(select(func.max(column))) or 0
+                for column in (SyncEvent.time, SyncEvent.uploaded_at, ChangeLog.at)
+            )
+        assert latest <= again.clock.now()
+    finally:
+        again.stop()
+
+
+def test_a_key_syncs_at_a_neighbouring_unit_s_station_it_may_borrow(tmp_path: Path) -> None:
+    """Issue 16.1 (seed 004: "kontakta närliggande enhet för att låna deras synkstation"): the
+    back office names the units a station also serves; a key of such a unit syncs there with
+    its own unit's locks, the sync is logged as borrowed and both managers see it, and nothing
+    calls the key unknown."""
+    site = EmulatedSite(tmp_path, start=START, history_days=2)
+    try:
+        units = {u.name: u for u in site.demo.units.values()}
+        nord, syd = units["Hemtjänst Nord"], units["Hemtjänst Syd"]
+        staff = next(s for s in site.demo.staff.values() if s.unit_id == nord.unit_id and s.key_id)
+        assert staff.key_id is not None
+        key = site.keys[staff.key_id]
+        site.run_for(2)
+        # Today's rule first: Syd's station does not know a key of Nord.
+        assert site.sync(syd.station_id, key, staff.code).outcome == "unknown_key"
+        row = site.office.set_station_neighbours(site.admin, syd.station_id, [nord.unit_id])
+        assert row["serves_units"] == [nord.unit_id]
+        site.reboot(syd.station_id)  # a station fetches its bundle as it starts
+        site.run_for(3)
+        result = site.sync(syd.station_id, key, staff.code)
+        assert result.outcome == "ok_until"
+        door = next(
+            lock
+            for lock in site.demo.locks.values()
+            if lock.installed and lock.kind == "customer_door" and nord.unit_id in lock.unit_ids
+        )
+        assert site.open_door(door.lock_id, key).opened  # the key's own unit's doors
+        assert site.sync(syd.station_id, key, staff.code).outcome == "ok_until"
+        site.run_for(5)  # the station uploads the syncs and the door's event
+
+        since = START - 3_600
+        refused = site.office.list_sync_events(site.admin, SyncQuery(key_id=staff.key_id))
+        borrowed = [e for e in refused if e["station_id"] == syd.station_id]
+        assert [e["reason"] for e in borrowed][-2:] == ["SYNC_OK", "SYNC_OK"]
+        anomalies = site.office.list_anomalies(site.admin, AnomalyQuery(since=since))
+        assert not [a for a in anomalies if a["kind"] == "unknown_key"]
+        followup = FollowUp(site.office)
+        for manager in ("chef.nord", "chef.syd"):
+            actor = site.office.actor_for(manager)
+            rows, _total = followup.activity_log(actor, LogQuery(kind="station", since=since))
+            ours = [r for r in rows if r.key_id == staff.key_id and r.event == "SYNC_OK"]
+            assert ours and all(r.borrowed for r in ours), manager
+        report, _totals = followup.keys_and_totals(site.office.actor_for("chef.nord"))
+        assert next(k for k in report if k.key_id == staff.key_id).last_sync is not None
+    finally:
+        site.stop()
+
+
+def test_a_station_serves_at_most_the_stated_borrowing_units(tmp_path: Path) -> None:
+    site = EmulatedSite(tmp_path, start=START, history_days=0)
+    try:
+        station = next(iter(site.demo.stations.values()))
+        others = [u for u in site.demo.units if u != station.unit_id]
+        with pytest.raises(Invalid):
+            site.office.set_station_neighbours(site.admin, station.station_id, [station.unit_id])
+        with pytest.raises(Invalid):
+            site.office.set_station_neighbours(site.admin, station.station_id, [*others, 998, 999])
+        site.office.set_station_neighbours(site.admin, station.station_id, others)
+        shown = site.office.show_station(site.admin, station.station_id)
+        assert shown["serves_units"] == sorted(others)
+        assert len(others) <= bundles.MAX_BORROWING_UNITS
     finally:
         site.stop()

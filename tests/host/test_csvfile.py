@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -39,9 +40,24 @@ def test_numbers_are_numbers_and_the_swedish_dialect_has_a_decimal_comma_and_a_b
     rows = [["name", "share", "count", "active", "none"], ["Anna", 66.7, -1, True, None]]
     assert csvfile.text(rows) == "name,share,count,active,none\r\nAnna,66.7,-1,true,\r\n"
     assert csvfile.text(rows, csvfile.SWEDISH) == (
-        "\ufeffname;share;count;active;none\r\nAnna;66,7;-1;true;\r\n"
+        "\ufeffname;share;count;active;none\r\nAnna;66,7;-1;ja;\r\n"
     )
-    assert csvfile.dialect(None) is csvfile.PLAIN and csvfile.dialect("sv") is csvfile.SWEDISH
+    # Issue 16.8: an export people download is Swedish unless a script asks for plain
+    assert csvfile.dialect(None) is csvfile.SWEDISH and csvfile.dialect("sv") is csvfile.SWEDISH
+    assert csvfile.dialect("plain") is csvfile.PLAIN
+
+
+def test_the_swedish_dialect_writes_times_as_local_minutes_and_plain_keeps_them() -> None:
+    # 2026-03-16 08:00 UTC is 09:00 in Stockholm (winter time), 2026-07-01 08:00 UTC is 10:00
+    times = ["2026-03-16 09:00:00", "2026-03-16T08:00:00Z", "2026-07-01T08:00:00+00:00"]
+    moment = datetime(2026, 7, 1, 8, 0, tzinfo=UTC)
+    swedish = csvfile.read(csvfile.text([[*times, moment, "Eva 12:00:00"]], csvfile.SWEDISH))
+    assert swedish == [
+        ["2026-03-16 09:00", "2026-03-16 09:00", "2026-07-01 10:00", "2026-07-01 10:00",
+         "Eva 12:00:00"]
+    ]  # fmt: skip
+    plain = csvfile.read(csvfile.text([[*times, moment]], csvfile.PLAIN))
+    assert plain == [[*times, "2026-07-01T08:00:00+00:00"]]
 
 
 def test_no_cell_starts_a_formula_in_either_dialect_split_either_way() -> None:

@@ -96,7 +96,7 @@ def audit_batch(events: int) -> bytes:
     )
 
 
-def bundle(keys: int, days: int, locks: int, blocked: int) -> bytes:
+def bundle(keys: int, days: int, locks: int, blocked: int, lists: int = 1) -> bytes:
     entry = {"serial": 1, "valid_from": 0, "valid_until": 1, "lock_list": 0, "signature": bytes(64)}
     return encode_record(
         "bundle",
@@ -113,7 +113,7 @@ def bundle(keys: int, days: int, locks: int, blocked: int) -> bytes:
             "code_iterations": 1000,
             "authority_key_id": bytes(8),
             "signature": bytes(64),
-            "lock_lists": [list(range(1, locks + 1))],
+            "lock_lists": [list(range(1 + n * locks, (n + 1) * locks + 1)) for n in range(lists)],
             "keys": [
                 {
                     "key_id": key_id,
@@ -196,6 +196,19 @@ def test_bundle_grows_by_4_per_blocked_key_to_the_8_4_total() -> None:
     assert len(full) == number(row) + 4 * 50
     total = re.search(r"\*\*([\d,]+) bytes\*\*, well under the 128 KiB", section("8.4"))
     assert total and len(full) == number(total.group(1)) <= 128 * 1024
+
+
+def test_a_station_with_its_borrowing_units_stays_in_the_cache_budget() -> None:
+    """Issue 16.1: the limit SPEC.md 8.4 states for a borrowed station, and the one place the
+    back office keeps it (host.backoffice.bundles)."""
+    from host.backoffice import bundles
+
+    text = " ".join(section("8.4").split())
+    match = re.search(r"at most 160 keys in all.*?\*\*([\d,]+) bytes\*\*", text)
+    assert match, "SPEC.md 8.4 states the borrowed station's limit"
+    served = bundle(bundles.MAX_SERVED_KEYS, 8, 60, 50, lists=bundles.MAX_BORROWING_UNITS + 1)
+    assert len(served) == number(match.group(1)) <= 128 * 1024
+    assert "up to 3 neighbouring units" in text and bundles.MAX_BORROWING_UNITS == 3
 
 
 @pytest.mark.parametrize(

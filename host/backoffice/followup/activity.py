@@ -4,7 +4,10 @@ The log holds lock events (a key at a lock: opened, refused, ...) and key
 events at the sync stations (synced, wrong code, blocked key, ...), newest
 first, searchable by staff member, key, customer, lock and time range, in
 pages. A unit manager sees the events of the unit's staff, of locks mounted
-for the unit's customers at the time, and of the unit's stations.
+for the unit's customers at the time, and of the unit's stations. A key event
+at a station of another unit than the key's staff member's is a *borrowed*
+station (seed 004: a neighbouring unit's station when one's own is out of
+order); it is marked so (``LogRow.borrowed``) and both units' managers see it.
 
 An *opening without a visit* is an ``OPENED`` event on a lock mounted for a
 customer when no registered visit of that customer covers its time (from 15
@@ -43,6 +46,7 @@ from host.backoffice.models import (
     Lock,
     LockInstallation,
     Staff,
+    Station,
     SyncEvent,
     Visit,
 )
@@ -86,6 +90,18 @@ class LogRow:
     lock: str | None = None
     customer_id: int | None = None
     customer: str | None = None
+    station_unit_id: int | None = None
+    key_unit_id: int | None = None  # the key's staff member's unit
+
+    @property
+    def borrowed(self) -> bool:
+        """A key event at a station of another unit than the key's (a borrowed station)."""
+        return (
+            self.kind == "station"
+            and self.key_unit_id is not None
+            and self.station_unit_id is not None
+            and self.key_unit_id != self.station_unit_id
+        )
 
 
 @dataclass(frozen=True)
@@ -231,11 +247,18 @@ def describe(session: Session, rows: Sequence[LogRow]) -> None:
     """Fill in staff, lock names and the customer each lock was mounted for at the time."""
     key_ids = {r.key_id for r in rows}
     staff = {
-        key_id: (staff_id, name)
-        for key_id, staff_id, name in session.execute(
-            select(Key.id, Staff.id, Staff.name)
+        key_id: (staff_id, name, unit_id)
+        for key_id, staff_id, name, unit_id in session.execute(
+            select(Key.id, Staff.id, Staff.name, Staff.unit_id)
             .join(Staff, Staff.id == Key.staff_id)
             .where(Key.id.in_(key_ids))
+        )
+    }
+    station_ids = {r.station_id for r in rows}
+    station_units = {
+        station_id: unit_id
+        for station_id, unit_id in session.execute(
+            select(Station.id, Station.unit_id).where(Station.id.in_(station_ids))
         )
     }
     lock_ids = {r.lock_id for r in rows if r.lock_id is not None}
@@ -260,7 +283,8 @@ def describe(session: Session, rows: Sequence[LogRow]) -> None:
         mounts.setdefault(lock_id, []).append((installed_at, removed_at, customer_id, reference))
     for row in rows:
         if row.key_id in staff:
-            row.staff_id, row.staff = staff[row.key_id]
+            row.staff_id, row.staff, row.key_unit_id = staff[row.key_id]
+        row.station_unit_id = station_units.get(row.station_id)
         if row.lock_id is None:
             continue
         row.lock = locks.get(row.lock_id)

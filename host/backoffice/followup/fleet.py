@@ -23,7 +23,8 @@ Station health: last contact, the age of the bundle the station has, the days
 of offline margin it has left (its bundle's ``offline_until``, SPEC.md 8.4,
 minus now), its outbox depth, and whether it said its outbox is full, its
 cache expired or its clock is not set. Under ``LOW_MARGIN_DAYS`` days of
-margin, or no bundle at all, a station stands out.
+margin, or no bundle at all, a station stands out. It also names the
+neighbouring units whose keys the station serves (a borrowed station, seed 004).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from host.backoffice.models import (
     Staff,
     Station,
     StationBundle,
+    StationNeighbour,
     SyncEvent,
     Unit,
 )
@@ -252,6 +254,7 @@ class StationHealth:
     online: bool | None
     flags: list[str]
     now: int
+    serves_units: list[int] = field(default_factory=list)  # neighbours whose keys it serves
 
     @property
     def bundle_age_s(self) -> int | None:
@@ -299,6 +302,13 @@ def station_health(session: Session, units: list[int] | None, now: int) -> list[
             )
         )
     )
+    serves: dict[int, list[int]] = {}
+    for station_id, unit_id in session.execute(
+        select(StationNeighbour.station_id, StationNeighbour.unit_id).order_by(
+            StationNeighbour.station_id, StationNeighbour.unit_id
+        )
+    ):
+        serves.setdefault(station_id, []).append(unit_id)
     found = []
     for station, stored in session.execute(query):
         status = station.last_status or {}
@@ -329,6 +339,7 @@ def station_health(session: Session, units: list[int] | None, now: int) -> list[
                 flags=[name for bit, name in STATUS_FLAGS.items() if flag_bits & bit]
                 + (["outbox_index_reused"] if station.id in reused else []),
                 now=now,
+                serves_units=serves.get(station.id, []),
             )
         )
     return found

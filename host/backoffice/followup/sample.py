@@ -5,27 +5,35 @@
   nyårsafton (the rule is ``host.backoffice.workdays``).
 * **Draw**: per provider, ``count`` (2 or 3) customers among the candidates:
   customers who had a customer lock (door or key box) mounted on the sample
-  day and at least one registered visit that day. The draw is
-  ``random.Random("synk-sample:<seed>:<provider id>:<date>").sample(sorted
-  candidate ids, count)``: a string seed is hashed (SHA-512) by Python, so the
-  same seed gives the same customers on every machine and Python version.
+  day and at least one registered visit that day, drawn *across the
+  provider's units* (a provider's follow-up is of the provider, not of one of
+  its units): with ``rng = random.Random("synk-sample:<seed>:<provider
+  id>:<date>")``, the units with candidates (by id) are put in the order
+  ``rng.sample(units, len(units))``, each unit's candidate ids (sorted) in
+  ``rng.sample(ids, len(ids))``; then the first customer of each unit in
+  that order, then the second of each, and so on until ``count``. So the
+  customers come from as many units as the count allows. A string seed is
+  hashed (SHA-512) by Python, so the same seed gives the same customers on
+  every machine and Python version.
   The month's seed is drawn once and stored (``SampleDraw``, by
   ``FollowUp.month_draw`` at the page's first opening or a reviewer's explicit
   draw); a redraw is a new stored round with its reason, in the change log.
   The draw runs over every unit's candidates, so everyone sees the same
   customers (a unit manager those in their unit).
-* **Measures** per drawn customer, over the visits that started on the
-  sample day: how many visits; how many were *opened with the digital lock*
-  (a lock of the customer opened by a key of the visit's staff member from 15
-  minutes before the visit's start to its end); how many were *registered
-  manually* in the time-and-effort system; and the number of distinct staff
-  members with a visit that day that was not opened with the lock.
+* **Measures** per drawn customer, and per provider over its drawn customers
+  (``ProviderMeasures``: the visits added up, the staff counted once), over
+  the visits that started on the sample day: how many visits; how many were
+  *opened with the digital lock* (a lock of the customer opened by a key of
+  the visit's staff member from 15 minutes before the visit's start to its
+  end); how many were *registered manually* in the time-and-effort system;
+  and the number of distinct staff members with a visit that day that was not
+  opened with the lock.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -87,12 +95,26 @@ def months_back(year: int, month: int, count: int) -> list[tuple[int, int]]:
 
 
 def draw(
-    candidates: Sequence[int], seed: int, provider_id: int, day: date, count: int
+    candidates: Mapping[int, int], seed: int, provider_id: int, day: date, count: int
 ) -> list[int]:
-    """``count`` of ``candidates`` (all when fewer), the same for the same arguments."""
+    """``count`` of ``candidates`` (customer id -> unit id; all when fewer), across the units.
+
+    The same arguments give the same customers (the module docstring gives the rule).
+    """
     rng = random.Random(f"synk-sample:{seed}:{provider_id}:{day.isoformat()}")
-    ordered = sorted(set(candidates))
-    return rng.sample(ordered, min(count, len(ordered)))
+    by_unit: dict[int, list[int]] = {}
+    for customer_id in sorted(candidates):
+        by_unit.setdefault(candidates[customer_id], []).append(customer_id)
+    units = sorted(by_unit)
+    queues = [
+        rng.sample(by_unit[unit], len(by_unit[unit])) for unit in rng.sample(units, len(units))
+    ]
+    drawn: list[int] = []
+    for rank in range(max((len(q) for q in queues), default=0)):
+        for queue in queues:
+            if rank < len(queue) and len(drawn) < count:
+                drawn.append(queue[rank])
+    return drawn
 
 
 def opened_by_lock() -> Exists:
@@ -124,8 +146,9 @@ def _mounted_during(since: int, until: int) -> ColumnElement[bool]:
     )
 
 
-def candidates(session: Session, day: date, unit: int | None) -> dict[int, list[int]]:
-    """Provider id -> ids of customers with a customer lock and a visit on ``day``."""
+def candidates(session: Session, day: date, unit: int | None) -> dict[int, dict[int, int]]:
+    """Provider id -> {customer id: unit id} of customers with a customer lock and a visit on
+    ``day``."""
     since, until = day_start(day), day_start(day + timedelta(days=1))
     with_lock = (
         select(LockInstallation.customer_id)
@@ -133,14 +156,14 @@ def candidates(session: Session, day: date, unit: int | None) -> dict[int, list[
         .where(Lock.type.in_(CUSTOMER_LOCK_TYPES), _mounted_during(since, until))
     )
     with_visit = select(Visit.customer_id).where(Visit.start >= since, Visit.start < until)
-    query = select(Customer.provider_id, Customer.id).where(
+    query = select(Customer.provider_id, Customer.id, Customer.unit_id).where(
         Customer.id.in_(with_lock), Customer.id.in_(with_visit)
     )
     if unit is not None:
         query = query.where(Customer.unit_id == unit)
-    found: dict[int, list[int]] = {}
-    for provider_id, customer_id in session.execute(query.order_by(Customer.id)):
-        found.setdefault(provider_id, []).append(customer_id)
+    found: dict[int, dict[int, int]] = {}
+    for provider_id, customer_id, unit_id in session.execute(query.order_by(Customer.id)):
+        found.setdefault(provider_id, {})[customer_id] = unit_id
     return found
 
 
@@ -184,6 +207,42 @@ class CustomerMeasures:
 
     @property
     def staff_without_lock(self) -> int:
+        return len({v.staff_id for v in self.visits if not v.by_lock})
+
+
+@dataclass(frozen=True)
+class ProviderMeasures:
+    """The two measures over a provider's drawn customers: visits added up, staff once."""
+
+    customers: Sequence[CustomerMeasures]
+
+    @property
+    def visits(self) -> list[VisitRow]:
+        return [v for m in self.customers for v in m.visits]
+
+    @property
+    def visit_count(self) -> int:
+        return len(self.visits)
+
+    @property
+    def opened_by_lock(self) -> int:
+        return sum(m.opened_by_lock for m in self.customers)
+
+    @property
+    def registered_manually(self) -> int:
+        return sum(m.registered_manually for m in self.customers)
+
+    @property
+    def share_lock(self) -> float | None:
+        return self.opened_by_lock / self.visit_count if self.visit_count else None
+
+    @property
+    def share_manual(self) -> float | None:
+        return self.registered_manually / self.visit_count if self.visit_count else None
+
+    @property
+    def staff_without_lock(self) -> int:
+        """Distinct staff members with a visit not opened with the lock, at any of them."""
         return len({v.staff_id for v in self.visits if not v.by_lock})
 
 

@@ -113,6 +113,11 @@ class ProviderSample:
     candidates: int
     customers: list[sample.CustomerMeasures]
 
+    @property
+    def summary(self) -> sample.ProviderMeasures:
+        """The two measures over the customers listed (a unit manager's: their unit's)."""
+        return sample.ProviderMeasures(self.customers)
+
 
 @dataclass(frozen=True)
 class CentralSample:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import re
@@ -202,7 +203,7 @@ def test_lists_and_the_activity_log_export_csv(cli: Cli, tmp_path: Path) -> None
     cli("staff", "add", "Anna Andersson", "--unit", "1", "--code", "482913")
     cli("staff", "add", "Bo Berg", "--unit", "2", "--code", "615240")
     path = tmp_path / "staff.csv"
-    cli("staff", "list", "--csv", str(path))
+    cli("staff", "list", "--csv", str(path), "--csv-dialect", "plain")
     with path.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert [(r["name"], r["unit_id"], r["active"]) for r in rows] == [
@@ -323,17 +324,55 @@ def test_csv_exports_neutralise_formulas_in_both_dialects(cli: Cli, tmp_path: Pa
     cli("staff", "add", hyperlink, "--unit", "1", "--code", "482913")
     cli("staff", "add", command, "--unit", "2", "--code", "615240")
     plain, swedish = tmp_path / "staff.csv", tmp_path / "staff-sv.csv"
-    cli("staff", "list", "--csv", str(plain))
-    cli("staff", "list", "--csv", str(swedish), "--csv-dialect", "sv")
-    for path, delimiter in ((plain, ","), (swedish, ";")):
+    cli("staff", "list", "--csv", str(plain), "--csv-dialect", "plain")
+    cli("staff", "list", "--csv", str(swedish))
+    for path, delimiter, name in ((plain, ",", "name"), (swedish, ";", "Namn")):
         content = path.read_bytes().decode("utf-8")
         assert content.startswith("\ufeff") == (delimiter == ";")
         assert formulas(content) == [], path.name
         assert naive_formulas(content, ",") == naive_formulas(content, ";") == []
         header, *rows = cells(content, delimiter)
-        names = [row[header.index("name")] for row in rows]
+        names = [row[header.index(name)] for row in rows]
         assert names == ["'" + hyperlink, "'Eva Ek;'=cmd|' /C calc'!A0"]
-        assert [r["name"] for r in csvfile.read_records(content)] == [hyperlink, command]
+        assert [r[name] for r in csvfile.read_records(content)] == [hyperlink, command]
+
+
+def test_every_list_exports_swedish_by_default_and_plain_for_scripts(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """Issue 16.8: each list's CSV read back with ``csv`` in both dialects: Swedish headers,
+    ja/nej, the Swedish words of codes and local ``ÅÅÅÅ-MM-DD tt:mm``; or the English."""
+    staff = cli("staff", "add", "Anna Andersson", "--unit", "1", "--code", "482913")["id"]
+    cli("key", "add", "--staff", str(staff), "--id", "7", "--public-key", keypair()[1].hex())
+    cli("key", "block", "7", "--reason", "tappad?")
+    cli("lock", "add", "--type", "key_box", "--id", "4")
+    lists = {
+        "staff": ("staff", "list"),
+        "keys": ("key", "list"),
+        "locks": ("lock", "list"),
+        "users": ("user", "list"),
+        "units": ("unit", "list"),
+    }
+    seen: set[str] = set()
+    for name, command in lists.items():
+        swedish, plain = tmp_path / f"{name}.csv", tmp_path / f"{name}-plain.csv"
+        cli(*command, "--csv", str(swedish))
+        cli(*command, "--csv", str(plain), "--csv-dialect", "plain")
+        sv_text = swedish.read_text(encoding="utf-8")
+        assert sv_text.startswith("\ufeff"), name
+        sv_rows = list(csv.reader(io.StringIO(sv_text[1:], newline=""), delimiter=";"))
+        with plain.open(encoding="utf-8", newline="") as handle:
+            plain_rows = list(csv.reader(handle))
+        assert len(sv_rows) == len(plain_rows) > 1, name
+        assert all(re.fullmatch(r"[a-z_]+", c) for c in plain_rows[0]), name
+        assert not any("_" in c for c in sv_rows[0]), (name, sv_rows[0])
+        for sv_row, plain_row in zip(sv_rows[1:], plain_rows[1:], strict=True):
+            for sv_cell, plain_cell in zip(sv_row, plain_row, strict=True):
+                assert sv_cell not in ("true", "false") and plain_cell not in ("ja", "nej")
+                if re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", plain_cell):
+                    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", sv_cell), sv_cell
+                seen.add(sv_cell)
+    assert {"spärrad", "Nyckelgömma", "ja", "administratör"} <= seen
 
 
 def test_every_secret_written_is_owner_only_from_the_start(cli: Cli, tmp_path: Path) -> None:

@@ -126,6 +126,20 @@ def test_a_gap_filled_in_part_is_narrowed_to_what_is_still_missing(
     assert _anomalies(office, admin, kind="sequence_gap", open_only=True) == []
 
 
+def test_a_gap_is_never_resolved_before_it_was_detected(
+    office: BackOffice, station: Actor, world: World, clock: Clock, admin: Actor
+) -> None:
+    """Issue 16.5: a back office whose clock was set back (an emulator restarted from an
+    earlier time) still shows the gap resolved no earlier than detected."""
+    office.ingest_upload(station, world.station_a, _batch(world, clock, 2, range(1, 2), 1))
+    office.ingest_upload(station, world.station_a, _batch(world, clock, 2, range(3, 4), 2))
+    clock.advance(-3 * 86_400)
+    office.ingest_upload(station, world.station_a, _batch(world, clock, 2, range(2, 3), 3))
+    (gap,) = _anomalies(office, admin, kind="sequence_gap")
+    assert gap["resolved"] != ""
+    assert str(gap["resolved"]) >= str(gap["detected"])
+
+
 def test_a_first_event_after_one_shows_the_missing_start(
     office: BackOffice, station: Actor, world: World, clock: Clock, admin: Actor
 ) -> None:

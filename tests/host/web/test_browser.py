@@ -26,7 +26,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "web"
 PAGES = [
     ("keys", "/web/keys", "Kalle Karlsson", "/web/keys.csv"),
     ("locks", "/web/locks", "Omsorg Centrum", "/web/locks.csv"),
-    ("sample", "/web/sample?month=2026-03", "K-NORD-0001", "/web/sample.csv"),
+    ("sample", "/web/sample?month=2026-03", "K-NORD-0003", "/web/sample.csv"),
     ("activity", "/web/activity", "Anna Andersson", "/web/activity.csv"),
     ("stations", "/web/stations", "Syd 1", "/web/stations.csv"),
     ("anomalies", "/web/anomalies?since=2026-01-01", "K-NORD-0001", "/web/anomalies.csv"),
@@ -80,8 +80,10 @@ def test_every_page_opens_shows_its_data_and_exports_csv(
         download = download_info.value
         saved = ARTIFACTS / f"{number:02d}-{name}.csv"
         download.save_as(saved)
-        content = saved.read_text(encoding="utf-8-sig")
-        assert content.splitlines()[0].count(",") >= 3, name
+        raw = saved.read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf"), name  # the Swedish dialect by default: a BOM
+        content = raw.decode("utf-8-sig")
+        assert content.splitlines()[0].count(";") >= 3, name
         assert expected in content or name == "locks", name
     page.context.close()
 
@@ -98,6 +100,29 @@ def test_the_sample_in_the_browser_is_the_month_s_stored_draw(
     assert page.locator("#sample-table tbody tr").all_inner_texts() == drawn
     assert page.inner_text("#sample-date").startswith("2026-03-16")
     assert "15 mars är en söndag" in page.inner_text("#sample-moved")
+    page.context.close()
+
+
+def test_the_sample_shows_a_summary_row_per_provider_and_a_manager_their_unit(
+    browser: Browser, demo_server: Server
+) -> None:
+    """Issue 16.3: each provider's customers end in a row of the provider's two measures;
+    a unit manager reads that the page shows their unit only."""
+    page = _sign_in(browser, demo_server, "granskare")
+    page.goto("/web/sample?month=2026-03")
+    summaries = page.locator("#sample-table tbody tr.sum").all_inner_texts()
+    providers = {"Haninge kommun", "Omsorg AB"}
+    assert len(summaries) == len(providers)
+    assert {next(p for p in providers if p in row) for row in summaries} == providers
+    assert all("Utföraren:" in row and "%" in row for row in summaries)
+    assert page.locator("#sample-scope").count() == 0
+    page.screenshot(path=str(ARTIFACTS / "sample-summary.png"), full_page=True)
+    page.context.close()
+    page = _sign_in(browser, demo_server, "chef.nord")
+    page.goto("/web/sample?month=2026-03")
+    assert "bara din enhet, Hemtjänst Nord" in page.inner_text("#sample-scope")
+    rows = page.locator("#sample-table tbody tr:not(.sum)").all_inner_texts()
+    assert rows and all("Hemtjänst Nord" in row for row in rows)
     page.context.close()
 
 

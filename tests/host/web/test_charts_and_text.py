@@ -136,3 +136,22 @@ def test_every_catalogue_key_the_pages_use_exists() -> None:
         assert swedish.strip() and english.strip(), key
         placeholders = sorted(re.findall(r"{\w+}", swedish))
         assert placeholders == sorted(re.findall(r"{\w+}", english)), key
+
+
+def test_a_borrowed_sync_is_said_on_the_page_and_marked_in_both_csv_dialects() -> None:
+    """Issue 16.1: a key of unit 1 synced at a station of unit 2."""
+    from host import csvfile
+    from host.backoffice.followup.activity import LogRow
+    from host.web.tables import activity_table
+
+    borrowed = LogRow(1_795_000_000, "station", "SYNC_OK", 101, 7, station_unit_id=2, key_unit_id=1)
+    own = LogRow(1_795_000_060, "station", "SYNC_OK", 102, 7, station_unit_id=2, key_unit_id=2)
+    table = activity_table([borrowed, own])
+    event = [c.name for c in table.columns].index("event")
+    assert "på lånad station" in str(table.rows[0].cells[event][1])
+    assert "lånad" not in str(table.rows[1].cells[event][1])
+    plain = csvfile.read_records(csvfile.text(table.csv_rows(csvfile.PLAIN), csvfile.PLAIN))
+    assert [r["borrowed"] for r in plain] == ["true", "false"]
+    swedish = csvfile.read_records(csvfile.text(table.csv_rows(csvfile.SWEDISH), csvfile.SWEDISH))
+    assert [r["Lånad station"] for r in swedish] == ["ja", "nej"]
+    assert [r["Händelse"] for r in swedish] == ["synkad", "synkad"]

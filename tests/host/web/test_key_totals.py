@@ -26,8 +26,8 @@ def test_each_unit_s_totals_and_the_sum(demo_server: Server) -> None:
     ids = demo_server.demo.ids
     nord, syd, oms = (str(ids[f"unit_{u}"]) for u in ("nord", "syd", "oms"))
     with demo_server.client("admin") as client:
-        week = client.get("/web/key-totals.csv")
-        month = client.get("/web/key-totals.csv?days=30")
+        week = client.get("/web/key-totals.csv?dialect=plain")
+        month = client.get("/web/key-totals.csv?days=30&dialect=plain")
         page = client.get("/web/keys").text
     assert week.status_code == 200
     assert _totals(week.text) == {
@@ -46,7 +46,7 @@ def test_each_unit_s_totals_and_the_sum(demo_server: Server) -> None:
 def test_a_unit_manager_gets_the_totals_of_their_own_unit(demo_server: Server) -> None:
     nord = str(demo_server.demo.ids["unit_nord"])
     with demo_server.client("chef.nord") as client:
-        totals = client.get("/web/key-totals.csv")
+        totals = client.get("/web/key-totals.csv?dialect=plain")
         swedish = client.get("/web/key-totals.csv?dialect=sv").content.decode("utf-8")
     assert _totals(totals.text) == {nord: (4, 3, 2, 2, 1)}  # one unit: no sum row
     assert swedish.startswith("\ufeff") and ";75,0;" in swedish

@@ -90,25 +90,25 @@ def test_without_a_session_every_url_leads_to_the_sign_in_page(demo_server: Serv
 def test_a_unit_manager_sees_only_their_own_unit(demo_server: Server) -> None:
     ids = demo_server.demo.ids
     with demo_server.client("chef.nord") as client:
-        keys = _csv(client.get("/web/keys.csv"))
+        keys = _csv(client.get("/web/keys.csv?dialect=plain"))
         assert {r["unit"] for r in keys} == {"Hemtjänst Nord"}
         assert {r["key_id"] for r in keys} == {"101", "102", "103", "104", "999"}
         assert client.get(f"/web/keys?unit={ids['unit_oms']}").status_code == 403
         assert client.get(f"/web/stations?unit={ids['unit_syd']}").status_code == 403
-        locks = _csv(client.get("/web/locks.csv?type=all"))
+        locks = _csv(client.get("/web/locks.csv?type=all&dialect=plain"))
         assert [r["unit"] for r in locks] == ["Hemtjänst Nord", ""]  # and the total row
-        activity = _csv(client.get("/web/activity.csv"))
+        activity = _csv(client.get("/web/activity.csv?dialect=plain"))
         assert activity and all(r["station_id"] == str(ids["station_nord"]) for r in activity)
         own = {"", "K-NORD-0001", "K-NORD-0002", "K-NORD-0003", "K-NORD-0004"}
         assert {r["customer_ref"] for r in activity} <= own
-        stations = _csv(client.get("/web/stations.csv"))
+        stations = _csv(client.get("/web/stations.csv?dialect=plain"))
         assert [r["station"] for r in stations] == ["Nord 1"]
-        sample = _csv(client.get(f"/web/sample.csv?{SAMPLE}"))
+        sample = _csv(client.get(f"/web/sample.csv?{SAMPLE}&dialect=plain"))
         assert sample and {r["unit"] for r in sample} == {"Hemtjänst Nord"}
         customer = client.get("/web/activity?customer=K-OMS-0001")
         assert customer.status_code == 400  # another unit's customer is unknown here
     with demo_server.client("chef.oms") as client:
-        anomalies = _csv(client.get("/web/anomalies.csv?since=2026-01-01"))
+        anomalies = _csv(client.get("/web/anomalies.csv?since=2026-01-01&dialect=plain"))
         assert anomalies == []
         page = client.get("/web/keys").text
         assert "Omsorg Centrum" in page and "Hemtjänst Nord" not in page
@@ -116,37 +116,39 @@ def test_a_unit_manager_sees_only_their_own_unit(demo_server: Server) -> None:
 
 def test_reviewer_and_technician_views(demo_server: Server) -> None:
     with demo_server.client("granskare") as client:
-        keys = _csv(client.get("/web/keys.csv"))
+        keys = _csv(client.get("/web/keys.csv?dialect=plain"))
         assert {r["unit"] for r in keys} == {"Hemtjänst Nord", "Hemtjänst Syd", "Omsorg Centrum"}
-        anomalies = _csv(client.get("/web/anomalies.csv?since=2026-01-01"))
+        anomalies = _csv(client.get("/web/anomalies.csv?since=2026-01-01&dialect=plain"))
         kinds = {r["kind"] for r in anomalies}  # openings without a visit are rows of the log
         assert "opening_without_visit" not in kinds and "forged_mac" in kinds
         csrf = page_csrf(client, "/web/keys")
         refused = client.post("/web/visits", files={"file": ("v.csv", b"x")}, data={"csrf": csrf})
         assert refused.status_code == 403  # read-only
     with demo_server.client("tekniker") as client:
-        keys = _csv(client.get("/web/keys.csv"))
+        keys = _csv(client.get("/web/keys.csv?dialect=plain"))
         assert keys and all(r["staff"] == "" for r in keys)  # no staff names
-        anomalies = _csv(client.get("/web/anomalies.csv?since=2026-01-01"))
+        anomalies = _csv(client.get("/web/anomalies.csv?since=2026-01-01&dialect=plain"))
         assert {r["kind"] for r in anomalies} == {"forged_mac", "blocked_key", "sequence_gap"}
 
 
 def test_exports_carry_the_same_rows_as_the_pages(demo_server: Server) -> None:
     with demo_server.client("admin") as client:
         page = client.get(f"/web/sample?{SAMPLE}").text
-        rows = _csv(client.get(f"/web/sample.csv?{SAMPLE}"))
-        assert len(rows) == 6
-        for row in rows:
+        rows = _csv(client.get(f"/web/sample.csv?{SAMPLE}&dialect=plain"))
+        customers = [r for r in rows if r["customer_ref"] != "total"]
+        assert len(customers) == 6 and len(rows) == 6 + 2  # a summary row per provider
+        for row in customers:
             assert row["customer_ref"] in page
+        for row in rows:
             assert row["seed"] == "42" and row["sample_date"] == "2026-03-16"
-        nord_1 = next(r for r in rows if r["customer_ref"] == "K-NORD-0001")  # drawn by seed 42
-        assert (nord_1["visits"], nord_1["share_lock_percent"]) == ("4", "75.0")
-        mounts = _csv(client.get("/web/mounts.csv?from=2025-11&to=2026-04"))
+        nord_3 = next(r for r in rows if r["customer_ref"] == "K-NORD-0003")  # drawn by seed 42
+        assert (nord_3["visits"], nord_3["share_lock_percent"]) == ("2", "50.0")
+        mounts = _csv(client.get("/web/mounts.csv?from=2025-11&to=2026-04&dialect=plain"))
         assert [r["period"] for r in mounts][-2:] == ["2025-H2", "2026-H1"]
         assert mounts[-1]["mounts_per_month"] == "1.7"  # Jan-Mar: April is still in progress
-        installed = _csv(client.get("/web/locks.csv"))
+        installed = _csv(client.get("/web/locks.csv?dialect=plain"))
         assert installed[-1]["provider_id"] == "total" and installed[-1]["total"] == "9"
-        activity = _csv(client.get("/web/activity.csv?key=103"))
+        activity = _csv(client.get("/web/activity.csv?key=103&dialect=plain"))
         assert [r["event"] for r in activity] == ["KEY_BLOCKED", "OPENED"]
         paged = client.get("/web/activity?page=2")
         assert "Rad 51" not in paged.text and "av 26" in paged.text
@@ -178,6 +180,6 @@ def test_an_export_too_large_says_so_instead_of_cutting_rows(
 ) -> None:
     monkeypatch.setattr(pages, "CSV_MAX_ROWS", 5)
     with demo_server.client("admin") as client:
-        refused = client.get("/web/activity.csv")
+        refused = client.get("/web/activity.csv?dialect=plain")
         assert refused.status_code == 400 and "26" in refused.text
-        assert len(_csv(client.get("/web/activity.csv?key=103"))) == 2
+        assert len(_csv(client.get("/web/activity.csv?key=103&dialect=plain"))) == 2

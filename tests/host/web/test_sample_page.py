@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from concurrent.futures import ThreadPoolExecutor
 
+from host import csvfile
 from host.backoffice.followup.service import FollowUp
 
 from .conftest import Server, page_csrf
@@ -57,7 +58,7 @@ def test_the_first_opening_draws_the_month_once_for_everyone(fresh_server: Serve
     with fresh_server.client("granskare") as reviewer, fresh_server.client("admin") as admin:
         pages = [reviewer.get("/web/sample?month=2026-04").text for _ in range(2)]
         pages.append(admin.get("/web/sample?month=2026-04").text)
-        csv_rows = admin.get("/web/sample.csv?month=2026-04").text.splitlines()[1:]
+        csv_rows = admin.get("/web/sample.csv?month=2026-04&dialect=plain").text.splitlines()[1:]
     assert {_seed(p) for p in pages} == {seed}  # reopening draws nothing new
     assert len(followup.sample_draws(demo.admin, 2026, 4)) == 1
     everyone = _customers(pages[0])
@@ -125,7 +126,7 @@ def test_a_redraw_is_an_explicit_logged_act_with_a_reason(fresh_server: Server) 
     assert 'id="draws-table"' in after and ">42<" in after.split('id="draws-table"')[1]
     with fresh_server.client("admin") as admin:
         assert _seed(admin.get("/web/sample?month=2026-03").text) == str(second.seed)
-        csv_rows = admin.get("/web/sample.csv?month=2026-03").text.splitlines()[1:]
+        csv_rows = admin.get("/web/sample.csv?month=2026-03&dialect=plain").text.splitlines()[1:]
         assert csv_rows and all(row.split(",")[2] == str(second.seed) for row in csv_rows)
     changes = [c for c in demo.office.list_changes(demo.admin) if c["object"] == "sample"]
     assert [(c["action"], c["user"]) for c in changes] == [  # newest first
@@ -152,3 +153,37 @@ def test_only_a_reviewer_or_the_administrator_may_redraw(fresh_server: Server) -
         )
         assert refused.status_code == 403
     assert len(FollowUp(demo.office).sample_draws(demo.admin, 2026, 3)) == 1
+
+
+def test_a_provider_has_a_summary_row_of_its_customers_measures(demo_server: Server) -> None:
+    """Issue 16.3: per provider, the two measures over its 2-3 customers (visits added up,
+    staff not using the lock counted once), on the page and in the CSV."""
+    result = FollowUp(demo_server.demo.office).central_sample(
+        demo_server.demo.admin, 2026, 3, 42, 3
+    )
+    assert result.providers
+    for provider in result.providers:
+        total = provider.summary
+        assert total.visit_count == sum(m.visit_count for m in provider.customers)
+        assert total.opened_by_lock == sum(m.opened_by_lock for m in provider.customers)
+        staff = {v.staff_id for m in provider.customers for v in m.visits if not v.by_lock}
+        assert total.staff_without_lock == len(staff)
+    with demo_server.client("granskare") as client:
+        html = client.get("/web/sample?month=2026-03").text
+        rows = csvfile.read_records(client.get("/web/sample.csv?month=2026-03&dialect=plain").text)
+    table = html.split('id="sample-table"', 1)[1].split("</table>", 1)[0]
+    assert table.count('class="sum"') == len(result.providers)
+    assert "Utföraren: " in table and "Slumptal för urvalet" in html and "Frö" not in html
+    totals = [r for r in rows if r["customer_ref"] == "total"]
+    assert [int(r["visits"]) for r in totals] == [p.summary.visit_count for p in result.providers]
+    assert [int(r["staff_without_lock"]) for r in totals] == [
+        p.summary.staff_without_lock for p in result.providers
+    ]
+
+
+def test_a_unit_manager_is_told_the_sample_shows_their_unit_only(demo_server: Server) -> None:
+    with demo_server.client("chef.nord") as manager, demo_server.client("granskare") as reviewer:
+        scoped = manager.get("/web/sample?month=2026-03").text
+        whole = reviewer.get("/web/sample?month=2026-03").text
+    assert 'id="sample-scope"' in scoped and "bara din enhet, Hemtjänst Nord" in scoped
+    assert 'id="sample-scope"' not in whole

@@ -128,19 +128,42 @@ def test_the_sample_date_is_the_first_vardag_from_the_15th(year: int, month: int
     assert not any(workdays.is_working_day(date(year, month, d)) for d in range(15, day.day))
 
 
+def _one_unit(ids: list[int], unit: int = 1) -> dict[int, int]:
+    return {i: unit for i in ids}
+
+
 def test_the_draw_is_repeatable_for_a_seed() -> None:
-    candidates = [11, 4, 7, 19, 2, 30, 8]
+    candidates = {11: 1, 4: 2, 7: 1, 19: 2, 2: 1, 30: 3, 8: 1}
     day = date(2026, 3, 16)
     first = draw(candidates, 4711, 1, day, 3)
-    assert draw(list(reversed(candidates)), 4711, 1, day, 3) == first  # order does not matter
+    assert draw(dict(reversed(candidates.items())), 4711, 1, day, 3) == first  # order: no matter
     assert len(first) == 3 and len(set(first)) == 3 and set(first) <= set(candidates)
-    # The value follows from the documented algorithm, so another program can repeat it.
-    expected = random.Random("synk-sample:4711:1:2026-03-16").sample(sorted(candidates), 3)
-    assert first == expected
+    # The value follows from the documented algorithm, so another program can repeat it:
+    # units in a seeded order, each unit's customers in a seeded order, then one per unit.
+    rng = random.Random("synk-sample:4711:1:2026-03-16")
+    units = rng.sample([1, 2, 3], 3)
+    queues = {}
+    for unit in units:
+        ids = sorted(c for c, u in candidates.items() if u == unit)
+        queues[unit] = rng.sample(ids, len(ids))
+    assert first == [queues[unit][0] for unit in units]
+
+
+def test_a_providers_customers_are_drawn_across_its_units() -> None:
+    """Issue 16.3: a provider with a big unit and a small one is not followed up on the big
+    one alone (``sample(sorted ids)`` took both from the big unit most of the time)."""
+    candidates = {**_one_unit(list(range(1, 21)), unit=1), 50: 2}
+    day = date(2026, 3, 16)
+    for seed in range(40):
+        two = draw(candidates, seed, 1, day, 2)
+        assert sorted(candidates[c] for c in two) == [1, 2], seed
+    more = {**candidates, 60: 3, 61: 3}
+    for seed in range(10):
+        assert {more[c] for c in draw(more, seed, 1, day, 3)} == {1, 2, 3}, seed
 
 
 def test_seeds_providers_and_days_give_other_draws() -> None:
-    candidates = list(range(1, 41))
+    candidates = _one_unit(list(range(1, 41)))
     day = date(2026, 3, 16)
     by_seed = {tuple(draw(candidates, seed, 1, day, 3)) for seed in range(10)}
     by_provider = {tuple(draw(candidates, 1, provider, day, 3)) for provider in range(1, 11)}
@@ -149,8 +172,8 @@ def test_seeds_providers_and_days_give_other_draws() -> None:
 
 
 def test_a_draw_from_fewer_candidates_takes_them_all() -> None:
-    assert sorted(draw([5, 3], 9, 1, date(2026, 3, 16), 3)) == [3, 5]
-    assert draw([], 9, 1, date(2026, 3, 16), 3) == []
+    assert sorted(draw({5: 1, 3: 2}, 9, 1, date(2026, 3, 16), 3)) == [3, 5]
+    assert draw({}, 9, 1, date(2026, 3, 16), 3) == []
 
 
 def test_months_are_parsed_and_counted() -> None:
