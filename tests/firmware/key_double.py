@@ -629,7 +629,11 @@ class DisplayDouble:
         self.swedish = ""
         self.english = ""
 
-    def show(self, swedish, english=""):
+    def show(self, swedish, english="", contact=""):
+        # As hw.display.TextDisplay remembers it: each text read in full, the contact after it.
+        if contact:
+            swedish = swedish + " " + contact
+            english = english + " " + contact
         self.swedish = swedish
         self.english = english
         self.shown.append((swedish, english))
