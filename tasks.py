@@ -116,6 +116,7 @@ def vectors(c: Context) -> None:
         "speed": "how fast the emulated clock runs (1 = real time)",
         "console": "run the training console (--no-console: only run until Ctrl-C)",
         "browser": "open the training page in the browser (--no-browser: only print its address)",
+        "language": "sv (default), en, or both: the stations' screens, the console, the page",
     }
 )
 def emulate(
@@ -124,10 +125,12 @@ def emulate(
     speed: float = 1.0,
     console: bool = True,
     browser: bool = True,
+    language: str = "sv",
 ) -> None:
     """The whole site on this laptop: the training page, back office, stations, keys, locks."""
     os.chdir(ROOT)
     args = [PY, "-m", "emulator.emulate", "--work", work, "--speed", str(speed)]
+    args += ["--language", language]
     if not console:
         args.append("--no-console")
     if not browser:

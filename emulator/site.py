@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from emulator.demo_site import DemoSite, build_demo_site
+from emulator.messages import LANGUAGES
 from emulator.pty_port import PtyPort
 from emulator.station_board import VirtualStationBoard
 from emulator.usb_key_reader import UsbKeyReader
@@ -77,7 +78,11 @@ class EmulatedSite:
         history_days: int = 45,
         log_echo: bool = False,
         ticks_start: int = 0,
+        language: str = "both",
     ) -> None:
+        if language not in LANGUAGES:
+            raise ValueError(f"language: must be one of {', '.join(LANGUAGES)}")
+        self.language = language  # what the stations' displays say (station.json "language")
         self.work_dir = Path(work_dir)
         private_folder(self.work_dir, own=True)
         # ticks_start: where the stations' ticks counter starts (near 2**30: it wraps soon).
@@ -124,7 +129,7 @@ class EmulatedSite:
                 self.url,
                 SUPPORT_CONTACT,
                 credential=facts.credential,
-                options={"board": "emulator", "nfc": "uart"},
+                options={"board": "emulator", "nfc": "uart", "language": self.language},
             )
             storage.write(station_config.CONFIG_FILE, data)
             storage.write(station_config.SIGNATURE_FILE, signature)
@@ -148,9 +153,10 @@ class EmulatedSite:
         return EmulatedStation(station_id, facts.unit_id, facts.name, hardware, station, console)
 
     def _follow_backoffice_url(self, storage: Any) -> None:
-        """A restarted emulator serves the back office on a new port: re-issue the config."""
+        """A restarted emulator serves the back office on a new port, or was started with another
+        language: re-issue the config."""
         config = json.loads(storage.read(station_config.CONFIG_FILE))
-        if config["backoffice_url"] == self.url:
+        if config["backoffice_url"] == self.url and config.get("language", "both") == self.language:
             return
         data, signature, _ = self.office.station_config(
             self.admin,
@@ -158,7 +164,11 @@ class EmulatedSite:
             self.url,
             config["support_contact"],
             credential=config["credential"],
-            options={"board": "emulator", "nfc": config.get("nfc", "uart")},
+            options={
+                "board": "emulator",
+                "nfc": config.get("nfc", "uart"),
+                "language": self.language,
+            },
         )
         storage.write(station_config.CONFIG_FILE, data)
         storage.write(station_config.SIGNATURE_FILE, signature)
@@ -385,6 +395,11 @@ class EmulatedSite:
             result = self.locks[lock_id].try_open(key)
             self.last_open[lock_id] = result
             return result
+
+    def lock_door(self, lock_id: int) -> bool:
+        """Lock a door again after a visit; False when it was not open."""
+        with self.lock:
+            return self.locks[lock_id].lock_again()
 
     def set_online(self, station_id: int, online: bool) -> None:
         with self.lock:
