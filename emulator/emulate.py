@@ -124,13 +124,15 @@ def banner(site: EmulatedSite, out: TextIO, web_url: str | None = None, lang: st
     _say("emulate.url", out, lang=lang, url=f"{site.url}/web/")
     _say("emulate.users", out, lang=lang)
     for user in site.demo.users.values():
-        role = messages.pair(f"role.{user.role}")
+        # One line a user: both words in one cell ("lösenord/password"), or the one language's.
+        cell = messages.pair if lang == "both" else messages.both
         _say(
             "emulate.user",
             out,
             lang=lang,
             username=user.username,
-            role=role,
+            role=cell(f"role.{user.role}"),
+            word=cell("emulate.password"),
             password=user.password,
         )
     _say("emulate.stations", out, lang=lang)

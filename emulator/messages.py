@@ -926,9 +926,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "emulate.url": ("Kontoret: {url}", "Back office: {url}"),
     "emulate.users": ("Inloggning i kontoret:", "Back-office sign-in:"),
     "emulate.user": (
-        "  {username:<15} {role:<30} lösenord/password {password}",
-        "  {username:<15} {role:<30} lösenord/password {password}",
+        "  {username:<15} {role:<30} {word} {password}",
+        "  {username:<15} {role:<30} {word} {password}",
     ),
+    "emulate.password": ("lösenord", "password"),
     "emulate.stations": ("Stationernas servicekonsoler:", "The stations' service consoles:"),
     "emulate.station": ("  {station_id} {name:<30} {path}", "  {station_id} {name:<30} {path}"),
     "emulate.reader": ("USB-nyckelläsare: {path}", "USB key reader: {path}"),
