@@ -136,7 +136,7 @@ class Station:
         self._nfc_polled = self.ticks.ticks_add(self.ticks.ticks_ms(), -NFC_POLL_MS)  # look at once
         self._last_was_nfc = False
         self._last_key_info: "dict[str, Any] | None" = None
-        self._idle_shown: "tuple[str, str] | None" = None
+        self._idle_shown: "tuple[str, str, str] | None" = None
         self.maintenance = False  # SVC_MAINTENANCE: the station has stopped (SPEC.md 7)
 
     @property
