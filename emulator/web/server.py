@@ -213,7 +213,7 @@ class TrainerWeb:
         current = BY_ID.get(progress.get("current") or "")
         hint_key, hint_values = hints.hint(situation(data, station_id, me))
         return {
-            "hint": messages.text(hint_key, **hint_values),
+            "next_step": messages.text(hint_key, **hint_values),
             "data": data,
             "station_id": station_id,
             "station": data["stations"][str(station_id)],
