@@ -125,6 +125,7 @@ def vectors(c: Context) -> None:
         "console": "run the training console (--no-console: only run until Ctrl-C)",
         "browser": "open the training page in the browser (--no-browser: only print its address)",
         "vm": "cpython (stations in the emulator's process) or micropython (flashed VM stations)",
+        "language": "sv (default), en, or both: the stations' screens, the console, the page",
     }
 )
 def emulate(
@@ -134,10 +135,12 @@ def emulate(
     console: bool = True,
     browser: bool = True,
     vm: str = "cpython",
+    language: str = "sv",
 ) -> None:
     """The whole site on this laptop: the training page, back office, stations, keys, locks."""
     os.chdir(ROOT)
     args = [PY, "-m", "emulator.emulate", "--work", work, "--speed", str(speed), "--vm", vm]
+    args += ["--language", language]
     if not console:
         args.append("--no-console")
     if not browser:

@@ -43,11 +43,12 @@ DEFAULT_WORK = Path("work") / "emulator"
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
 BUNDLE_WAIT_S = 15.0
+DEFAULT_LANGUAGE = "sv"  # English is a setting: --language en or both
 
 
-def _say(key: str, out: TextIO, /, **values: object) -> None:
-    """Swedish, then English (once, when the line is the same in both)."""
-    for line in dict.fromkeys(messages.text(key, **values)):
+def _say(key: str, out: TextIO, /, lang: str = "both", **values: object) -> None:
+    """Swedish, then English (once, when the line is the same in both); or one of them."""
+    for line in messages.shown(messages.text(key, **values), lang):
         print(line, file=out, flush=True)
 
 
@@ -82,6 +83,12 @@ def _parser() -> argparse.ArgumentParser:
         "--vm", choices=("cpython", "micropython"), default="cpython", help=both("emulate.help_vm")
     )
     parser.add_argument(
+        "--language",
+        choices=messages.LANGUAGES,
+        default=DEFAULT_LANGUAGE,
+        help=both("emulate.help_language"),
+    )
+    parser.add_argument(
         "--web-port", type=int, default=0, metavar="PORT", help=both("emulate.help_web_port")
     )
     return parser
@@ -111,22 +118,32 @@ def _wait_for_bundles(site: EmulatedSite, timeout_s: float) -> bool:
     return False  # the stations say so on their screens; the console shows them
 
 
-def banner(site: EmulatedSite, out: TextIO, web_url: str | None = None) -> None:
+def banner(site: EmulatedSite, out: TextIO, web_url: str | None = None, lang: str = "both") -> None:
     """What people connect to: the training page, the back office, its sign-ins, the PTYs."""
-    _say("emulate.running", out)
-    _say("emulate.work", out, work=site.work_dir)
+    _say("emulate.running", out, lang=lang)
+    _say("emulate.work", out, lang=lang, work=site.work_dir)
     if web_url is not None:
-        _say("emulate.web", out, url=web_url)
-    _say("emulate.url", out, url=f"{site.url}/web/")
-    _say("emulate.users", out)
+        _say("emulate.web", out, lang=lang, url=web_url)
+    _say("emulate.url", out, lang=lang, url=f"{site.url}/web/")
+    _say("emulate.users", out, lang=lang)
     for user in site.demo.users.values():
-        role = messages.pair(f"role.{user.role}")
-        _say("emulate.user", out, username=user.username, role=role, password=user.password)
-    _say("emulate.stations", out)
+        # One line a user: both words in one cell ("lösenord/password"), or the one language's.
+        cell = messages.pair if lang == "both" else messages.both
+        _say(
+            "emulate.user",
+            out,
+            lang=lang,
+            username=user.username,
+            role=cell(f"role.{user.role}"),
+            word=cell("emulate.password"),
+            password=user.password,
+        )
+    _say("emulate.stations", out, lang=lang)
     for emulated in site.stations.values():
         _say(
             "emulate.station",
             out,
+            lang=lang,
             station_id=emulated.station_id,
             name=emulated.name,
             path=emulated.console.path,
@@ -135,16 +152,23 @@ def banner(site: EmulatedSite, out: TextIO, web_url: str | None = None) -> None:
         _say(
             "emulate.vm_station",
             out,
+            lang=lang,
             station_id=on_vm.station_id,
             name=on_vm.name,
             path=on_vm.console_path,
             heap=site.vm_heap_bytes // 1024,
         )
-    _say("emulate.reader", out, path=site.reader.path)
+    _say("emulate.reader", out, lang=lang, path=site.reader.path)
     consoles = [e.console.path for e in site.stations.values()]
     consoles += [e.console_path for e in site.vm_stations.values()]
-    _say("emulate.diag", out, station=consoles[0], reader=site.reader.path)
-    _say("emulate.clock", out, time=format_time(site.clock.now()), speed=f"{site.clock.speed:g}")
+    _say("emulate.diag", out, lang=lang, station=consoles[0], reader=site.reader.path)
+    _say(
+        "emulate.clock",
+        out,
+        lang=lang,
+        time=format_time(site.clock.now()),
+        speed=f"{site.clock.speed:g}",
+    )
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
@@ -165,6 +189,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             web_port=args.web_port,
             browser=not args.no_browser,
             vm=args.vm,
+            language=args.language,
         )
     finally:
         for signum, handler in handlers.items():
@@ -179,14 +204,15 @@ def _run(
     web_port: int = 0,
     browser: bool = False,
     vm: str = "cpython",
+    language: str = "both",
 ) -> int:
-    _say("emulate.starting", out, work=work)
+    _say("emulate.starting", out, lang=language, work=work)
     if vm == "micropython":
-        _say("emulate.vm_flashing", out)
+        _say("emulate.vm_flashing", out, lang=language)
     try:
-        site = EmulatedSite(work, speed=speed, vm=vm)
+        site = EmulatedSite(work, speed=speed, vm=vm, language=language)
     except (ValueError, OSError, RuntimeError, ServiceError) as err:
-        _say("emulate.failed", out, error=err)
+        _say("emulate.failed", out, lang=language, error=err)
         return EXIT_FAILED
     except KeyboardInterrupt:  # while building: the next start carries on where it stopped
         print(file=out)
@@ -196,19 +222,19 @@ def _run(
         site.start()
         if site.vm_stations:
             # The trainer and its page read the stations' state in this process.
-            banner(site, out)
-            _say("emulate.vm_no_trainer", out)
+            banner(site, out, lang=language)
+            _say("emulate.vm_no_trainer", out, lang=language)
             while True:
                 time.sleep(3600)
-        trainer = TrainingConsole(site) if console else None
+        trainer = TrainingConsole(site, language=language) if console else None
         _wait_for_bundles(site, BUNDLE_WAIT_S)
-        web = TrainerWeb(site, port=web_port)
+        web = TrainerWeb(site, port=web_port, language=language)
         web_url = web.start()
-        banner(site, out, web_url)
+        banner(site, out, web_url, lang=language)
         if browser:
             _open_browser(web_url)
         if trainer is None:
-            _say("emulate.waiting", out)
+            _say("emulate.waiting", out, lang=language)
             while True:
                 time.sleep(3600)
         else:
@@ -216,16 +242,16 @@ def _run(
     except KeyboardInterrupt:
         print(file=out)
     except (ValueError, OSError) as err:
-        _say("emulate.failed", out, error=err)
+        _say("emulate.failed", out, lang=language, error=err)
         return EXIT_FAILED
     finally:
-        _say("emulate.stopping", out)
+        _say("emulate.stopping", out, lang=language)
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, signal.SIG_IGN)  # a second Ctrl-C must not cut the saving short
         if web is not None:
             web.stop()
         site.stop()
-        _say("emulate.stopped", out, work=work)
+        _say("emulate.stopped", out, lang=language, work=work)
     return 0
 
 

@@ -107,6 +107,73 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "help.avsluta": ("avsluta (Ctrl-D gör samma sak)", "quit (Ctrl-D does the same)"),
     # The arguments each command takes, as shown in the help.
+    "help.lås_igen": (
+        "lås dörren igen efter besöket (förvalt: låset du senast öppnade)",
+        "lock the door again after the visit (default: the lock you last opened)",
+    ),
+    # The groups of the commands in hjälp, for trainees first.
+    "group.start": ("Kom igång", "Getting started"),
+    "group.station": ("Vid stationen", "At the station"),
+    "group.visit": ("Hos kunden", "At the customer's"),
+    "group.lost": ("Borttappad nyckel", "A lost key"),
+    "group.site": ("Nät, klocka, nya lås", "Network, clock, new locks"),
+    "group.office": ("Kontorets loggar", "The back office's logs"),
+    "group.end": ("Sluta", "Stop"),
+    "help.more": (
+        "Skriv hjälp KOMMANDO för vad ett kommando gör och vad det tar, t.ex. hjälp synka.",
+        "Type help COMMAND for what a command does and what it takes, e.g. help sync.",
+    ),
+    "help.usage": ("Så skriver du:", "How to type it:"),
+    "help.takes": ("Det tar:", "It takes:"),
+    # What each argument is, for hjälp KOMMANDO.
+    "argdoc.station": (
+        "station: stationens nummer eller namn; utan: din enhets station",
+        "station: the station's number or name; without: your unit's station",
+    ),
+    "argdoc.unit": (
+        "enhet: enhetens nummer eller namn; utan: din enhet",
+        "unit: the unit's number or name; without: your unit",
+    ),
+    "argdoc.staff": (
+        "id eller namn: medarbetarens nummer eller förnamn (se personal)",
+        "id or name: the staff member's number or first name (see staff)",
+    ),
+    "argdoc.digits": (
+        "siffror: de sex siffrorna, eller några i taget (# = klar, * = rensa); utan: rätt kod",
+        "digits: the six digits, or a few at a time (# = done, * = clear); without: the right code",
+    ),
+    "argdoc.target": (
+        "kund eller lås: kundens beteckning (se kunder) eller låsets nummer (se lås)",
+        "customer or lock: the customer's reference (see customers) or the lock's number "
+        "(see locks)",
+    ),
+    "argdoc.lock": (
+        "lås: låsets nummer; utan: låset du senast öppnade",
+        "lock: the lock's number; without: the lock you last opened",
+    ),
+    "argdoc.duration": (
+        "tid: ett tal och m, h eller d (minuter, timmar, dygn), högst 60 dygn",
+        "duration: a number and m, h or d (minutes, hours, days), at most 60 days",
+    ),
+    "argdoc.install": (
+        "kund eller ny: kundens beteckning, eller ny för en ny kund; nyckelbox: en nyckelgömma "
+        "i stället för dörrlås; adress: var låset sitter",
+        "customer or ny: the customer's reference, or ny for a new customer; nyckelbox: a key "
+        "box instead of a door lock; address: where the lock is",
+    ),
+    "argdoc.reader": (
+        "ut: ta ut nyckeln ur läsaren; utan: sätt i den",
+        "ut: take the key out of the reader; without: put it in",
+    ),
+    "argdoc.count": (
+        "antal: hur många rader (förvalt 10, högst 500)",
+        "count: how many rows (default 10, at most 500)",
+    ),
+    "argdoc.command": (
+        "kommando: ett kommandos namn, på svenska eller engelska",
+        "command: a command's name, in Swedish or English",
+    ),
+    "argdoc.none": ("Inget: skriv bara kommandot.", "Nothing: type the command alone."),
     "args.personal": ("[enhet]", "[unit]"),
     "args.välj": ("<id eller namn>", "<id or name>"),
     "args.skärm": ("[station]", "[station]"),
@@ -126,12 +193,139 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "args.synkningar": ("[antal]", "[count]"),
     "args.avvikelser": ("[antal]", "[count]"),
     "args.hjälp": ("[kommando]", "[command]"),
+    "args.lås_igen": ("[lås]", "[lock]"),
     # -- what happens --------------------------------------------------------------------------
     "say.welcome": (
         "Välkommen till synks övningskonsol. Skriv hjälp för kommandona, personal för att börja.",
         "Welcome to synk's training console. Type help for the commands, staff to begin.",
     ),
     "say.goodbye": ("Övningen avslutas.", "The training session ends."),
+    "say.quit_ask": (
+        "Det här stoppar hela övningsplatsen (stationer, lås och kontoret). Skriv ja för att "
+        "stoppa, eller något annat för att fortsätta. Passets slut är synka, inte avsluta.",
+        "This stops the whole training site (stations, locks and the back office). Type yes to "
+        "stop, or anything else to go on. The end of a shift is sync, not quit.",
+    ),
+    "say.quit_cancelled": ("Övningen fortsätter.", "The training goes on."),
+    "say.code_timed_out": (
+        "{station} slutade vänta på koden: ingen knapp trycktes på {seconds} sekunder. Ta ut "
+        "nyckeln (ta_ut) och sätt i den igen (sätt_i), eller skriv synka.",
+        "{station} stopped waiting for the code: no key was pressed for {seconds} seconds. Take "
+        "the key out (pull) and put it in again (insert), or type sync.",
+    ),
+    "say.locks_left_out": (
+        "Stationen är utan nät: {count} av dina lås finns inte på nyckeln ({locks}). De kommer "
+        "med när stationen har varit uppkopplad igen och du synkar på nytt.",
+        "The station has no network: {count} of your locks are not on the key ({locks}). They "
+        "come when the station has been online again and you sync once more.",
+    ),
+    "say.locks_left_out_one": (
+        "Stationen är utan nät: ett av dina lås finns inte på nyckeln ({locks}). Det kommer "
+        "med när stationen har varit uppkopplad igen och du synkar på nytt.",
+        "The station has no network: one of your locks is not on the key ({locks}). It comes "
+        "when the station has been online again and you sync once more.",
+    ),
+    "say.shift_end": (
+        "Passet är slut: {station} har lämnat nyckelns händelser till kontoret ({uploaded}). "
+        "Ta ut nyckeln och lägg den i nyckelskåpet.",
+        "End of shift: {station} has handed the key's events to the back office ({uploaded}). "
+        "Take the key out and put it back in the cabinet.",
+    ),
+    "say.shift_end_waiting": (
+        "Nyckelns händelser ligger säkert i {station} men har inte nått kontoret än "
+        "({queued}); de skickas när stationen har nät. Nyckeln kan läggas i nyckelskåpet.",
+        "The key's events are safe in {station} but have not reached the back office yet "
+        "({queued}); they are sent when the station has network. The key can go back in the "
+        "cabinet.",
+    ),
+    # Amounts, singular and plural (emulator.hints.count).
+    "count.events.one": ("{n} händelse", "{n} event"),
+    "count.events.many": ("{n} händelser", "{n} events"),
+    "count.days.one": ("{n} dygn", "{n} day"),
+    "count.days.many": ("{n} dygn", "{n} days"),
+    "count.hours.one": ("{n} timme", "{n} hour"),
+    "count.hours.many": ("{n} timmar", "{n} hours"),
+    "count.locks.one": ("{n} lås", "{n} lock"),
+    "count.locks.many": ("{n} lås", "{n} locks"),
+    # What to do next (emulator.hints): one sentence, for the console's tips and the page.
+    "hint.pick": (
+        "Välj först vem du spelar: personal listar enhetens medarbetare, välj <namn> väljer.",
+        "First pick whom you play: staff lists the unit's staff, pick <name> picks.",
+    ),
+    "hint.no_key": (
+        "Du har ingen nyckel i kontoret; välj en medarbetare som har en.",
+        "You have no key in the back office; pick a staff member who has one.",
+    ),
+    "hint.key_not_active": (
+        "Din nyckel är {state} i kontoret: den synkar inte och låsen nekar den. Chefen "
+        "aktiverar den igen när den är hittad (hittad).",
+        "Your key is {state} in the back office: it does not sync and the locks refuse it. The "
+        "manager makes it active again once it is found (found).",
+    ),
+    "hint.busy": (
+        "Stationen arbetar med nyckeln: låt den sitta kvar tills skärmen säger till.",
+        "The station is working with the key: leave it in until the screen says so.",
+    ),
+    "hint.code": (
+        "Stationen väntar på din kod: skriv de sex siffrorna (kod).",
+        "The station waits for your code: type the six digits (code).",
+    ),
+    "hint.pull": (
+        "Synken är klar: ta ut nyckeln (ta_ut). Nyckelns händelser ligger säkert i stationen "
+        "och når kontoret när stationen har nät.",
+        "The sync is done: take the key out (pull). The key's events are safe in the station "
+        "and reach the back office when the station has network.",
+    ),
+    "hint.shift_end": (
+        "Klart: kontoret har fått allt från nyckeln ({events}). Ta ut nyckeln; är passet slut, "
+        "lägg den i nyckelskåpet.",
+        "Done: the back office has everything from the key ({events}). Take the key out; if the "
+        "shift is over, put it back in the cabinet.",
+    ),
+    "hint.locked_out": (
+        "För många felaktiga koder: ta ut nyckeln och försök igen efter {until} (spola 15m).",
+        "Too many wrong codes: take the key out and try again after {until} (forward 15m).",
+    ),
+    "hint.code_timeout": (
+        "Stationen slutade vänta på koden: ta ut nyckeln och sätt i den igen.",
+        "The station stopped waiting for the code: take the key out and put it in again.",
+    ),
+    "hint.expired": (
+        "Stationen har varit utan nät i mer än 8 dygn och synkar inga nycklar: koppla in den "
+        "igen (nät_på).",
+        "The station has had no network for more than 8 days and syncs no keys: put it back on "
+        "the network (online).",
+    ),
+    "hint.pull_refused": (
+        "Stationen nekade: läs skärmen, ta ut nyckeln och gör det den säger.",
+        "The station refused: read the screen, take the key out and do what it says.",
+    ),
+    "hint.offline": (
+        "Stationen är utan nät men synkar nycklar {left} till med det den har; lås som "
+        "monteras nu kommer med först när den är uppkopplad igen.",
+        "The station has no network but syncs keys for {left} more with what it has; locks "
+        "installed now come only once it is online again.",
+    ),
+    "hint.days_hours": ("{days} och {hours}", "{days} and {hours}"),
+    "hint.visit": (
+        "Nyckeln gäller till {until}: gå till en kund och öppna (öppna). Synka igen när passet "
+        "är slut.",
+        "The key is valid until {until}: walk to a customer and open (open). Sync again when the "
+        "shift is over.",
+    ),
+    "hint.sync": (
+        "Synka nyckeln: sätt i den i stationen och skriv din kod (synka).",
+        "Sync your key: put it in the station and type your code (sync).",
+    ),
+    "help.tips": ("säg vad du kan göra nu", "say what you can do now"),
+    "why.relock": (
+        "Att låsa kräver ingen behörighet, så låset loggar det inte: loggen visar vem som släpptes "
+        "in, och när.",
+        "Locking needs no permission, so the lock does not log it: the log shows who was let in, "
+        "and when.",
+    ),
+    "say.relocked": ("{name} låste {lock} igen.", "{name} locked {lock} again."),
+    "say.already_locked": ("{lock} är redan låst.", "{lock} is already locked."),
     "say.units_title": ("Enheter och stationer:", "Units and stations:"),
     "say.staff_title": ("Personal i {unit}:", "Staff of {unit}:"),
     "say.picked": (
@@ -167,8 +361,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Sync done: the key holds today's set until {until}, {locks} locks.",
     ),
     "say.events_read": (
-        "Stationen läste {count} händelser från nyckeln och lade dem i sin kö till kontoret.",
-        "The station read {count} events from the key and put them in its queue to the office.",
+        "Stationen läste {count} från nyckeln och lade dem i sin kö till kontoret.",
+        "The station read {count} from the key and put them in its queue to the office.",
     ),
     "say.refused": ("Stationen avbröt: {result}.", "The station stopped: {result}."),
     "say.timeout": (
@@ -473,6 +667,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Every clock moves: stations fetch new bundles, the keys' sets run out at 12:00 the day "
         "after their sync, and a station without network counts down its 8 days.",
     ),
+    "why.install_offline": (
+        "Stationen är utan nät, så låset kommer inte med i något paket förrän nätet är tillbaka; "
+        "först därefter kan personalen synka och öppna det.",
+        "The station has no network, so the lock is in no bundle until the network is back; only "
+        "after that can staff sync and open it.",
+    ),
     "why.install": (
         "Låset finns nu i kontoret med sin hemliga MAC-nyckel, men personalen kan öppna det först "
         "när stationen har hämtat ett nytt paket och nyckeln har synkat.",
@@ -505,6 +705,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "error.unknown_command": (
         "okänt kommando {name}; skriv hjälp för kommandona",
         "unknown command {name}; type help for the commands",
+    ),
+    "error.did_you_mean": (
+        "okänt kommando {name}; menade du {suggestion}? (hjälp visar alla)",
+        "unknown command {name}; did you mean {suggestion}? (help shows them all)",
+    ),
+    "error.nothing_to_lock": (
+        "du har inte öppnat något lås än; skriv lås_igen <lås>",
+        "you have not opened a lock yet; type relock <lock>",
     ),
     "error.no_staff": (
         "välj först en medarbetare med välj <id> (personal listar dem)",
@@ -718,9 +926,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "emulate.url": ("Kontoret: {url}", "Back office: {url}"),
     "emulate.users": ("Inloggning i kontoret:", "Back-office sign-in:"),
     "emulate.user": (
-        "  {username:<15} {role:<30} lösenord/password {password}",
-        "  {username:<15} {role:<30} lösenord/password {password}",
+        "  {username:<15} {role:<30} {word} {password}",
+        "  {username:<15} {role:<30} {word} {password}",
     ),
+    "emulate.password": ("lösenord", "password"),
     "emulate.stations": ("Stationernas servicekonsoler:", "The stations' service consoles:"),
     "emulate.station": ("  {station_id} {name:<30} {path}", "  {station_id} {name:<30} {path}"),
     "emulate.reader": ("USB-nyckelläsare: {path}", "USB key reader: {path}"),
@@ -734,6 +943,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "emulate.stopped": (
         "Stoppat; platsen är sparad i {work}.",
         "Stopped; the site is saved in {work}.",
+    ),
+    "emulate.help_language": (
+        "språk på stationernas skärmar, i konsolen och på övningssidan: sv (förval), en eller "
+        "both (svenska och engelska)",
+        "language of the stations' screens, the console and the training page: sv (default), en "
+        "or both (Swedish and English)",
     ),
     "emulate.help_no_browser": (
         "öppna inte övningssidan i webbläsaren (adressen skrivs ut ändå)",
@@ -769,6 +984,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "emulate.web": ("Övningssidan: {url}", "Training page: {url}"),
     # == the training page (emulator/web/) =================================================
+    "web.buzzer": ("summer", "buzzer"),
+    "web.keypad": ("knappsats", "keypad"),
+    "web.slot_label": ("kontakt", "contact slot"),
+    "web.drag": ("dra till kontakten", "drag onto the slot"),
+    "web.training": ("övning", "training"),
+    "web.relock": ("Lås igen", "Lock again"),
+    "web.next": ("Nu:", "Next:"),
     "web.title": ("synk – övning", "synk – training"),
     "web.choose_station": ("Station", "Station"),
     "web.who_are_you": ("Vem är du?", "Who are you?"),
@@ -960,8 +1182,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "on the key; it reaches the back office at the next sync.",
     ),
     "lesson.2.title": (
-        "2. Besök hos en kund: öppna, och vad som loggas",
-        "2. Visiting a customer: opening, and what is logged",
+        "2. Besök hos en kund: öppna, lås, och vad som loggas",
+        "2. Visiting a customer: open, lock, and what is logged",
     ),
     "lesson.2.sync": (
         "Synka din nyckel: sätt i den och skriv koden.",
@@ -985,6 +1207,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "inget nät, så loggen reser med nyckeln.",
         "The lock records the opening and hands it to the key: who, which door, when. The lock "
         "has no network, so the log travels on the key.",
+    ),
+    "lesson.2.lock": (
+        "Lås dörren igen när du går (Lås igen vid dörren).",
+        "Lock the door again as you leave (Lock again at the door).",
+    ),
+    "lesson.2.lock.why": (
+        "Dörren ska vara låst när du lämnar kunden. Att låsa kräver ingen behörighet, så låset "
+        "loggar bara vem som släpptes in.",
+        "The door must be locked when you leave the customer. Locking needs no permission, so "
+        "the lock logs only who was let in.",
     ),
     "lesson.2.handover": (
         "Synka nyckeln igen: stationen läser av nyckelns händelser.",
@@ -1882,6 +2114,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the lock",
     ),
 }
+
+
+LANGUAGES = ("sv", "en", "both")
+
+
+def shown(said: tuple[str, str], language: str) -> list[str]:
+    """The lines of a (Swedish, English) message in a language setting (``LANGUAGES``):
+    "both" gives Swedish, then English (once, when they are the same)."""
+    sv, en = said
+    if language == "sv":
+        return [sv]
+    if language == "en":
+        return [en]
+    return list(dict.fromkeys((sv, en)))
 
 
 class Two(NamedTuple):

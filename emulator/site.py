@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from emulator.demo_site import FACTS_FILE, DemoSite, build_demo_site
+from emulator.messages import LANGUAGES
 from emulator.pty_port import PtyPort
 from emulator.station_board import VirtualStationBoard
 from emulator.usb_key_reader import UsbKeyReader
@@ -146,10 +147,14 @@ class EmulatedSite:
         vm_heap_bytes: int = VM_HEAP_BYTES,
         vm_flash: Path | None = None,
         db_url: str | None = None,
+        language: str = "both",
     ) -> None:
         """``vm="micropython"`` runs stations as flashed (``vm_stations``: the first so many)."""
         if vm not in ("cpython", "micropython"):
             raise ValueError(f"vm: 'cpython' or 'micropython', not {vm!r}")
+        if language not in LANGUAGES:
+            raise ValueError(f"language: must be one of {', '.join(LANGUAGES)}")
+        self.language = language  # what the stations' displays say (station.json "language")
         self.work_dir = Path(work_dir)
         private_folder(self.work_dir, own=True)
         saved = self._saved_clock()
@@ -244,7 +249,7 @@ class EmulatedSite:
                 self.url,
                 SUPPORT_CONTACT,
                 credential=facts.credential,
-                options={"board": "emulator", "nfc": "uart"},
+                options={"board": "emulator", "nfc": "uart", "language": self.language},
             )
             storage.write(station_config.CONFIG_FILE, data)
             storage.write(station_config.SIGNATURE_FILE, signature)
@@ -315,9 +320,10 @@ class EmulatedSite:
         return VmEmulatedStation(station_id, facts.unit_id, facts.name, hardware)
 
     def _follow_backoffice_url(self, storage: Any) -> None:
-        """A restarted emulator serves the back office on a new port: re-issue the config."""
+        """A restarted emulator serves the back office on a new port, or was started with another
+        language: re-issue the config."""
         config = json.loads(storage.read(station_config.CONFIG_FILE))
-        if config["backoffice_url"] == self.url:
+        if config["backoffice_url"] == self.url and config.get("language", "both") == self.language:
             return
         data, signature, _ = self.office.station_config(
             self.admin,
@@ -325,7 +331,11 @@ class EmulatedSite:
             self.url,
             config["support_contact"],
             credential=config["credential"],
-            options={"board": "emulator", "nfc": config.get("nfc", "uart")},
+            options={
+                "board": "emulator",
+                "nfc": config.get("nfc", "uart"),
+                "language": self.language,
+            },
         )
         storage.write(station_config.CONFIG_FILE, data)
         storage.write(station_config.SIGNATURE_FILE, signature)
@@ -564,6 +574,11 @@ class EmulatedSite:
             result = self.locks[lock_id].try_open(key)
             self.last_open[lock_id] = result
             return result
+
+    def lock_door(self, lock_id: int) -> bool:
+        """Lock a door again after a visit; False when it was not open."""
+        with self.lock:
+            return self.locks[lock_id].lock_again()
 
     def set_online(self, station_id: int, online: bool) -> None:
         with self.lock:

@@ -29,18 +29,20 @@ the demo site's facts; the site keeps them with the rest of its state
 from __future__ import annotations
 
 import cmd
+import difflib
 import re
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
-from emulator import messages
+from emulator import hints, messages
 from emulator.demo_site import DemoStaff, PlanCustomer, plan_demo
 from emulator.messages import Two
 from emulator.site import EmulatedSite, EmulatedStation
 from emulator.virtual_key import VirtualKey
-from firmware.key_session import CODE, SYNCED
+from firmware.key_session import CODE, CODE_TIMEOUT_MS, SYNCED
 from host.backoffice import reports
 from host.backoffice.errors import ServiceError
 from host.backoffice.roles import Actor
@@ -135,8 +137,46 @@ COMMANDS: tuple[Command, ...] = (
     Command("synkningar", "syncs", "do_syncs"),
     Command("avvikelser", "anomalies", "do_anomalies"),
     Command("kontoret", "office", "do_office"),
+    Command("lås_igen", "relock", "do_relock"),
+    Command("tips", "hint", "do_hint", ("vad_nu",)),
     Command("avsluta", "quit", "do_quit", ("exit",)),
 )
+
+# hjälp's groups, for trainees first: (catalogue key of the title, the commands' Swedish names).
+GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("group.start", ("hjälp", "tips", "enheter", "personal", "välj")),
+    ("group.station", ("synka", "sätt_i", "kod", "ta_ut", "håll_nfc", "skärm", "stationer")),
+    ("group.visit", ("nyckel", "lås", "kunder", "öppna", "lås_igen")),
+    ("group.lost", ("tappa", "hittad")),
+    ("group.site", ("nät_av", "nät_på", "spola", "klocka", "montera", "läsare")),
+    ("group.office", ("aktivitet", "synkningar", "avvikelser", "kontoret")),
+    ("group.end", ("avsluta",)),
+)
+# What each command's arguments are, for hjälp KOMMANDO (argdoc.<what> in the catalogue).
+ARGUMENTS = {
+    "hjälp": ("command",),
+    "personal": ("unit",),
+    "välj": ("staff",),
+    "skärm": ("station",),
+    "sätt_i": ("station",),
+    "håll_nfc": ("station",),
+    "kod": ("digits",),
+    "ta_ut": ("station",),
+    "synka": ("station",),
+    "kunder": ("unit",),
+    "öppna": ("target",),
+    "lås_igen": ("lock",),
+    "nät_av": ("station",),
+    "nät_på": ("station",),
+    "spola": ("duration",),
+    "montera": ("install",),
+    "läsare": ("reader",),
+    "aktivitet": ("count",),
+    "synkningar": ("count",),
+    "avvikelser": ("count",),
+}
+YES = ("ja", "j", "yes", "y")
+NOTICE_EVERY_S = 0.5
 
 
 # -- waiting while the world works -------------------------------------------------------------
@@ -260,8 +300,12 @@ class TrainingConsole(cmd.Cmd):
         site: EmulatedSite,
         stdin: IO[str] | None = None,
         stdout: IO[str] | None = None,
+        language: str = "both",
     ) -> None:
         super().__init__(stdin=stdin, stdout=stdout)
+        if language not in messages.LANGUAGES:
+            raise ValueError(f"language: must be one of {', '.join(messages.LANGUAGES)}")
+        self.language = language
         if stdin is not None:
             self.use_rawinput = False
         self.site = site
@@ -275,33 +319,83 @@ class TrainingConsole(cmd.Cmd):
             for name in (command.name, command.alias, *command.extra):
                 self._commands[fold(name)] = command
         self._plan_customers: dict[str, PlanCustomer] | None = None
+        self._quit_asked = False
+        self._last_opened: int | None = None  # the lock the trainee last opened (lås_igen)
+        self._hint_said: tuple[str, str] | None = None
+        self._results_seen: dict[int, object] = {}
+        self._output_lock = threading.RLock()  # a command's output and a notice never mix
+        self._note_results()
 
     # -- the loop ---------------------------------------------------------------------------
 
     def run(self) -> None:
-        """The console until ``avsluta``/``quit`` or end of input."""
-        self.cmdloop(intro="\n".join(messages.text("say.welcome")))
+        """The console until ``avsluta``/``quit`` or end of input.
+
+        With a running clock a watcher says what happens at a station while
+        nobody types (a code prompt that timed out), as it happens.
+        """
+        stop = threading.Event()
+        if self.pace.threaded:
+            watcher = threading.Thread(
+                target=self._watch, args=(stop,), name="console-notices", daemon=True
+            )
+            watcher.start()
+        try:
+            welcome = messages.shown(messages.text("say.welcome"), self.language)
+            self.cmdloop(intro="\n".join(welcome))
+        finally:
+            stop.set()
+
+    def _watch(self, stop: threading.Event) -> None:
+        while not stop.wait(NOTICE_EVERY_S):
+            with self._output_lock:
+                if self._tell_news():
+                    self.stdout.write(self.prompt)
+                    self.stdout.flush()
 
     def emptyline(self) -> bool:
         return False  # cmd.Cmd would repeat the last command
 
     def onecmd(self, line: str) -> bool:
+        with self._output_lock:
+            self._tell_news()
+            stop = self._onecmd(line)
+            if not stop:
+                self._tell_news()
+                self._hint_if_new()
+            return stop
+
+    def _onecmd(self, line: str) -> bool:
         words = line.strip().split(None, 1)
-        if not words:
-            return False
-        if words[0] == "EOF":
+        if words and words[0] == "EOF":
             self._print("")
             self._say("say.goodbye")
             return True
-        command = self._commands.get(fold(words[0]))
-        if command is None and len(words) > 1:
-            # "sätt i", "ta ut", "nät av": people type the two words a command's name joins
+        if self._quit_asked:
+            self._quit_asked = False
+            if words and fold(words[0]) in YES and len(words) == 1:
+                self._say("say.goodbye")
+                return True
+            self._say("say.quit_cancelled")
+            if not words or fold(words[0]) in ("nej", "n", "no"):
+                return False
+        if not words:
+            return False
+        command = None
+        if len(words) > 1:
+            # "sätt i", "ta ut", "lås igen": people type the two words a command's name joins
             first, *rest = words[1].split(None, 1)
             command = self._commands.get(fold(f"{words[0]}_{first}"))
             if command is not None:
                 words = [f"{words[0]}_{first}", *rest]
         if command is None:
-            self._error("error.unknown_command", name=words[0])
+            command = self._commands.get(fold(words[0]))
+        if command is None:
+            suggestion = self._suggest(words[0])
+            if suggestion is not None:
+                self._error("error.did_you_mean", name=words[0], suggestion=suggestion)
+            else:
+                self._error("error.unknown_command", name=words[0])
             return False
         handler: Callable[[str], bool | None] = getattr(self, command.handler)
         try:
@@ -314,6 +408,85 @@ class TrainingConsole(cmd.Cmd):
             self._error("error.unexpected", detail=f"{type(err).__name__}: {err}")
         return False
 
+    def _suggest(self, typed: str) -> str | None:
+        """The command a near miss was meant to be ("synk" -> synka), or None."""
+        names = {fold(n): n for c in COMMANDS for n in (c.name, c.alias)}
+        close = difflib.get_close_matches(fold(typed), list(names), n=1, cutoff=0.6)
+        return names[close[0]] if close else None
+
+    # -- what happens while nobody types ----------------------------------------------------
+
+    def _note_results(self) -> None:
+        with self.site.lock:
+            for sid, emulated in self.site.stations.items():
+                self._results_seen[sid] = emulated.station.last_result
+
+    def _tell_news(self) -> bool:
+        """Say what ended at a station since the console last looked and nobody was told: a
+        code prompt that timed out. True when something was said."""
+        news = []
+        with self.site.lock:
+            for sid, emulated in self.site.stations.items():
+                result = emulated.station.last_result
+                if result is not self._results_seen.get(sid):
+                    self._results_seen[sid] = result
+                    if result is not None and result.outcome == "code_timeout":
+                        news.append(emulated)
+        for emulated in news:
+            self._say(
+                "say.code_timed_out",
+                station=self._label(emulated),
+                seconds=CODE_TIMEOUT_MS // 1000,
+            )
+        return bool(news)
+
+    def _hint_if_new(self) -> None:
+        """The hint for the state now, when it is not the one last given (said once)."""
+        if self.staff is None:
+            return
+        key, values = hints.hint(self.situation())
+        said = messages.text(key, **values)
+        if said != self._hint_said:
+            self._hint_said = said
+            for line in messages.shown(said, self.language):
+                self._print(f"  → {line}")
+
+    def situation(self) -> hints.Situation:
+        """What the picked staff member could tell now (emulator.hints)."""
+        staff = self.staff
+        if staff is None:
+            return hints.Situation()
+        key_id = self._key_id(staff)
+        if key_id is None or key_id not in self.site.keys:
+            return hints.Situation(picked=True)
+        key = self.site.keys[key_id]
+        emulated = self.site.station_for_unit(staff.unit_id)
+        state = self._key_state(key_id)
+        with self.site.lock:
+            station = emulated.station
+            where = self._where(key)
+            session = station.session
+            result = station.last_result
+            status = station.status()
+            active = key.active_set()
+            ours = result is not None and result.key_id == key_id
+            return hints.Situation(
+                picked=True,
+                has_key=True,
+                key_state=state,
+                in_station=where is emulated,
+                asks_code=session is not None and session.state == CODE,
+                busy=session is not None,
+                last_outcome=result.outcome if ours else "",
+                events_read=result.events_read if ours else 0,
+                queue=int(status["outbox_records"]),
+                online=emulated.hardware.network.online,
+                offline_until=int(status["offline_until"]),
+                locked_until=station.codes.locked_until(key_id),
+                valid_until=active["valid_until"] if active else 0,
+                now=self.site.clock.now(),
+            )
+
     def completenames(self, text: str, *ignored: Any) -> list[str]:
         names = [n for c in COMMANDS for n in (c.name, c.alias)]
         return [n for n in names if fold(n).startswith(fold(text))]
@@ -325,22 +498,26 @@ class TrainingConsole(cmd.Cmd):
         self.stdout.flush()
 
     def _say(self, message: str, /, **values: object) -> None:
-        for line in messages.text(message, **values):
+        for line in messages.shown(messages.text(message, **values), self.language):
             self._print(line)
 
     def _why(self, message: str, /, **values: object) -> None:
-        for line in messages.text(message, **values):
+        for line in messages.shown(messages.text(message, **values), self.language):
             self._print(f"  » {line}")
 
     def _error(self, message: str, /, **values: object) -> None:
         sv, en = messages.text(message, **values)
         self._say("error.prefix", text=Two(sv, en))
 
+    def _pair(self, key: str, /, **values: object) -> str:
+        """A table cell in the language setting: "svenska/English", or one of them."""
+        return "/".join(dict.fromkeys(messages.shown(messages.text(key, **values), self.language)))
+
     def _table(self, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
         if not rows:
             self._say("say.nothing")
             return
-        for line in table([messages.pair(f"col.{c}") for c in columns], rows):
+        for line in table([self._pair(f"col.{c}") for c in columns], rows):
             self._print(line)
 
     def _show_changes(self, watch: ScreenWatch) -> int:
@@ -351,9 +528,8 @@ class TrainingConsole(cmd.Cmd):
             self._print(f"  {lamp} {screen_line(lines)}")
         return len(seen)
 
-    @staticmethod
-    def _led(led: str) -> str:
-        return messages.pair(LED_NAMES.get(led, "led.off"))
+    def _led(self, led: str) -> str:
+        return self._pair(LED_NAMES.get(led, "led.off"))
 
     # -- what the arguments name --------------------------------------------------------------
 
@@ -479,27 +655,56 @@ class TrainingConsole(cmd.Cmd):
     # -- help, units, staff -------------------------------------------------------------------
 
     def do_help(self, arg: str) -> None:
+        """The commands in groups, names only (a screen); ``hjälp KOMMANDO`` for one in full."""
         if arg:
-            command = self._commands.get(fold(arg))
+            command = self._commands.get(fold(arg.replace(" ", "_")))
             if command is None:
                 raise InputError("error.unknown_command", name=arg)
             self._help_lines(command)
             return
         self._say("help.intro")
-        for command in COMMANDS:
-            self._help_lines(command)
+        by_name = {c.name: c for c in COMMANDS}
+        for title, names in GROUPS:
+            sv, en = messages.text(title)
+            if self.language != "en":
+                self._print(f"  {sv + ':':<22} {', '.join(names)}")
+            if self.language != "sv":
+                aliases = ", ".join(by_name[n].alias for n in names)
+                self._print(f"  {en + ':':<22} {aliases}")
+        self._say("help.more")
 
     def _help_lines(self, command: Command) -> None:
         args = messages.CATALOGUE.get(f"args.{command.name}", ("", ""))
         helps = messages.text(f"help.{command.name}")
-        for name, arg, what in zip((command.name, command.alias), args, helps, strict=True):
+        sides = [(command.name, args[0], helps[0], 0), (command.alias, args[1], helps[1], 1)]
+        if self.language == "sv":
+            sides = sides[:1]
+        elif self.language == "en":
+            sides = sides[1:]
+        for name, arg, what, _ in sides:
             self._print(f"  {f'{name} {arg}':<36} {what}")
+        for _, _, _, side in sides:
+            self._print("  " + messages.text("help.takes")[side])
+            for what in ARGUMENTS.get(command.name, ("none",)):
+                self._print("    " + messages.text(f"argdoc.{what}")[side])
 
     def do_quit(self, arg: str) -> bool:
-        # "avsluta passet" (end the shift) must not stop the whole site.
+        # "avsluta passet" (end the shift) must not stop the whole site; "avsluta" asks first,
+        # "avsluta ja" (scripts) does not.
+        if arg and fold(arg) in YES:
+            self._say("say.goodbye")
+            return True
         self._no_more(arg)
-        self._say("say.goodbye")
-        return True
+        self._say("say.quit_ask")
+        self._quit_asked = True
+        return False
+
+    def do_hint(self, arg: str) -> None:
+        self._no_more(arg)
+        key, values = hints.hint(self.situation())
+        said = messages.text(key, **values)
+        self._hint_said = said
+        self._say(key, **values)
 
     def do_units(self, arg: str) -> None:
         self._no_more(arg)
@@ -538,7 +743,7 @@ class TrainingConsole(cmd.Cmd):
                         person.name,
                         person.code,
                         key["id"] if key else "-",
-                        messages.pair(f"state.{key['state']}") if key else "-",
+                        self._pair(f"state.{key['state']}") if key else "-",
                     )
                 )
             self._say("say.staff_title", unit=self._unit_name(unit_id))
@@ -583,8 +788,8 @@ class TrainingConsole(cmd.Cmd):
                     (
                         emulated.station_id,
                         emulated.name,
-                        messages.pair("say.on" if emulated.hardware.network.online else "say.off"),
-                        messages.pair("state.online" if status["online"] else "state.offline"),
+                        self._pair("say.on" if emulated.hardware.network.online else "say.off"),
+                        self._pair("state.online" if status["online"] else "state.offline"),
                         status["bundle_serial"] or "-",
                         format_time(offline_until)[:16] if offline_until else "-",
                         status["outbox_records"],
@@ -726,8 +931,9 @@ class TrainingConsole(cmd.Cmd):
             locks = len(active["lock_ids"]) if active else 0
             self._say("say.synced", until=format_time(result.valid_until)[:16], locks=locks)
             if result.events_read:
-                self._say("say.events_read", count=result.events_read)
+                self._say("say.events_read", count=hints.count("events", result.events_read))
             self._why("why.ok_until")
+            self._locks_left_out(emulated, key, set(active["lock_ids"]) if active else set())
         else:
             name = f"result.{outcome}"
             shown = messages.both(name) if name in messages.CATALOGUE else str(outcome)
@@ -735,6 +941,61 @@ class TrainingConsole(cmd.Cmd):
             reason = f"why.{outcome}"
             self._why(reason if reason in messages.CATALOGUE else "why.session_other")
         self._settle(emulated)
+        if outcome == SYNCED and result.events_read:
+            self._shift_end(emulated, result.events_read)
+
+    def _shift_end(self, emulated: EmulatedStation, events: int) -> None:
+        """The end of a shift made visible: the key's trail reached the back office (or waits)."""
+        with self.site.lock:
+            queued = emulated.station.outbox.records()
+            online = emulated.hardware.network.online
+        if online and queued == 0:
+            self._say(
+                "say.shift_end",
+                station=self._label(emulated),
+                uploaded=hints.count("events", events),
+            )
+        else:
+            self._say(
+                "say.shift_end_waiting",
+                station=self._label(emulated),
+                queued=hints.count("events", queued),
+            )
+
+    def _locks_left_out(self, emulated: EmulatedStation, key: VirtualKey, on_key: set[int]) -> None:
+        """At a station without network: the trainee's locks the synced set does not have."""
+        if emulated.hardware.network.online:
+            return
+        holder = self.site.demo.keys.get(key.key_id)
+        staff = self.site.demo.staff.get(holder.staff_id) if holder is not None else None
+        if staff is None:
+            return
+        missing = sorted(self._may_open(staff) - on_key)
+        if not missing:
+            return
+        listed = ", ".join(str(lock_id) for lock_id in missing)
+        if len(missing) == 1:
+            self._say("say.locks_left_out_one", locks=listed)
+        else:
+            self._say("say.locks_left_out", count=len(missing), locks=listed)
+
+    def _may_open(self, staff: DemoStaff) -> set[int]:
+        """The installed locks the back office lets ``staff`` open: the unit's and their own."""
+        return set(self._lock_rights(staff)[0]) | self._lock_rights(staff)[1]
+
+    def _lock_rights(self, staff: DemoStaff) -> tuple[set[int], set[int]]:
+        """(the unit's installed locks, the staff member's personal grants), by id."""
+        installed = self._installed_locks()
+        mine = {
+            row["id"]
+            for row in self.office.list_locks(self.admin, unit_id=staff.unit_id, installed=True)
+        }
+        personal = {
+            g["lock_id"]
+            for g in self.office.list_grants(self.admin, staff_id=staff.staff_id)
+            if g["lock_id"] in installed
+        }
+        return mine, personal
 
     def _settle(self, emulated: EmulatedStation) -> None:
         """Let the station upload its queue, when it can (it has network and the office answers)."""
@@ -909,15 +1170,7 @@ class TrainingConsole(cmd.Cmd):
         self._no_more(arg)
         staff = self._need_staff()
         installed = self._installed_locks()
-        mine = {
-            row["id"]
-            for row in self.office.list_locks(self.admin, unit_id=staff.unit_id, installed=True)
-        }
-        personal = {
-            g["lock_id"]
-            for g in self.office.list_grants(self.admin, staff_id=staff.staff_id)
-            if g["lock_id"] in installed
-        }
+        mine, personal = self._lock_rights(staff)
         key_id = self._key_id(staff)
         on_key: set[int] = set()
         if key_id is not None:
@@ -928,16 +1181,16 @@ class TrainingConsole(cmd.Cmd):
         rows = []
         for lock_id in sorted(mine | personal):
             row = installed[lock_id]
-            kind = messages.pair(f"kind.{row['type']}")
+            kind = self._pair(f"kind.{row['type']}")
             if lock_id in personal and lock_id not in mine:
-                kind += f" ({messages.pair('say.personal_grant')})"
+                kind += f" ({self._pair('say.personal_grant')})"
             rows.append(
                 (
                     lock_id,
                     kind,
                     row["name"],
                     row["address"] or "",
-                    messages.pair("say.yes" if lock_id in on_key else "say.no"),
+                    self._pair("say.yes" if lock_id in on_key else "say.no"),
                 )
             )
         self._say("say.locks_title", name=staff.name, count=len(rows))
@@ -993,7 +1246,28 @@ class TrainingConsole(cmd.Cmd):
         if why in messages.CATALOGUE:
             self._why(why)
         self._say("say.door_events", delivered=result.delivered, pending=result.pending)
+        if result.opened:
+            self._last_opened = lock.lock_id
         return result.opened
+
+    def do_relock(self, arg: str) -> None:
+        staff = self._need_staff()
+        if arg:
+            if not arg.isdecimal() or int(arg) not in self.site.locks:
+                raise InputError("error.unknown_lock", arg=arg)
+            lock_id = int(arg)
+        elif self._last_opened is not None:
+            lock_id = self._last_opened
+        else:
+            raise InputError("error.nothing_to_lock")
+        row = self._installed_locks().get(lock_id)
+        name = row["name"] if row and row["name"] else self.site.locks[lock_id].kind
+        label = f"{name} ({lock_id})"
+        if self.site.lock_door(lock_id):
+            self._say("say.relocked", name=staff.name, lock=label)
+            self._why("why.relock")
+        else:
+            self._say("say.already_locked", lock=label)
 
     # -- keys lost and found ----------------------------------------------------------------------
 
@@ -1132,7 +1406,11 @@ class TrainingConsole(cmd.Cmd):
             address=address,
         )
         self._why("why.install")
-        self._why("why.bundle_soon")
+        station = self.site.station_for_unit(customer["unit_id"])
+        if station.hardware.network.online:
+            self._why("why.bundle_soon")
+        else:
+            self._why("why.install_offline")
 
     def _next_reference(self, unit_id: int) -> str:
         taken = {c["reference"] for c in self.office.list_customers(self.admin)}
@@ -1222,10 +1500,9 @@ class TrainingConsole(cmd.Cmd):
             for r in rows
         ]
 
-    @staticmethod
-    def _name(kind: str, value: object) -> str:
+    def _name(self, kind: str, value: object) -> str:
         key = f"{kind}.{value}"
-        return messages.pair(key) if key in messages.CATALOGUE else str(value)
+        return self._pair(key) if key in messages.CATALOGUE else str(value)
 
     ACTIVITY_COLUMNS = ("time", "lock", "outcome", "staff", "key", "station")
     SYNC_COLUMNS = ("time", "station", "key", "event", "detail")

@@ -25,6 +25,12 @@ numbered by ``lock_seq`` with no gaps. The lock keeps its events until a key
 takes them (``AUDIT_APPEND``): when a key is full, refuses the write (flat
 battery) or is pulled, the rest wait for the next key, oldest first.
 
+The bolt: an ``OPENED`` leaves the lock open (``is_open``) until someone
+locks it again from the inside or the outside (``lock_again``), as staff do
+when they leave a customer. Locking needs no key and makes no audit event:
+the trail is who was let in (SPEC.md 8.3 has no outcome for it). Whether the
+lock is open survives a restart.
+
 A key that never answers (pulled before the lock decided, dead, or replies
 that stay garbled after 3 retries of the same request, SPEC.md 1.3) gives the
 result ``NO_ANSWER``: nothing was decided, so no event is made and the door
@@ -250,6 +256,7 @@ class VirtualLock:
             self._pending.append(self._checked_pending(event))
         self.events_log: list[dict[str, Any]] = []
         self.openings = 0
+        self.is_open = False
 
     # -- state ------------------------------------------------------------------------------
 
@@ -283,6 +290,7 @@ class VirtualLock:
             "next_seq": self._next_seq,
             "blocklist": self._blocklist.hex() if self._blocklist else None,
             "pending": [encode_record("audit_event", e).hex() for e in self._pending],
+            "open": self.is_open,
         }
 
     @classmethod
@@ -298,7 +306,7 @@ class VirtualLock:
         try:
             blocklist = bytes.fromhex(state["blocklist"]) if state["blocklist"] else None
             pending = [decode_record("audit_event", bytes.fromhex(e)) for e in state["pending"]]
-            return cls(
+            lock = cls(
                 state["lock_id"],
                 state["kind"],
                 authority_keys,
@@ -311,6 +319,8 @@ class VirtualLock:
             )
         except (KeyError, TypeError, ProtocolError) as err:
             raise ValueError(f"saved lock state is not usable: {err}") from None
+        lock.is_open = state.get("open") is True  # saved before the bolt was kept: locked
+        return lock
 
     def _checked_pending(self, event: Mapping[str, Any]) -> dict[str, Any]:
         names = ("format", "outcome", "blocklist_version", "lock_id", "key_id")
@@ -362,6 +372,12 @@ class VirtualLock:
             if disconnect is not None:
                 disconnect()
 
+    def lock_again(self) -> bool:
+        """Shoot the bolt (no key needed); False when the lock was not open."""
+        was_open = self.is_open
+        self.is_open = False
+        return was_open
+
     def _link(
         self, key: object
     ) -> tuple[Send, Callable[[], None] | None, Callable[[], None] | None]:
@@ -396,6 +412,7 @@ class VirtualLock:
         made.append(self._record(outcome, key_id))
         if outcome == Outcome.OPENED:
             self.openings += 1
+            self.is_open = True
         delivered = self._deliver(session)
         return self._result(outcome.name, key_id, made, delivered, reason)
 

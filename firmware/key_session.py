@@ -568,8 +568,8 @@ class KeySession:
     # -- helpers ---------------------------------------------------------------
 
     def _show(self, name: str, *args: object) -> None:
-        swedish, english = messages.text(name, *args)
-        self.display.show(swedish, english)
+        swedish, english, contact = messages.screen(name, *args)
+        self.display.show(swedish, english, contact)
 
     def _record(self, reason: int, detail: int) -> None:
         """A station event about this key into the outbox (a full outbox loses it, logged)."""

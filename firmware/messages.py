@@ -4,7 +4,13 @@
 ``%``; a missing or extra argument is a programming error and raises. An
 argument that is a pair (``counted``'s answer) gives each language its own
 words: "1 day" but "2 days", where Swedish says "1 dygn" and "2 dygn". The
-support contact (who to call) comes from the station's configuration.
+support contact (who to call) comes from the station's configuration: a
+message in ``WITH_CONTACT`` ends with it (``": %s"``, the contact its last
+argument). ``screen(name, *args)`` gives what the display shows, ``(swedish,
+english, contact)``, the contact apart: it is the same in both languages, so
+hw.display shows it once, on lines kept for it. Every message fits the
+128 × 64 screen whole in each language setting, with the longest contact the
+configuration allows (tests/firmware/test_messages.py).
 
 Swedish as staff say it: "utan nät", not "offline"; "spärrad" only for a key
 reported lost or blocked, never for the lockout after wrong codes.
@@ -19,33 +25,33 @@ _CATALOGUE = {
     "ok_until": ("OK, giltig till %s", "OK, valid until %s"),
     "remove_key": ("Ta ut nyckeln", "Remove your key"),
     "unknown_key": (
-        "Okänd nyckel. Kontakta %s",
-        "Unknown key. Contact %s",
+        "Okänd nyckel. Kontakta: %s",
+        "Unknown key. Contact: %s",
     ),
     "key_blocked": (
-        "Nyckeln är spärrad. Kontakta %s",
-        "This key is blocked. Contact %s",
+        "Nyckeln är spärrad. Kontakta: %s",
+        "This key is blocked. Contact: %s",
     ),
     "wrong_code": ("Felaktig kod, %s kvar", "Wrong code, %s left"),
     "locked_out": (
-        "För många felaktiga koder. Försök igen efter %s",
+        "För många felaktiga koder. Försök igen från %s",
         "Too many wrong codes. Try again after %s",
     ),
     "cache_expired": (
-        "Stationen har varit utan nät i mer än 8 dygn. Ring %s",
-        "No network for more than 8 days. Call %s",
+        "Utan nät i mer än 8 dygn. Ring: %s",
+        "No network for more than 8 days. Call: %s",
     ),
     "no_bundle": (
-        "Stationen har inga behörigheter än. Ring %s",
-        "Station has no permissions yet. Call %s",
+        "Stationen saknar behörigheter. Ring: %s",
+        "Station has no permissions yet. Call: %s",
     ),
     "no_set_now": (
-        "Ingen behörighet just nu. Kontakta %s",
-        "No permission for now. Contact %s",
+        "Ingen behörighet just nu. Kontakta: %s",
+        "No permission for now. Contact: %s",
     ),
     "key_auth_failed": (
-        "Nyckeln kunde inte verifieras. Kontakta %s",
-        "Key could not be verified. Contact %s",
+        "Nyckeln kunde inte verifieras. Kontakta: %s",
+        "Key could not be verified. Contact: %s",
     ),
     "key_removed": (
         "Nyckeln togs ut för tidigt. Sätt i den igen",
@@ -56,8 +62,8 @@ _CATALOGUE = {
         "Lost contact with the key. Try again",
     ),
     "outbox_full": (
-        "Minnet är fullt, händelser ligger kvar i nyckeln. Ring %s",
-        "Memory full, events stay on the key. Call %s",
+        "Minnet fullt, händelser kvar i nyckeln. Ring: %s",
+        "Memory full, events stay on the key. Call: %s",
     ),
     "key_battery_low": (
         "Nyckelns batteri är svagt. Byt nyckel",
@@ -92,14 +98,29 @@ _CATALOGUE = {
         "No code entered. Remove the key and try again",
     ),
     "key_fault": (
-        "Nyckeln svarar fel. Kontakta %s",
-        "The key answers wrongly. Contact %s",
+        "Nyckeln svarar fel. Kontakta: %s",
+        "The key answers wrongly. Contact: %s",
     ),
     "station_fault": (
-        "Fel i stationen. Försök igen eller ring %s",
-        "Station fault. Try again or call %s",
+        "Fel i stationen. Försök igen eller ring: %s",
+        "Station fault. Try again or call: %s",
     ),
 }
+
+
+# The messages that end with the support contact (": %s", the last argument).
+WITH_CONTACT = (
+    "unknown_key",
+    "key_blocked",
+    "cache_expired",
+    "no_bundle",
+    "no_set_now",
+    "key_auth_failed",
+    "outbox_full",
+    "key_fault",
+    "station_fault",
+)
+_CONTACT_FIELD = " %s"
 
 
 # what -> (Swedish one, Swedish many, English one, English many)
@@ -124,6 +145,19 @@ def _side(args: tuple, index: int) -> tuple:
 def text(name: str, *args: object) -> tuple[str, str]:
     sv, en = _CATALOGUE[name]
     return sv % _side(args, 0), en % _side(args, 1)
+
+
+def screen(name: str, *args: object) -> "tuple[str, str, str]":
+    """What the display shows for ``name``: (Swedish, English, support contact or "")."""
+    if name not in WITH_CONTACT:
+        sv, en = text(name, *args)
+        return sv, en, ""
+    if not args:
+        raise TypeError("%s: the support contact is missing" % name)
+    sv, en = _CATALOGUE[name]
+    rest = _side(args[:-1], 0), _side(args[:-1], 1)
+    cut = len(_CONTACT_FIELD)
+    return sv[:-cut] % rest[0], en[:-cut] % rest[1], str(args[-1])
 
 
 def names() -> list[str]:

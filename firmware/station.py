@@ -94,6 +94,8 @@ class Station:
         self.station_id = config["station_id"]
         self.unit_id = config["unit_id"]
         self.support = config["support_contact"]
+        # The station's language setting is the display's (hw.display.LANGUAGES).
+        board.display.language = config.get("language", "both")
         self.authority_keys = station_config.authority_keys(config)
         self.clock = board.clock
         self.storage = board.storage
@@ -135,7 +137,7 @@ class Station:
         self._nfc_polled = self.ticks.ticks_add(self.ticks.ticks_ms(), -NFC_POLL_MS)  # look at once
         self._last_was_nfc = False
         self._last_key_info: "dict[str, Any] | None" = None
-        self._idle_shown: "tuple[str, str] | None" = None
+        self._idle_shown: "tuple[str, str, str] | None" = None
         self.maintenance = False  # SVC_MAINTENANCE: the station has stopped (SPEC.md 7)
 
     @property
@@ -273,7 +275,7 @@ class Station:
 
     # -- idle screen ---------------------------------------------------------------
 
-    def idle_message(self) -> "tuple[str, str]":
+    def idle_message(self) -> "tuple[str, str, str]":
         return self.status_model.idle_text()
 
     def show_idle(self, force: bool = False) -> None:
@@ -281,7 +283,7 @@ class Station:
         shown = self.idle_message()
         if force or shown != self._idle_shown:
             self._idle_shown = shown
-            self.board.display.show(shown[0], shown[1])
+            self.board.display.show(shown[0], shown[1], shown[2])
             self.board.indicator.off()
 
     # -- services for the service console (firmware.service_console.Services) -------

@@ -22,13 +22,16 @@ unit_id             u32, > 0
 backoffice_url      "http://…" or "https://…", no trailing slash
 credential          the station's bearer credential (SPEC.md section 9)
 authority_keys      list of 64-hex-digit Ed25519 public keys (rotation: several)
-support_contact     whom staff call, shown on the display ("Bemanningen 010-123")
+support_contact     whom staff call, shown on the display ("Bemanningen 010-123"); at
+                    most two lines of the screen (hw.display.contact_fits)
 backoffice_ca       the back office's CA certificate, DER in base64; required
                     for an https:// URL: the station trusts no other CA
 wifi_ssid           optional; no uplink without it on a board
 wifi_password       optional
 nfc                 optional: "uart" (default), "i2c", "none"
 board               optional: "esp32s3" (default), "pico2w", "unix" (the virtual board), "emulator"
+language            optional: what the display says, "both" (default: Swedish, then
+                    English), "sv" or "en" only
 ==================  =========================================================
 """
 
@@ -37,6 +40,7 @@ import json
 
 from firmware import ed25519
 from firmware.bundle_cache import authority_key_id
+from hw.display import LANGUAGES, contact_fits
 
 try:
     from typing import TYPE_CHECKING
@@ -55,6 +59,7 @@ _REQUIRED_TEXTS = ("backoffice_url", "credential", "support_contact")
 _OPTIONAL_CHOICES = {
     "nfc": ("uart", "i2c", "none"),
     "board": ("esp32s3", "pico2w", "unix", "emulator"),
+    "language": LANGUAGES,
 }
 _OPTIONAL_TEXTS = ("wifi_ssid", "wifi_password")
 
@@ -106,6 +111,8 @@ def check_fields(config: object) -> "dict[str, Any]":
         _check_text(config, name, True)
     for name in _OPTIONAL_TEXTS:
         _check_text(config, name, False)
+    if not contact_fits(config["support_contact"]):
+        raise ConfigError("support_contact: must fit two lines of the display (16 characters each)")
     url = config["backoffice_url"]
     if not (url.startswith("http://") or url.startswith("https://")) or url.endswith("/"):
         raise ConfigError("backoffice_url: must start with http:// or https:// and not end in /")

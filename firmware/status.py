@@ -168,16 +168,17 @@ class Status:
             "flags": self.flags(now),
         }
 
-    def idle_text(self) -> "tuple[str, str]":
-        """What the idle screen says: no bundle, expired, ready (offline: with the days left)."""
+    def idle_text(self) -> "tuple[str, str, str]":
+        """What the idle screen says (firmware.messages.screen's three parts): no bundle,
+        expired, ready (offline: with the days left)."""
         now = self._clock.now()
         if not self._cache.loaded:
-            return messages.text("no_bundle", self._support)
+            return messages.screen("no_bundle", self._support)
         if self.cache_expired(now):
-            return messages.text("cache_expired", self._support)
+            return messages.screen("cache_expired", self._support)
         sv, en = messages.text("ready")
         if self.link is not None and not self.online():
             days = messages.counted("days", self._cache.margin_s(now) // 86400)
             days_sv, days_en = messages.text("offline_margin", days)
-            return sv + "\n" + days_sv, en + "\n" + days_en
-        return sv, en
+            return sv + "\n" + days_sv, en + "\n" + days_en, ""
+        return sv, en, ""

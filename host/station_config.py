@@ -35,6 +35,7 @@ def station_config(
     wifi_ssid: str | None = None,
     wifi_password: str | None = None,
     backoffice_ca: str | None = None,
+    language: str | None = None,
 ) -> dict[str, Any]:
     """The configuration fields, in the order station.json lists them."""
     config: dict[str, Any] = {
@@ -48,6 +49,8 @@ def station_config(
         "board": board,
         "nfc": nfc,
     }
+    if language is not None:
+        config["language"] = language
     if backoffice_ca is not None:
         config["backoffice_ca"] = backoffice_ca
     if wifi_ssid is not None:

@@ -67,9 +67,12 @@ if TYPE_CHECKING:
         def scan(self) -> "str | None": ...
 
     class DisplayPart(Protocol):
-        """The screen: a message in Swedish, English under it."""
+        """The screen: a message in Swedish, English under it; ``language`` the station's
+        setting (hw.display.LANGUAGES)."""
 
-        def show(self, swedish: str, english: str) -> None: ...
+        language: str
+
+        def show(self, swedish: str, english: str = "", contact: str = "") -> None: ...
 
     class IndicatorPart(Protocol):
         """The LEDs and the buzzer."""

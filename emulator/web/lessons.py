@@ -188,6 +188,7 @@ LESSONS: tuple[Lesson, ...] = (
             Step("sync", _result(SYNCED)),
             Step("pull", _event("key_out")),
             Step("open", _event("door", opened=True)),
+            Step("lock", _event("relock")),
             Step("handover", _result(SYNCED)),
             Step("logged", _logged),
         ),

@@ -14,7 +14,7 @@
   emulator/scenarios/ shown step by step (``emulator.web.shows``), with
   ``GET /scenario.json?name=N`` the steps so far;
 - ``POST /api/<action>`` (JSON) what the trainee does: press, insert, pull,
-  nfc, nfc_off, open, network, forward, lose, found, install, scenario, confirm, lesson,
+  nfc, nfc_off, open, relock, network, forward, lose, found, install, scenario, confirm, lesson,
   lesson_stop.
   A request must be ``application/json`` and, when it names an origin, come
   from the page's own: another site in the same browser cannot drive it.
@@ -37,7 +37,8 @@ from urllib.parse import parse_qs, urlsplit
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from emulator import messages, scenarios
+from emulator import hints, messages, scenarios
+from emulator.hints import Situation
 from emulator.messages import scenario_text
 from emulator.site import EmulatedSite
 from emulator.web.lessons import BY_ID, LESSONS, PROGRESS_DIR, Lessons
@@ -58,27 +59,67 @@ HOUR = 3_600
 FORWARDS = (("1", "h"), ("8", "h"), ("1", "d"), ("8", "d"))
 
 
-def both(key: str, /, **values: object) -> Markup:
-    """A catalogue entry as HTML: the Swedish text, the English beside it."""
-    sv, en = messages.text(key, **values)
-    if sv == en:
+def two(sv: str, en: str, lang: str = "both") -> Markup:
+    """Two texts as HTML in a language setting: the Swedish, the English beside it (or one)."""
+    if lang == "en" and en:
+        return Markup('<span lang="en">{}</span>').format(en)
+    if lang == "sv" or sv == en or not en:
         return Markup('<span lang="sv">{}</span>').format(sv)
     return Markup('<span lang="sv">{}</span> <span lang="en" class="en">{}</span>').format(sv, en)
 
 
-def margin(until: int, now: int) -> Markup:
+def both(key: str, /, lang: str = "both", **values: object) -> Markup:
+    """A catalogue entry as HTML (``two``)."""
+    return two(*messages.text(key, **values), lang=lang)
+
+
+def margin(until: int, now: int, lang: str = "both") -> Markup:
     """How long the station may still work without the network, in days and hours."""
     if not until:
-        return both("web.margin.none")
+        return both("web.margin.none", lang)
     left = until - now
     if left <= 0:
-        return both("web.margin.over")
+        return both("web.margin.over", lang)
     days, hours = divmod(left // HOUR, 24)
-    return both("web.margin.left", days=days, hours=hours, until=format_time(until)[:16])
+    return both("web.margin.left", lang, days=days, hours=hours, until=format_time(until)[:16])
+
+
+def situation(data: dict[str, Any], station_id: int, me: dict[str, Any] | None) -> Situation:
+    """What the trainee could tell at ``station_id`` (emulator.hints), from the world's data."""
+    if me is None:
+        return Situation()
+    if not me["key_id"]:
+        return Situation(picked=True)
+    seen = data["stations"][str(station_id)]
+    facts = data["station_facts"][str(station_id)]
+    here = me["where"] in (f"slot:{station_id}", f"nfc:{station_id}")
+    result = seen.get("result") or {}
+    ours = result.get("key_id") == me["key_id"]
+    return Situation(
+        picked=True,
+        has_key=True,
+        key_state=me["state"] or "active",
+        in_station=here,
+        asks_code=here and seen["asks_code"],
+        busy=here and seen.get("busy", False),
+        last_outcome=result.get("outcome", "") if ours else "",
+        events_read=result.get("events_read", 0) if ours else 0,
+        queue=facts["queue"],
+        online=facts["network"],
+        offline_until=facts["offline_until"],
+        locked_until=me["locked_until"],
+        valid_until=me["valid_until"],
+        now=data["now"],
+    )
 
 
 class TrainerWeb:
-    def __init__(self, site: EmulatedSite, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self, site: EmulatedSite, host: str = "127.0.0.1", port: int = 0, language: str = "both"
+    ) -> None:
+        if language not in messages.LANGUAGES:
+            raise ValueError(f"language: must be one of {', '.join(messages.LANGUAGES)}")
+        self.language = language
         self.site = site
         self.world = World(site)
         self.lessons = Lessons(self.world)
@@ -89,14 +130,22 @@ class TrainerWeb:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        lang = language
+
+        def pair(key: str, /, **values: object) -> str:
+            return " / ".join(messages.shown(messages.text(key, **values), lang))
+
         self.env.globals.update(
-            both=both,
-            margin=margin,
+            both=lambda key, /, **values: both(key, lang, **values),
+            two=lambda sv, en: two(sv, en, lang),
+            margin=lambda until, now: margin(until, now, lang),
             format_time=format_time,
             keys=KEYS,
             forwards=FORWARDS,
             catalogue=messages.CATALOGUE,
-            pair=messages.pair,
+            pair=pair,
+            language=lang,
+            page_lang="en" if lang == "en" else "sv",
         )
         self._stop = threading.Event()
         self._httpd = ThreadingHTTPServer((host, port), _handler(self))
@@ -162,7 +211,9 @@ class TrainerWeb:
         me = next((row for row in unit["staff"] if row["staff_id"] == trainee), None)
         progress = data.get("progress", {}).get(str(trainee), {"current": None, "lessons": {}})
         current = BY_ID.get(progress.get("current") or "")
+        hint_key, hint_values = hints.hint(situation(data, station_id, me))
         return {
+            "next_step": messages.text(hint_key, **hint_values),
             "data": data,
             "station_id": station_id,
             "station": data["stations"][str(station_id)],
@@ -181,14 +232,16 @@ class TrainerWeb:
     def fragments(self, data: dict[str, Any], station_id: int, trainee: int | None) -> Any:
         """The server-rendered parts; the same for every look that changed only the pictures."""
         rest = {name: value for name, value in data.items() if name != "stations"}
-        key = json.dumps([rest, station_id, trainee], sort_keys=True)
+        seen = data["stations"][str(station_id)]
+        hint_state = [seen["asks_code"], seen.get("busy"), seen.get("result")]
+        key = json.dumps([rest, station_id, trainee, hint_state], sort_keys=True)
         with self._cache_lock:
             cached = self._fragments.get(key)
         if cached is not None:
             return cached
         context = self.context(data, station_id, trainee)
         module = self.env.get_template("_fragments.html").make_module(context)
-        names = ("staff", "doors", "status", "lesson", "log", "activity")
+        names = ("hint", "staff", "doors", "status", "lesson", "log", "activity")
         rendered = {name: str(getattr(module, name)()) for name in names}
         with self._cache_lock:
             if len(self._fragments) > FRAGMENTS_KEPT:
@@ -261,6 +314,8 @@ class TrainerWeb:
             world.pull(station, nfc=True)
         elif action == "open":
             return world.open_door(staff, body.get("lock"), body.get("key"))
+        elif action == "relock":
+            return world.relock(staff, body.get("lock"))
         elif action == "network":
             return world.set_network(station, bool(body.get("online")))
         elif action == "forward":

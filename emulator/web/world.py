@@ -59,7 +59,7 @@ class ActionError(Exception):
 @dataclass(frozen=True)
 class Event:
     """Something a person would notice: ``kind`` is key_in, key_out, nfc_in, result,
-    wrong_code, door, network, forward, lost or confirm (the trainee says they did a step
+    wrong_code, door, relock, network, forward, lost or confirm (the trainee says they did a step
     the page cannot see, such as looking for a key)."""
 
     seq: int
@@ -227,6 +227,14 @@ class World:
             "key": key.key_id if key is not None else None,
             "nfc": nfc.key_id if nfc is not None else None,
             "asks_code": session is not None and session.state == CODE,
+            "busy": session is not None,
+            "result": None
+            if result is None
+            else {
+                "key_id": result.key_id,
+                "outcome": result.outcome,
+                "events_read": result.events_read,
+            },
             "lines": list(hardware.display.lines),
         }
 
@@ -253,6 +261,7 @@ class World:
                 last = site.last_open.get(row["id"])
                 with site.lock:
                     lock_blocklist = site.locks[row["id"]].blocklist_version
+                    is_open = site.locks[row["id"]].is_open
                 doors.append(
                     {
                         "lock_id": row["id"],
@@ -263,6 +272,7 @@ class World:
                         "outcome": None if last is None else last.outcome,
                         "key_id": None if last is None else last.key_id,
                         "blocklist": lock_blocklist,
+                        "open": is_open,
                     }
                 )
             units[str(unit.unit_id)] = {
@@ -445,6 +455,21 @@ class World:
                     e["outcome"] == Outcome.BLOCKLIST_UPDATED for e in after.events
                 ),
             )
+        return pairs
+
+    def relock(self, staff_id: object, lock_id: object) -> list[tuple[str, str, str]]:
+        """Lock a door again after the visit (the console's lås_igen)."""
+        try:
+            lock = int(str(lock_id))
+        except ValueError:
+            raise ActionError("web.error.unknown_lock", arg=lock_id) from None
+        if lock not in self.site.locks:
+            raise ActionError("web.error.unknown_lock", arg=lock_id)
+        with self.site.lock:
+            was_open = self.site.locks[lock].is_open
+        pairs = self.command(staff_id, f"lås_igen {lock}")
+        if was_open and not any(kind == "error" for kind, _, _ in pairs):
+            self._note("relock", lock_id=lock, staff_id=int(str(staff_id)))
         return pairs
 
     def set_network(self, station_id: object, online: bool) -> list[tuple[str, str, str]]:

@@ -220,6 +220,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Ange vem personalen ringer (--contact)",
         "Give whom staff call (--contact)",
     ),
+    "config.contact_long": (
+        "Kontakten {contact} får inte plats på stationens skärm: högst två rader om 16 tecken",
+        "The contact {contact} does not fit the station's screen: at most two lines of 16 "
+        "characters",
+    ),
     "config.choice": (
         "{name} kan inte vara {value} (välj {choices})",
         "{name} cannot be {value} (choose {choices})",

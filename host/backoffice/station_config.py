@@ -15,10 +15,15 @@ from collections.abc import Mapping, Sequence
 from host import station_config as files
 from host.backoffice.authority import SigningKey
 from host.backoffice.errors import Invalid
+from hw.display import LANGUAGES, contact_fits
 
 CONFIG_FILE = files.CONFIG_FILE
 SIGNATURE_FILE = files.SIGNATURE_FILE
-CHOICES = {"nfc": ("uart", "i2c", "none"), "board": ("esp32s3", "pico2w", "unix", "emulator")}
+CHOICES = {
+    "nfc": ("uart", "i2c", "none"),
+    "board": ("esp32s3", "pico2w", "unix", "emulator"),
+    "language": LANGUAGES,
+}
 TEXTS = ("wifi_ssid", "wifi_password", "backoffice_ca")
 
 
@@ -29,6 +34,8 @@ def check(backoffice_url: str, support_contact: str, options: Mapping[str, str])
         raise Invalid("config.url", url=url)
     if not support_contact.strip():
         raise Invalid("config.contact")
+    if not contact_fits(support_contact.strip()):
+        raise Invalid("config.contact_long", contact=support_contact.strip())
     ca = options.get("backoffice_ca")
     if ca is None and url.startswith("https://"):
         raise Invalid("config.need_ca")
@@ -80,6 +87,7 @@ def signed(
         wifi_ssid=options.get("wifi_ssid"),
         wifi_password=options.get("wifi_password"),
         backoffice_ca=options.get("backoffice_ca"),
+        language=options.get("language"),
     )
     made = files.signed_files(config, key.sign, key.public_key)
     return made[CONFIG_FILE], made[SIGNATURE_FILE]

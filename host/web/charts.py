@@ -7,6 +7,13 @@ month; a gap where a month has no data). Each has a ``<title>`` and a
 table beside it. Colours are told apart by people with the common colour
 vision deficiencies (Okabe-Ito palette), and line series also differ by
 marker shape.
+
+No two texts overlap: a value label that would cover another is moved up,
+one line at a time, until it is clear (``_placed``), and the month labels
+under the x axis thin out to every second, third ... when they are wider
+than a month's room. Widths are estimated from the font size (``_width``:
+an average glyph of sans-serif, generous for digits), since the server
+cannot measure the browser's font.
 """
 
 from __future__ import annotations
@@ -21,6 +28,9 @@ MARKERS = ("circle", "square", "diamond", "triangle")
 WIDTH = 760
 HEIGHT = 300
 LEFT, RIGHT, TOP, BOTTOM = 52, 16, 40, 44
+VALUE_FONT = 10
+AXIS_FONT = 12
+GLYPH = 0.62  # the average advance of a sans-serif glyph, in font sizes
 
 
 def _nice_step(value: float) -> float:
@@ -42,6 +52,30 @@ def nice_max(value: float) -> float:
 def _number(value: float) -> str:
     text = f"{value:.1f}".rstrip("0").rstrip(".")
     return text.replace(".", ",")
+
+
+def _width(text: str, font: float) -> float:
+    return GLYPH * font * len(text) + 2
+
+
+def _placed(labels: Sequence[tuple[float, float, str]], font: float) -> list[float]:
+    """The y (baseline) for each label (x centre, wanted baseline, text) so that none overlaps
+    one placed before it: a label that would is moved up a line until it is clear."""
+    boxes: list[tuple[float, float, float, float]] = []  # left, right, top, bottom
+    placed = []
+    for x, y, text in labels:
+        half = _width(text, font) / 2
+        while True:
+            top, bottom = y - font, y + 1
+            if not any(
+                x - half < right and left < x + half and top < low and high < bottom
+                for left, right, high, low in boxes
+            ):
+                break
+            y -= font + 1
+        boxes.append((x - half, x + half, top, bottom))
+        placed.append(y)
+    return placed
 
 
 def _frame(ident: str, title: str, description: str, body: list[str], legend: list[str]) -> Markup:
@@ -75,7 +109,11 @@ def _axes(y_max: float, unit: str, categories: Sequence[str]) -> tuple[list[str]
             f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#333">'
             f"{escape(_number(value))}{escape(unit)}</text>"
         )
+    widest = max((_width(c, AXIS_FONT) for c in categories), default=0)
+    every = max(1, math.ceil((widest + 4) / step))  # a label every n categories: they fit
     for i, category in enumerate(categories):
+        if i % every:
+            continue
         x = LEFT + step * (i + 0.5)
         body.append(
             f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle" fill="#333">'
@@ -126,6 +164,7 @@ def bar_chart(
     body, step = _axes(y_max, "", categories)
     plot_h = HEIGHT - TOP - BOTTOM
     bar_w = step * 0.8 / max(1, len(series))
+    labels: list[tuple[float, float, str]] = []
     for s, (name, values) in enumerate(series):
         colour = PALETTE[s % len(PALETTE)]
         for i, value in enumerate(values):
@@ -138,10 +177,12 @@ def bar_chart(
                 f" {escape(_number(value))}</title></rect>"
             )
             if value:
-                body.append(
-                    f'<text x="{x + bar_w / 2:.1f}" y="{y - 3:.1f}" text-anchor="middle"'
-                    f' font-size="10" fill="#222">{escape(_number(value))}</text>'
-                )
+                labels.append((x + bar_w / 2, y - 3, _number(value)))
+    for (x, _, text), y in zip(labels, _placed(labels, VALUE_FONT), strict=True):
+        body.append(
+            f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle"'
+            f' font-size="{VALUE_FONT}" fill="#222">{escape(text)}</text>'
+        )
     return _frame(ident, title, description, body, _legend([name for name, _ in series], False))
 
 
@@ -157,6 +198,8 @@ def line_chart(
     """One line per series; None leaves a gap. The y axis runs from 0 to ``y_max``."""
     body, step = _axes(y_max, unit, categories)
     plot_h = HEIGHT - TOP - BOTTOM
+    labels: list[tuple[float, float, str]] = []
+    colours: list[str] = []
     for s, (name, values) in enumerate(series):
         colour = PALETTE[s % len(PALETTE)]
         shape = MARKERS[s % len(MARKERS)]
@@ -168,10 +211,8 @@ def line_chart(
             point = (LEFT + step * (i + 0.5), TOP + plot_h - plot_h * min(value, y_max) / y_max)
             runs[-1].append(point)
             body.append(_marker(shape, *point, colour))
-            body.append(
-                f'<text x="{point[0]:.1f}" y="{point[1] - 8:.1f}" text-anchor="middle"'
-                f' font-size="10" fill="{colour}">{escape(_number(value))}</text>'
-            )
+            labels.append((point[0], point[1] - 8, _number(value)))
+            colours.append(colour)
         for run in runs:
             if len(run) > 1:
                 points = " ".join(f"{x:.1f},{y:.1f}" for x, y in run)
@@ -179,4 +220,9 @@ def line_chart(
                     f'<polyline points="{points}" fill="none" stroke="{colour}"'
                     f' stroke-width="2"><title>{escape(name)}</title></polyline>'
                 )
+    for (x, _, text), y, colour in zip(labels, _placed(labels, VALUE_FONT), colours, strict=True):
+        body.append(
+            f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle"'
+            f' font-size="{VALUE_FONT}" fill="{colour}">{escape(text)}</text>'
+        )
     return _frame(ident, title, description, body, _legend([name for name, _ in series], True))

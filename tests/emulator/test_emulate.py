@@ -108,9 +108,11 @@ def _start(
     *options: str,
     stdin: int | None = subprocess.DEVNULL,
     sigint_ignored: bool = False,
+    language: str | None = "both",  # None: the default, Swedish only
 ) -> subprocess.Popen[str]:
+    chosen = ["--language", language] if language is not None else []
     return subprocess.Popen(
-        [sys.executable, "-m", "emulator.emulate", "--work", str(work), *options],
+        [sys.executable, "-m", "emulator.emulate", "--work", str(work), *chosen, *options],
         cwd=ROOT,
         stdin=stdin,
         stdout=subprocess.PIPE,
@@ -195,6 +197,23 @@ def test_the_console_runs_in_the_terminal_until_end_of_input(work: Path) -> None
     assert out.rstrip().endswith(messages.text("emulate.stopped", work=work)[1])
 
 
+def test_by_default_the_console_and_the_stations_speak_swedish_only(work: Path) -> None:
+    """Issue 16.9: English is a setting (--language en or both), not on every line."""
+    person = plan_demo().staff[0].name
+    proc = _start(work, stdin=subprocess.PIPE, language=None)
+    try:
+        out, _ = proc.communicate(f"välj {person}\nsynka\nkontoret\n", timeout=START_TIMEOUT_S)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, out
+    assert "Synk klar" in out and "giltig till" in out and "synk klar" in out
+    for english in ("Sync done", "valid until", "sync done", "USB key reader", "Insert your key"):
+        assert english not in out, english
+    assert messages.text("emulate.stopped", work=work)[0] in out
+
+
 def test_a_bad_speed_is_refused_in_both_languages(capsys: pytest.CaptureFixture[str]) -> None:
     for speed in ("0", "-1", "fort", "inf"):
         with pytest.raises(SystemExit) as stopped:
@@ -210,7 +229,8 @@ def test_a_work_folder_that_cannot_hold_a_site_is_reported(tmp_path: Path) -> No
     blocker.write_text("not a folder")
     out = io.StringIO()
     handler = signal.getsignal(signal.SIGTERM)
-    assert emulate.main(["--work", str(blocker), "--no-console"], out=out) == emulate.EXIT_FAILED
+    started = ["--work", str(blocker), "--no-console", "--language", "both"]
+    assert emulate.main(started, out=out) == emulate.EXIT_FAILED
     assert signal.getsignal(signal.SIGTERM) is handler  # put back as it was
     text = out.getvalue()
     assert "Platsen kunde inte starta" in text and "The site could not start" in text

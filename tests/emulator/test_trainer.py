@@ -175,15 +175,27 @@ def test_screen_line_joins_each_language() -> None:
 # -- people and places ---------------------------------------------------------------------------
 
 
-def test_help_lists_every_command_in_both_languages(trainee: Trainee) -> None:
+def test_help_fits_a_screen_grouped_with_details_per_command(trainee: Trainee) -> None:
+    """Issue 12: hjälp fits a screen, grouped for trainees; hjälp KOMMANDO explains it all."""
     output = trainee("hjälp")
+    lines = output.splitlines()
+    assert len(lines) <= 24 and all(len(line) <= 100 for line in lines)
     for command in COMMANDS:
         assert command.name in output and command.alias in output
-        sv, en = messages.text(f"help.{command.name}")
-        assert sv in output and en in output
+    grouped = [name for _, names in trainer.GROUPS for name in names]
+    assert sorted(grouped) == sorted(c.name for c in COMMANDS)  # each command in one group
+    for title, _ in trainer.GROUPS:
+        assert _says(output, title)
+    assert _says(output, "help.more")
+    for command in COMMANDS:
+        one = trainee(f"hjälp {command.name}")
+        assert _says(one, f"help.{command.name}"), command.name
+        for what in trainer.ARGUMENTS.get(command.name, ("none",)):
+            assert _says(one, f"argdoc.{what}"), command.name
     one = trainee("hjalp synka")  # å, ä, ö may be typed without their dots
     assert "synka" in one and "sync" in one and "öppna" not in one
     assert trainee("HELP sync") == one
+    assert trainee("hjälp sätt i") == trainee("hjälp sätt_i")
 
 
 def test_units_and_staff_with_their_codes_and_keys(site: EmulatedSite, trainee: Trainee) -> None:
@@ -336,7 +348,13 @@ def test_doors_before_and_after_a_sync(site: EmulatedSite, trainee: Trainee) -> 
     row = next(line for line in lock.splitlines() if line.strip().startswith(str(customer.lock_id)))
     assert "ja/yes" in row
     synced = trainee("synka")
-    assert _says(synced, "say.events_read", count=4)
+    assert _says(synced, "say.events_read", count=messages.both("count.events.many", n=4))
+    assert _says(
+        synced,
+        "say.shift_end",
+        station=trainee.console._label(site.stations[101]),
+        uploaded=messages.both("count.events.many", n=4),
+    )
     activity = trainee("aktivitet 4")
     rows = activity.splitlines()[4:8]
     assert str(customer.lock_id) in rows[0] and "öppnat/opened" in rows[0]
@@ -413,7 +431,7 @@ def test_an_offline_station_works_from_its_cache_then_refuses(
     assert site.stations[101].station.outbox.records() > 0  # queued for the office
     trainee("spola 9d")
     late = trainee("synka")
-    assert "Stationen har varit utan nät i mer än 8 dygn" in late
+    assert "Utan nät i mer än 8 dygn" in late
     assert _says(late, "why.cache_expired")
     back = trainee("online 101")
     assert _says(back, "why.online")
@@ -554,8 +572,8 @@ def test_a_scripted_session_on_stdin_ends_at_end_of_input(site: EmulatedSite) ->
     assert "Synk klar" in text and "okänt kommando nej" in text
     assert text.rstrip().endswith("\n".join(messages.text("say.goodbye")))
     out = io.StringIO()
-    TrainingConsole(site, stdin=io.StringIO("quit\nenheter\n"), stdout=out).run()
-    assert "Enheter" not in out.getvalue()
+    TrainingConsole(site, stdin=io.StringIO("quit\nja\nenheter\n"), stdout=out).run()
+    assert _says(out.getvalue(), "say.quit_ask") and "Enheter" not in out.getvalue()
 
 
 def test_with_the_world_thread_running(site: EmulatedSite, trainee: Trainee) -> None:
@@ -572,3 +590,118 @@ def test_avsluta_passet_does_not_stop_the_site(trainee: Trainee) -> None:
     """Issue 16.6: "avsluta passet" (end the shift) is not taken as quitting the whole site."""
     output = trainee("avsluta passet")  # Trainee asserts the console keeps running
     assert _says(output, "error.extra", arg="passet")
+
+
+# -- safe to use while talking (issue 16.6) and hints that fit (issue 12) -------------------------
+
+
+def test_avsluta_asks_before_it_stops_the_whole_site(trainee: Trainee) -> None:
+    asked = trainee("avsluta")  # Trainee asserts the console keeps running
+    assert _says(asked, "say.quit_ask")
+    went_on = trainee("enheter")  # anything but yes goes on, and is done
+    assert _says(went_on, "say.quit_cancelled") and "Enheter" in went_on
+    trainee("quit")
+    assert _says(trainee("nej"), "say.quit_cancelled")
+    trainee("avsluta")
+    assert trainee.console.onecmd("ja") is True
+    assert trainee.console.onecmd("avsluta ja") is True  # scripts say it at once
+
+
+def test_a_near_miss_gets_a_suggestion(trainee: Trainee) -> None:
+    assert _says(trainee("synk"), "error.did_you_mean", name="synk", suggestion="synka")
+    assert _says(trainee("öpna 5"), "error.did_you_mean", name="öpna", suggestion="öppna")
+    assert _says(trainee("persnal"), "error.did_you_mean", name="persnal", suggestion="personal")
+    assert _says(trainee("xyzzy"), "error.unknown_command", name="xyzzy")
+
+
+def test_the_code_prompts_timeout_is_said_with_what_to_do(
+    site: EmulatedSite, trainee: Trainee
+) -> None:
+    person = _staff(site)
+    trainee(f"välj {person.staff_id}")
+    assert _says(trainee("sätt i"), "say.wants_code")
+    later = trainee("spola 1m")  # nobody types: the station gives up waiting for the code
+    label = trainee.console._label(site.stations[101])
+    assert _says(later, "say.code_timed_out", station=label, seconds=30)
+    assert _says(later, "hint.code_timeout")
+    assert not _says(trainee("klocka"), "say.code_timed_out", station=label, seconds=30)
+
+
+def test_an_offline_sync_says_which_new_locks_it_left_out(
+    site: EmulatedSite, trainee: Trainee
+) -> None:
+    person = _staff(site)
+    customer = next(
+        c for c in site.demo.customers.values() if c.unit_id == person.unit_id and c.active
+    )
+    trainee(f"välj {person.staff_id}")
+    trainee("synka")
+    trainee("nät_av")
+    installed = trainee(f"montera {customer.reference}")
+    assert _says(installed, "why.install_offline") and not _says(installed, "why.bundle_soon")
+    new_id = max(site.locks)
+    trainee("spola 6m")
+    synced = trainee("synka")
+    assert "Synk klar" in synced
+    assert _says(synced, "say.locks_left_out_one", locks=str(new_id))
+    trainee("nät_på")
+    trainee("spola 6m")
+    again = trainee("synka")
+    assert "Synk klar" in again and str(new_id) not in again.split("Synk klar")[1].split("\n")[0]
+    assert not _says(again, "say.locks_left_out_one", locks=str(new_id))
+
+
+def test_lock_the_door_again_after_the_visit(site: EmulatedSite, trainee: Trainee) -> None:
+    person = _staff(site)
+    plan = plan_demo(site.demo.seed)
+    customer = next(c for c in plan.customers if c.unit == 0 and not c.left_at)
+    trainee(f"välj {person.staff_id}")
+    assert _says(trainee("lås igen"), "error.nothing_to_lock")
+    trainee("synka")
+    trainee(f"öppna {customer.reference}")
+    assert site.locks[customer.lock_id].is_open
+    relocked = trainee("lås igen")  # two words, as people type it: not "lås" (the list)
+    assert "Dörr" in relocked and f"({customer.lock_id})" in relocked
+    assert _says(relocked, "why.relock")
+    assert not site.locks[customer.lock_id].is_open
+    assert "redan låst" in trainee(f"lås_igen {customer.lock_id}")
+
+
+def test_hints_follow_the_situation_and_are_said_once(site: EmulatedSite, trainee: Trainee) -> None:
+    person = _staff(site)
+    assert _says(trainee("tips"), "hint.pick")
+    picked = trainee(f"välj {person.staff_id}")
+    assert _says(picked, "hint.sync")
+    assert not _says(trainee("klocka"), "hint.sync")  # the same hint is not said again
+    assert _says(trainee("sätt_i"), "hint.code")
+    wrong = "000000" if person.code != "000000" else "111111"
+    for _ in range(5):
+        last = trainee(f"kod {wrong}")
+    assert "ta ut nyckeln och försök igen efter" in last
+    trainee("ta_ut")
+    trainee("spola 20m")
+    trainee("synka")
+    assert _says(trainee("tips"), "hint.visit", until=_valid_until(site, person))
+    assert "utan nät men synkar nycklar" in trainee("nät_av")
+
+
+def _valid_until(site: EmulatedSite, person: DemoStaff) -> str:
+    assert person.key_id is not None
+    active = site.keys[person.key_id].active_set()
+    assert active is not None
+    return format_time(active["valid_until"])[:16]
+
+
+def test_swedish_only_says_no_english(site: EmulatedSite) -> None:
+    """Issue 16.9: the console in Swedish only (--language sv)."""
+    out = io.StringIO()
+    console = TrainingConsole(site, stdout=out, language="sv")
+    person = _staff(site)
+    for line in ("hjälp", "hjälp synka", f"välj {person.staff_id}", "synka", "xyzzy"):
+        console.onecmd(line)
+    text = out.getvalue()
+    assert "Kommandon" in text and "Synk klar" in text and "okänt kommando" in text
+    for english in ("Commands", "Sync done", "unknown command", "Getting started", "It takes"):
+        assert english not in text, english
+    with pytest.raises(ValueError):
+        TrainingConsole(site, language="de")

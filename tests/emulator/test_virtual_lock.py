@@ -524,3 +524,23 @@ def test_drifting_clock_rates_agree() -> None:
     assert by_day.error() == -11
     with pytest.raises(ValueError):
         DriftingClock(world, ppm=1, seconds_per_day=1)
+
+
+def test_an_opened_lock_stays_open_until_it_is_locked_again_and_that_survives_a_restart() -> None:
+    """Issue 12 (lesson 2): open, then lock again; locking needs no key and logs nothing."""
+    clock = VirtualClock(INSIDE)
+    lock = make_lock(clock)
+    assert not lock.is_open and lock.lock_again() is False
+    refused = lock.try_open(ready_key(set_data=permission_set(lock_ids=[LOCK_ID + 1])))
+    assert refused.outcome == "NOT_IN_SET"  # refused: it stays locked
+    assert not refused.opened and not lock.is_open
+    assert lock.try_open(ready_key()).opened and lock.is_open
+    events = len(lock.events_log)
+    again = VirtualLock.from_saved(lock.saved_state(), [AUTHORITY.public], SECRET, clock)
+    assert again.is_open
+    assert again.lock_again() is True and not again.is_open
+    assert len(again.events_log) == 0 and len(lock.events_log) == events  # no event for locking
+    keys = [AUTHORITY.public]
+    assert not VirtualLock.from_saved(again.saved_state(), keys, SECRET, clock).is_open
+    old = {k: v for k, v in lock.saved_state().items() if k != "open"}  # saved before the bolt
+    assert not VirtualLock.from_saved(old, keys, SECRET, clock).is_open

@@ -643,8 +643,13 @@ class DisplayDouble:
         self.shown = []
         self.swedish = ""
         self.english = ""
+        self.language = "both"
 
-    def show(self, swedish: str, english: str = "") -> None:
+    def show(self, swedish: str, english: str = "", contact: str = "") -> None:
+        # As hw.display.TextDisplay remembers it: each text read in full, the contact after it.
+        if contact:
+            swedish = swedish + " " + contact
+            english = english + " " + contact
         self.swedish = swedish
         self.english = english
         self.shown.append((swedish, english))

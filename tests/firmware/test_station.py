@@ -125,7 +125,7 @@ class Rig:
 
 def test_boot_without_a_bundle_says_whom_to_call():
     rig = Rig()
-    assert rig.display.swedish.startswith("Stationen har inga behörigheter")
+    assert rig.display.swedish.startswith("Stationen saknar behörigheter")
     assert "Bemanningen" in rig.display.swedish
     assert rig.station_events() == [(REASON_BOOT, 0)]
 
@@ -177,7 +177,7 @@ def test_expired_cache_and_clock_flags():
     rig.station.cache.install(fx.read("bundle_serial1.bin"))
     rig.clock.set(fx.OFFLINE_UNTIL + 1)
     rig.run(1)
-    assert rig.display.swedish.startswith("Stationen har varit utan nät")
+    assert rig.display.swedish.startswith("Utan nät i mer än 8 dygn")
     assert rig.station.status()["flags"] & 2
     rig.clock.set(1000)
     assert rig.station.status()["flags"] & 4
@@ -210,7 +210,7 @@ def test_factory_reset_keeps_configuration_and_unsent_events():
     rig.station.factory_reset()
     assert not rig.station.cache.loaded
     assert rig.station.outbox.records() == pending
-    assert rig.display.swedish.startswith("Stationen har inga behörigheter")
+    assert rig.display.swedish.startswith("Stationen saknar behörigheter")
 
 
 def test_clear_outbox_confirms_through_an_index():

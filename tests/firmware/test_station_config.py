@@ -86,6 +86,8 @@ def test_each_field_is_checked_before_the_signature():
         ("authority_keys", [], "authority_keys"),
         ("authority_keys", ["zz" * 32], "authority_keys[0]"),
         ("nfc", "bluetooth", "nfc"),
+        ("language", "de", "language"),
+        ("support_contact", "Bemanningen hemtjänst 010-123 45 67", "two lines"),
         ("wifi_ssid", 5, "wifi_ssid"),
     ]
     for name, value, words in cases:

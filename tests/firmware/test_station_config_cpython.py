@@ -5,6 +5,7 @@ from hypothesis import strategies as st
 
 from firmware import station_config as reader
 from host import station_config as writer
+from hw.display import contact_fits
 from tests import factories
 from tests.tls_pki import ca_certificate_der
 
@@ -18,7 +19,7 @@ texts = st.text(min_size=1, max_size=40)
     station_id=st.integers(1, 2**32 - 1),
     unit_id=st.integers(1, 2**32 - 1),
     credential=texts,
-    contact=texts,
+    contact=st.text(min_size=1, max_size=32).filter(contact_fits),  # two lines of the screen
     ssid=st.none() | texts,
     board=st.sampled_from(["esp32s3", "pico2w", "emulator"]),
 )

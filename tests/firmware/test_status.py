@@ -58,7 +58,7 @@ def test_the_idle_screen_and_the_expired_flag_turn_at_the_same_second():
     assert rig.station.status()["flags"] == 0
     rig.clock.set(fx.OFFLINE_UNTIL)
     rig.run(1000)
-    assert rig.display.swedish.startswith("Stationen har varit utan nät")
+    assert rig.display.swedish.startswith("Utan nät i mer än 8 dygn")
     assert rig.station.status()["flags"] == STATION_FLAG_CACHE_EXPIRED
     assert rig.station.uplink.status_fields()["flags"] == STATION_FLAG_CACHE_EXPIRED
 

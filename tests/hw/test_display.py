@@ -1,6 +1,6 @@
 """hw.display: word wrap and the Swedish-first layout on the 16 × 8 character screen."""
 
-from hw.display import COLUMNS, ROWS, TextDisplay, layout, wrap
+from hw.display import COLUMNS, ROWS, TextDisplay, contact_fits, layout, wrap
 from hw.ssd1306 import SSD1306_I2C
 from tests.hw.dummies import DummyI2C
 
@@ -109,3 +109,57 @@ def test_text_display_on_the_oled():
     assert oled.lines == ["Nyckeln är", "uppdaterad", "", "Key updated"]
     assert sum(oled.buffer[2 * 128 : 3 * 128]) == 0  # the blank line
     assert sum(oled.buffer[3 * 128 : 4 * 128]) > 0
+
+
+def test_the_contact_is_shown_once_on_the_last_lines():
+    lines = layout(
+        "Utan nät i mer än 8 dygn. Ring:",
+        "No network for more than 8 days. Call:",
+        contact="Bemanningen 010-123 45 67",
+    )
+    assert lines == [
+        "Utan nät i mer",
+        "än 8 dygn. Ring:",
+        "",
+        "No network for",
+        "more than 8",
+        "days. Call:",
+        "Bemanningen",
+        "010-123 45 67",
+    ]
+
+
+def test_the_contact_wins_over_english_and_swedish():
+    ten = "\n".join("s%d" % i for i in range(10))
+    assert layout(ten, "e", contact="Ring 112") == ["s%d" % i for i in range(7)] + ["Ring 112"]
+
+
+def test_one_language_only():
+    assert layout("Klart", "Done", language="sv") == ["Klart"]
+    assert layout("Klart", "Done", language="en") == ["Done"]
+    assert layout("Klart", "Done", contact="Ring 112", language="en") == ["Done", "Ring 112"]
+    assert layout("Klart", "", language="en") == ["Klart"]  # no English: the Swedish stays
+    raised = False
+    try:
+        layout("a", "b", language="de")
+    except ValueError:
+        raised = True
+    assert raised
+
+
+def test_text_display_in_swedish_only_with_a_contact():
+    driver = Recorder()
+    display = TextDisplay(driver, language="sv")
+    display.show("Nyckeln är spärrad. Kontakta:", "This key is blocked. Contact:", "Ring 112")
+    assert display.lines == ["Nyckeln är", "spärrad.", "Kontakta:", "Ring 112"]
+    assert display.swedish == "Nyckeln är spärrad. Kontakta: Ring 112"
+    assert display.english == "This key is blocked. Contact: Ring 112"
+    assert display.contact == "Ring 112"
+
+
+def test_contact_fits_two_lines():
+    assert contact_fits("Bemanningen 010-123 45 67")
+    assert contact_fits("x" * 32)
+    assert not contact_fits("x" * 33)
+    assert not contact_fits("aaaa bbbbbbbbbbbbbbb cccccccccc")  # 31 characters, three lines
+    assert not contact_fits("")

@@ -103,6 +103,7 @@
         act("open", { lock: d.lock, key: hand });
         setHand(null);
         break;
+      case "relock": act("relock", { lock: d.lock }); break;
       case "network": act("network", { online: d.online === "1" }); break;
       case "forward": act("forward", { amount: d.amount, unit: d.unit }); break;
       case "lesson": act("lesson", { lesson: d.lesson }); break;

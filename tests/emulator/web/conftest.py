@@ -43,8 +43,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return work
 
 
-def open_trainer(work: Path) -> Trainer:
-    site = EmulatedSite(work, start=START, history_days=HISTORY_DAYS, speed=1.0)
+def open_trainer(work: Path, language: str = "both") -> Trainer:
+    site = EmulatedSite(work, start=START, history_days=HISTORY_DAYS, speed=1.0, language=language)
     site.start()
     deadline = time.monotonic() + BUNDLE_WAIT_S
     while time.monotonic() < deadline:
@@ -52,7 +52,7 @@ def open_trainer(work: Path) -> Trainer:
             if all(e.station.cache.loaded for e in site.stations.values()):
                 break
         time.sleep(0.05)
-    web = TrainerWeb(site)
+    web = TrainerWeb(site, language=language)
     web.start()
     return Trainer(site, web)
 

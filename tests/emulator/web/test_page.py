@@ -8,13 +8,15 @@ page (and, for the framebuffer, compared with the display driver's bytes).
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
 from emulator.scenarios import SCENARIOS
 from emulator.web.lessons import PROGRESS_DIR, PROGRESS_FILE
+from tests.emulator.test_trainer import copy_site
 
-from .conftest import ARTIFACTS, Trainer
+from .conftest import ARTIFACTS, Trainer, close_trainer, open_trainer
 
 TRAINEE = 2  # Lars Sandberg of Hemtjänst Nord, key 50002 (his first key is active)
 STATION = 101
@@ -116,6 +118,7 @@ def test_lesson_3_five_wrong_codes_show_the_lockout(browser: Browser, trainer: T
     expect(me.locator(".state.lockout")).to_contain_text(
         "För många felaktiga koder. Försök igen kl", timeout=LONG_MS
     )
+    expect(page.locator("#frag-hint")).to_contain_text("ta ut nyckeln och försök igen efter")
     page.screenshot(path=str(ARTIFACTS / "lesson3_lockout.png"), full_page=True)
     page.click("#slot [data-action=pull]")
     step_now(page, "wait")
@@ -182,10 +185,12 @@ def test_lesson_5_past_8_days_offline_the_station_refuses(
     expect(page.locator(".net.off")).to_be_visible(timeout=LONG_MS)
     step_now(page, "forward")
     expect(page.locator(".margin")).to_contain_text("utan uppkoppling i 7 dygn")
+    expect(page.locator("#frag-hint")).to_contain_text("utan nät men synkar nycklar 7 dygn")
     page.click("[data-action=forward][data-amount='8'][data-unit='d']")
     page.click("[data-action=forward][data-amount='1'][data-unit='d']")
     expect(page.locator(".margin")).to_contain_text("för länge", timeout=LONG_MS)
     step_now(page, "refused")
+    expect(page.locator("#frag-hint")).to_contain_text("koppla in den igen")
     key = key_of(trainer, TRAINEE)
     page.drag_and_drop(f".keychip[data-key='{key}']", "#slot")
     step_now(page, "online")
@@ -210,12 +215,17 @@ def test_lesson_6_end_of_shift_the_audit_trail_is_uploaded(
     page = new_page(browser, trainer, f"/?trainee={TRAINEE}")
     page.click("[data-action=lesson][data-lesson='6']")
     key = key_of(trainer, TRAINEE)
+    expect(page.locator("#frag-hint")).to_contain_text("Synka nyckeln")
     page.drag_and_drop(f".keychip[data-key='{key}']", "#slot")
     step_now(page, "code")
     screen_says(page, "Ange")
+    expect(page.locator("#frag-hint")).to_contain_text("väntar på din kod")
     page.keyboard.type(code_of(trainer, TRAINEE), delay=180)
     step_now(page, "pull")
     expect(page.locator(".queue")).to_contain_text("kö: 0")
+    # The end of the shift said in words: the trail is in the back office, the key can go back.
+    expect(page.locator("#frag-hint")).to_contain_text("kontoret har fått allt", timeout=LONG_MS)
+    expect(page.locator("#frag-hint")).to_contain_text("nyckelskåpet")
     page.click("#slot [data-action=pull]")
     expect(page.locator(".lesson-done")).to_be_visible(timeout=LONG_MS)
     page.screenshot(path=str(ARTIFACTS / "lesson6_done.png"), full_page=True)
@@ -293,7 +303,12 @@ def test_lesson_2_a_visit_the_opening_reaches_the_back_offices_log(
     lock_id = door.get_attribute("data-lock")
     door.locator("[data-action=open]").click()
     expect(door).to_have_class(_contains("green"), timeout=LONG_MS)
+    step_now(page, "lock")
+    assert trainer.site.locks[int(str(lock_id))].is_open
+    door.locator("[data-action=relock]").click()
     step_now(page, "handover")
+    expect(door.locator("[data-action=relock]")).to_have_count(0)
+    assert not trainer.site.locks[int(str(lock_id))].is_open
     sync_by_page(page, trainer, TRAINEE)
     expect(page.locator(".lesson-done")).to_be_visible(timeout=LONG_MS)
     mine = page.locator("table.activity tr.mine")
@@ -369,3 +384,23 @@ def test_a_scenario_is_shown_step_by_step_with_the_stations_screen(
     expect(page.locator("ul.checks li.failed")).to_have_count(0)
     page.click("#all")
     page.screenshot(path=str(ARTIFACTS / "scenario_wrong_code.png"), full_page=True)
+
+
+def test_swedish_only_shows_no_english_on_the_page_nor_the_station(
+    browser: Browser, template: Path, tmp_path: Path
+) -> None:
+    """Issue 16.9: --language sv: English is a setting, not on every line."""
+    work = tmp_path / "site"
+    copy_site(template, work)
+    swedish = open_trainer(work, language="sv")
+    try:
+        page = new_page(browser, swedish, f"/?trainee={TRAINEE}")
+        expect(page.locator("html")).to_have_attribute("lang", "sv")
+        expect(page.locator("#frag-hint")).to_contain_text("Synka nyckeln")
+        expect(page.locator("[lang=en]")).to_have_count(0)
+        assert "Insert" not in " ".join(swedish.site.stations[STATION].hardware.board.display.lines)
+        assert "Sätt i nyckeln" in swedish.site.stations[STATION].hardware.board.display.lines
+        page.click("[data-action=lesson][data-lesson='1']")
+        expect(page.locator("[lang=en]")).to_have_count(0)
+    finally:
+        close_trainer(swedish)

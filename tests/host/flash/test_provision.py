@@ -152,6 +152,7 @@ def test_a_station_of_another_unit(office: BackOffice, admin: Actor, unit: int) 
         ({"backoffice_url": "ftp://bo.example.se"}, Invalid),
         ({"backoffice_url": URL + "/"}, Invalid),
         ({"support_contact": "  "}, Invalid),
+        ({"support_contact": "Bemanningen hemtjänst 010-123 45 67"}, Invalid),  # three lines
         ({"nfc": "spi"}, Invalid),
         ({"backoffice_ca": None}, Invalid),  # https without the CA: every handshake would fail
         ({"backoffice_ca": "bm90IGEgY2VydA=="}, Invalid),

@@ -155,3 +155,51 @@ def test_a_borrowed_sync_is_said_on_the_page_and_marked_in_both_csv_dialects() -
     swedish = csvfile.read_records(csvfile.text(table.csv_rows(csvfile.SWEDISH), csvfile.SWEDISH))
     assert [r["Lånad station"] for r in swedish] == ["ja", "nej"]
     assert [r["Händelse"] for r in swedish] == ["synkad", "synkad"]
+
+
+def _text_boxes(svg: object) -> list[tuple[float, float, float, float, str]]:
+    """Each text's box (left, right, top, bottom), its width estimated at 0.6 em a glyph."""
+    root = ET.fromstring(str(svg))
+    boxes = []
+    for element in root.iter(f"{SVG}text"):
+        words = element.text or ""
+        font = float(element.get("font-size", root.get("font-size", "12")))
+        x, y = float(element.get("x", "0")), float(element.get("y", "0"))
+        width = 0.6 * font * len(words)
+        anchor = element.get("text-anchor", "start")
+        left = x - width / 2 if anchor == "middle" else x - width if anchor == "end" else x
+        boxes.append((left, left + width, y - font, y, words))
+    return boxes
+
+
+def _overlaps(svg: object) -> list[tuple[str, str]]:
+    boxes = _text_boxes(svg)
+    return [
+        (a[4], b[4])
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]
+    ]
+
+
+def test_value_and_month_labels_never_overlap() -> None:
+    """Issue 12: close values of two series, wide numbers on narrow bars, many months."""
+    months = [f"2026-{m:02d}" for m in range(1, 13)] + [f"2027-{m:02d}" for m in range(1, 13)]
+    line = charts.line_chart(
+        "share",
+        "Andel",
+        "desc",
+        months[:6],
+        [("A", [80.0, 81.0, 50.0, 90.0, 10.0, 100.0]), ("B", [81.5, 80.0, 52.0, 5.0, 11.0, 99.0])],
+    )
+    assert _overlaps(line) == []
+    bars = charts.bar_chart(
+        "mounts",
+        "Monteringar",
+        "desc",
+        months,
+        [("Monterade", [1234.5] * 24), ("Nedmonterade", [1200.5] * 24), ("Kvar", [1201.5] * 24)],
+    )
+    assert _overlaps(bars) == []
+    shown = {b[4] for b in _text_boxes(bars)}
+    assert "2026-01" in shown and "1234,5" in shown  # thinned, not emptied
