@@ -36,7 +36,7 @@ and ``read_range`` piece by piece, the caller hashing the pieces.
 import os
 from hashlib import sha256
 
-from firmware import codec
+from firmware import codec, pin_secret
 from firmware.framing import MAX_BODY, FrameDecoder, encode_frame
 from firmware.protocol_constants import (
     BAUD_FALLBACK_MS,
@@ -52,10 +52,12 @@ from firmware.protocol_constants import (
     MSG_OBJ_READ,
     MSG_OBJ_STAT,
     MSG_OBJ_WRITE,
+    MSG_PIN_PROOF,
     MSG_SET_BAUD,
     NFC_MAX_PAYLOAD,
     OBJ_READ_HEADER_SIZE,
     OBJ_WRITE_HEADER_SIZE,
+    PIN_PROOF_SIZE,
     PROTOCOL_VERSION,
     REPLY_TIMEOUT_MS,
     RETRIES,
@@ -314,13 +316,10 @@ class KeyLink:
             raise ValueError(
                 "payload of %d bytes over the link's %d" % (len(payload), self.max_payload)
             )
-        self.seq = (self.seq + 1) & 0xFFFF
-        self.requests += 1
-        body = codec.encode_message(msg_type, self.seq, payload)
         reply_len = _REPLY_SIZE.get(msg_type, self.max_payload)
         if msg_type == MSG_OBJ_READ and isinstance(fields, dict):
             reply_len = OBJ_READ_HEADER_SIZE + int(fields["max_len"])
-        message = self._exchange(msg_type, body, 8 + max(reply_len, _ERROR_PAYLOAD))
+        message = self._send(msg_type, payload, reply_len)
         status = message["status"]
         try:
             if status == ST_OK:
@@ -330,6 +329,13 @@ class KeyLink:
             raise LinkError(
                 MALFORMED, "answer to type 0x%02x does not decode: %s" % (msg_type, exc)
             )
+
+    def _send(self, msg_type: int, payload: bytes, reply_len: int) -> dict:
+        """One request with the next seq; the decoded answer message (header and payload)."""
+        self.seq = (self.seq + 1) & 0xFFFF
+        self.requests += 1
+        body = codec.encode_message(msg_type, self.seq, payload)
+        return self._exchange(msg_type, body, 8 + max(reply_len, _ERROR_PAYLOAD))
 
     def _exchange(self, msg_type: int, body: bytes, reply_len: int) -> dict:
         transport = self.transport
@@ -416,6 +422,20 @@ class KeyLink:
         self.transport.set_baud(rate)
         self._probation_rate = rate
         return True
+
+    def pin_proof(self, derived: bytes) -> bytes:
+        """PIN_PROOF (SPEC 5.11): the key's proof for ``derived``; LinkError if it refuses."""
+        message = self._send(
+            MSG_PIN_PROOF, pin_secret.encode_payload(False, {"derived": derived}), PIN_PROOF_SIZE
+        )
+        status = message["status"]
+        try:
+            if status == ST_OK:
+                return pin_secret.decode_payload(True, message["payload"])["proof"]
+            answer = codec.decode_error(message["payload"])
+        except (pin_secret.PinError, codec.CodecError) as exc:
+            raise LinkError(MALFORMED, "answer to PIN_PROOF does not decode: %s" % exc)
+        raise _refused(MSG_PIN_PROOF, status, answer)
 
     # -- objects (SPEC 6) --------------------------------------------------------
 

@@ -2,6 +2,7 @@
 test doubles that run under MicroPython as well as CPython (written with firmware/codec.py).
 
 ``KeyDouble`` answers the key side of protocol/SPEC.md 3, 5 and 6: HELLO, CHALLENGE, SET_BAUD,
+PIN_PROOF (after this session's CHALLENGE, else BAD_STATE; with ``pin_secret(key_id)``),
 OBJ_BEGIN/WRITE/COMMIT (permission set into the inactive slot, switched only at a good commit;
 blocklist only if newer), OBJ_STAT/OBJ_READ (audit snapshot, active set, blocklist), AUDIT_ACK,
 AUDIT_APPEND and DIAG; ``BAD_STATE`` before HELLO; the same answer again, without executing twice,
@@ -22,7 +23,7 @@ add noise, or pull the key when a given request arrives (before or after the key
 import struct
 from hashlib import sha256
 
-from firmware import codec, ed25519
+from firmware import codec, ed25519, pin_secret as pin
 from firmware.framing import FrameDecoder, encode_frame
 from firmware.hmac_sha256 import hmac_sha256
 from firmware.protocol_constants import (
@@ -38,6 +39,7 @@ from firmware.protocol_constants import (
     MSG_OBJ_READ,
     MSG_OBJ_STAT,
     MSG_OBJ_WRITE,
+    MSG_PIN_PROOF,
     MSG_SET_BAUD,
     OBJ_AUDIT,
     OBJ_BLOCKLIST,
@@ -112,6 +114,11 @@ def sign(seed, message):
 def key_seed(key_id):
     """The seed tests/factories.py gives key ``key_id`` (Signer("key <id>"))."""
     return sha256(b"key %d" % key_id).digest()
+
+
+def pin_secret(key_id):
+    """The pin_secret tests/factories.py gives key ``key_id`` (its bundles' verifiers use it)."""
+    return sha256(b"pin secret %d" % key_id).digest()
 
 
 def lock_secret(lock_id):
@@ -189,6 +196,9 @@ class KeyDouble:
     ):
         self.key_id = key_id
         self.seed = seed if seed is not None else key_seed(key_id)
+        self.pin_secret = pin_secret(key_id)
+        self.challenged = False  # this session's CHALLENGE answered: PIN_PROOF allowed
+        self.proofs = []  # the derived codes PIN_PROOF was asked for, in order
         self.public = public_key(self.seed)
         self.max_payload = max_payload
         self.audit_capacity = audit_capacity
@@ -261,6 +271,7 @@ class KeyDouble:
             MSG_HELLO: self._hello,
             MSG_CHALLENGE: self._challenge,
             MSG_SET_BAUD: self._set_baud,
+            MSG_PIN_PROOF: self._pin_proof,
             MSG_OBJ_BEGIN: self._begin,
             MSG_OBJ_WRITE: self._write,
             MSG_OBJ_COMMIT: self._commit,
@@ -277,17 +288,23 @@ class KeyDouble:
         if msg_type != MSG_HELLO and self.greeted is None:
             return ST_BAD_STATE, codec.encode_error(0, "HELLO first")
         try:
-            fields = codec.decode_payload(msg_type, False, msg["payload"])
-        except codec.CodecError:
+            if msg_type == MSG_PIN_PROOF:
+                fields = pin.decode_payload(False, msg["payload"])
+            else:
+                fields = codec.decode_payload(msg_type, False, msg["payload"])
+        except (codec.CodecError, pin.PinError):
             return ST_MALFORMED, codec.encode_error(0)
         self.executed.append(msg_type)
         status, answer = handler(fields)
         if status != ST_OK:
             return status, codec.encode_error(answer)
+        if msg_type == MSG_PIN_PROOF:
+            return ST_OK, pin.encode_payload(True, answer)
         return ST_OK, codec.encode_payload(msg_type, True, answer)
 
     def _hello(self, f):
         self.greeted = (f["role"], f["peer_id"])
+        self.challenged = False
         active = self.active_set_fields()
         return ST_OK, {
             "key_id": self.key_id,
@@ -312,7 +329,14 @@ class KeyDouble:
     def _challenge(self, f):
         role, peer_id = self.greeted
         signed = AUTH_CONTEXT + f["nonce"] + struct.pack("<BII", role, peer_id, self.key_id)
+        self.challenged = True
         return ST_OK, {"signature": sign(self.seed, signed)}
+
+    def _pin_proof(self, f):
+        if not self.challenged:
+            return ST_BAD_STATE, 0
+        self.proofs.append(f["derived"])
+        return ST_OK, {"proof": pin.proof(self.pin_secret, f["derived"])}
 
     def _set_baud(self, f):
         if f["baud"] not in _RATES:

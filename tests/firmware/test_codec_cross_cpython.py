@@ -17,8 +17,10 @@ import struct
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from firmware import codec as fw
+from firmware import codec
 from firmware import framing as fw_framing
+from firmware import pin_secret
+from firmware.protocol_constants import MSG_PIN_PROOF
 from protocol import framing as ref_framing
 from protocol import messages as ref_messages
 from protocol import records as ref_records
@@ -30,6 +32,30 @@ KINDS = tuple(ref_records.RECORD_KINDS)
 PAYLOAD_KEYS = tuple(
     (int(t), r) for (t, r) in sorted(ref_messages.PAYLOADS, key=lambda k: (int(k[0]), k[1]))
 )
+
+
+class _Firmware:
+    """The firmware's codec, with PIN_PROOF's payloads from firmware/pin_secret.py (its home)."""
+
+    def __getattr__(self, name):
+        return getattr(codec, name)
+
+    CodecError = (codec.CodecError, pin_secret.PinError)
+
+    @staticmethod
+    def encode_payload(msg_type, response, fields):
+        if msg_type == MSG_PIN_PROOF:
+            return pin_secret.encode_payload(response, fields)
+        return codec.encode_payload(msg_type, response, fields)
+
+    @staticmethod
+    def decode_payload(msg_type, response, data):
+        if msg_type == MSG_PIN_PROOF:
+            return pin_secret.decode_payload(response, data)
+        return codec.decode_payload(msg_type, response, data)
+
+
+fw = _Firmware()
 
 
 def _without_sections(fields):
