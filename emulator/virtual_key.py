@@ -94,6 +94,7 @@ __all__ = [
     "KeyStorageFull",
     "VirtualKey",
     "sample_events",
+    "virtual_pin_secret",
 ]
 
 BATTERY_FLAT_PERCENT = 5
@@ -226,6 +227,11 @@ def sample_events(
     return events
 
 
+def virtual_pin_secret(seed: bytes) -> bytes:
+    """The pin_secret of a virtual key made from ``seed`` without one (its enrolment's)."""
+    return hashlib.sha256(b"synk virtual pin secret" + bytes(seed)).digest()
+
+
 class VirtualKey:
     """The key side of SPEC.md 5 and 6. See the module docstring for the rules it follows."""
 
@@ -250,7 +256,7 @@ class VirtualKey:
         if not 0 <= audit_capacity <= 0xFFFF:
             raise ValueError(f"audit_capacity must fit a u16, got {audit_capacity}")
         if pin_secret is None:
-            pin_secret = hashlib.sha256(b"synk virtual pin secret" + bytes(seed)).digest()
+            pin_secret = virtual_pin_secret(seed)
         if len(pin_secret) != k.PIN_SECRET_SIZE:
             raise ValueError(f"pin_secret must be {k.PIN_SECRET_SIZE} bytes, got {len(pin_secret)}")
         if not k.HEADER_SIZE <= max_payload <= k.MAX_PAYLOAD:

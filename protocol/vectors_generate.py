@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from protocol import constants as k
+from protocol import pin_secret
 from protocol.constants import MsgType, ObjType, Outcome, Role, StationReason, Status
 from protocol.errors import ProtocolError
 from protocol.framing import cobs_encode, crc32, decode_frame, encode_frame
@@ -44,7 +45,6 @@ from protocol.records import (
     encode_record,
     rebuild_permission_set,
 )
-from protocol import pin_secret
 from protocol.vectors import BYTES_FIELDS, CONVENTION, VECTOR_DIR, to_json
 
 # RFC 8032 section 7.1: TEST 1 signs as the authority, TEST 2, TEST 3 and

@@ -46,9 +46,7 @@ def pin_secret(key_id: int) -> bytes:
     return seed(f"pin secret {key_id}")
 
 
-def code_verifier(
-    code: str, salt: bytes, key_id: int, iterations: int = CODE_ITERATIONS
-) -> bytes:
+def code_verifier(code: str, salt: bytes, key_id: int, iterations: int = CODE_ITERATIONS) -> bytes:
     """A bundle's code_verifier: key ``key_id``'s PIN_PROOF answer for ``code``."""
     return verifier(code, salt, iterations, pin_secret(key_id))
 

@@ -3,8 +3,11 @@
 For a station of unit U, built for the local day of ``now`` (day 0):
 
 * **keys**: every key in state ``active`` whose staff member is active and in
-  U, ascending by key id, with the staff member's code salt and verifier and
-  their first name (cut to 16 UTF-8 bytes) as display name;
+  U, ascending by key id, with the staff member's code salt, the key's verifier
+  of the code (``codes.key_verifier``: keyed by the key's ``pin_secret``, SPEC.md
+  5.11) and their first name (cut to 16 UTF-8 bytes) as display name. A key
+  without a ``pin_secret`` (enrolled before it existed) is left out: its station
+  could not check its code;
 * **locks of a key on day d**: the locks U may open (locks mounted for U's
   customers, and locks granted to U), plus the locks of the staff member's
   personal grants that last at least to the end of day d's window. Only
@@ -45,7 +48,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from host.backoffice import authority, blocklist, wire
+from host.backoffice import authority, blocklist, codes, wire
 from host.backoffice.authority import SigningKey
 from host.backoffice.errors import Invalid
 from host.backoffice.models import (
@@ -185,9 +188,15 @@ def collect(
             Staff.name,
             Staff.code_salt,
             Staff.code_verifier,
+            Key.pin_secret,
         )
         .join(Staff, Staff.id == Key.staff_id)
-        .where(Staff.unit_id == unit_id, Staff.active.is_(True), Key.state == "active")
+        .where(
+            Staff.unit_id == unit_id,
+            Staff.active.is_(True),
+            Key.state == "active",
+            Key.pin_secret.is_not(None),
+        )
         .order_by(Key.id)
     ).all()
     unit_locks = unit_lock_ids(session, unit_id, mounted)
@@ -211,7 +220,8 @@ def collect(
     list_index: dict[tuple[int, ...], int] = {}
     keys: list[KeyEntry] = []
     sets: list[tuple[DayEntry, ...]] = []
-    for key_id, public_key, staff_id, name, salt, verifier in key_rows:
+    for key_id, public_key, staff_id, name, salt, derived, secret in key_rows:
+        verifier = codes.key_verifier(derived, secret)
         keys.append(KeyEntry(key_id, public_key, salt, verifier, display_name(name)))
         grants_of_staff = personal.get(staff_id, [])
         days = []

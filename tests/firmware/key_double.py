@@ -23,7 +23,8 @@ add noise, or pull the key when a given request arrives (before or after the key
 import struct
 from hashlib import sha256
 
-from firmware import codec, ed25519, pin_secret as pin
+from firmware import codec, ed25519
+from firmware import pin_secret as pin
 from firmware.framing import FrameDecoder, encode_frame
 from firmware.hmac_sha256 import hmac_sha256
 from firmware.protocol_constants import (

@@ -1220,7 +1220,7 @@ def test_golden_vectors():
     vectors = _vectors(kinds)
     assert len(vectors) > 50
     for name, kind, msg_type, response, data, fields in vectors:
-        if msg_type == 0x04:  # PIN_PROOF: firmware/pin_secret.py's, tests/firmware/test_pin_secret.py
+        if msg_type == 0x04:  # PIN_PROOF: firmware/pin_secret.py, see test_pin_secret.py
             continue
         if fields is None:  # must be refused (the field may be named differently)
             try:

@@ -17,9 +17,8 @@ import struct
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from firmware import codec
+from firmware import codec, pin_secret
 from firmware import framing as fw_framing
-from firmware import pin_secret
 from firmware.protocol_constants import MSG_PIN_PROOF
 from protocol import framing as ref_framing
 from protocol import messages as ref_messages

@@ -49,7 +49,7 @@ def test_the_bundle_verifier_is_the_proof_of_the_right_code_only():
     wrong = {}
     for case in keys["pin_proofs"]:
         (proofs if case["right"] else wrong)[case["key_id"]] = unhexlify(case["proof"])
-    bundle = [v for v in _load("records_bundle")["vectors"] if v["fields"]["keys"]][0]
+    bundle = next(v for v in _load("records_bundle")["vectors"] if v["fields"]["keys"])
     entries = bundle["fields"]["keys"]
     assert len(entries) == 3
     for entry in entries:
