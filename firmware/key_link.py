@@ -25,7 +25,8 @@ or an object's hash is wrong) raises ``LinkError``, whose ``reason`` says which;
 
 On top: ``hello`` (negotiates the payload size: the smallest of ours, the
 key's and the transport's), ``set_baud`` (SPEC 5.9, with the fall back to
-115200 when the new rate fails twice), ``write_object`` (OBJ_BEGIN, OBJ_WRITE
+115200 when the new rate fails twice), ``pin_proof`` (SPEC 5.11: the key's
+HMAC of a derived code; payloads from firmware.pin_secret), ``write_object`` (OBJ_BEGIN, OBJ_WRITE
 chunks, OBJ_COMMIT; resumes from the key's ``have`` after OUT_OF_ORDER, a
 commit before all bytes, or a lost frame) and ``read_object`` (OBJ_STAT, then
 OBJ_READ chunks, checked against the SHA-256 the key announced). An object too
