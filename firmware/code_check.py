@@ -79,6 +79,7 @@ class CodeCheck:
         self.max_failures = max_failures
         self.lockout_s = lockout_s
         self._counters = self._load()
+        self._asking = 0  # the key whose try is counted on flash while it is being proved
 
     def _load(self) -> dict[int, list[int]]:
         raw = self._storage.read(COUNTER_FILE)
@@ -125,8 +126,11 @@ class CodeCheck:
         return entry[1]
 
     def failures(self, key_id: int) -> int:
+        """Wrong codes in a row; a try still waiting for the key's answer is not one yet."""
         entry = self._counters.get(key_id)
-        return entry[0] if entry else 0
+        if not entry:
+            return 0
+        return entry[0] - 1 if key_id == self._asking else entry[0]
 
     def check(
         self,
@@ -150,7 +154,11 @@ class CodeCheck:
         self._save()
         right = False
         if is_well_formed(code):
-            answer = prove(derive(code, salt, iterations))
+            self._asking = key_id
+            try:
+                answer = prove(derive(code, salt, iterations))
+            finally:
+                self._asking = 0
             right = _equal(bytes(answer), bytes(verifier))
         if right:
             del self._counters[key_id]

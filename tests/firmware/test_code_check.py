@@ -163,3 +163,20 @@ def test_a_try_is_counted_before_the_key_answers():
     assert _try(rebooted, "000000") == (WRONG, 2)
     assert _try(rebooted, "246810") == (OK, 0)
     assert rebooted.failures(KEY) == 0
+
+
+def test_a_try_in_flight_is_not_shown_as_a_wrong_code():
+    # While the key is asked, the count on flash already holds the try (above), but a
+    # display or the trainer's page reading failures() must not show a right code as wrong.
+    check, _, _ = _station()
+    seen = []
+
+    def key_and_look(derived):
+        seen.append(check.failures(KEY))
+        return _Key().prove(derived)
+
+    assert check.check(KEY, "246810", SALT, VERIFIER, ITERATIONS, key_and_look) == (OK, 0)
+    assert check.check(KEY, "000000", SALT, VERIFIER, ITERATIONS, key_and_look) == (WRONG, 4)
+    assert check.check(KEY, "000000", SALT, VERIFIER, ITERATIONS, key_and_look) == (WRONG, 3)
+    assert seen == [0, 0, 1]
+    assert check.failures(KEY) == 2
