@@ -101,6 +101,7 @@ def populate(site: Site, units: int, keys_per_unit: int, locks_per_unit: int) ->
                     "id": staff_id,
                     "staff_id": staff_id,
                     "public_key": secrets.token_bytes(32),
+                    "pin_secret": codes.new_pin_secret(),
                     "state": "active",
                     "created_at": START,
                 }

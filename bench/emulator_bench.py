@@ -68,6 +68,7 @@ def sync_wire_s(locks: int = 40, events: int = 200, baud: int = 115_200) -> floa
             spec.key_id,
             factories.seed(f"key {spec.key_id}"),
             monotonic=lambda: clock.monotonic_ms() / 1000,
+            pin_secret=factories.pin_secret(spec.key_id),
         )
         key.preload_events(sample_events(spec.key_id, events))
         display = _StampedDisplay(board.display, clock)

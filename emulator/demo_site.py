@@ -87,6 +87,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from emulator.virtual_key import virtual_pin_secret
 from emulator.virtual_lock import make_event
 from host import csvfile
 from host.backoffice import codes, passwords
@@ -1132,7 +1133,11 @@ class _Builder:
         if person.key_id not in self.keys:
             public = _public(person.key_seed)
             row = self.office.add_key(
-                self.admin, self.staff_ids[person.index], public, person.key_id
+                self.admin,
+                self.staff_ids[person.index],
+                public,
+                person.key_id,
+                virtual_pin_secret(person.key_seed),
             )
             self.keys[person.key_id] = row
 
@@ -1211,7 +1216,8 @@ class _Builder:
         if loss.new_key_id not in self.keys:
             staff_id = self.staff_ids[loss.staff]
             public = _public(loss.new_key_seed)
-            row = self.office.add_key(self.admin, staff_id, public, loss.new_key_id)
+            secret = virtual_pin_secret(loss.new_key_seed)
+            row = self.office.add_key(self.admin, staff_id, public, loss.new_key_id, secret)
             self.keys[loss.new_key_id] = row
 
     def _grant(self, grant: PlanGrant) -> None:

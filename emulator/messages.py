@@ -473,10 +473,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "why.pick": (
         "Varje medarbetare har en egen digital nyckel och en sexsiffrig kod; stationen har bara "
-        "en saltad kontrollsumma av koden i sitt paket och kan därför kontrollera den utan "
-        "nätverk.",
+        "en kontrollsumma av koden i sitt paket, låst med en hemlighet som bara nyckeln har. "
+        "Den kontrollerar koden utan nät tillsammans med nyckeln, men en stulen station kan "
+        "inte pröva koder på egen hand.",
         "Every staff member has a personal digital key and a 6-digit code; the station holds "
-        "only a salted verifier of the code in its bundle, so it checks the code without network.",
+        "only a verifier of the code in its bundle, locked with a secret only the key holds. "
+        "It checks the code without network together with the key, but a stolen station "
+        "cannot try codes on its own.",
     ),
     "why.insert": (
         "Stationen frågar nyckeln vem den är, kontrollerar i sitt senaste paket att nyckeln är "

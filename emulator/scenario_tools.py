@@ -129,7 +129,7 @@ def add_staff_with_key(site: EmulatedSite, unit_id: int, name: str, key_id: int)
     code = scenario_code(key_id)
     key = VirtualKey(key_id, key_seed(key_id), monotonic=lambda: site.clock.monotonic_ms() / 1000)
     row, _ = site.office.add_staff(site.admin, unit_id, name, code)
-    site.office.add_key(site.admin, row["id"], key.key_public, key_id)
+    site.office.add_key(site.admin, row["id"], key.key_public, key_id, key.pin_secret)
     site.keys[key_id] = key
     return Person(name, code, key)
 

@@ -8,6 +8,11 @@ transports: `emulator.key_wire.KeyWire` (contact key port, SPEC 2) and
 What the key holds, as SPEC.md 5 and 6 say:
 
 - an Ed25519 key pair (from a 32-byte seed) that answers CHALLENGE (5.2);
+- a 32-byte ``pin_secret`` (5.11), known to the back office, that answers
+  PIN_PROOF, and only in a session whose CHALLENGE the key has answered
+  (BAD_STATE before). Given at enrolment; a virtual key made without one
+  derives it from its seed (SHA-256 of ``synk virtual pin secret`` and the
+  seed), so a site rebuilt from its seeds has the same keys;
 - two permission-set slots, A and B. OBJ_BEGIN of a set marks the inactive
   slot incomplete and writes there; OBJ_COMMIT checks the hash, then that the
   set names this key (KEY_MISMATCH otherwise), marks the slot valid and only
@@ -67,6 +72,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from protocol import constants as k
+from protocol import pin_secret
 from protocol.constants import MsgType, ObjType, Role, Slot, SlotState, Status
 from protocol.errors import ProtocolError
 from protocol.messages import (
@@ -88,6 +94,7 @@ __all__ = [
     "KeyStorageFull",
     "VirtualKey",
     "sample_events",
+    "virtual_pin_secret",
 ]
 
 BATTERY_FLAT_PERCENT = 5
@@ -99,6 +106,7 @@ _SERVED = frozenset(
         MsgType.HELLO,
         MsgType.CHALLENGE,
         MsgType.SET_BAUD,
+        MsgType.PIN_PROOF,
         MsgType.OBJ_BEGIN,
         MsgType.OBJ_WRITE,
         MsgType.OBJ_COMMIT,
@@ -123,6 +131,7 @@ _FIXED_SIZE = {
     MsgType.HELLO: k.HELLO_SIZE,
     MsgType.CHALLENGE: k.NONCE_SIZE,
     MsgType.SET_BAUD: 4,
+    MsgType.PIN_PROOF: k.PIN_DERIVED_SIZE,
     MsgType.OBJ_BEGIN: 8 + k.SHA256_SIZE,
     MsgType.OBJ_COMMIT: 4 + k.SHA256_SIZE,
     MsgType.OBJ_STAT: 4,
@@ -218,6 +227,11 @@ def sample_events(
     return events
 
 
+def virtual_pin_secret(seed: bytes) -> bytes:
+    """The pin_secret of a virtual key made from ``seed`` without one (its enrolment's)."""
+    return hashlib.sha256(b"synk virtual pin secret" + bytes(seed)).digest()
+
+
 class VirtualKey:
     """The key side of SPEC.md 5 and 6. See the module docstring for the rules it follows."""
 
@@ -233,6 +247,7 @@ class VirtualKey:
         set_capacity: int = DEFAULT_SET_CAPACITY,
         max_baud: int = k.BAUD_RATES[-1],
         monotonic: Callable[[], float] = time.monotonic,
+        pin_secret: bytes | None = None,
     ) -> None:
         if not 1 <= key_id <= 0xFFFF_FFFF:
             raise ValueError(f"key_id must be 1..2**32-1, got {key_id}")
@@ -240,11 +255,16 @@ class VirtualKey:
             raise ValueError(f"seed must be 32 bytes, got {len(seed)}")
         if not 0 <= audit_capacity <= 0xFFFF:
             raise ValueError(f"audit_capacity must fit a u16, got {audit_capacity}")
+        if pin_secret is None:
+            pin_secret = virtual_pin_secret(seed)
+        if len(pin_secret) != k.PIN_SECRET_SIZE:
+            raise ValueError(f"pin_secret must be {k.PIN_SECRET_SIZE} bytes, got {len(pin_secret)}")
         if not k.HEADER_SIZE <= max_payload <= k.MAX_PAYLOAD:
             raise ValueError(f"max_payload must be 8..{k.MAX_PAYLOAD}, got {max_payload}")
         self.key_id = key_id
         self._private = Ed25519PrivateKey.from_private_bytes(bytes(seed))
         self._public = self._private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        self._pin_secret = bytes(pin_secret)
         self.audit_capacity = audit_capacity
         self.battery = battery
         self.firmware = firmware
@@ -278,6 +298,8 @@ class VirtualKey:
         self.crc_errors = 0  # frames the key's receiver discarded (transports add to it)
         self.requests = 0  # requests executed (replays not counted)
         self._session: dict[str, int] | None = None
+        self._challenged = False  # this session's CHALLENGE answered: PIN_PROOF allowed
+        self.pin_proofs = 0  # PIN_PROOF requests answered (tests count guesses with it)
         self._last_request: bytes | None = None
         self._last_response = b""
         self._last_baud: int | None = None
@@ -292,6 +314,11 @@ class VirtualKey:
     def key_public(self) -> bytes:
         """The key's 32-byte Ed25519 public key."""
         return self._public
+
+    @property
+    def pin_secret(self) -> bytes:
+        """The 32-byte secret the back office registers with the key (enrolment)."""
+        return self._pin_secret
 
     @property
     def alive(self) -> bool:
@@ -433,6 +460,7 @@ class VirtualKey:
 
     def _end_session(self) -> None:
         self._session = None
+        self._challenged = False
         self._last_request = None
         self._last_response = b""
         self._last_baud = None
@@ -534,6 +562,7 @@ class VirtualKey:
 
     # --- handlers ---------------------------------------------------------------------
     def _hello(self, fields: dict[str, Any]) -> dict[str, Any]:
+        self._challenged = False
         self._session = {
             "time": fields["time"],
             "role": fields["role"],
@@ -570,7 +599,14 @@ class VirtualKey:
         signed = challenge_message(
             fields["nonce"], self._session["role"], self._session["peer_id"], self.key_id
         )
+        self._challenged = True
         return {"signature": self._private.sign(signed)}
+
+    def _pin_proof(self, fields: dict[str, Any]) -> dict[str, Any]:
+        if not self._challenged:
+            raise _Refusal(Status.BAD_STATE, 0, "CHALLENGE first")
+        self.pin_proofs += 1
+        return {"proof": pin_secret.proof(self._pin_secret, fields["derived"])}
 
     def _set_baud(self, fields: dict[str, Any]) -> dict[str, Any]:
         rate = fields["baud"]
@@ -737,6 +773,7 @@ class VirtualKey:
         MsgType.HELLO: _hello,
         MsgType.CHALLENGE: _challenge,
         MsgType.SET_BAUD: _set_baud,
+        MsgType.PIN_PROOF: _pin_proof,
         MsgType.OBJ_BEGIN: _obj_begin,
         MsgType.OBJ_WRITE: _obj_write,
         MsgType.OBJ_COMMIT: _obj_commit,

@@ -1,12 +1,20 @@
-"""The staff member's 6-digit code, checked against the bundle's verifier, with a lockout.
+"""The staff member's 6-digit code, checked with the key's help against the bundle's verifier,
+with a lockout.
 
 Wrong codes are counted per key on flash, so pulling the power does not reset
 them. After ``max_failures`` (5) wrong codes in a row the key is refused at this
 station for ``lockout_s`` (15 minutes) without the code even being checked; a
 right code resets the count. Each wrong code and each lockout is reported
-(``report``) so the station can put it in its outbox. The verifier is
-PBKDF2-HMAC-SHA-256 (SPEC.md 8.4): a stolen station still has to guess codes
-offline, one slow hash per guess.
+(``report``) so the station can put it in its outbox.
+
+The bundle's verifier is the key's PIN_PROOF answer for the right code (SPEC.md
+5.11, 14.1): the station derives PBKDF2 from the typed code
+(firmware.pin_secret.derive), the key (``prove``) answers with an HMAC under a
+secret only it and the back office hold, and the two must match. So the
+station's flash alone cannot test a guess; each guess needs the key and passes
+this count. A try is counted on flash *before* the key is asked and taken back
+when the code is right, so pulling the key or the power between the key's
+answer and the verdict cannot hide a wrong code.
 
 The counter file is small and rewritten atomically: ``SKCC``, u16 count, then
 per key ``u32 key_id, u8 failures, 3 reserved, u32 locked_until``, and a CRC-32.
@@ -15,7 +23,7 @@ per key ``u32 key_id, u8 failures, 3 reserved, u32 locked_until``, and a CRC-32.
 import struct
 
 from firmware.framing import crc32
-from firmware.hmac_sha256 import pbkdf2_sha256
+from firmware.pin_secret import derive
 from firmware.protocol_constants import REASON_LOCKED_OUT, REASON_WRONG_CODE
 
 try:
@@ -71,6 +79,7 @@ class CodeCheck:
         self.max_failures = max_failures
         self.lockout_s = lockout_s
         self._counters = self._load()
+        self._asking = 0  # the key whose try is counted on flash while it is being proved
 
     def _load(self) -> dict[int, list[int]]:
         raw = self._storage.read(COUNTER_FILE)
@@ -117,25 +126,44 @@ class CodeCheck:
         return entry[1]
 
     def failures(self, key_id: int) -> int:
+        """Wrong codes in a row; a try still waiting for the key's answer is not one yet."""
         entry = self._counters.get(key_id)
-        return entry[0] if entry else 0
+        if not entry:
+            return 0
+        return entry[0] - 1 if key_id == self._asking else entry[0]
 
     def check(
-        self, key_id: int, code: str, salt: bytes, verifier: bytes, iterations: int
+        self,
+        key_id: int,
+        code: str,
+        salt: bytes,
+        verifier: bytes,
+        iterations: int,
+        prove: "Callable[[bytes], bytes]",
     ) -> tuple[int, int]:
-        """(result, value): OK, WRONG with tries left, LOCKED or LOCKED_NOW with the end time."""
+        """(result, value): OK, WRONG with tries left, LOCKED or LOCKED_NOW with the end time.
+
+        ``prove(derived)`` asks the key for its PIN_PROOF answer; whatever it raises
+        (the key pulled, a refusal) goes to the caller with the try counted.
+        """
         until = self.locked_until(key_id)
         if until:
             return LOCKED, until
-        right = is_well_formed(code) and _equal(
-            pbkdf2_sha256(code.encode(), bytes(salt), iterations, len(verifier)), bytes(verifier)
-        )
-        if right:
-            if key_id in self._counters:
-                del self._counters[key_id]
-                self._save()
-            return OK, 0
         failures = self.failures(key_id) + 1
+        self._counters[key_id] = [failures, 0]
+        self._save()
+        right = False
+        if is_well_formed(code):
+            self._asking = key_id
+            try:
+                answer = prove(derive(code, salt, iterations))
+            finally:
+                self._asking = 0
+            right = _equal(bytes(answer), bytes(verifier))
+        if right:
+            del self._counters[key_id]
+            self._save()
+            return OK, 0
         if failures >= self.max_failures:
             until = self._clock.now() + self.lockout_s
             self._counters[key_id] = [failures, until]
@@ -146,8 +174,6 @@ class CodeCheck:
             if self._report is not None:
                 self._report(key_id, REASON_LOCKED_OUT, until)
             return LOCKED_NOW, until
-        self._counters[key_id] = [failures, 0]
-        self._save()
         if self._report is not None:
             self._report(key_id, REASON_WRONG_CODE, failures)
         return WRONG, self.max_failures - failures

@@ -25,7 +25,8 @@ or an object's hash is wrong) raises ``LinkError``, whose ``reason`` says which;
 
 On top: ``hello`` (negotiates the payload size: the smallest of ours, the
 key's and the transport's), ``set_baud`` (SPEC 5.9, with the fall back to
-115200 when the new rate fails twice), ``write_object`` (OBJ_BEGIN, OBJ_WRITE
+115200 when the new rate fails twice), ``pin_proof`` (SPEC 5.11: the key's
+HMAC of a derived code; payloads from firmware.pin_secret), ``write_object`` (OBJ_BEGIN, OBJ_WRITE
 chunks, OBJ_COMMIT; resumes from the key's ``have`` after OUT_OF_ORDER, a
 commit before all bytes, or a lost frame) and ``read_object`` (OBJ_STAT, then
 OBJ_READ chunks, checked against the SHA-256 the key announced). An object too
@@ -36,6 +37,7 @@ and ``read_range`` piece by piece, the caller hashing the pieces.
 import os
 from hashlib import sha256
 
+from firmware import pin_secret
 from firmware.framing import MAX_BODY, FrameDecoder, encode_frame
 from firmware.payloads import decode_payload, encode_payload
 from firmware.protocol_constants import (
@@ -56,10 +58,12 @@ from firmware.protocol_constants import (
     MSG_OBJ_READ,
     MSG_OBJ_STAT,
     MSG_OBJ_WRITE,
+    MSG_PIN_PROOF,
     MSG_SET_BAUD,
     NFC_MAX_PAYLOAD,
     OBJ_READ_HEADER_SIZE,
     OBJ_WRITE_HEADER_SIZE,
+    PIN_PROOF_SIZE,
     PROTOCOL_VERSION,
     REPLY_TIMEOUT_MS,
     RETRIES,
@@ -324,13 +328,10 @@ class KeyLink:
             raise ValueError(
                 "payload of %d bytes over the link's %d" % (len(payload), self.max_payload)
             )
-        self.seq = (self.seq + 1) & 0xFFFF
-        self.requests += 1
-        body = encode_message(msg_type, self.seq, payload)
         reply_len = _REPLY_SIZE.get(msg_type, self.max_payload)
         if msg_type == MSG_OBJ_READ and isinstance(fields, dict):
             reply_len = OBJ_READ_HEADER_SIZE + int(fields["max_len"])
-        message = self._exchange(msg_type, body, HEADER_SIZE + max(reply_len, _ERROR_PAYLOAD))
+        message = self._send(msg_type, payload, reply_len)
         status = message["status"]
         try:
             if status == ST_OK:
@@ -340,6 +341,13 @@ class KeyLink:
             raise LinkError(
                 MALFORMED, "answer to type 0x%02x does not decode: %s" % (msg_type, exc)
             )
+
+    def _send(self, msg_type: int, payload: bytes, reply_len: int) -> dict:
+        """One request with the next seq; the decoded answer message (header and payload)."""
+        self.seq = (self.seq + 1) & 0xFFFF
+        self.requests += 1
+        body = encode_message(msg_type, self.seq, payload)
+        return self._exchange(msg_type, body, HEADER_SIZE + max(reply_len, _ERROR_PAYLOAD))
 
     def _exchange(self, msg_type: int, body: bytes, reply_len: int) -> dict:
         transport = self.transport
@@ -426,6 +434,20 @@ class KeyLink:
         self.transport.set_baud(rate)
         self._probation_rate = rate
         return True
+
+    def pin_proof(self, derived: bytes) -> bytes:
+        """PIN_PROOF (SPEC 5.11): the key's proof for ``derived``; LinkError if it refuses."""
+        message = self._send(
+            MSG_PIN_PROOF, pin_secret.encode_payload(False, {"derived": derived}), PIN_PROOF_SIZE
+        )
+        status = message["status"]
+        try:
+            if status == ST_OK:
+                return pin_secret.decode_payload(True, message["payload"])["proof"]
+            answer = decode_error(message["payload"])
+        except (pin_secret.PinError, CodecError) as exc:
+            raise LinkError(MALFORMED, "answer to PIN_PROOF does not decode: %s" % exc)
+        raise _refused(MSG_PIN_PROOF, status, answer)
 
     # -- objects (SPEC 6) --------------------------------------------------------
 

@@ -11,9 +11,10 @@ current state once and returns the next state:
                      key from the bundle (never one the key offers); is there a
                      set for now? is the key locked out here?
     code             one look at the keypad (never waits): 6 digits, ``*`` clears,
-                     ``#`` confirms, a sixth digit checks at once; a wrong code
-                     asks again until the lockout; no key press for
-                     ``code_timeout_ms`` ends the session
+                     ``#`` confirms, a sixth digit checks it (PBKDF2 here, then
+                     PIN_PROOF: the key's HMAC of it must equal the bundle's
+                     verifier); a wrong code asks again until the lockout; no key
+                     press for ``code_timeout_ms`` ends the session
     speed            SET_BAUD to ``baud`` (only when one is given)
     write_set        today's permission set into the key's inactive slot, commit
     write_blocklist  the bundle's blocklist, unless the key has that version or newer
@@ -361,8 +362,15 @@ class KeySession:
         key_id = self.result.key_id
         code = self._typed
         self._typed = ""
+        # The key proves the derived code with its pin_secret (SPEC 5.11); the try is
+        # counted before it is asked, so a key pulled now still costs one.
         verdict, value = self.codes.check(
-            key_id, code, entry["code_salt"], entry["code_verifier"], self._iterations
+            key_id,
+            code,
+            entry["code_salt"],
+            entry["code_verifier"],
+            self._iterations,
+            self.link.pin_proof,
         )
         self._code_since = self.ticks_ms()
         if verdict == OK:

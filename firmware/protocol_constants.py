@@ -56,6 +56,7 @@ NFC_SW_OK = const(0x9000)
 MSG_HELLO = const(0x01)
 MSG_CHALLENGE = const(0x02)
 MSG_SET_BAUD = const(0x03)
+MSG_PIN_PROOF = const(0x04)
 MSG_OBJ_BEGIN = const(0x10)
 MSG_OBJ_WRITE = const(0x11)
 MSG_OBJ_COMMIT = const(0x12)
@@ -119,6 +120,10 @@ KEY_INFO_SIZE = const(40)
 DIAG_SIZE = const(16)
 NONCE_SIZE = const(32)
 AUTH_CONTEXT = b"synk-auth-v1"  # 5.2: signed with nonce, role, peer_id, key_id
+PIN_CONTEXT = b"synk-pin-v1"  # 5.11: HMAC-SHA-256(pin_secret, PIN_CONTEXT + derived)
+PIN_SECRET_SIZE = const(32)
+PIN_DERIVED_SIZE = const(16)
+PIN_PROOF_SIZE = const(16)
 
 # --- 6. Objects --------------------------------------------------------------
 OBJ_PERMSET = const(1)

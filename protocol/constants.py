@@ -39,6 +39,10 @@ MAC_SIZE = 16
 LOCK_SECRET_SIZE = 32
 AUTHORITY_KEY_ID_SIZE = 8
 AUTH_CONTEXT = b"synk-auth-v1"  # prefix of what CHALLENGE signs (5.2)
+PIN_CONTEXT = b"synk-pin-v1"  # prefix of what PIN_PROOF's HMAC covers (5.11)
+PIN_SECRET_SIZE = 32  # the key's pin_secret (5.11)
+PIN_DERIVED_SIZE = 16  # PIN_PROOF request: PBKDF2 of the code (5.11)
+PIN_PROOF_SIZE = 16  # PIN_PROOF answer, and a bundle key entry's code_verifier (8.4)
 
 HELLO_SIZE = 12
 KEY_INFO_SIZE = 40
@@ -85,6 +89,7 @@ class MsgType(IntEnum):
     HELLO = 0x01
     CHALLENGE = 0x02
     SET_BAUD = 0x03
+    PIN_PROOF = 0x04
     OBJ_BEGIN = 0x10
     OBJ_WRITE = 0x11
     OBJ_COMMIT = 0x12

@@ -161,6 +161,8 @@ PAYLOADS: dict[tuple[MsgType, bool], c.Construct[Any, Any]] = {
     (MsgType.CHALLENGE, True): Record("signature" / FixedBytes(k.SIGNATURE_SIZE)),
     (MsgType.SET_BAUD, False): Record("baud" / U32),
     (MsgType.SET_BAUD, True): EMPTY,
+    (MsgType.PIN_PROOF, False): Record("derived" / FixedBytes(k.PIN_DERIVED_SIZE)),
+    (MsgType.PIN_PROOF, True): Record("proof" / FixedBytes(k.PIN_PROOF_SIZE)),
     (MsgType.OBJ_BEGIN, False): _obj("size" / U32, "sha256" / FixedBytes(k.SHA256_SIZE)),
     (MsgType.OBJ_BEGIN, True): Record("have" / U32),
     (MsgType.OBJ_WRITE, False): _obj("offset" / U32, "data" / Data(1, k.MAX_CHUNK)),

@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from protocol import constants as k
+from protocol import pin_secret
 from protocol.constants import MsgType, ObjType, Outcome, Role, StationReason, Status
 from protocol.errors import ProtocolError
 from protocol.framing import cobs_encode, crc32, decode_frame, encode_frame
@@ -56,6 +57,10 @@ KEY_SEEDS = {
 }
 LOCK_SECRETS = {2001: bytes(range(32)), 2004: bytes(range(32, 64))}
 KEY_CODES = {1001: "123456", 1002: "654321", 1003: "000042"}
+# Each key's pin_secret (5.11): SHA-256 of "synk vector pin secret <key id>".
+KEY_PIN_SECRETS = {
+    key_id: hashlib.sha256(b"synk vector pin secret %d" % key_id).digest() for key_id in KEY_SEEDS
+}
 
 STATION_ID, UNIT_ID, TECHNICIAN_ID = 42, 7, 501
 HOUR, DAY = 3600, 86400
@@ -173,6 +178,28 @@ def _day_window(day: int) -> tuple[int, int]:
     return start, start + 36 * HOUR  # 00:00 of day d to 12:00 of day d + 1
 
 
+def code_salt(key_id: int) -> bytes:
+    return hashlib.sha256(b"synk code salt %d" % key_id).digest()[:16]
+
+
+def pin_proof_case(key_id: int, code: str) -> dict[str, Any]:
+    """One worked PIN_PROOF (5.11): the station's derived code and the key's proof of it."""
+    salt = code_salt(key_id)
+    derived = pin_secret.derive(code, salt, CODE_ITERATIONS)
+    return {
+        "key_id": key_id,
+        "code": code,
+        "code_salt": salt.hex(),
+        "code_iterations": CODE_ITERATIONS,
+        "derived": derived.hex(),
+        "proof": pin_secret.proof(KEY_PIN_SECRETS[key_id], derived).hex(),
+        "right": code == KEY_CODES[key_id],
+    }
+
+
+WRONG_CODE_1001 = "123457"
+
+
 def bundle(
     keys: list[tuple[int, str, int, list[int | None]]],
     lock_lists: list[list[int]],
@@ -182,9 +209,9 @@ def bundle(
     """A signed bundle. `keys`: (key id, display name, serial base, lock list per day or None)."""
     key_entries, sets = [], []
     for key_id, name, serial_base, per_day in keys:
-        salt = hashlib.sha256(b"synk code salt %d" % key_id).digest()[:16]
-        verifier = hashlib.pbkdf2_hmac(
-            "sha256", KEY_CODES[key_id].encode(), salt, CODE_ITERATIONS, 16
+        salt = code_salt(key_id)
+        verifier = pin_secret.verifier(
+            KEY_CODES[key_id], salt, CODE_ITERATIONS, KEY_PIN_SECRETS[key_id]
         )
         key_entries.append(
             {
@@ -585,6 +612,24 @@ def _key_protocol() -> list[dict[str, Any]]:
             {"signature": challenge_signature},
         ),
         *exchange("SET_BAUD to 921600", MsgType.SET_BAUD, {"baud": 921600}, {}),
+        *[
+            vector
+            for case in (
+                pin_proof_case(1001, KEY_CODES[1001]),
+                pin_proof_case(1001, WRONG_CODE_1001),
+            )
+            for vector in exchange(
+                f"PIN_PROOF from station 42 to key 1001, code {case['code']}"
+                + (
+                    " (the right one: the proof is the bundle's code_verifier)"
+                    if case["right"]
+                    else " (wrong)"
+                ),
+                MsgType.PIN_PROOF,
+                {"derived": bytes.fromhex(case["derived"])},
+                {"proof": bytes.fromhex(case["proof"])},
+            )
+        ],
         *exchange(
             "AUDIT_ACK through key sequence 17",
             MsgType.AUDIT_ACK,
@@ -1004,6 +1049,13 @@ def _keys() -> dict[str, Any]:
         "key_seeds": {str(key_id): seed.hex() for key_id, seed in KEY_SEEDS.items()},
         "key_publics": {str(key_id): public_key(seed).hex() for key_id, seed in KEY_SEEDS.items()},
         "key_codes": {str(key_id): code for key_id, code in KEY_CODES.items()},
+        "key_pin_secrets": {
+            str(key_id): secret.hex() for key_id, secret in KEY_PIN_SECRETS.items()
+        },
+        "pin_proofs": [
+            *(pin_proof_case(key_id, code) for key_id, code in KEY_CODES.items()),
+            pin_proof_case(1001, WRONG_CODE_1001),
+        ],
         "lock_secrets": {str(lock_id): secret.hex() for lock_id, secret in LOCK_SECRETS.items()},
     }
 
@@ -1020,7 +1072,8 @@ FAMILIES: dict[str, tuple[str, Callable[[], list[dict[str, Any]]]]] = {
     ),
     "header": ("SPEC.md section 3: whole message bodies, header and payload.", _header),
     "key_protocol": (
-        "SPEC.md section 5: HELLO, CHALLENGE, SET_BAUD, AUDIT_ACK, AUDIT_APPEND and DIAG payloads.",
+        "SPEC.md section 5: HELLO, CHALLENGE, SET_BAUD, PIN_PROOF, AUDIT_ACK, AUDIT_APPEND and "
+        "DIAG payloads.",
         _key_protocol,
     ),
     "objects": (

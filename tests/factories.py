@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from protocol.pin_secret import verifier
 from protocol.records import encode_record, signed_part
 
 DAY = 86_400
@@ -40,8 +41,14 @@ class Signer:
 AUTHORITY = Signer("synk test authority")
 
 
-def code_verifier(code: str, salt: bytes, iterations: int = CODE_ITERATIONS) -> bytes:
-    return hashlib.pbkdf2_hmac("sha256", code.encode(), salt, iterations, 16)
+def pin_secret(key_id: int) -> bytes:
+    """Key ``key_id``'s pin_secret (SPEC 5.11), as tests/firmware/key_double.py gives it."""
+    return seed(f"pin secret {key_id}")
+
+
+def code_verifier(code: str, salt: bytes, key_id: int, iterations: int = CODE_ITERATIONS) -> bytes:
+    """A bundle's code_verifier: key ``key_id``'s PIN_PROOF answer for ``code``."""
+    return verifier(code, salt, iterations, pin_secret(key_id))
 
 
 def signed(kind: str, fields: dict[str, object], signer: Signer) -> bytes:
@@ -108,7 +115,7 @@ def bundle(
                 "flags": 0,
                 "key_public": spec.signer.public,
                 "code_salt": spec.salt,
-                "code_verifier": code_verifier(spec.code, spec.salt, code_iterations),
+                "code_verifier": code_verifier(spec.code, spec.salt, spec.key_id, code_iterations),
                 "display_name": spec.name,
             }
         )

@@ -33,6 +33,16 @@ def _begin_frame_size() -> int:
     return len(encode_frame(encode_message(MsgType.OBJ_BEGIN, 1, payload)))
 
 
+def _pin_proof_frame_size() -> int:
+    """Bytes on the wire of the PIN_PROOF request that checks the typed code (SPEC 5.11)."""
+    payload = encode_payload(MsgType.PIN_PROOF, False, {"derived": bytes(16)})
+    return len(encode_frame(encode_message(MsgType.PIN_PROOF, 1, payload)))
+
+
+# Requests from the code prompt to the end of the set's OBJ_WRITE: PIN_PROOF, OBJ_BEGIN, OBJ_WRITE.
+THROUGH_WRITE = 3
+
+
 def play(run: ScenarioRun) -> None:
     site = run.site
     emulated = tools.home_station(site)
@@ -74,7 +84,7 @@ def play(run: ScenarioRun) -> None:
         key,
         anna.code,
         when_asked=lambda: emulated.hardware.wire.pull_after_bytes(
-            _begin_frame_size() + INTO_WRITE
+            _pin_proof_frame_size() + _begin_frame_size() + INTO_WRITE
         ),
     )
     _check_pulled(run, first, removed)
@@ -98,7 +108,11 @@ def play(run: ScenarioRun) -> None:
     run.step("key_pulled.before_commit", anna=anna.name)
     offered = emulated.station.cache.permission_set_for(key.key_id, site.clock.now())[0]
     second = tools.sync(
-        site, station_id, key, anna.code, when_asked=lambda: key.pull_after_requests(2)
+        site,
+        station_id,
+        key,
+        anna.code,
+        when_asked=lambda: key.pull_after_requests(THROUGH_WRITE),
     )
     _check_pulled(run, second, removed)
     run.check(

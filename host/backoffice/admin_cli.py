@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from host import csvfile
 from host.backoffice import messages, retention, scale, site_export
+from host.backoffice.errors import Invalid
 from host.backoffice.reports import ActivityQuery, AnomalyQuery, SyncQuery
 from host.backoffice.roles import USER_ROLES, Actor
 from host.backoffice.service import KEY_STATES, LOCK_TYPES, PROVIDER_KINDS, BackOffice
@@ -27,6 +28,7 @@ from host.backoffice.site import Site, init_site, site_dir
 from host.backoffice.station_config import CHOICES, CONFIG_FILE, SIGNATURE_FILE, ca_option
 from host.backoffice.timeutil import parse_time
 from host.secret_files import write_secret
+from protocol import constants
 
 t = messages.text
 Row = dict[str, Any]
@@ -536,6 +538,19 @@ def _hex(value: str) -> bytes:
         raise argparse.ArgumentTypeError(value) from None
 
 
+def _secret(path: Path | None) -> bytes | None:
+    """A key's pin secret from the file the enrolment wrote (hex), not from the command line,
+    where other users could read it in the process list."""
+    if path is None:
+        return None
+    try:
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except (OSError, ValueError, UnicodeDecodeError):
+        raise Invalid(
+            "key.pin_secret", size=constants.PIN_SECRET_SIZE, digits=2 * constants.PIN_SECRET_SIZE
+        ) from None
+
+
 def _key_state(state: str) -> Handler:
     return lambda c, a: _emit0(c, c.office.set_key_state(c.actor, a.id, state, a.reason))
 
@@ -546,11 +561,24 @@ def _register_keys(areas: SubParsers) -> None:
         verbs,
         "add",
         "help.add",
-        lambda c, a: _emit0(c, c.office.add_key(c.actor, a.staff, a.public_key, a.id)),
+        lambda c, a: _emit0(
+            c, c.office.add_key(c.actor, a.staff, a.public_key, a.id, _secret(a.pin_secret_file))
+        ),
     )
     add.add_argument("--staff", type=int, required=True, help=t("help.staff"))
     add.add_argument("--public-key", type=_hex, required=True, help=t("help.public_key"))
     add.add_argument("--id", type=int, help=t("help.id"))
+    add.add_argument("--pin-secret-file", type=Path, help=t("help.pin_secret_file"))
+    again = _leaf(
+        verbs,
+        "pin-secret",
+        "help.key_pin_secret",
+        lambda c, a: _emit0(
+            c, c.office.set_key_pin_secret(c.actor, a.id, _secret(a.pin_secret_file))
+        ),
+    )
+    again.add_argument("id", type=int, help=t("help.id"))
+    again.add_argument("--pin-secret-file", type=Path, help=t("help.pin_secret_file"))
     listing = _leaf(
         verbs,
         "list",

@@ -5,8 +5,11 @@ For a station of unit U, built for the local day of ``now`` (day 0):
 * **keys**: every key in state ``active`` whose staff member is active and in
   U *or in one of the units the station may also serve* (``StationNeighbour``:
   a neighbouring unit's staff borrow the station when their own is out of
-  order, seed 004), ascending by key id, with the staff member's code salt
-  and verifier and their first name (cut to 16 UTF-8 bytes) as display name;
+  order, seed 004), ascending by key id, with the staff member's code salt, the
+  key's verifier of the code (``codes.key_verifier``: keyed by the key's
+  ``pin_secret``, SPEC.md 5.11) and their first name (cut to 16 UTF-8 bytes) as
+  display name. A key without a ``pin_secret`` (enrolled before it existed) is
+  left out: its station could not check its code;
 * **locks of a key on day d**: the locks the key's own unit may open (locks
   mounted for its customers, and locks granted to it), plus the locks of the
   staff member's personal grants that last at least to the end of day d's
@@ -58,7 +61,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from host.backoffice import authority, blocklist, wire
+from host.backoffice import authority, blocklist, codes, wire
 from host.backoffice.authority import SigningKey
 from host.backoffice.errors import Invalid
 from host.backoffice.models import (
@@ -209,9 +212,15 @@ def collect(
             Staff.code_salt,
             Staff.code_verifier,
             Staff.unit_id,
+            Key.pin_secret,
         )
         .join(Staff, Staff.id == Key.staff_id)
-        .where(Staff.unit_id.in_(served), Staff.active.is_(True), Key.state == "active")
+        .where(
+            Staff.unit_id.in_(served),
+            Staff.active.is_(True),
+            Key.state == "active",
+            Key.pin_secret.is_not(None),
+        )
         .order_by(Key.id)
     ).all()
     locks_of = {unit: unit_lock_ids(session, unit, mounted) for unit in served}
@@ -235,7 +244,10 @@ def collect(
     list_index: dict[tuple[int, ...], int] = {}
     keys: list[KeyEntry] = []
     sets: list[tuple[DayEntry, ...]] = []
-    for key_id, public_key, staff_id, name, salt, verifier, staff_unit in key_rows:
+    for key_id, public_key, staff_id, name, salt, derived, staff_unit, secret in key_rows:
+        if secret is None:  # the query leaves such keys out; this keeps mypy and readers sure
+            raise AssertionError(f"key {key_id} without pin_secret in a bundle")
+        verifier = codes.key_verifier(derived, secret)
         unit_locks, unit_list = locks_of[staff_unit], lists_of[staff_unit]
         keys.append(KeyEntry(key_id, public_key, salt, verifier, display_name(name)))
         grants_of_staff = personal.get(staff_id, [])

@@ -145,6 +145,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Den publika nyckeln ska vara 32 byte (64 hexadecimala tecken)",
         "The public key must be 32 bytes (64 hex digits)",
     ),
+    "key.pin_secret": (
+        "Nyckelns PIN-hemlighet ska vara {size} byte ({digits} hexadecimala tecken)",
+        "The key's pin secret must be {size} bytes ({digits} hex digits)",
+    ),
     "key.state": ("Okänt nyckelläge {state}", "Unknown key state {state}"),
     "key.transition": (
         "Nyckeln {id} kan inte gå från {old} till {new}",
@@ -532,6 +536,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "help.key_area": ("Digitala nycklar", "Digital keys"),
     "help.public_key": ("Nyckelns publika nyckel (hex)", "The key's public key (hex)"),
+    "help.pin_secret_file": (
+        "Fil med nyckelns PIN-hemlighet (64 hexadecimala tecken) från registreringen; "
+        "utan den dras en ny och skrivs ut en gång",
+        "File with the key's pin secret (64 hex digits) from the enrolment; without it a "
+        "new one is drawn and printed once",
+    ),
+    "help.key_pin_secret": (
+        "Registrera nyckeln på nytt med en ny PIN-hemlighet",
+        "Enrol the key again with a new pin secret",
+    ),
     "help.state": ("Läge", "State"),
     "help.key_lost": (
         "Anmäl nyckeln förlorad (spärras direkt)",

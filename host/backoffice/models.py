@@ -138,7 +138,11 @@ class StationBundle(Base):
 
 
 class Staff(Base):
-    """A member of staff. The personal code is never stored, only its PBKDF2 verifier."""
+    """A member of staff. The personal code is never stored, only its salted PBKDF2.
+
+    ``code_verifier`` is PBKDF2 of the code (``codes.derive``); a bundle's verifier
+    for one of the staff member's keys is that key's proof of it (``codes.key_verifier``).
+    """
 
     __tablename__ = "staff"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -151,12 +155,18 @@ class Staff(Base):
 
 
 class Key(Base):
-    """A digital key (its id is the one the key reports in KEY_INFO)."""
+    """A digital key (its id is the one the key reports in KEY_INFO).
+
+    ``pin_secret`` is the key's 32-byte secret of SPEC.md 5.11, written into the key at
+    enrolment; None for a key enrolled before it existed (left out of bundles until
+    enrolled again, ``BackOffice.set_key_pin_secret``).
+    """
 
     __tablename__ = "keys"
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
     public_key: Mapped[bytes] = mapped_column(unique=True)
+    pin_secret: Mapped[bytes | None]
     state: Mapped[str]  # active | blocked | lost | retired
     created_at: Mapped[int]
 

@@ -684,11 +684,21 @@ class BackOffice:
     # -- keys --------------------------------------------------------------------------------
 
     def add_key(
-        self, actor: Actor, staff_id: int, public_key: bytes, key_id: int | None = None
+        self,
+        actor: Actor,
+        staff_id: int,
+        public_key: bytes,
+        key_id: int | None = None,
+        pin_secret: bytes | None = None,
     ) -> Row:
+        """Register (enrol) a key. ``pin_secret`` is the key's (SPEC.md 5.11) when the
+        enrolment made it; None draws one here. Either way the row returned carries it
+        (hex, ``pin_secret``) this once, to be written into the key; it is never shown
+        again."""
         require_role(actor, Action.KEYS_MANAGE)
         if len(public_key) != 32:
             raise Invalid("key.public_key")
+        secret = codes.check_pin_secret(pin_secret) if pin_secret else codes.new_pin_secret()
         if key_id is not None:
             _check_id(key_id, "key")
         with self.site.sessions.begin() as session:
@@ -706,6 +716,7 @@ class BackOffice:
                 id=key_id,
                 staff_id=staff_id,
                 public_key=public_key,
+                pin_secret=secret,
                 state="active",
                 created_at=self.now(),
             )
@@ -722,7 +733,23 @@ class BackOffice:
                 )
             )
             self._log(session, actor, "add", "key", key_id, f"staff {staff_id}")
-            return self._key_row(key, staff)
+            return {**self._key_row(key, staff), "pin_secret": secret.hex()}
+
+    def set_key_pin_secret(self, actor: Actor, key_id: int, pin_secret: bytes | None = None) -> Row:
+        """Enrol a key again with a new pin_secret (given, or drawn here when None).
+
+        Every verifier of the key changes with the next bundle, so the key must get the
+        new secret at the same time. The row carries it (hex) this once, as ``add_key``'s.
+        """
+        require_role(actor, Action.KEYS_MANAGE)
+        secret = codes.check_pin_secret(pin_secret) if pin_secret else codes.new_pin_secret()
+        with self.site.sessions.begin() as session:
+            key = self._get(session, Key, key_id, "key")
+            staff = self._get(session, Staff, key.staff_id, "staff")
+            require(actor, Action.KEYS_MANAGE, staff.unit_id)
+            key.pin_secret = secret
+            self._log(session, actor, "pin_secret", "key", key_id)
+            return {**self._key_row(key, staff), "pin_secret": secret.hex()}
 
     def set_key_state(self, actor: Actor, key_id: int, state: str, reason: str) -> Row:
         """Report lost, block, unblock (state ``active``) or retire a key.
@@ -816,6 +843,7 @@ class BackOffice:
             "unit_id": staff.unit_id,
             "state": key.state,
             "public_key": key.public_key.hex(),
+            "pin_secret_set": key.pin_secret is not None,
         }
 
     # -- customers ---------------------------------------------------------------------------

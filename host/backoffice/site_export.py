@@ -15,8 +15,8 @@
   secrets.
 
 Every file is created 0600: the export holds the locks' MAC secrets, the
-authority's private keys, code verifiers and password hashes. Web sessions
-and sign-in records are left out (they are no data to keep).
+authority's private keys, code verifiers, the keys' pin secrets and password
+hashes. Web sessions and sign-in records are left out (they are no data to keep).
 
 ``import_site(folder, directory, url)`` checks every file against the
 manifest before anything is written, creates the new site's schema, inserts
@@ -51,7 +51,7 @@ VERSION = 1
 NULL = "\\N"
 BATCH = 5000
 LEFT_OUT = ("web_sessions", "sign_in_attempts")  # nothing in them is the site's data
-SECRET_TABLES = ("locks", "users", "staff", "stations")
+SECRET_TABLES = ("locks", "users", "staff", "keys", "stations")  # keys: their pin_secret
 MANIFEST = "manifest.json"
 
 

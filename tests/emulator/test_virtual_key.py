@@ -8,6 +8,7 @@ key signs are written out from SPEC 5.2's table, not taken from the key's code.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import struct
 from typing import Any
@@ -24,7 +25,9 @@ from emulator.virtual_key import (
     KeyStorageFull,
     VirtualKey,
     sample_events,
+    virtual_pin_secret,
 )
+from protocol import pin_secret
 from protocol.constants import MsgType, ObjType, Role, SlotState, Status
 from protocol.messages import (
     decode_error,
@@ -191,7 +194,7 @@ def test_everything_but_hello_is_bad_state_before_hello(msg_type: MsgType) -> No
     assert key.last_error == Status.BAD_STATE
 
 
-@pytest.mark.parametrize("msg_type", [0x04, 0x40, 0x52, 0x60, 0x99, 0xFF])
+@pytest.mark.parametrize("msg_type", [0x05, 0x40, 0x52, 0x60, 0x99, 0xFF])
 def test_unknown_type(msg_type: int) -> None:
     key, _ = session()
     body = encode_message(msg_type, 77, b"\x01\x02")
@@ -311,6 +314,36 @@ def test_challenge_signature_verifies(nonce: bytes, role: int, peer_id: int) -> 
     other_peer = b"synk-auth-v1" + nonce + struct.pack("<BII", role, peer_id ^ 1, KEY_ID)
     with pytest.raises(InvalidSignature):
         public.verify(answer["signature"], other_peer)
+
+
+def test_pin_proof_only_after_this_sessions_challenge() -> None:
+    """SPEC 5.11: the key's HMAC of the derived code, under a pin_secret it never sends."""
+    secret = bytes(range(32))
+    key, station = session(make_key(pin_secret=secret))
+    derived = bytes(range(16))
+    status, error = station.call(MsgType.PIN_PROOF, {"derived": derived})
+    assert (status, error["detail"]) == (Status.BAD_STATE, 0)
+    station.call(MsgType.CHALLENGE, {"nonce": bytes(32)})
+    status, answer = station.call(MsgType.PIN_PROOF, {"derived": derived})
+    assert status == Status.OK
+    mac = hmac.new(secret, b"synk-pin-v1" + derived, hashlib.sha256).digest()
+    assert answer["proof"] == mac[:16] == pin_secret.proof(secret, derived)
+    assert key.pin_proofs == 1
+    station.hello()  # a new session: a new CHALLENGE first
+    status, _ = station.call(MsgType.PIN_PROOF, {"derived": derived})
+    assert status == Status.BAD_STATE
+
+
+def test_pin_proof_payload_is_16_bytes_and_secret_32() -> None:
+    _key, station = session()
+    station.call(MsgType.CHALLENGE, {"nonce": bytes(32)})
+    short = encode_message(MsgType.PIN_PROOF, 77, bytes(15))
+    status, error = parse_response(station.send(short), MsgType.PIN_PROOF)
+    assert (status, error["detail"]) == (Status.MALFORMED, 16)
+    with pytest.raises(ValueError, match="pin_secret"):
+        make_key(pin_secret=bytes(31))
+    # Without one given, a virtual key's secret follows from its seed (a rebuilt site).
+    assert make_key().pin_secret == virtual_pin_secret(seed(f"key {KEY_ID}"))
 
 
 def test_set_baud() -> None:

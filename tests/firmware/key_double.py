@@ -3,6 +3,7 @@ test doubles that run under MicroPython as well as CPython (written with the fir
 modules: firmware.records, firmware.record_encoders, firmware.payloads, firmware.wire_messages).
 
 ``KeyDouble`` answers the key side of protocol/SPEC.md 3, 5 and 6: HELLO, CHALLENGE, SET_BAUD,
+PIN_PROOF (after this session's CHALLENGE, else BAD_STATE; with ``pin_secret(key_id)``),
 OBJ_BEGIN/WRITE/COMMIT (permission set into the inactive slot, switched only at a good commit;
 blocklist only if newer), OBJ_STAT/OBJ_READ (audit snapshot, active set, blocklist), AUDIT_ACK,
 AUDIT_APPEND and DIAG; ``BAD_STATE`` before HELLO; the same answer again, without executing twice,
@@ -24,6 +25,7 @@ import struct
 from hashlib import sha256
 
 from firmware import ed25519
+from firmware import pin_secret as pin
 from firmware.framing import FrameDecoder, encode_frame
 from firmware.hmac_sha256 import hmac_sha256
 from firmware.payloads import decode_payload, encode_payload
@@ -40,6 +42,7 @@ from firmware.protocol_constants import (
     MSG_OBJ_READ,
     MSG_OBJ_STAT,
     MSG_OBJ_WRITE,
+    MSG_PIN_PROOF,
     MSG_SET_BAUD,
     OBJ_AUDIT,
     OBJ_BLOCKLIST,
@@ -120,6 +123,11 @@ def key_seed(key_id):
     return sha256(b"key %d" % key_id).digest()
 
 
+def pin_secret(key_id):
+    """The pin_secret tests/factories.py gives key ``key_id`` (its bundles' verifiers use it)."""
+    return sha256(b"pin secret %d" % key_id).digest()
+
+
 def lock_secret(lock_id):
     return sha256(b"lock %d" % lock_id).digest()
 
@@ -195,6 +203,9 @@ class KeyDouble:
     ):
         self.key_id = key_id
         self.seed = seed if seed is not None else key_seed(key_id)
+        self.pin_secret = pin_secret(key_id)
+        self.challenged = False  # this session's CHALLENGE answered: PIN_PROOF allowed
+        self.proofs = []  # the derived codes PIN_PROOF was asked for, in order
         self.public = public_key(self.seed)
         self.max_payload = max_payload
         self.audit_capacity = audit_capacity
@@ -267,6 +278,7 @@ class KeyDouble:
             MSG_HELLO: self._hello,
             MSG_CHALLENGE: self._challenge,
             MSG_SET_BAUD: self._set_baud,
+            MSG_PIN_PROOF: self._pin_proof,
             MSG_OBJ_BEGIN: self._begin,
             MSG_OBJ_WRITE: self._write,
             MSG_OBJ_COMMIT: self._commit,
@@ -283,17 +295,23 @@ class KeyDouble:
         if msg_type != MSG_HELLO and self.greeted is None:
             return ST_BAD_STATE, encode_error(0, "HELLO first")
         try:
-            fields = decode_payload(msg_type, False, msg["payload"])
-        except CodecError:
+            if msg_type == MSG_PIN_PROOF:
+                fields = pin.decode_payload(False, msg["payload"])
+            else:
+                fields = decode_payload(msg_type, False, msg["payload"])
+        except (CodecError, pin.PinError):
             return ST_MALFORMED, encode_error(0)
         self.executed.append(msg_type)
         status, answer = handler(fields)
         if status != ST_OK:
             return status, encode_error(answer)
+        if msg_type == MSG_PIN_PROOF:
+            return ST_OK, pin.encode_payload(True, answer)
         return ST_OK, encode_payload(msg_type, True, answer)
 
     def _hello(self, f):
         self.greeted = (f["role"], f["peer_id"])
+        self.challenged = False
         active = self.active_set_fields()
         return ST_OK, {
             "key_id": self.key_id,
@@ -318,7 +336,14 @@ class KeyDouble:
     def _challenge(self, f):
         role, peer_id = self.greeted
         signed = AUTH_CONTEXT + f["nonce"] + struct.pack("<BII", role, peer_id, self.key_id)
+        self.challenged = True
         return ST_OK, {"signature": sign(self.seed, signed)}
+
+    def _pin_proof(self, f):
+        if not self.challenged:
+            return ST_BAD_STATE, 0
+        self.proofs.append(f["derived"])
+        return ST_OK, {"proof": pin.proof(self.pin_secret, f["derived"])}
 
     def _set_baud(self, f):
         if f["baud"] not in _RATES:

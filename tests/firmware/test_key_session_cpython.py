@@ -111,7 +111,9 @@ class Station:
 
 
 def anna(events: int = 0) -> VirtualKey:
-    key = VirtualKey(ANNA.key_id, f.seed(f"key {ANNA.key_id}"))
+    key = VirtualKey(
+        ANNA.key_id, f.seed(f"key {ANNA.key_id}"), pin_secret=f.pin_secret(ANNA.key_id)
+    )
     key.preload_events(sample_events(ANNA.key_id, events))
     return key
 
@@ -240,7 +242,12 @@ class KeySessionMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.station = Station()
-        self.key = VirtualKey(ANNA.key_id, f.seed(f"key {ANNA.key_id}"), audit_capacity=300)
+        self.key = VirtualKey(
+            ANNA.key_id,
+            f.seed(f"key {ANNA.key_id}"),
+            audit_capacity=300,
+            pin_secret=f.pin_secret(ANNA.key_id),
+        )
         self.recorded: set[tuple[int, int]] = set()
         self.lock_seq = 0
         self.results: list[SessionResult] = []

@@ -271,6 +271,8 @@ PAYLOAD_STRATEGIES: dict[tuple[MsgType, bool], st.SearchStrategy[Fields]] = {
     (MsgType.CHALLENGE, True): _dict(signature=blob(64)),
     (MsgType.SET_BAUD, False): _dict(baud=u32),
     (MsgType.SET_BAUD, True): EMPTY,
+    (MsgType.PIN_PROOF, False): _dict(derived=blob(16)),
+    (MsgType.PIN_PROOF, True): _dict(proof=blob(16)),
     (MsgType.OBJ_BEGIN, False): _dict(obj=u8, size=u32, sha256=blob(32)),
     (MsgType.OBJ_BEGIN, True): _dict(have=u32),
     (MsgType.OBJ_WRITE, False): _dict(

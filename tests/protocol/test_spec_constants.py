@@ -211,6 +211,8 @@ FIELD_TABLES: list[tuple[str, Any]] = [
     ("AUDIT_APPEND response", _payload(T.AUDIT_APPEND, True)),
     ("DIAG response", [_payload(T.DIAG, True), DIAG]),
     ("SET_BAUD request", _payload(T.SET_BAUD, False)),
+    ("PIN_PROOF request", _payload(T.PIN_PROOF, False)),
+    ("PIN_PROOF response", _payload(T.PIN_PROOF, True)),
     ("OBJ_BEGIN request", _payload(T.OBJ_BEGIN, False)),
     ("OBJ_WRITE request", _payload(T.OBJ_WRITE, False)),
     (

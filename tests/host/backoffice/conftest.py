@@ -96,6 +96,7 @@ class World:
     privates: dict[int, Ed25519PrivateKey] = field(default_factory=dict)
     publics: dict[int, bytes] = field(default_factory=dict)
     secrets: dict[int, bytes] = field(default_factory=dict)
+    pin_secrets: dict[int, bytes] = field(default_factory=dict)  # each key's, from add_key
     code_a1: str = "482913"
 
 
@@ -127,8 +128,9 @@ def world(office: BackOffice, admin: Actor) -> World:
     )
     for key_id, staff_id in ((101, staff_a1), (102, staff_a2), (201, staff_b1)):
         private, public = keypair()
-        office.add_key(admin, staff_id, public, key_id)
+        row = office.add_key(admin, staff_id, public, key_id)
         made.privates[key_id], made.publics[key_id] = private, public
+        made.pin_secrets[key_id] = bytes.fromhex(row["pin_secret"])
     for lock_id, kind in (
         (1, "customer_door"),
         (2, "key_box"),

@@ -28,6 +28,7 @@ from host.backoffice.models import User
 from host.backoffice.service import BackOffice
 from host.backoffice.site import Site
 from host.cli import main
+from protocol import pin_secret
 from protocol.records import decode_record, signed_part
 from tests.tls_pki import ca_certificate_der
 
@@ -89,7 +90,21 @@ def test_from_a_fresh_directory_to_a_verified_bundle(
     station = cli("station", "add", "--unit", str(unit), "--name", "Nord 1")
     staff = cli("staff", "add", "Anna Andersson", "--unit", str(unit), "--code", "482913")["id"]
     _private, public = keypair()
-    cli("key", "add", "--staff", str(staff), "--public-key", public.hex(), "--id", "101")
+    enrolled = tmp_path / "key-101.secret"  # the pin secret the enrolment wrote (SPEC 5.11)
+    enrolled.write_text((bytes(range(32))).hex() + "\n", encoding="ascii")
+    key = cli(
+        "key",
+        "add",
+        "--staff",
+        str(staff),
+        "--public-key",
+        public.hex(),
+        "--id",
+        "101",
+        "--pin-secret-file",
+        str(enrolled),
+    )
+    assert key["pin_secret"] == bytes(range(32)).hex()
     customer = cli("customer", "add", "K-0001", "--unit", str(unit))["id"]
     cli("lock", "add", "--type", "customer_door", "--id", "7")
     cli("lock", "install", "7", "--address", "Storgatan 1", "--customer", str(customer))
@@ -102,7 +117,15 @@ def test_from_a_fresh_directory_to_a_verified_bundle(
     authority_public = bytes.fromhex(authority["public_key"])
     assert ed25519.verify(authority_public, signed_part("bundle", data), bundle["signature"])
     assert [k["key_id"] for k in bundle["keys"]] == [101]
+    assert bundle["keys"][0]["code_verifier"] == pin_secret.verifier(
+        "482913", bundle["keys"][0]["code_salt"], bundle["code_iterations"], bytes(range(32))
+    )
     assert bundle["lock_lists"] == [[7]]
+    again = cli("key", "pin-secret", "101")  # enrolled again: a new secret, printed this once
+    assert len(bytes.fromhex(again["pin_secret"])) == 32
+    enrolled.write_text("not hex", encoding="ascii")
+    cli("key", "pin-secret", "101", "--pin-secret-file", str(enrolled), status=2)
+    assert "ska vara 32 byte (64 hexadecimala tecken) / The key's pin secret must be" in cli.err
 
     lost = cli("key", "lost", "101", "--reason", "tappad i bussen")
     assert lost["state"] == "lost"

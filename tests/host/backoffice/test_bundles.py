@@ -14,6 +14,7 @@ from host.backoffice.errors import Invalid
 from host.backoffice.roles import Actor
 from host.backoffice.service import BackOffice
 from host.backoffice.timeutil import day_start, day_window, local_day, parse_time
+from protocol import pin_secret
 from protocol.records import decode_record, rebuild_permission_set, signed_part
 
 from .builders import verifies
@@ -86,7 +87,10 @@ def test_content_of_a_units_bundle(
     assert bundle["day0_start"] == parse_time("2026-03-10T00:00")
     assert bundle["lock_lists"] == [[1, 2, 4]]  # customer A's locks and the granted common area
     first = bundle["keys"][0]
-    expected = hashlib.pbkdf2_hmac("sha256", b"482913", first["code_salt"], 1000, 16)
+    # The key's proof of the code (SPEC 5.11), not the code's PBKDF2 alone (issue 14.5).
+    derived = hashlib.pbkdf2_hmac("sha256", b"482913", first["code_salt"], 1000, 16)
+    assert first["code_verifier"] != derived
+    expected = pin_secret.verifier("482913", first["code_salt"], 1000, world.pin_secrets[101])
     assert first["code_verifier"] == expected
     assert bundle["code_iterations"] == 1000
     for day in range(8):
@@ -298,3 +302,55 @@ def test_more_locks_than_a_permission_set_holds_is_a_clear_error(
     with pytest.raises(Invalid, match="1025") as refused:
         office.export_bundle(admin, world.station_a)
     assert refused.value.key == "bundle.too_many_locks"
+
+
+# -- the keys' pin secrets (SPEC.md 5.11, issue 14.5) -------------------------------------------
+
+
+def test_each_key_has_its_own_verifier_of_the_same_code(
+    office: BackOffice, admin: Actor, world: World
+) -> None:
+    # Two keys of one member of staff: the same code, two verifiers, each the key's own.
+    extra = office.add_key(admin, world.staff_a1, bytes(range(32)), 103)
+    _serial, bundle, _data = _bundle(office, admin, world.station_a)
+    entries = {k["key_id"]: k for k in bundle["keys"]}
+    assert entries[101]["code_salt"] == entries[103]["code_salt"]
+    assert entries[101]["code_verifier"] != entries[103]["code_verifier"]
+    secret = bytes.fromhex(extra["pin_secret"])
+    salt = entries[103]["code_salt"]
+    assert entries[103]["code_verifier"] == pin_secret.verifier("482913", salt, 1000, secret)
+
+
+def test_the_pin_secret_is_shown_once_and_can_be_brought_by_the_enrolment(
+    office: BackOffice, admin: Actor, world: World
+) -> None:
+    assert len(world.pin_secrets[101]) == 32
+    assert len(set(world.pin_secrets.values())) == 3  # drawn per key
+    shown = office.show_key(admin, 101)
+    assert "pin_secret" not in shown and shown["pin_secret_set"] is True
+    assert all("pin_secret" not in row for row in office.list_keys(admin))
+    brought = bytes(range(100, 132))
+    row = office.add_key(admin, world.staff_a2, bytes(range(1, 33)), 104, brought)
+    assert row["pin_secret"] == brought.hex()
+    with pytest.raises(Invalid):
+        office.add_key(admin, world.staff_a2, bytes(range(2, 34)), 105, b"short")
+
+
+def test_a_key_without_pin_secret_is_left_out_until_enrolled_again(
+    office: BackOffice, admin: Actor, world: World
+) -> None:
+    from host.backoffice.models import Key
+
+    with office.site.sessions.begin() as session:  # a key enrolled before migration 0019
+        key = session.get(Key, 102)
+        assert key is not None
+        key.pin_secret = None
+    assert office.show_key(admin, 102)["pin_secret_set"] is False
+    _serial, bundle, _data = _bundle(office, admin, world.station_a)
+    assert [k["key_id"] for k in bundle["keys"]] == [101]
+    row = office.set_key_pin_secret(admin, 102)
+    secret = bytes.fromhex(row["pin_secret"])
+    _serial, bundle, _data = _bundle(office, admin, world.station_a)
+    assert [k["key_id"] for k in bundle["keys"]] == [101, 102]
+    entry = bundle["keys"][1]
+    assert entry["code_verifier"] == pin_secret.verifier("730518", entry["code_salt"], 1000, secret)
