@@ -210,15 +210,7 @@ class EmulatedSite:
     # -- building ---------------------------------------------------------------------
 
     def _saved_clock(self) -> dict[str, int]:
-        path = self.work_dir / CLOCK_FILE
-        if not path.exists():
-            return {}
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as err:
-            raise ValueError(f"{path}: not readable: {err}") from None
-        if not isinstance(data, dict):
-            raise ValueError(f"{path}: not a JSON object")
+        data = _json_object(self.work_dir / CLOCK_FILE)
         return {k: v for k, v in data.items() if k in ("now", "port") and isinstance(v, int)}
 
     def _save_clock(self) -> None:
@@ -405,16 +397,7 @@ class EmulatedSite:
         )
 
     def _installed_locks(self) -> dict[str, Any]:
-        path = self.work_dir / INSTALLED_LOCKS_FILE
-        if not path.exists():
-            return {}
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as err:
-            raise ValueError(f"{path}: not readable: {err}") from None
-        if not isinstance(data, dict):
-            raise ValueError(f"{path}: not a JSON object")
-        return data
+        return _json_object(self.work_dir / INSTALLED_LOCKS_FILE)
 
     def install_lock(self, lock_id: int, kind: str, secret: bytes) -> VirtualLock:
         """A lock fitted while the site runs: kept with the site's state, back after a restart."""
@@ -598,3 +581,16 @@ class EmulatedSite:
         self.pull_key(station_id)
         self.run_for(0.05)
         return result
+
+
+def _json_object(path: Path) -> dict[str, Any]:
+    """A file the site keeps in its work folder, read as a JSON object; {} if not there yet."""
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise ValueError(f"{path}: not readable: {err}") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: not a JSON object")
+    return data

@@ -45,7 +45,7 @@ from hw.board_setup import STORAGE_ROOT
 from hw.pins_unix import WIRING_VARIABLE
 
 # The heap a station's VM gets: hw/VIRTUAL_BOARD.md says where the figure comes from.
-VM_HEAP_BYTES = 512 * 1024
+VM_HEAP_BYTES = 768 * 1024
 ACCEPT_S = 5.0  # how long a board that connected one channel may take for the next
 
 

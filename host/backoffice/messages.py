@@ -935,6 +935,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "csv.col.created_at": ("Skapad", "created_at"),
     "csv.col.key_id": ("Nyckel", "key_id"),
     "csv.col.public_key": ("Publik nyckel", "public_key"),
+    "csv.col.pin_secret_set": ("Kodhemlighet på nyckeln", "pin_secret_set"),
     "csv.col.state": ("Status", "state"),
     "csv.col.retired_at": ("Avvecklad", "retired_at"),
     "csv.col.name": ("Namn", "name"),

@@ -13,7 +13,7 @@ import json
 from hashlib import sha256
 
 import firmware
-from firmware import startup, station_config
+from firmware import messages, startup, station_config
 from firmware.bundle_cache import authority_key_id
 from firmware.clock import ManualClock
 from firmware.framing import FrameDecoder, encode_frame
@@ -109,7 +109,8 @@ def test_build_station_without_network_or_console_has_neither():
     assert station.uplink is None and station.console is None
     assert station.board is board and station.clock is board.clock
     station.boot()
-    assert board.display.swedish.startswith("Stationen har inga behörigheter")  # no bundle yet
+    no_bundle = messages.screen("no_bundle", "")[0]
+    assert board.display.swedish.startswith(no_bundle)  # no bundle yet
 
 
 def test_build_station_gives_a_networked_board_an_uplink_and_a_stream_a_console():
