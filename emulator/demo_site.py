@@ -1282,7 +1282,13 @@ def _facts(
     keys: dict[int, DemoKey] = {}
     loss = plan.key_loss
     for person in plan.people():
-        row = staff_rows[(index_to_unit[person.unit], person.name)]
+        found = staff_rows.get((index_to_unit[person.unit], person.name))
+        if found is None:  # the folder's site was built from an earlier demo plan
+            raise ValueError(
+                f"{work_dir}: its demo site was built by an earlier synk ({person.name} is"
+                " missing); start with another --work folder, or move this one away"
+            )
+        row = found
         seeds = {person.key_id: person.key_seed}
         if person.index == loss.staff:
             seeds[loss.new_key_id] = loss.new_key_seed
