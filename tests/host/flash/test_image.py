@@ -148,15 +148,7 @@ def test_the_compiled_image_runs_the_loader_under_micropython(
         f"config = station_config.load(DirStorage({str(root / 'flash' / 'synk')!r}))\n"
         "print(station_config.__file__, config['station_id'], config['board'])\n"
     )
-    micropython = Path(sys.executable).parent / "micropython"
-    done = subprocess.run(
-        [str(micropython), "-X", "heapsize=8M", "-c", script],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=120,
-        check=False,
-    )
+    done = _micropython(script, tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     module_file, station_id, board_name = done.stdout.split()
     assert module_file.endswith("firmware/station_config.mpy")
@@ -351,15 +343,7 @@ def test_the_station_imports_without_the_encoders(
         "except CodecError as exc:\n"
         "    print(exc.field)\n"
     )
-    micropython = Path(sys.executable).parent / "micropython"
-    done = subprocess.run(
-        [str(micropython), "-X", "heapsize=8M", "-c", script],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=120,
-        check=False,
-    )
+    done = _micropython(script, tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.split() == ["no", "encoders", "event"]
 
@@ -490,3 +474,16 @@ def test_no_image_and_not_an_image(esp32s3_image: Image, tmp_path: Path) -> None
         write_image(esp32s3_image, tmp_path)
     assert refused.value.key == "image.out_not_image"
     assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def _micropython(script: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``script`` run by the MicroPython unix port (8 MB heap), its output captured."""
+    micropython = Path(sys.executable).parent / "micropython"
+    return subprocess.run(
+        [str(micropython), "-X", "heapsize=8M", "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+        check=False,
+    )
