@@ -49,6 +49,7 @@ class Served:
     url: str
     site_dir: Path
     database: str
+    log: Path
     credentials: dict[int, str] = field(default_factory=dict)
     secrets: dict[int, bytes] = field(default_factory=dict)
     key_id: int = 101
@@ -69,7 +70,7 @@ def served(postgresql: str, tmp_path: Path) -> Iterator[Served]:
         admin_password="admin-pw-1",
         password_cost=QUICK_PASSWORDS,
     )
-    made = Served("", site.directory, postgresql)
+    made = Served("", site.directory, postgresql, tmp_path / "serve.log")
     try:
         office = BackOffice(site)
         admin = office.actor_for(None)
@@ -91,8 +92,11 @@ def served(postgresql: str, tmp_path: Path) -> Iterator[Served]:
     synk = Path(sys.executable).with_name("synk")
     command = [str(synk), "backoffice", "serve", "--site", str(site.directory)]
     command += ["--db", postgresql, "--port", str(port), "--workers", "4"]
+    # A file, not a pipe: nobody reads a pipe while the test runs, and the access log of some
+    # thousand requests would fill it and stall the workers.
+    log = made.log.open("wb")
     process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
+        command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
     made.url = f"http://127.0.0.1:{port}"
     try:
@@ -104,8 +108,7 @@ def served(postgresql: str, tmp_path: Path) -> Iterator[Served]:
             except httpx.TransportError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read() if process.stdout else b""
-                pytest.fail(f"synk backoffice serve did not start:\n{output.decode()}")
+                pytest.fail(f"synk backoffice serve did not start:\n{_tail(made.log)}")
             time.sleep(0.2)
         yield made
     finally:
@@ -115,6 +118,12 @@ def served(postgresql: str, tmp_path: Path) -> Iterator[Served]:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+        log.close()
+
+
+def _tail(log: Path, lines: int = 60) -> str:
+    """The server's last lines, for a failure's message."""
+    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
 
 
 def test_serve_with_workers_keeps_a_web_sign_in_on_every_worker(served: Served) -> None:
@@ -221,7 +230,10 @@ def test_concurrent_uploads_on_several_workers_store_every_event_once(served: Se
         data = {"username": "chef.nord", "password": "chef-pw-1", "csrf": login_token(manager)}
         assert manager.post("/web/login", data=data).status_code == 303
         cookies = manager.cookies
-    answers = asyncio.run(_all(served, outboxes, cookies))
+    try:
+        answers = asyncio.run(_all(served, outboxes, cookies))
+    except httpx.TransportError as error:
+        pytest.fail(f"{error!r}; the server's log ends:\n{_tail(served.log)}")
     assert [a for a in answers if a[0] != 200] == []  # no server error, nothing refused
     assert all(acked == last for _status, last, acked in answers if last)
     site = Site.open(served.site_dir, served.database)
