@@ -26,7 +26,7 @@ or an object's hash is wrong) raises ``LinkError``, whose ``reason`` says which;
 On top: ``hello`` (negotiates the payload size: the smallest of ours, the
 key's and the transport's), ``set_baud`` (SPEC 5.9, with the fall back to
 115200 when the new rate fails twice), ``pin_proof`` (SPEC 5.11: the key's
-HMAC of a derived code; payloads from firmware.pin_secret), ``write_object`` (OBJ_BEGIN, OBJ_WRITE
+HMAC of a derived code), ``write_object`` (OBJ_BEGIN, OBJ_WRITE
 chunks, OBJ_COMMIT; resumes from the key's ``have`` after OUT_OF_ORDER, a
 commit before all bytes, or a lost frame) and ``read_object`` (OBJ_STAT, then
 OBJ_READ chunks, checked against the SHA-256 the key announced). An object too
@@ -37,7 +37,6 @@ and ``read_range`` piece by piece, the caller hashing the pieces.
 import os
 from hashlib import sha256
 
-from firmware import pin_secret
 from firmware.framing import MAX_BODY, FrameDecoder, encode_frame
 from firmware.payloads import decode_payload, encode_payload
 from firmware.protocol_constants import (
@@ -438,14 +437,16 @@ class KeyLink:
     def pin_proof(self, derived: bytes) -> bytes:
         """PIN_PROOF (SPEC 5.11): the key's proof for ``derived``; LinkError if it refuses."""
         message = self._send(
-            MSG_PIN_PROOF, pin_secret.encode_payload(False, {"derived": derived}), PIN_PROOF_SIZE
+            MSG_PIN_PROOF,
+            encode_payload(MSG_PIN_PROOF, False, {"derived": derived}),
+            PIN_PROOF_SIZE,
         )
         status = message["status"]
         try:
             if status == ST_OK:
-                return pin_secret.decode_payload(True, message["payload"])["proof"]
+                return decode_payload(MSG_PIN_PROOF, True, message["payload"])["proof"]
             answer = decode_error(message["payload"])
-        except (pin_secret.PinError, CodecError) as exc:
+        except CodecError as exc:
             raise LinkError(MALFORMED, "answer to PIN_PROOF does not decode: %s" % exc)
         raise _refused(MSG_PIN_PROOF, status, answer)
 

@@ -7,10 +7,10 @@ secret that only the key and the back office hold. So the station computes
 for its proof of that, and compares the answer with the verifier; a stolen
 station or an exported bundle cannot test a guess without the key.
 
-``encode_payload``/``decode_payload`` are the message's two payloads, in the
-codec's dict shape (request ``{"derived"}``, answer ``{"proof"}``); they raise
-``PinError`` (with the ``field`` at fault) for anything else. ``proof`` is the
-key's side, for test doubles of a key.
+The message's two payloads (request ``{"derived"}``, answer ``{"proof"}``) are
+encoded and checked with every other payload in ``firmware/payloads.py``.
+``derive`` and ``proof`` raise ``PinError`` (with the ``field`` at fault) for
+arguments that do not fit. ``proof`` is the key's side, for test doubles of a key.
 """
 
 from firmware.hmac_sha256 import hmac_sha256, pbkdf2_sha256
@@ -56,32 +56,3 @@ def proof(pin_secret: "_Buf", derived: "_Buf") -> bytes:
     if len(derived) != PIN_DERIVED_SIZE:
         raise PinError("derived", "%d bytes" % PIN_DERIVED_SIZE)
     return hmac_sha256(pin_secret, PIN_CONTEXT + bytes(derived))[:PIN_PROOF_SIZE]
-
-
-def _field(response: bool) -> "tuple[str, int]":
-    if not isinstance(response, bool):
-        raise PinError("response", "must be a bool")
-    return ("proof", PIN_PROOF_SIZE) if response else ("derived", PIN_DERIVED_SIZE)
-
-
-def encode_payload(response: bool, fields: dict) -> bytes:
-    """PIN_PROOF's request (``response`` false: ``{"derived"}``) or answer (``{"proof"}``)."""
-    name, size = _field(response)
-    if not isinstance(fields, dict) or set(fields) != {name}:
-        raise PinError("", "fields must be {%r}" % name)
-    value = fields[name]
-    if not isinstance(value, (bytes, bytearray, memoryview)) or len(value) != size:
-        raise PinError(name, "%d bytes" % size)
-    return bytes(value)
-
-
-def decode_payload(response: bool, data: "_Buf") -> dict:
-    """The dict of a PIN_PROOF request or answer payload; exactly 16 bytes."""
-    name, size = _field(response)
-    if not isinstance(data, (bytes, bytearray, memoryview)):
-        raise PinError("data", "bytes expected")
-    if len(data) < size:
-        raise PinError(name, "%d bytes" % size)
-    if len(data) > size:
-        raise PinError("length", "%d extra bytes" % (len(data) - size))
-    return {name: bytes(data)}

@@ -295,18 +295,13 @@ class KeyDouble:
         if msg_type != MSG_HELLO and self.greeted is None:
             return ST_BAD_STATE, encode_error(0, "HELLO first")
         try:
-            if msg_type == MSG_PIN_PROOF:
-                fields = pin.decode_payload(False, msg["payload"])
-            else:
-                fields = decode_payload(msg_type, False, msg["payload"])
-        except (CodecError, pin.PinError):
+            fields = decode_payload(msg_type, False, msg["payload"])
+        except CodecError:
             return ST_MALFORMED, encode_error(0)
         self.executed.append(msg_type)
         status, answer = handler(fields)
         if status != ST_OK:
             return status, encode_error(answer)
-        if msg_type == MSG_PIN_PROOF:
-            return ST_OK, pin.encode_payload(True, answer)
         return ST_OK, encode_payload(msg_type, True, answer)
 
     def _hello(self, f):
