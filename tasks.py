@@ -74,10 +74,12 @@ def lint(c: Context) -> None:
 
 
 # Debian packages the tests need (name -> a file it installs): Chromium for the browser tests
-# of the web pages, PostgreSQL for the back office's tests on a cluster of their own,
-# LibreOffice Calc (headless, no GUI) to read a Swedish CSV export back as a spreadsheet does.
+# of the web pages, Firefox ESR for the training page's Firefox test (over WebDriver BiDi),
+# PostgreSQL for the back office's tests on a cluster of their own, LibreOffice Calc
+# (headless, no GUI) to read a Swedish CSV export back as a spreadsheet does.
 DEBIAN_PACKAGES = {
     "chromium": "/usr/bin/chromium",
+    "firefox-esr": "/usr/bin/firefox-esr",
     "postgresql": "/usr/bin/pg_config",
     "libreoffice-calc-nogui": "/usr/bin/soffice",
 }
@@ -85,7 +87,7 @@ DEBIAN_PACKAGES = {
 
 @task
 def system_deps(c: Context) -> None:
-    """Install the Debian packages the tests need (Chromium, PostgreSQL, LibreOffice Calc)."""
+    """Install the Debian packages the tests need (Chromium, Firefox, PostgreSQL, LibreOffice)."""
     missing = [name for name, path in DEBIAN_PACKAGES.items() if not Path(path).exists()]
     if not missing:
         return
