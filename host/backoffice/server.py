@@ -60,6 +60,14 @@ if TYPE_CHECKING:
 
 WORKER_APP = "host.backoffice.server:worker_app"
 
+# An idle connection is kept open longer than clients keep theirs (httpx: 5 s): when both
+# sides give up at the same moment, a request sent on a connection the server is closing is
+# answered with a reset, not a response.
+KEEP_ALIVE_S = 30
+# A worker answers its supervisor's ping from a thread; on a loaded machine that can take
+# seconds, and a worker that misses the ping is killed with its requests in flight.
+WORKER_HEALTHCHECK_S = 30
+
 
 def options(
     certfile: str | Path | None = None,
@@ -79,6 +87,7 @@ def options(
         "ssl_keyfile": str(keyfile) if keyfile is not None else None,
         "proxy_headers": bool(proxies),
         "forwarded_allow_ips": list(proxies) if proxies else [],
+        "timeout_keep_alive": KEEP_ALIVE_S,
     }
 
 
@@ -109,7 +118,9 @@ def serve(
         os.environ[SITE_ENV] = str(site.directory.resolve())
         os.environ[db.DB_ENV] = site.url
         app = WORKER_APP
-        settings.update(workers=workers, factory=True)
+        settings.update(
+            workers=workers, factory=True, timeout_worker_healthcheck=WORKER_HEALTHCHECK_S
+        )
     scheme = "https" if certfile else "http"
     print(
         messages.text("cli.serving", scheme=scheme, host=host, port=port, site=site.directory),

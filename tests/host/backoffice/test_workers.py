@@ -121,9 +121,12 @@ def served(postgresql: str, tmp_path: Path) -> Iterator[Served]:
         log.close()
 
 
-def _tail(log: Path, lines: int = 60) -> str:
-    """The server's last lines, for a failure's message."""
-    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+def _tail(log: Path, lines: int = 40) -> str:
+    """For a failure's message: what the server said that is not an access-log line (a worker
+    that died or was killed, a traceback), then its last lines."""
+    said = log.read_text(errors="replace").splitlines()
+    unusual = [line for line in said if not line.startswith("INFO:     127.0.0.1:")]
+    return "\n".join([*unusual[-lines:], "…", *said[-10:]])
 
 
 def test_serve_with_workers_keeps_a_web_sign_in_on_every_worker(served: Served) -> None:

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from host.backoffice.errors import Invalid
-from host.backoffice.server import options
+from host.backoffice.server import KEEP_ALIVE_S, options
 from host.backoffice.sign_in import MAX_FAILURES
 from host.backoffice.site import init_site
 from host.backoffice.threaded_server import ThreadedServer
@@ -105,6 +105,26 @@ def test_the_settings_are_checked() -> None:
         options(certfile="cert.pem")
     with pytest.raises(Invalid):
         options(proxies=["*"])  # uvicorn's "trust everyone": never
+
+
+def test_an_idle_connection_outlives_a_clients_keep_alive(fresh_demo: Demo) -> None:
+    """httpx drops an idle connection after 5 s; the server must keep it longer, or a request
+    sent as both give up at once is met by a reset instead of an answer."""
+    client_keep_alive_s = httpx.Limits().keepalive_expiry or 0.0
+    assert client_keep_alive_s < KEEP_ALIVE_S
+    with _served(fresh_demo) as url:
+        host, port = url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=30) as raw:
+            request = f"GET /web/login HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()
+            for _ in range(2):
+                raw.sendall(request)
+                head = raw.recv(65536)
+                assert head.startswith(b"HTTP/1.1 200"), head[:200]
+                length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+                body = head.split(b"\r\n\r\n", 1)[1]
+                while len(body) < length:
+                    body += raw.recv(65536)
+                time.sleep(client_keep_alive_s + 1)
 
 
 def _free_port() -> int:
