@@ -948,10 +948,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Stopped; the site is saved in {work}.",
     ),
     "emulate.help_language": (
-        "språk på stationernas skärmar, i konsolen och på övningssidan: sv (förval), en eller "
-        "both (svenska och engelska)",
-        "language of the stations' screens, the console and the training page: sv (default), en "
-        "or both (Swedish and English)",
+        "språk på stationernas skärmar, i konsolen, på övningssidan och på kontorets"
+        " uppföljningssidor: sv (förval), en eller both (svenska och engelska)",
+        "language of the stations' screens, the console, the training page and the back"
+        " office's follow-up pages: sv (default), en or both (Swedish and English)",
     ),
     "emulate.help_no_browser": (
         "öppna inte övningssidan i webbläsaren (adressen skrivs ut ändå)",

@@ -154,7 +154,8 @@ class EmulatedSite:
             raise ValueError(f"vm: 'cpython' or 'micropython', not {vm!r}")
         if language not in LANGUAGES:
             raise ValueError(f"language: must be one of {', '.join(LANGUAGES)}")
-        self.language = language  # what the stations' displays say (station.json "language")
+        # what the stations' displays say (station.json "language") and the back office's pages
+        self.language = language
         self.work_dir = Path(work_dir)
         private_folder(self.work_dir, own=True)
         saved = self._saved_clock()
@@ -220,12 +221,12 @@ class EmulatedSite:
     def _serve(self, port: int | None) -> tuple[ThreadedServer, str]:
         """The back office on ``port`` when it is free, else on a port the system picks."""
         if port and _port_free(port):
-            server = ThreadedServer(self.site, self.clock, port=port)
+            server = ThreadedServer(self.site, self.clock, port=port, language=self.language)
             try:
                 return server, server.start()
             except RuntimeError:  # taken between the check and the bind
                 pass
-        server = ThreadedServer(self.site, self.clock)
+        server = ThreadedServer(self.site, self.clock, language=self.language)
         return server, server.start()
 
     def _make_station(self, station_id: int) -> EmulatedStation:

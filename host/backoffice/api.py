@@ -127,8 +127,11 @@ def _matches(if_none_match: str | None, serial: int) -> bool:
     return "*" in tags or f'"{serial}"' in tags
 
 
-def create_app(site: Site, clock: Clock = system_clock) -> FastAPI:
-    """The API of one site. Refuses to start when the authority key cannot be used."""
+def create_app(
+    site: Site, clock: Clock = system_clock, language: str = messages.DEFAULT_LANGUAGE
+) -> FastAPI:
+    """The API of one site, its web pages in ``language`` (``messages.LANGUAGES``). Refuses to
+    start when the authority key cannot be used."""
     office = BackOffice(site, clock)
     office.check_authority()
     app = FastAPI(
@@ -181,7 +184,7 @@ def create_app(site: Site, clock: Clock = system_clock) -> FastAPI:
 
     from host.web.app import create_web_app  # jinja2 and the templates: only with the app
 
-    app.mount("/web", create_web_app(office))
+    app.mount("/web", create_web_app(office, language))
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

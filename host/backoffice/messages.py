@@ -3,7 +3,9 @@
 ``text(key, **values)`` gives "svenska / English" with the values filled in;
 errors, CLI output and CLI help all come from here, so a translator has one
 file to read. Keys are dotted: the part before the first dot says where the
-string is used.
+string is used. The web pages show one language or both (``LANGUAGES``; Swedish
+unless ``synk backoffice serve --language`` says otherwise), decided in
+``host.web.text``.
 """
 
 from __future__ import annotations
@@ -417,6 +419,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Ogiltigt antal arbetsprocesser: {workers} (minst 1)",
         "Invalid number of worker processes: {workers} (at least 1)",
     ),
+    "serve.language": (
+        "Okänt språk {language} för uppföljningssidorna (välj {languages})",
+        "Unknown language {language} for the follow-up pages (choose {languages})",
+    ),
     "serve.proxy": (
         "Ogiltig proxyadress {proxy}: ange en IP-adress eller ett nät (10.0.0.0/24)",
         "Invalid proxy address {proxy}: give an IP address or a network (10.0.0.0/24)",
@@ -611,6 +617,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "help.serve_workers": (
         "Antal arbetsprocesser (uvicorn); fler än en med PostgreSQL",
         "Number of worker processes (uvicorn); more than one with PostgreSQL",
+    ),
+    "help.serve_language": (
+        "Uppföljningssidornas språk: sv (standard $SYNK_LANGUAGE eller sv), en eller both"
+        " (svenska och engelska)",
+        "The follow-up pages' language: sv (default $SYNK_LANGUAGE or sv), en or both"
+        " (Swedish and English)",
     ),
     "help.proxy": (
         "Omvänd proxy (adress eller nät) vars X-Forwarded-For/-Proto betros; kan upprepas",
@@ -1476,6 +1488,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         " customer, staff member and start: a new end or method corrects it.",
     ),
 }
+
+# The web pages' language settings: Swedish only, English only, or Swedish then English.
+LANGUAGES = ("sv", "en", "both")
+DEFAULT_LANGUAGE = "sv"
 
 
 def text(key: str, **values: object) -> str:

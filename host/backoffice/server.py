@@ -40,6 +40,11 @@ hourly retention purge once. Nothing a request leaves behind is kept in a
 worker's memory: web sessions, the sign-in throttle, the stored bundles and
 their serials and the uploaded events are rows of the database (the sign-in
 form's CSRF token is a cookie), so any worker can answer any request.
+
+The pages' language: ``--language sv|en|both`` (``host.web.text``), else
+``$SYNK_LANGUAGE``, else Swedish. ``serve`` hands it to its workers in
+``$SYNK_LANGUAGE``, as it does the site and the database, so every worker
+answers in the same language.
 """
 
 from __future__ import annotations
@@ -59,6 +64,7 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
 
 WORKER_APP = "host.backoffice.server:worker_app"
+LANGUAGE_ENV = "SYNK_LANGUAGE"
 
 # An idle connection is kept open longer than clients keep theirs (httpx: 5 s): when both
 # sides give up at the same moment, a request sent on a connection the server is closing is
@@ -91,12 +97,20 @@ def options(
     }
 
 
+def pages_language(value: str | None = None) -> str:
+    """The web pages' language: the given one, ``$SYNK_LANGUAGE``, or Swedish; ``Invalid``
+    for one not in ``messages.LANGUAGES``."""
+    from host.web.text import checked_language
+
+    return checked_language(value or os.environ.get(LANGUAGE_ENV) or messages.DEFAULT_LANGUAGE)
+
+
 def worker_app() -> FastAPI:
-    """The app of one worker process: the site named by ``$SYNK_SITE`` and ``$SYNK_DATABASE_URL``
-    (``serve`` sets both before starting the workers)."""
+    """The app of one worker process: the site named by ``$SYNK_SITE`` and ``$SYNK_DATABASE_URL``,
+    its pages in ``$SYNK_LANGUAGE`` (``serve`` sets all three before starting the workers)."""
     from host.backoffice.api import create_app
 
-    return create_app(Site.open(site_dir(None)))
+    return create_app(Site.open(site_dir(None)), language=pages_language())
 
 
 def serve(
@@ -107,16 +121,21 @@ def serve(
     keyfile: str | None = None,
     proxies: Sequence[str] = (),
     workers: int = 1,
+    language: str | None = None,
 ) -> None:
+    """Serve until stopped; ``language``: the pages' (None: ``$SYNK_LANGUAGE`` or Swedish)."""
     settings = options(certfile, keyfile, proxies)  # refuse a bad set-up before starting
     if workers < 1:
         raise Invalid("serve.workers", workers=workers)
+    spoken = pages_language(language)
     from host.backoffice.api import create_app  # FastAPI is slow to import; only here
 
-    app: Any = create_app(site)  # also checks the authority key before any worker starts
+    # also checks the authority key before any worker starts
+    app: Any = create_app(site, language=spoken)
     if workers > 1:
         os.environ[SITE_ENV] = str(site.directory.resolve())
         os.environ[db.DB_ENV] = site.url
+        os.environ[LANGUAGE_ENV] = spoken
         app = WORKER_APP
         settings.update(
             workers=workers, factory=True, timeout_worker_healthcheck=WORKER_HEALTHCHECK_S
@@ -144,7 +163,14 @@ def _serve_command(args: argparse.Namespace) -> int:
     site = Site.open(site_dir(args.site), args.db)
     try:
         serve(
-            site, args.host, args.port, args.certfile, args.keyfile, args.proxy or (), args.workers
+            site,
+            args.host,
+            args.port,
+            args.certfile,
+            args.keyfile,
+            args.proxy or (),
+            args.workers,
+            args.language,
         )
     finally:
         site.close()
@@ -165,4 +191,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     serve_parser.add_argument("--keyfile", metavar="PEM", help=t("help.keyfile"))
     serve_parser.add_argument("--proxy", metavar="ADDR", action="append", help=t("help.proxy"))
     serve_parser.add_argument("--workers", type=int, default=1, help=t("help.serve_workers"))
+    serve_parser.add_argument(
+        "--language", choices=messages.LANGUAGES, help=t("help.serve_language")
+    )
     serve_parser.set_defaults(func=_serve_command)

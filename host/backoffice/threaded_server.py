@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 import uvicorn
 
+from host.backoffice import messages
 from host.backoffice.api import create_app
 from host.backoffice.server import options
 from host.backoffice.site import Clock, Site
@@ -26,7 +27,8 @@ from host.backoffice.site import Clock, Site
 class ThreadedServer:
     """``ssl_certfile``/``ssl_keyfile`` (PEM files): serve https, as uvicorn does;
     ``proxies``: the reverse proxies whose X-Forwarded-* are believed (as
-    ``synk backoffice serve --proxy``; none by default)."""
+    ``synk backoffice serve --proxy``; none by default); ``language``: the web pages' (as
+    ``--language``; Swedish by default)."""
 
     def __init__(
         self,
@@ -37,9 +39,10 @@ class ThreadedServer:
         ssl_certfile: str | None = None,
         ssl_keyfile: str | None = None,
         proxies: Sequence[str] = (),
+        language: str = messages.DEFAULT_LANGUAGE,
     ) -> None:
         config = uvicorn.Config(
-            create_app(site, clock),
+            create_app(site, clock, language),
             host=host,
             port=port,
             log_level="warning",

@@ -11,6 +11,12 @@ browser sends one, an ``Origin`` of this site; the sign-in form, which comes
 before any session, uses a double-submit cookie.
 A page or export that needs a session answers a request without one with a
 redirect to the sign-in page; one the role may not see answers 403.
+
+The pages speak one language setting, ``create_web_app(office, language)``:
+``sv`` (the default), ``en`` or ``both`` (``synk backoffice serve --language``).
+Each request is made in it (``host.web.text.speaking``): every text, table
+header, chart label, error and the ``<html lang>``. CSV exports do not follow
+it; they have their dialects.
 """
 
 from __future__ import annotations
@@ -30,6 +36,8 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from host.backoffice import messages
+from host.backoffice.body_limit import BodyTooLarge
 from host.backoffice.errors import (
     Conflict,
     Forbidden,
@@ -69,10 +77,11 @@ class SignInNeeded(Exception):
 
 
 class Web:
-    """What the routes share: the services, the templates, the paths."""
+    """What the routes share: the services, the templates, the language, the paths."""
 
-    def __init__(self, office: BackOffice) -> None:
+    def __init__(self, office: BackOffice, language: str = messages.DEFAULT_LANGUAGE) -> None:
         self.office = office
+        self.language = text.checked_language(language)
         self.followup = FollowUp(office)
         self.sign_in = SignIn(office.site, office.clock)
         self.templates = Environment(
@@ -103,6 +112,7 @@ class Web:
         **context: Any,
     ) -> HTMLResponse:
         page = self.templates.get_template(template).render(
+            lang=text.html_lang(),
             base=self.base(request),
             identity=identity,
             pages=FollowUp.pages(identity.actor) if identity else [],
@@ -126,6 +136,19 @@ class Web:
                 raise Forbidden("web.csrf")
         if not expected or not hmac.compare_digest(expected.encode(), given.encode()):
             raise Forbidden("web.csrf")
+
+
+class _Language:
+    """ASGI middleware: every request is answered in the pages' language (``text.speaking``),
+    its error pages too."""
+
+    def __init__(self, app: ASGIApp, language: str) -> None:
+        self.app = app
+        self.language = language
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        with text.speaking(self.language):
+            await self.app(scope, receive, send)
 
 
 class _SecurityHeaders:
@@ -167,17 +190,18 @@ def _safe_next(base: str, target: str | None) -> str:
     return target
 
 
-def create_web_app(office: BackOffice) -> FastAPI:
+def create_web_app(office: BackOffice, language: str = messages.DEFAULT_LANGUAGE) -> FastAPI:
     from host.web import (  # the routes need Web; imported here to keep one direction
         access_pages,
         pages,
     )
 
-    web = Web(office)
+    web = Web(office, language)
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.state.web = web
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
+    app.add_middleware(_Language, language=web.language)
     app.add_middleware(_SecurityHeaders)
 
     @app.exception_handler(SignInNeeded)
@@ -195,11 +219,16 @@ def create_web_app(office: BackOffice) -> FastAPI:
 
     @app.exception_handler(ServiceError)
     async def service_error(request: Request, exc: ServiceError) -> Response:
-        return error_page(request, _STATUS.get(type(exc), 400), exc.text)
+        return error_page(request, _STATUS.get(type(exc), 400), text.plain(exc.key, **exc.values))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        message = text.plain("http.not_found") if exc.status_code == 404 else str(exc.detail)
+        if exc.status_code == 404:
+            message = text.plain("http.not_found")
+        elif isinstance(exc, BodyTooLarge):
+            message = text.plain("http.body_too_large", max=exc.limit)
+        else:
+            message = str(exc.detail)
         return error_page(request, exc.status_code, message)
 
     @app.exception_handler(RequestValidationError)
@@ -241,7 +270,7 @@ def create_web_app(office: BackOffice) -> FastAPI:
                 401 if isinstance(err, Unauthenticated) else 429,
                 login_csrf=fresh,
                 next=_safe_next(base, next),
-                error=err.text,
+                error=text.plain(err.key, **err.values),
                 username=username,
             )
             _set_cookie(request, response, LOGIN_COOKIE, fresh, 15 * 60, base)

@@ -1,21 +1,71 @@
-"""Words and numbers for the pages: catalogue text in both languages, times, shares, days.
+"""Words and numbers for the pages: catalogue texts in the pages' language, times, shares, days.
 
-Every people-facing string comes from ``host.backoffice.messages``; a page
-shows the Swedish text first and the English after it, in a smaller
-``<span lang="en">``. CSV files get the values themselves
+Every people-facing string comes from ``host.backoffice.messages``. The pages'
+language is a setting (``synk backoffice serve --language``, ``messages.LANGUAGES``):
+``sv`` (the default) shows the Swedish text only, ``en`` the English only, and
+``both`` the Swedish first and the English after it, in a smaller
+``<span lang="en">``. ``shown`` is the one place that decides which of a pair of
+texts a page shows; ``show`` (HTML) and ``plain`` (titles, attributes, chart
+labels) use it, and the templates only call those. The web app sets the
+language of each request (``speaking``); outside a request it is the default.
+CSV files get the values themselves
 (``csv_value``: codes for scripts, or their Swedish words, ``Coded``), written
-by ``host.csvfile``.
+by ``host.csvfile``, whatever the pages' language.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 
 from markupsafe import Markup, escape
 
 from host.backoffice import messages, workdays
+from host.backoffice.errors import Invalid
 from host.backoffice.timeutil import format_time
+
+_language: ContextVar[str] = ContextVar("synk_pages_language", default=messages.DEFAULT_LANGUAGE)
+
+
+def checked_language(language: str) -> str:
+    """``language`` if it is one of ``messages.LANGUAGES``; else ``Invalid``."""
+    if language not in messages.LANGUAGES:
+        raise Invalid("serve.language", language=language, languages=", ".join(messages.LANGUAGES))
+    return language
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Pages and tables made inside are in ``language`` (the web app: per request)."""
+    token = _language.set(checked_language(language))
+    try:
+        yield
+    finally:
+        _language.reset(token)
+
+
+def language() -> str:
+    """The language setting pages are made in now (``messages.LANGUAGES``)."""
+    return _language.get()
+
+
+def html_lang() -> str:
+    """The page's ``<html lang>``: ``en`` for English only; else ``sv`` (with ``both`` the
+    English texts are marked ``lang="en"`` each)."""
+    return "en" if language() == "en" else "sv"
+
+
+def shown(swedish: str, english: str) -> tuple[str, ...]:
+    """The texts of a Swedish and English pair a page shows in the current language: one of
+    them, or (``both``) the Swedish, then the English unless it is the same words."""
+    chosen = language()
+    if chosen == "en":
+        return (english,)
+    if chosen == "sv" or swedish == english:
+        return (swedish,)
+    return swedish, english
 
 
 def pair(key: str, **values: object) -> tuple[str, str]:
@@ -24,22 +74,30 @@ def pair(key: str, **values: object) -> tuple[str, str]:
 
 
 def label(key: str, **values: object) -> Markup:
-    """Swedish, then English in a smaller span (HTML-escaped)."""
-    return both(*pair(key, **values))
+    """Catalogue ``key`` as HTML (escaped) in the pages' language, as ``show`` shows it."""
+    return show(*pair(key, **values))
 
 
-def both(swedish: str, english: str) -> Markup:
-    """Two texts already made in their languages, as ``label`` shows them."""
-    if swedish == english:
-        return Markup('<span lang="sv">{}</span>').format(swedish)
-    return Markup('<span lang="sv">{}</span> <span lang="en" class="en">{}</span>').format(
-        swedish, english
-    )
+def show(swedish: str, english: str) -> Markup:
+    """Two texts already made in their languages, as HTML (escaped): the one the language
+    shows; with ``both`` the Swedish, then the English in a smaller span."""
+    texts = shown(swedish, english)
+    if language() != "both":
+        return escape(texts[0])
+    if len(texts) == 1:
+        return Markup('<span lang="sv">{}</span>').format(texts[0])
+    return Markup('<span lang="sv">{}</span> <span lang="en" class="en">{}</span>').format(*texts)
 
 
 def plain(key: str, **values: object) -> str:
-    """ "svenska / English" as plain text (titles, attributes, CSV notes)."""
-    return messages.text(key, **values)
+    """Catalogue ``key`` as plain text (titles, attributes, chart labels) in the pages'
+    language; with ``both`` "svenska / English"."""
+    return plain_pair(*pair(key, **values))
+
+
+def plain_pair(swedish: str, english: str) -> str:
+    """Two texts already made in their languages, as ``plain`` gives them."""
+    return " / ".join(shown(swedish, english))
 
 
 def day_month(day: date) -> tuple[str, str]:
@@ -74,7 +132,7 @@ def sample_moved(day: date, passed_over: Sequence[workdays.NotWorking]) -> Marku
         )
         for i in (0, 1)
     )
-    return both(swedish, english)
+    return show(swedish, english)
 
 
 def time(ts: int | None) -> str:

@@ -65,10 +65,16 @@ _CHUNK = 400
 
 @dataclass(frozen=True)
 class RowError:
-    """A refused row: its number and what is wrong ("svenska / English")."""
+    """A refused row: its number and what is wrong, as catalogue ``key`` with its ``values``
+    (the web page shows it in its language; ``message`` is "svenska / English")."""
 
     row: int
-    message: str
+    key: str
+    values: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return messages.text(self.key, **self.values)
 
 
 @dataclass
@@ -106,7 +112,8 @@ class _Checked:
 class _RowInvalid(Exception):
     def __init__(self, key: str, **values: object) -> None:
         super().__init__(key)
-        self.text = messages.text(key, **values)
+        self.key = key
+        self.values = values
 
 
 def _decode(data: bytes) -> str:
@@ -267,7 +274,7 @@ def import_rows(
         try:
             checked = _check(number, values, lookup, unit)
         except _RowInvalid as err:
-            result.errors.append(RowError(number, err.text))
+            result.errors.append(RowError(number, err.key, err.values))
             continue
         earlier = good.get(checked.key)
         if earlier is None:
@@ -275,9 +282,7 @@ def import_rows(
         elif (earlier.end, earlier.registered_by) == (checked.end, checked.registered_by):
             result.unchanged += 1  # the same visit twice in one file
         else:
-            result.errors.append(
-                RowError(number, messages.text("visits.duplicate", first=earlier.row))
-            )
+            result.errors.append(RowError(number, "visits.duplicate", {"first": earlier.row}))
     keys = list(good)
     stored: dict[tuple[int, int, int], Visit] = {}
     for i in range(0, len(keys), _CHUNK):
