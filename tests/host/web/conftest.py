@@ -5,6 +5,9 @@ session's cluster, ``tests/host/postgresql.py``); the browser tests (test_browse
 SQLite only, since Chromium is the suite's slowest part and the pages' queries are
 already run on PostgreSQL by the HTTP tests.
 
+The servers show the pages in both languages (``language="both"``), as the tests of a
+page's content read its Swedish and its English; test_language.py tests each setting.
+
 ``demo_server`` is built once per test process and must not be changed by a
 test (sign-ins are fine); a test that changes data or moves the clock builds
 its own site with ``fresh_server``.
@@ -68,7 +71,7 @@ def page_csrf(client: httpx.Client, path: str = "/web/visits") -> str:
 
 
 def _serve(demo: Demo) -> tuple[str, Callable[[], None]]:
-    server = ThreadedServer(demo.site, demo.clock)
+    server = ThreadedServer(demo.site, demo.clock, language="both")
     return server.start(), server.stop
 
 

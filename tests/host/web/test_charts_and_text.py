@@ -75,10 +75,28 @@ def test_numbers_for_people_and_for_csv() -> None:
     assert text.csv_value(True) is True and text.csv_value(None) is None
     assert text.csv_value(["a", "b"]) == "a;b" and text.csv_value(2 / 3) == 0.7
     assert text.csv_value(-1) == -1
-    assert str(text.label("web.nav.keys")) == (
-        '<span lang="sv">Nycklar</span> <span lang="en" class="en">Keys</span>'
-    )
-    assert "&lt;b&gt;" in str(text.label("visits.missing", column="<b>"))
+    with text.speaking("both"):
+        assert str(text.label("web.nav.keys")) == (
+            '<span lang="sv">Nycklar</span> <span lang="en" class="en">Keys</span>'
+        )
+    for language in ("sv", "en", "both"):
+        with text.speaking(language):
+            assert "&lt;b&gt;" in str(text.label("visits.missing", column="<b>"))
+
+
+def test_one_place_shows_a_pair_of_texts_in_each_language_setting() -> None:
+    assert text.language() == "sv"  # outside a request: the default, Swedish
+    with text.speaking("sv"):
+        assert str(text.label("web.nav.keys")) == "Nycklar"
+        assert text.plain("web.nav.keys") == "Nycklar" and text.html_lang() == "sv"
+    with text.speaking("en"):
+        assert str(text.label("web.nav.keys")) == "Keys"
+        assert text.plain("web.nav.keys") == "Keys" and text.html_lang() == "en"
+        with text.speaking("both"):  # nested: the inner setting, then the outer again
+            assert text.plain("web.nav.keys") == "Nycklar / Keys"
+            assert text.show("synk", "synk") == '<span lang="sv">synk</span>'
+        assert text.plain("web.nav.keys") == "Keys"
+    assert text.language() == "sv"
 
 
 def test_a_table_gives_the_csv_its_header_rows_and_footer() -> None:
