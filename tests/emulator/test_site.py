@@ -7,11 +7,12 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import func, select
 
 from emulator.site import EmulatedSite
-from host.backoffice import bundles
+from host.backoffice import bundles, messages
 from host.backoffice.errors import Invalid
 from host.backoffice.followup.activity import LogQuery
 from host.backoffice.followup.service import FollowUp
@@ -227,3 +228,18 @@ def test_a_station_serves_at_most_the_stated_borrowing_units(tmp_path: Path) -> 
         assert len(others) <= bundles.MAX_BORROWING_UNITS
     finally:
         site.stop()
+
+
+def test_the_back_office_pages_follow_the_emulators_language(tmp_path: Path) -> None:
+    """Issue 16.9: ``synk emulate --language`` also sets the language of the back office's
+    pages the emulator serves (English only here, Swedish only after a restart with sv)."""
+    sign_in, lead = messages.CATALOGUE["web.sign_in"], messages.CATALOGUE["web.sign_in_lead"]
+    for language, shown, left_out in (("en", 1, 0), ("sv", 0, 1)):
+        site = EmulatedSite(tmp_path, start=START, history_days=0, language=language)
+        try:
+            page = httpx.get(f"{site.url}/web/login", timeout=30).text
+        finally:
+            site.stop()
+        assert f'<html lang="{language}">' in page
+        assert sign_in[shown] in page and lead[shown] in page
+        assert sign_in[left_out] not in page and lead[left_out] not in page
