@@ -23,6 +23,8 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
+from host.web import text as words
+
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000")
 MARKERS = ("circle", "square", "diamond", "triangle")
 WIDTH = 760
@@ -51,7 +53,7 @@ def nice_max(value: float) -> float:
 
 def _number(value: float) -> str:
     text = f"{value:.1f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+    return text.replace(".", words.decimal_mark())
 
 
 def _width(text: str, font: float) -> float:

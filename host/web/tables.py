@@ -3,8 +3,8 @@
 A cell holds its CSV value (locale-free: local times as
 ``YYYY-MM-DD HH:MM:SS``, shares as percent with one decimal, codes as
 ``text.Coded`` that know their Swedish word; ``host.csvfile`` writes them in
-the dialect asked for) and what the page shows (Swedish number format, labels
-in both languages). The CSV header is the column's Swedish label in the
+the dialect asked for) and what the page shows (numbers and labels
+in the pages' language, ``text``). The CSV header is the column's Swedish label in the
 Swedish dialect (the default), its English ``name`` in the plain one, where
 the values are the stable English codes.
 """

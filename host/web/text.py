@@ -143,12 +143,18 @@ def minutes(ts: int | None) -> str:
     return format_time(ts)[:16]
 
 
+def decimal_mark() -> str:
+    """The Swedish decimal comma, or with ``en`` the English point."""
+    return "." if language() == "en" else ","
+
+
 def _decimal(value: float, digits: int) -> str:
-    return f"{value:.{digits}f}".replace(".", ",")
+    return f"{value:.{digits}f}".replace(".", decimal_mark())
 
 
 def percent(share: float | None) -> str:
-    """A share 0..1 as Swedish percent, e.g. ``66,7 %``; empty for none."""
+    """A share 0..1 as percent with one decimal, ``66,7 %`` (``en``: ``66.7 %``); empty for
+    none."""
     return "" if share is None else f"{_decimal(share * 100, 1)} %"
 
 

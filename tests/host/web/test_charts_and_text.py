@@ -84,14 +84,23 @@ def test_numbers_for_people_and_for_csv() -> None:
             assert "&lt;b&gt;" in str(text.label("visits.missing", column="<b>"))
 
 
+def _one_bar(value: float) -> object:
+    return charts.bar_chart("one", "Ett", "desc", ["2026-01"], [("A", [value])])
+
+
 def test_one_place_shows_a_pair_of_texts_in_each_language_setting() -> None:
     assert text.language() == "sv"  # outside a request: the default, Swedish
     with text.speaking("sv"):
         assert str(text.label("web.nav.keys")) == "Nycklar"
+        assert text.percent(2 / 3) == "66,7 %" and text.decimal(1.5) == "1,5"
+        assert "2,5" in [t.text for t in ET.fromstring(str(_one_bar(2.5))).iter(f"{SVG}text")]
         assert text.plain("web.nav.keys") == "Nycklar" and text.html_lang() == "sv"
     with text.speaking("en"):
         assert str(text.label("web.nav.keys")) == "Keys"
         assert text.plain("web.nav.keys") == "Keys" and text.html_lang() == "en"
+        assert text.percent(2 / 3) == "66.7 %" and text.decimal(1.5) == "1.5"
+        labels = [t.text for t in ET.fromstring(str(_one_bar(2.5))).iter(f"{SVG}text")]
+        assert "2.5" in labels and "2,5" not in labels
         with text.speaking("both"):  # nested: the inner setting, then the outer again
             assert text.plain("web.nav.keys") == "Nycklar / Keys"
             assert text.show("synk", "synk") == '<span lang="sv">synk</span>'
