@@ -10,13 +10,21 @@ with Content-Length, chunked (RFC 9112 §7.1), or until the server closes.
 Header names come back in lower case; repeated ones are joined with ", ".
 
 Streaming: with ``sink=f``, the body of a 200 answer is not collected but
-handed to ``f(piece)`` as it arrives, in pieces of at most ``PIECE`` (2,048)
+handed to ``f(piece)`` as it arrives, in pieces of at most ``PIECE`` (512)
 bytes, and the returned body is b""; ``f`` returning True means the rest is
 not wanted (reading stops, the connection is closed). ``max_body`` bounds the
 total either way. Other answers' bodies are then kept only to ``KEPT_BODY``
-(1,024) bytes, enough for an error message. Buffers: one socket read of at
-most 4,096 bytes while the head is read (``MAX_LINE``, 8,192, bounds a line),
-then one piece of at most ``PIECE`` at a time; without a sink, the body.
+(1,024) bytes, enough for an error message. Buffers: every socket read is of
+at most ``PIECE`` bytes, head and body alike (``MAX_LINE``, 8,192, bounds a
+head line); without a sink, the body. The request's head and body are sent as
+they are, not joined into one more copy.
+
+Why so small: on a board the heap the firmware's import leaves is full of
+small holes (MicroPython's collector does not move objects), so what a sync
+allocates over and over must fit in one; a 4 KiB read needs 4 KiB in one
+piece, which a fragmented heap with 200 KiB free may not have. Measured on the
+unix port at 600 KiB (bench/station_run.py): the largest free block after the
+firmware's import was 52 blocks of 16 bytes, so every 4 KiB read failed.
 
 Errors: the network's own failures are OSError (refused: errno ECONNREFUSED;
 no answer in ``timeout`` seconds: errno ETIMEDOUT, on both ports); a URL we
@@ -47,7 +55,7 @@ MAX_LINE = 8192  # status line or one header line
 MAX_HEADERS = 100
 MAX_BODY = 2 * 1024 * 1024  # bundles are at most 1 MiB (protocol/SPEC.md §1)
 USER_AGENT = "synk-station"
-PIECE = 2048  # bytes of a streamed body handed over at a time
+PIECE = 512  # the most one socket read asks for, and so a streamed body's piece
 KEPT_BODY = 1024  # bytes kept of a non-200 body when streaming
 
 
@@ -126,12 +134,25 @@ def build_request(
     default_port: int = 80,
 ) -> bytes:
     """The request head and body as bytes. Host, Content-Length and Connection are ours."""
+    return build_head(method, host, port, path, headers, len(body), default_port) + bytes(body)
+
+
+def build_head(
+    method: str,
+    host: str,
+    port: int,
+    path: str,
+    headers: "dict[str, str] | None" = None,
+    body_length: int = 0,
+    default_port: int = 80,
+) -> bytes:
+    """The request head (through its blank line) for a body of ``body_length`` bytes."""
     host_field = "[%s]" % host if ":" in host else host
     if port != default_port:
         host_field = "%s:%d" % (host_field, port)
     fields = [("Host", host_field), ("User-Agent", USER_AGENT)]
-    if body or method in ("POST", "PUT", "PATCH"):
-        fields.append(("Content-Length", str(len(body))))
+    if body_length or method in ("POST", "PUT", "PATCH"):
+        fields.append(("Content-Length", str(body_length)))
     fields.append(("Connection", "close"))
     own = ("host", "content-length", "connection", "transfer-encoding")
     if headers:
@@ -152,7 +173,7 @@ def build_request(
             raise HttpError("space or line break in the request line: %r" % part)
     head = "%s %s HTTP/1.1\r\n" % (method, path)
     head += "".join("%s: %s\r\n" % field for field in fields) + "\r\n"
-    return head.encode() + bytes(body)
+    return head.encode()
 
 
 class _Stream:
@@ -168,7 +189,7 @@ class _Stream:
         if self._eof:
             return False
         # MicroPython's SSLSocket has stream methods only: one byte never waits for more
-        chunk = self._recv(4096) if self._recv is not None else self._sock.read(1)
+        chunk = self._recv(PIECE) if self._recv is not None else self._sock.read(1)
         if not chunk:
             self._eof = True
             return False
@@ -207,6 +228,7 @@ class _Stream:
         if self._eof:
             return b""
         # MicroPython's SSL stream reads until limit or EOF: callers ask for what is due.
+        limit = min(limit, PIECE)
         piece = self._recv(limit) if self._recv is not None else self._sock.read(limit)
         if not piece:
             self._eof = True
@@ -409,7 +431,7 @@ def request(
     method = method.upper()
     scheme, host, port, path = parse_url(url)
     tls = scheme == "https"
-    message = build_request(method, host, port, path, headers, body, 443 if tls else 80)
+    head = build_head(method, host, port, path, headers, len(body), 443 if tls else 80)
     try:
         family, kind, proto, _, address = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)[0]
     except OSError as exc:
@@ -421,7 +443,9 @@ def request(
         if tls:
             context = ssl_context if ssl_context is not None else _default_context()
             sock = _handshake(context, sock, host)
-        _write_all(sock, message)
+        _write_all(sock, head)
+        if body:
+            _write_all(sock, body)
         return read_response(sock, method, max_body, sink)
     except OSError as exc:
         if _is_timeout(exc):
