@@ -2,10 +2,14 @@
 
 On the board this file sits at the file system's root, beside the compiled
 firmware/ and hw/ packages (`synk flash build` lays it out). Everything it
-does is in firmware.startup.run_board; see there for maintenance mode.
+does is in firmware.startup.run_board; see there for maintenance mode. The
+heap's policy is set first, before the firmware's imports (firmware/heap.py).
 """
 
-from firmware import startup
-
 if __name__ == "__main__":
+    from firmware import heap
+
+    heap.collect_early()
+    from firmware import startup
+
     startup.run_board()

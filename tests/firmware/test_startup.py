@@ -13,7 +13,7 @@ import json
 from hashlib import sha256
 
 import firmware
-from firmware import messages, startup, station_config
+from firmware import heap, messages, startup, station_config
 from firmware.bundle_cache import authority_key_id
 from firmware.clock import ManualClock
 from firmware.framing import FrameDecoder, encode_frame
@@ -345,17 +345,21 @@ def _source(name):
         return f.read()
 
 
-def test_main_py_starts_the_station_through_run_board():
+def test_main_py_sets_the_heap_policy_then_starts_the_station_through_run_board():
     calls = []
 
     def run_board():
         calls.append("run_board")
 
+    def collect_early():
+        calls.append("collect_early")
+
+    patched = ((startup, "run_board", run_board), (heap, "collect_early", collect_early))
     source = _source("main.py")
-    with_attributes(((startup, "run_board", run_board),), exec, source, {"__name__": "__main__"})
-    assert calls == ["run_board"]
-    with_attributes(((startup, "run_board", run_board),), exec, source, {"__name__": "main"})
-    assert calls == ["run_board"]  # imported, not run: nothing starts
+    with_attributes(patched, exec, source, {"__name__": "__main__"})
+    assert calls == ["collect_early", "run_board"]
+    with_attributes(patched, exec, source, {"__name__": "main"})
+    assert calls == ["collect_early", "run_board"]  # imported, not run: nothing starts
 
 
 class _Os:
