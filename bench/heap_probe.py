@@ -9,6 +9,11 @@ at every access and every read; a script samples between its own steps too.
 ``peak()`` is the largest sample less the baseline: an upper bound of the live
 peak at those points, at most ``SLACK`` above it. ``next_phase()`` gives the
 peak since the last phase and starts the next from the heap in use now.
+
+``off()`` (before ``start``) makes every sample a no-op and leaves the
+collector's threshold as the station set it: a run then only says whether it
+succeeds, with the station's own heap policy (firmware/heap.py) and no
+collections of the probe's, which would hide the heap's fragmentation.
 """
 
 import gc
@@ -18,9 +23,16 @@ from hw import http_client
 
 SLACK = 2048
 _peak = [0, 0, 0]  # [baseline, largest sample, largest sample of this phase]
+_on = [True]
+
+
+def off():
+    _on[0] = False
 
 
 def sample():
+    if not _on[0]:
+        return
     used = gc.mem_alloc()
     if used > _peak[1]:
         _peak[1] = used
@@ -30,13 +42,16 @@ def sample():
 
 
 def start():
+    if not _on[0]:
+        return
     gc.collect()
     gc.threshold(SLACK)
     _peak[0] = _peak[1] = _peak[2] = gc.mem_alloc()
 
 
 def stop():
-    gc.threshold(-1)
+    if _on[0]:
+        gc.threshold(-1)
     return peak()
 
 

@@ -1,11 +1,16 @@
 """MicroPython script: the most live data one full station run holds (issue 17's data figure).
 
     micropython -X heapsize=4M bench/station_run.py CODE FLASH URL AUTHORITY_HEX STATION UNIT
-        NOW KEY_ID PIN LOCKS EVENTS
+        NOW KEY_ID PIN LOCKS EVENTS [--plain]
 
-CODE is the folder the firmware is imported from (the unix image's files/, the
-folder form the virtual board runs), put first on ``sys.path``; the repository
-(the working directory) comes after it for the key double and bench/heap_probe.
+CODE is where the firmware is imported from, put first on ``sys.path``: a folder
+(the unix image's files/, the folder form the virtual board runs: every .mpy
+read into the heap), or a ``.romfs`` image, read into one buffer before
+anything else and mounted at /rom with ``vfs.VfsRom``, as a board mounts its
+ROM partition: the bytecode then runs in place (on a board the buffer is
+flash; here it is the first block of the heap, one piece, which the caller
+subtracts). The repository (the working directory) comes after it for the key
+double and bench/heap_probe.
 FLASH is an empty folder: the station's flash (real files, so nothing of it sits
 on the heap). URL is the back office of bench/station_run_bench.py.
 
@@ -20,20 +25,44 @@ The run, as a station does it after power-up, each part a phase:
    with EVENTS audit events on the key;
 4. ``upload``: ``poll()`` again until the outbox is empty.
 
-Everything is imported, and the key (another device: its own memory) made,
-before the baseline; the figure is the data alone. Ed25519's base-point
+The station's heap policy (firmware/heap.py) is set first, as firmware/main.py
+does. Everything is imported, and the key (another device: its own memory and
+work, bench/bench_key.py) made, before the baseline; the figure is the data
+alone. Ed25519's base-point
 tables are built at boot, so they count. Sampling: bench/heap_probe.py, plus a
 sample after every session step and every poll. Prints ``<phase>_peak <bytes>``
-per phase and ``vm_heap_data_peak_bytes <bytes>``.
+per phase and ``vm_heap_data_peak_bytes <bytes>``. With ``--plain`` there is no
+probe (``heap_probe.off``): the run only succeeds or fails, under the station's
+own heap policy, which is what the heap bisection asks.
 """
 
 import sys
 
-sys.path[:] = [sys.argv[1], "."]
+
+def _mount_rom(path):
+    import os
+
+    import vfs
+
+    rom = bytearray(os.stat(path)[6])  # its size known first: one block, never regrown
+    with open(path, "rb") as f:
+        f.readinto(rom)
+    vfs.mount(vfs.VfsRom(rom), "/rom")
+    return rom
+
+
+if sys.argv[1].endswith(".romfs"):
+    _rom = _mount_rom(sys.argv[1])
+    sys.path[:] = ["/rom", "."]
+else:
+    sys.path[:] = [sys.argv[1], "."]
 
 import gc
 
-from bench import heap_probe
+from firmware import heap
+
+heap.collect_early()  # as firmware/main.py does, before the firmware's imports
+from bench import bench_key, heap_probe
 from firmware import ed25519
 from firmware.bundle_cache import BundleCache
 from firmware.clock import ManualClock
@@ -45,7 +74,7 @@ from firmware.status import Status
 from firmware.storage import DirStorage
 from firmware.uplink import Uplink
 from hw import _port
-from tests.firmware.key_double import KeyDouble, Ticks, audit_event
+from tests.firmware.key_double import Ticks
 from tests.firmware.sync_rig import contact_session
 
 heap_probe.install_socket()
@@ -57,13 +86,6 @@ class _Network:
 
     def connect(self, timeout_ms):
         return True
-
-
-def _key(key_id, locks, events, now):
-    key = KeyDouble(key_id)
-    for i in range(events):
-        key.append_event(audit_event(1000 + i % locks, key_id, now - 3600 + i, i // locks + 1))
-    return key
 
 
 def _poll_until_idle(uplink, done):
@@ -80,13 +102,15 @@ def main(argv):
     flash_root, url, authority = argv[2], argv[3], bytes.fromhex(argv[4])
     station_id, unit_id, now, key_id = (int(a) for a in argv[5:9])
     code, locks, events = argv[9], int(argv[10]), int(argv[11])
+    if argv[12:] == ["--plain"]:
+        heap_probe.off()
     config = {
         "station_id": station_id,
         "unit_id": unit_id,
         "backoffice_url": url,
         "credential": "station-run-bench",
     }
-    key = _key(key_id, locks, events, now)
+    key = bench_key.with_events(key_id, locks, events, now, station_id)
     phases = []
     heap_probe.start()
     # 1. boot

@@ -332,7 +332,10 @@ class KeyDouble:
         role, peer_id = self.greeted
         signed = AUTH_CONTEXT + f["nonce"] + struct.pack("<BII", role, peer_id, self.key_id)
         self.challenged = True
-        return ST_OK, {"signature": sign(self.seed, signed)}
+        return ST_OK, {"signature": self._sign(signed)}
+
+    def _sign(self, message):
+        return sign(self.seed, message)
 
     def _pin_proof(self, f):
         if not self.challenged:
