@@ -76,6 +76,7 @@ if TYPE_CHECKING:
 
         def set(self, __now: int) -> None: ...
 
+
 HEARTBEAT = "heartbeat"
 BUNDLE = "bundle"
 UPLOAD = "upload"

@@ -65,9 +65,7 @@ def main(folder):
         if i % 10 == 0:
             gc.collect()  # keeps the key's events together below the HMAC's garbage
         # raw bytes on the key: the key double's own heap is not the station's to pay
-        key.append_event(
-            encode_record("audit_event", audit_event(100, KEY, fx.EPOCH + i, i + 1))
-        )
+        key.append_event(encode_record("audit_event", audit_event(100, KEY, fx.EPOCH + i, i + 1)))
     clock = ManualClock(fx.EPOCH)
     log = Log(clock)
     storage = DirStorage(folder)

@@ -32,10 +32,7 @@ def _outbox_with(count):
     clock = ManualClock(NOW)
     box = Outbox(DirStorage("/flash", files=RamFiles()), Log(clock))
     box.append(
-        [
-            lock_event(encode_record("audit_event", _event(seq)), NOW)
-            for seq in range(1, count + 1)
-        ]
+        [lock_event(encode_record("audit_event", _event(seq)), NOW) for seq in range(1, count + 1)]
     )
     box.append([station_event(10, NOW, REASON_SYNC_OK, 1)])
     return box

@@ -71,9 +71,7 @@ def test_installed_bundle_hands_out_the_authoritys_own_set():
     assert fields["lock_ids"] == locks
     assert fields["valid_from"] <= clock.now() < fields["valid_until"]
     assert entry["valid_until"] == fields["valid_until"]
-    assert ed25519.verify(
-        fx.AUTHORITY_PUBLIC, signed_part("permission_set", data), data[-64:]
-    )
+    assert ed25519.verify(fx.AUTHORITY_PUBLIC, signed_part("permission_set", data), data[-64:])
 
 
 def test_bundle_survives_a_reboot_and_a_damaged_one_is_discarded_with_a_reason():

@@ -98,9 +98,7 @@ class Station:
         return wire
 
     def stored_events(self, outbox: Outbox | None = None) -> list[tuple[int, int]]:
-        records = [
-            decode_record("outbox_record", r) for r in (outbox or self.outbox).pending()[1]
-        ]
+        records = [decode_record("outbox_record", r) for r in (outbox or self.outbox).pending()[1]]
         return [(r["event"]["lock_id"], r["event"]["lock_seq"]) for r in records if r["kind"] == 1]
 
     def todays_set(self) -> bytes | None:

@@ -117,9 +117,7 @@ class Rig:
             self.ticks.sleep_ms(5)
 
     def station_events(self):
-        records = [
-            decode_record("outbox_record", r) for r in self.station.outbox.pending()[1]
-        ]
+        records = [decode_record("outbox_record", r) for r in self.station.outbox.pending()[1]]
         return [(r["reason"], r["key_id"]) for r in records if r["kind"] == 2]
 
 
@@ -296,9 +294,7 @@ def test_run_forever_runs_the_main_loop_until_a_technician_stops_it():
     line = Line()
     rig.station.console = ServiceConsole(line, rig.station)
     line.incoming += encode_frame(encode_message(MSG_SVC_STATUS, 1, b""))
-    line.incoming += encode_frame(
-        encode_message(MSG_SVC_MAINTENANCE, 2, TOKENS["maintenance"])
-    )
+    line.incoming += encode_frame(encode_message(MSG_SVC_MAINTENANCE, 2, TOKENS["maintenance"]))
     started = rig.ticks.now
     rig.station.run_forever(poll_ms=7)  # returns only because SVC_MAINTENANCE stopped it
     answers = [decode_message(a) for a in FrameDecoder().feed(bytes(line.outgoing))]

@@ -300,9 +300,7 @@ def _sync(world, first_seq, count, key_id=10):
     """What a key session stores: the key's lock events and a SYNC_OK."""
     now = world.clock.now()
     records = [
-        lock_event(
-            encode_record("audit_event", _lock_event(s, key_id=key_id, time=now - 60)), now
-        )
+        lock_event(encode_record("audit_event", _lock_event(s, key_id=key_id, time=now - 60)), now)
         for s in range(first_seq, first_seq + count)
     ]
     records.append(station_event(key_id, now, REASON_SYNC_OK, 1))
